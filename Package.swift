@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "PulseProp",
+    products: [
+        .library(name: "PulseProp", targets: ["PulseProp"]),
+        .executable(name: "pulseprop", targets: ["pulseprop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+    ],
+    targets: [
+        // Header-only view of libngspice: the engine opens renamed copies of the library with
+        // dlopen (one simulator instance per copy, reloadable after a fatal error), so nothing
+        // links against it. pkg-config locates the header.
+        .systemLibrary(
+            name: "CNgspice",
+            pkgConfig: "ngspice",
+            providers: [.apt(["libngspice0-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "PulseProp",
+            dependencies: [
+                "CNgspice",
+                "COpenBLAS",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "pulseprop",
+            dependencies: [
+                "PulseProp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "PulsePropTests",
+            dependencies: ["PulseProp"]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,3 @@
+#include <cblas.h>
+// Declared by OpenBLAS but not by the reference cblas.h.
+void openblas_set_num_threads(int num_threads);

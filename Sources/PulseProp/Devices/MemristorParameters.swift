@@ -1,0 +1,78 @@
+/// Parameters of the threshold memristor: a VTEAM-type device with a true dead zone.
+///
+/// The device has an internal state `x ∈ [0, 1]` (0 = fully OFF, 1 = fully ON). A voltage
+/// `v` across it (positive at the row electrode `p`, negative at the column electrode `n`)
+/// moves the state only outside the dead zone `−V_reset ≤ v ≤ V_set`:
+///
+///     dx/dt =  k_set   · ((v / V_set − 1)₊)^α_set       · (1 − x)     for v > V_set
+///     dx/dt = −k_reset · ((−v / V_reset − 1)₊)^α_reset  · x           for v < −V_reset
+///     dx/dt =  0                                                       otherwise
+///
+/// The window factors `(1 − x)` and `x` keep the state inside `[0, 1]` and make each pulse's
+/// step shrink in proportion to the distance left to the bound it is heading for — the
+/// saturating response measured on metal-oxide devices. Conductance is linear in state:
+///
+///     G(x) = G_off + (G_on − G_off) · x,      I = G(x) · v
+///
+/// Positive voltage (row above column) potentiates (raises G); negative voltage depresses.
+/// These values are the single source of truth: the SPICE subcircuit is rendered from them.
+public struct MemristorParameters: Codable, Equatable, Sendable {
+    /// SET (potentiation) threshold `V_set` in volts, > 0.
+    public var setThreshold: Double
+    /// RESET (depression) threshold magnitude `V_reset` in volts, > 0.
+    public var resetThreshold: Double
+    /// SET rate `k_set` in 1/s.
+    public var setRate: Double
+    /// RESET rate `k_reset` in 1/s.
+    public var resetRate: Double
+    /// SET non-linearity exponent `α_set` (≥ 1).
+    public var setExponent: Double
+    /// RESET non-linearity exponent `α_reset` (≥ 1).
+    public var resetExponent: Double
+    /// Conductance of the fully ON device (x = 1), siemens.
+    public var onConductance: Double
+    /// Conductance of the fully OFF device (x = 0), siemens.
+    public var offConductance: Double
+
+    /// Creates device parameters; every argument has the metal-oxide default.
+    ///
+    /// Defaults: ±1 V thresholds, `k = 2·10⁴ /s`, `α = 1`, 10 kΩ ON, 100 kΩ OFF. A 1 µs
+    /// pulse of 2 V (twice the threshold) moves a mid-range device by `k·1 V/V·1 µs·0.5 = 1 %`
+    /// of its range; a pulse of half the threshold moves it by exactly nothing.
+    public init(
+        setThreshold: Double = 1.0,
+        resetThreshold: Double = 1.0,
+        setRate: Double = 2e4,
+        resetRate: Double = 2e4,
+        setExponent: Double = 1,
+        resetExponent: Double = 1,
+        onConductance: Double = 1e-4,
+        offConductance: Double = 1e-5
+    ) {
+        self.setThreshold = setThreshold
+        self.resetThreshold = resetThreshold
+        self.setRate = setRate
+        self.resetRate = resetRate
+        self.setExponent = setExponent
+        self.resetExponent = resetExponent
+        self.onConductance = onConductance
+        self.offConductance = offConductance
+    }
+
+    /// The default metal-oxide device.
+    public static let metalOxide = MemristorParameters()
+
+    /// Checks every parameter, naming the first one that is out of range.
+    public func validate() throws {
+        try require(setThreshold > 0, "setThreshold", "must be > 0 V, got \(setThreshold)")
+        try require(resetThreshold > 0, "resetThreshold", "must be > 0 V, got \(resetThreshold)")
+        try require(setRate > 0 && setRate.isFinite, "setRate", "must be a finite rate > 0, got \(setRate)")
+        try require(resetRate > 0 && resetRate.isFinite, "resetRate", "must be a finite rate > 0, got \(resetRate)")
+        try require(setExponent >= 1, "setExponent", "must be ≥ 1, got \(setExponent)")
+        try require(resetExponent >= 1, "resetExponent", "must be ≥ 1, got \(resetExponent)")
+        try require(offConductance > 0, "offConductance", "must be > 0 S, got \(offConductance)")
+        try require(
+            onConductance > offConductance, "onConductance",
+            "must exceed offConductance (\(offConductance) S), got \(onConductance)")
+    }
+}

@@ -1,0 +1,197 @@
+import CNgspice
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One ngspice simulator, loaded from a private copy of `libngspice.so` through its C API.
+///
+/// libngspice keeps its circuit in global state, so one loaded library is one simulator.
+/// Each instance copies the library to a unique temporary file and opens it with
+/// `dlopen(RTLD_LOCAL)`: several instances can run side by side, and an instance whose
+/// ngspice has called `ControlledExit` (after which the library's heap is corrupt) is
+/// recovered by closing the copy and opening a fresh one.
+///
+/// ngspice does not reliably report errors through return codes: a bad netlist may return 0
+/// and only print an `Error` line on its stderr channel. Every run therefore collects the
+/// text ngspice prints and treats stderr lines mentioning an error as a failure.
+final class NgspiceLibrary {
+    private typealias SendChar = @convention(c) (UnsafeMutablePointer<CChar>?, Int32, UnsafeMutableRawPointer?) -> Int32
+    private typealias SendStat = SendChar
+    private typealias ControlledExit = @convention(c) (Int32, Bool, Bool, Int32, UnsafeMutableRawPointer?) -> Int32
+    private typealias BGThreadRunning = @convention(c) (Bool, Int32, UnsafeMutableRawPointer?) -> Int32
+    private typealias InitFunction = @convention(c) (
+        SendChar?, SendStat?, ControlledExit?, OpaquePointer?, OpaquePointer?, BGThreadRunning?, UnsafeMutableRawPointer?
+    ) -> Int32
+    private typealias CommandFunction = @convention(c) (UnsafeMutablePointer<CChar>?) -> Int32
+    private typealias CircuitFunction = @convention(c) (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
+    private typealias VectorInfoFunction = @convention(c) (UnsafeMutablePointer<CChar>?) -> UnsafeMutablePointer<vector_info>?
+
+    private var handle: UnsafeMutableRawPointer?
+    private var command: CommandFunction!
+    private var circuit: CircuitFunction!
+    private var vectorInfo: VectorInfoFunction!
+
+    private let lock = NSLock()
+    private var transcript: [String] = []
+    private var exited = false
+    private let sourcePath: String
+
+    /// Opens a private copy of the ngspice library found by ``NgspiceLibrary/locate()``.
+    init() throws {
+        sourcePath = try Self.locate()
+        try open()
+    }
+
+    deinit { close() }
+
+    /// Number of times this instance had to reopen its library after a fatal ngspice error.
+    private(set) var reloads = 0
+
+    /// Finds `libngspice.so.0`: `$PULSEPROP_NGSPICE_LIBRARY`, else the file the dynamic loader
+    /// picks.
+    static func locate() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["PULSEPROP_NGSPICE_LIBRARY"] {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw SpiceError.libraryUnavailable("PULSEPROP_NGSPICE_LIBRARY=\(path) is not a readable file")
+            }
+            return path
+        }
+        guard let probe = dlopen("libngspice.so.0", RTLD_LAZY | RTLD_LOCAL) else {
+            throw SpiceError.libraryUnavailable(
+                "libngspice.so.0 not found (\(String(cString: dlerror()))); install Debian's libngspice0-dev")
+        }
+        defer { dlclose(probe) }
+        // The loader has mapped the file it chose; /proc/self/maps names it.
+        let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
+        guard let path = maps.split(separator: "\n").compactMap({ line -> String? in
+            guard let slash = line.firstIndex(of: "/") else { return nil }
+            let path = String(line[slash...])
+            return path.contains("libngspice") ? path : nil
+        }).first else {
+            throw SpiceError.libraryUnavailable("libngspice.so.0 was opened but its file could not be found")
+        }
+        return path
+    }
+
+    private func open() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pulseprop-ngspice")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let copy = directory.appendingPathComponent("libngspice-\(getpid())-\(UUID().uuidString).so").path
+        try FileManager.default.copyItem(atPath: sourcePath, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        guard let handle = dlopen(copy, RTLD_NOW | RTLD_LOCAL) else {
+            throw SpiceError.libraryUnavailable("dlopen \(copy): \(String(cString: dlerror()))")
+        }
+        self.handle = handle
+        func symbol<T>(_ name: String, as type: T.Type) throws -> T {
+            guard let pointer = dlsym(handle, name) else {
+                throw SpiceError.libraryUnavailable("libngspice has no \(name)")
+            }
+            return unsafeBitCast(pointer, to: type)
+        }
+        let initialize = try symbol("ngSpice_Init", as: InitFunction.self)
+        command = try symbol("ngSpice_Command", as: CommandFunction.self)
+        circuit = try symbol("ngSpice_Circ", as: CircuitFunction.self)
+        vectorInfo = try symbol("ngGet_Vec_Info", as: VectorInfoFunction.self)
+        exited = false
+        let status = initialize(
+            { text, _, user in
+                guard let text, let user else { return 0 }
+                Unmanaged<NgspiceLibrary>.fromOpaque(user).takeUnretainedValue().record(String(cString: text))
+                return 0
+            },
+            { _, _, _ in 0 },
+            { _, _, _, _, user in
+                guard let user else { return 0 }
+                Unmanaged<NgspiceLibrary>.fromOpaque(user).takeUnretainedValue().markExited()
+                return 0
+            },
+            nil, nil,
+            { _, _, _ in 0 },
+            Unmanaged.passUnretained(self).toOpaque())
+        guard status == 0 else { throw SpiceError.libraryUnavailable("ngSpice_Init returned \(status)") }
+    }
+
+    private func close() {
+        if let handle { dlclose(handle) }
+        handle = nil
+    }
+
+    private func record(_ line: String) {
+        lock.lock()
+        transcript.append(line)
+        lock.unlock()
+    }
+
+    private func markExited() {
+        lock.lock()
+        exited = true
+        lock.unlock()
+    }
+
+    /// Takes the text printed since the last call, and whether ngspice asked to exit.
+    private func drain() -> (lines: [String], exited: Bool) {
+        lock.lock()
+        defer {
+            transcript.removeAll(keepingCapacity: true)
+            lock.unlock()
+        }
+        return (transcript, exited)
+    }
+
+    /// Reopens a fresh copy of the library after ngspice exited or corrupted its state.
+    private func reload() throws {
+        close()
+        reloads += 1
+        try open()
+    }
+
+    /// Loads `netlist` (which runs its `.control` block) and returns what ngspice printed.
+    ///
+    /// Throws ``SpiceError/simulationFailed(_:transcript:)`` when ngspice reports an error or
+    /// exits; the instance is then reloaded, so the next call starts clean.
+    @discardableResult
+    func load(_ netlist: String) throws -> [String] {
+        if handle == nil { try reload() }
+        _ = drain()
+        var lines = netlist.split(separator: "\n", omittingEmptySubsequences: false).map { strdup(String($0)) }
+        lines.append(nil)
+        defer { lines.forEach { free($0) } }
+        let status = lines.withUnsafeMutableBufferPointer { circuit($0.baseAddress) }
+        let (printed, exited) = drain()
+        let errors = printed.filter { $0.hasPrefix("stderr") && $0.lowercased().contains("error") }
+        if exited {
+            try reload()
+            throw SpiceError.simulationFailed("ngspice exited (ControlledExit); the simulator was reloaded", transcript: printed)
+        }
+        if status != 0 || !errors.isEmpty {
+            clear()
+            let reason = errors.first.map { String($0.dropFirst("stderr ".count)) } ?? "ngSpice_Circ returned \(status)"
+            throw SpiceError.simulationFailed(reason, transcript: printed)
+        }
+        return printed
+    }
+
+    /// Runs one ngspice command (at most 1023 characters: ngspice truncates longer ones).
+    func run(command text: String) {
+        precondition(text.utf8.count < 1024, "ngspice commands are limited to 1023 characters")
+        _ = text.withCString { command(UnsafeMutablePointer(mutating: $0)) }
+    }
+
+    /// Copies vector `name` of the current plot; nil when ngspice has no such vector.
+    func vector(_ name: String) -> [Double]? {
+        guard let info = name.withCString({ vectorInfo(UnsafeMutablePointer(mutating: $0)) }),
+              let data = info.pointee.v_realdata
+        else { return nil }
+        return Array(UnsafeBufferPointer(start: data, count: Int(info.pointee.v_length)))
+    }
+
+    /// Removes the circuit and all result plots, which keeps memory and time flat across runs.
+    func clear() {
+        run(command: "remcirc")
+        run(command: "destroy all")
+        _ = drain()
+    }
+}

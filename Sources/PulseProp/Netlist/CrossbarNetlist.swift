@@ -1,0 +1,100 @@
+import Foundation
+
+/// The SPICE netlist of one learning step (both phases) of an R×C crossbar.
+///
+/// Node names are stable and readable: row `i` is driven at `r<i>` and column `j` at `c<j>`;
+/// with wire resistance the cross-points are `r<i>_<j>` on row lines and `c<j>_<i>` on column
+/// lines; device `(i, j)` is `x<i>_<j>` with its state on internal node `s`. Only state
+/// nodes are saved, and the maximum time step is one pulse period (breakpoints at every
+/// pulse corner keep the edges resolved).
+public struct CrossbarNetlist: Sendable {
+    /// The netlist text.
+    public let text: String
+    /// The simulator it is written for.
+    public let dialect: SpiceDialect
+    /// Device instance names, `x<row>_<col>`.
+    public let deviceNames: Matrix<String>
+    /// End of the transient, seconds.
+    public let stopTime: Double
+
+    /// Name of the subcircuit of the threshold memristor.
+    public static let deviceModelName = "pp_memristor"
+
+    /// Builds the netlist of `step` on `circuit` with devices starting at `states` (R×C, each
+    /// in `[0, 1]`).
+    public init(
+        circuit: CrossbarCircuit, step: LearningStep, states: Matrix<Double>,
+        dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step"
+    ) throws {
+        try circuit.validate()
+        try require(
+            states.rows == step.rows && states.cols == step.cols, "state",
+            "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
+        try require(
+            states.elements.allSatisfy { $0 >= 0 && $0 <= 1 }, "state", "every device state must lie in [0, 1]")
+        let schedule = ElectrodeSchedule(step: step, shape: circuit.shape)
+        let names = Matrix(rows: step.rows, cols: step.cols) { "x\($0)_\($1)" }
+        let lines = CrossbarLines(rows: step.rows, cols: step.cols, wiring: circuit.wiring)
+        let f = SpiceFormatting.number
+        var context: [String: Any] = [
+            "title": title,
+            "rows": step.rows, "cols": step.cols,
+            "phaseLength": f(schedule.phaseLength), "stopTime": f(schedule.stopTime),
+            "halfSet": f(circuit.shape.setAmplitude / 2), "halfReset": f(circuit.shape.resetAmplitude / 2),
+            "rowCounts": step.rowCounts.map(String.init).joined(separator: " "),
+            "columnCounts": step.columnCounts.map(String.init).joined(separator: " "),
+            "segmentResistance": f(circuit.wiring.segmentResistance),
+            "driverResistance": f(circuit.wiring.driverResistance),
+            "subcircuit": Self.subcircuit(circuit.device, dialect: dialect),
+            "step": f(circuit.shape.period), "maxStep": f(circuit.shape.period),
+        ]
+        context["sources"] =
+            schedule.rows.enumerated().map { Self.source("vr\($0)", node: "r\($0)", $1) }
+            + schedule.columns.enumerated().map { Self.source("vc\($0)", node: "c\($0)", $1) }
+        context["resistors"] = lines.resistors.map { ["name": $0.name, "a": $0.a, "b": $0.b, "value": f($0.ohms)] }
+        context["hasResistors"] = !lines.resistors.isEmpty
+        context["devices"] = (0..<step.rows).flatMap { i in
+            (0..<step.cols).map { j in
+                [
+                    "name": names[i, j], "row": lines.rowNode(i, j), "col": lines.columnNode(j, i),
+                    "model": Self.deviceModelName, "x0": f(states[i, j]),
+                ]
+            }
+        }
+        let stateVectors = names.elements.map { "v(\(dialect.stateNode(of: $0)))" }
+        context["saveLines"] = SpiceFormatting.lines(stateVectors, perLine: 8).enumerated().map {
+            ($0 == 0 ? ".save " : "+ ") + $1
+        }
+        context["printLines"] = SpiceFormatting.lines(names.elements.map { "state_\($0)" }, perLine: 8)
+        context["xyceSaveLines"] = SpiceFormatting.lines(stateVectors, perLine: 8)
+        self.text = TemplateRenderer.render("\(dialect.templateFolder)/crossbar.cir", context)
+        self.dialect = dialect
+        self.deviceNames = names
+        self.stopTime = schedule.stopTime
+    }
+
+    /// The rendered device subcircuit for `device` in `dialect`.
+    static func subcircuit(_ device: MemristorParameters, dialect: SpiceDialect) -> String {
+        let f = SpiceFormatting.number
+        let context: [String: Any] = [
+            "name": deviceModelName,
+            "setThreshold": f(device.setThreshold), "resetThreshold": f(device.resetThreshold),
+            "setRate": f(device.setRate), "resetRate": f(device.resetRate),
+            "setExponent": f(device.setExponent), "resetExponent": f(device.resetExponent),
+            "onConductance": f(device.onConductance), "offConductance": f(device.offConductance),
+            "conductanceRange": f(device.onConductance - device.offConductance),
+            "setOverdrive": SpiceFormatting.overdrive(
+                voltage: "v(p,n)", threshold: device.setThreshold, exponent: device.setExponent),
+            "resetOverdrive": SpiceFormatting.overdrive(
+                voltage: "-v(p,n)", threshold: device.resetThreshold, exponent: device.resetExponent),
+        ]
+        return TemplateRenderer.render("\(dialect.templateFolder)/memristor.cir", context)
+            .trimmingCharacters(in: .newlines)
+    }
+
+    /// Template context of one PWL voltage source, four corners per continuation line.
+    private static func source(_ name: String, node: String, _ waveform: Waveform) -> [String: Any] {
+        let corners = waveform.points.map { "\(SpiceFormatting.number($0.time)) \(SpiceFormatting.number($0.volts))" }
+        return ["name": name, "node": node, "lines": SpiceFormatting.lines(corners, perLine: 4)]
+    }
+}

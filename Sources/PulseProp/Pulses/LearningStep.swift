@@ -1,0 +1,57 @@
+/// One learning step of a crossbar in pulse counts: `n_x` per row, signed `n_δ` per column.
+///
+/// Phase 1 (potentiation) pulses every row `n_x` times and every column with `n_δ < 0`
+/// `|n_δ|` times; phase 2 (depression) pulses every row again and every column with `n_δ > 0`.
+/// Trains start together with one period, so a device sees `min(n_x, |n_δ|)` coincidences.
+/// With `δ = y − t`, descending the loss means raising the weight where `x·δ < 0`; hence the
+/// negative-δ columns take part in potentiation.
+public struct LearningStep: Codable, Equatable, Sendable {
+    /// Pulse count of each row (`n_x ≥ 0`).
+    public let rowCounts: [Int]
+    /// Signed pulse count of each column (`n_δ`).
+    public let columnCounts: [Int]
+    /// Length of each phase in pulse periods (≥ every count).
+    public let slotsPerPhase: Int
+
+    /// Creates a step from counts; throws if a row count is negative or a count exceeds the
+    /// phase length.
+    public init(rowCounts: [Int], columnCounts: [Int], slotsPerPhase: Int) throws {
+        try require(!rowCounts.isEmpty, "rows", "must be ≥ 1")
+        try require(!columnCounts.isEmpty, "cols", "must be ≥ 1")
+        try require(rowCounts.allSatisfy { $0 >= 0 }, "x", "row pulse counts must be ≥ 0")
+        let longest = max(rowCounts.max()!, columnCounts.map(abs).max()!)
+        try require(
+            slotsPerPhase >= longest, "slotsPerPhase",
+            "\(slotsPerPhase) is shorter than the longest train (\(longest) pulses)")
+        self.rowCounts = rowCounts
+        self.columnCounts = columnCounts
+        self.slotsPerPhase = slotsPerPhase
+    }
+
+    /// Encodes signals with `encoding`; the phase length is `encoding.maxCount` periods.
+    public init(x: [Double], delta: [Double], encoding: PulseEncoding) throws {
+        try encoding.validate()
+        try self.init(
+            rowCounts: x.map(encoding.count(x:)),
+            columnCounts: delta.map(encoding.count(delta:)),
+            slotsPerPhase: encoding.maxCount)
+    }
+
+    /// Number of rows.
+    public var rows: Int { rowCounts.count }
+    /// Number of columns.
+    public var cols: Int { columnCounts.count }
+
+    /// Coincident pulses at device `(row, col)`, signed by the direction of change:
+    /// `+min(n_x, |n_δ|)` for potentiation (`n_δ < 0`), `−min(n_x, n_δ)` for depression.
+    public func coincidences(row: Int, col: Int) -> Int {
+        let d = columnCounts[col]
+        let k = min(rowCounts[row], abs(d))
+        return d < 0 ? k : -k
+    }
+
+    /// All coincidences as a row-major matrix.
+    public var coincidenceMatrix: Matrix<Int> {
+        Matrix(rows: rows, cols: cols) { coincidences(row: $0, col: $1) }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import PulseProp
+
+/// Options that describe the crossbar's devices, pulses and wires.
+struct CircuitOptions: ParsableArguments {
+    @Option(help: "JSON file of device parameters (MemristorParameters keys); defaults to the metal-oxide device.")
+    var device: String?
+
+    @Option(help: "SET (potentiation) threshold, volts.")
+    var setThreshold: Double?
+
+    @Option(help: "RESET (depression) threshold magnitude, volts.")
+    var resetThreshold: Double?
+
+    @Option(help: "Full potentiation amplitude u+ across a selected device, volts (electrodes get half).")
+    var setAmplitude: Double = PulseShape().setAmplitude
+
+    @Option(help: "Full depression amplitude |u-| across a selected device, volts (electrodes get half).")
+    var resetAmplitude: Double = PulseShape().resetAmplitude
+
+    @Option(help: "Pulse plateau width, seconds.")
+    var pulseWidth: Double = PulseShape().plateau
+
+    @Option(help: "Pulse edge (rise and fall) time, seconds.")
+    var riseTime: Double = PulseShape().edge
+
+    @Option(help: "Pulse period, seconds.")
+    var period: Double = PulseShape().period
+
+    @Option(help: "Resistance of each row/column wire segment between cross-points, ohms.")
+    var wireResistance: Double = 0
+
+    @Option(help: "Series resistance of each row/column driver, ohms.")
+    var driverResistance: Double = 0
+
+    /// The circuit these options describe, validated.
+    func circuit() throws -> CrossbarCircuit {
+        var parameters = MemristorParameters.metalOxide
+        if let device {
+            guard let data = FileManager.default.contents(atPath: device) else {
+                throw ParameterError("device", "\(device) cannot be read")
+            }
+            do {
+                parameters = try JSONDecoder().decode(MemristorParameters.self, from: data)
+            } catch {
+                throw ParameterError("device", "\(device) is not a device-parameter JSON file: \(error)")
+            }
+        }
+        if let setThreshold { parameters.setThreshold = setThreshold }
+        if let resetThreshold { parameters.resetThreshold = resetThreshold }
+        let circuit = CrossbarCircuit(
+            device: parameters,
+            shape: PulseShape(
+                setAmplitude: setAmplitude, resetAmplitude: resetAmplitude,
+                plateau: pulseWidth, edge: riseTime, period: period),
+            wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance))
+        try circuit.validate()
+        return circuit
+    }
+}

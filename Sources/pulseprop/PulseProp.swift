@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `pulseprop` command.
+@main
+struct PulsePropCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pulseprop",
+        abstract: "Circuit-level simulation of on-chip learning in memristor crossbars.",
+        subcommands: [Netlist.self, Simulate.self]
+    )
+}
