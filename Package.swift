@@ -44,7 +44,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PulsePropTests",
-            dependencies: ["PulseProp"]
+            dependencies: ["PulseProp", "pulseprop"]
         ),
     ],
     swiftLanguageModes: [.v5]

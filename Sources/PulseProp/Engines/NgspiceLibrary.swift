@@ -40,7 +40,7 @@ final class NgspiceLibrary {
 
     /// Opens a private copy of the ngspice library found by ``NgspiceLibrary/locate()``.
     init() throws {
-        sourcePath = try Self.locate()
+        sourcePath = try Self.located.get()
         try open()
     }
 
@@ -48,6 +48,9 @@ final class NgspiceLibrary {
 
     /// Number of times this instance had to reopen its library after a fatal ngspice error.
     private(set) var reloads = 0
+
+    /// The library file, found once per process (before any private copy is mapped).
+    private static let located = Result { try locate() }
 
     /// Finds `libngspice.so.0`: `$PULSEPROP_NGSPICE_LIBRARY`, else the file the dynamic loader
     /// picks.
@@ -68,7 +71,7 @@ final class NgspiceLibrary {
         guard let path = maps.split(separator: "\n").compactMap({ line -> String? in
             guard let slash = line.firstIndex(of: "/") else { return nil }
             let path = String(line[slash...])
-            return path.contains("libngspice") ? path : nil
+            return path.contains("/libngspice.so") && !path.hasSuffix("(deleted)") ? path : nil
         }).first else {
             throw SpiceError.libraryUnavailable("libngspice.so.0 was opened but its file could not be found")
         }

@@ -54,8 +54,14 @@ enum EmbeddedTemplates {
         print {{{.}}}
         {{/printLines}}
         echo PULSEPROP-FINAL-STATES-END
+        * Leave the batch program with status 0; in the shared library (sharedmode) quit would end the host.
+        if $?sharedmode
+        else
+          quit 0
+        end
         .endc
         .end
+
         """#,
         "ngspice/memristor.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
@@ -71,6 +77,7 @@ enum EmbeddedTemplates {
         Bs 0 s I = {{{setRate}}}*{{{setOverdrive}}}*(1-v(s)) - {{{resetRate}}}*{{{resetOverdrive}}}*v(s)
         Bm p n I = v(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*v(s))
         .ends {{{name}}}
+
         """#,
         "xyce/crossbar.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
@@ -111,6 +118,7 @@ enum EmbeddedTemplates {
         + {{{.}}}
         {{/xyceSaveLines}}
         .END
+
         """#,
         "xyce/memristor.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
@@ -123,6 +131,7 @@ enum EmbeddedTemplates {
         Bs 0 s I={ {{{setRate}}}*{{{setOverdrive}}}*(1-V(s)) - {{{resetRate}}}*{{{resetOverdrive}}}*V(s) }
         Bm p n I={ V(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*V(s)) }
         .ENDS
+
         """#,
     ]
 }

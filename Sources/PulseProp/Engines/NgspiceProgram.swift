@@ -1,0 +1,58 @@
+import Foundation
+
+/// Runs an exported ngspice netlist in the `ngspice` command-line program (batch mode) and
+/// reads the final states its `.control` block prints.
+///
+/// This is the path a user takes with an exported file; PulseProp uses it to check that the
+/// export runs unchanged and agrees with the shared-library engine, and to benchmark against.
+public enum NgspiceProgram {
+    /// Marker lines around the final-state block printed by the ngspice dialect.
+    public static let beginMarker = "PULSEPROP-FINAL-STATES-BEGIN"
+    /// See ``beginMarker``.
+    public static let endMarker = "PULSEPROP-FINAL-STATES-END"
+
+    /// Runs `ngspice -b path` and returns each device's final state by instance name.
+    public static func finalStates(netlistAt path: String, program: String = "ngspice") throws -> [String: Double] {
+        let output = try run(program, arguments: ["-b", path])
+        return try parseFinalStates(output)
+    }
+
+    /// Parses the lines `state_<device> = <x>` between the markers.
+    public static func parseFinalStates(_ output: String) throws -> [String: Double] {
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let begin = lines.firstIndex(of: beginMarker), let end = lines.firstIndex(of: endMarker), begin < end else {
+            throw SpiceError.missingResult("no \(beginMarker) … \(endMarker) block in the ngspice output")
+        }
+        var states: [String: Double] = [:]
+        for line in lines[(begin + 1)..<end] {
+            let parts = line.components(separatedBy: " = ")
+            guard parts.count == 2, parts[0].hasPrefix("state_"), let value = Double(parts[1]) else {
+                throw SpiceError.missingResult("unreadable final-state line '\(line)'")
+            }
+            states[String(parts[0].dropFirst("state_".count))] = value
+        }
+        return states
+    }
+
+    /// Runs `program` with `arguments`, returning stdout and stderr together; a non-zero exit
+    /// or a missing program is a ``SpiceError/programFailed(_:)``.
+    static func run(_ program: String, arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do { try process.run() } catch {
+            throw SpiceError.programFailed("cannot start \(program): \(error.localizedDescription)")
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let output = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            let tail = output.split(separator: "\n").suffix(5).joined(separator: " | ")
+            throw SpiceError.programFailed("\(program) exited with status \(process.terminationStatus): \(tail)")
+        }
+        return output
+    }
+}

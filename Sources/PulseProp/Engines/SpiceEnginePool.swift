@@ -1,0 +1,36 @@
+import Dispatch
+
+/// Several independent ngspice simulators (one private library copy each) that run
+/// independent learning steps in parallel.
+public final class SpiceEnginePool {
+    /// The engines, one per simulator instance.
+    public let engines: [SpiceEngine]
+
+    /// Opens `instances` simulators for `circuit`.
+    public init(circuit: CrossbarCircuit, instances: Int) throws {
+        try require(instances >= 1, "instances", "must be ≥ 1, got \(instances)")
+        engines = try (0..<instances).map { _ in try SpiceEngine(circuit: circuit) }
+    }
+
+    /// Runs each `(step, states)` job; job `k` runs on engine `k mod instances`, engines in
+    /// parallel. Results come back in job order; the first error is rethrown.
+    public func run(_ jobs: [(step: LearningStep, states: Matrix<Double>)]) throws -> [CrossbarStepResult] {
+        var results = [Result<CrossbarStepResult, Error>?](repeating: nil, count: jobs.count)
+        let n = engines.count
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = UncheckedSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: n) { e in
+                for k in stride(from: e, to: jobs.count, by: n) {
+                    slots.value[k] = Result { try engines[e].run(jobs[k].step, from: jobs[k].states) }
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+}
+
+/// Wraps a value whose concurrent use is made safe by construction (disjoint indices).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,65 @@
+import XCTest
+
+@testable import PulseProp
+
+final class NetlistTests: XCTestCase {
+    func netlist(_ wiring: CrossbarWiring = .ideal, dialect: SpiceDialect = .ngspice) throws -> CrossbarNetlist {
+        let step = try TestSupport.step(rows: [2, 0, 1], cols: [-1, 2])
+        return try CrossbarNetlist(
+            circuit: CrossbarCircuit(wiring: wiring), step: step,
+            states: Matrix(rows: 3, cols: 2) { i, j in 0.1 * Double(i + j) }, dialect: dialect)
+    }
+
+    func lines(_ text: String, prefix: String) -> [Substring] {
+        text.split(separator: "\n").filter { $0.hasPrefix(prefix) }
+    }
+
+    func testIdealCrossbarNamesAndInitialStates() throws {
+        let text = try netlist().text
+        XCTAssertTrue(text.contains("x2_1 r2 c1 pp_memristor x0=0.30000000000000004"))
+        XCTAssertTrue(text.contains(".save v(x0_0.s)"))
+        XCTAssertEqual(lines(text, prefix: "vr").count, 3)
+        XCTAssertEqual(lines(text, prefix: "vc").count, 2)
+        XCTAssertTrue((lines(text, prefix: "rd") + lines(text, prefix: "rw")).isEmpty, "ideal wires need no resistors")
+        XCTAssertTrue(text.contains(".tran 2e-06 8e-06 0 2e-06 uic"))
+    }
+
+    func testWireAndDriverResistors() throws {
+        let text = try netlist(CrossbarWiring(segmentResistance: 2.5, driverResistance: 50)).text
+        // 3 + 2 drivers, 3·2 row segments and 2·3 column segments.
+        XCTAssertEqual(lines(text, prefix: "rd").count, 5)
+        XCTAssertEqual(lines(text, prefix: "rw").count, 12)
+        XCTAssertTrue(text.contains("rdr0 r0 r0_in 50.0"))
+        XCTAssertTrue(text.contains("rwr0_0 r0_in r0_0 2.5"))
+        XCTAssertTrue(text.contains("rwc1_2 c1_1 c1_2 2.5"))
+        XCTAssertTrue(text.contains("x2_1 r2_1 c1_2 pp_memristor"))
+    }
+
+    func testXyceDialectDiffersWhereDocumented() throws {
+        let text = try netlist(dialect: .xyce).text
+        XCTAssertTrue(text.contains("PARAMS: x0=0.30000000000000004"))
+        XCTAssertTrue(text.contains("I={ "))
+        XCTAssertTrue(text.contains("v(x1_0:s)"))
+        XCTAssertFalse(text.contains(".control"))
+        XCTAssertTrue(text.contains(".PRINT TRAN FORMAT=CSV"))
+    }
+
+    func testStateOutOfRangeIsRejected() {
+        let step = try! TestSupport.step(rows: [1], cols: [1])
+        XCTAssertThrowsError(try CrossbarNetlist(circuit: CrossbarCircuit(), step: step, states: Matrix([[1.5]]))) {
+            XCTAssertEqual(($0 as? ParameterError)?.parameter, "state")
+        }
+    }
+
+    /// The templates compiled into the library are the files in templates/.
+    func testEmbeddedTemplatesAreCurrent() throws {
+        let folder = TestSupport.packageRoot.appendingPathComponent("templates")
+        let files = FileManager.default.enumerator(atPath: folder.path)!.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".mustache") }
+        XCTAssertEqual(Set(files), Set(EmbeddedTemplates.files.keys), "run scripts/embed-templates")
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            XCTAssertEqual(EmbeddedTemplates.files[file], text, "\(file) changed: run scripts/embed-templates")
+        }
+    }
+}
