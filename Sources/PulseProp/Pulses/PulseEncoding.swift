@@ -3,7 +3,7 @@
 /// `x` is clipped to `[0, xMax]` and `δ` to `[deltaMin, deltaMax]`. Both are counted in one
 /// common quantum `q = xMax / levels`, so `x = xMax` is `levels` pulses and
 ///
-///     n_x = round(x / q),     n_δ = sign(δ) · round(|δ| / q).
+///     n_x = round(x / q),     n_δ = sign(δ) · round(|δ| / q)      (ties to even).
 ///
 /// The common quantum is what makes the circuit compute the learning rule: trains that
 /// start together with one period give a device `min(n_x, |n_δ|)` coincident pulses, which is
@@ -45,13 +45,13 @@ public struct PulseEncoding: Codable, Equatable, Sendable {
 
     /// `n_x = round(clip(x, 0, xMax) / q)`.
     public func count(x: Double) -> Int {
-        Int((min(max(x, 0), xMax) / quantum).rounded())
+        Int((min(max(x, 0), xMax) / quantum).rounded(.toNearestOrEven))
     }
 
     /// `n_δ = sign(δ)·round(|clip(δ, deltaMin, deltaMax)| / q)`.
     public func count(delta: Double) -> Int {
         let clipped = min(max(delta, deltaMin), deltaMax)
-        let magnitude = Int((abs(clipped) / quantum).rounded())
+        let magnitude = Int((abs(clipped) / quantum).rounded(.toNearestOrEven))
         return clipped < 0 ? -magnitude : magnitude
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Every random choice in PulseProp draws from one of these, so the same seed gives the same
 /// run bit for bit on every machine.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendable {
     private var state: UInt64
 
     /// Creates a generator from `seed`.

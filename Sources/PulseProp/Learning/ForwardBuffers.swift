@@ -1,0 +1,87 @@
+import Foundation
+
+/// Inputs, hidden activities and outputs of up to `capacity` examples, with the constant
+/// bias input of 1 appended to each input and hidden row.
+public struct ForwardBuffers {
+    /// Examples the buffers hold at most.
+    public let capacity: Int
+    /// `capacity × (inputs+1)`; the last column is 1.
+    public var input: [Float]
+    /// `capacity × (hidden+1)`; the last column is 1.
+    public var hiddenActivity: [Float]
+    /// `capacity × outputs`.
+    public var output: [Float]
+    private let inputs: Int
+    private let outputs: Int
+
+    /// Allocates buffers for `capacity` examples of `network`.
+    public init(capacity: Int, network: Network) {
+        self.capacity = capacity
+        inputs = network.inputs
+        outputs = network.outputs
+        input = [Float](repeating: 1, count: capacity * (network.inputs + 1))
+        hiddenActivity = [Float](repeating: 1, count: capacity * (network.hidden + 1))
+        output = [Float](repeating: 0, count: capacity * network.outputs)
+    }
+
+    /// Copies the examples `indices` of `data` into the input rows.
+    public mutating func load<C: Collection>(_ data: Dataset, indices: C) where C.Element == Int {
+        let stride = inputs + 1
+        data.inputs.withUnsafeBufferPointer { source in
+            input.withUnsafeMutableBufferPointer { target in
+                for (b, index) in indices.enumerated() {
+                    (target.baseAddress! + b * stride).update(from: source.baseAddress! + index * inputs, count: inputs)
+                }
+            }
+        }
+    }
+
+    /// Misclassified examples (arg-max output ≠ label) and the summed binary cross-entropy.
+    public func score<C: Collection>(labels: [Int], indices: C) -> (wrong: Int, loss: Double) where C.Element == Int {
+        var wrong = 0
+        var loss = 0.0
+        for (b, index) in indices.enumerated() {
+            var best = 0
+            for o in 0..<outputs {
+                let y = Double(output[b * outputs + o])
+                let clipped = min(max(y, 1e-7), 1 - 1e-7)
+                loss -= labels[index] == o ? log(clipped) : log(1 - clipped)
+                if output[b * outputs + o] > output[b * outputs + best] { best = o }
+            }
+            if best != labels[index] { wrong += 1 }
+        }
+        return (wrong, loss)
+    }
+}
+
+extension Network {
+    /// `h = f(x·W1)`, `y = σ(h·W2)` for the first `count` rows of `buffers`.
+    public func forward(_ buffers: inout ForwardBuffers, count: Int) {
+        let (n, h, o) = (inputs, hidden, outputs)
+        w1.withUnsafeBufferPointer { w1 in
+            w2.withUnsafeBufferPointer { w2 in
+                buffers.input.withUnsafeBufferPointer { x in
+                    buffers.hiddenActivity.withUnsafeMutableBufferPointer { hid in
+                        buffers.output.withUnsafeMutableBufferPointer { y in
+                            Kernels.gemm(
+                                m: count, n: h, k: n + 1, alpha: 1, a: x.baseAddress!, lda: n + 1,
+                                b: w1.baseAddress!, ldb: h, beta: 0, c: hid.baseAddress!, ldc: h + 1)
+                            for b in 0..<count {
+                                let row = hid.baseAddress! + b * (h + 1)
+                                switch activation {
+                                case .relu: for j in 0..<h { row[j] = max(row[j], 0) }
+                                case .sigmoid: for j in 0..<h { row[j] = 1 / (1 + exp(-row[j])) }
+                                }
+                                row[h] = 1
+                            }
+                            Kernels.gemm(
+                                m: count, n: o, k: h + 1, alpha: 1, a: hid.baseAddress!, lda: h + 1,
+                                b: w2.baseAddress!, ldb: o, beta: 0, c: y.baseAddress!, ldc: o)
+                            for k in 0..<(count * o) { y[k] = 1 / (1 + exp(-y[k])) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// How the weight update combines a synapse's input `x` and error `δ`.
+public enum UpdateMethod: String, Codable, CaseIterable, Sendable {
+    /// `Δw = −η·x·δ` (backpropagation).
+    case times
+    /// `Δw = −η·sign(x·δ)·min(|x|, |δ|)`: what coincident pulse trains compute.
+    case absmin
+}
+
+/// How the output error reaches the hidden layer.
+public enum FeedbackKind: String, Codable, CaseIterable, Sendable {
+    /// Through the transposed forward weights (backpropagation).
+    case transposed
+    /// Through a fixed random matrix drawn at initialisation (random feedback).
+    case const
+}
+
+/// Hidden-unit non-linearity.
+public enum Activation: String, Codable, CaseIterable, Sendable {
+    /// `max(0, z)`.
+    case relu
+    /// `1/(1 + e^(−z))`.
+    case sigmoid
+}
+
+/// What holds the weights.
+public enum WeightMode: String, Codable, CaseIterable, Sendable {
+    /// Floating-point weights updated by the rule (the paper's setting).
+    case ideal
+    /// Device conductance pairs updated by pulses through the analytic engine.
+    case device
+}
+
+/// Every choice of a training run (Negrov et al. 2017, Section 3, with the defaults of the
+/// paper's [784-110-10] experiments).
+public struct TrainingConfiguration: Codable, Equatable, Sendable {
+    /// Weight-update rule.
+    public var method: UpdateMethod = .times
+    /// Error feedback to the hidden layer.
+    public var feedback: FeedbackKind = .transposed
+    /// Pulse levels for `x` and `δ` in the update; 0 means continuous.
+    public var levels: Int = 0
+    /// Hidden units.
+    public var hidden: Int = 110
+    /// Hidden non-linearity.
+    public var activation: Activation = .relu
+    /// Training epochs.
+    public var epochs: Int = 50
+    /// Minibatch size.
+    public var batch: Int = 100
+    /// Seed of initial weights, feedback matrix and data order.
+    public var seed: UInt64 = 1
+    /// Initial learning rate `η` (per example: updates are summed over the minibatch).
+    public var learningRate: Double = 1e-4
+    /// What holds the weights.
+    public var weights: WeightMode = .ideal
+    /// Upper end of the `x` range used for discretisation.
+    public var xMax: Double = 5
+    /// Lower end of the `δ` range used for discretisation.
+    public var deltaMin: Double = -1
+    /// Upper end of the `δ` range used for discretisation.
+    public var deltaMax: Double = 2
+
+    /// Creates the paper's default configuration.
+    public init() {}
+
+    /// The pulse encoding of the update signals, or nil when continuous.
+    public var encoding: PulseEncoding? {
+        levels == 0 ? nil : PulseEncoding(levels: levels, xMax: xMax, deltaMin: deltaMin, deltaMax: deltaMax)
+    }
+
+    /// Checks every field, naming the first bad one.
+    public func validate() throws {
+        try require(levels >= 0, "levels", "must be 0 (continuous) or ≥ 1, got \(levels)")
+        try encoding?.validate()
+        try require(hidden >= 1, "hidden", "must be ≥ 1, got \(hidden)")
+        try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
+        try require(batch >= 1, "batch", "must be ≥ 1, got \(batch)")
+        try require(learningRate > 0 && learningRate.isFinite, "lr", "must be a finite value > 0, got \(learningRate)")
+    }
+
+    /// A short name of the rule, e.g. `transposed-absmin-L20`.
+    public var ruleName: String {
+        "\(feedback.rawValue)-\(method.rawValue)-" + (levels == 0 ? "continuous" : "L\(levels)")
+    }
+}
