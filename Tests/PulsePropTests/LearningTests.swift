@@ -1,0 +1,162 @@
+import XCTest
+
+@testable import PulseProp
+
+/// A small synthetic classification set: noisy copies of one prototype per class.
+func prototypeDataset(examples: Int, features: Int, classes: Int, seed: UInt64) -> Dataset {
+    var rng = SeededGenerator(seed: seed)
+    let prototypes = (0..<classes).map { _ in (0..<features).map { _ in Float.random(in: 0...1, using: &rng) } }
+    var inputs: [Float] = []
+    var labels: [Int] = []
+    for k in 0..<examples {
+        let c = k % classes
+        labels.append(c)
+        inputs += prototypes[c].map { min(max($0 + Float.random(in: -0.2...0.2, using: &rng), 0), 1) }
+    }
+    return Dataset(inputs: inputs, labels: labels, features: features, classes: classes)
+}
+
+final class LearningTests: XCTestCase {
+    func configuration(_ method: UpdateMethod, _ feedback: FeedbackKind, levels: Int, batch: Int) -> TrainingConfiguration {
+        var c = TrainingConfiguration()
+        c.method = method
+        c.feedback = feedback
+        c.levels = levels
+        c.batch = batch
+        c.hidden = 6
+        return c
+    }
+
+    /// One `times`/transposed update equals −η times the finite-difference gradient of the
+    /// summed cross-entropy, for both activations.
+    func testTimesTransposedFollowsTheGradient() {
+        for activation in Activation.allCases {
+            let data = prototypeDataset(examples: 4, features: 5, classes: 3, seed: 3)
+            var c = configuration(.times, .transposed, levels: 0, batch: 4)
+            c.activation = activation
+            var rng = SeededGenerator(seed: 9)
+            let network = Network(inputs: 5, hidden: 6, outputs: 3, activation: activation, feedback: .transposed, using: &rng)
+            let rate = 1e-3
+            let trainer = Trainer(configuration: c, network: network, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
+            _ = trainer.trainEpoch(on: data, order: [0, 1, 2, 3], rate: rate)
+            func totalLoss(_ n: Network) -> Double {
+                Trainer(configuration: c, network: n, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
+                    .evaluate(on: data).loss * Double(data.count)
+            }
+            for (layer, count) in [(1, network.w1.count), (2, network.w2.count)] {
+                for k in stride(from: 0, to: count, by: 3) {
+                    let eps: Float = 1e-2
+                    var plus = network
+                    var minus = network
+                    if layer == 1 { plus.w1[k] += eps; minus.w1[k] -= eps } else { plus.w2[k] += eps; minus.w2[k] -= eps }
+                    let numeric = (totalLoss(plus) - totalLoss(minus)) / Double(2 * eps)
+                    let before = layer == 1 ? network.w1[k] : network.w2[k]
+                    let after = layer == 1 ? trainer.network.w1[k] : trainer.network.w2[k]
+                    let analytic = Double(before - after) / rate
+                    XCTAssertEqual(analytic, numeric, accuracy: 2e-3 + 0.02 * abs(numeric), "\(activation) w\(layer)[\(k)]")
+                }
+            }
+        }
+    }
+
+    /// The absmin update equals Σ_b sign(x·δ)·min(|x|, |δ|), with x and δ discretised exactly
+    /// as the circuit's pulse encoding counts them.
+    func testAbsminIsSignedMinimumSummedOverTheBatch() {
+        for levels in [0, 100, 20, 7] {
+            var rng = SeededGenerator(seed: UInt64(levels) + 1)
+            let network = Network(inputs: 9, hidden: 5, outputs: 4, activation: .relu, feedback: .transposed, using: &rng)
+            let batch = 6
+            var buffers = ForwardBuffers(capacity: batch, network: network)
+            for b in 0..<batch {
+                for i in 0..<9 { buffers.input[b * 10 + i] = i % 3 == 0 ? 0 : Float.random(in: 0...6, using: &rng) }
+                for j in 0..<5 { buffers.hiddenActivity[b * 6 + j] = Float.random(in: 0...6, using: &rng) }
+            }
+            let hiddenDelta = (0..<(batch * 5)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
+            let outputDelta = (0..<(batch * 4)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
+            let encoding = levels == 0 ? nil : PulseEncoding(levels: levels)
+            var updated = network
+            let rate: Float = 0.5
+            IdealWeightUpdater(method: .absmin, encoding: encoding).update(
+                &updated, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta, count: batch, rate: rate)
+            func value(_ v: Float, isDelta: Bool) -> Double {
+                guard let e = encoding else { return Double(v) }
+                return e.quantum * Double(isDelta ? e.count(delta: Double(v)) : e.count(x: Double(v)))
+            }
+            func check(_ before: [Float], _ after: [Float], x: [Float], xStride: Int, delta: [Float], cols: Int) {
+                for i in 0..<xStride {
+                    for j in 0..<cols {
+                        var sum = 0.0
+                        for b in 0..<batch {
+                            let xv = value(x[b * xStride + i], isDelta: false)
+                            let dv = value(delta[b * cols + j], isDelta: true)
+                            sum += (xv * dv > 0 ? 1 : xv * dv < 0 ? -1 : 0) * min(abs(xv), abs(dv))
+                        }
+                        let change = Double(after[i * cols + j] - before[i * cols + j])
+                        XCTAssertEqual(change, -Double(rate) * sum, accuracy: 1e-4, "levels \(levels) (\(i),\(j))")
+                    }
+                }
+            }
+            check(network.w1, updated.w1, x: buffers.input, xStride: 10, delta: hiddenDelta, cols: 5)
+            check(network.w2, updated.w2, x: buffers.hiddenActivity, xStride: 6, delta: outputDelta, cols: 4)
+        }
+    }
+
+    func testLearningRateRule() {
+        let s = LearningRateSchedule()
+        XCTAssertEqual(s.next(rate: 1e-4, previous: nil, current: 0.5), 1e-4)
+        XCTAssertEqual(s.next(rate: 1e-4, previous: 0.5, current: 0.4), 1.1e-4, accuracy: 1e-12)
+        XCTAssertEqual(s.next(rate: 1e-4, previous: 0.4, current: 0.5), 0.7e-4, accuracy: 1e-12)
+        XCTAssertEqual(s.next(rate: 1e-4, previous: 0.4, current: 0.4), 1e-4)
+    }
+
+    /// Every one of the paper's twelve settings learns a small problem: the loss falls and the
+    /// error ends far below chance (2/3 for three classes).
+    func testEveryTable1SettingLearns() throws {
+        let data = prototypeDataset(examples: 120, features: 12, classes: 3, seed: 5)
+        for cell in Table1.cells {
+            var c = cell.configuration
+            c.hidden = 32
+            c.batch = 10
+            c.epochs = 30
+            c.learningRate = 0.003
+            let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
+            let initial = Trainer(
+                configuration: c, network: run.checkpoint.network,
+                weightUpdater: IdealWeightUpdater(method: c.method, encoding: c.encoding)
+            ).evaluate(on: data)
+            let final = try run.run().last!
+            XCTAssertLessThan(final.testLoss, 0.8 * initial.loss, "\(c.ruleName): loss did not fall")
+            XCTAssertLessThan(final.testError, 0.3, "\(c.ruleName): error \(final.testError) (chance 0.67)")
+        }
+    }
+
+    /// The same seed gives a bitwise identical run; resuming a checkpoint gives the run that
+    /// never stopped.
+    func testDeterministicAndResumable() throws {
+        let data = prototypeDataset(examples: 60, features: 8, classes: 3, seed: 2)
+        var c = configuration(.absmin, .const, levels: 20, batch: 7)
+        c.epochs = 4
+        c.learningRate = 0.01
+        let straight = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
+        try straight.run()
+        let again = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
+        try again.run()
+        XCTAssertEqual(straight.checkpoint.network, again.checkpoint.network)
+
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
+        var first = c
+        first.epochs = 2
+        try TrainingRun(configuration: first, train: data, test: data, checkpointPath: path, resume: false).run()
+        let resumed = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: path, resume: true)
+        XCTAssertEqual(resumed.checkpoint.history.count, 2)
+        try resumed.run()
+        XCTAssertEqual(resumed.checkpoint.network, straight.checkpoint.network)
+        XCTAssertEqual(resumed.checkpoint.history.map(\.testError), straight.checkpoint.history.map(\.testError))
+
+        var other = c
+        other.method = .times
+        XCTAssertThrowsError(try TrainingRun(configuration: other, train: data, test: data, checkpointPath: path, resume: true)) {
+            XCTAssertTrue(String(describing: $0).contains("another configuration"))
+        }
+    }
+}
