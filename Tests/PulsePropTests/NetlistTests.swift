@@ -51,15 +51,19 @@ final class NetlistTests: XCTestCase {
         }
     }
 
-    /// The templates compiled into the library are the files in templates/.
-    func testEmbeddedTemplatesAreCurrent() throws {
-        let folder = TestSupport.packageRoot.appendingPathComponent("templates")
-        let files = FileManager.default.enumerator(atPath: folder.path)!.compactMap { $0 as? String }
-            .filter { $0.hasSuffix(".mustache") }
-        XCTAssertEqual(Set(files), Set(EmbeddedTemplates.files.keys), "run scripts/embed-templates")
-        for file in files {
-            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            XCTAssertEqual(EmbeddedTemplates.files[file], text, "\(file) changed: run scripts/embed-templates")
+    /// The templates and calibrations compiled into the library are the files on disk.
+    func testEmbeddedResourcesAreCurrent() throws {
+        for (folder, suffix, embedded) in [
+            ("templates", ".mustache", EmbeddedTemplates.files), ("calibrations", ".json", EmbeddedCalibrations.files),
+        ] {
+            let root = TestSupport.packageRoot.appendingPathComponent(folder)
+            let files = FileManager.default.enumerator(atPath: root.path)!.compactMap { $0 as? String }
+                .filter { $0.hasSuffix(suffix) }
+            XCTAssertEqual(Set(files), Set(embedded.keys), "run scripts/embed-resources")
+            for file in files {
+                let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+                XCTAssertEqual(embedded[file], text, "\(folder)/\(file) changed: run scripts/embed-resources")
+            }
         }
     }
 }

@@ -67,7 +67,10 @@ final class NgspiceLibrary {
         }
         defer { dlclose(probe) }
         // The loader has mapped the file it chose; /proc/self/maps names it.
-        let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
+        // procfs files report size 0, so read to end of file rather than by size.
+        let maps = FileHandle(forReadingAtPath: "/proc/self/maps").map {
+            String(decoding: $0.readDataToEndOfFile(), as: UTF8.self)
+        } ?? ""
         guard let path = maps.split(separator: "\n").compactMap({ line -> String? in
             guard let slash = line.firstIndex(of: "/") else { return nil }
             let path = String(line[slash...])
@@ -181,6 +184,14 @@ final class NgspiceLibrary {
     func run(command text: String) {
         precondition(text.utf8.count < 1024, "ngspice commands are limited to 1023 characters")
         _ = text.withCString { command(UnsafeMutablePointer(mutating: $0)) }
+    }
+
+    /// The library's version banner word, e.g. `ngspice-39`.
+    var version: String {
+        _ = drain()
+        run(command: "version -s")
+        let printed = drain().lines.joined(separator: " ")
+        return printed.split(separator: " ").first { $0.hasPrefix("ngspice-") }.map(String.init) ?? "ngspice-unknown"
     }
 
     /// Copies vector `name` of the current plot; nil when ngspice has no such vector.

@@ -34,17 +34,27 @@ public final class SpiceEngine: CrossbarEngine {
 
     /// Simulates an already built ngspice `netlist` whose devices start at `states`.
     public func simulate(_ netlist: CrossbarNetlist, from states: Matrix<Double>) throws -> CrossbarStepResult {
+        let final = try trajectories(netlist).map { $0.last! }
+        return CrossbarStepResult(initialState: states, finalState: final, device: device)
+    }
+
+    /// Simulates `netlist` and returns every device's state sampled once per pulse period, at
+    /// `t = T, 2T, …, stopTime` (ngspice's interpolated output leaves out `t = 0`). Pulses lie
+    /// inside their periods, so sample `k − 1` is the state after the first `k` pulse slots.
+    public func trajectories(_ netlist: CrossbarNetlist) throws -> Matrix<[Double]> {
         precondition(netlist.dialect == .ngspice, "the SPICE engine runs ngspice netlists")
         try library.load(netlist.text)
         defer { library.clear() }
-        let final = try netlist.deviceNames.map { name -> Double in
-            guard let values = library.vector(name + ".s"), let last = values.last else {
+        return try netlist.deviceNames.map { name -> [Double] in
+            guard let values = library.vector(name + ".s"), !values.isEmpty else {
                 throw SpiceError.missingResult("no state vector \(name).s after the transient")
             }
-            return last
+            return values
         }
-        return CrossbarStepResult(initialState: states, finalState: final, device: device)
     }
+
+    /// The ngspice version string (e.g. `ngspice-39`), as the library reports it.
+    public var ngspiceVersion: String { library.version }
 
     /// Loads arbitrary netlist text into this engine's simulator (for diagnostics and tests of
     /// error handling) and returns what ngspice printed.

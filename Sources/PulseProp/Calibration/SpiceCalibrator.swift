@@ -1,0 +1,52 @@
+/// Measures a device's per-pulse response in ngspice and writes it as a calibration.
+///
+/// One transient of a `G × 2` crossbar does it: row `g` starts both its devices at grid state
+/// `g/(G−1)`; every row sends `N` pulses in each phase, column 0 takes part in potentiation and
+/// column 1 in depression. Sampling each state once per period gives whole `N`-pulse
+/// sequences from every grid state. Every pulse of every sequence is a sample of the one-pulse
+/// response `F` (see `ResponseFitting`); the fit error says how well iterating `F`
+/// reproduces the sequences.
+public struct SpiceCalibrator {
+    /// The circuit whose device and pulses are calibrated.
+    public let circuit: CrossbarCircuit
+    /// Number of grid states (≥ 2).
+    public let gridStates: Int
+    /// Pulses per sequence (≥ 1).
+    public let pulses: Int
+
+    /// Creates a calibrator; defaults to 101 grid states and 100-pulse sequences.
+    public init(circuit: CrossbarCircuit, gridStates: Int = 101, pulses: Int = 100) throws {
+        try circuit.validate()
+        try require(gridStates >= 2, "grid", "must be ≥ 2 states, got \(gridStates)")
+        try require(pulses >= 1, "levels", "must be ≥ 1 pulse, got \(pulses)")
+        try require(circuit.wiring.isIdeal, "wire-resistance", "calibration sweeps use ideal wires")
+        self.circuit = circuit
+        self.gridStates = gridStates
+        self.pulses = pulses
+    }
+
+    /// Runs the sweep in `engine` (which must simulate `circuit`).
+    public func calibrate(with engine: SpiceEngine) throws -> PulseResponseCalibration {
+        let grid = (0..<gridStates).map { Double($0) / Double(gridStates - 1) }
+        let step = try LearningStep(
+            rowCounts: [Int](repeating: pulses, count: gridStates), columnCounts: [-pulses, pulses], slotsPerPhase: pulses)
+        let states = Matrix(rows: gridStates, cols: 2) { g, _ in grid[g] }
+        let netlist = try CrossbarNetlist(circuit: circuit, step: step, states: states, title: "PulseProp calibration sweep")
+        let samples = try engine.trajectories(netlist)
+        // Sample k − 1 is the state after k slots; SET occupies slots 1…N, RESET N+1…2N.
+        guard samples[0, 0].count == 2 * pulses else {
+            throw SpiceError.missingResult("expected \(2 * pulses) samples per device, got \(samples[0, 0].count)")
+        }
+        let setRuns = (0..<gridStates).map { [grid[$0]] + samples[$0, 0][0..<pulses] }
+        let resetRuns = (0..<gridStates).map { [grid[$0]] + samples[$0, 1][pulses..<(2 * pulses)] }
+        var table = PulseResponseCalibration(
+            source: "ngspice", origin: engine.ngspiceVersion, device: circuit.device, shape: circuit.shape,
+            onConductance: circuit.device.onConductance, offConductance: circuit.device.offConductance, states: grid,
+            potentiation: ResponseFitting.table(setRuns, grid: grid, potentiating: true),
+            depression: ResponseFitting.table(resetRuns, grid: grid, potentiating: false),
+            fit: .init(rmsStateError: 0, maxStateError: 0, samples: 0))
+        table.fit = ResponseFitting.fitError(table, setRuns: setRuns, resetRuns: resetRuns)
+        try table.validate()
+        return table
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The same learning step in SPICE and in the analytic engine, and how far apart their final
+/// conductances are, as fractions of the device's conductance range `G_on − G_off`.
+public struct EngineComparison: Codable, Equatable, Sendable {
+    /// Crossbar rows.
+    public var rows: Int
+    /// Crossbar columns.
+    public var cols: Int
+    /// Pulse levels.
+    public var levels: Int
+    /// Wire segment resistance, ohms.
+    public var wireResistance: Double
+    /// Driver resistance, ohms.
+    public var driverResistance: Double
+    /// Devices compared.
+    public var devices: Int
+    /// RMS of `|G_spice − G_analytic|` over all devices, fraction of the range.
+    public var rmsErrorFraction: Double
+    /// Largest `|G_spice − G_analytic|`, fraction of the range.
+    public var maxErrorFraction: Double
+    /// Devices that had coincident pulses.
+    public var coincidentDevices: Int
+    /// RMS error over devices with coincidences only.
+    public var coincidentRmsErrorFraction: Double
+    /// Largest error over devices with coincidences only.
+    public var coincidentMaxErrorFraction: Double
+    /// Half-selected devices (no coincidences) whose SPICE state moved by more than 1e-9.
+    public var disturbedDevices: Int
+    /// Seconds of the SPICE step.
+    public var spiceSeconds: Double
+    /// Seconds of the analytic step.
+    public var analyticSeconds: Double
+
+    /// Runs `step` from `states` in both engines and compares them.
+    public init(step: LearningStep, states: Matrix<Double>, spice: SpiceEngine, analytic: AnalyticEngine) throws {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let fromSpice = try spice.run(step, from: states)
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        let fromModel = try analytic.run(step, from: states)
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        let range = spice.circuit.device.onConductance - spice.circuit.device.offConductance
+        let coincidences = step.coincidenceMatrix.elements
+        let errors = zip(fromSpice.finalConductance.elements, fromModel.finalConductance.elements).map { abs($0 - $1) / range }
+        let coincident = zip(errors, coincidences).filter { $0.1 != 0 }.map(\.0)
+        func rms(_ v: [Double]) -> Double { v.isEmpty ? 0 : (v.map { $0 * $0 }.reduce(0, +) / Double(v.count)).squareRoot() }
+        rows = step.rows
+        cols = step.cols
+        levels = step.slotsPerPhase
+        wireResistance = spice.circuit.wiring.segmentResistance
+        driverResistance = spice.circuit.wiring.driverResistance
+        devices = errors.count
+        rmsErrorFraction = rms(errors)
+        maxErrorFraction = errors.max() ?? 0
+        coincidentDevices = coincident.count
+        coincidentRmsErrorFraction = rms(coincident)
+        coincidentMaxErrorFraction = coincident.max() ?? 0
+        disturbedDevices = zip(zip(fromSpice.finalState.elements, states.elements), coincidences)
+            .filter { $0.1 == 0 && abs($0.0.0 - $0.0.1) > 1e-9 }.count
+        spiceSeconds = Double(t1 - t0) / 1e9
+        analyticSeconds = Double(t2 - t1) / 1e9
+    }
+
+    /// Pretty JSON with snake_case keys.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// A human-readable summary.
+    public func table() -> String {
+        String(
+            format: """
+                %dx%d crossbar, %d slots per phase, wires %.3g ohm, drivers %.3g ohm
+                final conductance, analytic vs SPICE (fraction of G_on - G_off):
+                  all %d devices:          rms %.4f %%  max %.4f %%
+                  %d with coincidences:    rms %.4f %%  max %.4f %%
+                  half-selected disturbed: %d
+                time: SPICE %.3f s, analytic %.6f s
+
+                """, rows, cols, levels, wireResistance, driverResistance, devices, 100 * rmsErrorFraction,
+            100 * maxErrorFraction, coincidentDevices, 100 * coincidentRmsErrorFraction, 100 * coincidentMaxErrorFraction,
+            disturbedDevices, spiceSeconds, analyticSeconds)
+    }
+}

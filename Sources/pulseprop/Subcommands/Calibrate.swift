@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import PulseProp
+
+/// `pulseprop calibrate`: per-pulse response tables from ngspice sweeps or measured data.
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the device's per-pulse response in ngspice (or import measurements) for the analytic engine.")
+
+    @OptionGroup var circuitOptions: CircuitOptions
+
+    @Option(help: "Pulses per simulated sequence (used to measure the fit error).")
+    var levels: Int = 100
+
+    @Option(help: "Grid states from 0 to 1.")
+    var grid: Int = 101
+
+    @Option(help: "CSV of measured conductance vs pulse number (columns phase,pulse,conductance) instead of ngspice.")
+    var fromMeasurements: String?
+
+    @Option(name: .shortAndLong, help: "Calibration file to write (JSON).")
+    var output: String
+
+    func run() throws {
+        let calibration: PulseResponseCalibration
+        if let fromMeasurements {
+            calibration = try MeasuredResponseImporter(gridStates: grid).calibration(csvPath: fromMeasurements)
+        } else {
+            let circuit = try circuitOptions.circuit()
+            let calibrator = try SpiceCalibrator(circuit: circuit, gridStates: grid, pulses: levels)
+            calibration = try calibrator.calibrate(with: SpiceEngine(circuit: circuit))
+        }
+        try AtomicFile.write(try calibration.json(), to: output)
+        print(String(
+            format: "wrote %@ (%@, %d grid states); fit error: rms %.3g, max %.3g of the state range over %d samples",
+            output, calibration.origin, calibration.states.count, calibration.fit.rmsStateError,
+            calibration.fit.maxStateError, calibration.fit.samples))
+    }
+}
