@@ -1,0 +1,51 @@
+import XCTest
+
+@testable import PulseProp
+
+/// End-to-end tests of `pulseprop calibrate` and `pulseprop validate`.
+final class AnalyticCLITests: XCTestCase {
+    func testValidateJSONFields() throws {
+        let run = try TestSupport.runCLI(["validate", "--rows", "4", "--cols", "5", "--levels", "20", "--seed", "2", "--format", "json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        for key in ["rms_error_fraction", "max_error_fraction", "devices", "spice_seconds", "analytic_seconds"] {
+            XCTAssertNotNil(object[key], key)
+        }
+        XCTAssertEqual(object["devices"] as? Int, 20)
+        XCTAssertLessThan(try XCTUnwrap(object["rms_error_fraction"] as? Double), 0.01)
+    }
+
+    func testWireSweepWritesTableAndPlot() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try TestSupport.runCLI([
+            "validate", "--sweep-sizes", "3", "--sweep-resistances", "0,200", "--levels", "8", "--output", dir.path,
+        ])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let csv = try String(contentsOf: dir.appendingPathComponent("wire-sweep.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        let rms = lines.dropFirst().map { Double($0.split(separator: ",")[5])! }
+        XCTAssertLessThan(rms[0], rms[1], "error must grow with wire resistance")
+        XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("wire-sweep.svg"), encoding: .utf8).contains("<polyline"))
+    }
+
+    func testCalibrateFromMeasurementsAndUseIt() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        var lines = ["phase,pulse,conductance"]
+        for k in 0...20 { lines.append("potentiation,\(k),\(1e-5 + 9e-5 * (1 - pow(0.9, Double(k))))") }
+        for k in 0...20 { lines.append("depression,\(k),\(1e-5 + 9e-5 * pow(0.9, Double(k)))") }
+        let csv = dir.appendingPathComponent("m.csv").path
+        try lines.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("m.json").path
+        let run = try TestSupport.runCLI(["calibrate", "--from-measurements", csv, "--output", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("fit error"))
+        let table = try PulseResponseCalibration.load(path: out)
+        XCTAssertEqual(table.source, "measurements")
+        let bad = dir.appendingPathComponent("bad.csv").path
+        try "phase,pulse,conductance\nsideways,0,1e-5\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let failed = try TestSupport.runCLI(["calibrate", "--from-measurements", bad, "--output", out])
+        XCTAssertNotEqual(failed.status, 0)
+        XCTAssertTrue(failed.stderr.contains("line 2"), failed.stderr)
+    }
+}
