@@ -29,7 +29,7 @@ final class LearningTests: XCTestCase {
 
     /// One `times`/transposed update equals −η times the finite-difference gradient of the
     /// summed cross-entropy, for both activations.
-    func testTimesTransposedFollowsTheGradient() {
+    func testTimesTransposedFollowsTheGradient() throws {
         for activation in Activation.allCases {
             let data = prototypeDataset(examples: 4, features: 5, classes: 3, seed: 3)
             var c = configuration(.times, .transposed, levels: 0, batch: 4)
@@ -38,7 +38,7 @@ final class LearningTests: XCTestCase {
             let network = Network(inputs: 5, hidden: 6, outputs: 3, activation: activation, feedback: .transposed, using: &rng)
             let rate = 1e-3
             let trainer = Trainer(configuration: c, network: network, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
-            _ = trainer.trainEpoch(on: data, order: [0, 1, 2, 3], rate: rate)
+            _ = try trainer.trainEpoch(on: data, order: [0, 1, 2, 3], rate: rate)
             func totalLoss(_ n: Network) -> Double {
                 Trainer(configuration: c, network: n, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
                     .evaluate(on: data).loss * Double(data.count)
@@ -61,7 +61,7 @@ final class LearningTests: XCTestCase {
 
     /// The absmin update equals Σ_b sign(x·δ)·min(|x|, |δ|), with x and δ discretised exactly
     /// as the circuit's pulse encoding counts them.
-    func testAbsminIsSignedMinimumSummedOverTheBatch() {
+    func testAbsminIsSignedMinimumSummedOverTheBatch() throws {
         for levels in [0, 100, 20, 7] {
             var rng = SeededGenerator(seed: UInt64(levels) + 1)
             let network = Network(inputs: 9, hidden: 5, outputs: 4, activation: .relu, feedback: .transposed, using: &rng)
@@ -76,7 +76,7 @@ final class LearningTests: XCTestCase {
             let encoding = levels == 0 ? nil : PulseEncoding(levels: levels)
             var updated = network
             let rate: Float = 0.5
-            IdealWeightUpdater(method: .absmin, encoding: encoding).update(
+            try IdealWeightUpdater(method: .absmin, encoding: encoding).update(
                 &updated, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta, count: batch, rate: rate)
             func value(_ v: Float, isDelta: Bool) -> Double {
                 guard let e = encoding else { return Double(v) }
@@ -158,5 +158,42 @@ final class LearningTests: XCTestCase {
         XCTAssertThrowsError(try TrainingRun(configuration: other, train: data, test: data, checkpointPath: path, resume: true)) {
             XCTAssertTrue(String(describing: $0).contains("another configuration"))
         }
+    }
+}
+
+final class DeviceWeightTests: XCTestCase {
+    /// Weights held by device states through the analytic engine still learn the small
+    /// problem, and the network's weights always equal the mapped device states.
+    func testDeviceWeightsLearnThroughTheAnalyticEngine() throws {
+        let data = prototypeDataset(examples: 120, features: 12, classes: 3, seed: 5)
+        var c = TrainingConfiguration()
+        c.method = .absmin
+        c.levels = 20
+        c.weights = .device
+        c.hidden = 32
+        c.batch = 10
+        c.epochs = 6
+        c.learningRate = 1
+        let hardware = CrossbarHardware()
+        var updater: DeviceWeightUpdater?
+        let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false) {
+            updater = try hardware.updater(for: $0, configuration: c)
+            return updater!
+        }
+        let history = try run.run()
+        XCTAssertLessThan(history.map(\.testError).min()!, 0.3, "\(history.map(\.testError))")
+        let mapping = WeightMapping(maxWeight: c.weightRange)
+        XCTAssertEqual(run.checkpoint.network.w1, updater!.hiddenStates.elements.map(mapping.weight(state:)))
+        XCTAssertGreaterThan(updater!.stepsApplied, 0)
+    }
+
+    func testDeviceWeightsNeedPulsesAndTheCoincidenceRule() {
+        var c = TrainingConfiguration()
+        c.weights = .device
+        c.method = .absmin
+        XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "levels") }
+        c.levels = 20
+        c.method = .times
+        XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "method") }
     }
 }

@@ -38,6 +38,13 @@ public final class AnalyticEngine: CrossbarEngine {
         return CrossbarStepResult(initialState: states, finalState: final, device: device)
     }
 
+    public func apply(_ step: LearningStep, to states: inout Matrix<Double>) throws {
+        try require(
+            states.rows == step.rows && states.cols == step.cols, "state",
+            "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
+        states.elements.withUnsafeMutableBufferPointer { apply(rowCounts: step.rowCounts, columnCounts: step.columnCounts, to: $0) }
+    }
+
     /// Applies one step in place to row-major `states` (`rowCounts.count × columnCounts.count`),
     /// allocating nothing per device.
     public func apply(rowCounts: [Int], columnCounts: [Int], to states: UnsafeMutableBufferPointer<Double>) {

@@ -10,6 +10,15 @@ public protocol CrossbarEngine: AnyObject {
     /// Applies both learning phases of `step` to devices starting at `states` (R×C, each in
     /// `[0, 1]`) and returns every device's final state and conductance change.
     func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult
+
+    /// Applies `step` to `states` in place (engines that can avoid copies override this).
+    func apply(_ step: LearningStep, to states: inout Matrix<Double>) throws
+}
+
+extension CrossbarEngine {
+    public func apply(_ step: LearningStep, to states: inout Matrix<Double>) throws {
+        states = try run(step, from: states).finalState
+    }
 }
 
 /// Every device's state and conductance before and after one learning step.

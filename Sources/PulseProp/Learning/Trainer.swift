@@ -36,7 +36,7 @@ public final class Trainer {
 
     /// One pass over `data` in the order `order`, at learning rate `rate`; returns the
     /// fraction of examples misclassified (before their update) and the mean loss.
-    public func trainEpoch(on data: Dataset, order: [Int], rate: Double) -> (error: Double, loss: Double) {
+    public func trainEpoch(on data: Dataset, order: [Int], rate: Double) throws -> (error: Double, loss: Double) {
         var wrong = 0
         var loss = 0.0
         var start = 0
@@ -48,7 +48,7 @@ public final class Trainer {
             wrong += w
             loss += l
             backpropagate(count: indices.count)
-            weightUpdater.update(
+            try weightUpdater.update(
                 &network, buffers: batchBuffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta,
                 count: indices.count, rate: Float(rate))
             start += configuration.batch

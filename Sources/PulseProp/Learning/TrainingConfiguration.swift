@@ -49,10 +49,13 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var batch: Int = 100
     /// Seed of initial weights, feedback matrix and data order.
     public var seed: UInt64 = 1
-    /// Initial learning rate `η` (per example: updates are summed over the minibatch).
+    /// Initial learning rate: `η` per example for ideal weights (updates are summed over the
+    /// minibatch); the gain applied to `δ` before pulse encoding for device weights.
     public var learningRate: Double = 1e-4
     /// What holds the weights.
     public var weights: WeightMode = .ideal
+    /// Largest weight magnitude a device holds (device weights only; see ``WeightMapping``).
+    public var weightRange: Double = 1
     /// Upper end of the `x` range used for discretisation.
     public var xMax: Double = 5
     /// Lower end of the `δ` range used for discretisation.
@@ -76,6 +79,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         try require(batch >= 1, "batch", "must be ≥ 1, got \(batch)")
         try require(learningRate > 0 && learningRate.isFinite, "lr", "must be a finite value > 0, got \(learningRate)")
+        if weights == .device {
+            try require(levels >= 1, "levels", "device weights are updated by whole pulses: give --levels ≥ 1")
+            try require(method == .absmin, "method", "device weights apply the coincidence rule: use --method absmin")
+            try require(weightRange > 0 && weightRange.isFinite, "weight-range", "must be a finite value > 0, got \(weightRange)")
+        }
     }
 
     /// A short name of the rule, e.g. `transposed-absmin-L20`.

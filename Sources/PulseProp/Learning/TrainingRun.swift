@@ -95,7 +95,7 @@ public final class TrainingRun {
             var order = Array(0..<train.count)
             order.shuffle(using: &checkpoint.generator)
             let rate = checkpoint.nextLearningRate
-            let (trainError, trainLoss) = trainer.trainEpoch(on: train, order: order, rate: rate)
+            let (trainError, trainLoss) = try trainer.trainEpoch(on: train, order: order, rate: rate)
             let (testError, testLoss) = trainer.evaluate(on: test)
             let record = EpochRecord(
                 epoch: checkpoint.history.count + 1, trainError: trainError, trainLoss: trainLoss, testError: testError,

@@ -6,7 +6,7 @@ public protocol WeightUpdater: AnyObject {
     /// `outputDelta` (`count × outputs`) and hidden errors `hiddenDelta` (`count × hidden`).
     func update(
         _ network: inout Network, buffers: ForwardBuffers, outputDelta: [Float], hiddenDelta: [Float], count: Int,
-        rate: Float)
+        rate: Float) throws
 }
 
 /// The paper's float-weight update: `W −= η·Σ_b u(x_b, δ_b)` with `u` = times or absmin,

@@ -6,6 +6,7 @@ extension UpdateMethod: ExpressibleByArgument {}
 extension FeedbackKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension WeightMode: ExpressibleByArgument {}
+extension EngineKind: ExpressibleByArgument {}
 
 /// `pulseprop train`: trains the [inputs-hidden-classes] perceptron with a memristor rule.
 struct Train: ParsableCommand {
@@ -39,11 +40,22 @@ struct Train: ParsableCommand {
     @Option(help: "Seed of weights, feedback matrix and data order.")
     var seed: UInt64 = 1
 
-    @Option(help: "Initial learning rate (per example; updates are summed over the minibatch).")
-    var lr: Double = 1e-4
+    @Option(help: "Initial learning rate: eta per example for ideal weights (default 1e-4; summed over the minibatch), the gain on delta before pulse encoding for device weights (default 1).")
+    var lr: Double?
 
-    @Option(help: "Weights: ideal (floats) or device (conductance pairs through the analytic engine).")
+    @Option(help: "Weights: ideal (floats) or device (conductance pairs updated by pulses).")
     var weights: WeightMode = .ideal
+
+    @Option(help: "Device weights: engine that simulates the crossbars, analytic or spice.")
+    var engine: EngineKind = .analytic
+
+    @Option(help: "Device weights: largest weight magnitude a device holds.")
+    var weightRange: Double = 1
+
+    @Option(help: "Device weights: calibration file for the analytic engine (default: the shipped one).")
+    var calibration: String?
+
+    @OptionGroup(title: "Crossbar circuit (device weights)") var circuitOptions: CircuitOptions
 
     @Option(help: "Folder for log.csv, summary.json, curve.svg and checkpoint.json (default out/train-<rule>-seed<S>).")
     var output: String?
@@ -64,15 +76,17 @@ struct Train: ParsableCommand {
         configuration.epochs = epochs
         configuration.batch = batch
         configuration.seed = seed
-        configuration.learningRate = lr
+        configuration.learningRate = lr ?? (weights == .device ? 1 : 1e-4)
         configuration.weights = weights
+        configuration.weightRange = weightRange
         try configuration.validate()
-        try require(weights == .ideal, "weights", "device weights need the analytic engine, which is not built yet")
+        let hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine, calibrationPath: calibration)
         let folder = output ?? "out/train-\(configuration.ruleName)-seed\(seed)"
         let (train, test) = try Dataset.mnist(directory: data)
         let run = try TrainingRun(
             configuration: configuration, train: train, test: test,
-            checkpointPath: (folder as NSString).appendingPathComponent("checkpoint.json"), resume: resume)
+            checkpointPath: (folder as NSString).appendingPathComponent("checkpoint.json"), resume: resume,
+            weightUpdater: weights == .device ? { try hardware.updater(for: $0, configuration: configuration) } : nil)
         let history = try run.run { record, eta in
             FileHandle.standardError.write(Data(Progress.epochLine(record, of: configuration.epochs, eta: eta).utf8))
             try? AtomicFile.write(TrainingReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))

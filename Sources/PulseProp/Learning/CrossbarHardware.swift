@@ -1,0 +1,46 @@
+/// Which engine simulates the crossbars of a device-weight network.
+public enum EngineKind: String, Codable, CaseIterable, Sendable {
+    /// The calibrated analytic engine (fast; no wire effects).
+    case analytic
+    /// ngspice, one transient per crossbar per example (small networks only).
+    case spice
+}
+
+/// The physical side of device-weight training: the crossbar circuit, its calibration and
+/// the engine that simulates it. Builds the ``DeviceWeightUpdater`` for a network.
+public struct CrossbarHardware: Sendable {
+    /// Devices, pulses and wires of every crossbar.
+    public var circuit: CrossbarCircuit
+    /// Engine that applies the learning steps.
+    public var engine: EngineKind
+    /// Calibration file for the analytic engine (nil: the shipped one).
+    public var calibrationPath: String?
+
+    /// Creates a hardware description.
+    public init(circuit: CrossbarCircuit = CrossbarCircuit(), engine: EngineKind = .analytic, calibrationPath: String? = nil) {
+        self.circuit = circuit
+        self.engine = engine
+        self.calibrationPath = calibrationPath
+    }
+
+    /// A new engine of the configured kind for one crossbar.
+    public func makeEngine(_ kind: EngineKind? = nil) throws -> CrossbarEngine {
+        switch kind ?? engine {
+        case .analytic:
+            return try AnalyticEngine(
+                circuit: circuit, calibration: PulseResponseCalibration.resolve(path: calibrationPath, for: circuit))
+        case .spice:
+            return try SpiceEngine(circuit: circuit)
+        }
+    }
+
+    /// The updater that holds `network`'s weights in two crossbars of this hardware.
+    public func updater(for network: Network, configuration: TrainingConfiguration) throws -> DeviceWeightUpdater {
+        guard let encoding = configuration.encoding else {
+            throw ParameterError("levels", "device weights are updated by whole pulses: give --levels ≥ 1")
+        }
+        return try DeviceWeightUpdater(
+            network: network, hiddenEngine: makeEngine(), outputEngine: makeEngine(), encoding: encoding,
+            mapping: WeightMapping(maxWeight: configuration.weightRange))
+    }
+}
