@@ -89,7 +89,7 @@ public final class Trainer {
         return score
     }
 
-    /// `δ1 = (δ2·Fᵀ) ⊙ f′(h)`.
+    /// `δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h)`.
     private func backpropagate(count: Int) {
         let (hidden, outputs) = (network.hidden, network.outputs)
         let feedback = network.feedback ?? network.w2  // the first `hidden` rows of w2 are W2
@@ -99,13 +99,14 @@ public final class Trainer {
                     Kernels.gemm(
                         transB: true, m: count, n: hidden, k: outputs, alpha: 1, a: d2.baseAddress!, lda: outputs,
                         b: f.baseAddress!, ldb: outputs, beta: 0, c: d1.baseAddress!, ldc: hidden)
+                    let gain = Float(configuration.hiddenDeltaGain)
                     batchBuffers.hiddenActivity.withUnsafeBufferPointer { h in
                         let stride = hidden + 1
                         for b in 0..<count {
                             for j in 0..<hidden {
                                 let a = h[b * stride + j]
                                 let slope: Float = network.activation == .relu ? (a > 0 ? 1 : 0) : a * (1 - a)
-                                d1[b * hidden + j] *= slope
+                                d1[b * hidden + j] *= gain * slope
                             }
                         }
                     }

@@ -54,6 +54,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var learningRate: Double = 1e-4
     /// What holds the weights.
     public var weights: WeightMode = .ideal
+    /// Gain `g_h` on the hidden layer's error before its update: `δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h)`
+    /// (1 in the paper). Hardware can amplify each layer's error signal; a gain above 1 keeps
+    /// small hidden errors from rounding to zero pulses.
+    public var hiddenDeltaGain: Double = 1
     /// Largest weight magnitude a device holds (device weights only; see ``WeightMapping``).
     public var weightRange: Double = 1
     /// Upper end of the `x` range used for discretisation.
@@ -66,6 +70,32 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Creates the paper's default configuration.
     public init() {}
 
+    /// The paper's MNIST setting (the default configuration).
+    public static let paperMNIST = TrainingConfiguration()
+
+    /// Circuit-in-the-loop training on ``BuiltinTask``: a [9-6-4] network of 88 devices whose
+    /// every example is one learning step per crossbar. Sigmoid hidden units (small ReLU layers
+    /// die), a hidden-error gain of 8 (the sigmoid slope ≤ 1/4 would otherwise round hidden
+    /// errors to zero pulses), signals in `x ∈ [0, 1]`, `δ ∈ [−1, 1]` at 10 levels, weights
+    /// `±4` per device, gain 0.5, one example per update. Chosen by a small search on the
+    /// analytic engine (README, "Built-in task").
+    public static let builtinTask: TrainingConfiguration = {
+        var c = TrainingConfiguration()
+        c.method = .absmin
+        c.levels = 10
+        c.hidden = 6
+        c.activation = .sigmoid
+        c.epochs = 8
+        c.batch = 1
+        c.learningRate = 0.5
+        c.weights = .device
+        c.hiddenDeltaGain = 8
+        c.weightRange = 4
+        c.xMax = 1
+        c.deltaMax = 1
+        return c
+    }()
+
     /// The pulse encoding of the update signals, or nil when continuous.
     public var encoding: PulseEncoding? {
         levels == 0 ? nil : PulseEncoding(levels: levels, xMax: xMax, deltaMin: deltaMin, deltaMax: deltaMax)
@@ -76,6 +106,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try require(levels >= 0, "levels", "must be 0 (continuous) or ≥ 1, got \(levels)")
         try encoding?.validate()
         try require(hidden >= 1, "hidden", "must be ≥ 1, got \(hidden)")
+        try require(hiddenDeltaGain > 0 && hiddenDeltaGain.isFinite, "hidden-delta-gain", "must be a finite value > 0, got \(hiddenDeltaGain)")
         try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         try require(batch >= 1, "batch", "must be ≥ 1, got \(batch)")
         try require(learningRate > 0 && learningRate.isFinite, "lr", "must be a finite value > 0, got \(learningRate)")

@@ -8,49 +8,84 @@ extension Activation: ExpressibleByArgument {}
 extension WeightMode: ExpressibleByArgument {}
 extension EngineKind: ExpressibleByArgument {}
 
+/// Options that choose the network, the rule and the schedule; unset ones take the preset's
+/// value (the paper's MNIST setting with `--data`, the built-in task's without).
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Update rule: times or absmin.")
+    var method: UpdateMethod?
+    @Option(help: "Error feedback: transposed or const (fixed random).")
+    var feedback: FeedbackKind?
+    @Option(help: "Pulse levels for x and delta (0 = continuous).")
+    var levels: Int?
+    @Option(help: "Hidden units.")
+    var hidden: Int?
+    @Option(help: "Hidden activation: relu or sigmoid.")
+    var activation: Activation?
+    @Option(help: "Epochs.")
+    var epochs: Int?
+    @Option(help: "Minibatch size.")
+    var batch: Int?
+    @Option(help: "Seed of weights, feedback matrix and data order.")
+    var seed: UInt64?
+    @Option(help: "Initial learning rate: eta per example for ideal weights (summed over the minibatch); the gain on x and delta before pulse encoding for device weights.")
+    var lr: Double?
+    @Option(help: "Weights: ideal (floats) or device (conductance pairs updated by pulses).")
+    var weights: WeightMode?
+    @Option(help: "Gain on the hidden layer's error before its update (1 in the paper).")
+    var hiddenDeltaGain: Double?
+    @Option(help: "Device weights: largest weight magnitude a device holds.")
+    var weightRange: Double?
+    @Option(help: "Upper end of the x range for discretisation.")
+    var xMax: Double?
+    @Option(help: "Lower end of the delta range.")
+    var deltaMin: Double?
+    @Option(help: "Upper end of the delta range.")
+    var deltaMax: Double?
+
+    /// `preset` with every given option applied, validated.
+    func configuration(preset: TrainingConfiguration) throws -> TrainingConfiguration {
+        var c = preset
+        if let method { c.method = method }
+        if let feedback { c.feedback = feedback }
+        if let levels { c.levels = levels }
+        if let hidden { c.hidden = hidden }
+        if let activation { c.activation = activation }
+        if let epochs { c.epochs = epochs }
+        if let batch { c.batch = batch }
+        if let seed { c.seed = seed }
+        if let weights {
+            if weights != c.weights, lr == nil { c.learningRate = weights == .device ? 1 : 1e-4 }
+            c.weights = weights
+        }
+        if let lr { c.learningRate = lr }
+        if let hiddenDeltaGain { c.hiddenDeltaGain = hiddenDeltaGain }
+        if let weightRange { c.weightRange = weightRange }
+        if let xMax { c.xMax = xMax }
+        if let deltaMin { c.deltaMin = deltaMin }
+        if let deltaMax { c.deltaMax = deltaMax }
+        try c.validate()
+        return c
+    }
+}
+
 /// `pulseprop train`: trains the [inputs-hidden-classes] perceptron with a memristor rule.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a two-layer network with the approximate backpropagation rules of Negrov et al. (2017).")
+        abstract: "Train a two-layer network with the approximate backpropagation rules of Negrov et al. (2017).",
+        discussion: """
+            With --data it trains on MNIST-layout IDX files with the paper's setting (ideal weights, \
+            times, transposed, continuous, [784-110-10], 50 epochs). Without it, it trains the built-in \
+            3x3 glyph task with device weights (a [9-6-4] network of 88 memristors); --engine spice \
+            simulates every example's learning step in ngspice.
+            """)
 
-    @Option(help: "Folder with MNIST-layout IDX files (gzip or raw), e.g. ../shared/data/mnist or /usr/share/datasets/fashion-mnist.")
-    var data: String
+    @Option(help: "Folder with MNIST-layout IDX files (gzip or raw), e.g. ../shared/data/mnist or /usr/share/datasets/fashion-mnist. Without it: the built-in task.")
+    var data: String?
 
-    @Option(help: "Update rule: times or absmin.")
-    var method: UpdateMethod = .times
-
-    @Option(help: "Error feedback: transposed or const (fixed random).")
-    var feedback: FeedbackKind = .transposed
-
-    @Option(help: "Pulse levels for x and delta (0 = continuous).")
-    var levels: Int = 0
-
-    @Option(help: "Hidden units.")
-    var hidden: Int = 110
-
-    @Option(help: "Hidden activation: relu or sigmoid.")
-    var activation: Activation = .relu
-
-    @Option(help: "Epochs.")
-    var epochs: Int = 50
-
-    @Option(help: "Minibatch size.")
-    var batch: Int = 100
-
-    @Option(help: "Seed of weights, feedback matrix and data order.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Initial learning rate: eta per example for ideal weights (default 1e-4; summed over the minibatch), the gain on delta before pulse encoding for device weights (default 1).")
-    var lr: Double?
-
-    @Option(help: "Weights: ideal (floats) or device (conductance pairs updated by pulses).")
-    var weights: WeightMode = .ideal
+    @OptionGroup var options: TrainingOptions
 
     @Option(help: "Device weights: engine that simulates the crossbars, analytic or spice.")
     var engine: EngineKind = .analytic
-
-    @Option(help: "Device weights: largest weight magnitude a device holds.")
-    var weightRange: Double = 1
 
     @Option(help: "Device weights: calibration file for the analytic engine (default: the shipped one).")
     var calibration: String?
@@ -67,26 +102,14 @@ struct Train: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        var configuration = TrainingConfiguration()
-        configuration.method = method
-        configuration.feedback = feedback
-        configuration.levels = levels
-        configuration.hidden = hidden
-        configuration.activation = activation
-        configuration.epochs = epochs
-        configuration.batch = batch
-        configuration.seed = seed
-        configuration.learningRate = lr ?? (weights == .device ? 1 : 1e-4)
-        configuration.weights = weights
-        configuration.weightRange = weightRange
-        try configuration.validate()
+        let configuration = try options.configuration(preset: data == nil ? .builtinTask : .paperMNIST)
         let hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine, calibrationPath: calibration)
-        let folder = output ?? "out/train-\(configuration.ruleName)-seed\(seed)"
-        let (train, test) = try Dataset.mnist(directory: data)
+        let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
+        let (train, test) = try data.map { try Dataset.mnist(directory: $0) } ?? BuiltinTask.split()
         let run = try TrainingRun(
             configuration: configuration, train: train, test: test,
             checkpointPath: (folder as NSString).appendingPathComponent("checkpoint.json"), resume: resume,
-            weightUpdater: weights == .device ? { try hardware.updater(for: $0, configuration: configuration) } : nil)
+            weightUpdater: configuration.weights == .device ? { try hardware.updater(for: $0, configuration: configuration) } : nil)
         let history = try run.run { record, eta in
             FileHandle.standardError.write(Data(Progress.epochLine(record, of: configuration.epochs, eta: eta).utf8))
             try? AtomicFile.write(TrainingReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
@@ -95,7 +118,7 @@ struct Train: ParsableCommand {
         try AtomicFile.write(TrainingReport.csv(history), to: (folder as NSString).appendingPathComponent("log.csv"))
         try AtomicFile.write(try summary.json(), to: (folder as NSString).appendingPathComponent("summary.json"))
         try AtomicFile.write(
-            TrainingReport.curve(history, title: "\(configuration.ruleName), seed \(seed)"),
+            TrainingReport.curve(history, title: "\(configuration.ruleName), seed \(configuration.seed)"),
             to: (folder as NSString).appendingPathComponent("curve.svg"))
         switch format {
         case .json: print(try summary.json())
