@@ -11,14 +11,39 @@ public protocol CrossbarEngine: AnyObject {
     /// `[0, 1]`) and returns every device's final state and conductance change.
     func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult
 
-    /// Applies `step` to `states` in place (engines that can avoid copies override this).
-    func apply(_ step: LearningStep, to states: inout Matrix<Double>) throws
+    /// Applies `step` to `states` in place (engines that can avoid copies override this) and
+    /// returns the step's energy when the engine knows it.
+    @discardableResult
+    func apply(_ step: LearningStep, to states: inout Matrix<Double>) throws -> StepEnergy?
 }
 
 extension CrossbarEngine {
-    public func apply(_ step: LearningStep, to states: inout Matrix<Double>) throws {
-        states = try run(step, from: states).finalState
+    @discardableResult
+    public func apply(_ step: LearningStep, to states: inout Matrix<Double>) throws -> StepEnergy? {
+        let result = try run(step, from: states)
+        states = result.finalState
+        return result.energy
     }
+}
+
+/// Energy of one learning step per phase, joules.
+public struct StepEnergy: Codable, Equatable, Sendable {
+    /// Energy dissipated in all devices during phase 1 and phase 2.
+    public var devices: [Double]
+    /// Energy delivered by all row and column drivers during phase 1 and phase 2 (devices
+    /// plus wire and driver resistances).
+    public var drivers: [Double]
+
+    /// Creates a record.
+    public init(devices: [Double], drivers: [Double]) {
+        self.devices = devices
+        self.drivers = drivers
+    }
+
+    /// Device energy of both phases.
+    public var deviceTotal: Double { devices.reduce(0, +) }
+    /// Driver energy of both phases.
+    public var driverTotal: Double { drivers.reduce(0, +) }
 }
 
 /// Every device's state and conductance before and after one learning step.
@@ -31,9 +56,12 @@ public struct CrossbarStepResult: Codable, Equatable, Sendable {
     public let initialConductance: Matrix<Double>
     /// Conductances after both phases, siemens.
     public let finalConductance: Matrix<Double>
+    /// Energy per phase, when the engine measured or estimated it.
+    public var energy: StepEnergy?
 
     /// Creates a result from states, converting them to conductance with `device`.
-    public init(initialState: Matrix<Double>, finalState: Matrix<Double>, device: ThresholdMemristor) {
+    public init(initialState: Matrix<Double>, finalState: Matrix<Double>, device: ThresholdMemristor, energy: StepEnergy? = nil) {
+        self.energy = energy
         self.initialState = initialState
         self.finalState = finalState
         initialConductance = initialState.map(device.conductance(state:))

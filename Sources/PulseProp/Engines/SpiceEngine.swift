@@ -11,10 +11,15 @@ public final class SpiceEngine: CrossbarEngine {
     private let device: ThresholdMemristor
     private let library: NgspiceLibrary
 
+    /// Whether netlists include energy integrators (slower: one more B-source per device).
+    public let measuresEnergy: Bool
+
     /// Opens a private ngspice instance for `circuit`; throws if the circuit is invalid or
-    /// libngspice cannot be loaded.
-    public init(circuit: CrossbarCircuit) throws {
+    /// libngspice cannot be loaded. With `measureEnergy`, every step also reports the energy
+    /// dissipated in the devices and delivered by the drivers in each phase.
+    public init(circuit: CrossbarCircuit, measureEnergy: Bool = false) throws {
         try circuit.validate()
+        self.measuresEnergy = measureEnergy
         self.circuit = circuit
         self.device = try ThresholdMemristor(circuit.device)
         self.library = try NgspiceLibrary()
@@ -25,7 +30,7 @@ public final class SpiceEngine: CrossbarEngine {
 
     /// The ngspice netlist this engine simulates for `step` from `states`.
     public func netlist(for step: LearningStep, from states: Matrix<Double>) throws -> CrossbarNetlist {
-        try CrossbarNetlist(circuit: circuit, step: step, states: states)
+        try CrossbarNetlist(circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy)
     }
 
     public func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult {
@@ -34,17 +39,38 @@ public final class SpiceEngine: CrossbarEngine {
 
     /// Simulates an already built ngspice `netlist` whose devices start at `states`.
     public func simulate(_ netlist: CrossbarNetlist, from states: Matrix<Double>) throws -> CrossbarStepResult {
-        let final = try trajectories(netlist).map { $0.last! }
-        return CrossbarStepResult(initialState: states, finalState: final, device: device)
+        try library.load(netlist.text)
+        defer { library.clear() }
+        let final = try readTrajectories(netlist).map { $0.last! }
+        var energy: StepEnergy?
+        if netlist.measuresEnergy {
+            // Integrator values at the end of phase 1 (sample slots − 1) and of phase 2 (last).
+            func phases(_ vector: String) throws -> [Double] {
+                guard let v = library.vector(vector), v.count >= netlist.slotsPerPhase else {
+                    throw SpiceError.missingResult("no energy vector \(vector)")
+                }
+                let first = v[netlist.slotsPerPhase - 1]
+                return [first, v[v.count - 1] - first]
+            }
+            let perDevice = try netlist.deviceNames.elements.map { try phases($0 + ".e") }
+            energy = StepEnergy(
+                devices: [perDevice.map { $0[0] }.reduce(0, +), perDevice.map { $0[1] }.reduce(0, +)],
+                drivers: try phases("pp_drivers"))
+        }
+        return CrossbarStepResult(initialState: states, finalState: final, device: device, energy: energy)
     }
 
     /// Simulates `netlist` and returns every device's state sampled once per pulse period, at
     /// `t = T, 2T, …, stopTime` (ngspice's interpolated output leaves out `t = 0`). Pulses lie
     /// inside their periods, so sample `k − 1` is the state after the first `k` pulse slots.
     public func trajectories(_ netlist: CrossbarNetlist) throws -> Matrix<[Double]> {
-        precondition(netlist.dialect == .ngspice, "the SPICE engine runs ngspice netlists")
         try library.load(netlist.text)
         defer { library.clear() }
+        return try readTrajectories(netlist)
+    }
+
+    private func readTrajectories(_ netlist: CrossbarNetlist) throws -> Matrix<[Double]> {
+        precondition(netlist.dialect == .ngspice, "the SPICE engine runs ngspice netlists")
         return try netlist.deviceNames.map { name -> [Double] in
             guard let values = library.vector(name + ".s"), !values.isEmpty else {
                 throw SpiceError.missingResult("no state vector \(name).s after the transient")

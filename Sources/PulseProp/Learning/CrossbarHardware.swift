@@ -23,14 +23,22 @@ public struct CrossbarHardware: Sendable {
         self.calibrationPath = calibrationPath
     }
 
+    /// Whether engines report energy (SPICE integrates it, the analytic engine estimates it).
+    public var measureEnergy = true
+
+    /// The calibrated analytic engine for this circuit.
+    public func analyticEngine() throws -> AnalyticEngine {
+        let engine = try AnalyticEngine(
+            circuit: circuit, calibration: PulseResponseCalibration.resolve(path: calibrationPath, for: circuit))
+        engine.estimatesEnergy = measureEnergy
+        return engine
+    }
+
     /// A new engine of the configured kind for one crossbar.
     public func makeEngine(_ kind: EngineKind? = nil) throws -> CrossbarEngine {
         switch kind ?? engine {
-        case .analytic:
-            return try AnalyticEngine(
-                circuit: circuit, calibration: PulseResponseCalibration.resolve(path: calibrationPath, for: circuit))
-        case .spice:
-            return try SpiceEngine(circuit: circuit)
+        case .analytic: return try analyticEngine()
+        case .spice: return try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy)
         }
     }
 

@@ -24,9 +24,8 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public private(set) var outputStates: Matrix<Double>
     /// Learning steps applied so far (two per example: one per crossbar).
     public private(set) var stepsApplied = 0
-    /// Observer of every step, e.g. to log pulses or compare engines: (layer 0 or 1, step,
-    /// states before the step, states after).
-    public var observer: ((Int, LearningStep, Matrix<Double>, Matrix<Double>) throws -> Void)?
+    /// Observer of every step, e.g. to count pulses or compare engines.
+    public var observer: ((DeviceStepEvent) throws -> Void)?
 
     /// Programs the devices to the network's current weights.
     public init(network: Network, hiddenEngine: CrossbarEngine, outputEngine: CrossbarEngine, encoding: PulseEncoding, mapping: WeightMapping) throws {
@@ -63,8 +62,22 @@ public final class DeviceWeightUpdater: WeightUpdater {
         let step = try LearningStep(x: x, delta: delta, encoding: encoding)
         guard step.rowCounts.contains(where: { $0 > 0 }), step.columnCounts.contains(where: { $0 != 0 }) else { return }
         let before = states
-        try engine.apply(step, to: &states)
-        try observer?(layer, step, before, states)
+        let energy = try engine.apply(step, to: &states)
+        try observer?(DeviceStepEvent(layer: layer, step: step, before: before, after: states, energy: energy))
         stepsApplied += 1
     }
+}
+
+/// One learning step applied to one layer's crossbar during device training.
+public struct DeviceStepEvent {
+    /// 0 for the input-to-hidden crossbar, 1 for hidden-to-output.
+    public let layer: Int
+    /// The pulse counts.
+    public let step: LearningStep
+    /// Device states before the step.
+    public let before: Matrix<Double>
+    /// Device states after the step.
+    public let after: Matrix<Double>
+    /// The step's energy, when the engine reports it.
+    public let energy: StepEnergy?
 }

@@ -16,6 +16,8 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var learningRate: Double
     /// Wall-clock seconds of the epoch (training and test evaluation).
     public var seconds: Double
+    /// Circuit figures of the epoch (device training with a monitor).
+    public var circuit: CircuitEpochStats?
 }
 
 /// Everything needed to continue a run exactly where it stopped.
@@ -45,6 +47,8 @@ public final class TrainingRun {
     private let checkpointPath: String?
     private let schedule = LearningRateSchedule()
     private let trainer: Trainer
+    /// Called at the end of every epoch for the circuit figures to log with it.
+    public var circuitStats: (() -> CircuitEpochStats)?
 
     /// Starts a run, or resumes the checkpoint at `checkpointPath` when `resume` is set and one
     /// exists (its configuration must match, except for a larger epoch count).
@@ -99,7 +103,8 @@ public final class TrainingRun {
             let (testError, testLoss) = trainer.evaluate(on: test)
             let record = EpochRecord(
                 epoch: checkpoint.history.count + 1, trainError: trainError, trainLoss: trainLoss, testError: testError,
-                testLoss: testLoss, learningRate: rate, seconds: Date().timeIntervalSince(start))
+                testLoss: testLoss, learningRate: rate, seconds: Date().timeIntervalSince(start),
+                circuit: circuitStats?())
             checkpoint.nextLearningRate = schedule.next(
                 rate: rate, previous: checkpoint.history.last?.trainError, current: trainError)
             checkpoint.history.append(record)

@@ -16,6 +16,10 @@ public struct CrossbarNetlist: Sendable {
     public let deviceNames: Matrix<String>
     /// End of the transient, seconds.
     public let stopTime: Double
+    /// Pulse slots per phase (the state samples per phase).
+    public let slotsPerPhase: Int
+    /// Whether energy integrator nodes (`x<i>_<j>.e`, `pp_drivers`) are in the netlist.
+    public let measuresEnergy: Bool
 
     /// Name of the subcircuit of the threshold memristor.
     public static let deviceModelName = "pp_memristor"
@@ -24,7 +28,7 @@ public struct CrossbarNetlist: Sendable {
     /// in `[0, 1]`).
     public init(
         circuit: CrossbarCircuit, step: LearningStep, states: Matrix<Double>,
-        dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step"
+        dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step", measureEnergy: Bool = false
     ) throws {
         try circuit.validate()
         try require(
@@ -45,7 +49,7 @@ public struct CrossbarNetlist: Sendable {
             "columnCounts": step.columnCounts.map(String.init).joined(separator: " "),
             "segmentResistance": f(circuit.wiring.segmentResistance),
             "driverResistance": f(circuit.wiring.driverResistance),
-            "subcircuit": Self.subcircuit(circuit.device, dialect: dialect),
+            "subcircuit": Self.subcircuit(circuit.device, dialect: dialect, energy: measureEnergy),
             "step": f(circuit.shape.period), "maxStep": f(circuit.shape.period),
         ]
         context["sources"] =
@@ -61,7 +65,17 @@ public struct CrossbarNetlist: Sendable {
                 ]
             }
         }
-        let stateVectors = names.elements.map { "v(\(dialect.stateNode(of: $0)))" }
+        var stateVectors = names.elements.map { "v(\(dialect.stateNode(of: $0)))" }
+        let sourceNames = (0..<step.rows).map { ("vr\($0)", "r\($0)") } + (0..<step.cols).map { ("vc\($0)", "c\($0)") }
+        if measureEnergy && dialect == .ngspice {
+            let terms = sourceNames.map { "v(\($0.1))*i(\($0.0))" }
+            let chunks = stride(from: 0, to: terms.count, by: 6).map { terms[$0..<min($0 + 6, terms.count)].joined(separator: " + ") }
+            context["hasEnergy"] = true
+            context["energyLines"] = ["Bpp_drivers 0 pp_drivers I = -("]
+                + chunks.enumerated().map { "+ " + $1 + ($0 < chunks.count - 1 ? " +" : "") }
+                + ["+ )", "Cpp_drivers pp_drivers 0 1 IC=0"]
+            stateVectors += names.elements.map { "v(\($0).e)" } + ["v(pp_drivers)"]
+        }
         context["saveLines"] = SpiceFormatting.lines(stateVectors, perLine: 8).enumerated().map {
             ($0 == 0 ? ".save " : "+ ") + $1
         }
@@ -71,13 +85,15 @@ public struct CrossbarNetlist: Sendable {
         self.dialect = dialect
         self.deviceNames = names
         self.stopTime = schedule.stopTime
+        self.slotsPerPhase = step.slotsPerPhase
+        self.measuresEnergy = measureEnergy && dialect == .ngspice
     }
 
     /// The rendered device subcircuit for `device` in `dialect`.
-    static func subcircuit(_ device: MemristorParameters, dialect: SpiceDialect) -> String {
+    static func subcircuit(_ device: MemristorParameters, dialect: SpiceDialect, energy: Bool = false) -> String {
         let f = SpiceFormatting.number
         let context: [String: Any] = [
-            "name": deviceModelName,
+            "name": deviceModelName, "energy": energy,
             "setThreshold": f(device.setThreshold), "resetThreshold": f(device.resetThreshold),
             "setRate": f(device.setRate), "resetRate": f(device.resetRate),
             "setExponent": f(device.setExponent), "resetExponent": f(device.resetExponent),

@@ -25,6 +25,13 @@ enum EmbeddedTemplates {
         {{/lines}}
         + )
         {{/sources}}
+        {{#hasEnergy}}
+        *
+        * Energy delivered by all drivers, J: node pp_drivers integrates -v*i of every source
+        {{/hasEnergy}}
+        {{#energyLines}}
+        {{{.}}}
+        {{/energyLines}}
         {{#hasResistors}}
         *
         * Driver and wire resistances
@@ -76,6 +83,11 @@ enum EmbeddedTemplates {
         Cs s 0 1 IC={x0}
         Bs 0 s I = {{{setRate}}}*{{{setOverdrive}}}*(1-v(s)) - {{{resetRate}}}*{{{resetOverdrive}}}*v(s)
         Bm p n I = v(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*v(s))
+        {{#energy}}
+        * energy dissipated in the device, J: node e integrates v*i on a 1 F capacitor
+        Be 0 e I = v(p,n)*v(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*v(s))
+        Ce e 0 1 IC=0
+        {{/energy}}
         .ends {{{name}}}
 
         """#,

@@ -2,11 +2,23 @@ import Foundation
 
 /// The files of a training run: CSV log, JSON summary and SVG training curve.
 public enum TrainingReport {
-    /// CSV with one line per epoch: `epoch,train_error,test_error,learning_rate,seconds,train_loss,test_loss`.
+    /// CSV with one line per epoch: `epoch,train_error,test_error,learning_rate,seconds,train_loss,test_loss`,
+    /// and for device training with a circuit monitor also `steps,pulses_sent,coincident_pulses,
+    /// disturbed_devices,device_energy_phase1_j,device_energy_phase2_j,driver_energy_j,
+    /// analytic_energy_j,dg_rms_difference,direction_agreement`.
     public static func csv(_ history: [EpochRecord]) -> String {
-        var lines = ["epoch,train_error,test_error,learning_rate,seconds,train_loss,test_loss"]
+        let circuit = history.contains { $0.circuit != nil }
+        var header = "epoch,train_error,test_error,learning_rate,seconds,train_loss,test_loss"
+        if circuit {
+            header += ",steps,pulses_sent,coincident_pulses,disturbed_devices,device_energy_phase1_j,device_energy_phase2_j,driver_energy_j,analytic_energy_j,dg_rms_difference,direction_agreement"
+        }
+        var lines = [header]
         for r in history {
-            lines.append("\(r.epoch),\(r.trainError),\(r.testError),\(r.learningRate),\(r.seconds),\(r.trainLoss),\(r.testLoss)")
+            var line = "\(r.epoch),\(r.trainError),\(r.testError),\(r.learningRate),\(r.seconds),\(r.trainLoss),\(r.testLoss)"
+            if circuit, let c = r.circuit {
+                line += ",\(c.steps),\(c.pulsesSent),\(c.coincidentPulses),\(c.disturbedDevices),\(c.deviceEnergy[0]),\(c.deviceEnergy[1]),\(c.driverEnergy.reduce(0, +)),\(c.analyticEnergy),\(c.deltaGRMSDifference),\(c.directionAgreement)"
+            }
+            lines.append(line)
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -30,6 +42,8 @@ public enum TrainingReport {
         public var configuration: TrainingConfiguration
         /// Every epoch.
         public var history: [EpochRecord]
+        /// Circuit figures summed over all epochs (device training).
+        public var circuit: CircuitEpochStats?
 
         /// Summarises `history` of a run with `configuration`.
         public init(configuration: TrainingConfiguration, history: [EpochRecord]) {
@@ -42,6 +56,18 @@ public enum TrainingReport {
             rule = configuration.ruleName
             self.configuration = configuration
             self.history = history
+            let epochs = history.compactMap(\.circuit)
+            circuit = epochs.isEmpty ? nil : epochs.dropFirst().reduce(into: epochs[0]) { total, e in
+                total.steps += e.steps
+                total.pulsesSent += e.pulsesSent
+                total.coincidentPulses += e.coincidentPulses
+                total.disturbedDevices += e.disturbedDevices
+                total.deviceEnergy = zip(total.deviceEnergy, e.deviceEnergy).map(+)
+                total.driverEnergy = zip(total.driverEnergy, e.driverEnergy).map(+)
+                total.analyticEnergy += e.analyticEnergy
+                total.deltaGRMSDifference = e.deltaGRMSDifference
+                total.directionAgreement = e.directionAgreement
+            }
         }
 
         /// Pretty JSON with snake_case keys.

@@ -90,6 +90,9 @@ struct Train: ParsableCommand {
     @Option(help: "Device weights: calibration file for the analytic engine (default: the shipped one).")
     var calibration: String?
 
+    @Flag(help: "With --engine spice: shadow every step with the analytic engine and log both engines' conductance changes (steps.csv).")
+    var compare = false
+
     @OptionGroup(title: "Crossbar circuit (device weights)") var circuitOptions: CircuitOptions
 
     @Option(help: "Folder for log.csv, summary.json, curve.svg and checkpoint.json (default out/train-<rule>-seed<S>).")
@@ -106,15 +109,22 @@ struct Train: ParsableCommand {
         let hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine, calibrationPath: calibration)
         let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
         let (train, test) = try data.map { try Dataset.mnist(directory: $0) } ?? BuiltinTask.split()
-        let run = try TrainingRun(
-            configuration: configuration, train: train, test: test,
-            checkpointPath: (folder as NSString).appendingPathComponent("checkpoint.json"), resume: resume,
-            weightUpdater: configuration.weights == .device ? { try hardware.updater(for: $0, configuration: configuration) } : nil)
+        let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
+        let circuitTraining = configuration.weights == .device
+            ? try CircuitTraining(
+                configuration: configuration, hardware: hardware, train: train, test: test, compare: compare,
+                checkpointPath: checkpoint, resume: resume)
+            : nil
+        let run = try circuitTraining?.run
+            ?? TrainingRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume)
         let history = try run.run { record, eta in
             FileHandle.standardError.write(Data(Progress.epochLine(record, of: configuration.epochs, eta: eta).utf8))
             try? AtomicFile.write(TrainingReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
         }
         let summary = TrainingReport.Summary(configuration: configuration, history: history)
+        if let circuitTraining, compare {
+            try AtomicFile.write(circuitTraining.divergenceCSV(), to: (folder as NSString).appendingPathComponent("steps.csv"))
+        }
         try AtomicFile.write(TrainingReport.csv(history), to: (folder as NSString).appendingPathComponent("log.csv"))
         try AtomicFile.write(try summary.json(), to: (folder as NSString).appendingPathComponent("summary.json"))
         try AtomicFile.write(

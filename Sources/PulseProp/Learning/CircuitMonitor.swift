@@ -1,0 +1,122 @@
+/// Per-epoch circuit figures of device training.
+public struct CircuitEpochStats: Codable, Equatable, Sendable {
+    /// Learning steps (one per crossbar per example that sent pulses).
+    public var steps = 0
+    /// Pulses sent by all drivers (rows pulse in both phases, columns in one).
+    public var pulsesSent = 0
+    /// Coincident (writing) pulses summed over devices.
+    public var coincidentPulses = 0
+    /// Devices whose state moved although they had no coincidence (half-select disturb).
+    public var disturbedDevices = 0
+    /// Energy dissipated in devices in phase 1 and phase 2, J (engine's own figure).
+    public var deviceEnergy = [0.0, 0.0]
+    /// Energy delivered by drivers in phase 1 and phase 2, J.
+    public var driverEnergy = [0.0, 0.0]
+    /// The analytic model's device-energy estimate for the same steps (when shadowed), J.
+    public var analyticEnergy = 0.0
+    /// RMS of `|ΔG_engine − ΔG_analytic|` over written devices, fraction of the range (when shadowed).
+    public var deltaGRMSDifference = 0.0
+    /// Written devices whose ΔG had the same sign in both engines, fraction (when shadowed).
+    public var directionAgreement = 1.0
+
+    /// Creates empty figures.
+    public init() {}
+}
+
+/// One ΔG pair of the shadow comparison.
+public struct DeltaGPair: Codable, Equatable, Sendable {
+    /// Global step number.
+    public var step: Int
+    /// Layer (0 or 1).
+    public var layer: Int
+    /// ΔG from the driving engine (SPICE), siemens.
+    public var engine: Double
+    /// ΔG from the analytic shadow, siemens.
+    public var analytic: Double
+}
+
+/// Watches device training: counts pulses, writes, disturb and energy, and — with a shadow
+/// engine — applies every step to the analytic model from the same states to record how far
+/// the two engines' conductance changes diverge (SPICE drives, analytic shadows).
+public final class CircuitMonitor {
+    private let device: ThresholdMemristor
+    private let shadow: AnalyticEngine?
+    private var current = CircuitEpochStats()
+    private var squaredDifference = 0.0
+    private var compared = 0
+    private var agreeing = 0
+    /// Steps seen in all epochs.
+    public private(set) var stepCount = 0
+    /// Coincident pulses per device so far, per layer.
+    public private(set) var writes: [Matrix<Int>?] = [nil, nil]
+    /// ΔG pairs of every written device (kept for the first `pairLimit`).
+    public private(set) var pairs: [DeltaGPair] = []
+    /// Per-step divergence: (step, layer, RMS |ΔG difference| as a fraction of the range).
+    public private(set) var divergence: [(step: Int, layer: Int, rms: Double)] = []
+    /// How many ΔG pairs to keep.
+    public var pairLimit = 20000
+    /// The first step of layer 0 that wrote a device, for waveform capture.
+    public private(set) var firstWritingStep: (step: LearningStep, states: Matrix<Double>)?
+
+    /// Creates a monitor for `circuit`; `shadow` is the analytic engine to compare with.
+    public init(circuit: CrossbarCircuit, shadow: AnalyticEngine?) throws {
+        device = try ThresholdMemristor(circuit.device)
+        self.shadow = shadow
+    }
+
+    /// Records one step (install as ``DeviceWeightUpdater/observer``).
+    public func record(_ event: DeviceStepEvent) throws {
+        let step = event.step
+        stepCount += 1
+        current.steps += 1
+        current.pulsesSent += 2 * step.rowCounts.reduce(0, +) + step.columnCounts.map(abs).reduce(0, +)
+        if writes[event.layer] == nil { writes[event.layer] = Matrix(rows: step.rows, cols: step.cols) { _, _ in 0 } }
+        var shadowStates = event.before
+        let shadowEnergy = try shadow.map { try $0.apply(step, to: &shadowStates) } ?? nil
+        if let shadowEnergy { current.analyticEnergy += shadowEnergy.deviceTotal }
+        if let energy = event.energy {
+            for p in 0..<2 {
+                current.deviceEnergy[p] += energy.devices[p]
+                current.driverEnergy[p] += energy.drivers[p]
+            }
+        }
+        var stepSquares = 0.0
+        var stepWritten = 0
+        for i in 0..<step.rows {
+            for j in 0..<step.cols {
+                let k = abs(step.coincidences(row: i, col: j))
+                let moved = event.after[i, j] - event.before[i, j]
+                if k == 0 {
+                    if abs(moved) > 1e-9 { current.disturbedDevices += 1 }
+                    continue
+                }
+                current.coincidentPulses += k
+                writes[event.layer]![i, j] += k
+                if firstWritingStep == nil, event.layer == 0 { firstWritingStep = (step, event.before) }
+                guard shadow != nil else { continue }
+                let dgEngine = device.conductance(state: event.after[i, j]) - device.conductance(state: event.before[i, j])
+                let dgShadow = device.conductance(state: shadowStates[i, j]) - device.conductance(state: event.before[i, j])
+                let difference = (dgEngine - dgShadow) / device.conductanceRange
+                stepSquares += difference * difference
+                stepWritten += 1
+                if (dgEngine > 0) == (dgShadow > 0) { agreeing += 1 }
+                compared += 1
+                squaredDifference += difference * difference
+                if pairs.count < pairLimit { pairs.append(DeltaGPair(step: stepCount, layer: event.layer, engine: dgEngine, analytic: dgShadow)) }
+            }
+        }
+        if stepWritten > 0 { divergence.append((stepCount, event.layer, (stepSquares / Double(stepWritten)).squareRoot())) }
+    }
+
+    /// The figures since the last call, and a fresh start for the next epoch.
+    public func takeEpochStats() -> CircuitEpochStats {
+        var stats = current
+        if compared > 0 {
+            stats.deltaGRMSDifference = (squaredDifference / Double(compared)).squareRoot()
+            stats.directionAgreement = Double(agreeing) / Double(compared)
+        }
+        current = CircuitEpochStats()
+        (squaredDifference, compared, agreeing) = (0, 0, 0)
+        return stats
+    }
+}

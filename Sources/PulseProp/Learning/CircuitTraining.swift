@@ -1,0 +1,40 @@
+/// A device-weight training run with its crossbars, engines and circuit monitor wired
+/// together: the network's layers live in crossbars simulated by `hardware.engine`; every
+/// step is counted (pulses, writes, disturb, energy) and, with `compare`, shadowed by the
+/// analytic engine from the same device states.
+public final class CircuitTraining {
+    /// The training run (epochs, schedule, checkpoints).
+    public let run: TrainingRun
+    /// Pulse, write, energy and divergence figures.
+    public let monitor: CircuitMonitor
+    /// The crossbars' updater (device states of both layers).
+    public private(set) var updater: DeviceWeightUpdater?
+
+    /// Builds the run; `configuration.weights` must be `.device`.
+    public init(
+        configuration: TrainingConfiguration, hardware: CrossbarHardware, train: Dataset, test: Dataset, compare: Bool,
+        checkpointPath: String? = nil, resume: Bool = false
+    ) throws {
+        try require(configuration.weights == .device, "weights", "circuit training needs --weights device")
+        let monitor = try CircuitMonitor(
+            circuit: hardware.circuit, shadow: compare && hardware.engine != .analytic ? hardware.analyticEngine() : nil)
+        self.monitor = monitor
+        var made: DeviceWeightUpdater?
+        run = try TrainingRun(
+            configuration: configuration, train: train, test: test, checkpointPath: checkpointPath, resume: resume
+        ) { network in
+            let updater = try hardware.updater(for: network, configuration: configuration)
+            updater.observer = { try monitor.record($0) }
+            made = updater
+            return updater
+        }
+        updater = made
+        run.circuitStats = { monitor.takeEpochStats() }
+    }
+
+    /// Per-step divergence between the engines as CSV: `step,layer,dg_rms_difference`.
+    public func divergenceCSV() -> String {
+        (["step,layer,dg_rms_difference"] + monitor.divergence.map { "\($0.step),\($0.layer),\($0.rms)" })
+            .joined(separator: "\n") + "\n"
+    }
+}
