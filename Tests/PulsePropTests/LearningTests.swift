@@ -39,8 +39,8 @@ final class LearningTests: XCTestCase {
             let rate = 1e-3
             let trainer = Trainer(configuration: c, network: network, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
             _ = try trainer.trainEpoch(on: data, order: [0, 1, 2, 3], rate: rate)
-            func totalLoss(_ n: Network) -> Double {
-                Trainer(configuration: c, network: n, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
+            func totalLoss(_ n: Network) throws -> Double {
+                try Trainer(configuration: c, network: n, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
                     .evaluate(on: data).loss * Double(data.count)
             }
             for (layer, count) in [(1, network.w1.count), (2, network.w2.count)] {
@@ -49,7 +49,7 @@ final class LearningTests: XCTestCase {
                     var plus = network
                     var minus = network
                     if layer == 1 { plus.w1[k] += eps; minus.w1[k] -= eps } else { plus.w2[k] += eps; minus.w2[k] -= eps }
-                    let numeric = (totalLoss(plus) - totalLoss(minus)) / Double(2 * eps)
+                    let numeric = (try totalLoss(plus) - totalLoss(minus)) / Double(2 * eps)
                     let before = layer == 1 ? network.w1[k] : network.w2[k]
                     let after = layer == 1 ? trainer.network.w1[k] : trainer.network.w2[k]
                     let analytic = Double(before - after) / rate
@@ -120,7 +120,7 @@ final class LearningTests: XCTestCase {
             c.epochs = 30
             c.learningRate = 0.003
             let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
-            let initial = Trainer(
+            let initial = try Trainer(
                 configuration: c, network: run.checkpoint.network,
                 weightUpdater: IdealWeightUpdater(method: c.method, encoding: c.encoding)
             ).evaluate(on: data)

@@ -4,8 +4,8 @@
 /// pixel. An example's stroke pixels have intensity `U(0.6, 1.0)`, the others `U(0, 0.35)`,
 /// so classes overlap in the centre pixel and in their intensity ranges, and the background
 /// can be mistaken for a faint stroke. It is chosen for circuit-in-the-loop training: 9 inputs
-/// and 4 outputs keep a [9-4-4] network at 60 devices (crossbars of 10×4 and 5×4 with bias
-/// rows), small enough that every example's learning step can be simulated in ngspice within
+/// and 4 outputs keep the preset's [9-6-4] network at 88 devices (crossbars of 10×6 and 7×4
+/// with bias rows), small enough that every example's learning step can be simulated in ngspice within
 /// seconds, yet a guesser scores 25 % and one pixel alone cannot tell the classes apart.
 /// No data is downloaded: the examples are generated from a seed.
 public enum BuiltinTask {

@@ -79,6 +79,28 @@ public final class SpiceEngine: CrossbarEngine {
         }
     }
 
+    /// Simulates `step` from `states` and returns device `device`'s electrode voltages and
+    /// state at every simulator time point (the netlist is built with a probe, without
+    /// `.options interp`).
+    public func trace(_ step: LearningStep, from states: Matrix<Double>, device: DeviceIndex) throws -> ElectrodeTrace {
+        let netlist = try CrossbarNetlist(circuit: circuit, step: step, states: states, probe: device)
+        try library.load(netlist.text)
+        defer { library.clear() }
+        func vector(_ name: String) throws -> [Double] {
+            guard let values = library.vector(name), !values.isEmpty else {
+                throw SpiceError.missingResult("no vector \(name) after the probed transient")
+            }
+            return values
+        }
+        let name = netlist.deviceNames[device.row, device.col]
+        return ElectrodeTrace(
+            device: device, rowPulses: step.rowCounts[device.row], columnPulses: step.columnCounts[device.col],
+            coincidences: step.coincidences(row: device.row, col: device.col), time: try vector("time"),
+            rowVoltage: try vector("v(\(netlist.probe!.rowNode))"),
+            columnVoltage: try vector("v(\(netlist.probe!.columnNode))"), state: try vector("v(\(name).s)"),
+            thresholds: [circuit.device.setThreshold, circuit.device.resetThreshold])
+    }
+
     /// The ngspice version string (e.g. `ngspice-39`), as the library reports it.
     public var ngspiceVersion: String { library.version }
 

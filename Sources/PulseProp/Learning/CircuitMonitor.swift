@@ -18,6 +18,12 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
     public var deltaGRMSDifference = 0.0
     /// Written devices whose ΔG had the same sign in both engines, fraction (when shadowed).
     public var directionAgreement = 1.0
+    /// Column outputs read from the crossbars in SPICE (`--spice-read`).
+    public var readProducts = 0
+    /// RMS of the read product minus the ideal product `Σ x·w` (pre-activation units).
+    public var readRMSError = 0.0
+    /// That error relative to the RMS of the ideal product.
+    public var readRelativeError = 0.0
 
     /// Creates empty figures.
     public init() {}

@@ -1,7 +1,8 @@
 /// A device-weight training run with its crossbars, engines and circuit monitor wired
 /// together: the network's layers live in crossbars simulated by `hardware.engine`; every
 /// step is counted (pulses, writes, disturb, energy) and, with `compare`, shadowed by the
-/// analytic engine from the same device states.
+/// analytic engine from the same device states. With `hardware.spiceRead`, every forward
+/// product is read from the crossbars in SPICE (``CircuitReadout``).
 public final class CircuitTraining {
     /// The training run (epochs, schedule, checkpoints).
     public let run: TrainingRun
@@ -9,6 +10,8 @@ public final class CircuitTraining {
     public let monitor: CircuitMonitor
     /// The crossbars' updater (device states of both layers).
     public private(set) var updater: DeviceWeightUpdater?
+    /// The SPICE read of the forward pass, when `hardware.spiceRead` is set.
+    public let readout: CircuitReadout?
 
     /// Builds the run; `configuration.weights` must be `.device`.
     public init(
@@ -29,7 +32,18 @@ public final class CircuitTraining {
             return updater
         }
         updater = made
-        run.circuitStats = { monitor.takeEpochStats() }
+        let readout = hardware.spiceRead
+            ? try CircuitReadout(
+                circuit: hardware.circuit, mapping: WeightMapping(maxWeight: configuration.weightRange),
+                readVoltage: hardware.readVoltage)
+            : nil
+        self.readout = readout
+        run.product = readout
+        run.circuitStats = {
+            var stats = monitor.takeEpochStats()
+            readout?.take(into: &stats)
+            return stats
+        }
     }
 
     /// Per-step divergence between the engines as CSV: `step,layer,dg_rms_difference`.

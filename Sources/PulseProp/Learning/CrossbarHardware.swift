@@ -25,6 +25,11 @@ public struct CrossbarHardware: Sendable {
 
     /// Whether engines report energy (SPICE integrates it, the analytic engine estimates it).
     public var measureEnergy = true
+    /// Whether the forward pass reads the crossbars in SPICE (sub-threshold `.op`) instead of
+    /// computing the ideal matrix product.
+    public var spiceRead = false
+    /// Largest row voltage of a SPICE read, V (below both thresholds).
+    public var readVoltage = 0.2
 
     /// The calibrated analytic engine for this circuit.
     public func analyticEngine() throws -> AnalyticEngine {

@@ -54,32 +54,51 @@ public struct ForwardBuffers {
     }
 }
 
+/// Computes one layer's product `z = x·W` in place of the ideal matrix product, e.g. by
+/// reading a crossbar in SPICE (``CircuitReadout``).
+public protocol LayerProduct: AnyObject {
+    /// Writes `z[b, j] = Σ_i x[b, i]·w[i, j]` for `count` examples: `x` has `rows` columns
+    /// with stride `inputStride`, `w` is `rows × cols` row-major, `z` has stride `outputStride`.
+    func multiply(
+        layer: Int, inputs x: UnsafePointer<Float>, inputStride: Int, count: Int, weights w: [Float], rows: Int,
+        cols: Int, output z: UnsafeMutablePointer<Float>, outputStride: Int) throws
+}
+
 extension Network {
-    /// `h = f(x·W1)`, `y = σ(h·W2)` for the first `count` rows of `buffers`.
-    public func forward(_ buffers: inout ForwardBuffers, count: Int) {
+    /// `h = f(x·W1)`, `y = σ(h·W2)` for the first `count` rows of `buffers`; both products
+    /// through CBLAS, or through `product` when one is given.
+    public func forward(_ buffers: inout ForwardBuffers, count: Int, product: LayerProduct? = nil) throws {
         let (n, h, o) = (inputs, hidden, outputs)
-        w1.withUnsafeBufferPointer { w1 in
-            w2.withUnsafeBufferPointer { w2 in
-                buffers.input.withUnsafeBufferPointer { x in
-                    buffers.hiddenActivity.withUnsafeMutableBufferPointer { hid in
-                        buffers.output.withUnsafeMutableBufferPointer { y in
-                            Kernels.gemm(
-                                m: count, n: h, k: n + 1, alpha: 1, a: x.baseAddress!, lda: n + 1,
-                                b: w1.baseAddress!, ldb: h, beta: 0, c: hid.baseAddress!, ldc: h + 1)
-                            for b in 0..<count {
-                                let row = hid.baseAddress! + b * (h + 1)
-                                switch activation {
-                                case .relu: for j in 0..<h { row[j] = max(row[j], 0) }
-                                case .sigmoid: for j in 0..<h { row[j] = 1 / (1 + exp(-row[j])) }
-                                }
-                                row[h] = 1
-                            }
-                            Kernels.gemm(
-                                m: count, n: o, k: h + 1, alpha: 1, a: hid.baseAddress!, lda: h + 1,
-                                b: w2.baseAddress!, ldb: o, beta: 0, c: y.baseAddress!, ldc: o)
-                            for k in 0..<(count * o) { y[k] = 1 / (1 + exp(-y[k])) }
+        func multiply(
+            _ layer: Int, _ x: UnsafePointer<Float>, _ lda: Int, _ w: [Float], _ rows: Int, _ cols: Int,
+            _ z: UnsafeMutablePointer<Float>, _ ldc: Int
+        ) throws {
+            if let product {
+                try product.multiply(
+                    layer: layer, inputs: x, inputStride: lda, count: count, weights: w, rows: rows, cols: cols,
+                    output: z, outputStride: ldc)
+            } else {
+                w.withUnsafeBufferPointer { w in
+                    Kernels.gemm(
+                        m: count, n: cols, k: rows, alpha: 1, a: x, lda: lda, b: w.baseAddress!, ldb: cols, beta: 0, c: z,
+                        ldc: ldc)
+                }
+            }
+        }
+        try buffers.input.withUnsafeBufferPointer { x in
+            try buffers.hiddenActivity.withUnsafeMutableBufferPointer { hid in
+                try buffers.output.withUnsafeMutableBufferPointer { y in
+                    try multiply(0, x.baseAddress!, n + 1, w1, n + 1, h, hid.baseAddress!, h + 1)
+                    for b in 0..<count {
+                        let row = hid.baseAddress! + b * (h + 1)
+                        switch activation {
+                        case .relu: for j in 0..<h { row[j] = max(row[j], 0) }
+                        case .sigmoid: for j in 0..<h { row[j] = 1 / (1 + exp(-row[j])) }
                         }
+                        row[h] = 1
                     }
+                    try multiply(1, hid.baseAddress!, h + 1, w2, h + 1, o, y.baseAddress!, o)
+                    for k in 0..<(count * o) { y[k] = 1 / (1 + exp(-y[k])) }
                 }
             }
         }

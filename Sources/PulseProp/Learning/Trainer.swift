@@ -18,6 +18,8 @@ public final class Trainer {
     /// The network as trained so far.
     public private(set) var network: Network
     private let weightUpdater: WeightUpdater
+    /// Computes the forward products instead of CBLAS when set (e.g. a SPICE crossbar read).
+    public var product: LayerProduct?
     private var batchBuffers: ForwardBuffers
     private var evaluationBuffers: ForwardBuffers
     private var hiddenDelta: [Float]
@@ -43,7 +45,7 @@ public final class Trainer {
         while start < order.count {
             let indices = order[start..<min(start + configuration.batch, order.count)]
             batchBuffers.load(data, indices: indices)
-            network.forward(&batchBuffers, count: indices.count)
+            try network.forward(&batchBuffers, count: indices.count, product: product)
             let (w, l) = outputErrors(data: data, indices: indices)
             wrong += w
             loss += l
@@ -57,14 +59,14 @@ public final class Trainer {
     }
 
     /// Fraction of `data` misclassified by the current network, and the mean loss.
-    public func evaluate(on data: Dataset) -> (error: Double, loss: Double) {
+    public func evaluate(on data: Dataset) throws -> (error: Double, loss: Double) {
         var wrong = 0
         var loss = 0.0
         var start = 0
         while start < data.count {
             let indices = start..<min(start + evaluationBuffers.capacity, data.count)
             evaluationBuffers.load(data, indices: indices)
-            network.forward(&evaluationBuffers, count: indices.count)
+            try network.forward(&evaluationBuffers, count: indices.count, product: product)
             let (w, l) = evaluationBuffers.score(labels: data.labels, indices: indices)
             wrong += w
             loss += l

@@ -47,6 +47,11 @@ public final class TrainingRun {
     private let checkpointPath: String?
     private let schedule = LearningRateSchedule()
     private let trainer: Trainer
+    /// Computes the forward products instead of CBLAS when set (e.g. a SPICE crossbar read).
+    public var product: LayerProduct? {
+        get { trainer.product }
+        set { trainer.product = newValue }
+    }
     /// Called at the end of every epoch for the circuit figures to log with it.
     public var circuitStats: (() -> CircuitEpochStats)?
 
@@ -100,7 +105,7 @@ public final class TrainingRun {
             order.shuffle(using: &checkpoint.generator)
             let rate = checkpoint.nextLearningRate
             let (trainError, trainLoss) = try trainer.trainEpoch(on: train, order: order, rate: rate)
-            let (testError, testLoss) = trainer.evaluate(on: test)
+            let (testError, testLoss) = try trainer.evaluate(on: test)
             let record = EpochRecord(
                 epoch: checkpoint.history.count + 1, trainError: trainError, trainLoss: trainLoss, testError: testError,
                 testLoss: testLoss, learningRate: rate, seconds: Date().timeIntervalSince(start),

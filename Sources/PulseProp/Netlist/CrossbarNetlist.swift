@@ -20,15 +20,19 @@ public struct CrossbarNetlist: Sendable {
     public let slotsPerPhase: Int
     /// Whether energy integrator nodes (`x<i>_<j>.e`, `pp_drivers`) are in the netlist.
     public let measuresEnergy: Bool
+    /// The probed device and the names of its electrode nodes, when the netlist saves them.
+    public let probe: (device: DeviceIndex, rowNode: String, columnNode: String)?
 
     /// Name of the subcircuit of the threshold memristor.
     public static let deviceModelName = "pp_memristor"
 
     /// Builds the netlist of `step` on `circuit` with devices starting at `states` (R×C, each
-    /// in `[0, 1]`).
+    /// in `[0, 1]`). With `probe`, the netlist also saves that device's two electrode
+    /// voltages at every simulator time point (no `.options interp`), for waveform plots.
     public init(
         circuit: CrossbarCircuit, step: LearningStep, states: Matrix<Double>,
-        dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step", measureEnergy: Bool = false
+        dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step", measureEnergy: Bool = false,
+        probe: DeviceIndex? = nil
     ) throws {
         try circuit.validate()
         try require(
@@ -66,6 +70,17 @@ public struct CrossbarNetlist: Sendable {
             }
         }
         var stateVectors = names.elements.map { "v(\(dialect.stateNode(of: $0)))" }
+        if let probe {
+            try require(
+                probe.row >= 0 && probe.row < step.rows && probe.col >= 0 && probe.col < step.cols, "probe",
+                "device (\(probe.row), \(probe.col)) is outside the \(step.rows)x\(step.cols) crossbar")
+            let nodes = (lines.rowNode(probe.row, probe.col), lines.columnNode(probe.col, probe.row))
+            self.probe = (probe, nodes.0, nodes.1)
+            stateVectors += ["v(\(nodes.0))", "v(\(nodes.1))"]
+        } else {
+            self.probe = nil
+        }
+        context["interp"] = probe == nil
         let sourceNames = (0..<step.rows).map { ("vr\($0)", "r\($0)") } + (0..<step.cols).map { ("vc\($0)", "c\($0)") }
         if measureEnergy && dialect == .ngspice {
             let terms = sourceNames.map { "v(\($0.1))*i(\($0.0))" }

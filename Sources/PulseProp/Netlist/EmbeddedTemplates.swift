@@ -48,7 +48,9 @@ enum EmbeddedTemplates {
         {{#saveLines}}
         {{{.}}}
         {{/saveLines}}
+        {{#interp}}
         .options interp
+        {{/interp}}
         .tran {{{step}}} {{{stopTime}}} 0 {{{maxStep}}} uic
         .control
         set numdgt=15
@@ -89,6 +91,53 @@ enum EmbeddedTemplates {
         Ce e 0 1 IC=0
         {{/energy}}
         .ends {{{name}}}
+
+        """#,
+        "ngspice/read.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * {{{title}}}
+        * PulseProp {{rows}}x{{cols}} crossbar read (ngspice dialect): operating point at sub-threshold
+        * voltages (at most {{{readVoltage}}} V across any device, below both switching thresholds,
+        * where the threshold memristor is the linear resistor 1/G(x)). Columns are held at 0 V by
+        * sense sources (virtual grounds of transimpedance amplifiers); column {{{referenceColumn}}} is the
+        * reference column, every device of it at G_ref = {{{referenceConductance}}} S.
+        * Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
+        * Column currents are printed between PULSEPROP-READ-BEGIN and -END as "i(vc<j>) = <A>".
+        *
+        * Row drivers and column sense sources
+        {{#rowSources}}
+        {{{name}}} {{{node}}} 0 DC {{{volts}}}
+        {{/rowSources}}
+        {{#columnSources}}
+        {{{name}}} {{{node}}} 0 DC 0
+        {{/columnSources}}
+        {{#hasResistors}}
+        *
+        * Driver and wire resistances
+        {{/hasResistors}}
+        {{#resistors}}
+        {{{name}}} {{{a}}} {{{b}}} {{{value}}}
+        {{/resistors}}
+        *
+        * Devices as read resistors: rx<row>_<col>
+        {{#devices}}
+        {{{name}}} {{{row}}} {{{col}}} {{{ohms}}}
+        {{/devices}}
+        *
+        .control
+        set numdgt=15
+        op
+        echo PULSEPROP-READ-BEGIN
+        {{#printLines}}
+        print {{{.}}}
+        {{/printLines}}
+        echo PULSEPROP-READ-END
+        if $?sharedmode
+        else
+          quit 0
+        end
+        .endc
+        .end
 
         """#,
         "xyce/crossbar.cir.mustache": #"""

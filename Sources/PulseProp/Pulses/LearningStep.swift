@@ -54,4 +54,17 @@ public struct LearningStep: Codable, Equatable, Sendable {
     public var coincidenceMatrix: Matrix<Int> {
         Matrix(rows: rows, cols: cols) { coincidences(row: $0, col: $1) }
     }
+
+    /// A device that shows the whole mechanism in one picture: it is written (coincidences
+    /// ≠ 0) and its row and column counts differ, so some of its pulses are half-selected;
+    /// among those the one with most coincidences (first in row-major order). Falls back to
+    /// the most-written device, then to `(0, 0)`.
+    public var illustrativeDevice: DeviceIndex {
+        let all = (0..<rows).flatMap { i in (0..<cols).map { DeviceIndex(row: i, col: $0) } }
+        let written = all.filter { coincidences(row: $0.row, col: $0.col) != 0 }
+        let mixed = written.filter { rowCounts[$0.row] != abs(columnCounts[$0.col]) }
+        let pool = mixed.isEmpty ? written : mixed
+        return pool.max { abs(coincidences(row: $0.row, col: $0.col)) < abs(coincidences(row: $1.row, col: $1.col)) }
+            ?? DeviceIndex(row: 0, col: 0)
+    }
 }

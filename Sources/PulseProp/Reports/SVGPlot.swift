@@ -8,7 +8,7 @@ public struct SVGPlot {
         public var label: String
         /// Points `(x, y)`.
         public var points: [(x: Double, y: Double)]
-        /// Draw markers only (a scatter) instead of a line.
+        /// Draw markers only (a scatter) instead of a line (lines of up to 30 points get markers too).
         public var scatter: Bool
 
         /// Creates a series.
@@ -71,13 +71,13 @@ public struct SVGPlot {
             <line x1="\(left)" y1="\(top)" x2="\(left)" y2="\(h - bottom)" stroke="black"/>
 
             """
-        for k in 0...5 {
-            let xv = x0 + Double(k) / 5 * (x1 - x0)
+        for xv in Self.ticks(x0, x1) {
             svg += "<line x1=\"\(px(xv))\" y1=\"\(h - bottom)\" x2=\"\(px(xv))\" y2=\"\(h - bottom + 5)\" stroke=\"black\"/>"
             svg += "<text x=\"\(px(xv))\" y=\"\(h - bottom + 18)\" text-anchor=\"middle\">\(fmt(xv))</text>\n"
-            let yt = y0 + Double(k) / 5 * (y1 - y0)
-            let yv = logY ? pow(10, yt) : yt
-            let yp = h - bottom - Double(k) / 5 * (h - top - bottom)
+        }
+        let yTicks = logY ? (0...5).map { pow(10, y0 + Double($0) / 5 * (y1 - y0)) } : Self.ticks(y0, y1)
+        for yv in yTicks {
+            let yp = py(yv)
             svg += "<line x1=\"\(left - 5)\" y1=\"\(yp)\" x2=\"\(left)\" y2=\"\(yp)\" stroke=\"black\"/>"
             svg += "<line x1=\"\(left)\" y1=\"\(yp)\" x2=\"\(w - right)\" y2=\"\(yp)\" stroke=\"#eee\"/>"
             svg += "<text x=\"\(left - 8)\" y=\"\(yp + 4)\" text-anchor=\"end\">\(fmt(yv))</text>\n"
@@ -90,12 +90,13 @@ public struct SVGPlot {
         for (k, s) in series.enumerated() {
             let colour = Self.palette[k % Self.palette.count]
             let points = s.points.filter { !logY || $0.y > 0 }
-            if s.scatter {
+            if s.scatter || points.count <= 30 {
                 for p in points {
                     svg += "<circle cx=\"\(px(p.x))\" cy=\"\(py(p.y))\" r=\"2.5\" fill=\"\(colour)\" fill-opacity=\"0.6\"/>"
                 }
                 svg += "\n"
-            } else if !points.isEmpty {
+            }
+            if !s.scatter && !points.isEmpty {
                 let path = points.map { "\(px($0.x)),\(py($0.y))" }.joined(separator: " ")
                 svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\" points=\"\(path)\"/>\n"
             }
@@ -106,5 +107,15 @@ public struct SVGPlot {
             }
         }
         return svg + "</svg>\n"
+    }
+
+    /// Round tick values inside `[lo, hi]`: multiples of 1, 2 or 5 × 10ⁿ, about five of them.
+    static func ticks(_ lo: Double, _ hi: Double) -> [Double] {
+        let raw = (hi - lo) / 5
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let first = (lo / step).rounded(.up)
+        let count = Int(((hi / step).rounded(.down) - first).rounded()) + 1
+        return (0..<max(count, 0)).map { (first + Double($0)) * step }.map { abs($0) < step * 1e-9 ? 0 : $0 }
     }
 }

@@ -5,18 +5,19 @@ public enum TrainingReport {
     /// CSV with one line per epoch: `epoch,train_error,test_error,learning_rate,seconds,train_loss,test_loss`,
     /// and for device training with a circuit monitor also `steps,pulses_sent,coincident_pulses,
     /// disturbed_devices,device_energy_phase1_j,device_energy_phase2_j,driver_energy_j,
-    /// analytic_energy_j,dg_rms_difference,direction_agreement`.
+    /// analytic_energy_j,dg_rms_difference,direction_agreement,read_products,read_rms_error,
+    /// read_relative_error`.
     public static func csv(_ history: [EpochRecord]) -> String {
         let circuit = history.contains { $0.circuit != nil }
         var header = "epoch,train_error,test_error,learning_rate,seconds,train_loss,test_loss"
         if circuit {
-            header += ",steps,pulses_sent,coincident_pulses,disturbed_devices,device_energy_phase1_j,device_energy_phase2_j,driver_energy_j,analytic_energy_j,dg_rms_difference,direction_agreement"
+            header += ",steps,pulses_sent,coincident_pulses,disturbed_devices,device_energy_phase1_j,device_energy_phase2_j,driver_energy_j,analytic_energy_j,dg_rms_difference,direction_agreement,read_products,read_rms_error,read_relative_error"
         }
         var lines = [header]
         for r in history {
             var line = "\(r.epoch),\(r.trainError),\(r.testError),\(r.learningRate),\(r.seconds),\(r.trainLoss),\(r.testLoss)"
             if circuit, let c = r.circuit {
-                line += ",\(c.steps),\(c.pulsesSent),\(c.coincidentPulses),\(c.disturbedDevices),\(c.deviceEnergy[0]),\(c.deviceEnergy[1]),\(c.driverEnergy.reduce(0, +)),\(c.analyticEnergy),\(c.deltaGRMSDifference),\(c.directionAgreement)"
+                line += ",\(c.steps),\(c.pulsesSent),\(c.coincidentPulses),\(c.disturbedDevices),\(c.deviceEnergy[0]),\(c.deviceEnergy[1]),\(c.driverEnergy.reduce(0, +)),\(c.analyticEnergy),\(c.deltaGRMSDifference),\(c.directionAgreement),\(c.readProducts),\(c.readRMSError),\(c.readRelativeError)"
             }
             lines.append(line)
         }
@@ -42,7 +43,8 @@ public enum TrainingReport {
         public var configuration: TrainingConfiguration
         /// Every epoch.
         public var history: [EpochRecord]
-        /// Circuit figures summed over all epochs (device training).
+        /// Circuit figures summed over all epochs (device training); the ratios and RMS
+        /// figures are those of the last epoch.
         public var circuit: CircuitEpochStats?
 
         /// Summarises `history` of a run with `configuration`.
@@ -67,6 +69,9 @@ public enum TrainingReport {
                 total.analyticEnergy += e.analyticEnergy
                 total.deltaGRMSDifference = e.deltaGRMSDifference
                 total.directionAgreement = e.directionAgreement
+                total.readProducts += e.readProducts
+                total.readRMSError = e.readRMSError
+                total.readRelativeError = e.readRelativeError
             }
         }
 
@@ -88,5 +93,20 @@ public enum TrainingReport {
                 .init(label: "test", points: history.map { (Double($0.epoch), 100 * $0.testError) }),
             ]
         ).render()
+    }
+
+    /// Writes `log.csv`, `summary.json` and `curve.svg` of a run into `folder` (atomically)
+    /// and returns the summary.
+    @discardableResult
+    public static func writeFiles(
+        history: [EpochRecord], configuration: TrainingConfiguration, folder: String, title: String? = nil
+    ) throws -> Summary {
+        let summary = Summary(configuration: configuration, history: history)
+        let path = { (name: String) in (folder as NSString).appendingPathComponent(name) }
+        try AtomicFile.write(csv(history), to: path("log.csv"))
+        try AtomicFile.write(try summary.json(), to: path("summary.json"))
+        try AtomicFile.write(
+            curve(history, title: title ?? "\(configuration.ruleName), seed \(configuration.seed)"), to: path("curve.svg"))
+        return summary
     }
 }

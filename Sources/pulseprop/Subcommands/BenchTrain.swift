@@ -33,7 +33,7 @@ struct BenchTrain: ParsableCommand {
                     let t0 = DispatchTime.now().uptimeNanoseconds
                     _ = try trainer.trainEpoch(on: train, order: order, rate: 1e-4)
                     let t1 = DispatchTime.now().uptimeNanoseconds
-                    _ = trainer.evaluate(on: test)
+                    _ = try trainer.evaluate(on: test)
                     let t2 = DispatchTime.now().uptimeNanoseconds
                     trainSeconds.append(Double(t1 - t0) / 1e9)
                     evalSeconds.append(Double(t2 - t1) / 1e9)

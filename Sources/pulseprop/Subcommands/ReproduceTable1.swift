@@ -39,9 +39,7 @@ struct ReproduceTable1: ParsableCommand {
         let pending = runs.filter { finishedHistory(folder($0.cell, $0.seed)) == nil }
         FileHandle.standardError.write(Data("table1: \(runs.count) trials, \(runs.count - pending.count) already finished, \(jobs) at a time\n".utf8))
         let started = Date()
-        let lock = NSLock()
-        var done = 0
-        var failures: [String] = []
+        let tally = TrialTally()
         let queue = DispatchQueue(label: "table1", attributes: .concurrent)
         let slots = DispatchSemaphore(value: jobs)
         let group = DispatchGroup()
@@ -52,16 +50,13 @@ struct ReproduceTable1: ParsableCommand {
                 defer { slots.signal(); group.leave() }
                 let target = folder(run.cell, run.seed)
                 let status = trainChild(run.cell, seed: run.seed, folder: target)
-                lock.lock()
-                done += 1
+                let result = finishedHistory(target)?.last.map { String(format: "test %.2f %%", 100 * $0.testError) } ?? "FAILED (status \(status))"
+                let done = tally.finish(target, failed: status != 0)
                 let elapsed = Date().timeIntervalSince(started)
                 let eta = elapsed / Double(done) * Double(pending.count - done)
-                let result = finishedHistory(target)?.last.map { String(format: "test %.2f %%", 100 * $0.testError) } ?? "FAILED (status \(status))"
-                if status != 0 { failures.append(target) }
                 FileHandle.standardError.write(Data(String(
                     format: "[%d/%d] %@ seed %d: %@  (elapsed %.0f s, ETA %.0f s)\n", done, pending.count,
                     run.cell.configuration.ruleName, run.seed, result, elapsed, eta).utf8))
-                lock.unlock()
             }
         }
         group.wait()
@@ -81,6 +76,7 @@ struct ReproduceTable1: ParsableCommand {
         }
         print(Table1.markdown(results: results, epochs: epochs), terminator: "")
         print("wrote \(output)/table1.md, table1.csv and fig6-*.svg")
+        let failures = tally.failures
         if !failures.isEmpty {
             throw ParameterError("trials", "\(failures.count) trial(s) failed; see their folders, e.g. \(failures[0]) (run again to resume)")
         }
@@ -107,7 +103,7 @@ struct ReproduceTable1: ParsableCommand {
             "--resume",
         ]
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: "\(folder)/train.log", contents: nil)
+        guard FileManager.default.createFile(atPath: "\(folder)/train.log", contents: nil) else { return -1 }
         let log = FileHandle(forWritingAtPath: "\(folder)/train.log")
         process.standardOutput = log
         process.standardError = log
@@ -115,5 +111,28 @@ struct ReproduceTable1: ParsableCommand {
         process.waitUntilExit()
         try? log?.close()
         return process.terminationStatus
+    }
+}
+
+/// Finished and failed trials, counted from concurrent workers.
+private final class TrialTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private var failed: [String] = []
+
+    /// Records one finished trial and returns how many have finished.
+    func finish(_ folder: String, failed isFailure: Bool) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        if isFailure { failed.append(folder) }
+        return done
+    }
+
+    /// Folders of the failed trials.
+    var failures: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return failed
     }
 }

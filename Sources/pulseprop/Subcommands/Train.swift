@@ -93,6 +93,12 @@ struct Train: ParsableCommand {
     @Flag(help: "With --engine spice: shadow every step with the analytic engine and log both engines' conductance changes (steps.csv).")
     var compare = false
 
+    @Flag(help: "Device weights: read every forward product from the crossbars in SPICE (sub-threshold operating point, reference column) instead of the ideal matrix product; its error against the ideal product is logged.")
+    var spiceRead = false
+
+    @Option(help: "Largest row voltage of a SPICE read, V (below both switching thresholds).")
+    var readVoltage = 0.2
+
     @OptionGroup(title: "Crossbar circuit (device weights)") var circuitOptions: CircuitOptions
 
     @Option(help: "Folder for log.csv, summary.json, curve.svg and checkpoint.json (default out/train-<rule>-seed<S>).")
@@ -106,7 +112,10 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let configuration = try options.configuration(preset: data == nil ? .builtinTask : .paperMNIST)
-        let hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine, calibrationPath: calibration)
+        var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine, calibrationPath: calibration)
+        hardware.spiceRead = spiceRead
+        hardware.readVoltage = readVoltage
+        try require(!spiceRead || configuration.weights == .device, "spice-read", "reads crossbars of device weights: add --weights device")
         let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
         let (train, test) = try data.map { try Dataset.mnist(directory: $0) } ?? BuiltinTask.split()
         let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
@@ -121,15 +130,10 @@ struct Train: ParsableCommand {
             FileHandle.standardError.write(Data(Progress.epochLine(record, of: configuration.epochs, eta: eta).utf8))
             try? AtomicFile.write(TrainingReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
         }
-        let summary = TrainingReport.Summary(configuration: configuration, history: history)
         if let circuitTraining, compare {
             try AtomicFile.write(circuitTraining.divergenceCSV(), to: (folder as NSString).appendingPathComponent("steps.csv"))
         }
-        try AtomicFile.write(TrainingReport.csv(history), to: (folder as NSString).appendingPathComponent("log.csv"))
-        try AtomicFile.write(try summary.json(), to: (folder as NSString).appendingPathComponent("summary.json"))
-        try AtomicFile.write(
-            TrainingReport.curve(history, title: "\(configuration.ruleName), seed \(configuration.seed)"),
-            to: (folder as NSString).appendingPathComponent("curve.svg"))
+        let summary = try TrainingReport.writeFiles(history: history, configuration: configuration, folder: folder)
         switch format {
         case .json: print(try summary.json())
         default:

@@ -1,0 +1,38 @@
+/// Reads crossbars in ngspice: the operating point of ``CrossbarReadNetlist`` gives every
+/// column's current less the reference column's, `I_j − I_ref = Σ_i (G_ij − G_ref)·v_i`
+/// with whatever the wires and drivers take away. One reader is one simulator instance.
+public final class SpiceReader {
+    /// Devices and wires of the crossbars read.
+    public let circuit: CrossbarCircuit
+    /// Largest row voltage magnitude, V (below both switching thresholds).
+    public let readVoltage: Double
+    private let library: NgspiceLibrary
+
+    /// Opens a private ngspice instance; `readVoltage` must lie in `(0, min(V_set, V_reset))`.
+    public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2) throws {
+        try circuit.validate()
+        let limit = min(circuit.device.setThreshold, circuit.device.resetThreshold)
+        try require(
+            readVoltage > 0 && readVoltage < limit, "read-voltage",
+            "must lie between 0 and the lower switching threshold (\(limit) V), got \(readVoltage)")
+        self.circuit = circuit
+        self.readVoltage = readVoltage
+        library = try NgspiceLibrary()
+    }
+
+    /// Column currents minus the reference column's current, A, for devices at `states` and
+    /// row voltages `voltages` (each of magnitude at most ``readVoltage``).
+    public func differentialCurrents(states: Matrix<Double>, voltages: [Double]) throws -> [Double] {
+        let netlist = try CrossbarReadNetlist(circuit: circuit, states: states, voltages: voltages)
+        try library.load(netlist.text)
+        defer { library.clear() }
+        let currents = try netlist.senseSources.map { name -> Double in
+            guard let value = library.vector("\(name)#branch")?.first else {
+                throw SpiceError.missingResult("no current of sense source \(name) after the read")
+            }
+            return value
+        }
+        let reference = currents.last!
+        return currents.dropLast().map { $0 - reference }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The SPICE netlist of one read of an R×C crossbar: an operating point with sub-threshold
+/// voltages `v_i` on the rows and every column held at 0 V by a sense source, so column `j`
+/// collects `I_j = Σ_i G_ij·v_i` (less what the wires lose). A reference column of devices at
+/// `G_ref = (G_on + G_off)/2` is added as column `C`, so `I_j − I_ref = Σ_i (G_ij − G_ref)·v_i`
+/// is the signed product a weight pair (``WeightMapping``) needs.
+///
+/// Below both thresholds the threshold memristor is exactly the linear resistor `1/G(x)`
+/// (its state does not move), so devices are written as resistors and the read is a `.op`.
+/// Node names follow ``CrossbarNetlist``: rows `r<i>`, columns `c<j>`, cross-points
+/// `r<i>_<j>` / `c<j>_<i>` with wire resistance.
+public struct CrossbarReadNetlist: Sendable {
+    /// The netlist text.
+    public let text: String
+    /// Names of the column sense sources, `vc0 … vc<C>` (the last is the reference column).
+    public let senseSources: [String]
+
+    /// Builds the read of devices at `states` (R×C in `[0, 1]`) with row voltages `voltages`
+    /// (R values, each of magnitude below both switching thresholds).
+    public init(circuit: CrossbarCircuit, states: Matrix<Double>, voltages: [Double], title: String = "PulseProp crossbar read") throws {
+        try circuit.validate()
+        let device = try ThresholdMemristor(circuit.device)
+        let limit = min(circuit.device.setThreshold, circuit.device.resetThreshold)
+        try require(voltages.count == states.rows, "read-voltage", "\(voltages.count) row voltages for \(states.rows) rows")
+        try require(
+            voltages.allSatisfy { $0.isFinite && abs($0) < limit }, "read-voltage",
+            "every row voltage must be finite and below the switching thresholds (\(limit) V)")
+        try require(states.elements.allSatisfy { $0 >= 0 && $0 <= 1 }, "state", "every device state must lie in [0, 1]")
+        let (rows, cols) = (states.rows, states.cols)
+        let lines = CrossbarLines(rows: rows, cols: cols + 1, wiring: circuit.wiring)
+        let reference = (circuit.device.onConductance + circuit.device.offConductance) / 2
+        let f = SpiceFormatting.number
+        senseSources = (0...cols).map { "vc\($0)" }
+        let context: [String: Any] = [
+            "title": title, "rows": rows, "cols": cols, "referenceColumn": cols,
+            "readVoltage": f(voltages.map(abs).max() ?? 0), "referenceConductance": f(reference),
+            "segmentResistance": f(circuit.wiring.segmentResistance), "driverResistance": f(circuit.wiring.driverResistance),
+            "rowSources": voltages.enumerated().map { ["name": "vr\($0)", "node": "r\($0)", "volts": f($1)] },
+            "columnSources": senseSources.enumerated().map { ["name": $1, "node": "c\($0)"] },
+            "resistors": lines.resistors.map { ["name": $0.name, "a": $0.a, "b": $0.b, "value": f($0.ohms)] },
+            "hasResistors": !lines.resistors.isEmpty,
+            "devices": (0..<rows).flatMap { i in
+                (0...cols).map { j in
+                    let g = j == cols ? reference : device.conductance(state: states[i, j])
+                    return ["name": "rx\(i)_\(j)", "row": lines.rowNode(i, j), "col": lines.columnNode(j, i), "ohms": f(1 / g)]
+                }
+            },
+            "printLines": SpiceFormatting.lines(senseSources.map { "i(\($0))" }, perLine: 8),
+        ]
+        text = TemplateRenderer.render("ngspice/read.cir", context)
+    }
+}
