@@ -27,6 +27,14 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
 
     /// Creates empty figures.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case steps, pulsesSent, coincidentPulses, disturbedDevices, deviceEnergy, driverEnergy, analyticEnergy
+        case deltaGRMSDifference = "dgRmsDifference"
+        case directionAgreement, readProducts
+        case readRMSError = "readRmsError"
+        case readRelativeError
+    }
 }
 
 /// One ΔG pair of the shadow comparison.

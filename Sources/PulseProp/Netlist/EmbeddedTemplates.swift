@@ -4,6 +4,15 @@
 enum EmbeddedTemplates {
     /// File text by path relative to `templates/`.
     static let files: [String: String] = [
+        "ngspice/batch-exit.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * Leave the batch program with status 0; in the shared library (sharedmode) quit would end the host.
+        if $?sharedmode
+        else
+          quit 0
+        end
+
+        """#,
         "ngspice/crossbar.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
         * {{{title}}}
@@ -32,13 +41,7 @@ enum EmbeddedTemplates {
         {{#energyLines}}
         {{{.}}}
         {{/energyLines}}
-        {{#hasResistors}}
-        *
-        * Driver and wire resistances
-        {{/hasResistors}}
-        {{#resistors}}
-        {{{name}}} {{{a}}} {{{b}}} {{{value}}}
-        {{/resistors}}
+        {{> ngspice/wires}}
         *
         * Devices: x<row>_<col>, state node x<row>_<col>.s
         {{#devices}}
@@ -63,11 +66,7 @@ enum EmbeddedTemplates {
         print {{{.}}}
         {{/printLines}}
         echo PULSEPROP-FINAL-STATES-END
-        * Leave the batch program with status 0; in the shared library (sharedmode) quit would end the host.
-        if $?sharedmode
-        else
-          quit 0
-        end
+        {{> ngspice/batch-exit}}
         .endc
         .end
 
@@ -111,13 +110,7 @@ enum EmbeddedTemplates {
         {{#columnSources}}
         {{{name}}} {{{node}}} 0 DC 0
         {{/columnSources}}
-        {{#hasResistors}}
-        *
-        * Driver and wire resistances
-        {{/hasResistors}}
-        {{#resistors}}
-        {{{name}}} {{{a}}} {{{b}}} {{{value}}}
-        {{/resistors}}
+        {{> ngspice/wires}}
         *
         * Devices as read resistors: rx<row>_<col>
         {{#devices}}
@@ -132,12 +125,20 @@ enum EmbeddedTemplates {
         print {{{.}}}
         {{/printLines}}
         echo PULSEPROP-READ-END
-        if $?sharedmode
-        else
-          quit 0
-        end
+        {{> ngspice/batch-exit}}
         .endc
         .end
+
+        """#,
+        "ngspice/wires.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{#hasResistors}}
+        *
+        * Driver and wire resistances
+        {{/hasResistors}}
+        {{#resistors}}
+        {{{name}}} {{{a}}} {{{b}}} {{{value}}}
+        {{/resistors}}
 
         """#,
         "xyce/crossbar.cir.mustache": #"""
