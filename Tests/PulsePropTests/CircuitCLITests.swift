@@ -63,9 +63,43 @@ final class CircuitCLITests: XCTestCase {
         XCTAssertEqual(object["coincidences"] as? [[Int]], [[1, -2], [0, 0]])
     }
 
-    func testNetlistExportInBothDialects() throws {
+    /// The LTspice export, run by ngspice in its LTspice compatibility mode (`ngbehavior=lt`
+    /// in a `.spiceinit` beside it), reports the same final states through its `.meas` lines
+    /// as the shared-library run (7 printed digits).
+    func testLTspiceExportAgreesWithTheSharedLibrary() throws {
         let dir = try TestSupport.temporaryDirectory()
-        for dialect in ["ngspice", "xyce"] {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let arguments = ["--rows", "3", "--cols", "3", "--levels", "6", "--seed", "4", "--wire-resistance", "5"]
+        let export = try TestSupport.runCLI(["netlist"] + arguments + ["--dialect", "ltspice", "--output", dir.appendingPathComponent("lt.cir").path])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        let simulated = try TestSupport.runCLI(["simulate"] + arguments + ["--format", "json"])
+        let final = try XCTUnwrap(try json(simulated.stdout)["final_state"] as? [[Double]])
+        try "set ngbehavior=lt\n".write(to: dir.appendingPathComponent(".spiceinit"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ngspice", "-b", "lt.cir"]
+        process.currentDirectoryURL = dir
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        var measured: [String: Double] = [:]
+        for line in output.split(separator: "\n") where line.hasPrefix("state_") {
+            let parts = line.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            measured[parts[0]] = Double(parts[1])
+        }
+        for i in 0..<3 {
+            for j in 0..<3 {
+                XCTAssertEqual(try XCTUnwrap(measured["state_x\(i)_\(j)"], output), final[i][j], accuracy: 1e-6)
+            }
+        }
+    }
+
+    func testNetlistExportInEveryDialect() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        for dialect in ["ngspice", "xyce", "ltspice"] {
             let path = dir.appendingPathComponent("\(dialect).cir").path
             let run = try TestSupport.runCLI([
                 "netlist", "--rows", "2", "--cols", "3", "--levels", "4", "--seed", "9",

@@ -76,7 +76,7 @@ final class LearningTests: XCTestCase {
             let encoding = levels == 0 ? nil : PulseEncoding(levels: levels)
             var updated = network
             let rate: Float = 0.5
-            try IdealWeightUpdater(method: .absmin, encoding: encoding).update(
+            IdealWeightUpdater(method: .absmin, encoding: encoding).update(
                 &updated, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta, count: batch, rate: rate)
             func value(_ v: Float, isDelta: Bool) -> Double {
                 guard let e = encoding else { return Double(v) }

@@ -44,6 +44,14 @@ final class NetlistTests: XCTestCase {
         XCTAssertTrue(text.contains(".PRINT TRAN FORMAT=CSV"))
     }
 
+    func testLTspiceDialectDiffersWhereDocumented() throws {
+        let text = try netlist(dialect: .ltspice).text
+        XCTAssertTrue(text.contains(".subckt pp_memristor p n s PARAMS: x0=0.5"))
+        XCTAssertTrue(text.contains("x2_1 r2 c1 s2_1 pp_memristor PARAMS: x0=0.30000000000000004"))
+        XCTAssertTrue(text.contains(".meas TRAN state_x1_0 FIND V(s1_0) AT="))
+        XCTAssertFalse(text.contains(".control"))
+    }
+
     func testStateOutOfRangeIsRejected() {
         let step = try! TestSupport.step(rows: [1], cols: [1])
         XCTAssertThrowsError(try CrossbarNetlist(circuit: CrossbarCircuit(), step: step, states: Matrix([[1.5]]))) {

@@ -66,6 +66,7 @@ public struct CrossbarNetlist: Sendable {
                 [
                     "name": names[i, j], "row": lines.rowNode(i, j), "col": lines.columnNode(j, i),
                     "model": Self.deviceModelName, "x0": f(states[i, j]),
+                    "stateNode": dialect.stateNode(of: names[i, j]),
                 ]
             }
         }

@@ -4,6 +4,58 @@
 enum EmbeddedTemplates {
     /// File text by path relative to `templates/`.
     static let files: [String: String] = [
+        "ltspice/crossbar.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * {{{title}}}
+        * PulseProp {{rows}}x{{cols}} crossbar, one learning step (LTspice dialect).
+        * Phase 1 (potentiation) 0 .. {{{phaseLength}}} s: rows +{{{halfSet}}} V, columns with delta<0 -{{{halfSet}}} V.
+        * Phase 2 (depression) {{{phaseLength}}} .. {{{stopTime}}} s: rows -{{{halfReset}}} V, columns with delta>0 +{{{halfReset}}} V.
+        * Row pulses (n_x): {{{rowCounts}}}
+        * Column pulses (n_delta): {{{columnCounts}}}
+        * Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
+        * Final states: the .meas results state_x<row>_<col> (in the .log file).
+        *
+        {{{subcircuit}}}
+        *
+        * Electrode drivers
+        {{#sources}}
+        {{{name}}} {{{node}}} 0 PWL(
+        {{#lines}}
+        + {{{.}}}
+        {{/lines}}
+        + )
+        {{/sources}}
+        {{> ngspice/wires}}
+        *
+        * Devices: x<row>_<col>, state node s<row>_<col>
+        {{#devices}}
+        {{{name}}} {{{row}}} {{{col}}} {{{stateNode}}} {{{model}}} PARAMS: x0={{{x0}}}
+        {{/devices}}
+        *
+        {{#saveLines}}
+        {{{.}}}
+        {{/saveLines}}
+        .tran {{{step}}} {{{stopTime}}} 0 {{{maxStep}}} uic
+        {{#devices}}
+        .meas TRAN state_{{{name}}} FIND V({{{stateNode}}}) AT={{{stopTime}}}
+        {{/devices}}
+        .end
+
+        """#,
+        "ltspice/memristor.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * Threshold memristor (VTEAM-type, true dead zone, linear window), PulseProp, LTspice dialect.
+        * Same equations and parameters as the ngspice subcircuit. The state node s is a port, so the
+        * state of instance x<row>_<col> is the top-level node s<row>_<col>.
+        * Vset={{{setThreshold}}} V, Vreset={{{resetThreshold}}} V, kset={{{setRate}}} /s, kreset={{{resetRate}}} /s,
+        * aset={{{setExponent}}}, areset={{{resetExponent}}}, Gon={{{onConductance}}} S, Goff={{{offConductance}}} S
+        .subckt {{{name}}} p n s PARAMS: x0=0.5
+        Cs s 0 1 IC={x0}
+        Bs 0 s I={{{setRate}}}*{{{setOverdrive}}}*(1-V(s)) - {{{resetRate}}}*{{{resetOverdrive}}}*V(s)
+        Bm p n I=V(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*V(s))
+        .ends {{{name}}}
+
+        """#,
         "ngspice/batch-exit.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
         * Leave the batch program with status 0; in the shared library (sharedmode) quit would end the host.

@@ -1,20 +1,24 @@
 /// The simulator a netlist is written for.
 ///
-/// | | ngspice | Xyce |
-/// |---|---|---|
-/// | subcircuit parameters | `params: x0=…` | `PARAMS: x0=…` (also on the instance line) |
-/// | B-source expression | bare: `I = expr` | in braces: `I={expr}` |
-/// | internal node of instance `x1` | `x1.s` | `X1:s` |
-/// | initial state | `IC=` on the state capacitor, `.tran … uic` | same (`UIC`) |
-/// | final states out | `.control` block prints `state_<dev> = <x>` lines | `.PRINT TRAN FORMAT=CSV`, last row |
+/// | | ngspice | Xyce | LTspice |
+/// |---|---|---|---|
+/// | subcircuit parameters | `params: x0=…` | `PARAMS: x0=…` (also on the instance line) | `PARAMS: x0=…` (both lines) |
+/// | B-source expression | bare: `I = expr` | in braces: `I={expr}` | bare: `I=expr` |
+/// | state of device `x1_2` | internal node `x1_2.s` | internal node `X1_2:s` | port, top-level node `s1_2` |
+/// | initial state | `IC=` on the state capacitor, `.tran … uic` | same (`UIC`) | same |
+/// | final states out | `.control` block prints `state_<dev> = <x>` lines | `.PRINT TRAN FORMAT=CSV`, last row | `.meas TRAN state_<dev> FIND V(s…) AT=<stop>` (log file) |
 ///
-/// Both use the same equations and numbers; only the ngspice dialect is run by PulseProp
-/// (Xyce is not packaged for Debian, so the Xyce export is checked for form, not by a run).
+/// All use the same equations and numbers. PulseProp simulates the ngspice dialect; the LTspice
+/// export is checked by running it in ngspice's LTspice compatibility mode (`ngbehavior=lt`);
+/// Xyce is not packaged for Debian, so its export is checked for form only. LTspice has no
+/// `.control` blocks, hence the state port and `.meas` lines.
 public enum SpiceDialect: String, CaseIterable, Codable, Sendable {
     /// ngspice (default; the dialect PulseProp simulates).
     case ngspice
     /// Xyce (Sandia).
     case xyce
+    /// LTspice (Analog Devices).
+    case ltspice
 
     /// Folder under `templates/` holding this dialect's templates.
     var templateFolder: String { rawValue }
@@ -24,6 +28,7 @@ public enum SpiceDialect: String, CaseIterable, Codable, Sendable {
         switch self {
         case .ngspice: return "\(device).s"
         case .xyce: return "\(device):s"
+        case .ltspice: return "s" + device.dropFirst()
         }
     }
 }
