@@ -132,6 +132,21 @@ final class LearningTests: XCTestCase {
 
     /// The same seed gives a bitwise identical run; resuming a checkpoint gives the run that
     /// never stopped.
+    /// A configuration written before a field existed decodes with that field's default.
+    func testOlderConfigurationFilesStayReadable() throws {
+        let old = #"{"method":"absmin","feedback":"const","levels":20,"hidden":50,"activation":"relu","epochs":7,"batch":10,"seed":3,"learningRate":0.01,"weights":"ideal","xMax":5,"deltaMin":-1,"deltaMax":2}"#
+        let c = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(old.utf8))
+        XCTAssertEqual(c.method, .absmin)
+        XCTAssertEqual(c.levels, 20)
+        XCTAssertEqual(c.hiddenDeltaGain, 1)
+        XCTAssertEqual(c.weightRange, 1)
+        var expected = TrainingConfiguration()
+        (expected.method, expected.feedback, expected.levels, expected.hidden) = (.absmin, .const, 20, 50)
+        (expected.epochs, expected.batch, expected.seed, expected.learningRate) = (7, 10, 3, 0.01)
+        XCTAssertEqual(c, expected)
+        XCTAssertEqual(try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(TrainingConfiguration.builtinTask)), .builtinTask)
+    }
+
     func testDeterministicAndResumable() throws {
         let data = prototypeDataset(examples: 60, features: 8, classes: 3, seed: 2)
         var c = configuration(.absmin, .const, levels: 20, batch: 7)

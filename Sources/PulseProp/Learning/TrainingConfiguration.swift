@@ -70,6 +70,30 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Creates the paper's default configuration.
     public init() {}
 
+    /// Decodes a configuration; fields missing from older files (written before they existed)
+    /// take their default values, so earlier checkpoints and summaries stay readable.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        method = try value(.method, method)
+        feedback = try value(.feedback, feedback)
+        levels = try value(.levels, levels)
+        hidden = try value(.hidden, hidden)
+        activation = try value(.activation, activation)
+        epochs = try value(.epochs, epochs)
+        batch = try value(.batch, batch)
+        seed = try value(.seed, seed)
+        learningRate = try value(.learningRate, learningRate)
+        weights = try value(.weights, weights)
+        hiddenDeltaGain = try value(.hiddenDeltaGain, hiddenDeltaGain)
+        weightRange = try value(.weightRange, weightRange)
+        xMax = try value(.xMax, xMax)
+        deltaMin = try value(.deltaMin, deltaMin)
+        deltaMax = try value(.deltaMax, deltaMax)
+    }
+
     /// The paper's MNIST setting (the default configuration).
     public static let paperMNIST = TrainingConfiguration()
 
