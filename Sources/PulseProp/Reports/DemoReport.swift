@@ -146,9 +146,12 @@ public enum DemoReport {
 
     private static func divergenceNote(_ c: CircuitEpochStats?) -> String {
         guard let c else { return "" }
+        let read = c.readProducts == 0 ? "" : String(
+            format: " Forward products were read from the crossbars in SPICE (%d column reads in all); in the last epoch their RMS deviation from the ideal product was %.3g %% of its RMS.",
+            c.readProducts, 100 * c.readRelativeError)
         return String(
-            format: "<p>Last epoch: RMS |ΔG<sub>SPICE</sub> − ΔG<sub>analytic</sub>| = %.3g %% of the conductance range over written devices; same direction in %.1f %% of them; %d half-selected devices moved (disturb).</p>",
-            100 * c.deltaGRMSDifference, 100 * c.directionAgreement, c.disturbedDevices)
+            format: "<p>Last epoch: RMS |ΔG<sub>SPICE</sub> − ΔG<sub>analytic</sub>| = %.3g %% of the conductance range over written devices; same direction in %.1f %% of them; %d half-selected devices moved (disturb) in the whole run.%@</p>",
+            100 * c.deltaGRMSDifference, 100 * c.directionAgreement, c.disturbedDevices, read)
     }
 
     private static func traceCharts(_ t: ElectrodeTrace) -> String {
