@@ -60,14 +60,20 @@ final class IDXTests: XCTestCase {
         assertError(try Dataset.mnist(directory: folder.path), mentions: "train-images")
     }
 
-    /// MNIST from the shared data folder, when present, reads with the known sizes.
-    func testSharedMNISTReads() throws {
-        let path = TestSupport.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: path), "no MNIST at \(path)")
-        let (train, test) = try Dataset.mnist(directory: path)
-        XCTAssertEqual(train.count, 60000)
-        XCTAssertEqual(test.count, 10000)
-        XCTAssertEqual(train.features, 784)
-        XCTAssertEqual(Set(test.labels), Set(0..<10))
+    /// MNIST from the shared data folder and Debian's Fashion-MNIST (`dataset-fashion-mnist`),
+    /// whichever are present, read with the known sizes.
+    func testRealDatasetsRead() throws {
+        let candidates = [
+            TestSupport.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path,
+            "/usr/share/datasets/fashion-mnist",
+        ].filter { FileManager.default.fileExists(atPath: $0) }
+        try XCTSkipIf(candidates.isEmpty, "neither ../shared/data/mnist nor /usr/share/datasets/fashion-mnist is here")
+        for path in candidates {
+            let (train, test) = try Dataset.mnist(directory: path)
+            XCTAssertEqual(train.count, 60000, path)
+            XCTAssertEqual(test.count, 10000, path)
+            XCTAssertEqual(train.features, 784, path)
+            XCTAssertEqual(Set(test.labels), Set(0..<10), path)
+        }
     }
 }
