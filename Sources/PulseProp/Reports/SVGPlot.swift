@@ -75,7 +75,7 @@ public struct SVGPlot {
             svg += "<line x1=\"\(px(xv))\" y1=\"\(h - bottom)\" x2=\"\(px(xv))\" y2=\"\(h - bottom + 5)\" stroke=\"black\"/>"
             svg += "<text x=\"\(px(xv))\" y=\"\(h - bottom + 18)\" text-anchor=\"middle\">\(fmt(xv))</text>\n"
         }
-        let yTicks = logY ? (0...5).map { pow(10, y0 + Double($0) / 5 * (y1 - y0)) } : Self.ticks(y0, y1)
+        let yTicks = logY ? Self.logTicks(pow(10, y0), pow(10, y1)) : Self.ticks(y0, y1)
         for yv in yTicks {
             let yp = py(yv)
             svg += "<line x1=\"\(left - 5)\" y1=\"\(yp)\" x2=\"\(left)\" y2=\"\(yp)\" stroke=\"black\"/>"
@@ -117,5 +117,14 @@ public struct SVGPlot {
         let first = (lo / step).rounded(.up)
         let count = Int(((hi / step).rounded(.down) - first).rounded()) + 1
         return (0..<max(count, 0)).map { (first + Double($0)) * step }.map { abs($0) < step * 1e-9 ? 0 : $0 }
+    }
+
+    /// Tick values `1, 2, 5 × 10ⁿ` inside `[lo, hi]` for a log axis (evenly spaced in log when
+    /// fewer than two of them fall inside).
+    static func logTicks(_ lo: Double, _ hi: Double) -> [Double] {
+        let decades = Int(floor(log10(lo)))...Int(ceil(log10(hi)))
+        let round = decades.flatMap { d in [1.0, 2, 5].map { $0 * pow(10, Double(d)) } }.filter { $0 >= lo && $0 <= hi }
+        if round.count >= 2 { return round }
+        return (0...5).map { lo * pow(hi / lo, Double($0) / 5) }
     }
 }
