@@ -35,21 +35,20 @@ final class NetlistTests: XCTestCase {
         XCTAssertTrue(text.contains("x2_1 r2_1 c1_2 pp_memristor"))
     }
 
-    func testXyceDialectDiffersWhereDocumented() throws {
-        let text = try netlist(dialect: .xyce).text
-        XCTAssertTrue(text.contains("PARAMS: x0=0.30000000000000004"))
-        XCTAssertTrue(text.contains("I={ "))
-        XCTAssertTrue(text.contains("v(x1_0:s)"))
-        XCTAssertFalse(text.contains(".control"))
-        XCTAssertTrue(text.contains(".PRINT TRAN FORMAT=CSV"))
-    }
-
-    func testLTspiceDialectDiffersWhereDocumented() throws {
-        let text = try netlist(dialect: .ltspice).text
-        XCTAssertTrue(text.contains(".subckt pp_memristor p n s PARAMS: x0=0.5"))
-        XCTAssertTrue(text.contains("x2_1 r2 c1 s2_1 pp_memristor PARAMS: x0=0.30000000000000004"))
-        XCTAssertTrue(text.contains(".meas TRAN state_x1_0 FIND V(s1_0) AT="))
-        XCTAssertFalse(text.contains(".control"))
+    /// Each exported dialect has the forms ``SpiceDialect`` documents, and no `.control` block.
+    func testDialectsDifferWhereDocumented() throws {
+        let expected: [SpiceDialect: [String]] = [
+            .xyce: ["PARAMS: x0=0.30000000000000004", "I={ ", "v(x1_0:s)", ".PRINT TRAN FORMAT=CSV"],
+            .ltspice: [
+                ".subckt pp_memristor p n s PARAMS: x0=0.5", "x2_1 r2 c1 s2_1 pp_memristor PARAMS: x0=0.30000000000000004",
+                ".meas TRAN state_x1_0 FIND V(s1_0) AT=",
+            ],
+        ]
+        for (dialect, forms) in expected {
+            let text = try netlist(dialect: dialect).text
+            for form in forms { XCTAssertTrue(text.contains(form), "\(dialect): \(form)") }
+            XCTAssertFalse(text.contains(".control"), "\(dialect)")
+        }
     }
 
     func testStateOutOfRangeIsRejected() {

@@ -45,7 +45,7 @@ public struct CrossbarNetlist: Sendable {
         let lines = CrossbarLines(rows: step.rows, cols: step.cols, wiring: circuit.wiring)
         let f = SpiceFormatting.number
         var context: [String: Any] = [
-            "title": title,
+            "title": title, "dialectLabel": dialect.label,
             "rows": step.rows, "cols": step.cols,
             "phaseLength": f(schedule.phaseLength), "stopTime": f(schedule.stopTime),
             "halfSet": f(circuit.shape.setAmplitude / 2), "halfReset": f(circuit.shape.resetAmplitude / 2),

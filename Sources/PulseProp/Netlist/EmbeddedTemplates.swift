@@ -4,19 +4,17 @@
 enum EmbeddedTemplates {
     /// File text by path relative to `templates/`.
     static let files: [String: String] = [
-        "ltspice/crossbar.cir.mustache": #"""
+        "common/batch-exit.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
-        * {{{title}}}
-        * PulseProp {{rows}}x{{cols}} crossbar, one learning step (LTspice dialect).
-        * Phase 1 (potentiation) 0 .. {{{phaseLength}}} s: rows +{{{halfSet}}} V, columns with delta<0 -{{{halfSet}}} V.
-        * Phase 2 (depression) {{{phaseLength}}} .. {{{stopTime}}} s: rows -{{{halfReset}}} V, columns with delta>0 +{{{halfReset}}} V.
-        * Row pulses (n_x): {{{rowCounts}}}
-        * Column pulses (n_delta): {{{columnCounts}}}
-        * Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
-        * Final states: the .meas results state_x<row>_<col> (in the .log file).
-        *
-        {{{subcircuit}}}
-        *
+        * Leave the batch program with status 0; in the shared library (sharedmode) quit would end the host.
+        if $?sharedmode
+        else
+          quit 0
+        end
+
+        """#,
+        "common/pwl-sources.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
         * Electrode drivers
         {{#sources}}
         {{{name}}} {{{node}}} 0 PWL(
@@ -25,7 +23,39 @@ enum EmbeddedTemplates {
         {{/lines}}
         + )
         {{/sources}}
-        {{> ngspice/wires}}
+
+        """#,
+        "common/step-header.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * {{{title}}}
+        * PulseProp {{rows}}x{{cols}} crossbar, one learning step ({{{dialectLabel}}} dialect).
+        * Phase 1 (potentiation) 0 .. {{{phaseLength}}} s: rows +{{{halfSet}}} V, columns with delta<0 -{{{halfSet}}} V.
+        * Phase 2 (depression) {{{phaseLength}}} .. {{{stopTime}}} s: rows -{{{halfReset}}} V, columns with delta>0 +{{{halfReset}}} V.
+        * Row pulses (n_x): {{{rowCounts}}}
+        * Column pulses (n_delta): {{{columnCounts}}}
+        * Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
+
+        """#,
+        "common/wires.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{#hasResistors}}
+        *
+        * Driver and wire resistances
+        {{/hasResistors}}
+        {{#resistors}}
+        {{{name}}} {{{a}}} {{{b}}} {{{value}}}
+        {{/resistors}}
+
+        """#,
+        "ltspice/crossbar.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{> common/step-header}}
+        * Final states: the .meas results state_x<row>_<col> (in the .log file).
+        *
+        {{{subcircuit}}}
+        *
+        {{> common/pwl-sources}}
+        {{> common/wires}}
         *
         * Devices: x<row>_<col>, state node s<row>_<col>
         {{#devices}}
@@ -56,36 +86,14 @@ enum EmbeddedTemplates {
         .ends {{{name}}}
 
         """#,
-        "ngspice/batch-exit.mustache": #"""
-        {{% CONTENT_TYPE: TEXT}}
-        * Leave the batch program with status 0; in the shared library (sharedmode) quit would end the host.
-        if $?sharedmode
-        else
-          quit 0
-        end
-
-        """#,
         "ngspice/crossbar.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
-        * {{{title}}}
-        * PulseProp {{rows}}x{{cols}} crossbar, one learning step (ngspice dialect).
-        * Phase 1 (potentiation) 0 .. {{{phaseLength}}} s: rows +{{{halfSet}}} V, columns with delta<0 -{{{halfSet}}} V.
-        * Phase 2 (depression) {{{phaseLength}}} .. {{{stopTime}}} s: rows -{{{halfReset}}} V, columns with delta>0 +{{{halfReset}}} V.
-        * Row pulses (n_x): {{{rowCounts}}}
-        * Column pulses (n_delta): {{{columnCounts}}}
-        * Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
+        {{> common/step-header}}
         * Final states are printed between PULSEPROP-FINAL-STATES-BEGIN and -END as "state_<device> = <x>".
         *
         {{{subcircuit}}}
         *
-        * Electrode drivers
-        {{#sources}}
-        {{{name}}} {{{node}}} 0 PWL(
-        {{#lines}}
-        + {{{.}}}
-        {{/lines}}
-        + )
-        {{/sources}}
+        {{> common/pwl-sources}}
         {{#hasEnergy}}
         *
         * Energy delivered by all drivers, J: node pp_drivers integrates -v*i of every source
@@ -93,7 +101,7 @@ enum EmbeddedTemplates {
         {{#energyLines}}
         {{{.}}}
         {{/energyLines}}
-        {{> ngspice/wires}}
+        {{> common/wires}}
         *
         * Devices: x<row>_<col>, state node x<row>_<col>.s
         {{#devices}}
@@ -118,7 +126,7 @@ enum EmbeddedTemplates {
         print {{{.}}}
         {{/printLines}}
         echo PULSEPROP-FINAL-STATES-END
-        {{> ngspice/batch-exit}}
+        {{> common/batch-exit}}
         .endc
         .end
 
@@ -162,7 +170,7 @@ enum EmbeddedTemplates {
         {{#columnSources}}
         {{{name}}} {{{node}}} 0 DC 0
         {{/columnSources}}
-        {{> ngspice/wires}}
+        {{> common/wires}}
         *
         * Devices as read resistors: rx<row>_<col>
         {{#devices}}
@@ -177,31 +185,14 @@ enum EmbeddedTemplates {
         print {{{.}}}
         {{/printLines}}
         echo PULSEPROP-READ-END
-        {{> ngspice/batch-exit}}
+        {{> common/batch-exit}}
         .endc
         .end
 
         """#,
-        "ngspice/wires.mustache": #"""
-        {{% CONTENT_TYPE: TEXT}}
-        {{#hasResistors}}
-        *
-        * Driver and wire resistances
-        {{/hasResistors}}
-        {{#resistors}}
-        {{{name}}} {{{a}}} {{{b}}} {{{value}}}
-        {{/resistors}}
-
-        """#,
         "xyce/crossbar.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
-        * {{{title}}}
-        * PulseProp {{rows}}x{{cols}} crossbar, one learning step (Xyce dialect).
-        * Phase 1 (potentiation) 0 .. {{{phaseLength}}} s: rows +{{{halfSet}}} V, columns with delta<0 -{{{halfSet}}} V.
-        * Phase 2 (depression) {{{phaseLength}}} .. {{{stopTime}}} s: rows -{{{halfReset}}} V, columns with delta>0 +{{{halfReset}}} V.
-        * Row pulses (n_x): {{{rowCounts}}}
-        * Column pulses (n_delta): {{{columnCounts}}}
-        * Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
+        {{> common/step-header}}
         * Final states: the last row of the CSV written by .PRINT (columns V(X<row>_<col>:S)).
         *
         {{{subcircuit}}}
@@ -213,13 +204,7 @@ enum EmbeddedTemplates {
         + {{{.}}}
         {{/lines}}
         {{/sources}}
-        {{#hasResistors}}
-        *
-        * Driver and wire resistances
-        {{/hasResistors}}
-        {{#resistors}}
-        {{{name}}} {{{a}}} {{{b}}} {{{value}}}
-        {{/resistors}}
+        {{> common/wires}}
         *
         * Devices: X<row>_<col>, state node X<row>_<col>:s
         {{#devices}}

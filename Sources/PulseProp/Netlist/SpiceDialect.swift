@@ -20,6 +20,15 @@ public enum SpiceDialect: String, CaseIterable, Codable, Sendable {
     /// LTspice (Analog Devices).
     case ltspice
 
+    /// The simulator's name as written in netlist comments.
+    var label: String {
+        switch self {
+        case .ngspice: return "ngspice"
+        case .xyce: return "Xyce"
+        case .ltspice: return "LTspice"
+        }
+    }
+
     /// Folder under `templates/` holding this dialect's templates.
     var templateFolder: String { rawValue }
 
