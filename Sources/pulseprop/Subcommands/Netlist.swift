@@ -2,10 +2,16 @@ import ArgumentParser
 import Foundation
 import PulseProp
 
-/// `pulseprop netlist`: writes the SPICE netlist of one learning step.
+/// `pulseprop netlist`: writes the SPICE netlist of one learning step, or of a read.
 struct Netlist: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the SPICE netlist of one learning step (both phases) of a crossbar.")
+        abstract: "Write the SPICE netlist of one learning step (both phases) of a crossbar, or of a sub-threshold read.",
+        discussion: """
+            With --read it writes the operating-point read that train --spice-read simulates instead \
+            (ngspice dialect): rows at V_read·x/max(x) with x from the same inputs, columns at \
+            virtual ground, a reference column at mid-range conductance; the column currents are \
+            printed between PULSEPROP-READ-BEGIN and -END.
+            """)
 
     @OptionGroup var step: StepOptions
     @OptionGroup var circuitOptions: CircuitOptions
@@ -13,11 +19,28 @@ struct Netlist: ParsableCommand {
     @Option(help: "Simulator dialect: \(SpiceDialect.allCases.map(\.rawValue).joined(separator: ", ")).")
     var dialect: SpiceDialect = .ngspice
 
+    @Flag(help: "Write the sub-threshold read of the crossbar instead of a learning step (ngspice dialect).")
+    var read = false
+
+    @Option(help: "With --read: largest row voltage, V (below both switching thresholds).")
+    var readVoltage = 0.2
+
     @Option(name: .shortAndLong, help: "File to write.")
     var output: String
 
     func run() throws {
         let inputs = try step.inputs()
+        if read {
+            try require(dialect == .ngspice, "dialect", "the read netlist is written in the ngspice dialect only")
+            let scale = inputs.x.map(abs).max() ?? 0
+            let voltages = inputs.x.map { scale > 0 ? readVoltage * $0 / scale : 0 }
+            let netlist = try CrossbarReadNetlist(
+                circuit: circuitOptions.circuit(), states: inputs.states, voltages: voltages,
+                title: "pulseprop netlist --read --rows \(step.rows) --cols \(step.cols) --seed \(step.seed)")
+            try AtomicFile.write(netlist.text, to: output)
+            print("wrote \(output) (read, \(step.rows)x\(step.cols) devices and a reference column)")
+            return
+        }
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
         let netlist = try CrossbarNetlist(
             circuit: circuitOptions.circuit(), step: learningStep, states: inputs.states, dialect: dialect,
