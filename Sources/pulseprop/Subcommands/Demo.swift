@@ -42,6 +42,12 @@ struct Demo: ParsableCommand {
         hardware.spiceRead = spiceRead
         let path = { (name: String) in (output as NSString).appendingPathComponent(name) }
 
+        FileHandle.standardError.write(Data("""
+            demo: [9-\(configuration.hidden)-\(train.classes)] network on the built-in task (\(train.count) training, \
+            \(test.count) test examples), \(configuration.epochs) epoch(s); every example's learning step runs in \
+            ngspice, shadowed by the analytic engine, then the same run on the analytic engine alone
+
+            """.utf8))
         let spice = try CircuitTraining(configuration: configuration, hardware: hardware, train: train, test: test, compare: true)
         let spiceStart = Date()
         let spiceHistory = try spice.run.run { record, eta in report("[1/2] SPICE engine", record, of: configuration.epochs, eta: eta) }
