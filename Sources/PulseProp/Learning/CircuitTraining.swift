@@ -51,4 +51,11 @@ public final class CircuitTraining {
         (["step,layer,dg_rms_difference"] + monitor.divergence.map { "\($0.step),\($0.layer),\($0.rms)" })
             .joined(separator: "\n") + "\n"
     }
+
+    /// Both engines' ΔG of every compared written device (the first ``CircuitMonitor/pairLimit``)
+    /// as CSV: `step,layer,dg_spice_s,dg_analytic_s`.
+    public func deltaGCSV() -> String {
+        (["step,layer,dg_spice_s,dg_analytic_s"] + monitor.pairs.map { "\($0.step),\($0.layer),\($0.engine),\($0.analytic)" })
+            .joined(separator: "\n") + "\n"
+    }
 }

@@ -79,10 +79,7 @@ struct Demo: ParsableCommand {
             seconds: ["spice": spiceSeconds, "analytic": analyticSeconds])
         try AtomicFile.write(trace.csv, to: path("trace.csv"))
         try AtomicFile.write(netlist, to: path("step.cir"))
-        try AtomicFile.write(
-            (["step,layer,dg_spice_s,dg_analytic_s"] + data.deltaG.map { "\($0.step),\($0.layer),\($0.engine),\($0.analytic)" })
-                .joined(separator: "\n") + "\n",
-            to: path("deltag.csv"))
+        try AtomicFile.write(spice.deltaGCSV(), to: path("deltag.csv"))
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -90,7 +90,7 @@ struct Train: ParsableCommand {
     @Option(help: "Device weights: calibration file for the analytic engine (default: the shipped one).")
     var calibration: String?
 
-    @Flag(help: "With --engine spice: shadow every step with the analytic engine and log both engines' conductance changes (steps.csv).")
+    @Flag(help: "With --engine spice: shadow every step with the analytic engine and log both engines' conductance changes (steps.csv: per-step RMS difference; deltag.csv: every written device's ΔG in both).")
     var compare = false
 
     @Flag(help: "Device weights: read every forward product from the crossbars in SPICE (sub-threshold operating point, reference column) instead of the ideal matrix product; its error against the ideal product is logged.")
@@ -132,6 +132,7 @@ struct Train: ParsableCommand {
         }
         if let circuitTraining, compare {
             try AtomicFile.write(circuitTraining.divergenceCSV(), to: (folder as NSString).appendingPathComponent("steps.csv"))
+            try AtomicFile.write(circuitTraining.deltaGCSV(), to: (folder as NSString).appendingPathComponent("deltag.csv"))
         }
         let summary = try TrainingReport.writeFiles(history: history, configuration: configuration, folder: folder)
         switch format {
