@@ -5,7 +5,10 @@ import COpenBLAS
 public enum Kernels {
     /// Makes OpenBLAS single-threaded: training runs are parallelised across processes, and
     /// SPICE shares the cores.
-    public static func useOneBLASThread() { openblas_set_num_threads(1) }
+    public static func useOneBLASThread() { setBLASThreads(1) }
+
+    /// Sets OpenBLAS's thread count (one per core is the most that helps).
+    public static func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(max(count, 1))) }
 
     /// `C = α·op(A)·op(B) + β·C`, row-major, `op(A)` is `m×k`, `op(B)` is `k×n`.
     @inline(__always)

@@ -13,6 +13,9 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Epochs timed per setting (the median is reported).")
     var epochs: Int = 3
 
+    @Option(help: "OpenBLAS threads for the GEMMs (training runs use 1 unless told otherwise).")
+    var blasThreads = 1
+
     func run() throws {
         let (train, test) = try Dataset.mnist(directory: data)
         print("rule                          train s/epoch   test-eval s   (median of \(epochs))")
@@ -23,6 +26,7 @@ struct BenchTrain: ParsableCommand {
                 c.levels = levels
                 c.epochs = epochs
                 let run = try TrainingRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false)
+                Kernels.setBLASThreads(blasThreads)
                 var trainSeconds: [Double] = []
                 var evalSeconds: [Double] = []
                 let trainer = Trainer(configuration: c, network: run.checkpoint.network, weightUpdater: IdealWeightUpdater(method: method, encoding: c.encoding))
