@@ -135,11 +135,9 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
 
     /// Decodes and validates calibration JSON; missing fields are named.
     public static func decode(_ data: Data, name: String) throws -> PulseResponseCalibration {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         let calibration: PulseResponseCalibration
         do {
-            calibration = try decoder.decode(PulseResponseCalibration.self, from: data)
+            calibration = try SnakeCaseJSON.decode(PulseResponseCalibration.self, from: data)
         } catch DecodingError.keyNotFound(let key, _) {
             throw DataError(name, "is missing the field '\(key.stringValue.snakeCased)'")
         } catch DecodingError.valueNotFound(_, let context) {
@@ -153,10 +151,7 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
 
     /// Pretty JSON with snake_case keys.
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
+        try SnakeCaseJSON.encode(self)
     }
 }
 

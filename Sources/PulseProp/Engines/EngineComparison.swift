@@ -63,10 +63,7 @@ public struct EngineComparison: Codable, Equatable, Sendable {
 
     /// Pretty JSON with snake_case keys.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try SnakeCaseJSON.string(self)
     }
 
     /// A human-readable summary.

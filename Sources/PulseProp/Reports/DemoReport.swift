@@ -80,10 +80,7 @@ public enum DemoReport {
             device's final state.</p>
             <details><summary>Show the netlist</summary><pre>\(escape(data.netlist))</pre></details>
             """
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(data), as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+        let json = try SnakeCaseJSON.string(data, pretty: false).replacingOccurrences(of: "</", with: "<\\/")
         body += "\n<script type=\"application/json\" id=\"pulseprop-data\">\(json)</script>\n"
         return """
             <!DOCTYPE html>

@@ -60,10 +60,7 @@ public struct StepReport: Codable, Equatable, Sendable {
 
     /// Pretty-printed JSON with sorted snake_case keys.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try SnakeCaseJSON.string(self)
     }
 
     /// One CSV line per device with a header line.

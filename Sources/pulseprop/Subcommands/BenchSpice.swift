@@ -63,10 +63,7 @@ struct BenchSpice: ParsableCommand {
         }
         try? FileManager.default.removeItem(at: folder)
         if let json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(rows), to: json)
+            try AtomicFile.write(try SnakeCaseJSON.encode(rows), to: json)
         }
     }
 

@@ -80,10 +80,7 @@ struct Demo: ParsableCommand {
         try AtomicFile.write(trace.csv, to: path("trace.csv"))
         try AtomicFile.write(netlist, to: path("step.cir"))
         try AtomicFile.write(spice.deltaGCSV(), to: path("deltag.csv"))
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(data), to: path("data.json"))
+        try AtomicFile.write(try SnakeCaseJSON.encode(data), to: path("data.json"))
         try AtomicFile.write(try DemoReport.html(data), to: path("report.html"))
         print(String(
             format: "SPICE engine: test accuracy %.1f %% (%.0f s); analytic engine: test accuracy %.1f %% (%.1f s)",

@@ -85,9 +85,7 @@ struct ReproduceTable1: ParsableCommand {
     /// The history of a trial that ran all epochs, or nil.
     private func finishedHistory(_ folder: String) -> [EpochRecord]? {
         guard let data = FileManager.default.contents(atPath: "\(folder)/summary.json") else { return nil }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        guard let summary = try? decoder.decode(TrainingReport.Summary.self, from: data), summary.epochs == epochs else {
+        guard let summary = try? SnakeCaseJSON.decode(TrainingReport.Summary.self, from: data), summary.epochs == epochs else {
             return nil
         }
         return summary.history
