@@ -29,10 +29,10 @@ final class CircuitTrainingTests: XCTestCase {
         XCTAssertLessThan(stats.deltaGRMSDifference, 0.01)
 
         let analytic = try tinyRun(engine: .analytic, compare: false)
-        let initial = analytic.updater!.hiddenStates.elements
+        let initial = analytic.updater.hiddenStates.elements
         try analytic.run.run()
-        let a = analytic.updater!.hiddenStates.elements
-        let s = spice.updater!.hiddenStates.elements
+        let a = analytic.updater.hiddenStates.elements
+        let s = spice.updater.hiddenStates.elements
         let moved = zip(a, initial).map { abs($0.0 - $0.1) }.max()!
         XCTAssertGreaterThan(moved, 0.005)
         XCTAssertLessThan(zip(a, s).map { abs($0.0 - $0.1) }.max()!, 0.2 * moved)

@@ -28,6 +28,27 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
     /// Creates empty figures.
     public init() {}
 
+    /// The figures of every epoch of `history` that has them, summed; the ratios and RMS
+    /// figures are those of the last epoch. Nil when no epoch has circuit figures.
+    public static func total(of history: [EpochRecord]) -> CircuitEpochStats? {
+        let epochs = history.compactMap(\.circuit)
+        guard let first = epochs.first else { return nil }
+        return epochs.dropFirst().reduce(into: first) { total, e in
+            total.steps += e.steps
+            total.pulsesSent += e.pulsesSent
+            total.coincidentPulses += e.coincidentPulses
+            total.disturbedDevices += e.disturbedDevices
+            total.deviceEnergy = zip(total.deviceEnergy, e.deviceEnergy).map(+)
+            total.driverEnergy = zip(total.driverEnergy, e.driverEnergy).map(+)
+            total.analyticEnergy += e.analyticEnergy
+            total.deltaGRMSDifference = e.deltaGRMSDifference
+            total.directionAgreement = e.directionAgreement
+            total.readProducts += e.readProducts
+            total.readRMSError = e.readRMSError
+            total.readRelativeError = e.readRelativeError
+        }
+    }
+
     private enum CodingKeys: String, CodingKey {
         case steps, pulsesSent, coincidentPulses, disturbedDevices, deviceEnergy, driverEnergy, analyticEnergy
         case deltaGRMSDifference = "dgRmsDifference"

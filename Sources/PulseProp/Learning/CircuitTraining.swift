@@ -9,7 +9,7 @@ public final class CircuitTraining {
     /// Pulse, write, energy and divergence figures.
     public let monitor: CircuitMonitor
     /// The crossbars' updater (device states of both layers).
-    public private(set) var updater: DeviceWeightUpdater?
+    public let updater: DeviceWeightUpdater
     /// The SPICE read of the forward pass, when `hardware.spiceRead` is set.
     public let readout: CircuitReadout?
 
@@ -31,7 +31,8 @@ public final class CircuitTraining {
             made = updater
             return updater
         }
-        updater = made
+        // TrainingRun builds its weight updater in its initializer, so `made` is set here.
+        updater = made!
         let readout = hardware.spiceRead
             ? try CircuitReadout(
                 circuit: hardware.circuit, mapping: WeightMapping(maxWeight: configuration.weightRange),

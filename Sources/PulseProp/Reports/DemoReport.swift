@@ -53,8 +53,8 @@ public struct DemoData: Codable, Sendable {
 public enum DemoReport {
     /// The report page.
     public static func html(_ data: DemoData) throws -> String {
-        let spiceCircuit = TrainingReport.Summary(configuration: data.configuration, history: data.spice).circuit
-        let analyticCircuit = TrainingReport.Summary(configuration: data.configuration, history: data.analytic).circuit
+        let spiceCircuit = CircuitEpochStats.total(of: data.spice)
+        let analyticCircuit = CircuitEpochStats.total(of: data.analytic)
         var body = """
             <h1>PulseProp demo: circuit-in-the-loop training</h1>
             <p>Built-in 3×3 glyph task, network [\(9)-\(data.configuration.hidden)-4] held in \(data.devices) threshold \

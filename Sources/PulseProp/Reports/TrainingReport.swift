@@ -43,8 +43,8 @@ public enum TrainingReport {
         public var configuration: TrainingConfiguration
         /// Every epoch.
         public var history: [EpochRecord]
-        /// Circuit figures summed over all epochs (device training); the ratios and RMS
-        /// figures are those of the last epoch.
+        /// Circuit figures summed over all epochs (device training), see
+        /// ``CircuitEpochStats/total(of:)``.
         public var circuit: CircuitEpochStats?
 
         /// Summarises `history` of a run with `configuration`.
@@ -58,21 +58,7 @@ public enum TrainingReport {
             rule = configuration.ruleName
             self.configuration = configuration
             self.history = history
-            let epochs = history.compactMap(\.circuit)
-            circuit = epochs.isEmpty ? nil : epochs.dropFirst().reduce(into: epochs[0]) { total, e in
-                total.steps += e.steps
-                total.pulsesSent += e.pulsesSent
-                total.coincidentPulses += e.coincidentPulses
-                total.disturbedDevices += e.disturbedDevices
-                total.deviceEnergy = zip(total.deviceEnergy, e.deviceEnergy).map(+)
-                total.driverEnergy = zip(total.driverEnergy, e.driverEnergy).map(+)
-                total.analyticEnergy += e.analyticEnergy
-                total.deltaGRMSDifference = e.deltaGRMSDifference
-                total.directionAgreement = e.directionAgreement
-                total.readProducts += e.readProducts
-                total.readRMSError = e.readRMSError
-                total.readRelativeError = e.readRelativeError
-            }
+            circuit = CircuitEpochStats.total(of: history)
         }
 
         /// Pretty JSON with snake_case keys.

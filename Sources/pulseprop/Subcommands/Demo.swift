@@ -73,7 +73,7 @@ struct Demo: ParsableCommand {
         ).text
         let data = DemoData(
             rule: configuration.ruleName, configuration: configuration, circuit: hardware.circuit,
-            devices: (train.features + 1) * configuration.hidden + (configuration.hidden + 1) * train.classes,
+            devices: spice.updater.hiddenStates.elements.count + spice.updater.outputStates.elements.count,
             ngspiceVersion: engine.ngspiceVersion, spice: spiceHistory, analytic: analyticHistory,
             deltaG: spice.monitor.pairs, trace: trace, netlist: netlist,
             seconds: ["spice": spiceSeconds, "analytic": analyticSeconds])
