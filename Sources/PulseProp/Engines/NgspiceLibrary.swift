@@ -180,6 +180,14 @@ final class NgspiceLibrary {
         return printed
     }
 
+    /// Loads `netlist`, reads its results with `read`, and clears the simulator afterwards
+    /// (also when `read` throws).
+    func withResults<T>(of netlist: String, _ read: () throws -> T) throws -> T {
+        try load(netlist)
+        defer { clear() }
+        return try read()
+    }
+
     /// Runs one ngspice command (at most 1023 characters: ngspice truncates longer ones).
     func run(command text: String) {
         precondition(text.utf8.count < 1024, "ngspice commands are limited to 1023 characters")
@@ -200,6 +208,15 @@ final class NgspiceLibrary {
               let data = info.pointee.v_realdata
         else { return nil }
         return Array(UnsafeBufferPointer(start: data, count: Int(info.pointee.v_length)))
+    }
+
+    /// Vector `name` of the current plot; a missing or empty one is a
+    /// ``SpiceError/missingResult(_:)`` that calls it `what`.
+    func requiredVector(_ name: String, _ what: String) throws -> [Double] {
+        guard let values = vector(name), !values.isEmpty else {
+            throw SpiceError.missingResult("no \(what) \(name) after the simulation")
+        }
+        return values
     }
 
     /// Removes the circuit and all result plots, which keeps memory and time flat across runs.

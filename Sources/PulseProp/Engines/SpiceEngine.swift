@@ -39,44 +39,38 @@ public final class SpiceEngine: CrossbarEngine {
 
     /// Simulates an already built ngspice `netlist` whose devices start at `states`.
     public func simulate(_ netlist: CrossbarNetlist, from states: Matrix<Double>) throws -> CrossbarStepResult {
-        try library.load(netlist.text)
-        defer { library.clear() }
-        let final = try readTrajectories(netlist).map { $0.last! }
-        var energy: StepEnergy?
-        if netlist.measuresEnergy {
-            // Integrator values at the end of phase 1 (sample slots − 1) and of phase 2 (last).
-            func phases(_ vector: String) throws -> [Double] {
-                guard let v = library.vector(vector), v.count >= netlist.slotsPerPhase else {
-                    throw SpiceError.missingResult("no energy vector \(vector)")
+        try library.withResults(of: netlist.text) {
+            let final = try readTrajectories(netlist).map { $0.last! }
+            var energy: StepEnergy?
+            if netlist.measuresEnergy {
+                // Integrator values at the end of phase 1 (sample slots − 1) and of phase 2 (last).
+                func phases(_ vector: String) throws -> [Double] {
+                    let v = try library.requiredVector(vector, "energy vector")
+                    guard v.count >= netlist.slotsPerPhase else {
+                        throw SpiceError.missingResult("energy vector \(vector) has \(v.count) samples, fewer than one phase")
+                    }
+                    let first = v[netlist.slotsPerPhase - 1]
+                    return [first, v[v.count - 1] - first]
                 }
-                let first = v[netlist.slotsPerPhase - 1]
-                return [first, v[v.count - 1] - first]
+                let perDevice = try netlist.deviceNames.elements.map { try phases($0 + ".e") }
+                energy = StepEnergy(
+                    devices: [perDevice.map { $0[0] }.reduce(0, +), perDevice.map { $0[1] }.reduce(0, +)],
+                    drivers: try phases("pp_drivers"))
             }
-            let perDevice = try netlist.deviceNames.elements.map { try phases($0 + ".e") }
-            energy = StepEnergy(
-                devices: [perDevice.map { $0[0] }.reduce(0, +), perDevice.map { $0[1] }.reduce(0, +)],
-                drivers: try phases("pp_drivers"))
+            return CrossbarStepResult(initialState: states, finalState: final, device: device, energy: energy)
         }
-        return CrossbarStepResult(initialState: states, finalState: final, device: device, energy: energy)
     }
 
     /// Simulates `netlist` and returns every device's state sampled once per pulse period, at
     /// `t = T, 2T, …, stopTime` (ngspice's interpolated output leaves out `t = 0`). Pulses lie
     /// inside their periods, so sample `k − 1` is the state after the first `k` pulse slots.
     public func trajectories(_ netlist: CrossbarNetlist) throws -> Matrix<[Double]> {
-        try library.load(netlist.text)
-        defer { library.clear() }
-        return try readTrajectories(netlist)
+        try library.withResults(of: netlist.text) { try readTrajectories(netlist) }
     }
 
     private func readTrajectories(_ netlist: CrossbarNetlist) throws -> Matrix<[Double]> {
         precondition(netlist.dialect == .ngspice, "the SPICE engine runs ngspice netlists")
-        return try netlist.deviceNames.map { name -> [Double] in
-            guard let values = library.vector(name + ".s"), !values.isEmpty else {
-                throw SpiceError.missingResult("no state vector \(name).s after the transient")
-            }
-            return values
-        }
+        return try netlist.deviceNames.map { try library.requiredVector($0 + ".s", "state vector") }
     }
 
     /// Simulates `step` from `states` and returns device `device`'s electrode voltages and
@@ -84,21 +78,16 @@ public final class SpiceEngine: CrossbarEngine {
     /// `.options interp`).
     public func trace(_ step: LearningStep, from states: Matrix<Double>, device: DeviceIndex) throws -> ElectrodeTrace {
         let netlist = try CrossbarNetlist(circuit: circuit, step: step, states: states, probe: device)
-        try library.load(netlist.text)
-        defer { library.clear() }
-        func vector(_ name: String) throws -> [Double] {
-            guard let values = library.vector(name), !values.isEmpty else {
-                throw SpiceError.missingResult("no vector \(name) after the probed transient")
-            }
-            return values
-        }
         let name = netlist.deviceNames[device.row, device.col]
-        return ElectrodeTrace(
-            device: device, rowPulses: step.rowCounts[device.row], columnPulses: step.columnCounts[device.col],
-            coincidences: step.coincidences(row: device.row, col: device.col), time: try vector("time"),
-            rowVoltage: try vector("v(\(netlist.probe!.rowNode))"),
-            columnVoltage: try vector("v(\(netlist.probe!.columnNode))"), state: try vector("v(\(name).s)"),
-            thresholds: [circuit.device.setThreshold, circuit.device.resetThreshold])
+        return try library.withResults(of: netlist.text) {
+            func vector(_ name: String) throws -> [Double] { try library.requiredVector(name, "probed vector") }
+            return ElectrodeTrace(
+                device: device, rowPulses: step.rowCounts[device.row], columnPulses: step.columnCounts[device.col],
+                coincidences: step.coincidences(row: device.row, col: device.col), time: try vector("time"),
+                rowVoltage: try vector("v(\(netlist.probe!.rowNode))"),
+                columnVoltage: try vector("v(\(netlist.probe!.columnNode))"), state: try vector("v(\(name).s)"),
+                thresholds: [circuit.device.setThreshold, circuit.device.resetThreshold])
+        }
     }
 
     /// The ngspice version string (e.g. `ngspice-39`), as the library reports it.

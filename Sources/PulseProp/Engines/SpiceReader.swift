@@ -24,13 +24,8 @@ public final class SpiceReader {
     /// row voltages `voltages` (each of magnitude at most ``readVoltage``).
     public func differentialCurrents(states: Matrix<Double>, voltages: [Double]) throws -> [Double] {
         let netlist = try CrossbarReadNetlist(circuit: circuit, states: states, voltages: voltages)
-        try library.load(netlist.text)
-        defer { library.clear() }
-        let currents = try netlist.senseSources.map { name -> Double in
-            guard let value = library.vector("\(name)#branch")?.first else {
-                throw SpiceError.missingResult("no current of sense source \(name) after the read")
-            }
-            return value
+        let currents = try library.withResults(of: netlist.text) {
+            try netlist.senseSources.map { try library.requiredVector("\($0)#branch", "sense-source current")[0] }
         }
         let reference = currents.last!
         return currents.dropLast().map { $0 - reference }
