@@ -61,9 +61,13 @@ public final class DeviceWeightUpdater: WeightUpdater {
     private func pulse(layer: Int, x: [Double], delta: [Double], engine: CrossbarEngine, states: inout Matrix<Double>) throws {
         let step = try LearningStep(x: x, delta: delta, encoding: encoding)
         guard step.rowCounts.contains(where: { $0 > 0 }), step.columnCounts.contains(where: { $0 != 0 }) else { return }
-        let before = states
+        // Keep the old states only for an observer: holding them makes the in-place apply copy
+        // the whole matrix (copy on write), on every example of an MNIST-sized layer.
+        let before = observer == nil ? nil : states
         let energy = try engine.apply(step, to: &states)
-        try observer?(DeviceStepEvent(layer: layer, step: step, before: before, after: states, energy: energy))
+        if let observer, let before {
+            try observer(DeviceStepEvent(layer: layer, step: step, before: before, after: states, energy: energy))
+        }
         stepsApplied += 1
     }
 }
