@@ -62,4 +62,10 @@ public struct Dataset: Sendable {
             try Dataset(images: find("t10k-images", "idx3-ubyte"), labels: find("t10k-labels", "idx1-ubyte"))
         )
     }
+
+    /// The first `n` examples (all of them if there are fewer).
+    public func prefix(_ n: Int) -> Dataset {
+        let kept = min(max(n, 0), count)
+        return Dataset(inputs: Array(inputs[..<(kept * features)]), labels: Array(labels[..<kept]), features: features, classes: classes)
+    }
 }

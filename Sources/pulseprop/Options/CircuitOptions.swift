@@ -34,6 +34,20 @@ struct CircuitOptions: ParsableArguments {
     @Option(help: "Series resistance of each row/column driver, ohms.")
     var driverResistance: Double = 0
 
+    /// These options as `pulseprop` arguments (`--name=value`, so negative values parse; paths
+    /// absolute), without the wire resistance:
+    /// what every run of a wire sweep gets. Keep in step with the options above.
+    var argumentsExceptWires: [String] {
+        var arguments: [String] = []
+        if let device { arguments.append("--device=" + URL(fileURLWithPath: device).standardizedFileURL.path) }
+        if let setThreshold { arguments.append("--set-threshold=\(setThreshold)") }
+        if let resetThreshold { arguments.append("--reset-threshold=\(resetThreshold)") }
+        return arguments + [
+            "--set-amplitude=\(setAmplitude)", "--reset-amplitude=\(resetAmplitude)", "--pulse-width=\(pulseWidth)",
+            "--rise-time=\(riseTime)", "--period=\(period)", "--driver-resistance=\(driverResistance)",
+        ]
+    }
+
     /// The circuit these options describe, validated.
     func circuit() throws -> CrossbarCircuit {
         var parameters = MemristorParameters.metalOxide

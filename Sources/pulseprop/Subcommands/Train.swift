@@ -84,6 +84,12 @@ struct Train: ParsableCommand {
 
     @OptionGroup var options: TrainingOptions
 
+    @Option(help: "Train on the first N training examples only.")
+    var trainLimit: Int?
+
+    @Option(help: "Evaluate on the first N test examples only.")
+    var testLimit: Int?
+
     @Option(help: "Device weights: engine that simulates the crossbars, analytic or spice.")
     var engine: EngineKind = .analytic
 
@@ -117,7 +123,11 @@ struct Train: ParsableCommand {
         hardware.readVoltage = readVoltage
         try require(!spiceRead || configuration.weights == .device, "spice-read", "reads crossbars of device weights: add --weights device")
         let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
-        let (train, test) = try data.map { try Dataset.mnist(directory: $0) } ?? BuiltinTask.split()
+        try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
+        try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+        let (fullTrain, fullTest) = try data.map { try Dataset.mnist(directory: $0) } ?? BuiltinTask.split()
+        let train = trainLimit.map(fullTrain.prefix) ?? fullTrain
+        let test = testLimit.map(fullTest.prefix) ?? fullTest
         let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
         let circuitTraining = configuration.weights == .device
             ? try CircuitTraining(

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Where one run stands, kept in `runs/<id>/status.json` and rewritten atomically at every change.
+public struct RunStatus: Codable, Equatable, Sendable {
+    /// The state of a run.
+    public enum State: String, Codable, Sendable, CaseIterable {
+        /// Not started, or interrupted (it restarts from its checkpoint).
+        case pending
+        /// A process holds the run's lock and runs it.
+        case running
+        /// Finished with exit status 0.
+        case done
+        /// Exited non-zero or was killed; `stderrTail` says why.
+        case failed
+    }
+
+    public var state: State
+    /// How many times the run has been started.
+    public var attempts: Int = 0
+    /// Exit status of the last attempt (a signal number is reported as 128 + signal).
+    public var exitCode: Int32?
+    /// Host and process that ran the last attempt.
+    public var host: String?
+    public var pid: Int32?
+    /// Start and end of the last attempt.
+    public var started: Date?
+    public var finished: Date?
+    /// The last lines the run printed on standard error (kept when it fails).
+    public var stderrTail: [String]?
+
+    public init(state: State) {
+        self.state = state
+    }
+
+    /// The line of the kept output that says most: the first naming an error, else the last.
+    public var failureReason: String {
+        let tail = stderrTail ?? []
+        return tail.first { $0.localizedCaseInsensitiveContains("error") || $0.hasPrefix("invalid ") } ?? tail.last ?? ""
+    }
+
+    /// Reads `path`; a file that is not a status record is refused with one line naming it.
+    public static func read(at path: String) throws -> RunStatus? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do {
+            return try SweepJSON.decoder.decode(RunStatus.self, from: data)
+        } catch {
+            throw SweepError(path, "is not a run status file (\(SweepJSON.reason(error)))")
+        }
+    }
+
+    /// Writes the record to `path` atomically.
+    public func write(to path: String) throws {
+        try AtomicFile.write(SweepJSON.encoder.encode(self), to: path)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A study: a grid of independent `pulseprop` runs and the tables and plots made from them.
+///
+/// A study expands its options into runs (``runs(_:)``); a runner executes them
+/// (``SweepExecutor``); ``collect(_:finished:in:)`` turns whatever has finished into the study's
+/// files, so partial results are useful. Studies are listed in ``StudyRegistry``.
+public protocol Study {
+    /// Options of the study, stored in `plan.json`.
+    associatedtype Options: Codable & Sendable
+
+    /// The name used by `pulseprop sweep plan NAME`.
+    static var name: String { get }
+
+    /// The runs, each writing only inside its own folder.
+    static func runs(_ options: Options) throws -> [SweepRun]
+
+    /// Whether a run folder already holds the run's complete output (written before plans
+    /// existed, or by hand): such runs are marked done when planned.
+    static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool
+
+    /// Writes the study's tables and plots into the plan folder from the finished runs and
+    /// returns what to print.
+    static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport
+
+    /// One line on a finished run for progress output (e.g. its test error), if there is one.
+    static func describe(_ run: SweepRun, folder: String) -> String?
+}
+
+extension Study {
+    public static func describe(_ run: SweepRun, folder: String) -> String? { nil }
+
+    /// Expands `options` into runs and writes the plan into `folder` (see ``SweepFolder/write(_:isComplete:)``).
+    @discardableResult
+    public static func plan(_ options: Options, into folder: SweepFolder) throws -> SweepPlan<Options> {
+        let plan = SweepPlan(study: name, options: options, runs: try runs(options))
+        let ids = Set(plan.runs.map(\.id))
+        precondition(ids.count == plan.runs.count, "study \(name) planned two runs with one id")
+        try folder.write(plan) { run, runFolder in isComplete(run, folder: runFolder, options: options) }
+        return plan
+    }
+
+    /// Collects the study planned in `folder` (reading its options from `plan.json`).
+    public static func collect(planIn folder: SweepFolder) throws -> StudyReport {
+        let plan = try folder.plan(Options.self)
+        return try collect(plan.options, finished: try folder.finishedRuns(), in: folder)
+    }
+
+    /// ``describe(_:folder:)`` for a run of the plan in `folder`.
+    public static func describe(_ run: SweepRun, in folder: SweepFolder) -> String? {
+        describe(run, folder: folder.folder(of: run))
+    }
+}
+
+/// What `collect` made: the text to print (a table) and the files it wrote.
+public struct StudyReport: Sendable {
+    public var text: String
+    public var files: [String]
+
+    public init(text: String, files: [String]) {
+        self.text = text
+        self.files = files
+    }
+}
+
+/// Every study `pulseprop sweep` knows, by name.
+public enum StudyRegistry {
+    public static let studies: [any Study.Type] = [Table1Study.self, WireSweepStudy.self, WireTrainingStudy.self]
+
+    /// The study called `name`, or a one-line error listing the known ones.
+    public static func study(named name: String) throws -> any Study.Type {
+        guard let study = studies.first(where: { $0.name == name }) else {
+            throw SweepError(name, "is not a study; known: \(studies.map { $0.name }.joined(separator: ", "))")
+        }
+        return study
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A plan folder: `plan.json`, and per run `runs/<id>/` with `run.json` (its exact command
+/// line), `status.json`, a lock file, `run.log` and whatever the run itself writes.
+///
+/// Runs write only inside their own folder, so a shared filesystem is all that several
+/// machines need to work on one plan.
+public struct SweepFolder: Sendable {
+    /// The folder, absolute.
+    public let path: String
+
+    public init(_ path: String) {
+        self.path = URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// `plan.json`.
+    public var planPath: String { file("plan.json") }
+
+    /// A path inside the folder.
+    public func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
+
+    /// The folder of `run`.
+    public func folder(of run: SweepRun) -> String { file(run.folder) }
+
+    /// `status.json` of `run`.
+    public func statusPath(of run: SweepRun) -> String { (folder(of: run) as NSString).appendingPathComponent("status.json") }
+
+    /// The plan's study-independent part; refuses a missing, corrupt or other-version plan with one line.
+    public func header() throws -> SweepPlanHeader {
+        guard let data = FileManager.default.contents(atPath: planPath) else {
+            throw SweepError(path, "is not a plan folder (no plan.json); write one with 'pulseprop sweep plan'")
+        }
+        let header: SweepPlanHeader
+        do {
+            header = try SweepJSON.decoder.decode(SweepPlanHeader.self, from: data)
+        } catch {
+            throw SweepError(planPath, "is not a sweep plan (\(SweepJSON.reason(error)))")
+        }
+        guard header.formatVersion == SweepPlanHeader.currentFormatVersion else {
+            throw SweepError(
+                planPath,
+                "was written in plan format \(header.formatVersion); this pulseprop reads format \(SweepPlanHeader.currentFormatVersion) (plan it again)")
+        }
+        return header
+    }
+
+    /// The whole plan with the study's options.
+    public func plan<Options>(_ options: Options.Type) throws -> SweepPlan<Options> {
+        _ = try header()
+        do {
+            return try SweepJSON.decoder.decode(SweepPlan<Options>.self, from: Data(contentsOf: URL(fileURLWithPath: planPath)))
+        } catch {
+            throw SweepError(planPath, "has options this study cannot read (\(SweepJSON.reason(error)))")
+        }
+    }
+
+    /// The status of `run`: its status file, or `pending` if it has none yet.
+    public func status(of run: SweepRun) throws -> RunStatus {
+        try RunStatus.read(at: statusPath(of: run)) ?? RunStatus(state: .pending)
+    }
+
+    /// Runs whose state is `done`.
+    public func finishedRuns() throws -> [SweepRun] {
+        try header().runs.filter { try status(of: $0).state == .done }
+    }
+
+    /// Writes `plan` into the folder. Runs already there with the same command line keep their
+    /// status; runs whose command line changed (more epochs, say) become pending again and
+    /// continue from whatever their command resumes; a run whose output `isComplete` already
+    /// holds (a folder from before plans existed) is marked done.
+    public func write<Options>(_ plan: SweepPlan<Options>, isComplete: (SweepRun, String) -> Bool) throws {
+        if FileManager.default.fileExists(atPath: planPath) {
+            let existing = try header()
+            guard existing.study == plan.study else {
+                throw SweepError(path, "holds a plan of study '\(existing.study)', not '\(plan.study)'; choose another folder")
+            }
+        }
+        for run in plan.runs {
+            let runFolder = folder(of: run)
+            let runFile = (runFolder as NSString).appendingPathComponent("run.json")
+            let previous = FileManager.default.contents(atPath: runFile).flatMap { try? SweepJSON.decoder.decode(SweepRun.self, from: $0) }
+            if previous == run, try RunStatus.read(at: statusPath(of: run)) != nil { continue }
+            try AtomicFile.write(SweepJSON.encoder.encode(run), to: runFile)
+            var status = try RunStatus.read(at: statusPath(of: run)) ?? RunStatus(state: .pending)
+            status.state = isComplete(run, runFolder) ? .done : .pending
+            try status.write(to: statusPath(of: run))
+        }
+        try AtomicFile.write(SweepJSON.encoder.encode(plan), to: planPath)
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Table 1 of Negrov et al. (2017) as a study: one `pulseprop train` run per cell and seed,
+/// each in `runs/<rule>/seed<S>/` with its own checkpoint; collected into `table1.md`,
+/// `table1.csv` and `fig6-<resolution>.svg`.
+public enum Table1Study: Study {
+    public struct Options: Codable, Equatable, Sendable {
+        /// Folder with the MNIST IDX files (absolute).
+        public var data: String
+        /// Trials (seeds 1…trials) per cell.
+        public var trials: Int
+        /// Epochs per trial.
+        public var epochs: Int
+        /// Resolutions to run (default: all three of the table).
+        public var levels: [Int]?
+        /// Train and test on the first examples only (quick looks and tests).
+        public var trainLimit: Int?
+        public var testLimit: Int?
+
+        public init(data: String, trials: Int, epochs: Int, levels: [Int]? = nil, trainLimit: Int? = nil, testLimit: Int? = nil) {
+            self.data = URL(fileURLWithPath: data).standardizedFileURL.path
+            self.trials = trials
+            self.epochs = epochs
+            self.levels = levels
+            self.trainLimit = trainLimit
+            self.testLimit = testLimit
+        }
+
+        /// Refuses impossible values with one line naming the option.
+        public func validate() throws {
+            try require(trials >= 1, "trials", "must be ≥ 1, got \(trials)")
+            try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
+            if let levels {
+                try require(!levels.isEmpty && levels.allSatisfy(Table1.levels.contains), "levels",
+                            "must be a list of \(Table1.levels.map(String.init).joined(separator: ", ")) (0 = continuous)")
+            }
+            try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
+            try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+        }
+
+        /// The cells to run, in the table's order.
+        var cells: [Table1.Cell] { Table1.cells.filter { levels?.contains($0.levels) ?? true } }
+    }
+
+    public static let name = "table1"
+
+    public static func runs(_ options: Options) throws -> [SweepRun] {
+        try options.validate()
+        return options.cells.flatMap { cell in
+            (1...options.trials).map { trial in
+                let seed = UInt64(trial)
+                let id = "\(cell.configuration.ruleName)/seed\(seed)"
+                var arguments = [
+                    "train", "--data", options.data, "--method", cell.method.rawValue, "--feedback", cell.feedback.rawValue,
+                    "--levels", String(cell.levels), "--epochs", String(options.epochs), "--seed", String(seed),
+                    "--output", "runs/\(id)", "--resume",
+                ]
+                if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
+                if let n = options.testLimit { arguments += ["--test-limit", String(n)] }
+                return SweepRun(id: id, arguments: arguments, seed: seed)
+            }
+        }
+    }
+
+    public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
+        history(in: folder, epochs: options.epochs) != nil
+    }
+
+    public static func describe(_ run: SweepRun, folder: String) -> String? {
+        summary(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
+    }
+
+    public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
+        var results: [Table1.Cell: [Double]] = [:]
+        var histories: [Table1.Cell: [[EpochRecord]]] = [:]
+        let runs = try Self.runs(options)
+        for cell in options.cells {
+            for run in runs where run.id.hasPrefix(cell.configuration.ruleName + "/") && finished.contains(run) {
+                guard let history = history(in: folder.folder(of: run), epochs: options.epochs), let last = history.last else { continue }
+                results[cell, default: []].append(last.testError)
+                histories[cell, default: []].append(history)
+            }
+        }
+        let markdown = Table1.markdown(results: results, epochs: options.epochs)
+        var files = ["table1.md", "table1.csv"]
+        try AtomicFile.write(markdown, to: folder.file("table1.md"))
+        try AtomicFile.write(Table1.csv(results: results), to: folder.file("table1.csv"))
+        for levels in Table1.levels where options.levels?.contains(levels) ?? true {
+            let name = "fig6-\(levels == 0 ? "continuous" : "L\(levels)").svg"
+            try AtomicFile.write(Table1.curves(histories: histories, levels: levels), to: folder.file(name))
+            files.append(name)
+        }
+        return StudyReport(text: markdown, files: files.map(folder.file))
+    }
+
+    /// The summary a train run wrote, if any.
+    private static func summary(in folder: String) -> TrainingReport.Summary? {
+        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("summary.json")) else { return nil }
+        return try? SnakeCaseJSON.decode(TrainingReport.Summary.self, from: data)
+    }
+
+    /// The history of a run that finished all `epochs`, or nil.
+    private static func history(in folder: String, epochs: Int) -> [EpochRecord]? {
+        guard let summary = summary(in: folder), summary.epochs == epochs else { return nil }
+        return summary.history
+    }
+}

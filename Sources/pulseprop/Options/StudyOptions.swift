@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import PulseProp
+
+/// Options of the Table 1 study (`reproduce table1`, `sweep plan table1`).
+struct Table1StudyOptions: ParsableArguments {
+    @Option(help: "Folder with the MNIST IDX files.")
+    var data: String
+
+    @Option(help: "Trials (seeds 1…trials) per cell.")
+    var trials: Int = 10
+
+    @Option(help: "Epochs per trial.")
+    var epochs: Int = 50
+
+    @Option(help: "Comma-separated resolutions to run: 0 (continuous), 100, 20 (default: all three).")
+    var levels: String?
+
+    @Option(help: "Train on the first N training examples only (a quick look, not the paper's setting).")
+    var trainLimit: Int?
+
+    @Option(help: "Test on the first N test examples only.")
+    var testLimit: Int?
+
+    /// The study's options, validated, with the data folder checked before any run starts.
+    func study() throws -> Table1Study.Options {
+        let options = Table1Study.Options(
+            data: data, trials: trials, epochs: epochs,
+            levels: try levels.map { try integerList($0, name: "levels") }, trainLimit: trainLimit, testLimit: testLimit)
+        try options.validate()
+        _ = try Dataset.mnist(directory: options.data)
+        return options
+    }
+}
+
+/// Options of the wire-sweep study (`validate --sweep-*`, `sweep plan wire-sweep`).
+struct WireSweepStudyOptions: ParsableArguments {
+    @Option(help: "Comma-separated square sizes for a wire sweep.")
+    var sweepSizes: String?
+
+    @Option(help: "Comma-separated wire resistances (ohm per segment) for a wire sweep.")
+    var sweepResistances: String?
+
+    /// The study's options for steps of `levels` levels from `seed`; `validateArguments` are
+    /// passed to every run.
+    func study(levels: Int, seed: UInt64, validateArguments: [String]) throws -> WireSweepStudy.Options {
+        let options = WireSweepStudy.Options(
+            sizes: try integerList(sweepSizes ?? "4,8,16", name: "sweep-sizes"),
+            resistances: try numberList(sweepResistances ?? "0,1,2,5,10,20", name: "sweep-resistances"),
+            levels: levels, seed: seed, validateArguments: validateArguments)
+        try options.validate()
+        return options
+    }
+}
+
+/// Options of the wire-training study (`sweep plan wire-training`, `scripts/wire-training`).
+struct WireTrainingStudyOptions: ParsableArguments {
+    @Option(help: "Epochs per run.")
+    var epochs: Int = 8
+
+    @Argument(help: "SEGMENT:DRIVER resistance pairs in ohms (default: 0:0 2:0 10:0 50:0 200:0 0:200 10:200 0:1000 0:3000).")
+    var pairs: [String] = []
+
+    func study() throws -> WireTrainingStudy.Options {
+        let parsed = try pairs.map { text -> WireTrainingStudy.Options.Pair in
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let s = Double(parts[0]), let d = Double(parts[1]) else {
+                throw ParameterError("pairs", "'\(text)' is not SEGMENT:DRIVER in ohms, e.g. 10:200")
+            }
+            return .init(segment: s, driver: d)
+        }
+        let options = WireTrainingStudy.Options(pairs: parsed.isEmpty ? WireTrainingStudy.Options.defaultPairs : parsed, epochs: epochs)
+        try options.validate()
+        return options
+    }
+}
+
+/// A comma-separated list of numbers; one line naming `name` for a bad entry.
+func numberList(_ text: String, name: String) throws -> [Double] {
+    try text.split(separator: ",").map {
+        guard let v = Double($0.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+            throw ParameterError(name, "'\($0)' is not a number")
+        }
+        return v
+    }
+}
+
+/// A comma-separated list of whole numbers; one line naming `name` for a bad entry.
+func integerList(_ text: String, name: String) throws -> [Int] {
+    try text.split(separator: ",").map {
+        guard let v = Int($0.trimmingCharacters(in: .whitespaces)) else { throw ParameterError(name, "'\($0)' is not a whole number") }
+        return v
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import PulseProp
+
+/// What the sweep commands and the thin `reproduce` commands share: this executable, the local
+/// runner with its signal handling, and collecting.
+enum SweepCLI {
+    /// This `pulseprop` executable, for child runs and for the commands written into scripts.
+    static var executable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
+
+    /// Writes `line` to standard error.
+    @Sendable static func log(_ line: String) {
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Runs the plan's unfinished runs here, `jobs` at a time. SIGINT or SIGTERM stops the
+    /// children and leaves their runs pending (they resume from their checkpoints).
+    static func runLocally(_ folder: SweepFolder, jobs: Int) throws {
+        try require(jobs >= 1, "jobs", "must be ≥ 1, got \(jobs)")
+        let study = try StudyRegistry.study(named: folder.header().study)
+        let executor = SweepExecutor(folder: folder, executable: executable)
+        let stop = interruptOnSignals(executor)
+        let failures = try LocalSweepRunner(executor: executor, jobs: jobs) { study.describe($0, in: folder) }.run(log: log)
+        withExtendedLifetime(stop) {}
+        if stop.fired {
+            throw SweepError(folder.path, "interrupted; unfinished runs stay pending (run the same command again to resume)")
+        }
+        if !failures.isEmpty {
+            throw SweepError(
+                folder.path,
+                "\(failures.count) run(s) failed, e.g. \(failures[0]) (see runs/\(failures[0])/run.log and 'pulseprop sweep status'; run again to retry)")
+        }
+    }
+
+    /// Runs the plan here and collects what finished, also when some runs failed or the run was
+    /// interrupted (then it reports that after collecting).
+    static func runAndCollect(_ folder: SweepFolder, jobs: Int) throws {
+        var failure: Error?
+        do { try runLocally(folder, jobs: jobs) } catch let error as SweepError { failure = error }
+        try collect(folder)
+        if let failure { throw failure }
+    }
+
+    /// Writes the study's tables and plots from the finished runs and prints the table.
+    static func collect(_ folder: SweepFolder) throws {
+        let study = try StudyRegistry.study(named: folder.header().study)
+        let report = try study.collect(planIn: folder)
+        print(report.text, terminator: "")
+        print("wrote " + report.files.joined(separator: ", "))
+    }
+
+    /// Forwards SIGINT and SIGTERM to `executor.interrupt()` for as long as the result lives.
+    static func interruptOnSignals(_ executor: SweepExecutor) -> SignalForwarder {
+        SignalForwarder(signals: [SIGINT, SIGTERM]) { executor.interrupt() }
+    }
+}
+
+/// Turns signals into a call on a queue instead of the default of dying at once, so children
+/// can be stopped and statuses written; the default handling returns when it is released.
+final class SignalForwarder: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var didFire = false
+
+    init(signals: [Int32], action: @escaping @Sendable () -> Void) {
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                self?.lock.lock()
+                self?.didFire = true
+                self?.lock.unlock()
+                action()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Whether a signal arrived.
+    var fired: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return didFire
+    }
+
+    deinit {
+        for source in sources {
+            source.cancel()
+            signal(Int32(source.handle), SIG_DFL)
+        }
+    }
+}

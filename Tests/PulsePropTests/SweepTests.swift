@@ -1,0 +1,268 @@
+import Foundation
+import XCTest
+
+@testable import PulseProp
+
+/// `pulseprop sweep` and the thin `reproduce` commands end to end: plans, runs, locks,
+/// failures, resume after a kill, and a real single-node Slurm where one can be started.
+final class SweepTests: XCTestCase {
+    /// A tiny MNIST-layout set (raw IDX, 6×6 images, 10 classes whose pixel `c` is bright), so
+    /// Table 1 plans run in seconds without the real data.
+    static func tinyIDXData() throws -> String {
+        let folder = try TestSupport.temporaryDirectory().appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var generator = SeededGenerator(seed: 7)
+        func write(_ stem: String, count: Int) throws {
+            var images = Data([0, 0, 8, 3]) + bigEndian(count) + bigEndian(6) + bigEndian(6)
+            var labels = Data([0, 0, 8, 1]) + bigEndian(count)
+            for _ in 0..<count {
+                let label = Int.random(in: 0..<10, using: &generator)
+                labels.append(UInt8(label))
+                for pixel in 0..<36 { images.append(pixel == label ? 250 : UInt8.random(in: 0..<60, using: &generator)) }
+            }
+            try images.write(to: folder.appendingPathComponent("\(stem)-images-idx3-ubyte"))
+            try labels.write(to: folder.appendingPathComponent("\(stem)-labels-idx1-ubyte"))
+        }
+        try write("train", count: 200)
+        try write("t10k", count: 60)
+        return folder.path
+    }
+
+    private static func bigEndian(_ value: Int) -> Data {
+        withUnsafeBytes(of: UInt32(value).bigEndian) { Data($0) }
+    }
+
+    private func cli(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let run = try TestSupport.runCLI(arguments)
+        XCTAssertEqual(run.status, 0, "pulseprop \(arguments.joined(separator: " ")): \(run.stderr)", file: file, line: line)
+        return run.stdout
+    }
+
+    private func read(_ path: String) throws -> String {
+        try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    func testReproduceEqualsPlanRunCollectAndTabulatesTheRunsSummaries() throws {
+        let data = try Self.tinyIDXData()
+        let root = try TestSupport.temporaryDirectory()
+        let study = ["--data", data, "--trials", "2", "--epochs", "2", "--levels", "20", "--train-limit", "150"]
+        _ = try cli(["reproduce", "table1"] + study + ["--jobs", "2", "--output", root.appendingPathComponent("reproduce").path])
+        let plan = root.appendingPathComponent("plan").path
+        _ = try cli(["sweep", "plan", "table1"] + study + ["--output", plan])
+        _ = try cli(["sweep", "run", plan, "--jobs", "2"])
+        _ = try cli(["sweep", "collect", plan])
+        let table = try read(plan + "/table1.csv")
+        XCTAssertEqual(table, try read(root.appendingPathComponent("reproduce/table1.csv").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: plan + "/fig6-L20.svg"))
+
+        // Each L20 cell's mean is the mean of its two runs' final test errors, read independently.
+        for line in table.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",").map(String.init)
+            guard f[0] == "20" else {
+                XCTAssertEqual(f[3], "0", "only the 20-level cells were planned: \(line)")
+                continue
+            }
+            let errors = try (1...2).map { seed -> Double in
+                let summary = try read("\(plan)/runs/\(f[1])-\(f[2])-L20/seed\(seed)/summary.json")
+                let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+                return try XCTUnwrap(object["test_error"] as? Double) * 100
+            }
+            XCTAssertEqual(f[3], "2")
+            XCTAssertEqual(Double(f[4])!, (errors[0] + errors[1]) / 2, accuracy: 1e-9)
+        }
+    }
+
+    func testResumeAfterKillingTheRunnerGivesTheUninterruptedTable() throws {
+        let data = try Self.tinyIDXData()
+        let root = try TestSupport.temporaryDirectory()
+        let study = ["--data", data, "--trials", "1", "--epochs", "6", "--levels", "0"]
+        let reference = root.appendingPathComponent("reference").path
+        _ = try cli(["reproduce", "table1"] + study + ["--jobs", "2", "--output", reference])
+
+        let plan = root.appendingPathComponent("plan").path
+        _ = try cli(["sweep", "plan", "table1"] + study + ["--output", plan])
+        let runner = Process()
+        runner.executableURL = TestSupport.executable
+        runner.arguments = ["sweep", "run", plan, "--jobs", "1"]
+        runner.standardError = FileHandle.nullDevice
+        try runner.run()
+        // Stop it once the first run is done and the second has written a checkpoint.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let done = (try? FileManager.default.subpathsOfDirectory(atPath: plan + "/runs"))?
+                .filter { $0.hasSuffix("status.json") }
+                .filter { (try? read(plan + "/runs/" + $0))?.contains("\"done\"") == true }.count ?? 0
+            let checkpoints = (try? FileManager.default.subpathsOfDirectory(atPath: plan + "/runs"))?
+                .filter { $0.hasSuffix("checkpoint.json") }.count ?? 0
+            if done >= 1 && checkpoints > done { break }
+            usleep(20_000)
+        }
+        runner.terminate()
+        runner.waitUntilExit()
+        XCTAssertNotEqual(runner.terminationStatus, 0, "an interrupted run says so")
+        let interrupted = try cli(["sweep", "status", plan, "--format", "json"])
+        let progress = try SnakeCaseJSON.decode(SweepProgress.self, from: Data(interrupted.utf8))
+        XCTAssertGreaterThanOrEqual(progress.done, 1)
+        XCTAssertLessThan(progress.done, 4, "the kill came before the end")
+        XCTAssertEqual(progress.failed, 0, "an interrupted run is pending, not failed")
+        XCTAssertEqual(progress.running, 0)
+
+        _ = try cli(["sweep", "run", plan, "--jobs", "2"])
+        _ = try cli(["sweep", "collect", plan])
+        XCTAssertEqual(try read(plan + "/table1.csv"), try read(reference + "/table1.csv"))
+    }
+
+    func testFailedRunKeepsItsLastLinesAndDoesNotPoisonCollect() throws {
+        let plan = try TestSupport.temporaryDirectory().appendingPathComponent("plan").path
+        _ = try cli(["sweep", "plan", "wire-sweep", "--sweep-sizes", "2,3", "--sweep-resistances", "0", "--levels", "4", "--output", plan])
+        // Break one run's command line behind the plan's back, as a crashing run would fail.
+        let planFile = plan + "/plan.json"
+        let broken = try read(planFile).replacingOccurrences(of: "\"3\",\n        \"--cols\"", with: "\"0\",\n        \"--cols\"")
+        XCTAssertNotEqual(broken, try read(planFile))
+        try broken.write(toFile: planFile, atomically: true, encoding: .utf8)
+
+        let run = try TestSupport.runCLI(["sweep", "run", plan, "--jobs", "2"])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("1 run(s) failed"), run.stderr)
+        let status = try TestSupport.runCLI(["sweep", "status", plan])
+        XCTAssertTrue(status.stdout.contains("1 done") && status.stdout.contains("1 failed"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("rows"), "the failure's last line names the bad option: \(status.stdout)")
+        _ = try cli(["sweep", "collect", plan])
+        let csv = try read(plan + "/wire-sweep.csv").split(separator: "\n")
+        XCTAssertEqual(csv.count, 2, "header and the one finished run")
+        XCTAssertTrue(csv[1].hasPrefix("2,2,"))
+    }
+
+    func testValidateSweepPassesItsCircuitOptionsToEveryRun() throws {
+        let plan = try TestSupport.temporaryDirectory().appendingPathComponent("plan").path
+        _ = try cli(["validate", "--sweep-sizes", "2", "--sweep-resistances", "0,3", "--levels", "4", "--delta-min=-0.5",
+                     "--driver-resistance", "40", "--output", plan])
+        for wire in ["0", "3"] {
+            let comparison = try SnakeCaseJSON.decode(
+                EngineComparison.self, from: Data(contentsOf: URL(fileURLWithPath: "\(plan)/runs/2x2-wire\(wire)/comparison.json")))
+            XCTAssertEqual(comparison.driverResistance, 40)
+            XCTAssertEqual(comparison.wireResistance, Double(wire))
+            XCTAssertTrue(try read("\(plan)/runs/2x2-wire\(wire)/run.json").contains("--delta-min=-0.5"))
+        }
+    }
+
+    func testTwoRunnersNeverRunOneRunTwice() throws {
+        let plan = try TestSupport.temporaryDirectory().appendingPathComponent("plan").path
+        _ = try cli(["sweep", "plan", "wire-sweep", "--sweep-sizes", "2,3,4", "--sweep-resistances", "0,5", "--levels", "6", "--output", plan])
+        let runners = (0..<2).map { _ -> Process in
+            let p = Process()
+            p.executableURL = TestSupport.executable
+            p.arguments = ["sweep", "run", plan, "--jobs", "2"]
+            p.standardError = FileHandle.nullDevice
+            p.standardOutput = FileHandle.nullDevice
+            return p
+        }
+        for r in runners { try r.run() }
+        for r in runners {
+            r.waitUntilExit()
+            XCTAssertEqual(r.terminationStatus, 0)
+        }
+        let folder = SweepFolder(plan)
+        for run in try folder.header().runs {
+            let status = try folder.status(of: run)
+            XCTAssertEqual(status.state, .done, run.id)
+            XCTAssertEqual(status.attempts, 1, run.id)
+            let log = try read(folder.folder(of: run) + "/run.log")
+            XCTAssertEqual(log.components(separatedBy: "=== attempt").count - 1, 1, run.id)
+        }
+    }
+
+    func testOtherVersionAndCorruptStatusAreRefusedWithOneLine() throws {
+        let plan = try TestSupport.temporaryDirectory().appendingPathComponent("plan").path
+        _ = try cli(["sweep", "plan", "wire-sweep", "--sweep-sizes", "2", "--sweep-resistances", "0", "--output", plan])
+        let statusFile = plan + "/runs/2x2-wire0/status.json"
+        try "{\"state\": \"sleeping\"}".write(toFile: statusFile, atomically: true, encoding: .utf8)
+        var run = try TestSupport.runCLI(["sweep", "status", plan])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("status.json: is not a run status file"), run.stderr)
+        XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+
+        let planFile = plan + "/plan.json"
+        try read(planFile).replacingOccurrences(of: "\"format_version\" : 1", with: "\"format_version\" : 99")
+            .write(toFile: planFile, atomically: true, encoding: .utf8)
+        run = try TestSupport.runCLI(["sweep", "run", plan])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("plan format 99"), run.stderr)
+        XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        run = try TestSupport.runCLI(["sweep", "slurm", plan, "--time", "soon"])
+        XCTAssertTrue(run.stderr.contains("invalid time"), run.stderr)
+    }
+
+    func testCommandsRunUnderAShellLikeGNUParallelWould() throws {
+        let plan = try TestSupport.temporaryDirectory().appendingPathComponent("plan").path
+        _ = try cli(["sweep", "plan", "wire-sweep", "--sweep-sizes", "2,3", "--sweep-resistances", "0,2", "--levels", "5", "--output", plan])
+        let commands = try cli(["sweep", "commands", plan]).split(separator: "\n")
+        XCTAssertEqual(commands.count, 4)
+        for command in commands {
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+            shell.arguments = ["-c", String(command)]
+            shell.standardOutput = FileHandle.nullDevice
+            try shell.run()
+            shell.waitUntilExit()
+            XCTAssertEqual(shell.terminationStatus, 0, String(command))
+        }
+        XCTAssertEqual(try cli(["sweep", "commands", plan]), "", "nothing left to run")
+        XCTAssertTrue(try cli(["sweep", "status", plan]).contains("4 done"))
+    }
+
+    /// The same study submitted to a real single-node Slurm (started by `scripts/local-slurm`)
+    /// and run locally gives the same table; the generated script passes `sbatch --test-only`.
+    func testSlurmJobArrayGivesTheLocalTable() throws {
+        let script = TestSupport.packageRoot.appendingPathComponent("scripts/local-slurm").path
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/slurmctld"), getuid() == 0 else {
+            throw XCTSkip("Slurm is not installed here (scripts/local-slurm install, as root); CI installs it")
+        }
+        let start = Process()
+        start.executableURL = URL(fileURLWithPath: script)
+        start.arguments = ["start"]
+        start.standardOutput = FileHandle.nullDevice
+        try start.run()
+        start.waitUntilExit()
+        XCTAssertEqual(start.terminationStatus, 0, "scripts/local-slurm start")
+        setenv("SLURM_CONF", ProcessInfo.processInfo.environment["PULSEPROP_SLURM_DIR"].map { $0 + "/slurm.conf" } ?? "/tmp/pulseprop-slurm/slurm.conf", 1)
+        defer {
+            let stop = Process()
+            stop.executableURL = URL(fileURLWithPath: script)
+            stop.arguments = ["stop"]
+            try? stop.run()
+            stop.waitUntilExit()
+        }
+
+        let root = try TestSupport.temporaryDirectory()
+        let study = ["--sweep-sizes", "2,3", "--sweep-resistances", "0,10", "--levels", "5"]
+        let local = root.appendingPathComponent("local").path
+        let cluster = root.appendingPathComponent("cluster").path
+        _ = try cli(["sweep", "plan", "wire-sweep"] + study + ["--output", local])
+        _ = try cli(["sweep", "run", local])
+        _ = try cli(["sweep", "collect", local])
+        _ = try cli(["sweep", "plan", "wire-sweep"] + study + ["--output", cluster])
+
+        let submitted = try cli(["sweep", "slurm", cluster, "--time", "00:05:00", "--max-parallel", "2", "--submit"])
+        XCTAssertTrue(submitted.contains("submitted job"), submitted)
+        let test = Process()
+        test.executableURL = URL(fileURLWithPath: "/usr/bin/sbatch")
+        test.arguments = ["--test-only", cluster + "/slurm/job-1/job.sbatch"]
+        test.standardError = FileHandle.nullDevice
+        try test.run()
+        test.waitUntilExit()
+        XCTAssertEqual(test.terminationStatus, 0, "sbatch --test-only accepts the script")
+
+        let deadline = Date().addingTimeInterval(180)
+        while try SweepProgress(of: SweepFolder(cluster)).done < 4 && Date() < deadline { usleep(200_000) }
+        XCTAssertEqual(try SweepProgress(of: SweepFolder(cluster)).done, 4, "every array task finished")
+        XCTAssertEqual(try cli(["sweep", "slurm", cluster]).contains("nothing to submit"), true)
+        _ = try cli(["sweep", "collect", cluster])
+        // Same rows but for the SPICE timing column.
+        func withoutTiming(_ path: String) throws -> [String] {
+            try read(path).split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") }
+        }
+        XCTAssertEqual(try withoutTiming(cluster + "/wire-sweep.csv"), try withoutTiming(local + "/wire-sweep.csv"))
+        XCTAssertEqual(try read(cluster + "/wire-sweep.md"), try read(local + "/wire-sweep.md"))
+    }
+}
