@@ -119,9 +119,9 @@ final class CircuitCLITests: XCTestCase {
         let cases: [([String], String)] = [
             (["--rows", "-2"], "rows"),
             (["--levels", "0"], "levels"),
-            (["--set-amplitude", "0.9"], "setAmplitude"),
+            (["--set-amplitude", "0.9"], "set-amplitude"),
             (["--reset-amplitude", "2.5"], "half-selected"),
-            (["--set-threshold", "3"], "setAmplitude"),
+            (["--set-threshold", "3"], "set-amplitude"),
             (["--wire-resistance", "-1"], "wire-resistance"),
             (["--rows", "1", "--cols", "2", "--state", bad], "line 1, field 2"),
         ]

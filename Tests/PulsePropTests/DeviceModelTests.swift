@@ -39,7 +39,7 @@ final class DeviceModelTests: XCTestCase {
             let model = try! ThresholdMemristor(params)
             let (plateau, edge) = (1e-6, 2e-7)
             var w = Waveform()
-            w.appendTrain(count: 1, amplitude: amplitude, start: 0, shape: PulseShape(plateau: plateau, edge: edge, period: 2e-6))
+            w.appendTrain(count: 1, amplitude: amplitude, start: .zero, shape: PulseShape(plateau: plateau, edge: edge, period: 2e-6))
             // Dose by midpoint rule on the rate with the window factored out.
             let n = 200_000
             let dt = (plateau + 2 * edge) / Double(n)

@@ -21,7 +21,7 @@ final class NetlistTests: XCTestCase {
         XCTAssertEqual(lines(text, prefix: "vr").count, 3)
         XCTAssertEqual(lines(text, prefix: "vc").count, 2)
         XCTAssertTrue((lines(text, prefix: "rd") + lines(text, prefix: "rw")).isEmpty, "ideal wires need no resistors")
-        XCTAssertTrue(text.contains(".tran 2e-06 8e-06 0 2e-06 uic"))
+        XCTAssertTrue(text.contains(".tran 2u 8u 0 2u uic"))
     }
 
     func testWireAndDriverResistors() throws {

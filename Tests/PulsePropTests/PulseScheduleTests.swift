@@ -41,7 +41,7 @@ final class PulseScheduleTests: XCTestCase {
     func testScheduleVoltagesAcrossDevices() throws {
         let shape = PulseShape()
         let step = try TestSupport.step(rows: [3, 1], cols: [-2, 2, 0])
-        let s = ElectrodeSchedule(step: step, shape: shape)
+        let s = try ElectrodeSchedule(step: step, shape: shape)
         let mid = shape.edge + shape.plateau / 2
         func across(_ i: Int, _ j: Int, _ t: Double) -> Double { s.rows[i].voltage(at: t) - s.columns[j].voltage(at: t) }
         // Phase 1, slot 1: row 0 (3 pulses) and column 0 (2 pulses) coincide.
@@ -49,16 +49,16 @@ final class PulseScheduleTests: XCTestCase {
         // Slot 2: column 0 has stopped; row 0 alone is half-selected.
         XCTAssertEqual(across(0, 0, 2 * shape.period + mid), shape.setAmplitude / 2, accuracy: 1e-12)
         // Phase 2 depresses with the positive-δ column.
-        XCTAssertEqual(across(0, 1, s.phaseLength + mid), -shape.resetAmplitude, accuracy: 1e-12)
+        XCTAssertEqual(across(0, 1, s.phaseLength.seconds + mid), -shape.resetAmplitude, accuracy: 1e-12)
         // A zero-δ column never pulses.
         XCTAssertEqual(across(1, 2, mid), shape.setAmplitude / 2, accuracy: 1e-12)
-        XCTAssertEqual(s.stopTime, 2 * 3 * shape.period, accuracy: 1e-15)
+        XCTAssertEqual(s.stopTime, GridTime(femtoseconds: 12_000_000_000))  // 2 phases × 3 periods of 2 µs
     }
 
     func testImpossiblePulseParametersAreNamed() {
         let device = MemristorParameters()
         XCTAssertThrowsError(try PulseShape(setAmplitude: 0.9).validate(for: device)) {
-            XCTAssertEqual(($0 as? ParameterError)?.parameter, "setAmplitude")
+            XCTAssertEqual(($0 as? ParameterError)?.parameter, "set-amplitude")
         }
         XCTAssertThrowsError(try PulseShape(resetAmplitude: 2.2).validate(for: device)) {
             XCTAssertTrue(String(describing: $0).contains("half-selected"))

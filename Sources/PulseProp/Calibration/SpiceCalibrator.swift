@@ -1,9 +1,9 @@
 /// Measures a device's per-pulse response in ngspice and writes it as a calibration.
 ///
 /// One transient of a `G × 2` crossbar does it: row `g` starts both its devices at grid state
-/// `g/(G−1)`; every row sends `N` pulses in each phase, column 0 takes part in potentiation and
-/// column 1 in depression. Sampling each state once per period gives whole `N`-pulse
-/// sequences from every grid state. Every pulse of every sequence is a sample of the one-pulse
+/// `g/(G−1)`; every row sends `N` pulses in each phase, and each phase has one column of its
+/// own (`n_δ = −N` for potentiation, `+N` for depression). Sampling each state once per period
+/// gives whole `N`-pulse sequences from every grid state. Every pulse of every sequence is a sample of the one-pulse
 /// response `F` (see `ResponseFitting`); the fit error says how well iterating `F`
 /// reproduces the sequences.
 public struct SpiceCalibrator {
@@ -33,12 +33,17 @@ public struct SpiceCalibrator {
         let states = Matrix(rows: gridStates, cols: 2) { g, _ in grid[g] }
         let netlist = try CrossbarNetlist(circuit: circuit, step: step, states: states, title: "PulseProp calibration sweep")
         let samples = try engine.trajectories(netlist)
-        // Sample k − 1 is the state after k slots; SET occupies slots 1…N, RESET N+1…2N.
-        guard samples[0, 0].count == 2 * pulses else {
-            throw SpiceError.missingResult("expected \(2 * pulses) samples per device, got \(samples[0, 0].count)")
+        // Sample k − 1 is the state after k slots; phase p occupies slots pN+1 … (p+1)N.
+        guard samples[0, 0].count == step.phases.count * pulses else {
+            throw SpiceError.missingResult("expected \(step.phases.count * pulses) samples per device, got \(samples[0, 0].count)")
         }
-        let setRuns = (0..<gridStates).map { [grid[$0]] + samples[$0, 0][0..<pulses] }
-        let resetRuns = (0..<gridStates).map { [grid[$0]] + samples[$0, 1][pulses..<(2 * pulses)] }
+        /// Every grid state's sequence through the phase of `kind`, on the column that pulses in it.
+        func runs(_ kind: LearningPhase.Kind) -> [[Double]] {
+            let p = step.phases.firstIndex { $0.kind == kind }!
+            let column = step.phases[p].columnCounts.firstIndex { $0 > 0 }!
+            return (0..<gridStates).map { [grid[$0]] + samples[$0, column][(p * pulses)..<((p + 1) * pulses)] }
+        }
+        let (setRuns, resetRuns) = (runs(.potentiation), runs(.depression))
         var table = PulseResponseCalibration(
             source: "ngspice", origin: engine.ngspiceVersion, device: circuit.device, shape: circuit.shape,
             onConductance: circuit.device.onConductance, offConductance: circuit.device.offConductance, states: grid,

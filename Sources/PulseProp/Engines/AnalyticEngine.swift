@@ -1,9 +1,9 @@
 /// The fast engine: each device moves by its calibrated per-pulse response, applied once per
 /// coincident pulse, with no circuit simulation.
 ///
-/// Device `(i, j)` gets `k = min(n_x, |n_δ|)` coincidences in the phase its column takes part
-/// in (potentiation for `n_δ < 0`, depression for `n_δ > 0`) and ends at `F^k(x)`, where `F`
-/// is the one-pulse response of that polarity (state-dependent, bounded, from a
+/// In each of the step's ``LearningStep/phases``, device `(i, j)` gets `k = min(rows_i,
+/// columns_j)` coincidences and moves to `F^k(x)`, where `F` is the one-pulse response of
+/// that phase's kind (state-dependent, bounded, from a
 /// ``PulseResponseCalibration``). Half-selected devices (`k = 0`) do not move. The model
 /// ignores wire resistance: `pulseprop validate` measures where that stops being valid.
 public final class AnalyticEngine: CrossbarEngine {
@@ -36,7 +36,7 @@ public final class AnalyticEngine: CrossbarEngine {
             "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
         var final = states
         final.elements.withUnsafeMutableBufferPointer { buffer in
-            apply(rowCounts: step.rowCounts, columnCounts: step.columnCounts, to: buffer)
+            apply(step, to: buffer)
         }
         return CrossbarStepResult(
             initialState: states, finalState: final, device: device,
@@ -49,54 +49,55 @@ public final class AnalyticEngine: CrossbarEngine {
             states.rows == step.rows && states.cols == step.cols, "state",
             "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
         let before = estimatesEnergy ? states : nil
-        states.elements.withUnsafeMutableBufferPointer { apply(rowCounts: step.rowCounts, columnCounts: step.columnCounts, to: $0) }
+        states.elements.withUnsafeMutableBufferPointer { apply(step, to: $0) }
         return before.map { energy(of: step, from: $0, to: states) }
     }
 
     /// The device model's estimate of a step's energy: a pulse of amplitude `u` on a device of
     /// conductance `G` dissipates `G·u²·(plateau + 2·edge/3)` (the edges are linear ramps).
     /// Coincident pulses see the full amplitude, half-selected ones half of it; `G` is taken at
-    /// the mean of the states before and after the phase the device switches in. With ideal
-    /// wires every joule the drivers deliver ends in a device.
+    /// the mean of the states before and after the phase the device switches in (its column
+    /// pulses), before that phase at the initial state and after it at the final one. With
+    /// ideal wires every joule the drivers deliver ends in a device.
     public func energy(of step: LearningStep, from before: Matrix<Double>, to after: Matrix<Double>) -> StepEnergy {
         let shape = circuit.shape
         let tau = shape.plateau + 2 * shape.edge / 3
-        let (set2, reset2) = (shape.setAmplitude * shape.setAmplitude, shape.resetAmplitude * shape.resetAmplitude)
-        var phases = [0.0, 0.0]
-        for i in 0..<step.rows {
-            let nx = step.rowCounts[i]
-            for j in 0..<step.cols {
-                let nd = step.columnCounts[j]
-                let (x0, x1) = (before[i, j], after[i, j])
-                let k = min(nx, abs(nd))
-                // Phase 1: rows nx pulses, negative-δ columns |nd|; phase 2: rows nx, positive-δ columns nd.
-                let (k1, c1) = nd < 0 ? (k, -nd) : (0, 0)
-                let (k2, c2) = nd > 0 ? (k, nd) : (0, 0)
-                let g1 = device.conductance(state: nd < 0 ? (x0 + x1) / 2 : x0)
-                let g2 = device.conductance(state: nd > 0 ? (x0 + x1) / 2 : x1)
-                phases[0] += g1 * tau * (Double(k1) * set2 + Double(nx + c1 - 2 * k1) * set2 / 4)
-                phases[1] += g2 * tau * (Double(k2) * reset2 + Double(nx + c2 - 2 * k2) * reset2 / 4)
+        var phases = [Double](repeating: 0, count: step.phases.count)
+        var switched = [Bool](repeating: false, count: step.cols)
+        for (p, phase) in step.phases.enumerated() {
+            let u = shape.amplitude(of: phase.kind)
+            let u2 = u * u
+            for i in 0..<step.rows {
+                let r = phase.rowCounts[i]
+                for j in 0..<step.cols {
+                    let c = phase.columnCounts[j]
+                    let (x0, x1) = (before[i, j], after[i, j])
+                    let k = phase.coincidences(row: i, col: j)
+                    let g = device.conductance(state: c > 0 ? (x0 + x1) / 2 : switched[j] ? x1 : x0)
+                    phases[p] += g * tau * (Double(k) * u2 + Double(r + c - 2 * k) * u2 / 4)
+                }
             }
+            for j in 0..<step.cols where phase.columnCounts[j] > 0 { switched[j] = true }
         }
         return StepEnergy(devices: phases, drivers: phases)
     }
 
-    /// Applies one step in place to row-major `states` (`rowCounts.count × columnCounts.count`),
+    /// Applies `step` in place to row-major `states` (`rows × cols`), phase by phase,
     /// allocating nothing per device.
-    public func apply(rowCounts: [Int], columnCounts: [Int], to states: UnsafeMutableBufferPointer<Double>) {
-        let cols = columnCounts.count
-        precondition(states.count == rowCounts.count * cols, "state buffer does not match the counts")
-        let longest = min(rowCounts.max() ?? 0, columnCounts.map(abs).max() ?? 0)
+    public func apply(_ step: LearningStep, to states: UnsafeMutableBufferPointer<Double>) {
+        let cols = step.cols
+        precondition(states.count == step.rows * cols, "state buffer does not match the step")
+        let longest = min(step.rowCounts.max() ?? 0, step.columnCounts.map(abs).max() ?? 0)
         up.extend(to: longest)
         down.extend(to: longest)
-        for (i, nx) in rowCounts.enumerated() where nx > 0 {
-            let row = states.baseAddress! + i * cols
-            for j in 0..<cols {
-                let nd = columnCounts[j]
-                if nd < 0 {
-                    row[j] = up.state(after: min(nx, -nd), from: row[j])
-                } else if nd > 0 {
-                    row[j] = down.state(after: min(nx, nd), from: row[j])
+        for phase in step.phases {
+            let table = phase.kind == .potentiation ? up : down
+            phase.columnCounts.withUnsafeBufferPointer { columnCounts in
+                for (i, r) in phase.rowCounts.enumerated() where r > 0 {
+                    let row = states.baseAddress! + i * cols
+                    for j in 0..<cols where columnCounts[j] > 0 {
+                        row[j] = table.state(after: min(r, columnCounts[j]), from: row[j])
+                    }
                 }
             }
         }

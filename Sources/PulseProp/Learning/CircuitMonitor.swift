@@ -104,7 +104,7 @@ public final class CircuitMonitor {
         let step = event.step
         stepCount += 1
         current.steps += 1
-        current.pulsesSent += 2 * step.rowCounts.reduce(0, +) + step.columnCounts.map(abs).reduce(0, +)
+        current.pulsesSent += step.phases.reduce(0) { $0 + $1.pulsesSent }
         if writes[event.layer] == nil { writes[event.layer] = Matrix(rows: step.rows, cols: step.cols) { _, _ in 0 } }
         var shadowStates = event.before
         let shadowEnergy = try shadow.map { try $0.apply(step, to: &shadowStates) } ?? nil

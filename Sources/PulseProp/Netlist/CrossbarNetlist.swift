@@ -14,7 +14,8 @@ public struct CrossbarNetlist: Sendable {
     public let dialect: SpiceDialect
     /// Device instance names, `x<row>_<col>`.
     public let deviceNames: Matrix<String>
-    /// End of the transient, seconds.
+    /// End of the last phase, seconds: every pulse has ended, and the final states are read
+    /// here (the end of the ngspice and Xyce transients; LTspice's runs one period longer).
     public let stopTime: Double
     /// Pulse slots per phase (the state samples per phase).
     public let slotsPerPhase: Int
@@ -22,6 +23,9 @@ public struct CrossbarNetlist: Sendable {
     public let measuresEnergy: Bool
     /// The probed device and the names of its electrode nodes, when the netlist saves them.
     public let probe: (device: DeviceIndex, rowNode: String, columnNode: String)?
+
+    /// What the template was rendered from.
+    let context: CrossbarTemplateContext
 
     /// Name of the subcircuit of the threshold memristor.
     public static let deviceModelName = "pp_memristor"
@@ -40,36 +44,11 @@ public struct CrossbarNetlist: Sendable {
             "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
         try require(
             states.elements.allSatisfy { $0 >= 0 && $0 <= 1 }, "state", "every device state must lie in [0, 1]")
-        let schedule = ElectrodeSchedule(step: step, shape: circuit.shape)
+        let schedule = try ElectrodeSchedule(step: step, shape: circuit.shape)
         let names = Matrix(rows: step.rows, cols: step.cols) { "x\($0)_\($1)" }
         let lines = CrossbarLines(rows: step.rows, cols: step.cols, wiring: circuit.wiring)
         let f = SpiceFormatting.number
-        var context: [String: Any] = [
-            "title": title, "dialectLabel": dialect.label,
-            "rows": step.rows, "cols": step.cols,
-            "phaseLength": f(schedule.phaseLength), "stopTime": f(schedule.stopTime),
-            "halfSet": f(circuit.shape.setAmplitude / 2), "halfReset": f(circuit.shape.resetAmplitude / 2),
-            "rowCounts": step.rowCounts.map(String.init).joined(separator: " "),
-            "columnCounts": step.columnCounts.map(String.init).joined(separator: " "),
-            "segmentResistance": f(circuit.wiring.segmentResistance),
-            "driverResistance": f(circuit.wiring.driverResistance),
-            "subcircuit": Self.subcircuit(circuit.device, dialect: dialect, energy: measureEnergy),
-            "step": f(circuit.shape.period), "maxStep": f(circuit.shape.period),
-        ]
-        context["sources"] =
-            schedule.rows.enumerated().map { Self.source("vr\($0)", node: "r\($0)", $1) }
-            + schedule.columns.enumerated().map { Self.source("vc\($0)", node: "c\($0)", $1) }
-        context["resistors"] = lines.resistors.map { ["name": $0.name, "a": $0.a, "b": $0.b, "value": f($0.ohms)] }
-        context["hasResistors"] = !lines.resistors.isEmpty
-        context["devices"] = (0..<step.rows).flatMap { i in
-            (0..<step.cols).map { j in
-                [
-                    "name": names[i, j], "row": lines.rowNode(i, j), "col": lines.columnNode(j, i),
-                    "model": Self.deviceModelName, "x0": f(states[i, j]),
-                    "stateNode": dialect.stateNode(of: names[i, j]),
-                ]
-            }
-        }
+        let time = SpiceFormatting.time
         var stateVectors = names.elements.map { "v(\(dialect.stateNode(of: $0)))" }
         if let probe {
             try require(
@@ -81,52 +60,59 @@ public struct CrossbarNetlist: Sendable {
         } else {
             self.probe = nil
         }
-        context["interp"] = probe == nil
-        let sourceNames = (0..<step.rows).map { ("vr\($0)", "r\($0)") } + (0..<step.cols).map { ("vc\($0)", "c\($0)") }
-        if measureEnergy && dialect == .ngspice {
+        let measuresEnergy = measureEnergy && dialect == .ngspice
+        var energyLines: [String] = []
+        if measuresEnergy {
+            let sourceNames = (0..<step.rows).map { ("vr\($0)", "r\($0)") } + (0..<step.cols).map { ("vc\($0)", "c\($0)") }
             let terms = sourceNames.map { "v(\($0.1))*i(\($0.0))" }
             let chunks = stride(from: 0, to: terms.count, by: 6).map { terms[$0..<min($0 + 6, terms.count)].joined(separator: " + ") }
-            context["hasEnergy"] = true
-            context["energyLines"] = ["Bpp_drivers 0 pp_drivers I = -("]
+            energyLines = ["Bpp_drivers 0 pp_drivers I = -("]
                 + chunks.enumerated().map { "+ " + $1 + ($0 < chunks.count - 1 ? " +" : "") }
                 + ["+ )", "Cpp_drivers pp_drivers 0 1 IC=0"]
             stateVectors += names.elements.map { "v(\($0).e)" } + ["v(pp_drivers)"]
         }
-        context["saveLines"] = SpiceFormatting.lines(stateVectors, perLine: 8).enumerated().map {
-            ($0 == 0 ? ".save " : "+ ") + $1
-        }
-        context["printLines"] = SpiceFormatting.lines(names.elements.map { "state_\($0)" }, perLine: 8)
-        context["xyceSaveLines"] = SpiceFormatting.lines(stateVectors, perLine: 8)
+        // LTspice reads the final states with .meas at the end of the last phase; its transient
+        // runs one empty period longer, so that instant lies inside it whatever the round-off.
+        let transientStop = dialect == .ltspice ? schedule.stopTime + circuit.shape.gridPeriod : schedule.stopTime
+        let context = CrossbarTemplateContext(
+            header: .init(
+                title: title, dialectLabel: dialect.label, rows: step.rows, cols: step.cols,
+                phaseLength: time(schedule.phaseLength), stopTime: time(schedule.stopTime),
+                halfSet: f(circuit.shape.setAmplitude / 2), halfReset: f(circuit.shape.resetAmplitude / 2),
+                rowCounts: step.rowCounts.map(String.init).joined(separator: " "),
+                columnCounts: step.columnCounts.map(String.init).joined(separator: " "),
+                segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance)),
+            subcircuit: Self.subcircuit(circuit.device, dialect: dialect, energy: measureEnergy),
+            sources: schedule.rows.enumerated().map { PWLSourceLines("vr\($0)", node: "r\($0)", $1) }
+                + schedule.columns.enumerated().map { PWLSourceLines("vc\($0)", node: "c\($0)", $1) },
+            wires: WireLines(lines),
+            hasEnergy: measuresEnergy, energyLines: energyLines,
+            devices: (0..<step.rows).flatMap { i in
+                (0..<step.cols).map { j in
+                    CrossbarTemplateContext.DeviceLine(
+                        name: names[i, j], row: lines.rowNode(i, j), col: lines.columnNode(j, i),
+                        model: Self.deviceModelName, x0: f(states[i, j]), stateNode: dialect.stateNode(of: names[i, j]))
+                }
+            },
+            saveLines: SpiceFormatting.lines(stateVectors, perLine: 8).enumerated().map { ($0 == 0 ? ".save " : "+ ") + $1 },
+            printLines: SpiceFormatting.lines(names.elements.map { "state_\($0)" }, perLine: 8),
+            xyceSaveLines: SpiceFormatting.lines(stateVectors, perLine: 8),
+            interp: probe == nil,
+            step: time(circuit.shape.gridPeriod), transientStop: time(transientStop), maxStep: time(circuit.shape.gridPeriod),
+            measureTime: time(schedule.stopTime))
         self.text = TemplateRenderer.render("\(dialect.templateFolder)/crossbar.cir", context)
+        self.context = context
         self.dialect = dialect
         self.deviceNames = names
-        self.stopTime = schedule.stopTime
+        self.stopTime = schedule.stopTime.seconds
         self.slotsPerPhase = step.slotsPerPhase
-        self.measuresEnergy = measureEnergy && dialect == .ngspice
+        self.measuresEnergy = measuresEnergy
     }
 
     /// The rendered device subcircuit for `device` in `dialect`.
     static func subcircuit(_ device: MemristorParameters, dialect: SpiceDialect, energy: Bool = false) -> String {
-        let f = SpiceFormatting.number
-        let context: [String: Any] = [
-            "name": deviceModelName, "energy": energy,
-            "setThreshold": f(device.setThreshold), "resetThreshold": f(device.resetThreshold),
-            "setRate": f(device.setRate), "resetRate": f(device.resetRate),
-            "setExponent": f(device.setExponent), "resetExponent": f(device.resetExponent),
-            "onConductance": f(device.onConductance), "offConductance": f(device.offConductance),
-            "conductanceRange": f(device.onConductance - device.offConductance),
-            "setOverdrive": SpiceFormatting.overdrive(
-                voltage: "v(p,n)", threshold: device.setThreshold, exponent: device.setExponent),
-            "resetOverdrive": SpiceFormatting.overdrive(
-                voltage: "-v(p,n)", threshold: device.resetThreshold, exponent: device.resetExponent),
-        ]
-        return TemplateRenderer.render("\(dialect.templateFolder)/memristor.cir", context)
-            .trimmingCharacters(in: .newlines)
-    }
-
-    /// Template context of one PWL voltage source, four corners per continuation line.
-    private static func source(_ name: String, node: String, _ waveform: Waveform) -> [String: Any] {
-        let corners = waveform.points.map { "\(SpiceFormatting.number($0.time)) \(SpiceFormatting.number($0.volts))" }
-        return ["name": name, "node": node, "lines": SpiceFormatting.lines(corners, perLine: 4)]
+        TemplateRenderer.render(
+            "\(dialect.templateFolder)/memristor.cir", MemristorTemplateContext(name: deviceModelName, device: device, energy: energy)
+        ).trimmingCharacters(in: .newlines)
     }
 }

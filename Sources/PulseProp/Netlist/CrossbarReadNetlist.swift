@@ -15,6 +15,8 @@ public struct CrossbarReadNetlist: Sendable {
     public let text: String
     /// Names of the column sense sources, `vc0 … vc<C>` (the last is the reference column).
     public let senseSources: [String]
+    /// What the template was rendered from.
+    let context: ReadTemplateContext
 
     /// Builds the read of devices at `states` (R×C in `[0, 1]`) with row voltages `voltages`
     /// (R values, each of magnitude below both switching thresholds).
@@ -32,22 +34,59 @@ public struct CrossbarReadNetlist: Sendable {
         let reference = (circuit.device.onConductance + circuit.device.offConductance) / 2
         let f = SpiceFormatting.number
         senseSources = (0...cols).map { "vc\($0)" }
-        let context: [String: Any] = [
-            "title": title, "rows": rows, "cols": cols, "referenceColumn": cols,
-            "readVoltage": f(voltages.map(abs).max() ?? 0), "referenceConductance": f(reference),
-            "segmentResistance": f(circuit.wiring.segmentResistance), "driverResistance": f(circuit.wiring.driverResistance),
-            "rowSources": voltages.enumerated().map { ["name": "vr\($0)", "node": "r\($0)", "volts": f($1)] },
-            "columnSources": senseSources.enumerated().map { ["name": $1, "node": "c\($0)"] },
-            "resistors": lines.resistors.map { ["name": $0.name, "a": $0.a, "b": $0.b, "value": f($0.ohms)] },
-            "hasResistors": !lines.resistors.isEmpty,
-            "devices": (0..<rows).flatMap { i in
+        context = ReadTemplateContext(
+            title: title, rows: rows, cols: cols, referenceColumn: cols,
+            readVoltage: f(voltages.map(abs).max() ?? 0), referenceConductance: f(reference),
+            segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance),
+            rowSources: voltages.enumerated().map { .init(name: "vr\($0)", node: "r\($0)", volts: f($1)) },
+            columnSources: senseSources.enumerated().map { .init(name: $1, node: "c\($0)") },
+            wires: WireLines(lines),
+            devices: (0..<rows).flatMap { i in
                 (0...cols).map { j in
                     let g = j == cols ? reference : device.conductance(state: states[i, j])
-                    return ["name": "rx\(i)_\(j)", "row": lines.rowNode(i, j), "col": lines.columnNode(j, i), "ohms": f(1 / g)]
+                    return .init(name: "rx\(i)_\(j)", row: lines.rowNode(i, j), col: lines.columnNode(j, i), ohms: f(1 / g))
                 }
             },
-            "printLines": SpiceFormatting.lines(senseSources.map { "i(\($0))" }, perLine: 8),
-        ]
+            printLines: SpiceFormatting.lines(senseSources.map { "i(\($0))" }, perLine: 8))
         text = TemplateRenderer.render("ngspice/read.cir", context)
     }
+}
+
+/// `templates/ngspice/read.cir` and its partials (`common/wires` in the `wires` section,
+/// `common/batch-exit`).
+struct ReadTemplateContext: TemplateContext {
+    /// A row driver.
+    struct RowSource {
+        let name: String
+        let node: String
+        let volts: String
+    }
+
+    /// A column sense source (0 V).
+    struct ColumnSource {
+        let name: String
+        let node: String
+    }
+
+    /// A device as its read resistor.
+    struct DeviceResistor {
+        let name: String
+        let row: String
+        let col: String
+        let ohms: String
+    }
+
+    let title: String
+    let rows: Int
+    let cols: Int
+    let referenceColumn: Int
+    let readVoltage: String
+    let referenceConductance: String
+    let segmentResistance: String
+    let driverResistance: String
+    let rowSources: [RowSource]
+    let columnSources: [ColumnSource]
+    let wires: WireLines
+    let devices: [DeviceResistor]
+    let printLines: [String]
 }

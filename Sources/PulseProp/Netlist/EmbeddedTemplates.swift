@@ -49,13 +49,18 @@ enum EmbeddedTemplates {
         """#,
         "ltspice/crossbar.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
+        {{#header}}
         {{> common/step-header}}
-        * Final states: the .meas results state_x<row>_<col> (in the .log file).
+        {{/header}}
+        * Final states: the .meas results state_x<row>_<col> (in the .log file), read at the end of
+        * phase 2; the transient runs one empty pulse period longer, so that instant lies inside it.
         *
         {{{subcircuit}}}
         *
         {{> common/pwl-sources}}
+        {{#wires}}
         {{> common/wires}}
+        {{/wires}}
         *
         * Devices: x<row>_<col>, state node s<row>_<col>
         {{#devices}}
@@ -65,9 +70,9 @@ enum EmbeddedTemplates {
         {{#saveLines}}
         {{{.}}}
         {{/saveLines}}
-        .tran {{{step}}} {{{stopTime}}} 0 {{{maxStep}}} uic
+        .tran {{{step}}} {{{transientStop}}} 0 {{{maxStep}}} uic
         {{#devices}}
-        .meas TRAN state_{{{name}}} FIND V({{{stateNode}}}) AT={{{stopTime}}}
+        .meas TRAN state_{{{name}}} FIND V({{{stateNode}}}) AT={{{measureTime}}}
         {{/devices}}
         .end
 
@@ -88,7 +93,9 @@ enum EmbeddedTemplates {
         """#,
         "ngspice/crossbar.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
+        {{#header}}
         {{> common/step-header}}
+        {{/header}}
         * Final states are printed between PULSEPROP-FINAL-STATES-BEGIN and -END as "state_<device> = <x>".
         *
         {{{subcircuit}}}
@@ -101,7 +108,9 @@ enum EmbeddedTemplates {
         {{#energyLines}}
         {{{.}}}
         {{/energyLines}}
+        {{#wires}}
         {{> common/wires}}
+        {{/wires}}
         *
         * Devices: x<row>_<col>, state node x<row>_<col>.s
         {{#devices}}
@@ -114,7 +123,7 @@ enum EmbeddedTemplates {
         {{#interp}}
         .options interp
         {{/interp}}
-        .tran {{{step}}} {{{stopTime}}} 0 {{{maxStep}}} uic
+        .tran {{{step}}} {{{transientStop}}} 0 {{{maxStep}}} uic
         .control
         set numdgt=15
         run
@@ -170,7 +179,9 @@ enum EmbeddedTemplates {
         {{#columnSources}}
         {{{name}}} {{{node}}} 0 DC 0
         {{/columnSources}}
+        {{#wires}}
         {{> common/wires}}
+        {{/wires}}
         *
         * Devices as read resistors: rx<row>_<col>
         {{#devices}}
@@ -192,7 +203,9 @@ enum EmbeddedTemplates {
         """#,
         "xyce/crossbar.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
+        {{#header}}
         {{> common/step-header}}
+        {{/header}}
         * Final states: the last row of the CSV written by .PRINT (columns V(X<row>_<col>:S)).
         *
         {{{subcircuit}}}
@@ -204,14 +217,16 @@ enum EmbeddedTemplates {
         + {{{.}}}
         {{/lines}}
         {{/sources}}
+        {{#wires}}
         {{> common/wires}}
+        {{/wires}}
         *
         * Devices: X<row>_<col>, state node X<row>_<col>:s
         {{#devices}}
         {{{name}}} {{{row}}} {{{col}}} {{{model}}} PARAMS: x0={{{x0}}}
         {{/devices}}
         *
-        .TRAN {{{step}}} {{{stopTime}}} 0 {{{maxStep}}} UIC
+        .TRAN {{{step}}} {{{transientStop}}} 0 {{{maxStep}}} UIC
         .PRINT TRAN FORMAT=CSV
         {{#xyceSaveLines}}
         + {{{.}}}

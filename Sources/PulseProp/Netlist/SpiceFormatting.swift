@@ -6,6 +6,27 @@ enum SpiceFormatting {
         value.description
     }
 
+    /// SPICE scale suffixes by power of ten (`m` is milli, `meg` mega, in every dialect).
+    private static let suffixes: [Int: String] = [
+        -15: "f", -12: "p", -9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "meg", 9: "g", 12: "t",
+    ]
+
+    /// The exact decimal of a grid time in seconds, written the way netlists are: the shortest
+    /// mantissa in `[1, 1000)` with a scale suffix, `80u`, `2.1u`, `100n`, `0`. The text reads
+    /// back to the nearest double of the grid value, as ``GridTime/seconds`` is.
+    static func time(_ t: GridTime) -> String {
+        guard t.femtoseconds != 0 else { return "0" }
+        let digits = String(t.femtoseconds.magnitude)
+        // The value is digits·10⁻¹⁵; its leading digit stands for 10^(count − 16).
+        let leading = digits.count - 16
+        let exponent = min(12, Int((Double(leading) / 3).rounded(.down)) * 3)
+        let point = digits.count - (15 + exponent)  // digits before the decimal point (≥ 1)
+        var fraction = digits.dropFirst(point)
+        while fraction.last == "0" { fraction = fraction.dropLast() }
+        let mantissa = digits.prefix(point) + (fraction.isEmpty ? "" : "." + fraction)
+        return (t.femtoseconds < 0 ? "-" : "") + mantissa + suffixes[exponent]!
+    }
+
     /// Splits `items` into lines of at most `perLine` items joined by spaces.
     static func lines(_ items: [String], perLine: Int) -> [String] {
         stride(from: 0, to: items.count, by: perLine).map {

@@ -1,7 +1,8 @@
 import Mustache
 
 /// Renders the embedded Mustache templates of `templates/`. Templates may include each other
-/// as partials by path, e.g. `{{> ngspice/wires}}`.
+/// as partials by path, e.g. `{{> common/wires}}`; each is rendered from a typed
+/// ``TemplateContext``.
 enum TemplateRenderer {
     /// Every embedded template, by path relative to `templates/` without `.mustache`.
     private static let library: MustacheLibrary = {
@@ -14,7 +15,7 @@ enum TemplateRenderer {
     }()
 
     /// Renders template `name` (relative to `templates/`, without `.mustache`) with `context`.
-    static func render(_ name: String, _ context: [String: Any]) -> String {
+    static func render(_ name: String, _ context: some TemplateContext) -> String {
         guard let text = library.render(context, withTemplate: name) else {
             preconditionFailure("no embedded template \(name)")
         }

@@ -1,37 +1,46 @@
 /// The drive waveforms of every row and column electrode for one learning step.
 ///
-/// Phase 1 occupies `[0, T)` and phase 2 `[T, 2T)` with `T = slotsPerPhase·period`; see
-/// ``LearningStep`` for which electrodes pulse in which phase and ``PulseShape`` for the
-/// half amplitudes.
+/// Phase `p` (counted from 0) occupies `[p·T, (p+1)·T)` with `T = slotsPerPhase·period`; each
+/// electrode sends its ``LearningStep/phases`` count of half-amplitude pulses of its polarity
+/// from the start of the phase (see ``PulseShape`` for the amplitudes). Every corner is on
+/// the femtosecond grid.
 public struct ElectrodeSchedule: Sendable {
     /// Row drive waveforms, one per row.
     public let rows: [Waveform]
     /// Column drive waveforms, one per column.
     public let columns: [Waveform]
-    /// Length of one phase, seconds.
-    public let phaseLength: Double
-    /// End of phase 2, seconds.
-    public var stopTime: Double { 2 * phaseLength }
+    /// Length of one phase.
+    public let phaseLength: GridTime
+    /// End of the last phase: every pulse has ended by then.
+    public let stopTime: GridTime
 
-    /// Builds the waveforms of `step` with pulses of `shape`.
-    public init(step: LearningStep, shape: PulseShape) {
-        let phaseLength = Double(step.slotsPerPhase) * shape.period
-        let halfSet = shape.setAmplitude / 2
-        let halfReset = shape.resetAmplitude / 2
-        rows = step.rowCounts.map { n in
-            var w = Waveform()
-            w.appendTrain(count: n, amplitude: halfSet, start: 0, shape: shape)
-            w.appendTrain(count: n, amplitude: -halfReset, start: phaseLength, shape: shape)
-            w.append(2 * phaseLength, 0)
-            return w
+    /// Builds the waveforms of `step` with pulses of `shape` (validated); throws when the step
+    /// would outlast the time grid.
+    public init(step: LearningStep, shape: PulseShape) throws {
+        guard let phaseLength = GridTime.multiple(shape.gridPeriod, by: step.slotsPerPhase),
+            let stopTime = GridTime.multiple(phaseLength, by: step.phases.count)
+        else {
+            throw ParameterError(
+                "period", "\(step.phases.count)·\(step.slotsPerPhase) periods of \(shape.period) s exceed the time grid (about 9000 s)")
         }
-        columns = step.columnCounts.map { n in
-            var w = Waveform()
-            if n < 0 { w.appendTrain(count: -n, amplitude: -halfSet, start: 0, shape: shape) }
-            if n > 0 { w.appendTrain(count: n, amplitude: halfReset, start: phaseLength, shape: shape) }
-            w.append(2 * phaseLength, 0)
-            return w
+        var rows = [Waveform](repeating: Waveform(), count: step.rows)
+        var columns = [Waveform](repeating: Waveform(), count: step.cols)
+        for (p, phase) in step.phases.enumerated() {
+            let start = p * phaseLength
+            let half = shape.amplitude(of: phase.kind) / 2
+            for i in rows.indices {
+                rows[i].appendTrain(count: phase.rowCounts[i], amplitude: Double(phase.rowPolarity) * half, start: start, shape: shape)
+            }
+            for j in columns.indices {
+                columns[j].appendTrain(
+                    count: phase.columnCounts[j], amplitude: Double(phase.columnPolarity) * half, start: start, shape: shape)
+            }
         }
+        for i in rows.indices { rows[i].append(stopTime, 0) }
+        for j in columns.indices { columns[j].append(stopTime, 0) }
+        self.rows = rows
+        self.columns = columns
         self.phaseLength = phaseLength
+        self.stopTime = stopTime
     }
 }

@@ -4,7 +4,8 @@
 /// `|n_δ|` times; phase 2 (depression) pulses every row again and every column with `n_δ > 0`.
 /// Trains start together with one period, so a device sees `min(n_x, |n_δ|)` coincidences.
 /// With `δ = y − t`, descending the loss means raising the weight where `x·δ < 0`; hence the
-/// negative-δ columns take part in potentiation.
+/// negative-δ columns take part in potentiation. ``phases`` holds this rule as data; every
+/// schedule, engine and monitor iterates it.
 public struct LearningStep: Codable, Equatable, Sendable {
     /// Pulse count of each row (`n_x ≥ 0`).
     public let rowCounts: [Int]
@@ -12,6 +13,13 @@ public struct LearningStep: Codable, Equatable, Sendable {
     public let columnCounts: [Int]
     /// Length of each phase in pulse periods (≥ every count).
     public let slotsPerPhase: Int
+    /// The two phases in the order they run: potentiation (rows `+n_x`, columns with `n_δ < 0`
+    /// `−|n_δ|`), then depression (rows `−n_x`, columns with `n_δ > 0` `+n_δ`).
+    public let phases: [LearningPhase]
+
+    private enum CodingKeys: String, CodingKey {
+        case rowCounts, columnCounts, slotsPerPhase
+    }
 
     /// Creates a step from counts; throws if a row count is negative or a count exceeds the
     /// phase length.
@@ -26,6 +34,23 @@ public struct LearningStep: Codable, Equatable, Sendable {
         self.rowCounts = rowCounts
         self.columnCounts = columnCounts
         self.slotsPerPhase = slotsPerPhase
+        phases = [
+            LearningPhase(
+                kind: .potentiation, rowCounts: rowCounts, columnCounts: columnCounts.map { $0 < 0 ? -$0 : 0 },
+                rowPolarity: 1, columnPolarity: -1),
+            LearningPhase(
+                kind: .depression, rowCounts: rowCounts, columnCounts: columnCounts.map { $0 > 0 ? $0 : 0 },
+                rowPolarity: -1, columnPolarity: 1),
+        ]
+    }
+
+    /// Decodes the counts and checks them like ``init(rowCounts:columnCounts:slotsPerPhase:)``.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            rowCounts: container.decode([Int].self, forKey: .rowCounts),
+            columnCounts: container.decode([Int].self, forKey: .columnCounts),
+            slotsPerPhase: container.decode(Int.self, forKey: .slotsPerPhase))
     }
 
     /// Encodes signals with `encoding`; the phase length is `encoding.maxCount` periods.
@@ -45,9 +70,7 @@ public struct LearningStep: Codable, Equatable, Sendable {
     /// Coincident pulses at device `(row, col)`, signed by the direction of change:
     /// `+min(n_x, |n_δ|)` for potentiation (`n_δ < 0`), `−min(n_x, n_δ)` for depression.
     public func coincidences(row: Int, col: Int) -> Int {
-        let d = columnCounts[col]
-        let k = min(rowCounts[row], abs(d))
-        return d < 0 ? k : -k
+        phases.reduce(0) { $0 + $1.rowPolarity * $1.coincidences(row: row, col: col) }
     }
 
     /// All coincidences as a row-major matrix.

@@ -30,25 +30,64 @@ public struct PulseShape: Codable, Equatable, Sendable {
         self.period = period
     }
 
-    /// Checks timing, and that the amplitudes switch a selected device but not a
-    /// half-selected one: `V_th < u` and `u/2 < V_th` for each polarity.
+    /// The shortest allowed edge or plateau, seconds (1 ps: a thousand grid steps, so rounding
+    /// to the femtosecond grid changes a duration by at most 0.05 %).
+    public static let shortestDuration = 1e-12
+    /// The longest allowed period, seconds.
+    public static let longestPeriod = 1.0
+    /// The largest allowed ratio of the period to the shorter of edge and plateau.
+    ///
+    /// ngspice's transient takes steps of up to one period and merges breakpoints closer
+    /// than 5·10⁻⁵ of that step, so pulses much shorter than their period are stepped over:
+    /// at a ratio of 10⁴ they are lost entirely (no device moves). Below this bound a device's
+    /// SPICE response stays within 10⁻⁶ of the closed-form dose (`PulseScheduleTests`).
+    public static let largestPeriodRatio = 1000.0
+
+    /// The edge on the time grid.
+    public var gridEdge: GridTime { GridTime(seconds: edge) }
+    /// The plateau on the time grid.
+    public var gridPlateau: GridTime { GridTime(seconds: plateau) }
+    /// The period on the time grid.
+    public var gridPeriod: GridTime { GridTime(seconds: period) }
+
+    /// The full amplitude across a selected device in a phase of `kind`, volts.
+    public func amplitude(of kind: LearningPhase.Kind) -> Double {
+        kind == .potentiation ? setAmplitude : resetAmplitude
+    }
+
+    /// Checks timing (finite, on the femtosecond grid, resolvable by the transient), and that
+    /// the amplitudes switch a selected device but not a half-selected one: `V_th < u` and
+    /// `u/2 < V_th` for each polarity. Parameters are named as the CLI options that set them.
     public func validate(for device: MemristorParameters) throws {
-        try require(plateau > 0, "plateau", "must be > 0 s, got \(plateau)")
-        try require(edge > 0, "edge", "must be > 0 s, got \(edge)")
+        for (value, name) in [(setAmplitude, "set-amplitude"), (resetAmplitude, "reset-amplitude")] {
+            try require(value.isFinite, name, "must be a finite number of volts, got \(value)")
+        }
+        for (value, name) in [(plateau, "pulse-width"), (edge, "rise-time")] {
+            try require(
+                value.isFinite && value >= Self.shortestDuration && value <= Self.longestPeriod, name,
+                "must lie between \(Self.shortestDuration) s and \(Self.longestPeriod) s, got \(value)")
+        }
         try require(
-            period >= plateau + 2 * edge, "period",
-            "must be ≥ plateau + 2·edge = \(plateau + 2 * edge) s, got \(period)")
+            period.isFinite && period > 0 && period <= Self.longestPeriod, "period",
+            "must lie between 0 and \(Self.longestPeriod) s, got \(period)")
         try require(
-            setAmplitude > device.setThreshold, "setAmplitude",
+            gridPeriod >= gridPlateau + gridEdge + gridEdge, "period",
+            "must be ≥ pulse-width + 2·rise-time = \((gridPlateau + gridEdge + gridEdge).seconds) s, got \(period)")
+        try require(
+            period <= Self.largestPeriodRatio * min(plateau, edge), "period",
+            "\(period) s is more than \(Int(Self.largestPeriodRatio)) times the shorter of pulse-width and rise-time "
+                + "(\(min(plateau, edge)) s): the transient, stepping up to one period, would miss the pulses")
+        try require(
+            setAmplitude > device.setThreshold, "set-amplitude",
             "\(setAmplitude) V does not exceed the SET threshold \(device.setThreshold) V: no pulse would switch")
         try require(
-            resetAmplitude > device.resetThreshold, "resetAmplitude",
+            resetAmplitude > device.resetThreshold, "reset-amplitude",
             "\(resetAmplitude) V does not exceed the RESET threshold \(device.resetThreshold) V: no pulse would switch")
         try require(
-            setAmplitude / 2 < device.setThreshold, "setAmplitude",
+            setAmplitude / 2 < device.setThreshold, "set-amplitude",
             "half of \(setAmplitude) V reaches the SET threshold \(device.setThreshold) V: half-selected devices would switch")
         try require(
-            resetAmplitude / 2 < device.resetThreshold, "resetAmplitude",
+            resetAmplitude / 2 < device.resetThreshold, "reset-amplitude",
             "half of \(resetAmplitude) V reaches the RESET threshold \(device.resetThreshold) V: half-selected devices would switch")
     }
 }

@@ -30,7 +30,7 @@ struct BenchAnalytic: ParsableCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         states.withUnsafeMutableBufferPointer { buffer in
             for k in 0..<self.steps {
-                engine.apply(rowCounts: steps[k % 8].rowCounts, columnCounts: steps[k % 8].columnCounts, to: buffer)
+                engine.apply(steps[k % 8], to: buffer)
             }
         }
         let analytic = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(self.steps)

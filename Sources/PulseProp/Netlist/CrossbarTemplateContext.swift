@@ -1,0 +1,57 @@
+/// `templates/<dialect>/crossbar.cir` and its partials: `common/step-header` (rendered in the
+/// `header` section), `common/pwl-sources`, `common/wires` (in the `wires` section) and
+/// `common/batch-exit`, which has no variables.
+///
+/// Every dialect's template is rendered from the same context; the fields a dialect does not
+/// use are empty (energy lines and `interp` are ngspice's, `measureTime` is LTspice's).
+struct CrossbarTemplateContext: TemplateContext {
+    /// One device instance line.
+    struct DeviceLine {
+        let name: String
+        let row: String
+        let col: String
+        let model: String
+        let x0: String
+        let stateNode: String
+    }
+
+    /// `common/step-header`: the comment block that says what the netlist is.
+    struct Header {
+        let title: String
+        let dialectLabel: String
+        let rows: Int
+        let cols: Int
+        let phaseLength: String
+        let stopTime: String
+        let halfSet: String
+        let halfReset: String
+        let rowCounts: String
+        let columnCounts: String
+        let segmentResistance: String
+        let driverResistance: String
+    }
+
+    let header: Header
+    let subcircuit: String
+    let sources: [PWLSourceLines]
+    let wires: WireLines
+    /// ngspice: the driver-energy integrator.
+    let hasEnergy: Bool
+    let energyLines: [String]
+    let devices: [DeviceLine]
+    /// `.save` lines (ngspice, LTspice).
+    let saveLines: [String]
+    /// Names of the state vectors printed by ngspice's `.control` block, 8 per line.
+    let printLines: [String]
+    /// The saved vectors as `.PRINT TRAN` continuation lines (Xyce).
+    let xyceSaveLines: [String]
+    /// ngspice: output interpolated at every period (no probe).
+    let interp: Bool
+    /// `.tran` arguments.
+    let step: String
+    let transientStop: String
+    let maxStep: String
+    /// LTspice: when the `.meas` lines read the final states (the end of the last phase,
+    /// strictly inside the transient).
+    let measureTime: String
+}

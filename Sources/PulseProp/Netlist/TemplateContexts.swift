@@ -1,0 +1,75 @@
+/// A value a template of `templates/` renders from. Templates look names up as the stored
+/// properties of the context (by reflection); `NetlistTests` checks that every name every
+/// template uses, partials included, is a stored property of the context type it is given.
+protocol TemplateContext {}
+
+/// One voltage source of `common/pwl-sources` (also the Xyce form): name, positive node and
+/// the corners `t v`, four per continuation line.
+struct PWLSourceLines {
+    let name: String
+    let node: String
+    let lines: [String]
+
+    /// The source `name` driving `node` with `waveform`; times on the grid, with scale suffixes.
+    init(_ name: String, node: String, _ waveform: Waveform) {
+        let corners = waveform.points.map { "\(SpiceFormatting.time($0.time)) \(SpiceFormatting.number($0.volts))" }
+        self.name = name
+        self.node = node
+        lines = SpiceFormatting.lines(corners, perLine: 4)
+    }
+}
+
+/// One resistor line of `common/wires`.
+struct ResistorLine {
+    let name: String
+    let a: String
+    let b: String
+    let value: String
+
+    init(_ resistor: CrossbarLines.Resistor) {
+        (name, a, b, value) = (resistor.name, resistor.a, resistor.b, SpiceFormatting.number(resistor.ohms))
+    }
+}
+
+/// The driver and wire resistors of `common/wires`.
+struct WireLines {
+    let hasResistors: Bool
+    let resistors: [ResistorLine]
+
+    init(_ lines: CrossbarLines) {
+        resistors = lines.resistors.map(ResistorLine.init)
+        hasResistors = !resistors.isEmpty
+    }
+}
+
+/// `templates/<dialect>/memristor.cir`: the device subcircuit.
+struct MemristorTemplateContext: TemplateContext {
+    let name: String
+    let energy: Bool
+    let setThreshold: String
+    let resetThreshold: String
+    let setRate: String
+    let resetRate: String
+    let setExponent: String
+    let resetExponent: String
+    let onConductance: String
+    let offConductance: String
+    let conductanceRange: String
+    let setOverdrive: String
+    let resetOverdrive: String
+
+    /// The subcircuit `name` of `device`, with an energy integrator when `energy` is set.
+    init(name: String, device: MemristorParameters, energy: Bool) {
+        let f = SpiceFormatting.number
+        self.name = name
+        self.energy = energy
+        (setThreshold, resetThreshold) = (f(device.setThreshold), f(device.resetThreshold))
+        (setRate, resetRate) = (f(device.setRate), f(device.resetRate))
+        (setExponent, resetExponent) = (f(device.setExponent), f(device.resetExponent))
+        (onConductance, offConductance) = (f(device.onConductance), f(device.offConductance))
+        conductanceRange = f(device.onConductance - device.offConductance)
+        setOverdrive = SpiceFormatting.overdrive(voltage: "v(p,n)", threshold: device.setThreshold, exponent: device.setExponent)
+        resetOverdrive = SpiceFormatting.overdrive(
+            voltage: "-v(p,n)", threshold: device.resetThreshold, exponent: device.resetExponent)
+    }
+}
