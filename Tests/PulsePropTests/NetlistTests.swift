@@ -73,4 +73,101 @@ final class NetlistTests: XCTestCase {
             }
         }
     }
+
+    /// Every name every template uses — its partials included — is a stored property of the
+    /// context it is rendered from, at the place it is used: the renderer looks names up by
+    /// reflection, and a misspelt or missing one would render as nothing.
+    func testEveryTemplateVariableIsBound() throws {
+        let step = try TestSupport.step(rows: [2, 0, 1], cols: [-1, 2])
+        let states = Matrix(rows: 3, cols: 2) { i, j in 0.1 * Double(i + j) }
+        let wired = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 1, driverResistance: 10))
+        var checked = BindingCheck()
+        for dialect in SpiceDialect.allCases {
+            for (energy, probe) in [(true, nil), (false, DeviceIndex(row: 0, col: 1))] {
+                let netlist = try CrossbarNetlist(
+                    circuit: wired, step: step, states: states, dialect: dialect, measureEnergy: energy, probe: probe)
+                try assertBound("\(dialect.templateFolder)/crossbar.cir", netlist.context, checked: &checked)
+            }
+            let device = MemristorTemplateContext(name: "m", device: MemristorParameters(), energy: true)
+            try assertBound("\(dialect.templateFolder)/memristor.cir", device, checked: &checked)
+        }
+        let read = try CrossbarReadNetlist(circuit: wired, states: states, voltages: [0.1, 0.2, 0])
+        try assertBound("ngspice/read.cir", read.context, checked: &checked)
+        let all = Set(EmbeddedTemplates.files.keys.map { String($0.dropLast(".mustache".count)) })
+        XCTAssertEqual(checked.templates, all, "every template is rendered, directly or as a partial")
+        XCTAssertEqual(checked.emptySections.subtracting(checked.filledSections), [], "sections never checked inside")
+    }
+
+    /// What ``assertBound(_:_:checked:)`` has seen.
+    struct BindingCheck {
+        /// Templates walked.
+        var templates: Set<String> = []
+        /// `template: section` of list sections walked with an element / with an empty list.
+        var filledSections: Set<String> = []
+        var emptySections: Set<String> = []
+    }
+
+    /// Stands on the context stack inside a section over an empty list, where names go unchecked.
+    struct EmptyList {}
+
+    /// Walks template `name` (and its partials) with the context stack Mustache would build
+    /// from `context`, failing on any name no context on the stack has.
+    func assertBound(_ name: String, _ context: Any, checked: inout BindingCheck) throws {
+        let text = try XCTUnwrap(EmbeddedTemplates.files[name + ".mustache"], name)
+        checked.templates.insert(name)
+        var stack: [(name: String, value: Any)] = [("", context)]
+        func lookup(_ key: String) -> Any? {
+            for frame in stack.reversed() {
+                if let child = Mirror(reflecting: frame.value).children.first(where: { $0.label == key }) { return child.value }
+            }
+            return nil
+        }
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            let triple = rest[open.upperBound...].hasPrefix("{")
+            guard let close = rest.range(of: triple ? "}}}" : "}}", range: open.upperBound..<rest.endIndex) else {
+                return XCTFail("\(name): unclosed tag")
+            }
+            let tag = rest[open.upperBound..<close.lowerBound].dropFirst(triple ? 1 : 0).trimmingCharacters(in: .whitespaces)
+            rest = rest[close.upperBound...]
+            let sigil = tag.first.map(String.init) ?? ""
+            let key = ["#", "^", "/", ">", "!", "%", "&"].contains(sigil)
+                ? String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) : tag
+            switch sigil {
+            case "!", "%": continue
+            case ">": try assertBound(key, stack.last!.value, checked: &checked)  // partials see the current context
+            case "/":
+                XCTAssertEqual(stack.last?.name, key, "\(name): section closed out of order")
+                stack.removeLast()
+            default:
+                if key == "." || stack.contains(where: { $0.value is EmptyList }) {
+                    if sigil == "#" || sigil == "^" { stack.append((key, EmptyList())) }
+                    continue
+                }
+                guard let value = lookup(key) else {
+                    XCTFail("\(name): {{\(tag)}} is bound by no context (\(stack.map { type(of: $0.value) }))")
+                    if sigil == "#" || sigil == "^" { stack.append((key, stack.last!.value)) }
+                    continue
+                }
+                if sigil == "^" {
+                    stack.append((key, stack.last!.value))
+                } else if sigil == "#" {
+                    if let list = value as? [Any] {
+                        if let first = list.first {
+                            checked.filledSections.insert("\(name): \(key)")
+                            stack.append((key, first))
+                        } else {
+                            checked.emptySections.insert("\(name): \(key)")
+                            stack.append((key, EmptyList()))
+                        }
+                    } else if value is Bool {
+                        stack.append((key, stack.last!.value))
+                    } else {
+                        stack.append((key, value))
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(stack.count, 1, "\(name): unclosed section")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import PulseProp
@@ -69,5 +70,79 @@ final class PulseScheduleTests: XCTestCase {
         XCTAssertThrowsError(try PulseEncoding(levels: 0).validate()) {
             XCTAssertEqual(($0 as? ParameterError)?.parameter, "levels")
         }
+    }
+
+    /// Each phase says which electrodes pulse how often and with which sign; the signed
+    /// coincidences and the pulse count follow from the phases alone.
+    func testPhasesCarryTheRule() throws {
+        let step = try TestSupport.step(rows: [3, 0, 2], cols: [-2, 0, 4])
+        XCTAssertEqual(step.phases.map(\.kind), [.potentiation, .depression])
+        let (up, down) = (step.phases[0], step.phases[1])
+        XCTAssertEqual(up.rowCounts, [3, 0, 2])
+        XCTAssertEqual(up.columnCounts, [2, 0, 0])
+        XCTAssertEqual(down.rowCounts, [3, 0, 2])
+        XCTAssertEqual(down.columnCounts, [0, 0, 4])
+        XCTAssertEqual([up.rowPolarity, up.columnPolarity, down.rowPolarity, down.columnPolarity], [1, -1, -1, 1])
+        XCTAssertEqual(step.coincidenceMatrix, Matrix([[2, 0, -3], [0, 0, 0], [2, 0, -2]]))
+        // Rows pulse in both phases, columns in one: 2·5 + 6.
+        XCTAssertEqual(step.phases.map(\.pulsesSent).reduce(0, +), 16)
+        // Decoding re-derives the phases and checks the counts.
+        let decoded = try JSONDecoder().decode(LearningStep.self, from: JSONEncoder().encode(step))
+        XCTAssertEqual(decoded, step)
+        XCTAssertThrowsError(try JSONDecoder().decode(
+            LearningStep.self, from: Data(#"{"rowCounts":[-1],"columnCounts":[1],"slotsPerPhase":1}"#.utf8)))
+    }
+
+    /// Grid times print as the shortest decimal with a SPICE scale suffix.
+    func testGridTimesPrintWithScaleSuffixes() {
+        let cases: [(Int64, String)] = [
+            (0, "0"), (1, "1f"), (100_000_000, "100n"), (2_100_000_000, "2.1u"), (80_000_000_000, "80u"),
+            (123_456_789, "123.456789n"), (1_000_000_000_000_000, "1"), (12_500_000_000_000, "12.5m"),
+            (3_000_000_000_000_000_000, "3k"),
+        ]
+        for (femtoseconds, text) in cases {
+            XCTAssertEqual(SpiceFormatting.time(GridTime(femtoseconds: femtoseconds)), text)
+        }
+        XCTAssertEqual(GridTime(seconds: 8e-5).femtoseconds, 80_000_000_000)
+        XCTAssertEqual(GridTime(femtoseconds: 80_000_000_000).seconds, 8e-5)
+    }
+
+    /// Over a long train with a period that is no binary fraction, every corner is the exact
+    /// sum of whole edges, plateaus and periods: the k-th pulse starts at exactly k periods.
+    func testCornersAreExactOnTheGrid() throws {
+        let shape = PulseShape(plateau: 1.3e-6, edge: 0.7e-7, period: 3.3e-6)
+        let step = try TestSupport.step(rows: [120], cols: [-120])
+        let schedule = try ElectrodeSchedule(step: step, shape: shape)
+        let corners = schedule.rows[0].points.map(\.time.femtoseconds)
+        // (0, 0), then each pulse's start (shared with t = 0 by the first), top corners and end; then the stop.
+        XCTAssertEqual(corners.count, 1 + 4 * 240 - 1 + 1)
+        for k in 0..<(2 * 120) {
+            XCTAssertEqual(corners[4 * k], Int64(k) * 3_300_000_000, "pulse \(k)")
+            XCTAssertEqual(corners[4 * k + 3], Int64(k) * 3_300_000_000 + 1_440_000_000, "pulse \(k)")
+        }
+        XCTAssertEqual(schedule.stopTime.femtoseconds, 240 * 3_300_000_000)
+    }
+
+    /// Timing the transient cannot resolve, and non-finite values, are refused and named as
+    /// the CLI options that set them.
+    func testTimingIsBoundedAndNamed() {
+        let device = MemristorParameters()
+        let cases: [(PulseShape, String)] = [
+            (PulseShape(period: 1e3), "period"),  // pulses 10¹⁰ times shorter than their period
+            (PulseShape(period: 1e10), "period"),
+            (PulseShape(period: .infinity), "period"),
+            (PulseShape(period: .nan), "period"),
+            (PulseShape(edge: .infinity), "rise-time"),
+            (PulseShape(plateau: .nan), "pulse-width"),
+            (PulseShape(plateau: 1e-13), "pulse-width"),
+            (PulseShape(setAmplitude: .infinity), "set-amplitude"),
+            (PulseShape(plateau: 1e-7, edge: 1e-8, period: 0.5), "period"),
+        ]
+        for (shape, name) in cases {
+            XCTAssertThrowsError(try shape.validate(for: device), "\(shape)") {
+                XCTAssertEqual(($0 as? ParameterError)?.parameter, name, "\(shape)")
+            }
+        }
+        XCTAssertNoThrow(try PulseShape(period: PulseShape.largestPeriodRatio * 1e-7).validate(for: device))
     }
 }

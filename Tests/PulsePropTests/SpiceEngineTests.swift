@@ -135,4 +135,17 @@ final class SpiceEngineTests: XCTestCase {
         XCTAssertLessThan(after - before, 4096, "resident memory grew by \(after - before) kB over 900 steps")
         XCTAssertEqual(states.rows, 4)
     }
+
+    /// At the longest period the bound allows (10⁶ times the rise time), the transient still
+    /// resolves every pulse: each device ends where it ends with the default 2 µs period.
+    func testLongestAllowedPeriodResolvesThePulses() throws {
+        var slow = CrossbarCircuit()
+        slow.shape.period = PulseShape.largestPeriodRatio * slow.shape.edge
+        let step = try TestSupport.step(rows: [5, 2], cols: [-3, 4])
+        let states = Matrix([[0.3, 0.6], [0.5, 0.5]])
+        let reference = try engine.run(step, from: states).finalState
+        let result = try SpiceEngine(circuit: slow).run(step, from: states).finalState
+        for (a, b) in zip(result.elements, reference.elements) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        XCTAssertNotEqual(reference, states)
+    }
 }

@@ -48,6 +48,14 @@ struct CircuitOptions: ParsableArguments {
         ]
     }
 
+    func validate() throws {
+        try requireFinite([
+            "set-threshold": setThreshold, "reset-threshold": resetThreshold, "set-amplitude": setAmplitude,
+            "reset-amplitude": resetAmplitude, "pulse-width": pulseWidth, "rise-time": riseTime, "period": period,
+            "wire-resistance": wireResistance, "driver-resistance": driverResistance,
+        ])
+    }
+
     /// The circuit these options describe, validated.
     func circuit() throws -> CrossbarCircuit {
         var parameters = MemristorParameters.metalOxide

@@ -34,6 +34,10 @@ struct StepOptions: ParsableArguments {
     @Option(name: .customLong("state"), help: "CSV file of initial device states in [0,1], one line per row (instead of the seed).")
     var stateFile: String?
 
+    func validate() throws {
+        try requireFinite(["x-max": xMax, "delta-min": deltaMin, "delta-max": deltaMax])
+    }
+
     /// The pulse encoding, validated.
     func encoding() throws -> PulseEncoding {
         try require(levels >= 1, "levels", "must be ≥ 1, got \(levels)")

@@ -28,6 +28,10 @@ struct Netlist: ParsableCommand {
     @Option(name: .shortAndLong, help: "File to write.")
     var output: String
 
+    func validate() throws {
+        try requireFinite(["read-voltage": readVoltage])
+    }
+
     func run() throws {
         let inputs = try step.inputs()
         if read {

@@ -42,6 +42,13 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Upper end of the delta range.")
     var deltaMax: Double?
 
+    func validate() throws {
+        try requireFinite([
+            "lr": lr, "hidden-delta-gain": hiddenDeltaGain, "weight-range": weightRange, "x-max": xMax,
+            "delta-min": deltaMin, "delta-max": deltaMax,
+        ])
+    }
+
     /// `preset` with every given option applied, validated.
     func configuration(preset: TrainingConfiguration) throws -> TrainingConfiguration {
         var c = preset
@@ -115,6 +122,10 @@ struct Train: ParsableCommand {
 
     @Option(help: "Output format of the final summary: table or json.")
     var format: OutputFormat = .table
+
+    func validate() throws {
+        try requireFinite(["read-voltage": readVoltage])
+    }
 
     func run() throws {
         let configuration = try options.configuration(preset: data == nil ? .builtinTask : .paperMNIST)
