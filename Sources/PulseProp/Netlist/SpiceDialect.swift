@@ -6,7 +6,7 @@
 /// | B-source expression | bare: `I = expr` | in braces: `I={expr}` | bare: `I=expr` |
 /// | state of device `x1_2` | internal node `x1_2.s` | internal node `X1_2:s` | port, top-level node `s1_2` |
 /// | initial state | `IC=` on the state capacitor, `.tran … uic` | same (`UIC`) | same |
-/// | final states out | `.control` block prints `state_<dev> = <x>` lines | `.PRINT TRAN FORMAT=CSV`, last row | `.meas TRAN state_<dev> FIND V(s…) AT=<stop>` (log file) |
+/// | final states out | `.control` block prints the last point as `state_<dev> = <x>` | `.PRINT TRAN FORMAT=CSV`, last row | `.meas TRAN state_<dev> FIND V(s…) AT=<end of phase 2>` (log file); the transient runs one period longer |
 ///
 /// All use the same equations and numbers. PulseProp simulates the ngspice dialect; the LTspice
 /// export is checked by running it in ngspice's LTspice compatibility mode (`ngbehavior=lt`);
