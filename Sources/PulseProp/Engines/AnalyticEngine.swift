@@ -92,12 +92,12 @@ public final class AnalyticEngine: CrossbarEngine {
         down.extend(to: longest)
         for phase in step.phases {
             let table = phase.kind == .potentiation ? up : down
-            phase.columnCounts.withUnsafeBufferPointer { columnCounts in
-                for (i, r) in phase.rowCounts.enumerated() where r > 0 {
-                    let row = states.baseAddress! + i * cols
-                    for j in 0..<cols where columnCounts[j] > 0 {
-                        row[j] = table.state(after: min(r, columnCounts[j]), from: row[j])
-                    }
+            // Only the columns that pulse in this phase, so every device is visited at most once per step.
+            let pulsing = phase.columnCounts.indices.filter { phase.columnCounts[$0] > 0 }
+            for (i, r) in phase.rowCounts.enumerated() where r > 0 {
+                let row = states.baseAddress! + i * cols
+                for j in pulsing {
+                    row[j] = table.state(after: min(r, phase.columnCounts[j]), from: row[j])
                 }
             }
         }
