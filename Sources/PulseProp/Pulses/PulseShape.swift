@@ -5,7 +5,8 @@
 /// get half amplitudes: in the potentiation phase rows get `+setAmplitude/2` and columns
 /// `−setAmplitude/2`, so a device with both electrodes pulsed sees `setAmplitude`, one with a
 /// single electrode pulsed (half-selected) sees `setAmplitude/2`. The depression phase uses
-/// `resetAmplitude` with the signs reversed.
+/// `resetAmplitude` with the signs reversed. Netlists use the durations rounded to whole
+/// femtoseconds (``gridEdge``, ``gridPlateau``, ``gridPeriod``), so every pulse corner is exact.
 public struct PulseShape: Codable, Equatable, Sendable {
     /// Full potentiation amplitude `u₊` across a selected device, volts (> 0).
     public var setAmplitude: Double
