@@ -27,7 +27,7 @@ enum TemplateRenderer {
     /// struct costs a reflection per name (rendering a 10×6 crossbar took 4.5× as long).
     private static func lookupTable(_ value: Any) -> Any {
         switch value {
-        case is String, is Int, is Bool: return value
+        case is String, is Int, is Bool, is [String]: return value
         case let list as [Any]: return list.map(lookupTable)
         default:
             return Dictionary(uniqueKeysWithValues: Mirror(reflecting: value).children.map { ($0.label!, lookupTable($0.value)) })
