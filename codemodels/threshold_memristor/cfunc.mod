@@ -1,0 +1,77 @@
+/* PulseProp threshold memristor (VTEAM-type, true dead zone, linear window): XSPICE model.
+
+   State x in [0,1] is the voltage of the state node s (a 1 F capacitor in the subcircuit),
+   v the voltage across the device (p above n):
+
+     dx/dt =  k_set   * ((v/v_set - 1)+)^a_set     * (1 - x)    for v >  v_set
+     dx/dt = -k_reset * ((-v/v_reset - 1)+)^a_reset * x         for v < -v_reset, 0 otherwise
+     I     = (g_off + (g_on - g_off) * x) * v
+
+   These are the expressions of the B-source subcircuit (templates/ngspice/memristor.cir),
+   evaluated in C with their exact partial derivatives instead of being interpreted at every
+   Newton iteration. The state stays a circuit node, so the simulator integrates it with the
+   same capacitor, the same method and the same truncation-error control as the B-source form.
+   To take the same Newton path as the B-sources (agreement to rounding), a netlist using the
+   model sets `.options convabsstep=1e30` (no XSPICE input limiting between iterations) and
+   `set xtrtol=7` (keeps ngspice's default truncation tolerance, which A devices lower to 1).
+   XSPICE conductance ports take the current flowing into their positive node: the state and
+   energy ports therefore output minus the current injected into their nodes. */
+
+#include <math.h>
+
+/* ((ratio - 1)+)^exponent and its derivative with respect to ratio. */
+static void overdrive(double ratio, double exponent, double *value, double *slope)
+{
+    double excess = ratio - 1.0;
+    if (excess <= 0.0) {
+        *value = 0.0;
+        *slope = 0.0;
+    } else if (exponent == 1.0) {
+        *value = excess;
+        *slope = 1.0;
+    } else {
+        *value = pow(excess, exponent);
+        *slope = exponent * pow(excess, exponent - 1.0);
+    }
+}
+
+void cm_pp_threshold_memristor(ARGS)
+{
+    double v = INPUT(pn);
+    double x = INPUT(s);
+    double range = PARAM(g_on) - PARAM(g_off);
+    double g = PARAM(g_off) + range * x;
+    double set, set_slope, reset, reset_slope;
+    overdrive(v / PARAM(v_set), PARAM(a_set), &set, &set_slope);
+    overdrive(-v / PARAM(v_reset), PARAM(a_reset), &reset, &reset_slope);
+
+    double rate = PARAM(k_set) * set * (1.0 - x) - PARAM(k_reset) * reset * x;
+    double rate_dv = PARAM(k_set) * set_slope / PARAM(v_set) * (1.0 - x)
+                   + PARAM(k_reset) * reset_slope / PARAM(v_reset) * x;
+    double rate_dx = -PARAM(k_set) * set - PARAM(k_reset) * reset;
+
+    if (ANALYSIS == AC) {
+        Complex_t gain = {g, 0.0};
+        Complex_t zero = {0.0, 0.0};
+        AC_GAIN(pn, pn) = gain;
+        AC_GAIN(pn, s) = zero;
+        AC_GAIN(s, pn) = zero;
+        AC_GAIN(s, s) = zero;
+        return;
+    }
+
+    OUTPUT(pn) = g * v;
+    PARTIAL(pn, pn) = g;
+    PARTIAL(pn, s) = range * v;
+    OUTPUT(s) = -rate;
+    PARTIAL(s, pn) = -rate_dv;
+    PARTIAL(s, s) = -rate_dx;
+    if (!PORT_NULL(e)) {
+        OUTPUT(e) = -v * v * g;
+        PARTIAL(e, pn) = -2.0 * v * g;
+        PARTIAL(e, s) = -v * v * range;
+        PARTIAL(e, e) = 0.0;
+        PARTIAL(pn, e) = 0.0;
+        PARTIAL(s, e) = 0.0;
+    }
+}
