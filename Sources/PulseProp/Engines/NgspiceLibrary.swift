@@ -38,10 +38,46 @@ final class NgspiceLibrary {
     private var exited = false
     private let sourcePath: String
 
+    /// Code models loaded into this instance, again after every reload.
+    private var codeModels: [CodeModel] = []
+
     /// Opens a private copy of the ngspice library found by ``NgspiceLibrary/locate()``.
     init() throws {
         sourcePath = try Self.located.get()
         try open()
+    }
+
+    /// Loads `model` (already checked against ``buildIdentity``) into this instance and into
+    /// every fresh copy opened after a fatal error. Must precede the first netlist that uses it:
+    /// ngspice resolves model types while parsing.
+    ///
+    /// Each instance loads its own copy of the `.cm` file: a code model keeps the host's
+    /// callback table in a global variable, so one file mapped by two library copies would
+    /// call into whichever copy loaded it last (the crash seen with two private copies and a
+    /// shared `.cm`).
+    func load(codeModel model: CodeModel) throws {
+        try loadCopy(of: model)
+        codeModels.append(model)
+    }
+
+    private func loadCopy(of model: CodeModel) throws {
+        let copy = try Self.privateCopy(of: model.path, prefix: "pulseprop", suffix: ".cm")
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        _ = drain()
+        run(command: "codemodel \(copy)")
+        let printed = drain().lines
+        if let error = printed.first(where: { $0.lowercased().contains("error") || $0.lowercased().contains("unable") }) {
+            throw SpiceError.codeModelUnavailable("codemodel \(model.path): \(error)")
+        }
+    }
+
+    /// Copies `path` to a unique file in this process's temporary folder.
+    private static func privateCopy(of path: String, prefix: String, suffix: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pulseprop-ngspice")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let copy = directory.appendingPathComponent("\(prefix)-\(getpid())-\(UUID().uuidString)\(suffix)").path
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        return copy
     }
 
     deinit { close() }
@@ -82,10 +118,7 @@ final class NgspiceLibrary {
     }
 
     private func open() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pulseprop-ngspice")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let copy = directory.appendingPathComponent("libngspice-\(getpid())-\(UUID().uuidString).so").path
-        try FileManager.default.copyItem(atPath: sourcePath, toPath: copy)
+        let copy = try Self.privateCopy(of: sourcePath, prefix: "libngspice", suffix: ".so")
         defer { try? FileManager.default.removeItem(atPath: copy) }
         guard let handle = dlopen(copy, RTLD_NOW | RTLD_LOCAL) else {
             throw SpiceError.libraryUnavailable("dlopen \(copy): \(String(cString: dlerror()))")
@@ -152,6 +185,7 @@ final class NgspiceLibrary {
         close()
         reloads += 1
         try open()
+        try codeModels.forEach(loadCopy(of:))
     }
 
     /// Loads `netlist` (which runs its `.control` block) and returns what ngspice printed.
@@ -200,6 +234,19 @@ final class NgspiceLibrary {
         run(command: "version -s")
         let printed = drain().lines.joined(separator: " ")
         return printed.split(separator: " ").first { $0.hasPrefix("ngspice-") }.map(String.init) ?? "ngspice-unknown"
+    }
+
+    /// The ngspice build of this library as `ngspice-<N> <creation date>` (the form of
+    /// ``CodeModel/builtFor``), from `version -s`.
+    var buildIdentity: String {
+        _ = drain()
+        run(command: "version -s")
+        let printed = drain().lines.map { $0.hasPrefix("stdout ") ? String($0.dropFirst("stdout ".count)) : $0 }
+        let name = printed.lazy.compactMap { $0.split(separator: " ").first { $0.hasPrefix("ngspice-") } }.first
+        let date = printed.lazy.compactMap { line -> Substring? in
+            line.range(of: "Creation Date: ").map { line[$0.upperBound...] }
+        }.first
+        return "\(name.map(String.init) ?? "ngspice-unknown") \(date.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown date")"
     }
 
     /// Copies vector `name` of the current plot; nil when ngspice has no such vector.

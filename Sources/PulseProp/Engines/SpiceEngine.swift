@@ -14,15 +14,25 @@ public final class SpiceEngine: CrossbarEngine {
     /// Whether netlists include energy integrators (slower: one more B-source per device).
     public let measuresEnergy: Bool
 
+    /// The compiled device model this engine simulates, or nil for the B-source subcircuit.
+    public let codeModel: CodeModel?
+
     /// Opens a private ngspice instance for `circuit`; throws if the circuit is invalid or
     /// libngspice cannot be loaded. With `measureEnergy`, every step also reports the energy
-    /// dissipated in the devices and delivered by the drivers in each phase.
-    public init(circuit: CrossbarCircuit, measureEnergy: Bool = false) throws {
+    /// dissipated in the devices and delivered by the drivers in each phase. `model` picks the
+    /// device form (``SpiceModelChoice``); `codeModelPath` overrides ``CodeModel/defaultPath``.
+    public init(
+        circuit: CrossbarCircuit, measureEnergy: Bool = false, model: SpiceModelChoice = .auto,
+        codeModelPath: String = CodeModel.defaultPath
+    ) throws {
         try circuit.validate()
         self.measuresEnergy = measureEnergy
         self.circuit = circuit
         self.device = try ThresholdMemristor(circuit.device)
-        self.library = try NgspiceLibrary()
+        let library = try NgspiceLibrary()
+        codeModel = try CodeModel.resolve(model, library: library.buildIdentity, path: codeModelPath)
+        if let codeModel { try library.load(codeModel: codeModel) }
+        self.library = library
     }
 
     /// Number of times the simulator was reloaded after a fatal ngspice error.
@@ -30,7 +40,8 @@ public final class SpiceEngine: CrossbarEngine {
 
     /// The ngspice netlist this engine simulates for `step` from `states`.
     public func netlist(for step: LearningStep, from states: Matrix<Double>) throws -> CrossbarNetlist {
-        try CrossbarNetlist(circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy)
+        try CrossbarNetlist(
+            circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, codeModel: codeModel)
     }
 
     public func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult {
@@ -77,7 +88,8 @@ public final class SpiceEngine: CrossbarEngine {
     /// state at every simulator time point (the netlist is built with a probe, without
     /// `.options interp`).
     public func trace(_ step: LearningStep, from states: Matrix<Double>, device: DeviceIndex) throws -> ElectrodeTrace {
-        let netlist = try CrossbarNetlist(circuit: circuit, step: step, states: states, probe: device)
+        let netlist = try CrossbarNetlist(
+            circuit: circuit, step: step, states: states, probe: device, codeModel: codeModel)
         let name = netlist.deviceNames[device.row, device.col]
         return try library.withResults(of: netlist.text) {
             func vector(_ name: String) throws -> [Double] { try library.requiredVector(name, "probed vector") }

@@ -30,6 +30,8 @@ public struct CrossbarHardware: Sendable {
     public var spiceRead = false
     /// Largest row voltage of a SPICE read, V (below both thresholds).
     public var readVoltage = 0.2
+    /// Device form of the SPICE engines (compiled code model or B-source subcircuit).
+    public var spiceModel = SpiceModelChoice.auto
 
     /// The calibrated analytic engine for this circuit.
     public func analyticEngine() throws -> AnalyticEngine {
@@ -43,7 +45,7 @@ public struct CrossbarHardware: Sendable {
     public func makeEngine(_ kind: EngineKind? = nil) throws -> CrossbarEngine {
         switch kind ?? engine {
         case .analytic: return try analyticEngine()
-        case .spice: return try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy)
+        case .spice: return try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel)
         }
     }
 

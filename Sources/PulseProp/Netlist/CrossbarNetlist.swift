@@ -27,18 +27,26 @@ public struct CrossbarNetlist: Sendable {
     /// What the template was rendered from.
     let context: CrossbarTemplateContext
 
+    /// The compiled device model the netlist needs (loaded before it is parsed), or nil for the
+    /// portable B-source subcircuit.
+    public let codeModel: CodeModel?
+
     /// Name of the subcircuit of the threshold memristor.
     public static let deviceModelName = "pp_memristor"
 
     /// Builds the netlist of `step` on `circuit` with devices starting at `states` (R×C, each
     /// in `[0, 1]`). With `probe`, the netlist also saves that device's two electrode
     /// voltages at every simulator time point (no `.options interp`), for waveform plots.
+    /// With `codeModel` (ngspice dialect only), devices use the compiled XSPICE model.
     public init(
         circuit: CrossbarCircuit, step: LearningStep, states: Matrix<Double>,
         dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step", measureEnergy: Bool = false,
-        probe: DeviceIndex? = nil
+        probe: DeviceIndex? = nil, codeModel: CodeModel? = nil
     ) throws {
         try circuit.validate()
+        try require(
+            codeModel == nil || dialect == .ngspice, "spice-model",
+            "the compiled code model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
         try require(
             states.rows == step.rows && states.cols == step.cols, "state",
             "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
@@ -82,7 +90,7 @@ public struct CrossbarNetlist: Sendable {
                 rowCounts: step.rowCounts.map(String.init).joined(separator: " "),
                 columnCounts: step.columnCounts.map(String.init).joined(separator: " "),
                 segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance)),
-            subcircuit: Self.subcircuit(circuit.device, dialect: dialect, energy: measureEnergy),
+            subcircuit: Self.subcircuit(circuit.device, dialect: dialect, energy: measureEnergy, codeModel: codeModel),
             sources: schedule.rows.enumerated().map { PWLSourceLines("vr\($0)", node: "r\($0)", $1) }
                 + schedule.columns.enumerated().map { PWLSourceLines("vc\($0)", node: "c\($0)", $1) },
             wires: WireLines(lines),
@@ -103,16 +111,23 @@ public struct CrossbarNetlist: Sendable {
         self.text = TemplateRenderer.render("\(dialect.templateFolder)/crossbar.cir", context)
         self.context = context
         self.dialect = dialect
+        self.codeModel = codeModel
         self.deviceNames = names
         self.stopTime = schedule.stopTime.seconds
         self.slotsPerPhase = step.slotsPerPhase
         self.measuresEnergy = measuresEnergy
     }
 
-    /// The rendered device subcircuit for `device` in `dialect`.
-    static func subcircuit(_ device: MemristorParameters, dialect: SpiceDialect, energy: Bool = false) -> String {
-        TemplateRenderer.render(
-            "\(dialect.templateFolder)/memristor.cir", MemristorTemplateContext(name: deviceModelName, device: device, energy: energy)
-        ).trimmingCharacters(in: .newlines)
+    /// The rendered device subcircuit for `device` in `dialect`: B-sources, or the compiled
+    /// `codeModel` with the same parameter values.
+    static func subcircuit(
+        _ device: MemristorParameters, dialect: SpiceDialect, energy: Bool = false, codeModel: CodeModel? = nil
+    ) -> String {
+        let context = MemristorTemplateContext(name: deviceModelName, device: device, energy: energy)
+        let text = codeModel.map {
+            TemplateRenderer.render(
+                "\(dialect.templateFolder)/memristor-codemodel.cir", CodeModelMemristorTemplateContext(device: context, codeModel: $0))
+        } ?? TemplateRenderer.render("\(dialect.templateFolder)/memristor.cir", context)
+        return text.trimmingCharacters(in: .newlines)
     }
 }

@@ -140,6 +140,36 @@ enum EmbeddedTemplates {
         .end
 
         """#,
+        "ngspice/memristor-codemodel.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{#device}}
+        * Threshold memristor (VTEAM-type, true dead zone, linear window), PulseProp, compiled form.
+        * Same equations and parameters as the B-source subcircuit, evaluated by the XSPICE code model
+        * {{{codeModelType}}} (codemodels/threshold_memristor, built by scripts/build-codemodel).
+        * NEEDS {{{codeModelPath}}} (built for {{{codeModelBuild}}}), loaded before this file is
+        * parsed: put the line "codemodel {{{codeModelPath}}}" in a .spiceinit beside this file, then
+        * run ngspice -b on it.
+        * p = row electrode, n = column electrode; state x in [0,1] is the voltage of node s.
+        * Vset={{{setThreshold}}} V, Vreset={{{resetThreshold}}} V, kset={{{setRate}}} /s, kreset={{{resetRate}}} /s,
+        * aset={{{setExponent}}}, areset={{{resetExponent}}}, Gon={{{onConductance}}} S, Goff={{{offConductance}}} S
+        .subckt {{{name}}} p n params: x0=0.5
+        Cs s 0 1 IC={x0}
+        {{^energy}}
+        Adev %gd(p n) %g(s) NULL {{{name}}}_cm
+        {{/energy}}
+        {{#energy}}
+        * energy dissipated in the device, J: node e integrates v*i on a 1 F capacitor
+        Adev %gd(p n) %g(s) %g(e) {{{name}}}_cm
+        Ce e 0 1 IC=0
+        {{/energy}}
+        .ends {{{name}}}
+        .model {{{name}}}_cm {{{codeModelType}}}(v_set={{{setThreshold}}} v_reset={{{resetThreshold}}} k_set={{{setRate}}}
+        + k_reset={{{resetRate}}} a_set={{{setExponent}}} a_reset={{{resetExponent}}} g_on={{{onConductance}}} g_off={{{offConductance}}})
+        * The B-sources' Newton path: no XSPICE input limiting, ngspice's default truncation tolerance.
+        .options convabsstep=1e30 xtrtol=7
+        {{/device}}
+
+        """#,
         "ngspice/memristor.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
         * Threshold memristor (VTEAM-type, true dead zone, linear window), PulseProp.

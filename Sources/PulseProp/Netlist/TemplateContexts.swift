@@ -73,3 +73,19 @@ struct MemristorTemplateContext: TemplateContext {
             voltage: "-v(p,n)", threshold: device.resetThreshold, exponent: device.resetExponent)
     }
 }
+
+/// `ngspice/memristor-codemodel.cir`: the memristor as PulseProp's XSPICE code model, with the
+/// B-source form's values (``MemristorTemplateContext``, rendered inside a `device` section).
+struct CodeModelMemristorTemplateContext: TemplateContext {
+    let device: MemristorTemplateContext
+    let codeModelType: String
+    let codeModelPath: String
+    let codeModelBuild: String
+
+    init(device: MemristorTemplateContext, codeModel: CodeModel) {
+        self.device = device
+        codeModelType = CodeModel.modelType
+        codeModelPath = codeModel.path
+        codeModelBuild = codeModel.builtFor
+    }
+}

@@ -8,6 +8,7 @@ struct Calibrate: ParsableCommand {
         abstract: "Measure the device's per-pulse response in ngspice (or import measurements) for the analytic engine.")
 
     @OptionGroup var circuitOptions: CircuitOptions
+    @OptionGroup var spiceModelOptions: SpiceModelOptions
 
     @Option(help: "Pulses per simulated sequence (used to measure the fit error).")
     var levels: Int = 100
@@ -28,7 +29,7 @@ struct Calibrate: ParsableCommand {
         } else {
             let circuit = try circuitOptions.circuit()
             let calibrator = try SpiceCalibrator(circuit: circuit, gridStates: grid, pulses: levels)
-            calibration = try calibrator.calibrate(with: SpiceEngine(circuit: circuit))
+            calibration = try calibrator.calibrate(with: SpiceEngine(circuit: circuit, model: spiceModelOptions.spiceModel))
         }
         try AtomicFile.write(try calibration.json(), to: output)
         print(String(

@@ -31,6 +31,7 @@ struct Demo: ParsableCommand {
     var spiceRead = false
 
     @OptionGroup(title: "Crossbar circuit") var circuitOptions: CircuitOptions
+    @OptionGroup var spiceModelOptions: SpiceModelOptions
 
     func run() throws {
         var configuration = TrainingConfiguration.builtinTask
@@ -40,6 +41,7 @@ struct Demo: ParsableCommand {
         let (train, test) = quick ? BuiltinTask.split(seed: seed, train: 16, test: 16) : BuiltinTask.split(seed: seed)
         var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: .spice)
         hardware.spiceRead = spiceRead
+        hardware.spiceModel = spiceModelOptions.spiceModel
         let path = { (name: String) in (output as NSString).appendingPathComponent(name) }
 
         FileHandle.standardError.write(Data("""
@@ -65,7 +67,7 @@ struct Demo: ParsableCommand {
         guard let written = spice.monitor.firstWritingStep else {
             throw ValidationError("no learning step wrote a device; nothing to trace (try more examples or epochs)")
         }
-        let engine = try SpiceEngine(circuit: hardware.circuit)
+        let engine = try SpiceEngine(circuit: hardware.circuit, model: hardware.spiceModel)
         let trace = try engine.trace(written.step, from: written.states, device: written.step.illustrativeDevice)
         let netlist = try CrossbarNetlist(
             circuit: hardware.circuit, step: written.step, states: written.states,

@@ -16,6 +16,12 @@ struct Netlist: ParsableCommand {
     @OptionGroup var step: StepOptions
     @OptionGroup var circuitOptions: CircuitOptions
 
+    @Option(help: """
+        Memristor form: the portable B-source subcircuit (behavioral; also what auto writes), or \
+        compiled (needs the XSPICE code model loaded before the netlist, as its header says).
+        """)
+    var spiceModel: SpiceModelChoice = .behavioral
+
     @Option(help: "Simulator dialect: \(SpiceDialect.allCases.map(\.rawValue).joined(separator: ", ")).")
     var dialect: SpiceDialect = .ngspice
 
@@ -48,9 +54,13 @@ struct Netlist: ParsableCommand {
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
         let netlist = try CrossbarNetlist(
             circuit: circuitOptions.circuit(), step: learningStep, states: inputs.states, dialect: dialect,
-            title: "pulseprop netlist --rows \(step.rows) --cols \(step.cols) --levels \(step.levels) --seed \(step.seed)")
+            title: "pulseprop netlist --rows \(step.rows) --cols \(step.cols) --levels \(step.levels) --seed \(step.seed)",
+            codeModel: spiceModel == .compiled ? CodeModel() : nil)
         try AtomicFile.write(netlist.text, to: output)
         print("wrote \(output) (\(dialect.rawValue), \(step.rows)x\(step.cols) devices)")
+        if let codeModel = netlist.codeModel {
+            print("it needs the code model: run it with a .spiceinit holding \"codemodel \(codeModel.path)\"")
+        }
     }
 }
 

@@ -9,6 +9,7 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var step: StepOptions
     @OptionGroup var circuitOptions: CircuitOptions
+    @OptionGroup var spiceModelOptions: SpiceModelOptions
 
     @Option(help: "Also write the exact netlist that was simulated to this file.")
     var netlistOut: String?
@@ -20,7 +21,7 @@ struct Simulate: ParsableCommand {
         let inputs = try step.inputs()
         let encoding = try step.encoding()
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
-        let engine = try SpiceEngine(circuit: circuitOptions.circuit())
+        let engine = try SpiceEngine(circuit: circuitOptions.circuit(), model: spiceModelOptions.spiceModel)
         let netlist = try engine.netlist(for: learningStep, from: inputs.states)
         if let netlistOut { try AtomicFile.write(netlist.text, to: netlistOut) }
         let start = Date()

@@ -113,6 +113,7 @@ struct Train: ParsableCommand {
     var readVoltage = 0.2
 
     @OptionGroup(title: "Crossbar circuit (device weights)") var circuitOptions: CircuitOptions
+    @OptionGroup var spiceModelOptions: SpiceModelOptions
 
     @Option(help: "Folder for log.csv, summary.json, curve.svg and checkpoint.json (default out/train-<rule>-seed<S>).")
     var output: String?
@@ -132,6 +133,7 @@ struct Train: ParsableCommand {
         var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine, calibrationPath: calibration)
         hardware.spiceRead = spiceRead
         hardware.readVoltage = readVoltage
+        hardware.spiceModel = spiceModelOptions.spiceModel
         try require(!spiceRead || configuration.weights == .device, "spice-read", "reads crossbars of device weights: add --weights device")
         let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
         try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")

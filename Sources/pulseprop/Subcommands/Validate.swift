@@ -15,6 +15,7 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var step: StepOptions
     @OptionGroup var circuitOptions: CircuitOptions
+    @OptionGroup var spiceModelOptions: SpiceModelOptions
 
     @Option(help: "Calibration file (default: the shipped one for the default device).")
     var calibration: String?
@@ -41,7 +42,7 @@ struct Validate: ParsableCommand {
         let inputs = try step.inputs()
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
         let comparison = try EngineComparison(
-            step: learningStep, states: inputs.states, spice: SpiceEngine(circuit: circuit), analytic: analytic)
+            step: learningStep, states: inputs.states, spice: SpiceEngine(circuit: circuit, model: spiceModelOptions.spiceModel), analytic: analytic)
         print(format == .json ? try comparison.json() : comparison.table(), terminator: format == .json ? "\n" : "")
     }
 
@@ -49,7 +50,7 @@ struct Validate: ParsableCommand {
     private func runSweep() throws {
         _ = try step.encoding()
         var arguments = ["--x-max=\(step.xMax)", "--delta-min=\(step.deltaMin)", "--delta-max=\(step.deltaMax)"]
-        arguments += circuitOptions.argumentsExceptWires
+        arguments += circuitOptions.argumentsExceptWires + ["--spice-model=\(spiceModelOptions.spiceModel.rawValue)"]
         if let calibration { arguments.append("--calibration=" + URL(fileURLWithPath: calibration).standardizedFileURL.path) }
         let folder = SweepFolder(output)
         try WireSweepStudy.plan(sweep.study(levels: step.levels, seed: step.seed, validateArguments: arguments), into: folder)
