@@ -9,11 +9,16 @@ final class CircuitCLITests: XCTestCase {
     }
 
     func testSimulateJSONHasEveryFieldAndMatchesTheNgspiceProgram() throws {
+        try simulateAndCompareWithProgram(model: .behavioral)
+        try simulateAndCompareWithProgram(model: .compiled)
+    }
+
+    func simulateAndCompareWithProgram(model: SpiceModelChoice) throws {
         let dir = try TestSupport.temporaryDirectory()
         let netlist = dir.appendingPathComponent("step.cir").path
         let run = try TestSupport.runCLI([
             "simulate", "--rows", "3", "--cols", "2", "--levels", "10", "--seed", "4",
-            "--netlist-out", netlist, "--format", "json",
+            "--netlist-out", netlist, "--format", "json", "--spice-model", model.rawValue,
         ])
         XCTAssertEqual(run.status, 0, run.stderr)
         let object = try json(run.stdout)
@@ -25,7 +30,7 @@ final class CircuitCLITests: XCTestCase {
             XCTAssertEqual(matrix[0].count, 2, key)
         }
         let final = try XCTUnwrap(object["final_state"] as? [[Double]])
-        let program = try NgspiceProgram.finalStates(netlistAt: netlist)
+        let program = try NgspiceProgram.finalStates(netlistAt: netlist, codeModel: model == .compiled ? CodeModel() : nil)
         for i in 0..<3 {
             for j in 0..<2 {
                 XCTAssertEqual(program["x\(i)_\(j)"]!, final[i][j], accuracy: 1e-6)

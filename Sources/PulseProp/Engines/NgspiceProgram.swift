@@ -11,10 +11,19 @@ public enum NgspiceProgram {
     /// See ``beginMarker``.
     public static let endMarker = "PULSEPROP-FINAL-STATES-END"
 
-    /// Runs `ngspice -b path` and returns each device's final state by instance name.
-    public static func finalStates(netlistAt path: String, program: String = "ngspice") throws -> [String: Double] {
-        let output = try run(program, arguments: ["-b", path])
-        return try parseFinalStates(output)
+    /// Runs `ngspice -b path` and returns each device's final state by instance name. A netlist
+    /// that needs `codeModel` runs in a folder whose `.spiceinit` loads it (the documented way:
+    /// code models must be loaded before the netlist is parsed).
+    public static func finalStates(
+        netlistAt path: String, codeModel: CodeModel? = nil, program: String = "ngspice"
+    ) throws -> [String: Double] {
+        guard let codeModel else { return try parseFinalStates(run(program, arguments: ["-b", path])) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pulseprop-spiceinit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try AtomicFile.write("codemodel \(codeModel.path)\n", to: folder.appendingPathComponent(".spiceinit").path)
+        let absolute = URL(fileURLWithPath: path).path
+        return try parseFinalStates(run(program, arguments: ["-b", absolute], in: folder))
     }
 
     /// Parses the lines `state_<device> = <x>` between the markers.
@@ -36,8 +45,9 @@ public enum NgspiceProgram {
 
     /// Runs `program` with `arguments`, returning stdout and stderr together; a non-zero exit
     /// or a missing program is a ``SpiceError/programFailed(_:)``.
-    static func run(_ program: String, arguments: [String]) throws -> String {
+    static func run(_ program: String, arguments: [String], in folder: URL? = nil) throws -> String {
         let process = Process()
+        process.currentDirectoryURL = folder
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
         let pipe = Pipe()

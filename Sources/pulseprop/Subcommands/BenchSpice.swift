@@ -48,7 +48,7 @@ struct BenchSpice: ParsableCommand {
                 for (k, job) in jobs.enumerated() {
                     let path = folder.appendingPathComponent("step-\(n)-\(k).cir").path
                     try AtomicFile.write(try engine.netlist(for: job.step, from: job.states).text, to: path)
-                    _ = try NgspiceProgram.finalStates(netlistAt: path)
+                    _ = try NgspiceProgram.finalStates(netlistAt: path, codeModel: engine.codeModel)
                 }
             } / Double(steps)
             let parallel = try measure { _ = try pool.run(jobs) } / Double(steps)
