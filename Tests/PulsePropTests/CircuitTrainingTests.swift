@@ -38,6 +38,34 @@ final class CircuitTrainingTests: XCTestCase {
         XCTAssertLessThan(zip(a, s).map { abs($0.0 - $0.1) }.max()!, 0.2 * moved)
     }
 
+    /// The two crossbars' steps of each example run concurrently by default; training is
+    /// bit-identical to running them in turn (states, weights, log and monitor figures).
+    func testConcurrentLayerStepsTrainBitIdentically() throws {
+        func run(concurrent: Bool) throws -> (CircuitTraining, [EpochRecord]) {
+            var c = TrainingConfiguration.builtinTask
+            c.epochs = 1
+            let (train, test) = BuiltinTask.split(seed: 5, train: 8, test: 4)
+            var hardware = CrossbarHardware(
+                circuit: CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 10, driverResistance: 0)), engine: .spice)
+            hardware.concurrentLayers = concurrent
+            let training = try CircuitTraining(configuration: c, hardware: hardware, train: train, test: test, compare: true)
+            XCTAssertEqual(training.updater.runsLayersConcurrently, concurrent)
+            return (training, try training.run.run())
+        }
+        let (parallel, parallelLog) = try run(concurrent: true)
+        let (sequential, sequentialLog) = try run(concurrent: false)
+        XCTAssertGreaterThan(parallel.updater.stepsApplied, 8)
+        XCTAssertEqual(parallel.updater.hiddenStates, sequential.updater.hiddenStates)
+        XCTAssertEqual(parallel.updater.outputStates, sequential.updater.outputStates)
+        XCTAssertEqual(parallel.run.checkpoint.network.w1, sequential.run.checkpoint.network.w1)
+        XCTAssertEqual(parallel.run.checkpoint.network.w2, sequential.run.checkpoint.network.w2)
+        XCTAssertEqual(parallel.divergenceCSV(), sequential.divergenceCSV())
+        XCTAssertEqual(parallel.deltaGCSV(), sequential.deltaGCSV())
+        XCTAssertEqual(parallelLog.map(\.testError), sequentialLog.map(\.testError))
+        XCTAssertEqual(
+            parallelLog.last!.circuit!.deviceEnergy, sequentialLog.last!.circuit!.deviceEnergy)
+    }
+
     /// With ideal wires a half-selected device sees at most half the amplitude, below both
     /// thresholds, so no unwritten device moves; the monitor does count one that did.
     func testNoDisturbWithIdealWiresAndTheCounterWorks() throws {

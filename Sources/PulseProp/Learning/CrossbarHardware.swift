@@ -32,6 +32,9 @@ public struct CrossbarHardware: Sendable {
     public var readVoltage = 0.2
     /// Device form of the SPICE engines (compiled code model or B-source subcircuit).
     public var spiceModel = SpiceModelChoice.auto
+    /// Whether SPICE runs the two crossbars' steps of an example concurrently (one simulator
+    /// each, on two cores; bit-identical to running them in turn).
+    public var concurrentLayers = true
 
     /// The calibrated analytic engine for this circuit.
     public func analyticEngine() throws -> AnalyticEngine {
@@ -54,8 +57,10 @@ public struct CrossbarHardware: Sendable {
         guard let encoding = configuration.encoding else {
             throw ParameterError("levels", "device weights are updated by whole pulses: give --levels ≥ 1")
         }
-        return try DeviceWeightUpdater(
+        let updater = try DeviceWeightUpdater(
             network: network, hiddenEngine: makeEngine(), outputEngine: makeEngine(), encoding: encoding,
             mapping: WeightMapping(maxWeight: configuration.weightRange))
+        updater.runsLayersConcurrently = engine == .spice && concurrentLayers
+        return updater
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Weights held by memristor crossbars and updated by pulses, one example at a time, as
 /// hardware would: example `b` sends `gain·x_b` on the rows and `gain·δ_b` on the columns of
 /// each layer's crossbar, encoded as pulse counts, and the crossbar's engine moves every
@@ -9,6 +11,10 @@
 /// possible change is one pulse, whose size is the device's per-pulse response: a device
 /// with coarse steps cannot emulate a small learning rate. With `method = times` there is no pulse equivalent, so device training always
 /// applies the coincidence (absmin) rule the circuit computes.
+///
+/// Once an example's errors are computed, its two crossbar steps are independent (different
+/// engines, different devices): with ``runsLayersConcurrently`` they run on two threads, and
+/// the observer still sees them in the sequential order, so results are bit-identical.
 public final class DeviceWeightUpdater: WeightUpdater {
     /// Input-to-hidden crossbar engine.
     public let hiddenEngine: CrossbarEngine
@@ -26,6 +32,9 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public private(set) var stepsApplied = 0
     /// Observer of every step, e.g. to count pulses or compare engines.
     public var observer: ((DeviceStepEvent) throws -> Void)?
+    /// Whether the two crossbars' steps of one example run concurrently (worth it for SPICE
+    /// engines, whose steps take milliseconds; the two engines must not share a simulator).
+    public var runsLayersConcurrently = false
 
     /// Programs the devices to the network's current weights.
     public init(network: Network, hiddenEngine: CrossbarEngine, outputEngine: CrossbarEngine, encoding: PulseEncoding, mapping: WeightMapping) throws {
@@ -49,24 +58,58 @@ public final class DeviceWeightUpdater: WeightUpdater {
             let hidden = (0...h).map { Double(rate) * Double(buffers.hiddenActivity[b * (h + 1) + $0]) }
             let d1 = (0..<h).map { Double(rate) * Double(hiddenDelta[b * h + $0]) }
             let d2 = (0..<o).map { Double(rate) * Double(outputDelta[b * o + $0]) }
-            // Hidden errors were computed before any update; apply the output layer first, as
-            // the trainer does for float weights.
-            try pulse(layer: 1, x: hidden, delta: d2, engine: outputEngine, states: &outputStates)
-            try pulse(layer: 0, x: input, delta: d1, engine: hiddenEngine, states: &hiddenStates)
+            // Hidden errors were computed before any update; the output layer comes first, as
+            // the trainer does for float weights (and as the observer sees them).
+            let output = try pulses(x: hidden, delta: d2)
+            let inputStep = try pulses(x: input, delta: d1)
+            // Keep the old states only for an observer: holding them makes the in-place apply
+            // copy the whole matrix (copy on write), on every example of an MNIST-sized layer.
+            let outputBefore = observer == nil || output == nil ? nil : outputStates
+            let hiddenBefore = observer == nil || inputStep == nil ? nil : hiddenStates
+            var energy: [StepEnergy?] = [nil, nil]
+            if runsLayersConcurrently, let output, let inputStep {
+                energy = try applyConcurrently(output: output, input: inputStep)
+            } else {
+                if let output { energy[0] = try outputEngine.apply(output, to: &outputStates) }
+                if let inputStep { energy[1] = try hiddenEngine.apply(inputStep, to: &hiddenStates) }
+            }
+            try record(layer: 1, output, before: outputBefore, after: outputStates, energy: energy[0])
+            try record(layer: 0, inputStep, before: hiddenBefore, after: hiddenStates, energy: energy[1])
         }
         network.w1 = hiddenStates.elements.map(mapping.weight(state:))
         network.w2 = outputStates.elements.map(mapping.weight(state:))
     }
 
-    private func pulse(layer: Int, x: [Double], delta: [Double], engine: CrossbarEngine, states: inout Matrix<Double>) throws {
+    /// The step for `x` and `delta`; nil when no row or no column pulses (nothing can move).
+    private func pulses(x: [Double], delta: [Double]) throws -> LearningStep? {
         let step = try LearningStep(x: x, delta: delta, encoding: encoding)
-        guard step.rowCounts.contains(where: { $0 > 0 }), step.columnCounts.contains(where: { $0 != 0 }) else { return }
-        // Keep the old states only for an observer: holding them makes the in-place apply copy
-        // the whole matrix (copy on write), on every example of an MNIST-sized layer.
-        let before = observer == nil ? nil : states
-        let energy = try engine.apply(step, to: &states)
+        guard step.rowCounts.contains(where: { $0 > 0 }), step.columnCounts.contains(where: { $0 != 0 }) else { return nil }
+        return step
+    }
+
+    /// Applies both crossbars' steps at once, each in place on its own states.
+    private func applyConcurrently(output: LearningStep, input: LearningStep) throws -> [StepEnergy?] {
+        var results = [Result<StepEnergy?, Error>?](repeating: nil, count: 2)
+        let engines = [outputEngine, hiddenEngine].map(UncheckedSendable.init)
+        let steps = [output, input]
+        withUnsafeMutablePointer(to: &outputStates) { outputStates in
+            withUnsafeMutablePointer(to: &hiddenStates) { hiddenStates in
+                let states = [outputStates, hiddenStates].map(UncheckedSendable.init)
+                results.withUnsafeMutableBufferPointer { slots in
+                    let slots = UncheckedSendable(slots)
+                    DispatchQueue.concurrentPerform(iterations: 2) { k in
+                        slots.value[k] = Result { try engines[k].value.apply(steps[k], to: &states[k].value.pointee) }
+                    }
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+
+    private func record(layer: Int, _ step: LearningStep?, before: Matrix<Double>?, after: Matrix<Double>, energy: StepEnergy?) throws {
+        guard let step else { return }
         if let observer, let before {
-            try observer(DeviceStepEvent(layer: layer, step: step, before: before, after: states, energy: energy))
+            try observer(DeviceStepEvent(layer: layer, step: step, before: before, after: after, energy: energy))
         }
         stepsApplied += 1
     }
