@@ -37,25 +37,10 @@ final class CodeModelTests: XCTestCase {
 
     /// Both forms follow the closed-form solution of the device equation (α = 1).
     func testBothFormsAgreeWithClosedForm() throws {
-        for model in [SpiceModelChoice.compiled, .behavioral] {
-            let engine = try engine(CrossbarCircuit(), model)
-            let shape = engine.circuit.shape
-            let device = try ThresholdMemristor(engine.circuit.device)
-            let ks = [1, 3, 6]
-            let step = try TestSupport.step(rows: ks, cols: [-6, 6])
-            let x0 = 0.4
-            let result = try engine.run(step, from: Matrix(rows: 3, cols: 2) { _, _ in x0 })
-            for (i, k) in ks.enumerated() {
-                let up = device.state(
-                    after: Double(k) * device.dose(amplitude: shape.setAmplitude, plateau: shape.plateau, edge: shape.edge),
-                    potentiating: true, from: x0)
-                let down = device.state(
-                    after: Double(k) * device.dose(amplitude: -shape.resetAmplitude, plateau: shape.plateau, edge: shape.edge),
-                    potentiating: false, from: x0)
-                XCTAssertEqual(result.finalState[i, 0] - x0, up - x0, accuracy: 0.05 * (up - x0), "\(model) SET k=\(k)")
-                XCTAssertEqual(result.finalState[i, 1] - x0, down - x0, accuracy: 0.05 * (x0 - down), "\(model) RESET k=\(k)")
-            }
-        }
+        let compiled = try engine(CrossbarCircuit(), .compiled)
+        XCTAssertNotNil(compiled.codeModel)
+        try TestSupport.assertFollowsClosedForm(compiled)
+        try TestSupport.assertFollowsClosedForm(engine(CrossbarCircuit(), .behavioral))
     }
 
     /// Without a `.cm`, auto falls back to the B-source subcircuit and compiled is an error.

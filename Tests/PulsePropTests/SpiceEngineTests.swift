@@ -39,21 +39,7 @@ final class SpiceEngineTests: XCTestCase {
 
     /// SPICE follows the exact solution of the device equation within its time-step error.
     func testAgreesWithClosedFormSolution() throws {
-        let shape = engine.circuit.shape
-        let device = try ThresholdMemristor(engine.circuit.device)
-        let step = try TestSupport.step(rows: [1, 3, 6], cols: [-6, 6])
-        let x0 = 0.4
-        let result = try engine.run(step, from: uniform(3, 2, x0))
-        for (i, k) in [1, 3, 6].enumerated() {
-            let up = device.state(
-                after: Double(k) * device.dose(amplitude: shape.setAmplitude, plateau: shape.plateau, edge: shape.edge),
-                potentiating: true, from: x0)
-            let down = device.state(
-                after: Double(k) * device.dose(amplitude: -shape.resetAmplitude, plateau: shape.plateau, edge: shape.edge),
-                potentiating: false, from: x0)
-            XCTAssertEqual(result.finalState[i, 0] - x0, up - x0, accuracy: 0.05 * (up - x0), "SET k=\(k)")
-            XCTAssertEqual(result.finalState[i, 1] - x0, down - x0, accuracy: 0.05 * (x0 - down), "RESET k=\(k)")
-        }
+        try TestSupport.assertFollowsClosedForm(engine)
     }
 
     /// The exported netlist, run by the ngspice program, gives the shared library's states.
