@@ -14,8 +14,8 @@
    To take the same Newton path as the B-sources (agreement to rounding), a netlist using the
    model sets `.options convabsstep=1e30` (no XSPICE input limiting between iterations) and
    `set xtrtol=7` (keeps ngspice's default truncation tolerance, which A devices lower to 1).
-   XSPICE conductance ports take the current flowing into their positive node: the state port
-   therefore outputs minus the current injected into the state node. */
+   XSPICE conductance ports take the current flowing into their positive node: the state and
+   energy ports therefore output minus the current injected into their nodes. */
 
 #include <math.h>
 
@@ -66,4 +66,13 @@ void cm_pp_threshold_memristor(ARGS)
     OUTPUT(s) = -rate;
     PARTIAL(s, pn) = -rate_dv;
     PARTIAL(s, s) = -rate_dx;
+    if (!PORT_NULL(e)) {
+        double scale = PARAM(e_scale);
+        OUTPUT(e) = -scale * v * v * g;
+        PARTIAL(e, pn) = -scale * 2.0 * v * g;
+        PARTIAL(e, s) = -scale * v * v * range;
+        PARTIAL(e, e) = 0.0;
+        PARTIAL(pn, e) = 0.0;
+        PARTIAL(s, e) = 0.0;
+    }
 }

@@ -27,6 +27,13 @@ public struct CrossbarNetlist: Sendable {
     /// What the template was rendered from.
     let context: CrossbarTemplateContext
 
+    /// Energy integrators inject `energyScale·p(t)` into a capacitor of `energyScale` farads, so
+    /// their node voltage is the energy in joules while their charge stays far below ngspice's
+    /// `chgtol` (1e-14 C): truncation-error control then ignores them, and measuring energy no
+    /// longer moves the time points (unscaled, it shifted final states by up to 5e-5 of the
+    /// range, and the compiled model's energy port took other time points than the B-source).
+    static let energyScale = 1e-9
+
     /// The compiled device model the netlist needs (loaded before it is parsed), or nil for the
     /// portable B-source subcircuit.
     public let codeModel: CodeModel?
@@ -74,9 +81,10 @@ public struct CrossbarNetlist: Sendable {
             let sourceNames = (0..<step.rows).map { ("vr\($0)", "r\($0)") } + (0..<step.cols).map { ("vc\($0)", "c\($0)") }
             let terms = sourceNames.map { "v(\($0.1))*i(\($0.0))" }
             let chunks = stride(from: 0, to: terms.count, by: 6).map { terms[$0..<min($0 + 6, terms.count)].joined(separator: " + ") }
-            energyLines = ["Bpp_drivers 0 pp_drivers I = -("]
+            let scale = SpiceFormatting.number(Self.energyScale)
+            energyLines = ["Bpp_drivers 0 pp_drivers I = -\(scale)*("]
                 + chunks.enumerated().map { "+ " + $1 + ($0 < chunks.count - 1 ? " +" : "") }
-                + ["+ )", "Cpp_drivers pp_drivers 0 1 IC=0"]
+                + ["+ )", "Cpp_drivers pp_drivers 0 \(scale) IC=0"]
             stateVectors += names.elements.map { "v(\($0).e)" } + ["v(pp_drivers)"]
         }
         // LTspice reads the final states with .meas at the end of the last phase; its transient

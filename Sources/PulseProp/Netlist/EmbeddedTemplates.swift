@@ -103,7 +103,7 @@ enum EmbeddedTemplates {
         {{> common/pwl-sources}}
         {{#hasEnergy}}
         *
-        * Energy delivered by all drivers, J: node pp_drivers integrates -v*i of every source
+        * Energy delivered by all drivers, J: node pp_drivers integrates -v*i of every source (scaled)
         {{/hasEnergy}}
         {{#energyLines}}
         {{{.}}}
@@ -142,9 +142,9 @@ enum EmbeddedTemplates {
         """#,
         "ngspice/energy-integrator.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
-        * energy dissipated in the device, J: node e integrates v*i on a 1 F capacitor
-        Be 0 e I = v(p,n)*v(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*v(s))
-        Ce e 0 1 IC=0
+        * energy dissipated in the device, J: node e integrates v*i (scaled, see energyScale)
+        Be 0 e I = {{{energyScale}}}*v(p,n)*v(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*v(s))
+        Ce e 0 {{{energyScale}}} IC=0
 
         """#,
         "ngspice/memristor-codemodel.cir.mustache": #"""
@@ -161,15 +161,19 @@ enum EmbeddedTemplates {
         * aset={{{setExponent}}}, areset={{{resetExponent}}}, Gon={{{onConductance}}} S, Goff={{{offConductance}}} S
         .subckt {{{name}}} p n params: x0=0.5
         Cs s 0 1 IC={x0}
-        Adev %gd(p n) %g(s) {{{name}}}_cm
+        {{^energy}}
+        Adev %gd(p n) %g(s) NULL {{{name}}}_cm
+        {{/energy}}
         {{#energy}}
-        * (A B-source, as in the portable form: driven by the code model, the energy node took another
-        * Newton path beside the drivers' integrator and final states drifted by ~1e-5 of the range.)
-        {{> ngspice/energy-integrator}}
+        * energy dissipated in the device, J: node e integrates v*i (the model's port e, scaled like
+        * the B-source integrator)
+        Adev %gd(p n) %g(s) %g(e) {{{name}}}_cm
+        Ce e 0 {{{energyScale}}} IC=0
         {{/energy}}
         .ends {{{name}}}
         .model {{{name}}}_cm {{{codeModelType}}}(v_set={{{setThreshold}}} v_reset={{{resetThreshold}}} k_set={{{setRate}}}
-        + k_reset={{{resetRate}}} a_set={{{setExponent}}} a_reset={{{resetExponent}}} g_on={{{onConductance}}} g_off={{{offConductance}}})
+        + k_reset={{{resetRate}}} a_set={{{setExponent}}} a_reset={{{resetExponent}}} g_on={{{onConductance}}} g_off={{{offConductance}}}
+        + e_scale={{{energyScale}}})
         * The B-sources' Newton path: no XSPICE input limiting, ngspice's default truncation tolerance.
         .options convabsstep=1e30 xtrtol=7
         {{/device}}

@@ -57,6 +57,8 @@ struct MemristorTemplateContext: TemplateContext {
     let conductanceRange: String
     let setOverdrive: String
     let resetOverdrive: String
+    /// Scale of the energy integrator (``CrossbarNetlist/energyScale``).
+    let energyScale: String
 
     /// The subcircuit `name` of `device`, with an energy integrator when `energy` is set.
     init(name: String, device: MemristorParameters, energy: Bool) {
@@ -70,7 +72,7 @@ struct MemristorTemplateContext: TemplateContext {
         conductanceRange = f(device.onConductance - device.offConductance)
         setOverdrive = SpiceFormatting.overdrive(voltage: "v(p,n)", threshold: device.setThreshold, exponent: device.setExponent)
         resetOverdrive = SpiceFormatting.overdrive(
-            voltage: "-v(p,n)", threshold: device.resetThreshold, exponent: device.resetExponent)
+            voltage: "-v(p,n)", threshold: device.resetThreshold, exponent: device.resetExponent)        energyScale = f(CrossbarNetlist.energyScale)
     }
 }
 
