@@ -91,6 +91,11 @@ final class NetlistTests: XCTestCase {
             let device = MemristorTemplateContext(name: "m", device: MemristorParameters(), energy: true)
             try assertBound("\(dialect.templateFolder)/memristor.cir", device, checked: &checked)
         }
+        for energy in [true, false] {
+            let device = MemristorTemplateContext(name: "m", device: MemristorParameters(), energy: energy)
+            let model = CodeModelMemristorTemplateContext(device: device, codeModel: try CodeModel())
+            try assertBound("ngspice/memristor-codemodel.cir", model, checked: &checked)
+        }
         let read = try CrossbarReadNetlist(circuit: wired, states: states, voltages: [0.1, 0.2, 0])
         try assertBound("ngspice/read.cir", read.context, checked: &checked)
         let all = Set(EmbeddedTemplates.files.keys.map { String($0.dropLast(".mustache".count)) })

@@ -67,7 +67,7 @@ final class NgspiceLibrary {
         run(command: "codemodel \(copy)")
         let printed = drain().lines
         if let error = printed.first(where: { $0.lowercased().contains("error") || $0.lowercased().contains("unable") }) {
-            throw SpiceError.codeModelUnavailable("codemodel \(model.path): \(error)")
+            throw CodeModelUnavailable("codemodel \(model.path): \(error)")
         }
     }
 

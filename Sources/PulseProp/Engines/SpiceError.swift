@@ -8,8 +8,6 @@ public enum SpiceError: Error, CustomStringConvertible {
     case missingResult(String)
     /// The `ngspice` command-line program failed.
     case programFailed(String)
-    /// The compiled device model is missing, unreadable or built for another ngspice.
-    case codeModelUnavailable(String)
 
     public var description: String {
         switch self {
@@ -17,7 +15,6 @@ public enum SpiceError: Error, CustomStringConvertible {
         case .simulationFailed(let why, _): return "ngspice failed: \(why)"
         case .missingResult(let what): return "ngspice result missing: \(what)"
         case .programFailed(let why): return "ngspice program failed: \(why)"
-        case .codeModelUnavailable(let why): return "code model unavailable: \(why)"
         }
     }
 }

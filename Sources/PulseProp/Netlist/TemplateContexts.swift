@@ -72,7 +72,8 @@ struct MemristorTemplateContext: TemplateContext {
         conductanceRange = f(device.onConductance - device.offConductance)
         setOverdrive = SpiceFormatting.overdrive(voltage: "v(p,n)", threshold: device.setThreshold, exponent: device.setExponent)
         resetOverdrive = SpiceFormatting.overdrive(
-            voltage: "-v(p,n)", threshold: device.resetThreshold, exponent: device.resetExponent)        energyScale = f(CrossbarNetlist.energyScale)
+            voltage: "-v(p,n)", threshold: device.resetThreshold, exponent: device.resetExponent)
+        energyScale = f(CrossbarNetlist.energyScale)
     }
 }
 

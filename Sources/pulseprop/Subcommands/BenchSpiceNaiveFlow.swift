@@ -18,7 +18,7 @@ struct NaiveSpiceFlow {
     func run(_ step: LearningStep, from states: Matrix<Double>, device: MemristorParameters, shape: PulseShape, name: String) throws -> Matrix<Double> {
         var naiveShape = shape
         naiveShape.edge = Self.edge
-        let schedule = ElectrodeSchedule(step: step, shape: naiveShape)
+        let schedule = try ElectrodeSchedule(step: step, shape: naiveShape)
         let d = device
         var lines = [
             "* naive flow: textbook VTEAM B-source memristor, \(step.rows)x\(step.cols) crossbar",
@@ -31,13 +31,13 @@ struct NaiveSpiceFlow {
         ]
         for (prefix, waveforms) in [("r", schedule.rows), ("c", schedule.columns)] {
             for (k, waveform) in waveforms.enumerated() {
-                lines.append("V\(prefix)\(k) \(prefix)\(k) 0 PWL(" + waveform.points.map { "\($0.time) \($0.volts)" }.joined(separator: " ") + ")")
+                lines.append("V\(prefix)\(k) \(prefix)\(k) 0 PWL(" + waveform.points.map { "\($0.time.seconds) \($0.volts)" }.joined(separator: " ") + ")")
             }
         }
         for i in 0..<step.rows {
             for j in 0..<step.cols { lines.append("Xd\(i)_\(j) r\(i) c\(j) vteam x0=\(states[i, j])") }
         }
-        lines += [".tran \(Self.outputStep) \(schedule.stopTime) uic", ".end"]
+        lines += [".tran \(Self.outputStep) \(schedule.stopTime.seconds) uic", ".end"]
         let netlist = folder.appendingPathComponent("\(name).cir")
         let raw = folder.appendingPathComponent("\(name).raw")
         try (lines.joined(separator: "\n") + "\n").write(to: netlist, atomically: true, encoding: .utf8)

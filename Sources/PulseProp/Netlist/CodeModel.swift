@@ -1,16 +1,5 @@
 import Foundation
 
-/// Which form of the threshold memristor a SPICE engine simulates (`--spice-model`).
-public enum SpiceModelChoice: String, CaseIterable, Codable, Sendable {
-    /// The compiled code model when it is built for the loaded ngspice, else the B-source
-    /// subcircuit with one line on stderr saying why.
-    case auto
-    /// The compiled XSPICE code model; an error when it is missing or built for another ngspice.
-    case compiled
-    /// The B-source subcircuit (portable: the form every export uses by default).
-    case behavioral
-}
-
 /// PulseProp's XSPICE code model of the threshold memristor (`codemodels/threshold_memristor`),
 /// a `.cm` shared object built by `scripts/build-codemodel` against the installed ngspice.
 ///
@@ -38,15 +27,15 @@ public struct CodeModel: Equatable, Sendable {
     }
 
     /// Reads the code model at `path` and its version record; a missing file or record is a
-    /// ``SpiceError/codeModelUnavailable(_:)`` that says how to build it.
+    /// ``CodeModelUnavailable`` that says how to build it.
     public init(path: String = CodeModel.defaultPath) throws {
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw SpiceError.codeModelUnavailable("no code model at \(path) (build it with scripts/build-codemodel)")
+            throw CodeModelUnavailable("no code model at \(path) (build it with scripts/build-codemodel)")
         }
         guard let record = try? String(contentsOfFile: path + ".version", encoding: .utf8),
               !record.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         else {
-            throw SpiceError.codeModelUnavailable("\(path).version is missing (rebuild with scripts/build-codemodel)")
+            throw CodeModelUnavailable("\(path).version is missing (rebuild with scripts/build-codemodel)")
         }
         self.path = path
         self.builtFor = record.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -55,45 +44,15 @@ public struct CodeModel: Equatable, Sendable {
     /// Throws unless this `.cm` was built for the ngspice build `library` (same record form).
     public func check(against library: String) throws {
         guard builtFor == library else {
-            throw SpiceError.codeModelUnavailable(
+            throw CodeModelUnavailable(
                 "\(path) was built for \(builtFor), but the loaded library is \(library); rebuild with scripts/build-codemodel")
-        }
-    }
-
-    /// Resolves `choice` for a library that reports itself as `library`: the code model to
-    /// load, or nil for the B-source subcircuit. `auto` falls back with one stderr line (once
-    /// per process); `compiled` rethrows why the code model cannot be used.
-    static func resolve(_ choice: SpiceModelChoice, library: String, path: String = CodeModel.defaultPath) throws -> CodeModel? {
-        switch choice {
-        case .behavioral:
-            return nil
-        case .compiled:
-            let model = try CodeModel(path: path)
-            try model.check(against: library)
-            return model
-        case .auto:
-            do {
-                let model = try CodeModel(path: path)
-                try model.check(against: library)
-                return model
-            } catch {
-                FallbackNotice.once("pulseprop: SPICE uses the B-source memristor (\(error)); --spice-model behavioral silences this")
-                return nil
-            }
         }
     }
 }
 
-/// Prints a notice on stderr the first time only (several engines resolve the same choice).
-enum FallbackNotice {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var printed = false
-
-    static func once(_ line: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !printed else { return }
-        printed = true
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
+/// The compiled device model is missing, unreadable or built for another ngspice.
+public struct CodeModelUnavailable: Error, CustomStringConvertible {
+    public let reason: String
+    init(_ reason: String) { self.reason = reason }
+    public var description: String { "code model unavailable: \(reason)" }
 }
