@@ -38,6 +38,21 @@ final class SweepTests: XCTestCase {
         return run.stdout
     }
 
+    /// Runs `command` in `/bin/sh`; its exit status and standard output (stderr is dropped).
+    @discardableResult
+    private func shell(_ command: String) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
     private func read(_ path: String) throws -> String {
         try String(contentsOfFile: path, encoding: .utf8)
     }
@@ -199,13 +214,7 @@ final class SweepTests: XCTestCase {
         let commands = try cli(["sweep", "commands", plan]).split(separator: "\n")
         XCTAssertEqual(commands.count, 4)
         for command in commands {
-            let shell = Process()
-            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-            shell.arguments = ["-c", String(command)]
-            shell.standardOutput = FileHandle.nullDevice
-            try shell.run()
-            shell.waitUntilExit()
-            XCTAssertEqual(shell.terminationStatus, 0, String(command))
+            XCTAssertEqual(try shell(String(command)).status, 0, String(command))
         }
         XCTAssertEqual(try cli(["sweep", "commands", plan]), "", "nothing left to run")
         XCTAssertTrue(try cli(["sweep", "status", plan]).contains("4 done"))
@@ -218,21 +227,9 @@ final class SweepTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/slurmctld"), getuid() == 0 else {
             throw XCTSkip("Slurm is not installed here (scripts/local-slurm install, as root); CI installs it")
         }
-        let start = Process()
-        start.executableURL = URL(fileURLWithPath: script)
-        start.arguments = ["start"]
-        start.standardOutput = FileHandle.nullDevice
-        try start.run()
-        start.waitUntilExit()
-        XCTAssertEqual(start.terminationStatus, 0, "scripts/local-slurm start")
+        XCTAssertEqual(try shell(shellQuoted(script) + " start").status, 0, "scripts/local-slurm start")
         setenv("SLURM_CONF", ProcessInfo.processInfo.environment["PULSEPROP_SLURM_DIR"].map { $0 + "/slurm.conf" } ?? "/tmp/pulseprop-slurm/slurm.conf", 1)
-        defer {
-            let stop = Process()
-            stop.executableURL = URL(fileURLWithPath: script)
-            stop.arguments = ["stop"]
-            try? stop.run()
-            stop.waitUntilExit()
-        }
+        defer { _ = try? shell(shellQuoted(script) + " stop") }
 
         let root = try TestSupport.temporaryDirectory()
         let study = ["--sweep-sizes", "2,3", "--sweep-resistances", "0,10", "--levels", "5"]
@@ -245,17 +242,15 @@ final class SweepTests: XCTestCase {
 
         let submitted = try cli(["sweep", "slurm", cluster, "--time", "00:05:00", "--max-parallel", "2", "--submit"])
         XCTAssertTrue(submitted.contains("submitted job"), submitted)
-        let test = Process()
-        test.executableURL = URL(fileURLWithPath: "/usr/bin/sbatch")
-        test.arguments = ["--test-only", cluster + "/slurm/job-1/job.sbatch"]
-        test.standardError = FileHandle.nullDevice
-        try test.run()
-        test.waitUntilExit()
-        XCTAssertEqual(test.terminationStatus, 0, "sbatch --test-only accepts the script")
+        XCTAssertEqual(try shell("sbatch --test-only " + shellQuoted(cluster + "/slurm/job-1/job.sbatch")).status, 0,
+                       "sbatch --test-only accepts the script")
 
-        let deadline = Date().addingTimeInterval(180)
+        // Generous: a loaded 2-core machine dispatches array tasks slowly.
+        let deadline = Date().addingTimeInterval(600)
         while try SweepProgress(of: SweepFolder(cluster)).done < 4 && Date() < deadline { usleep(200_000) }
-        XCTAssertEqual(try SweepProgress(of: SweepFolder(cluster)).done, 4, "every array task finished")
+        XCTAssertEqual(
+            try SweepProgress(of: SweepFolder(cluster)).done, 4,
+            "every array task finished; squeue: \((try? shell("squeue").output) ?? "?"); sweep status: \((try? cli(["sweep", "status", cluster])) ?? "?")")
         XCTAssertEqual(try cli(["sweep", "slurm", cluster]).contains("nothing to submit"), true)
         _ = try cli(["sweep", "collect", cluster])
         // Same rows but for the SPICE timing column.
