@@ -192,7 +192,7 @@ final class DeviceWeightTests: XCTestCase {
         let hardware = CrossbarHardware()
         var updater: DeviceWeightUpdater?
         let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false) {
-            updater = try hardware.updater(for: $0, configuration: c)
+            updater = try hardware.updater(for: $0.network, configuration: c)
             return updater!
         }
         let history = try run.run()

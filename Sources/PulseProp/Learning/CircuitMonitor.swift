@@ -70,24 +70,62 @@ public struct DeltaGPair: Codable, Equatable, Sendable {
     public var analytic: Double
 }
 
+/// The RMS ΔG difference between the engines in one step of one layer.
+public struct StepDivergence: Codable, Equatable, Sendable {
+    /// Global step number.
+    public var step: Int
+    /// Layer (0 or 1).
+    public var layer: Int
+    /// RMS of `|ΔG_engine − ΔG_analytic|` over the step's written devices, fraction of the range.
+    public var rms: Double
+}
+
 /// Watches device training: counts pulses, writes, disturb and energy, and — with a shadow
 /// engine — applies every step to the analytic model from the same states to record how far
 /// the two engines' conductance changes diverge (SPICE drives, analytic shadows).
 public final class CircuitMonitor {
+    /// What the monitor has gathered over all finished epochs; a checkpoint keeps it so a
+    /// resumed run continues the step numbering, write counts and comparison files.
+    public struct State: Codable, Equatable, Sendable {
+        /// Steps seen in all epochs.
+        public var stepCount = 0
+        /// Coincident pulses per device so far, per layer.
+        public var writes: [Matrix<Int>?] = [nil, nil]
+        /// ΔG pairs of written devices (the first ``CircuitMonitor/pairLimit``).
+        public var pairs: [DeltaGPair] = []
+        /// Per-step divergence of the engines.
+        public var divergence: [StepDivergence] = []
+
+        /// Checks the write counts' shapes against `network`'s crossbars, naming the field.
+        public func validate(network: Network) throws {
+            try require(stepCount >= 0, "monitor.step_count", "must be ≥ 0, got \(stepCount)")
+            try require(writes.count == 2, "monitor.writes", "holds \(writes.count) layers; the network has 2")
+            let shapes = [(network.inputs + 1, network.hidden), (network.hidden + 1, network.outputs)]
+            for (layer, (rows, cols)) in shapes.enumerated() {
+                guard let w = writes[layer] else { continue }
+                try require(
+                    w.rows == rows && w.cols == cols, "monitor.writes[\(layer)]",
+                    "is \(w.rows)×\(w.cols); the crossbar is \(rows)×\(cols)")
+            }
+        }
+    }
+
     private let device: ThresholdMemristor
     private let shadow: AnalyticEngine?
     private var current = CircuitEpochStats()
     private var squaredDifference = 0.0
     private var compared = 0
     private var agreeing = 0
+    /// Everything gathered so far (restore it from a checkpoint before the first step).
+    public var state = State()
     /// Steps seen in all epochs.
-    public private(set) var stepCount = 0
+    public var stepCount: Int { state.stepCount }
     /// Coincident pulses per device so far, per layer.
-    public private(set) var writes: [Matrix<Int>?] = [nil, nil]
+    public var writes: [Matrix<Int>?] { state.writes }
     /// ΔG pairs of every written device (kept for the first `pairLimit`).
-    public private(set) var pairs: [DeltaGPair] = []
-    /// Per-step divergence: (step, layer, RMS |ΔG difference| as a fraction of the range).
-    public private(set) var divergence: [(step: Int, layer: Int, rms: Double)] = []
+    public var pairs: [DeltaGPair] { state.pairs }
+    /// Per-step divergence of the engines.
+    public var divergence: [StepDivergence] { state.divergence }
     /// How many ΔG pairs to keep.
     public var pairLimit = 20000
     /// The first step of layer 0 that wrote a device, for waveform capture.
@@ -102,10 +140,10 @@ public final class CircuitMonitor {
     /// Records one step (install as ``DeviceWeightUpdater/observer``).
     public func record(_ event: DeviceStepEvent) throws {
         let step = event.step
-        stepCount += 1
+        state.stepCount += 1
         current.steps += 1
         current.pulsesSent += step.phases.reduce(0) { $0 + $1.pulsesSent }
-        if writes[event.layer] == nil { writes[event.layer] = Matrix(rows: step.rows, cols: step.cols) { _, _ in 0 } }
+        if state.writes[event.layer] == nil { state.writes[event.layer] = Matrix(rows: step.rows, cols: step.cols) { _, _ in 0 } }
         var shadowStates = event.before
         let shadowEnergy = try shadow.map { try $0.apply(step, to: &shadowStates) } ?? nil
         if let shadowEnergy { current.analyticEnergy += shadowEnergy.deviceTotal }
@@ -126,7 +164,7 @@ public final class CircuitMonitor {
                     continue
                 }
                 current.coincidentPulses += k
-                writes[event.layer]![i, j] += k
+                state.writes[event.layer]![i, j] += k
                 if firstWritingStep == nil, event.layer == 0 { firstWritingStep = (step, event.before) }
                 guard shadow != nil else { continue }
                 let dgEngine = device.conductance(state: event.after[i, j]) - device.conductance(state: event.before[i, j])
@@ -137,10 +175,12 @@ public final class CircuitMonitor {
                 if (dgEngine > 0) == (dgShadow > 0) { agreeing += 1 }
                 compared += 1
                 squaredDifference += difference * difference
-                if pairs.count < pairLimit { pairs.append(DeltaGPair(step: stepCount, layer: event.layer, engine: dgEngine, analytic: dgShadow)) }
+                if state.pairs.count < pairLimit { state.pairs.append(DeltaGPair(step: stepCount, layer: event.layer, engine: dgEngine, analytic: dgShadow)) }
             }
         }
-        if stepWritten > 0 { divergence.append((stepCount, event.layer, (stepSquares / Double(stepWritten)).squareRoot())) }
+        if stepWritten > 0 {
+            state.divergence.append(StepDivergence(step: stepCount, layer: event.layer, rms: (stepSquares / Double(stepWritten)).squareRoot()))
+        }
     }
 
     /// The figures since the last call, and a fresh start for the next epoch.

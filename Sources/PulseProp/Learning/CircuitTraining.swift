@@ -25,14 +25,16 @@ public final class CircuitTraining {
         var made: DeviceWeightUpdater?
         run = try TrainingRun(
             configuration: configuration, train: train, test: test, checkpointPath: checkpointPath, resume: resume
-        ) { network in
-            let updater = try hardware.updater(for: network, configuration: configuration)
+        ) { checkpoint in
+            let updater = try hardware.updater(for: checkpoint.network, saved: checkpoint.devices, configuration: configuration)
+            if let saved = checkpoint.monitor { monitor.state = saved }
             updater.observer = { try monitor.record($0) }
             made = updater
             return updater
         }
         // TrainingRun builds its weight updater in its initializer, so `made` is set here.
-        updater = made!
+        let updater = made!
+        self.updater = updater
         let readout = hardware.spiceRead
             ? try CircuitReadout(
                 circuit: hardware.circuit, mapping: WeightMapping(maxWeight: configuration.weightRange),
@@ -44,6 +46,10 @@ public final class CircuitTraining {
             var stats = monitor.takeEpochStats()
             readout?.take(into: &stats)
             return stats
+        }
+        run.completeCheckpoint = {
+            $0.devices = updater.states
+            $0.monitor = monitor.state
         }
     }
 

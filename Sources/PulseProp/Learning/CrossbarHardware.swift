@@ -52,13 +52,16 @@ public struct CrossbarHardware: Sendable {
         }
     }
 
-    /// The updater that holds `network`'s weights in two crossbars of this hardware.
-    public func updater(for network: Network, configuration: TrainingConfiguration) throws -> DeviceWeightUpdater {
+    /// The updater that holds `network`'s weights in two crossbars of this hardware, starting
+    /// from `saved` device states when a checkpoint has them.
+    public func updater(
+        for network: Network, saved: DeviceStates? = nil, configuration: TrainingConfiguration
+    ) throws -> DeviceWeightUpdater {
         guard let encoding = configuration.encoding else {
             throw ParameterError("levels", "device weights are updated by whole pulses: give --levels ≥ 1")
         }
         let updater = try DeviceWeightUpdater(
-            network: network, hiddenEngine: makeEngine(), outputEngine: makeEngine(), encoding: encoding,
+            network: network, saved: saved, hiddenEngine: makeEngine(), outputEngine: makeEngine(), encoding: encoding,
             mapping: WeightMapping(maxWeight: configuration.weightRange))
         updater.runsLayersConcurrently = engine == .spice && concurrentLayers
         return updater

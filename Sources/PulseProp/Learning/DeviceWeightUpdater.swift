@@ -30,34 +30,49 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public private(set) var outputStates: Matrix<Double>
     /// Learning steps applied so far (two per example: one per crossbar).
     public private(set) var stepsApplied = 0
+    /// Both crossbars' device states and the steps applied: what a checkpoint keeps.
+    public var states: DeviceStates {
+        DeviceStates(hidden: hiddenStates, output: outputStates, stepsApplied: stepsApplied)
+    }
     /// Observer of every step, e.g. to count pulses or compare engines.
     public var observer: ((DeviceStepEvent) throws -> Void)?
     /// Whether the two crossbars' steps of one example run concurrently (worth it for SPICE
     /// engines, whose steps take milliseconds; the two engines must not share a simulator).
     public var runsLayersConcurrently = false
 
-    /// Programs the devices to the network's current weights.
-    public init(network: Network, hiddenEngine: CrossbarEngine, outputEngine: CrossbarEngine, encoding: PulseEncoding, mapping: WeightMapping) throws {
+    /// Continues from `saved` device states (of a checkpoint, checked against `network` by
+    /// ``DeviceStates/validate(network:)``), or programs the devices to the network's current
+    /// weights when there are none.
+    public init(
+        network: Network, saved: DeviceStates? = nil, hiddenEngine: CrossbarEngine, outputEngine: CrossbarEngine,
+        encoding: PulseEncoding, mapping: WeightMapping
+    ) throws {
         try encoding.validate()
         try require(mapping.maxWeight > 0, "weight-range", "must be > 0")
         self.hiddenEngine = hiddenEngine
         self.outputEngine = outputEngine
         self.encoding = encoding
         self.mapping = mapping
-        hiddenStates = Matrix(rows: network.inputs + 1, cols: network.hidden, elements: network.w1.map(mapping.state(weight:)))
-        outputStates = Matrix(rows: network.hidden + 1, cols: network.outputs, elements: network.w2.map(mapping.state(weight:)))
+        if let saved {
+            (hiddenStates, outputStates, stepsApplied) = (saved.hidden, saved.output, saved.stepsApplied)
+        } else {
+            hiddenStates = Matrix(rows: network.inputs + 1, cols: network.hidden, elements: network.w1.map(mapping.state(weight:)))
+            outputStates = Matrix(rows: network.hidden + 1, cols: network.outputs, elements: network.w2.map(mapping.state(weight:)))
+        }
     }
 
     public func update(
         _ network: inout Network, buffers: ForwardBuffers, outputDelta: [Float], hiddenDelta: [Float], count: Int,
         rate: Float
     ) throws {
+        // The schedule's rate is the pulse gain on both signals here.
+        let gain = Double(rate)
         let (n, h, o) = (network.inputs, network.hidden, network.outputs)
         for b in 0..<count {
-            let input = (0...n).map { Double(rate) * Double(buffers.input[b * (n + 1) + $0]) }
-            let hidden = (0...h).map { Double(rate) * Double(buffers.hiddenActivity[b * (h + 1) + $0]) }
-            let d1 = (0..<h).map { Double(rate) * Double(hiddenDelta[b * h + $0]) }
-            let d2 = (0..<o).map { Double(rate) * Double(outputDelta[b * o + $0]) }
+            let input = (0...n).map { gain * Double(buffers.input[b * (n + 1) + $0]) }
+            let hidden = (0...h).map { gain * Double(buffers.hiddenActivity[b * (h + 1) + $0]) }
+            let d1 = (0..<h).map { gain * Double(hiddenDelta[b * h + $0]) }
+            let d2 = (0..<o).map { gain * Double(outputDelta[b * o + $0]) }
             // Hidden errors were computed before any update; the output layer comes first, as
             // the trainer does for float weights (and as the observer sees them).
             let output = try pulses(x: hidden, delta: d2)
@@ -127,4 +142,29 @@ public struct DeviceStepEvent {
     public let after: Matrix<Double>
     /// The step's energy, when the engine reports it.
     public let energy: StepEnergy?
+}
+
+/// The device states of both crossbars in full precision, and the learning steps applied:
+/// what a checkpoint keeps of device weights (float weights would lose the states' low bits).
+public struct DeviceStates: Codable, Equatable, Sendable {
+    /// Input-to-hidden crossbar, `(inputs+1) × hidden`.
+    public var hidden: Matrix<Double>
+    /// Hidden-to-output crossbar, `(hidden+1) × outputs`.
+    public var output: Matrix<Double>
+    /// Learning steps applied so far.
+    public var stepsApplied: Int
+
+    /// Checks the shapes against `network` and every state against `[0, 1]`, naming the field.
+    public func validate(network: Network) throws {
+        for (field, matrix, rows, cols) in [
+            ("devices.hidden", hidden, network.inputs + 1, network.hidden),
+            ("devices.output", output, network.hidden + 1, network.outputs),
+        ] {
+            try require(
+                matrix.rows == rows && matrix.cols == cols, field,
+                "is \(matrix.rows)×\(matrix.cols); the network needs \(rows)×\(cols)")
+            try require(matrix.elements.allSatisfy { (0...1).contains($0) }, field, "holds a state outside [0, 1]")
+        }
+        try require(stepsApplied >= 0, "devices.steps_applied", "must be ≥ 0, got \(stepsApplied)")
+    }
 }

@@ -20,20 +20,6 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var circuit: CircuitEpochStats?
 }
 
-/// Everything needed to continue a run exactly where it stopped.
-public struct TrainingCheckpoint: Codable, Equatable, Sendable {
-    /// The run's configuration.
-    public var configuration: TrainingConfiguration
-    /// The network after the last finished epoch.
-    public var network: Network
-    /// The random generator after the last finished epoch (data order continues from it).
-    public var generator: SeededGenerator
-    /// Learning rate for the next epoch.
-    public var nextLearningRate: Double
-    /// Finished epochs.
-    public var history: [EpochRecord]
-}
-
 /// A training run: epochs with the adaptive learning rate, a checkpoint after every epoch
 /// (written atomically) and exact resumption from it. The same configuration and data give a
 /// bitwise identical network and history (single-threaded BLAS, seeded data order).
@@ -54,12 +40,17 @@ public final class TrainingRun {
     }
     /// Called at the end of every epoch for the circuit figures to log with it.
     public var circuitStats: (() -> CircuitEpochStats)?
+    /// Called at the end of every epoch, before the checkpoint is written, to add the state
+    /// that lives outside the network (device states, the circuit monitor's record).
+    public var completeCheckpoint: ((inout TrainingCheckpoint) -> Void)?
 
     /// Starts a run, or resumes the checkpoint at `checkpointPath` when `resume` is set and one
-    /// exists (its configuration must match, except for a larger epoch count).
+    /// exists (its configuration must match, except for a larger epoch count; every field is
+    /// checked against the configuration and the data before use). `weightUpdater` builds the
+    /// updater from the starting (or resumed) checkpoint; default: float weights.
     public init(
         configuration: TrainingConfiguration, train: Dataset, test: Dataset, checkpointPath: String?, resume: Bool,
-        weightUpdater: ((Network) throws -> WeightUpdater)? = nil
+        weightUpdater: ((TrainingCheckpoint) throws -> WeightUpdater)? = nil
     ) throws {
         try configuration.validate()
         try require(train.features == test.features, "data", "training and test sets have different input sizes")
@@ -68,12 +59,7 @@ public final class TrainingRun {
         self.test = test
         self.checkpointPath = checkpointPath
         if resume, let path = checkpointPath, let data = FileManager.default.contents(atPath: path) {
-            var saved: TrainingCheckpoint
-            do {
-                saved = try JSONDecoder().decode(TrainingCheckpoint.self, from: data)
-            } catch {
-                throw DataError(path, "is not a readable checkpoint: \(error)")
-            }
+            var saved = try TrainingCheckpoint.read(path: path, data: data, features: train.features, classes: train.classes)
             var comparable = saved.configuration
             comparable.epochs = configuration.epochs
             guard comparable == configuration else {
@@ -86,11 +72,9 @@ public final class TrainingRun {
             let network = Network(
                 inputs: train.features, hidden: configuration.hidden, outputs: train.classes,
                 activation: configuration.activation, feedback: configuration.feedback, using: &generator)
-            checkpoint = TrainingCheckpoint(
-                configuration: configuration, network: network, generator: generator,
-                nextLearningRate: configuration.learningRate, history: [])
+            checkpoint = TrainingCheckpoint(configuration: configuration, network: network, generator: generator)
         }
-        let updater = try weightUpdater?(checkpoint.network)
+        let updater = try weightUpdater?(checkpoint)
             ?? IdealWeightUpdater(method: configuration.method, encoding: configuration.encoding)
         trainer = Trainer(configuration: configuration, network: checkpoint.network, weightUpdater: updater)
     }
@@ -114,6 +98,7 @@ public final class TrainingRun {
                 rate: rate, previous: checkpoint.history.last?.trainError, current: trainError)
             checkpoint.history.append(record)
             checkpoint.network = trainer.network
+            completeCheckpoint?(&checkpoint)
             if let checkpointPath { try save(to: checkpointPath) }
             let meanSeconds = checkpoint.history.suffix(5).map(\.seconds).reduce(0, +) / Double(min(5, checkpoint.history.count))
             progress?(record, meanSeconds * Double(configuration.epochs - checkpoint.history.count))
@@ -122,8 +107,6 @@ public final class TrainingRun {
     }
 
     private func save(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try encoder.encode(checkpoint), to: path)
+        try AtomicFile.write(try checkpoint.json(), to: path)
     }
 }

@@ -46,8 +46,13 @@ public struct Matrix<Element>: Equatable, Sendable where Element: Equatable & Se
 }
 
 extension Matrix: Codable where Element: Codable {
+    /// Decodes a list of equally long rows; ragged rows are a decoding error, not a crash.
     public init(from decoder: Decoder) throws {
-        self.init(try [[Element]](from: decoder))
+        let rowList = try [[Element]](from: decoder)
+        guard rowList.allSatisfy({ $0.count == rowList[0].count }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "matrix rows differ in length"))
+        }
+        self.init(rowList)
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -1,0 +1,209 @@
+import Foundation
+import XCTest
+
+@testable import PulseProp
+
+/// Checkpoints: a resumed run equals one that never stopped, bit for bit, and no checkpoint
+/// file, however damaged, crashes the process.
+final class CheckpointTests: XCTestCase {
+    /// The run's checkpoint with wall-clock times removed (the only thing allowed to differ).
+    private func timeless(_ checkpoint: TrainingCheckpoint) -> TrainingCheckpoint {
+        var c = checkpoint
+        c.history = c.history.map { var r = $0; r.seconds = 0; return r }
+        return c
+    }
+
+    /// Trains `epochs` epochs straight, and again as one epoch then a resumed run from the
+    /// checkpoint file; both must end in the same checkpoint (network, device states, RNG,
+    /// learning rate, history, monitor record).
+    private func assertResumeIsExact(
+        _ configuration: TrainingConfiguration, train: Dataset, test: Dataset, hardware: CrossbarHardware? = nil,
+        compare: Bool = false, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        func run(_ c: TrainingConfiguration, path: String?, resume: Bool) throws -> TrainingRun {
+            let run = try hardware.map {
+                try CircuitTraining(
+                    configuration: c, hardware: $0, train: train, test: test, compare: compare, checkpointPath: path,
+                    resume: resume
+                ).run
+            } ?? TrainingRun(configuration: c, train: train, test: test, checkpointPath: path, resume: resume)
+            try run.run()
+            return run
+        }
+        let straight = try run(configuration, path: nil, resume: false)
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
+        var first = configuration
+        first.epochs = 1
+        _ = try run(first, path: path, resume: false)
+        let resumed = try run(configuration, path: path, resume: true)
+        XCTAssertEqual(resumed.checkpoint.history.count, configuration.epochs, file: file, line: line)
+        XCTAssertEqual(timeless(resumed.checkpoint), timeless(straight.checkpoint), file: file, line: line)
+        if hardware != nil {
+            XCTAssertNotNil(resumed.checkpoint.devices, file: file, line: line)
+            XCTAssertGreaterThan(resumed.checkpoint.monitor?.stepCount ?? 0, 0, file: file, line: line)
+        }
+    }
+
+    func testIdealWeightsResumeExactly() throws {
+        let data = prototypeDataset(examples: 60, features: 8, classes: 3, seed: 2)
+        var c = TrainingConfiguration()
+        (c.method, c.feedback, c.levels, c.batch, c.hidden, c.epochs, c.learningRate) = (.absmin, .const, 20, 7, 6, 3, 0.01)
+        try assertResumeIsExact(c, train: data, test: data)
+    }
+
+    /// Float weights alone lose the low bits of the device states; the checkpoint keeps them.
+    func testDeviceWeightsResumeExactlyWithTheAnalyticEngine() throws {
+        var c = TrainingConfiguration.builtinTask
+        c.epochs = 3
+        let (train, test) = BuiltinTask.split(seed: 2, train: 40, test: 20)
+        try assertResumeIsExact(c, train: train, test: test, hardware: CrossbarHardware(engine: .analytic))
+    }
+
+    /// Every step in ngspice, shadowed by the analytic engine (the monitor's record continues).
+    func testDeviceWeightsResumeExactlyWithTheSpiceEngine() throws {
+        var c = TrainingConfiguration.builtinTask
+        c.epochs = 2
+        let (train, test) = BuiltinTask.split(seed: 3, train: 4, test: 2)
+        try assertResumeIsExact(c, train: train, test: test, hardware: CrossbarHardware(engine: .spice), compare: true)
+    }
+
+    /// A checkpoint whose weight array is shorter than its configuration says is refused with
+    /// one line naming the file and the field (it crashed `--resume` before).
+    func testShortWeightArrayIsNamed() throws {
+        let (train, test) = BuiltinTask.split(seed: 2, train: 8, test: 4)
+        var c = TrainingConfiguration.builtinTask
+        c.epochs = 1
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
+        try CircuitTraining(
+            configuration: c, hardware: CrossbarHardware(), train: train, test: test, compare: false,
+            checkpointPath: path, resume: false
+        ).run.run()
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        var network = try XCTUnwrap(json["network"] as? [String: Any])
+        network["w1"] = Array((network["w1"] as! [Any]).prefix(5))
+        json["network"] = network
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        c.epochs = 2
+        XCTAssertThrowsError(
+            try CircuitTraining(
+                configuration: c, hardware: CrossbarHardware(), train: train, test: test, compare: false,
+                checkpointPath: path, resume: true)
+        ) {
+            XCTAssertEqual("\($0)", "\(path) is not a usable checkpoint: field network.w1 holds 5 values; the network needs 60")
+        }
+    }
+
+    /// The checkpoint keys are snake_case; a checkpoint written before (camelCase keys, no
+    /// device states) is still read.
+    func testKeysAreSnakeCaseAndOldCheckpointsStayReadable() throws {
+        let data = prototypeDataset(examples: 12, features: 4, classes: 2, seed: 1)
+        var c = TrainingConfiguration()
+        (c.hidden, c.epochs, c.batch) = (3, 1, 4)
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
+        let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: path, resume: false)
+        try run.run()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(text.contains("\"next_learning_rate\""))
+        XCTAssertTrue(text.contains("\"hidden_delta_gain\""))
+        XCTAssertFalse(text.contains("nextLearningRate"))
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(run.checkpoint).write(to: URL(fileURLWithPath: path))
+        XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).contains("\"nextLearningRate\""))
+        c.epochs = 2
+        let resumed = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: path, resume: true)
+        XCTAssertEqual(timeless(resumed.checkpoint).history, timeless(run.checkpoint).history)
+        XCTAssertEqual(resumed.checkpoint.network, run.checkpoint.network)
+    }
+
+    /// Seeded random mutations of a device run's checkpoint (values replaced by wrong types,
+    /// huge or negative numbers, arrays cut short, keys removed; bytes flipped, cut or
+    /// inserted): each is refused with a ``DataError`` naming the file, or resumes and trains
+    /// an epoch. A crash would end the test process. `PULSEPROP_FUZZ_ITERATIONS` runs more.
+    func testMutatedCheckpointsNeverCrash() throws {
+        let (train, test) = BuiltinTask.split(seed: 4, train: 6, test: 4)
+        var c = TrainingConfiguration.builtinTask
+        c.epochs = 1
+        let folder = try TestSupport.temporaryDirectory()
+        let path = folder.appendingPathComponent("checkpoint.json").path
+        try CircuitTraining(
+            configuration: c, hardware: CrossbarHardware(), train: train, test: test, compare: false,
+            checkpointPath: path, resume: false
+        ).run.run()
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        c.epochs = 2
+        let iterations = Int(ProcessInfo.processInfo.environment["PULSEPROP_FUZZ_ITERATIONS"] ?? "") ?? 300
+        var rng = SeededGenerator(seed: 10)
+        var (refused, resumed) = (0, 0)
+        for _ in 0..<iterations {
+            let mutated = CheckpointMutator.mutate(original, using: &rng)
+            try mutated.write(to: URL(fileURLWithPath: path))
+            do {
+                try CircuitTraining(
+                    configuration: c, hardware: CrossbarHardware(), train: train, test: test, compare: false,
+                    checkpointPath: path, resume: true
+                ).run.run()
+                resumed += 1
+            } catch let error as DataError {
+                XCTAssertEqual(error.path, path)
+                XCTAssertFalse("\(error)".contains("\n"), "\(error)")
+                refused += 1
+            }
+        }
+        XCTAssertGreaterThan(refused, iterations / 4)
+        XCTAssertGreaterThan(resumed, 0)
+    }
+}
+
+/// Random damage to a JSON file, drawn from a seeded generator.
+enum CheckpointMutator {
+    static func mutate(_ data: Data, using rng: inout SeededGenerator) -> Data {
+        if Bool.random(using: &rng), let json = try? JSONSerialization.jsonObject(with: data) {
+            let damaged = mutateValue(json, depth: 0, using: &rng)
+            if JSONSerialization.isValidJSONObject(damaged), let out = try? JSONSerialization.data(withJSONObject: damaged) {
+                return out
+            }
+        }
+        var bytes = [UInt8](data)
+        for _ in 0..<Int.random(in: 1...4, using: &rng) {
+            let at = Int.random(in: 0..<max(bytes.count, 1), using: &rng)
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: if at < bytes.count { bytes[at] = UInt8.random(in: 0...255, using: &rng) }
+            case 1: bytes = Array(bytes.prefix(at))
+            case 2: bytes.insert(contentsOf: Array("9e999,-1,[],\"x\"".utf8).shuffled(using: &rng).prefix(3), at: min(at, bytes.count))
+            default: if at < bytes.count { bytes.remove(at: at) }
+            }
+        }
+        return Data(bytes)
+    }
+
+    /// Replaces one randomly chosen value somewhere under `value` (a structural mutation).
+    private static func mutateValue(_ value: Any, depth: Int, using rng: inout SeededGenerator) -> Any {
+        let descend = depth < 6 && Int.random(in: 0..<4, using: &rng) != 0
+        if var object = value as? [String: Any], !object.isEmpty, descend {
+            let key = object.keys.sorted().randomElement(using: &rng)!
+            if Int.random(in: 0..<8, using: &rng) == 0 {
+                object[key] = nil
+            } else {
+                object[key] = mutateValue(object[key]!, depth: depth + 1, using: &rng)
+            }
+            return object
+        }
+        if var array = value as? [Any], !array.isEmpty, descend {
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: return Array(array.prefix(Int.random(in: 0..<array.count, using: &rng)))
+            case 1: return array + [array[0]]
+            default:
+                let i = Int.random(in: 0..<array.count, using: &rng)
+                array[i] = mutateValue(array[i], depth: depth + 1, using: &rng)
+                return array
+            }
+        }
+        let replacements: [Any] = [
+            -1, 0, 2, 1e300, -1e300, 4_294_967_295, Int.max, "text", [Any](), [String: Any](), NSNull(), 0.5, true,
+            [[0.5, 0.5], [0.5]],
+        ]
+        return replacements.randomElement(using: &rng)!
+    }
+}
