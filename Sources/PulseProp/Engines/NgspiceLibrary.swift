@@ -15,7 +15,7 @@ import Foundation
 ///
 /// ngspice does not reliably report errors through return codes: a bad netlist may return 0
 /// and only print an `Error` line on its stderr channel. Every run therefore collects the
-/// text ngspice prints and treats stderr lines mentioning an error as a failure.
+/// text ngspice prints and reads it (``NgspiceTranscript``) for a failure and its first cause.
 final class NgspiceLibrary {
     private typealias SendChar = @convention(c) (UnsafeMutablePointer<CChar>?, Int32, UnsafeMutableRawPointer?) -> Int32
     private typealias SendStat = SendChar
@@ -201,15 +201,16 @@ final class NgspiceLibrary {
         defer { lines.forEach { free($0) } }
         let status = lines.withUnsafeMutableBufferPointer { circuit($0.baseAddress) }
         let (printed, exited) = drain()
-        let errors = printed.filter { $0.hasPrefix("stderr") && $0.lowercased().contains("error") }
+        let transcript = NgspiceTranscript(lines: printed, netlist: netlist)
         if exited {
             try reload()
-            throw SpiceError.simulationFailed("ngspice exited (ControlledExit); the simulator was reloaded", transcript: printed)
+            throw SpiceError.simulationFailed(
+                (transcript.firstCause.map { "\($0); " } ?? "") + "ngspice exited (ControlledExit); the simulator was reloaded",
+                transcript: printed)
         }
-        if status != 0 || !errors.isEmpty {
+        if status != 0 || transcript.failed {
             clear()
-            let reason = errors.first.map { String($0.dropFirst("stderr ".count)) } ?? "ngSpice_Circ returned \(status)"
-            throw SpiceError.simulationFailed(reason, transcript: printed)
+            throw SpiceError.simulationFailed(transcript.reason(status: status), transcript: printed)
         }
         return printed
     }

@@ -41,7 +41,12 @@ public final class CircuitReadout: LayerProduct {
                 continue
             }
             let voltages = input.map { reader.readVoltage * $0 / scale }
-            let currents = try reader.differentialCurrents(states: states, voltages: voltages)
+            let currents: [Double]
+            do {
+                currents = try reader.differentialCurrents(states: states, voltages: voltages)
+            } catch {
+                throw CircuitStepError(place: "SPICE read of \(CircuitStepError.crossbar(layer)), example \(b + 1) of the batch", underlying: error)
+            }
             for j in 0..<cols {
                 let read = currents[j] * scale / reader.readVoltage * toWeight
                 var ideal = 0.0

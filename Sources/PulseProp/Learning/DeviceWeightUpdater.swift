@@ -81,12 +81,17 @@ public final class DeviceWeightUpdater: WeightUpdater {
             // copy the whole matrix (copy on write), on every example of an MNIST-sized layer.
             let outputBefore = observer == nil || output == nil ? nil : outputStates
             let hiddenBefore = observer == nil || inputStep == nil ? nil : hiddenStates
+            // Where each step would fail: its number in the run (as the monitor counts) and layer.
+            let places = [
+                "learning step \(stepsApplied + 1), \(CircuitStepError.crossbar(1))",
+                "learning step \(stepsApplied + (output == nil ? 1 : 2)), \(CircuitStepError.crossbar(0))",
+            ]
             var energy: [StepEnergy?] = [nil, nil]
             if runsLayersConcurrently, let output, let inputStep {
-                energy = try applyConcurrently(output: output, input: inputStep)
+                energy = try applyConcurrently(output: output, input: inputStep, places: places)
             } else {
-                if let output { energy[0] = try outputEngine.apply(output, to: &outputStates) }
-                if let inputStep { energy[1] = try hiddenEngine.apply(inputStep, to: &hiddenStates) }
+                if let output { energy[0] = try CircuitStepError.at(places[0]) { try outputEngine.apply(output, to: &outputStates) } }
+                if let inputStep { energy[1] = try CircuitStepError.at(places[1]) { try hiddenEngine.apply(inputStep, to: &hiddenStates) } }
             }
             try record(layer: 1, output, before: outputBefore, after: outputStates, energy: energy[0])
             try record(layer: 0, inputStep, before: hiddenBefore, after: hiddenStates, energy: energy[1])
@@ -102,8 +107,9 @@ public final class DeviceWeightUpdater: WeightUpdater {
         return step
     }
 
-    /// Applies both crossbars' steps at once, each in place on its own states.
-    private func applyConcurrently(output: LearningStep, input: LearningStep) throws -> [StepEnergy?] {
+    /// Applies both crossbars' steps at once, each in place on its own states; a failure names
+    /// its place.
+    private func applyConcurrently(output: LearningStep, input: LearningStep, places: [String]) throws -> [StepEnergy?] {
         var results = [Result<StepEnergy?, Error>?](repeating: nil, count: 2)
         let engines = [outputEngine, hiddenEngine].map(UncheckedSendable.init)
         let steps = [output, input]
@@ -118,7 +124,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
                 }
             }
         }
-        return try results.map { try $0!.get() }
+        return try zip(results, places).map { result, place in try CircuitStepError.at(place) { try result!.get() } }
     }
 
     private func record(layer: Int, _ step: LearningStep?, before: Matrix<Double>?, after: Matrix<Double>, energy: StepEnergy?) throws {
@@ -166,5 +172,30 @@ public struct DeviceStates: Codable, Equatable, Sendable {
             try require(matrix.elements.allSatisfy { (0...1).contains($0) }, field, "holds a state outside [0, 1]")
         }
         try require(stepsApplied >= 0, "devices.steps_applied", "must be ≥ 0, got \(stepsApplied)")
+    }
+}
+
+/// A failure of the circuit during device training, with where it happened (the step and
+/// layer of a learning step, or the layer and example of a SPICE read).
+public struct CircuitStepError: Error, CustomStringConvertible {
+    /// Where, e.g. `learning step 12, layer 0 (input-to-hidden crossbar)`.
+    public let place: String
+    /// The engine's error.
+    public let underlying: Error
+
+    public var description: String { "\(place): \(underlying)" }
+
+    /// `layer 0 (input-to-hidden crossbar)` or `layer 1 (hidden-to-output crossbar)`.
+    static func crossbar(_ layer: Int) -> String {
+        "layer \(layer) (\(layer == 0 ? "input-to-hidden" : "hidden-to-output") crossbar)"
+    }
+
+    /// `body`'s result; its error, if any, located at `place`.
+    static func at<T>(_ place: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw CircuitStepError(place: place, underlying: error)
+        }
     }
 }
