@@ -4,7 +4,7 @@ import PulseProp
 
 /// Options that describe the crossbar's devices, pulses and wires.
 struct CircuitOptions: ParsableArguments {
-    @Option(help: "JSON file of device parameters (MemristorParameters keys); defaults to the metal-oxide device.")
+    @Option(help: "JSON file of device parameters (snake_case MemristorParameters keys, e.g. set_threshold; camelCase is read too); defaults to the metal-oxide device.")
     var device: String?
 
     @Option(help: "SET (potentiation) threshold, volts.")
@@ -64,7 +64,7 @@ struct CircuitOptions: ParsableArguments {
                 throw ParameterError("device", "\(device) cannot be read")
             }
             do {
-                parameters = try JSONDecoder().decode(MemristorParameters.self, from: data)
+                parameters = try SnakeCaseJSON.decode(MemristorParameters.self, from: data)
             } catch {
                 throw ParameterError("device", "\(device) is not a device-parameter JSON file: \(error)")
             }
