@@ -155,15 +155,6 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
     }
 }
 
-extension String {
-    /// `camelCase` → `camel_case`, as JSONEncoder's snake-case strategy writes keys.
-    var snakeCased: String {
-        reduce(into: "") { out, c in
-            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
-        }
-    }
-}
-
 extension PulseResponseCalibration {
     /// File name of the shipped calibration of the default device and pulses.
     public static let shippedName = "metal-oxide.json"

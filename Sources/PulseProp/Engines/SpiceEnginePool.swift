@@ -28,9 +28,3 @@ public final class SpiceEnginePool {
         return try results.map { try $0!.get() }
     }
 }
-
-/// Wraps a value whose concurrent use is made safe by construction (disjoint indices).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}

@@ -23,3 +23,13 @@ public enum SnakeCaseJSON {
         return try decoder.decode(type, from: data)
     }
 }
+
+extension String {
+    /// `camelCase` → `camel_case`, as ``SnakeCaseJSON`` writes keys (to name a field in an
+    /// error message as the file spells it).
+    var snakeCased: String {
+        reduce(into: "") { out, c in
+            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+        }
+    }
+}
