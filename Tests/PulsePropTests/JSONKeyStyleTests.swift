@@ -28,4 +28,32 @@ final class JSONKeyStyleTests: XCTestCase {
         XCTAssertEqual(fromSnake, try netlist(["--device", camel.path]))
         XCTAssertNotEqual(fromSnake, try netlist([]))
     }
+
+    /// `EngineComparison.slotsPerPhase` is written as `slots_per_phase`; files from before the
+    /// rename (`levels`) still decode.
+    func testComparisonsFromBeforeTheRenameDecode() throws {
+        var fields: [String: Any] = [
+            "rows": 2, "cols": 3, "levels": 20, "wire_resistance": 1.5, "driver_resistance": 0, "devices": 6,
+            "rms_error_fraction": 0.01, "max_error_fraction": 0.02, "coincident_devices": 4,
+            "coincident_rms_error_fraction": 0.01, "coincident_max_error_fraction": 0.02, "disturbed_devices": 0,
+            "spice_seconds": 0.1, "analytic_seconds": 0.001,
+        ]
+        let old = try SnakeCaseJSON.decode(EngineComparison.self, from: JSONSerialization.data(withJSONObject: fields))
+        XCTAssertEqual(old.slotsPerPhase, 20)
+        let written = try old.json()
+        XCTAssertTrue(written.contains("\"slots_per_phase\" : 20"), written)
+        XCTAssertFalse(written.contains("\"levels\""), written)
+        XCTAssertEqual(try SnakeCaseJSON.decode(EngineComparison.self, from: Data(written.utf8)), old)
+        fields["levels"] = nil
+        XCTAssertThrowsError(try SnakeCaseJSON.decode(EngineComparison.self, from: JSONSerialization.data(withJSONObject: fields)))
+    }
+
+    /// CSV goes through CSV.swift's writer: a field that needs quoting is quoted, and every
+    /// line, the last included, ends in a newline.
+    func testCSVTableQuotesWhatNeedsIt() throws {
+        var table = CSVTable(header: ["name", "value"])
+        table.append(["a,b", 1.5])
+        table.append(["say \"hi\"", 2])
+        XCTAssertEqual(try table.text(), "name,value\n\"a,b\",1.5\n\"say \"\"hi\"\"\",2\n")
+    }
 }

@@ -25,11 +25,10 @@ public struct ElectrodeTrace: Codable, Equatable, Sendable {
     public var acrossVoltage: [Double] { zip(rowVoltage, columnVoltage).map { $0 - $1 } }
 
     /// CSV with columns `time_s,row_v,column_v,across_v,state`.
-    public var csv: String {
+    public func csv() throws -> String {
         let across = acrossVoltage
-        let rows = time.indices.map { k in
-            "\(time[k]),\(rowVoltage[k]),\(columnVoltage[k]),\(across[k]),\(state[k])"
-        }
-        return (["time_s,row_v,column_v,across_v,state"] + rows).joined(separator: "\n") + "\n"
+        var table = CSVTable(header: ["time_s", "row_v", "column_v", "across_v", "state"])
+        for k in time.indices { table.append([time[k], rowVoltage[k], columnVoltage[k], across[k], state[k]]) }
+        return try table.text()
     }
 }

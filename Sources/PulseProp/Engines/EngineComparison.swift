@@ -7,8 +7,9 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     public var rows: Int
     /// Crossbar columns.
     public var cols: Int
-    /// Pulse levels.
-    public var levels: Int
+    /// Pulse slots in each phase (the longest pulse train; the level count for the default
+    /// ranges).
+    public var slotsPerPhase: Int
     /// Wire segment resistance, ohms.
     public var wireResistance: Double
     /// Driver resistance, ohms.
@@ -46,7 +47,7 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         func rms(_ v: [Double]) -> Double { v.isEmpty ? 0 : (v.map { $0 * $0 }.reduce(0, +) / Double(v.count)).squareRoot() }
         rows = step.rows
         cols = step.cols
-        levels = step.slotsPerPhase
+        slotsPerPhase = step.slotsPerPhase
         wireResistance = spice.circuit.wiring.segmentResistance
         driverResistance = spice.circuit.wiring.driverResistance
         devices = errors.count
@@ -66,6 +67,51 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         try SnakeCaseJSON.string(self)
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case rows, cols, slotsPerPhase, wireResistance, driverResistance, devices, rmsErrorFraction, maxErrorFraction
+        case coincidentDevices, coincidentRmsErrorFraction, coincidentMaxErrorFraction, disturbedDevices, spiceSeconds
+        case analyticSeconds
+        /// What files written before the rename call `slotsPerPhase`.
+        case levels
+    }
+
+    /// Decodes a comparison; files written before `slots_per_phase` existed call it `levels`.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rows = try c.decode(Int.self, forKey: .rows)
+        cols = try c.decode(Int.self, forKey: .cols)
+        slotsPerPhase = try c.decodeIfPresent(Int.self, forKey: .slotsPerPhase) ?? c.decode(Int.self, forKey: .levels)
+        wireResistance = try c.decode(Double.self, forKey: .wireResistance)
+        driverResistance = try c.decode(Double.self, forKey: .driverResistance)
+        devices = try c.decode(Int.self, forKey: .devices)
+        rmsErrorFraction = try c.decode(Double.self, forKey: .rmsErrorFraction)
+        maxErrorFraction = try c.decode(Double.self, forKey: .maxErrorFraction)
+        coincidentDevices = try c.decode(Int.self, forKey: .coincidentDevices)
+        coincidentRmsErrorFraction = try c.decode(Double.self, forKey: .coincidentRmsErrorFraction)
+        coincidentMaxErrorFraction = try c.decode(Double.self, forKey: .coincidentMaxErrorFraction)
+        disturbedDevices = try c.decode(Int.self, forKey: .disturbedDevices)
+        spiceSeconds = try c.decode(Double.self, forKey: .spiceSeconds)
+        analyticSeconds = try c.decode(Double.self, forKey: .analyticSeconds)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rows, forKey: .rows)
+        try c.encode(cols, forKey: .cols)
+        try c.encode(slotsPerPhase, forKey: .slotsPerPhase)
+        try c.encode(wireResistance, forKey: .wireResistance)
+        try c.encode(driverResistance, forKey: .driverResistance)
+        try c.encode(devices, forKey: .devices)
+        try c.encode(rmsErrorFraction, forKey: .rmsErrorFraction)
+        try c.encode(maxErrorFraction, forKey: .maxErrorFraction)
+        try c.encode(coincidentDevices, forKey: .coincidentDevices)
+        try c.encode(coincidentRmsErrorFraction, forKey: .coincidentRmsErrorFraction)
+        try c.encode(coincidentMaxErrorFraction, forKey: .coincidentMaxErrorFraction)
+        try c.encode(disturbedDevices, forKey: .disturbedDevices)
+        try c.encode(spiceSeconds, forKey: .spiceSeconds)
+        try c.encode(analyticSeconds, forKey: .analyticSeconds)
+    }
+
     /// A human-readable summary.
     public func table() -> String {
         String(
@@ -77,7 +123,7 @@ public struct EngineComparison: Codable, Equatable, Sendable {
                   half-selected disturbed: %d
                 time: SPICE %.3f s, analytic %.6f s
 
-                """, rows, cols, levels, wireResistance, driverResistance, devices, 100 * rmsErrorFraction,
+                """, rows, cols, slotsPerPhase, wireResistance, driverResistance, devices, 100 * rmsErrorFraction,
             100 * maxErrorFraction, coincidentDevices, 100 * coincidentRmsErrorFraction, 100 * coincidentMaxErrorFraction,
             disturbedDevices, spiceSeconds, analyticSeconds)
     }

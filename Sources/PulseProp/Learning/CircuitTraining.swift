@@ -54,15 +54,17 @@ public final class CircuitTraining {
     }
 
     /// Per-step divergence between the engines as CSV: `step,layer,dg_rms_difference`.
-    public func divergenceCSV() -> String {
-        (["step,layer,dg_rms_difference"] + monitor.divergence.map { "\($0.step),\($0.layer),\($0.rms)" })
-            .joined(separator: "\n") + "\n"
+    public func divergenceCSV() throws -> String {
+        var table = CSVTable(header: ["step", "layer", "dg_rms_difference"])
+        for d in monitor.divergence { table.append([d.step, d.layer, d.rms]) }
+        return try table.text()
     }
 
     /// Both engines' ΔG of every compared written device (the first ``CircuitMonitor/pairLimit``)
     /// as CSV: `step,layer,dg_spice_s,dg_analytic_s`.
-    public func deltaGCSV() -> String {
-        (["step,layer,dg_spice_s,dg_analytic_s"] + monitor.pairs.map { "\($0.step),\($0.layer),\($0.engine),\($0.analytic)" })
-            .joined(separator: "\n") + "\n"
+    public func deltaGCSV() throws -> String {
+        var table = CSVTable(header: ["step", "layer", "dg_spice_s", "dg_analytic_s"])
+        for p in monitor.pairs { table.append([p.step, p.layer, p.engine, p.analytic]) }
+        return try table.text()
     }
 }

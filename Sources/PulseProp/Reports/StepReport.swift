@@ -64,18 +64,20 @@ public struct StepReport: Codable, Equatable, Sendable {
     }
 
     /// One CSV line per device with a header line.
-    public func csv() -> String {
-        var lines = ["row,col,x_pulses,delta_pulses,coincidences,initial_state,final_state,initial_conductance,final_conductance,delta_conductance"]
+    public func csv() throws -> String {
+        var table = CSVTable(header: [
+            "row", "col", "x_pulses", "delta_pulses", "coincidences", "initial_state", "final_state",
+            "initial_conductance", "final_conductance", "delta_conductance",
+        ])
         for i in 0..<rows {
             for j in 0..<cols {
-                let fields: [CustomStringConvertible] = [
+                table.append([
                     i, j, xPulses[i], deltaPulses[j], coincidences[i, j], initialState[i, j], finalState[i, j],
                     initialConductance[i, j], finalConductance[i, j], deltaConductance[i, j],
-                ]
-                lines.append(fields.map(\.description).joined(separator: ","))
+                ])
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return try table.text()
     }
 
     /// A human-readable summary: pulse counts, coincidences and ΔG in microsiemens.

@@ -76,15 +76,21 @@ public enum Table1 {
     }
 
     /// CSV: `levels,feedback,method,trials,mean_test_error_percent,std_test_error_percent,paper_mean_percent,paper_std_percent`.
-    public static func csv(results: [Cell: [Double]]) -> String {
-        var lines = ["levels,feedback,method,trials,mean_test_error_percent,std_test_error_percent,paper_mean_percent,paper_std_percent"]
+    public static func csv(results: [Cell: [Double]]) throws -> String {
+        var table = CSVTable(header: [
+            "levels", "feedback", "method", "trials", "mean_test_error_percent", "std_test_error_percent",
+            "paper_mean_percent", "paper_std_percent",
+        ])
         for cell in cells {
             let values = (results[cell] ?? []).map { $0 * 100 }
             let ours = meanAndStd(values)
             let paper = self.paper[cell]!
-            lines.append("\(cell.levels),\(cell.feedback.rawValue),\(cell.method.rawValue),\(values.count),\(ours.mean),\(ours.std),\(paper.mean),\(paper.std)")
+            table.append([
+                cell.levels, cell.feedback.rawValue, cell.method.rawValue, values.count, ours.mean, ours.std, paper.mean,
+                paper.std,
+            ])
         }
-        return lines.joined(separator: "\n") + "\n"
+        return try table.text()
     }
 
     /// Fig. 6-style plot for one resolution: mean test error against epoch for the four rules.

@@ -7,21 +7,31 @@ public enum TrainingReport {
     /// disturbed_devices,device_energy_phase1_j,device_energy_phase2_j,driver_energy_j,
     /// analytic_energy_j,dg_rms_difference,direction_agreement,read_products,read_rms_error,
     /// read_relative_error`.
-    public static func csv(_ history: [EpochRecord]) -> String {
+    public static func csv(_ history: [EpochRecord]) throws -> String {
         let circuit = history.contains { $0.circuit != nil }
-        var header = "epoch,train_error,test_error,learning_rate,seconds,train_loss,test_loss"
+        var header = ["epoch", "train_error", "test_error", "learning_rate", "seconds", "train_loss", "test_loss"]
         if circuit {
-            header += ",steps,pulses_sent,coincident_pulses,disturbed_devices,device_energy_phase1_j,device_energy_phase2_j,driver_energy_j,analytic_energy_j,dg_rms_difference,direction_agreement,read_products,read_rms_error,read_relative_error"
+            header += [
+                "steps", "pulses_sent", "coincident_pulses", "disturbed_devices", "device_energy_phase1_j",
+                "device_energy_phase2_j", "driver_energy_j", "analytic_energy_j", "dg_rms_difference",
+                "direction_agreement", "read_products", "read_rms_error", "read_relative_error",
+            ]
         }
-        var lines = [header]
+        var table = CSVTable(header: header)
         for r in history {
-            var line = "\(r.epoch),\(r.trainError),\(r.testError),\(r.learningRate),\(r.seconds),\(r.trainLoss),\(r.testLoss)"
+            var fields: [CustomStringConvertible] = [
+                r.epoch, r.trainError, r.testError, r.learningRate, r.seconds, r.trainLoss, r.testLoss,
+            ]
             if circuit, let c = r.circuit {
-                line += ",\(c.steps),\(c.pulsesSent),\(c.coincidentPulses),\(c.disturbedDevices),\(c.deviceEnergy[0]),\(c.deviceEnergy[1]),\(c.driverEnergy.reduce(0, +)),\(c.analyticEnergy),\(c.deltaGRMSDifference),\(c.directionAgreement),\(c.readProducts),\(c.readRMSError),\(c.readRelativeError)"
+                fields += [
+                    c.steps, c.pulsesSent, c.coincidentPulses, c.disturbedDevices, c.deviceEnergy[0], c.deviceEnergy[1],
+                    c.driverEnergy.reduce(0, +), c.analyticEnergy, c.deltaGRMSDifference, c.directionAgreement,
+                    c.readProducts, c.readRMSError, c.readRelativeError,
+                ]
             }
-            lines.append(line)
+            table.append(fields)
         }
-        return lines.joined(separator: "\n") + "\n"
+        return try table.text()
     }
 
     /// The end-of-run summary; JSON keys are snake_case (`test_error`, `train_error`, `epochs`,

@@ -1,12 +1,18 @@
 /// How the analytic engine's error against SPICE grows with wire resistance and array size.
 public enum WireSweepReport {
     /// CSV, one line per (size, resistance).
-    public static func csv(_ rows: [EngineComparison]) -> String {
-        var lines = ["rows,cols,levels,wire_resistance,driver_resistance,rms_error_fraction,max_error_fraction,coincident_rms_error_fraction,disturbed_devices,spice_seconds"]
+    public static func csv(_ rows: [EngineComparison]) throws -> String {
+        var table = CSVTable(header: [
+            "rows", "cols", "slots_per_phase", "wire_resistance", "driver_resistance", "rms_error_fraction",
+            "max_error_fraction", "coincident_rms_error_fraction", "disturbed_devices", "spice_seconds",
+        ])
         for r in rows {
-            lines.append("\(r.rows),\(r.cols),\(r.levels),\(r.wireResistance),\(r.driverResistance),\(r.rmsErrorFraction),\(r.maxErrorFraction),\(r.coincidentRmsErrorFraction),\(r.disturbedDevices),\(r.spiceSeconds)")
+            table.append([
+                r.rows, r.cols, r.slotsPerPhase, r.wireResistance, r.driverResistance, r.rmsErrorFraction,
+                r.maxErrorFraction, r.coincidentRmsErrorFraction, r.disturbedDevices, r.spiceSeconds,
+            ])
         }
-        return lines.joined(separator: "\n") + "\n"
+        return try table.text()
     }
 
     /// Markdown table: rows are wire resistances, columns array sizes, cells RMS / max error (%).

@@ -21,17 +21,20 @@ public enum WireTrainingReport {
 
     /// CSV: `segment_ohm,driver_ohm,test_accuracy_pct,dg_rms_difference_pct_of_range,
     /// direction_agreement_pct,read_relative_error_pct,disturbed_devices,seconds_per_epoch`.
-    public static func csv(_ rows: [Row]) -> String {
-        var lines = ["segment_ohm,driver_ohm,test_accuracy_pct,dg_rms_difference_pct_of_range,direction_agreement_pct,read_relative_error_pct,disturbed_devices,seconds_per_epoch"]
+    public static func csv(_ rows: [Row]) throws -> String {
+        var table = CSVTable(header: [
+            "segment_ohm", "driver_ohm", "test_accuracy_pct", "dg_rms_difference_pct_of_range", "direction_agreement_pct",
+            "read_relative_error_pct", "disturbed_devices", "seconds_per_epoch",
+        ])
         for r in rows {
             let c = r.circuit
-            lines.append([
-                r.segment.formatted, r.driver.formatted, "\(r.accuracyPercent)", "\(100 * (c?.deltaGRMSDifference ?? .nan))",
-                "\(100 * (c?.directionAgreement ?? .nan))", "\(100 * (c?.readRelativeError ?? .nan))",
-                "\(c?.disturbedDevices ?? 0)", "\(r.summary.secondsPerEpoch)",
-            ].joined(separator: ","))
+            table.append([
+                r.segment.formatted, r.driver.formatted, r.accuracyPercent, 100 * (c?.deltaGRMSDifference ?? .nan),
+                100 * (c?.directionAgreement ?? .nan), 100 * (c?.readRelativeError ?? .nan), c?.disturbedDevices ?? 0,
+                r.summary.secondsPerEpoch,
+            ])
         }
-        return lines.joined(separator: "\n") + "\n"
+        return try table.text()
     }
 
     /// Markdown table, one line per pair.

@@ -79,7 +79,7 @@ struct Demo: ParsableCommand {
             ngspiceVersion: engine.ngspiceVersion, spice: spiceHistory, analytic: analyticHistory,
             deltaG: spice.monitor.pairs, trace: trace, netlist: netlist,
             seconds: ["spice": spiceSeconds, "analytic": analyticSeconds])
-        try AtomicFile.write(trace.csv, to: path("trace.csv"))
+        try AtomicFile.write(trace.csv(), to: path("trace.csv"))
         try AtomicFile.write(netlist, to: path("step.cir"))
         try AtomicFile.write(spice.deltaGCSV(), to: path("deltag.csv"))
         try AtomicFile.write(try SnakeCaseJSON.encode(data), to: path("data.json"))

@@ -31,7 +31,7 @@ struct Simulate: ParsableCommand {
             seconds: Date().timeIntervalSince(start))
         switch format {
         case .json: print(try report.json())
-        case .csv: print(report.csv(), terminator: "")
+        case .csv: print(try report.csv(), terminator: "")
         case .table: print(report.table(), terminator: "")
         }
     }
