@@ -58,6 +58,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// (1 in the paper). Hardware can amplify each layer's error signal; a gain above 1 keeps
     /// small hidden errors from rounding to zero pulses.
     public var hiddenDeltaGain: Double = 1
+    /// Device weights: the initial pulse gain on `x` and `δ` before encoding, held in
+    /// ``learningRate`` (JSON `learning_rate`, CLI `--lr`), which the schedule adapts alike.
+    public var pulseGain: Double {
+        get { learningRate }
+        set { learningRate = newValue }
+    }
     /// Largest weight magnitude a device holds (device weights only; see ``WeightMapping``).
     public var weightRange: Double = 1
     /// Upper end of the `x` range used for discretisation.
@@ -111,7 +117,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         c.activation = .sigmoid
         c.epochs = 8
         c.batch = 1
-        c.learningRate = 0.5
+        c.pulseGain = 0.5
         c.weights = .device
         c.hiddenDeltaGain = 8
         c.weightRange = 4

@@ -12,7 +12,7 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var testError: Double
     /// Mean test loss after the epoch.
     public var testLoss: Double
-    /// Learning rate used in the epoch.
+    /// Learning rate used in the epoch (the pulse gain, for device weights).
     public var learningRate: Double
     /// Wall-clock seconds of the epoch (training and test evaluation).
     public var seconds: Double

@@ -61,7 +61,9 @@ struct TrainingOptions: ParsableArguments {
         if let batch { c.batch = batch }
         if let seed { c.seed = seed }
         if let weights {
-            if weights != c.weights, lr == nil { c.learningRate = weights == .device ? 1 : 1e-4 }
+            if weights != c.weights, lr == nil {
+                if weights == .device { c.pulseGain = 1 } else { c.learningRate = 1e-4 }
+            }
             c.weights = weights
         }
         if let lr { c.learningRate = lr }
