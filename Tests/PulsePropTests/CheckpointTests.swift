@@ -140,10 +140,12 @@ final class CheckpointTests: XCTestCase {
             let mutated = CheckpointMutator.mutate(original, using: &rng)
             try mutated.write(to: URL(fileURLWithPath: path))
             do {
-                try CircuitTraining(
+                let history = try CircuitTraining(
                     configuration: c, hardware: CrossbarHardware(), train: train, test: test, compare: false,
                     checkpointPath: path, resume: true
                 ).run.run()
+                // What train writes from the resumed history.
+                _ = try TrainingReport.writeFiles(history: history, configuration: c, folder: folder.path)
                 resumed += 1
             } catch let error as DataError {
                 XCTAssertEqual(error.path, path)

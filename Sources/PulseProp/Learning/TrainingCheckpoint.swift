@@ -76,6 +76,11 @@ public struct TrainingCheckpoint: Codable, Equatable, Sendable {
         try require(history.count <= configuration.epochs, "history", "holds \(history.count) epochs, more than the configuration's \(configuration.epochs)")
         for (index, record) in history.enumerated() {
             try require(record.epoch == index + 1, "history[\(index)].epoch", "is \(record.epoch), expected \(index + 1)")
+            if let circuit = record.circuit {
+                try require(
+                    circuit.deviceEnergy.count == 2 && circuit.driverEnergy.count == 2, "history[\(index)].circuit",
+                    "must hold the energy of both phases in device_energy and driver_energy")
+            }
         }
         let mapping = WeightMapping(maxWeight: configuration.weightRange)
         if let devices {
