@@ -7,14 +7,15 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: path)
     }
 
-    /// Writes `data` to `path` through a temporary file and a rename, creating folders.
+    /// Writes `data` to `path` through a temporary file and a rename, creating folders; a
+    /// failure is a ``WriteError``.
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url, options: .atomic)
         } catch {
-            throw ParameterError(path, "cannot be written: \(error.localizedDescription)")
+            throw WriteError(path, error.localizedDescription)
         }
     }
 }
