@@ -41,11 +41,8 @@ public final class CircuitReadout: LayerProduct {
                 continue
             }
             let voltages = input.map { reader.readVoltage * $0 / scale }
-            let currents: [Double]
-            do {
-                currents = try reader.differentialCurrents(states: states, voltages: voltages)
-            } catch {
-                throw CircuitStepError(place: "SPICE read of \(CircuitStepError.crossbar(layer)), example \(b + 1) of the batch", underlying: error)
+            let currents = try CircuitStepError.at("SPICE read of \(CircuitStepError.crossbar(layer)), example \(b + 1) of the batch") {
+                try reader.differentialCurrents(states: states, voltages: voltages)
             }
             for j in 0..<cols {
                 let read = currents[j] * scale / reader.readVoltage * toWeight
