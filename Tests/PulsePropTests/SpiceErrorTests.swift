@@ -49,7 +49,7 @@ final class SpiceErrorTests: XCTestCase {
             "validate", "--rows", "2", "--cols", "2", "--sweep-sizes", "2", "--sweep-resistances", "0,1e300", "--output", folder,
         ])
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("ngspice failed: transient analysis (.tran): singular matrix: check node r0_1"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("ngspice failed: transient analysis (.tran): singular matrix: check node"), result.stderr)
         let csv = try String(contentsOfFile: "\(folder)/wire-sweep.csv", encoding: .utf8)
         XCTAssertEqual(csv.split(separator: "\n").count, 2, csv)
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(folder)/wire-sweep.svg"))
