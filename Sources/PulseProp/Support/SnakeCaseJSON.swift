@@ -1,13 +1,15 @@
 import Foundation
 
-/// The JSON form of every file and report PulseProp writes: snake_case keys, sorted, and
-/// pretty-printed unless it is embedded somewhere compact.
+/// The JSON form of every file and report PulseProp writes: snake_case keys, sorted,
+/// pretty-printed unless it is embedded somewhere compact, and ISO 8601 dates (which a person
+/// reading a run's `status.json` on a cluster can make sense of).
 public enum SnakeCaseJSON {
     /// Encodes `value` with snake_case, sorted keys; `pretty` adds indentation.
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
         return try encoder.encode(value)
     }
 
@@ -20,7 +22,23 @@ public enum SnakeCaseJSON {
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(type, from: data)
+    }
+
+    /// A short reason for a decoding failure, naming the field as the file spells it.
+    public static func reason(_ error: Error) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map(\.stringValue.snakeCased).joined(separator: ".")
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "no '\(key.stringValue.snakeCased)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "wrong type at '\(path(context))'"
+        case DecodingError.dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "bad value at '\(path(context))'"
+        default: return "\(error)"
+        }
     }
 }
 

@@ -42,14 +42,14 @@ public struct RunStatus: Codable, Equatable, Sendable {
     public static func read(at path: String) throws -> RunStatus? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         do {
-            return try SweepJSON.decoder.decode(RunStatus.self, from: data)
+            return try SnakeCaseJSON.decode(RunStatus.self, from: data)
         } catch {
-            throw SweepError(path, "is not a run status file (\(SweepJSON.reason(error)))")
+            throw SweepError(path, "is not a run status file (\(SnakeCaseJSON.reason(error)))")
         }
     }
 
     /// Writes the record to `path` atomically.
     public func write(to path: String) throws {
-        try AtomicFile.write(SweepJSON.encoder.encode(self), to: path)
+        try AtomicFile.write(SnakeCaseJSON.encode(self), to: path)
     }
 }

@@ -32,9 +32,9 @@ public struct SweepFolder: Sendable {
         }
         let header: SweepPlanHeader
         do {
-            header = try SweepJSON.decoder.decode(SweepPlanHeader.self, from: data)
+            header = try SnakeCaseJSON.decode(SweepPlanHeader.self, from: data)
         } catch {
-            throw SweepError(planPath, "is not a sweep plan (\(SweepJSON.reason(error)))")
+            throw SweepError(planPath, "is not a sweep plan (\(SnakeCaseJSON.reason(error)))")
         }
         guard header.formatVersion == SweepPlanHeader.currentFormatVersion else {
             throw SweepError(
@@ -48,9 +48,9 @@ public struct SweepFolder: Sendable {
     public func plan<Options>(_ options: Options.Type) throws -> SweepPlan<Options> {
         _ = try header()
         do {
-            return try SweepJSON.decoder.decode(SweepPlan<Options>.self, from: Data(contentsOf: URL(fileURLWithPath: planPath)))
+            return try SnakeCaseJSON.decode(SweepPlan<Options>.self, from: Data(contentsOf: URL(fileURLWithPath: planPath)))
         } catch {
-            throw SweepError(planPath, "has options this study cannot read (\(SweepJSON.reason(error)))")
+            throw SweepError(planPath, "has options this study cannot read (\(SnakeCaseJSON.reason(error)))")
         }
     }
 
@@ -78,13 +78,13 @@ public struct SweepFolder: Sendable {
         for run in plan.runs {
             let runFolder = folder(of: run)
             let runFile = (runFolder as NSString).appendingPathComponent("run.json")
-            let previous = FileManager.default.contents(atPath: runFile).flatMap { try? SweepJSON.decoder.decode(SweepRun.self, from: $0) }
+            let previous = FileManager.default.contents(atPath: runFile).flatMap { try? SnakeCaseJSON.decode(SweepRun.self, from: $0) }
             if previous == run, try RunStatus.read(at: statusPath(of: run)) != nil { continue }
-            try AtomicFile.write(SweepJSON.encoder.encode(run), to: runFile)
+            try AtomicFile.write(SnakeCaseJSON.encode(run), to: runFile)
             var status = try RunStatus.read(at: statusPath(of: run)) ?? RunStatus(state: .pending)
             status.state = isComplete(run, runFolder) ? .done : .pending
             try status.write(to: statusPath(of: run))
         }
-        try AtomicFile.write(SweepJSON.encoder.encode(plan), to: planPath)
+        try AtomicFile.write(SnakeCaseJSON.encode(plan), to: planPath)
     }
 }
