@@ -56,7 +56,7 @@ final class IDXTests: XCTestCase {
         assertError(try IDXFile(path: corrupt), mentions: "corrupt2.gz")
         let badLabel = try write("badlabel", idx([2], [1, 12]))
         assertError(try Dataset(images: write("two", idx([2, 1], [1, 2])), labels: badLabel), mentions: "label 12")
-        assertError(try IDXFile(path: folder.appendingPathComponent("missing").path), mentions: "missing", "does not exist")
+        assertError(try IDXFile(path: folder.appendingPathComponent("missing").path), mentions: "missing", "no such file")
         assertError(try Dataset.mnist(directory: folder.path), mentions: "train-images")
     }
 

@@ -17,8 +17,12 @@ public struct MeasuredResponseImporter {
 
     /// Reads `csvPath` and builds the calibration.
     public func calibration(csvPath: String) throws -> PulseResponseCalibration {
+        try calibration(text: InputFile.text(atPath: csvPath), name: csvPath)
+    }
+
+    /// Builds the calibration from CSV `text` read from the file `csvPath`.
+    public func calibration(text: String, name csvPath: String) throws -> PulseResponseCalibration {
         try require(gridStates >= 2, "grid", "must be ≥ 2 states")
-        guard let text = try? String(contentsOfFile: csvPath, encoding: .utf8) else { throw DataError(csvPath, "cannot be read") }
         var lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard let header = lines.first?.lowercased().replacingOccurrences(of: " ", with: ""),
               header == "phase,pulse,conductance"
@@ -37,6 +41,15 @@ public struct MeasuredResponseImporter {
         }
         for phase in ["potentiation", "depression"] where sequences[phase]!.allSatisfy({ $0.count < 2 }) {
             throw DataError(csvPath, "has no \(phase) sequence of two or more pulses")
+        }
+        for (phase, sign) in [("potentiation", 1.0), ("depression", -1.0)] {
+            let steps = sequences[phase]!.flatMap { run in zip(run, run.dropFirst()).map { $1 - $0 } }
+            let mean = steps.reduce(0, +) / Double(steps.count)
+            guard sign * mean > 0 else {
+                throw DataError(csvPath, String(
+                    format: "has a %@ curve going the wrong way (mean change %.3g S per pulse); %@ must %@ the conductance",
+                    phase, mean, phase, sign > 0 ? "raise" : "lower"))
+            }
         }
         let all = sequences.values.flatMap { $0.flatMap { $0 } }
         let (gOff, gOn) = (all.min()!, all.max()!)

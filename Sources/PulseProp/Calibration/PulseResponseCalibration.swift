@@ -129,8 +129,7 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
 
     /// Reads and validates a calibration file.
     public static func load(path: String) throws -> PulseResponseCalibration {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, "cannot be read") }
-        return try decode(data, name: path)
+        try decode(InputFile.data(atPath: path), name: path)
     }
 
     /// Decodes and validates calibration JSON; missing fields are named.

@@ -33,6 +33,10 @@ public struct Dataset: Sendable {
         guard imageFile.dimensions[0] == labelFile.dimensions[0] else {
             throw DataError(labelPath, "holds \(labelFile.dimensions[0]) labels but \(images) holds \(imageFile.dimensions[0]) images")
         }
+        guard imageFile.dimensions[0] > 0 else { throw DataError(images, "holds no images; an empty set cannot be trained or tested on") }
+        guard imageFile.dimensions.dropFirst().allSatisfy({ $0 > 0 }) else {
+            throw DataError(images, "holds images of \(imageFile.dimensions.dropFirst().map(String.init).joined(separator: "x")) pixels; none to learn from")
+        }
         if let bad = labelFile.bytes.first(where: { Int($0) >= classes }) {
             throw DataError(labelPath, "holds label \(bad), outside 0..<\(classes)")
         }

@@ -50,9 +50,10 @@ public enum Table1 {
         return table
     }()
 
-    /// Mean and sample standard deviation.
-    public static func meanAndStd(_ values: [Double]) -> (mean: Double, std: Double) {
-        guard !values.isEmpty else { return (.nan, .nan) }
+    /// Mean and sample standard deviation; nil for no values (a cell with no finished trial
+    /// shows "—", never `nan`).
+    public static func meanAndStd(_ values: [Double]) -> (mean: Double, std: Double)? {
+        guard !values.isEmpty else { return nil }
         let mean = values.reduce(0, +) / Double(values.count)
         guard values.count > 1 else { return (mean, 0) }
         let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
@@ -66,16 +67,16 @@ public enum Table1 {
         for l in levels {
             let cells = rules.map { Cell(levels: l, feedback: $0.0, method: $0.1) }
             out += "| \(cells[0].rowLabel) | " + cells.map { cell in
-                let ours = meanAndStd((results[cell] ?? []).map { $0 * 100 })
-                let paper = self.paper[cell]!
-                let n = results[cell]?.count ?? 0
-                return String(format: "%.2f ± %.2f %% (n=%d) · paper %.1f ± %.1f %%", ours.mean, ours.std, n, paper.mean, paper.std)
+                let paper = String(format: "paper %.1f ± %.1f %%", self.paper[cell]!.mean, self.paper[cell]!.std)
+                guard let ours = meanAndStd((results[cell] ?? []).map { $0 * 100 }) else { return "— (n=0) · \(paper)" }
+                return String(format: "%.2f ± %.2f %% (n=%d) · %@", ours.mean, ours.std, results[cell]!.count, paper)
             }.joined(separator: " | ") + " |\n"
         }
         return out
     }
 
-    /// CSV: `levels,feedback,method,trials,mean_test_error_percent,std_test_error_percent,paper_mean_percent,paper_std_percent`.
+    /// CSV: `levels,feedback,method,trials,mean_test_error_percent,std_test_error_percent,paper_mean_percent,paper_std_percent`
+    /// (mean and std empty for a cell with no finished trial).
     public static func csv(results: [Cell: [Double]]) throws -> String {
         var table = CSVTable(header: [
             "levels", "feedback", "method", "trials", "mean_test_error_percent", "std_test_error_percent",
@@ -83,10 +84,10 @@ public enum Table1 {
         ])
         for cell in cells {
             let values = (results[cell] ?? []).map { $0 * 100 }
-            let ours = meanAndStd(values)
+            let ours = meanAndStd(values).map { ("\($0.mean)", "\($0.std)") } ?? ("", "")
             let paper = self.paper[cell]!
             table.append([
-                cell.levels, cell.feedback.rawValue, cell.method.rawValue, values.count, ours.mean, ours.std, paper.mean,
+                cell.levels, cell.feedback.rawValue, cell.method.rawValue, values.count, ours.0, ours.1, paper.mean,
                 paper.std,
             ])
         }
@@ -100,7 +101,7 @@ public enum Table1 {
             let runs = histories[cell] ?? []
             let epochs = runs.map(\.count).min() ?? 0
             let points = (0..<epochs).map { e in
-                (Double(e + 1), meanAndStd(runs.map { 100 * $0[e].testError }).mean)
+                (Double(e + 1), meanAndStd(runs.map { 100 * $0[e].testError })!.mean)
             }
             return SVGPlot.Series(label: cell.columnLabel, points: points)
         }

@@ -6,9 +6,11 @@ public enum NumericCSV {
     /// Reads every number of `path` as rows of values. Blank lines are skipped; any field
     /// that is not a finite number is an error naming the file, line and field.
     public static func rows(atPath path: String) throws -> [[Double]] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ParameterError(path, "cannot be read as a UTF-8 text file")
-        }
+        try rows(text: InputFile.text(atPath: path), name: path)
+    }
+
+    /// Reads every number of CSV `text` (from the file `name`) as rows of values.
+    public static func rows(text: String, name path: String) throws -> [[Double]] {
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: true)

@@ -46,10 +46,16 @@ struct StepOptions: ParsableArguments {
         return encoding
     }
 
-    /// The step's inputs: drawn from the seed, with any CSV file replacing its part.
-    func inputs() throws -> StepInputs {
+    /// The memory cost of the step these options choose (sizes and encoding validated).
+    func cost() throws -> StepCost {
         try require(rows >= 1, "rows", "must be ≥ 1, got \(rows)")
         try require(cols >= 1, "cols", "must be ≥ 1, got \(cols)")
+        return StepCost(rows: rows, cols: cols, slots: try encoding().maxCount)
+    }
+
+    /// The step's inputs: drawn from the seed, with any CSV file replacing its part.
+    func inputs() throws -> StepInputs {
+        _ = try cost()
         let random = try StepInputs.random(rows: rows, cols: cols, seed: seed, encoding: encoding())
         return try StepInputs(
             x: try xFile.map { try NumericCSV.vector(atPath: $0, count: rows, name: "x") } ?? random.x,

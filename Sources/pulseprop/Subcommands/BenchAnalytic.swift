@@ -20,10 +20,21 @@ struct BenchAnalytic: ParsableCommand {
     @Option(help: "Analytic steps timed (different random inputs).")
     var steps: Int = 200
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         let circuit = CrossbarCircuit()
         let engine = try AnalyticEngine(circuit: circuit, calibration: PulseResponseCalibration.shipped())
+        try require(rows >= 1, "rows", "must be ≥ 1, got \(rows)")
+        try require(cols >= 1, "cols", "must be ≥ 1, got \(cols)")
+        try require(steps >= 1, "steps", "must be ≥ 1, got \(steps)")
         let encoding = PulseEncoding(levels: levels)
+        try encoding.validate()
+        // Eight random steps' inputs (states, signals) are held at once beside the tables.
+        let cost = StepCost(rows: rows, cols: cols, slots: encoding.maxCount)
+        try memory.budget().check(
+            cost.analyticBytes(grid: engine.calibration.states.count) + 8 * 2 * 8 * Double(rows) * Double(cols),
+            option: cost.dominantOption, request: "timing \(cost.request)")
         let inputs = try (0..<8).map { try StepInputs.random(rows: rows, cols: cols, seed: UInt64($0), encoding: encoding) }
         let steps = try inputs.map { try LearningStep(x: $0.x, delta: $0.delta, encoding: encoding) }
         var states = inputs[0].states.elements

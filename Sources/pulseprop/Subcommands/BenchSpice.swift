@@ -35,6 +35,8 @@ struct BenchSpice: ParsableCommand {
     @Option(help: "Also write the results as JSON to this file.")
     var json: String?
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         let sizeList = try sizes.split(separator: ",").map { text -> Int in
             guard let n = Int(text), n >= 1 else { throw ParameterError("sizes", "'\(text)' is not a size ≥ 1") }
@@ -43,6 +45,8 @@ struct BenchSpice: ParsableCommand {
         try require(steps >= 1, "steps", "must be ≥ 1")
         let encoding = PulseEncoding(levels: levels)
         try encoding.validate()
+        try require(instances >= 1, "instances", "must be ≥ 1, got \(instances)")
+        for n in sizeList { try StepCost(rows: n, cols: n, slots: encoding.maxCount).checkSpice(memory.budget()) }
         let circuit = CrossbarCircuit()
         let compiled = try SpiceEngine(circuit: circuit, model: .compiled)
         let behavioral = try SpiceEngine(circuit: circuit, model: .behavioral)

@@ -17,6 +17,8 @@ struct BenchTrain: ParsableCommand {
     var blasThreads = 1
 
     func run() throws {
+        try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
+        try require(blasThreads >= 1, "blas-threads", "must be ≥ 1, got \(blasThreads)")
         let (train, test) = try Dataset.mnist(directory: data)
         print("rule                          train s/epoch   test-eval s   (median of \(epochs))")
         for levels in [0, 20] {

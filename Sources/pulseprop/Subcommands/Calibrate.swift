@@ -9,6 +9,7 @@ struct Calibrate: ParsableCommand {
 
     @OptionGroup var circuitOptions: CircuitOptions
     @OptionGroup var spiceModelOptions: SpiceModelOptions
+    @OptionGroup var memory: MemoryOptions
 
     @Option(help: "Pulses per simulated sequence (used to measure the fit error).")
     var levels: Int = 100
@@ -28,6 +29,9 @@ struct Calibrate: ParsableCommand {
             calibration = try MeasuredResponseImporter(gridStates: grid).calibration(csvPath: fromMeasurements)
         } else {
             let circuit = try circuitOptions.circuit()
+            try require(grid >= 2, "grid", "must be ≥ 2 states, got \(grid)")
+            try require(levels >= 1, "levels", "must be ≥ 1 pulse, got \(levels)")
+            try StepCost(rows: grid, cols: 2, slots: levels).checkSpice(memory.budget())
             let calibrator = try SpiceCalibrator(circuit: circuit, gridStates: grid, pulses: levels)
             calibration = try calibrator.calibrate(with: SpiceEngine(circuit: circuit, model: spiceModelOptions.spiceModel))
         }

@@ -33,16 +33,22 @@ struct Demo: ParsableCommand {
     @OptionGroup(title: "Crossbar circuit") var circuitOptions: CircuitOptions
     @OptionGroup var spiceModelOptions: SpiceModelOptions
 
+    @Option(help: "Calibration of the analytic engine for the circuit options (default: the shipped one for the default device and pulses; for other options the demo calibrates in ngspice first and writes calibration.json).")
+    var calibration: String?
+
     func run() throws {
         var configuration = TrainingConfiguration.builtinTask
         configuration.seed = seed
         configuration.epochs = epochs ?? (quick ? 1 : configuration.epochs)
         try configuration.validate()
         let (train, test) = quick ? BuiltinTask.split(seed: seed, train: 16, test: 16) : BuiltinTask.split(seed: seed)
-        var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: .spice)
+        let circuit = try circuitOptions.circuit()
+        let path = { (name: String) in (output as NSString).appendingPathComponent(name) }
+        let lock = try OutputLock(folder: output)
+        defer { lock.release() }
+        var hardware = CrossbarHardware(circuit: circuit, engine: .spice, calibrationPath: try calibrationPath(for: circuit, in: path))
         hardware.spiceRead = spiceRead
         hardware.spiceModel = spiceModelOptions.spiceModel
-        let path = { (name: String) in (output as NSString).appendingPathComponent(name) }
 
         FileHandle.standardError.write(Data("""
             demo: [9-\(configuration.hidden)-\(train.classes)] network on the built-in task (\(train.count) training, \
@@ -88,6 +94,21 @@ struct Demo: ParsableCommand {
             format: "SPICE engine: test accuracy %.1f %% (%.0f s); analytic engine: test accuracy %.1f %% (%.1f s)",
             100 * (1 - spiceHistory.last!.testError), spiceSeconds, 100 * (1 - analyticHistory.last!.testError), analyticSeconds))
         print("report: \(path("report.html"))")
+    }
+
+    /// The calibration file for `circuit`: `--calibration`, nil when the shipped one fits, or
+    /// one made now in ngspice (written as `calibration.json` into the output folder).
+    private func calibrationPath(for circuit: CrossbarCircuit, in path: (String) -> String) throws -> String? {
+        if let calibration { return calibration }
+        guard (try? PulseResponseCalibration.shipped().requireMatch(circuit)) == nil else { return nil }
+        FileHandle.standardError.write(Data(
+            "demo: the shipped calibration is for the default device and pulses; calibrating these in ngspice first\n".utf8))
+        let made = try SpiceCalibrator(circuit: circuit).calibrate(with: SpiceEngine(circuit: circuit))
+        try AtomicFile.write(try made.json(), to: path("calibration.json"))
+        FileHandle.standardError.write(Data(String(
+            format: "demo: wrote %@ (fit error rms %.3g, max %.3g of the state range)\n", path("calibration.json"),
+            made.fit.rmsStateError, made.fit.maxStateError).utf8))
+        return path("calibration.json")
     }
 
     private func report(_ stage: String, _ record: EpochRecord, of total: Int, eta: Double) {

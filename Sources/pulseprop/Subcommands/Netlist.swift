@@ -15,6 +15,7 @@ struct Netlist: ParsableCommand {
 
     @OptionGroup var step: StepOptions
     @OptionGroup var circuitOptions: CircuitOptions
+    @OptionGroup var memory: MemoryOptions
 
     @Option(help: """
         Memristor form: the portable B-source subcircuit (behavioral; also what auto writes), or \
@@ -31,7 +32,7 @@ struct Netlist: ParsableCommand {
     @Option(help: "With --read: largest row voltage, V (below both switching thresholds).")
     var readVoltage = 0.2
 
-    @Option(name: .shortAndLong, help: "File to write.")
+    @Option(name: .shortAndLong, help: "File to write ('-': standard output).")
     var output: String
 
     func validate() throws {
@@ -39,6 +40,7 @@ struct Netlist: ParsableCommand {
     }
 
     func run() throws {
+        try step.cost().checkNetlist(memory.budget())
         let inputs = try step.inputs()
         if read {
             try require(dialect == .ngspice, "dialect", "the read netlist is written in the ngspice dialect only")
@@ -48,7 +50,9 @@ struct Netlist: ParsableCommand {
                 circuit: circuitOptions.circuit(), states: inputs.states, voltages: voltages,
                 title: "pulseprop netlist --read --rows \(step.rows) --cols \(step.cols) --seed \(step.seed)")
             try AtomicFile.write(netlist.text, to: output)
-            print("wrote \(output) (read, \(step.rows)x\(step.cols) devices and a reference column)")
+            if output != AtomicFile.standardOutput {
+                print("wrote \(output) (read, \(step.rows)x\(step.cols) devices and a reference column)")
+            }
             return
         }
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
@@ -57,7 +61,7 @@ struct Netlist: ParsableCommand {
             title: "pulseprop netlist --rows \(step.rows) --cols \(step.cols) --levels \(step.levels) --seed \(step.seed)",
             codeModel: spiceModel == .compiled ? CodeModel() : nil)
         try AtomicFile.write(netlist.text, to: output)
-        print("wrote \(output) (\(dialect.rawValue), \(step.rows)x\(step.cols) devices)")
+        if output != AtomicFile.standardOutput { print("wrote \(output) (\(dialect.rawValue), \(step.rows)x\(step.cols) devices)") }
         if let codeModel = netlist.codeModel {
             print("it needs the code model: run it with a .spiceinit holding \"codemodel \(codeModel.path)\"")
         }

@@ -99,8 +99,8 @@ struct Train: ParsableCommand {
     @Option(help: "Evaluate on the first N test examples only.")
     var testLimit: Int?
 
-    @Option(help: "Device weights: engine that simulates the crossbars, analytic or spice.")
-    var engine: EngineKind = .analytic
+    @Option(help: "Device weights: engine that simulates the crossbars, analytic (default) or spice.")
+    var engine: EngineKind?
 
     @Option(help: "Device weights: calibration file for the analytic engine (default: the shipped one).")
     var calibration: String?
@@ -123,8 +123,13 @@ struct Train: ParsableCommand {
     @Flag(help: "Continue from the output folder's checkpoint.")
     var resume = false
 
-    @Option(help: "Output format of the final summary: table or json.")
+    @Flag(help: "Start afresh in an output folder that holds an earlier run's checkpoint (it is replaced).")
+    var overwrite = false
+
+    @Option(help: "Output format of the final summary: table (one line), json (summary.json) or csv (log.csv, one line per epoch).")
     var format: OutputFormat = .table
+
+    @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
         try requireFinite(["read-voltage": readVoltage])
@@ -132,18 +137,34 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let configuration = try options.configuration(preset: data == nil ? .builtinTask : .paperMNIST)
-        var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine, calibrationPath: calibration)
+        if configuration.weights == .ideal {
+            let deviceOnly = [
+                ("engine", engine != nil), ("calibration", calibration != nil), ("compare", compare), ("spice-read", spiceRead),
+            ]
+            if let (option, _) = deviceOnly.first(where: { $0.1 }) {
+                throw ParameterError(option, "applies to device weights only; add --weights device (ideal weights are floats, no crossbar is simulated)")
+            }
+        }
+        try require(!compare || engine == .spice, "compare", "shadows the SPICE engine with the analytic one: add --engine spice")
+        var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine ?? .analytic, calibrationPath: calibration)
         hardware.spiceRead = spiceRead
         hardware.readVoltage = readVoltage
         hardware.spiceModel = spiceModelOptions.spiceModel
-        try require(!spiceRead || configuration.weights == .device, "spice-read", "reads crossbars of device weights: add --weights device")
         let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
+        try require(!(resume && overwrite), "overwrite", "contradicts --resume: continue the run or start afresh, not both")
         try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
         try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         let (fullTrain, fullTest) = try data.map { try Dataset.mnist(directory: $0) } ?? BuiltinTask.split()
         let train = trainLimit.map(fullTrain.prefix) ?? fullTrain
         let test = testLimit.map(fullTest.prefix) ?? fullTest
+        try TrainingCost(configuration: configuration, inputs: train.features, outputs: train.classes).check(
+            memory.budget(), engine: configuration.weights == .device ? hardware.engine : nil, compare: compare)
+        let lock = try OutputLock(folder: folder)
+        defer { lock.release() }
         let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
+        if !resume, !overwrite, FileManager.default.fileExists(atPath: checkpoint) {
+            throw DataError(folder, "holds the checkpoint of an earlier run; add --resume to continue it or --overwrite to start afresh")
+        }
         let circuitTraining = configuration.weights == .device
             ? try CircuitTraining(
                 configuration: configuration, hardware: hardware, train: train, test: test, compare: compare,
@@ -162,7 +183,8 @@ struct Train: ParsableCommand {
         let summary = try TrainingReport.writeFiles(history: history, configuration: configuration, folder: folder)
         switch format {
         case .json: print(try summary.json())
-        default:
+        case .csv: print(TrainingReport.csv(history), terminator: "")
+        case .table:
             print(String(format: "%@: test error %.2f %%, train error %.2f %% after %d epochs (%.2f s/epoch); files in %@",
                          configuration.ruleName, 100 * summary.testError, 100 * summary.trainError, summary.epochs,
                          summary.secondsPerEpoch, folder))

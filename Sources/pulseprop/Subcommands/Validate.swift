@@ -16,6 +16,7 @@ struct Validate: ParsableCommand {
     @OptionGroup var step: StepOptions
     @OptionGroup var circuitOptions: CircuitOptions
     @OptionGroup var spiceModelOptions: SpiceModelOptions
+    @OptionGroup var memory: MemoryOptions
 
     @Option(help: "Calibration file (default: the shipped one for the default device).")
     var calibration: String?
@@ -39,6 +40,9 @@ struct Validate: ParsableCommand {
             try runSweep()
             return
         }
+        let cost = try step.cost()
+        try cost.checkSpice(memory.budget())
+        try cost.checkAnalytic(memory.budget(), grid: analytic.calibration.states.count)
         let inputs = try step.inputs()
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
         let comparison = try EngineComparison(

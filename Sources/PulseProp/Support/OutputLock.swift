@@ -1,0 +1,68 @@
+import Foundation
+
+/// An advisory lock on an output folder, so that two runs never write into the same one.
+///
+/// The lock file `.pulseprop.lock` in the folder holds the owner's process ID and is locked
+/// with `flock` while the owner lives. A second run finds it locked and is refused with the
+/// owner's PID. A lock left behind by a run that died is stale: the kernel released its
+/// `flock` with the process, so the next run takes it over (``staleOwner`` reports the dead
+/// PID). The file is removed when the lock is released.
+public final class OutputLock {
+    /// Name of the lock file inside the folder.
+    public static let fileName = ".pulseprop.lock"
+
+    /// The lock file.
+    public let path: String
+    /// The process ID a stale lock file named, when this lock replaced one.
+    public private(set) var staleOwner: Int32?
+    private var descriptor: Int32
+
+    /// Locks `folder` (creating it), or throws a ``DataError`` naming the process that holds it.
+    public init(folder: String) throws {
+        try AtomicFile.createFolder(folder, shownAs: folder)
+        path = (folder as NSString).appendingPathComponent(Self.fileName)
+        descriptor = -1
+        // Retry when the file was replaced between open and flock (its owner released it).
+        for _ in 0..<10 {
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw DataError(folder, "cannot be locked: \(AtomicFile.systemReason())") }
+            let previous = Self.owner(fd)
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                close(fd)
+                let holder = previous.map { "process \($0)" } ?? "another process"
+                throw DataError(folder, "is in use by another pulseprop run (\(holder), lock file \(path)); wait for it or choose another output folder")
+            }
+            var opened = stat()
+            var current = stat()
+            guard fstat(fd, &opened) == 0, stat(path, &current) == 0, opened.st_ino == current.st_ino else {
+                close(fd)
+                continue
+            }
+            staleOwner = previous
+            let text = "\(getpid())\n"
+            ftruncate(fd, 0)
+            _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+            descriptor = fd
+            return
+        }
+        throw DataError(folder, "cannot be locked: its lock file keeps changing")
+    }
+
+    /// Removes the lock file and releases the lock.
+    public func release() {
+        guard descriptor >= 0 else { return }
+        unlink(path)
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+
+    /// The PID written in an open lock file, if any.
+    private static func owner(_ fd: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = pread(fd, &buffer, buffer.count - 1, 0)
+        guard n > 0 else { return nil }
+        return Int32(String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
