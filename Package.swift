@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "PulseProp", targets: ["PulseProp"]),
         .executable(name: "pulseprop", targets: ["pulseprop"]),
+        .executable(name: "pulseprop-fuzz", targets: ["pulseprop-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,9 +50,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The readers of untrusted files as fuzz targets: a seeded mutation harness in a normal
+        // build, a libFuzzer binary when scripts/fuzz builds it with -sanitize=fuzzer.
+        .executableTarget(
+            name: "pulseprop-fuzz",
+            dependencies: ["PulseProp"]
+        ),
         .testTarget(
             name: "PulsePropTests",
-            dependencies: ["PulseProp", "pulseprop"]
+            dependencies: ["PulseProp", "pulseprop", "pulseprop-fuzz"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -39,21 +39,25 @@ public struct StepCost: Sendable {
     /// `slots` pulses on `grid` states, and the device states.
     public func analyticBytes(grid: Int) -> Double { 2 * (Double(slots) + 1) * Double(grid) * 8 + 16 * devices }
 
-    /// The option a refusal names: the one whose term dominates.
-    public var dominantOption: String { 270 * electrodeSlots > 800 * devices ? "levels" : "rows" }
+    /// The option a refusal names: `levels` when the pulse slots outnumber the crossbar's
+    /// longer side, else `sizeOption` (the rows, or what sets them).
+    public func dominantOption(size sizeOption: String = "rows") -> String {
+        Double(slots) > Double(max(rows, cols)) ? "levels" : sizeOption
+    }
 
     /// `a 2x2 crossbar at 1000 pulse slots per phase`.
     public var request: String { "a \(rows)x\(cols) crossbar at \(slots) pulse slots per phase" }
 
     /// Throws unless building the netlist fits `budget`.
     public func checkNetlist(_ budget: MemoryBudget) throws {
-        try budget.check(netlistBytes, option: dominantOption, request: "the netlist of \(request)")
+        try budget.check(netlistBytes, option: dominantOption(), request: "the netlist of \(request)")
     }
 
-    /// Throws unless simulating the step in ngspice fits `budget`.
-    public func checkSpice(_ budget: MemoryBudget) throws {
+    /// Throws unless simulating the step in ngspice fits `budget`; `sizeOption` names what
+    /// sets the rows.
+    public func checkSpice(_ budget: MemoryBudget, sizeOption: String = "rows") throws {
         try budget.check(
-            spiceBytes, option: dominantOption, request: "simulating \(request)",
+            spiceBytes, option: dominantOption(size: sizeOption), request: "simulating \(request)",
             detail: String(format: "≥ %.3g time points", timePoints))
     }
 

@@ -20,6 +20,9 @@ public final class Trainer {
     private let weightUpdater: WeightUpdater
     /// Computes the forward products instead of CBLAS when set (e.g. a SPICE crossbar read).
     public var product: LayerProduct?
+    /// Called at the start of an epoch and after every minibatch with the examples done and
+    /// the epoch's size (progress within long epochs).
+    public var batchProgress: ((_ done: Int, _ total: Int) -> Void)?
     private var batchBuffers: ForwardBuffers
     private var evaluationBuffers: ForwardBuffers
     private var hiddenDelta: [Float]
@@ -42,6 +45,7 @@ public final class Trainer {
         var wrong = 0
         var loss = 0.0
         var start = 0
+        batchProgress?(0, order.count)
         while start < order.count {
             let indices = order[start..<min(start + configuration.batch, order.count)]
             batchBuffers.load(data, indices: indices)
@@ -54,6 +58,7 @@ public final class Trainer {
                 &network, buffers: batchBuffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta,
                 count: indices.count, rate: Float(rate))
             start += configuration.batch
+            batchProgress?(min(start, order.count), order.count)
         }
         return (Double(wrong) / Double(order.count), loss / Double(order.count))
     }

@@ -38,6 +38,11 @@ public final class TrainingRun {
         get { trainer.product }
         set { trainer.product = newValue }
     }
+    /// Called at the start of every epoch and after every minibatch with the examples done.
+    public var batchProgress: ((_ done: Int, _ total: Int) -> Void)? {
+        get { trainer.batchProgress }
+        set { trainer.batchProgress = newValue }
+    }
     /// Called at the end of every epoch for the circuit figures to log with it.
     public var circuitStats: (() -> CircuitEpochStats)?
     /// Called at the end of every epoch, before the checkpoint is written, to add the state
@@ -79,10 +84,13 @@ public final class TrainingRun {
         trainer = Trainer(configuration: configuration, network: checkpoint.network, weightUpdater: updater)
     }
 
-    /// Runs the remaining epochs, checkpointing after each, and returns the history.
+    /// Runs the remaining epochs, checkpointing after each, and returns the history. The
+    /// time left is estimated from the wall-clock time of this call's epochs (checkpoints and
+    /// logs included), not from epochs run before a resume.
     @discardableResult
     public func run(progress: Progress? = nil) throws -> [EpochRecord] {
         let configuration = checkpoint.configuration
+        let started = (date: Date(), epochs: checkpoint.history.count)
         while checkpoint.history.count < configuration.epochs {
             let start = Date()
             var order = Array(0..<train.count)
@@ -100,7 +108,7 @@ public final class TrainingRun {
             checkpoint.network = trainer.network
             completeCheckpoint?(&checkpoint)
             if let checkpointPath { try save(to: checkpointPath) }
-            let meanSeconds = checkpoint.history.suffix(5).map(\.seconds).reduce(0, +) / Double(min(5, checkpoint.history.count))
+            let meanSeconds = Date().timeIntervalSince(started.date) / Double(checkpoint.history.count - started.epochs)
             progress?(record, meanSeconds * Double(configuration.epochs - checkpoint.history.count))
         }
         return checkpoint.history

@@ -59,16 +59,7 @@ struct CircuitOptions: ParsableArguments {
     /// The circuit these options describe, validated.
     func circuit() throws -> CrossbarCircuit {
         var parameters = MemristorParameters.metalOxide
-        if let device {
-            guard let data = FileManager.default.contents(atPath: device) else {
-                throw ParameterError("device", "\(device) cannot be read")
-            }
-            do {
-                parameters = try SnakeCaseJSON.decode(MemristorParameters.self, from: data)
-            } catch {
-                throw ParameterError("device", "\(device) is not a device-parameter JSON file: \(error)")
-            }
-        }
+        if let device { parameters = try MemristorParameters.load(path: device) }
         if let setThreshold { parameters.setThreshold = setThreshold }
         if let resetThreshold { parameters.resetThreshold = resetThreshold }
         let circuit = CrossbarCircuit(

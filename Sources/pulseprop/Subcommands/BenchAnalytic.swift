@@ -34,7 +34,7 @@ struct BenchAnalytic: ParsableCommand {
         let cost = StepCost(rows: rows, cols: cols, slots: encoding.maxCount)
         try memory.budget().check(
             cost.analyticBytes(grid: engine.calibration.states.count) + 8 * 2 * 8 * Double(rows) * Double(cols),
-            option: cost.dominantOption, request: "timing \(cost.request)")
+            option: cost.dominantOption(), request: "timing \(cost.request)")
         let inputs = try (0..<8).map { try StepInputs.random(rows: rows, cols: cols, seed: UInt64($0), encoding: encoding) }
         let steps = try inputs.map { try LearningStep(x: $0.x, delta: $0.delta, encoding: encoding) }
         var states = inputs[0].states.elements

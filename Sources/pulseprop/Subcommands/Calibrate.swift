@@ -31,7 +31,7 @@ struct Calibrate: ParsableCommand {
             let circuit = try circuitOptions.circuit()
             try require(grid >= 2, "grid", "must be ≥ 2 states, got \(grid)")
             try require(levels >= 1, "levels", "must be ≥ 1 pulse, got \(levels)")
-            try StepCost(rows: grid, cols: 2, slots: levels).checkSpice(memory.budget())
+            try StepCost(rows: grid, cols: 2, slots: levels).checkSpice(memory.budget(), sizeOption: "grid")
             let calibrator = try SpiceCalibrator(circuit: circuit, gridStates: grid, pulses: levels)
             calibration = try calibrator.calibrate(with: SpiceEngine(circuit: circuit, model: spiceModelOptions.spiceModel))
         }

@@ -50,7 +50,7 @@ struct Netlist: ParsableCommand {
                 circuit: circuitOptions.circuit(), states: inputs.states, voltages: voltages,
                 title: "pulseprop netlist --read --rows \(step.rows) --cols \(step.cols) --seed \(step.seed)")
             try AtomicFile.write(netlist.text, to: output)
-            if output != AtomicFile.standardOutput {
+            if !AtomicFile.isStandardOutput(output) {
                 print("wrote \(output) (read, \(step.rows)x\(step.cols) devices and a reference column)")
             }
             return
@@ -61,9 +61,12 @@ struct Netlist: ParsableCommand {
             title: "pulseprop netlist --rows \(step.rows) --cols \(step.cols) --levels \(step.levels) --seed \(step.seed)",
             codeModel: spiceModel == .compiled ? CodeModel() : nil)
         try AtomicFile.write(netlist.text, to: output)
-        if output != AtomicFile.standardOutput { print("wrote \(output) (\(dialect.rawValue), \(step.rows)x\(step.cols) devices)") }
-        if let codeModel = netlist.codeModel {
-            print("it needs the code model: run it with a .spiceinit holding \"codemodel \(codeModel.path)\"")
+        let note = netlist.codeModel.map { "it needs the code model: run it with a .spiceinit holding \"codemodel \($0.path)\"" }
+        if AtomicFile.isStandardOutput(output) {
+            if let note { FileHandle.standardError.write(Data((note + "\n").utf8)) }
+        } else {
+            print("wrote \(output) (\(dialect.rawValue), \(step.rows)x\(step.cols) devices)")
+            if let note { print(note) }
         }
     }
 }

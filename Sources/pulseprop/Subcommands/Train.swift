@@ -172,6 +172,8 @@ struct Train: ParsableCommand {
             : nil
         let run = try circuitTraining?.run
             ?? TrainingRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume)
+        let examples = ExampleProgress(epochs: configuration.epochs) { run.checkpoint.history.count + 1 }
+        run.batchProgress = examples.report
         let history = try run.run { record, eta in
             FileHandle.standardError.write(Data(Progress.epochLine(record, of: configuration.epochs, eta: eta).utf8))
             try? AtomicFile.write(TrainingReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
@@ -189,15 +191,5 @@ struct Train: ParsableCommand {
                          configuration.ruleName, 100 * summary.testError, 100 * summary.trainError, summary.epochs,
                          summary.secondsPerEpoch, folder))
         }
-    }
-}
-
-/// Progress lines for long runs.
-enum Progress {
-    /// `epoch 3/50  train 5.21 %  test 4.90 %  lr 1.21e-04  0.42 s  ETA 20 s`.
-    static func epochLine(_ r: EpochRecord, of total: Int, eta: Double) -> String {
-        String(
-            format: "epoch %d/%d  train %.2f %%  test %.2f %%  lr %.3g  %.2f s  ETA %.0f s\n", r.epoch, total,
-            100 * r.trainError, 100 * r.testError, r.learningRate, r.seconds, eta)
     }
 }
