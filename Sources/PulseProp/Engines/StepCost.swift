@@ -2,9 +2,10 @@
 /// allocated, so that impossible sizes are refused with one line (``MemoryBudget``).
 ///
 /// The constants are peak resident sizes measured with `/usr/bin/time -v` on
-/// `pulseprop netlist` and `pulseprop simulate` (x86-64, Swift 6.3, ngspice 42):
+/// `pulseprop netlist` and `pulseprop simulate` (x86-64, Swift 6.3 debug build, ngspice-39; netlists up to
+/// 400 000 slots and 360 000 devices, transients up to 5 000 slots and 3 600 devices):
 /// the netlist costs ≈ 270 bytes per electrode and pulse slot (PWL corners as numbers,
-/// strings, template context and text) and ≈ 800 bytes per device; ngspice adds ≈ 620 bytes
+/// strings, template context and text) and ≈ 1.1 kB per device; ngspice adds ≈ 620 bytes
 /// per electrode and slot (its PWL tables) and ≈ 13 kB per device (subcircuit expansion,
 /// B-sources, matrix), over a base of ≈ 35 MB.
 public struct StepCost: Sendable {
@@ -26,7 +27,7 @@ public struct StepCost: Sendable {
     private var electrodeSlots: Double { (Double(rows) + Double(cols)) * Double(slots) }
 
     /// Bytes to build the netlist's text.
-    public var netlistBytes: Double { 25e6 + 270 * electrodeSlots + 800 * devices }
+    public var netlistBytes: Double { 35e6 + 270 * electrodeSlots + 1100 * devices }
 
     /// Bytes to build and simulate the step in ngspice.
     public var spiceBytes: Double { netlistBytes + 10e6 + 620 * electrodeSlots + 13e3 * devices }
