@@ -31,11 +31,7 @@ final class AnalyticCLITests: XCTestCase {
 
     func testCalibrateFromMeasurementsAndUseIt() throws {
         let dir = try TestSupport.temporaryDirectory()
-        var lines = ["phase,pulse,conductance"]
-        for k in 0...20 { lines.append("potentiation,\(k),\(1e-5 + 9e-5 * (1 - pow(0.9, Double(k))))") }
-        for k in 0...20 { lines.append("depression,\(k),\(1e-5 + 9e-5 * pow(0.9, Double(k)))") }
-        let csv = dir.appendingPathComponent("m.csv").path
-        try lines.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let csv = try TestSupport.measuredCurves(in: dir)
         let out = dir.appendingPathComponent("m.json").path
         let run = try TestSupport.runCLI(["calibrate", "--from-measurements", csv, "--output", out])
         XCTAssertEqual(run.status, 0, run.stderr)

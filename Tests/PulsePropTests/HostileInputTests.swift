@@ -103,12 +103,7 @@ final class HostileInputTests: XCTestCase {
 
     /// A curve that falls under potentiation was accepted with a 100 % fit error.
     func testMeasuredCurveGoingTheWrongWayIsRefused() throws {
-        let dir = try TestSupport.temporaryDirectory()
-        var lines = ["phase,pulse,conductance"]
-        for k in 0...10 { lines.append("potentiation,\(k),\(1e-5 + 9e-5 * pow(0.9, Double(k)))") }
-        for k in 0...10 { lines.append("depression,\(k),\(1e-5 + 9e-5 * pow(0.9, Double(k)))") }
-        let csv = dir.appendingPathComponent("m.csv").path
-        try lines.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let csv = try TestSupport.measuredCurves(in: TestSupport.temporaryDirectory(), wrongWay: true)
         try assertRefused(["calibrate", "--from-measurements", csv, "--output", "-"], mentions: "potentiation curve going the wrong way")
     }
 
@@ -149,11 +144,7 @@ final class HostileInputTests: XCTestCase {
     /// The demo accepts its own device and pulse options with a calibration for them.
     func testDemoTakesDeviceOptionsWithACalibration() throws {
         let dir = try TestSupport.temporaryDirectory()
-        var lines = ["phase,pulse,conductance"]
-        for k in 0...20 { lines.append("potentiation,\(k),\(1e-5 + 9e-5 * (1 - pow(0.9, Double(k))))") }
-        for k in 0...20 { lines.append("depression,\(k),\(1e-5 + 9e-5 * pow(0.9, Double(k)))") }
-        let csv = dir.appendingPathComponent("m.csv").path
-        try lines.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let csv = try TestSupport.measuredCurves(in: dir)
         let calibration = dir.appendingPathComponent("m.json").path
         XCTAssertEqual(try TestSupport.runCLI(["calibrate", "--from-measurements", csv, "--output", calibration]).status, 0)
         let run = try TestSupport.runCLI([

@@ -93,6 +93,7 @@ final class OutputSafetyTests: XCTestCase {
         assertOneLineError(try TestSupport.runCLI(netlist + ["--output", file + "/x.cir"]), mentions: "is not a folder")
         assertOneLineError(try TestSupport.runCLI(netlist + ["--output", "/proc/no-such-dir/x.cir"]), mentions: "x.cir")
         assertOneLineError(try TestSupport.runCLI(["train", "--epochs", "1", "--output", file]), mentions: "is not a folder")
+        assertOneLineError(try TestSupport.runCLI(["demo", "--quick", "--output", file + "/demo"]), mentions: "is not a folder")
     }
 
     /// A second run into a locked folder is refused with the owner's PID; a lock whose owner

@@ -63,6 +63,18 @@ enum TestSupport {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
+    /// Writes measured curves (`phase,pulse,conductance`) of 21 pulses per phase over the
+    /// default device's range into `dir/m.csv`: potentiation rises as `1 − 0.9^k` of the
+    /// range, depression falls as `0.9^k` (unless `wrongWay`, where potentiation falls too).
+    static func measuredCurves(in dir: URL, wrongWay: Bool = false) throws -> String {
+        var lines = ["phase,pulse,conductance"]
+        for k in 0...20 { lines.append("potentiation,\(k),\(1e-5 + 9e-5 * (wrongWay ? pow(0.9, Double(k)) : 1 - pow(0.9, Double(k))))") }
+        for k in 0...20 { lines.append("depression,\(k),\(1e-5 + 9e-5 * pow(0.9, Double(k)))") }
+        let csv = dir.appendingPathComponent("m.csv").path
+        try lines.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        return csv
+    }
+
     /// A step with the given counts whose phase length fits them.
     static func step(rows: [Int], cols: [Int]) throws -> LearningStep {
         try LearningStep(rowCounts: rows, columnCounts: cols, slotsPerPhase: max(rows.max()!, cols.map(abs).max()!, 1))

@@ -38,15 +38,4 @@ public enum InputFile {
         guard let text = String(data: data, encoding: .utf8) else { throw DataError(path, "is not a UTF-8 text file") }
         return text
     }
-
-    /// The system's reason behind a Foundation file error (`Permission denied`, `No such file
-    /// or directory`) instead of its `NSCocoaErrorDomain` code.
-    static func reason(_ error: Error) -> String {
-        let error = error as NSError
-        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
-        return error.localizedDescription
-    }
 }
