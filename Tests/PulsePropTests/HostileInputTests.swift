@@ -138,7 +138,7 @@ final class HostileInputTests: XCTestCase {
         ])
         XCTAssertEqual(run.status, 0, run.stderr)
         // Coincidences [[1, -2], [0, 0]]: two written devices; the half-selected ones move by ≈ 1e-13 µS.
-        XCTAssertTrue(run.stdout.contains("2 of 4 devices changed by more than 1e-06 of the conductance range"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("2 of 4 devices changed by more than 1e-09 of the conductance range"), run.stdout)
     }
 
     /// The demo accepts its own device and pulse options with a calibration for them.

@@ -68,6 +68,11 @@ public struct CrossbarStepResult: Codable, Equatable, Sendable {
         finalConductance = finalState.map(device.conductance(state:))
     }
 
+    /// The smallest state change counted as a change (a fraction of the conductance range;
+    /// 0.09 fS for the default device): transients leave half-selected devices within
+    /// ≈ 1e-15 of their start (1e-13 µS was seen), which is numerical noise, not a write.
+    public static let changeThreshold = 1e-9
+
     /// `G_final − G_initial` per device, siemens.
     public var deltaConductance: Matrix<Double> {
         Matrix(rows: finalConductance.rows, cols: finalConductance.cols) {

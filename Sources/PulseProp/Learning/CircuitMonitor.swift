@@ -160,7 +160,7 @@ public final class CircuitMonitor {
                 let k = abs(step.coincidences(row: i, col: j))
                 let moved = event.after[i, j] - event.before[i, j]
                 if k == 0 {
-                    if abs(moved) > 1e-9 { current.disturbedDevices += 1 }
+                    if abs(moved) > CrossbarStepResult.changeThreshold { current.disturbedDevices += 1 }
                     continue
                 }
                 current.coincidentPulses += k

@@ -80,15 +80,9 @@ public struct StepReport: Codable, Equatable, Sendable {
         return try table.text()
     }
 
-    /// The smallest state change counted as a change, in state units (fractions of the
-    /// conductance range): 1e-6, i.e. 90 pS for the default device. The transient leaves
-    /// half-selected devices within ≈ 1e-9 of their start (1e-13 µS was seen); the smallest
-    /// real one-pulse change, from a state 1e-4 below its bound, is ≈ 2e-6.
-    public static let changeThreshold = 1e-6
-
     /// A human-readable summary: pulse counts, coincidences and ΔG in microsiemens.
     public func table() -> String {
-        let moved = zip(finalState.elements, initialState.elements).filter { abs($0 - $1) > Self.changeThreshold }
+        let moved = zip(finalState.elements, initialState.elements).filter { abs($0 - $1) > CrossbarStepResult.changeThreshold }
         var out = "\(engine) step of a \(rows)x\(cols) crossbar, \(levels) levels, \(String(format: "%.3f", seconds)) s\n"
         out += "x pulses:     \(xPulses.map(String.init).joined(separator: " "))\n"
         out += "delta pulses: \(deltaPulses.map(String.init).joined(separator: " "))\n\n"
@@ -96,7 +90,7 @@ public struct StepReport: Codable, Equatable, Sendable {
         out += "\n"
         out += TextMatrix.render(deltaConductance.map { $0 * 1e6 }, title: "delta conductance (uS)", format: "%+.4f")
         let largest = deltaConductance.elements.map(abs).max() ?? 0
-        out += "\n\(moved.count) of \(rows * cols) devices changed by more than \(Self.changeThreshold) of the conductance range; largest |dG| = \(String(format: "%.4g", largest * 1e6)) uS\n"
+        out += "\n\(moved.count) of \(rows * cols) devices changed by more than \(CrossbarStepResult.changeThreshold) of the conductance range; largest |dG| = \(String(format: "%.4g", largest * 1e6)) uS\n"
         return out
     }
 }

@@ -36,9 +36,15 @@ struct Calibrate: ParsableCommand {
             calibration = try calibrator.calibrate(with: SpiceEngine(circuit: circuit, model: spiceModelOptions.spiceModel))
         }
         try AtomicFile.write(try calibration.json(), to: output)
-        print(String(
-            format: "wrote %@ (%@, %d grid states); fit error: rms %.3g, max %.3g of the state range over %d samples",
+        let summary = String(
+            format: "wrote %@ (%@, %d grid states); fit error: rms %.3g, max %.3g of the state range over %d samples\n",
             output, calibration.origin, calibration.states.count, calibration.fit.rmsStateError,
-            calibration.fit.maxStateError, calibration.fit.samples))
+            calibration.fit.maxStateError, calibration.fit.samples)
+        // With the calibration on standard output, the summary goes to standard error.
+        if AtomicFile.isStandardOutput(output) {
+            FileHandle.standardError.write(Data(summary.utf8))
+        } else {
+            print(summary, terminator: "")
+        }
     }
 }
