@@ -70,6 +70,7 @@ final class HostileInputTests: XCTestCase {
             (["validate", "--rows", "2", "--cols", "2", "--levels", "1000000000"], "invalid levels"),
             (["train", "--hidden", "100000000", "--weights", "ideal", "--levels", "0", "--method", "times"], "invalid hidden"),
             (["train", "--levels", "1000000000"], "invalid levels"),
+            (["train", "--batch", "100000000000"], "invalid batch"),
             (["bench", "analytic", "--rows", "100000", "--cols", "100000"], "invalid rows"),
             (["bench", "spice", "--sizes", "100000"], "invalid rows"),
             (["calibrate", "--grid", "100000000", "--output", "-"], "invalid grid"),

@@ -30,11 +30,16 @@ public struct TrainingCost: Sendable {
             + (configuration.feedback == .const ? hidden * Double(outputs) : 0)
     }
 
-    /// Bytes of the network, its checkpoint and the forward buffers.
-    public var networkBytes: Double {
-        let activity = Double(inputs) + 1 + 2 * (hidden + 1) + 2 * Double(outputs)
-        return 80 * parameters + 2 * 4 * (Double(configuration.batch) + 1000) * activity
+    /// Bytes of the network's copies and its checkpoint.
+    public var parameterBytes: Double { 80 * parameters }
+
+    /// Bytes of the minibatch and evaluation buffers.
+    public var bufferBytes: Double {
+        2 * 4 * (Double(configuration.batch) + 1000) * (Double(inputs) + 1 + 2 * (hidden + 1) + 2 * Double(outputs))
     }
+
+    /// Bytes of the network, its checkpoint and the forward buffers.
+    public var networkBytes: Double { parameterBytes + bufferBytes }
 
     /// The two crossbars of device weights.
     public var crossbars: [StepCost] {
@@ -48,8 +53,8 @@ public struct TrainingCost: Sendable {
     /// Throws unless the run fits `budget`; `engine` (device weights) simulates the crossbars,
     /// with `grid` calibration states for the analytic engine (and the shadow when `compare`).
     public func check(_ budget: MemoryBudget, engine: EngineKind?, grid: Int = 101, compare: Bool = false) throws {
-        let network = "a [\(inputs)-\(configuration.hidden)-\(outputs)] network"
-        try budget.check(networkBytes, option: "hidden", request: network)
+        let network = "a [\(inputs)-\(configuration.hidden)-\(outputs)] network at minibatch \(configuration.batch)"
+        try budget.check(networkBytes, option: bufferBytes > parameterBytes ? "batch" : "hidden", request: network)
         guard configuration.weights == .device, let engine else { return }
         let analytic = engine == .analytic || compare
         var bytes = networkBytes + 24 * parameters
