@@ -54,7 +54,9 @@ public struct TrainingCost: Sendable {
     /// with `grid` calibration states for the analytic engine (and the shadow when `compare`).
     public func check(_ budget: MemoryBudget, engine: EngineKind?, grid: Int = 101, compare: Bool = false) throws {
         let network = "a [\(inputs)-\(configuration.hidden)-\(outputs)] network at minibatch \(configuration.batch)"
-        try budget.check(networkBytes, option: bufferBytes > parameterBytes ? "batch" : "hidden", request: network)
+        // The minibatch's share of the buffers is the batch's; the rest grows with the layers.
+        let batchShare = bufferBytes * Double(configuration.batch) / (Double(configuration.batch) + 1000)
+        try budget.check(networkBytes, option: batchShare > networkBytes - batchShare ? "batch" : "hidden", request: network)
         guard configuration.weights == .device, let engine else { return }
         let analytic = engine == .analytic || compare
         var bytes = networkBytes + 24 * parameters
