@@ -180,6 +180,17 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    /// Long epochs report examples done from a timer, also while one example is running.
+    func testProgressLinesWithinAnEpoch() throws {
+        let run = try TestSupport.runCLI([
+            "train", "--epochs", "1", "--progress-interval", "0.002", "--output", TestSupport.temporaryDirectory().path,
+        ])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("epoch 1/1: ") }
+        XCTAssertFalse(lines.isEmpty, run.stderr)
+        XCTAssertTrue(lines.allSatisfy { $0.contains("/80 examples") && $0.contains("ETA of the epoch") }, run.stderr)
+    }
+
     /// Every fuzz target survives its corpus and seeded mutations of it (scripts/fuzz runs
     /// many more, and libFuzzer where the toolchain has it).
     func testFuzzTargetsSurviveSeededMutations() throws {

@@ -129,10 +129,14 @@ struct Train: ParsableCommand {
     @Option(help: "Output format of the final summary: table (one line), json (summary.json) or csv (log.csv, one line per epoch).")
     var format: OutputFormat = .table
 
+    @Option(help: "Seconds between progress lines within an epoch (printed while an epoch is longer).")
+    var progressInterval = 10.0
+
     @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
-        try requireFinite(["read-voltage": readVoltage])
+        try requireFinite(["read-voltage": readVoltage, "progress-interval": progressInterval])
+        try require(progressInterval > 0, "progress-interval", "must be > 0 s, got \(progressInterval)")
     }
 
     func run() throws {
@@ -172,8 +176,10 @@ struct Train: ParsableCommand {
             : nil
         let run = try circuitTraining?.run
             ?? TrainingRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume)
-        let examples = ExampleProgress(epochs: configuration.epochs) { run.checkpoint.history.count + 1 }
-        run.batchProgress = examples.report
+        let examples = ExampleProgress(
+            epochs: configuration.epochs, finished: run.checkpoint.history.count, interval: progressInterval)
+        run.batchProgress = examples.update
+        defer { examples.stop() }
         let history = try run.run { record, eta in
             FileHandle.standardError.write(Data(Progress.epochLine(record, of: configuration.epochs, eta: eta).utf8))
             try? AtomicFile.write(TrainingReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
