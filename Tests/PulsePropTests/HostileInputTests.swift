@@ -53,7 +53,7 @@ final class HostileInputTests: XCTestCase {
         try assertRefused(["train", "--data", noPixels, "--epochs", "1"], mentions: "0x28 pixels")
         let cell = Table1.cells[0]
         let markdown = Table1.markdown(results: [cell: [0.02, 0.03]], epochs: 50)
-        let csv = Table1.csv(results: [cell: [0.02]])
+        let csv = try Table1.csv(results: [cell: [0.02]])
         XCTAssertFalse(markdown.lowercased().contains("nan") || csv.lowercased().contains("nan"))
         XCTAssertTrue(markdown.contains("2.50 ± 0.71 % (n=2)"))
         XCTAssertTrue(markdown.contains("— (n=0) · paper 2.4 ± 0.1 %"))

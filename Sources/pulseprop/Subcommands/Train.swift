@@ -191,7 +191,7 @@ struct Train: ParsableCommand {
         let summary = try TrainingReport.writeFiles(history: history, configuration: configuration, folder: folder)
         switch format {
         case .json: print(try summary.json())
-        case .csv: print(TrainingReport.csv(history), terminator: "")
+        case .csv: print(try TrainingReport.csv(history), terminator: "")
         case .table:
             print(String(format: "%@: test error %.2f %%, train error %.2f %% after %d epochs (%.2f s/epoch); files in %@",
                          configuration.ruleName, 100 * summary.testError, 100 * summary.trainError, summary.epochs,
