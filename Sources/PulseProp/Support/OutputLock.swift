@@ -1,8 +1,9 @@
 import Foundation
 
-/// An advisory lock on an output folder, so that two runs never write into the same one.
+/// An advisory lock on an output folder, so that two runs never write into the same one (and,
+/// under another file name, on a sweep run, so that two runners never run it twice).
 ///
-/// The lock file `.pulseprop.lock` in the folder holds the owner's process ID and is locked
+/// The lock file (`.pulseprop.lock` unless named otherwise) in the folder holds the owner's process ID and is locked
 /// with `flock` while the owner lives. A second run finds it locked and is refused with the
 /// owner's PID. A lock left behind by a run that died is stale: the kernel released its
 /// `flock` with the process, so the next run takes it over (``staleOwner`` reports the dead
@@ -18,9 +19,9 @@ public final class OutputLock {
     private var descriptor: Int32
 
     /// Locks `folder` (creating it), or throws a ``DataError`` naming the process that holds it.
-    public init(folder: String) throws {
+    public init(folder: String, fileName: String = OutputLock.fileName) throws {
         try AtomicFile.createFolder(folder, shownAs: folder)
-        path = (folder as NSString).appendingPathComponent(Self.fileName)
+        path = (folder as NSString).appendingPathComponent(fileName)
         descriptor = -1
         // Retry when the file was replaced between open and flock (its owner released it).
         for _ in 0..<10 {
@@ -57,6 +58,16 @@ public final class OutputLock {
     }
 
     deinit { release() }
+
+    /// Whether a live process holds the lock file `fileName` in `folder` now.
+    public static func isHeld(folder: String, fileName: String = OutputLock.fileName) -> Bool {
+        let fd = open((folder as NSString).appendingPathComponent(fileName), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return true }
+        flock(fd, LOCK_UN)
+        return false
+    }
 
     /// The PID written in an open lock file, if any.
     private static func owner(_ fd: Int32) -> Int32? {

@@ -25,6 +25,10 @@ public final class SweepExecutor: @unchecked Sendable {
     public let folder: SweepFolder
     /// The `pulseprop` executable the runs start.
     public let executable: URL
+    /// The lock file in each run folder; held while a runner runs the run. The kernel drops it
+    /// when the runner dies, however it dies, so it never goes stale (over NFS, Linux emulates
+    /// `flock` with byte-range locks, which NFS servers honour).
+    public static let lockFileName = ".sweep.lock"
     /// Lines of standard error kept in a failed run's status.
     public static let stderrTailLines = 20
 
@@ -43,8 +47,10 @@ public final class SweepExecutor: @unchecked Sendable {
         let statusPath = folder.statusPath(of: run)
         guard !isInterrupted else { return .interrupted }
         guard try folder.status(of: run).state != .done else { return .alreadyDone }
-        guard let runLock = try RunLock(path: (runFolder as NSString).appendingPathComponent(".lock")) else { return .lockedElsewhere }
-        defer { withExtendedLifetime(runLock) {} }
+        // A lock file of its own: the run's command may lock its output folder (the same folder).
+        let runLock: OutputLock
+        do { runLock = try OutputLock(folder: runFolder, fileName: Self.lockFileName) } catch is DataError { return .lockedElsewhere }
+        defer { runLock.release() }
         var status = try folder.status(of: run)
         guard status.state != .done else { return .alreadyDone }
         status.state = .running

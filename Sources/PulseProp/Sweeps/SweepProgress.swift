@@ -38,7 +38,7 @@ public struct SweepProgress: Codable, Equatable, Sendable {
                 failed += 1
                 failures.append(Failure(id: run.id, exitCode: status.exitCode, reason: status.failureReason, stderrTail: status.stderrTail ?? []))
             case .running:
-                if RunLock.isHeld(at: (folder.folder(of: run) as NSString).appendingPathComponent(".lock")) {
+                if OutputLock.isHeld(folder: folder.folder(of: run), fileName: SweepExecutor.lockFileName) {
                     running += 1
                 } else {
                     interrupted += 1
