@@ -59,45 +59,120 @@ final class LearningTests: XCTestCase {
         }
     }
 
-    /// The absmin update equals Σ_b sign(x·δ)·min(|x|, |δ|), with x and δ discretised exactly
-    /// as the circuit's pulse encoding counts them.
-    func testAbsminIsSignedMinimumSummedOverTheBatch() throws {
-        for levels in [0, 100, 20, 7] {
-            var rng = SeededGenerator(seed: UInt64(levels) + 1)
-            let network = Network(inputs: 9, hidden: 5, outputs: 4, activation: .relu, feedback: .transposed, using: &rng)
-            let batch = 6
-            var buffers = ForwardBuffers(capacity: batch, network: network)
-            for b in 0..<batch {
-                for i in 0..<9 { buffers.input[b * 10 + i] = i % 3 == 0 ? 0 : Float.random(in: 0...6, using: &rng) }
-                for j in 0..<5 { buffers.hiddenActivity[b * 6 + j] = Float.random(in: 0...6, using: &rng) }
-            }
-            let hiddenDelta = (0..<(batch * 5)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
-            let outputDelta = (0..<(batch * 4)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
-            let encoding = levels == 0 ? nil : PulseEncoding(levels: levels)
-            var updated = network
-            let rate: Float = 0.5
-            IdealWeightUpdater(method: .absmin, encoding: encoding).update(
-                &updated, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta, count: batch, rate: rate)
-            func value(_ v: Float, isDelta: Bool) -> Double {
-                guard let e = encoding else { return Double(v) }
-                return e.quantum * Double(isDelta ? e.count(delta: Double(v)) : e.count(x: Double(v)))
-            }
-            func check(_ before: [Float], _ after: [Float], x: [Float], xStride: Int, delta: [Float], cols: Int) {
-                for i in 0..<xStride {
-                    for j in 0..<cols {
-                        var sum = 0.0
-                        for b in 0..<batch {
-                            let xv = value(x[b * xStride + i], isDelta: false)
-                            let dv = value(delta[b * cols + j], isDelta: true)
-                            sum += (xv * dv > 0 ? 1 : xv * dv < 0 ? -1 : 0) * min(abs(xv), abs(dv))
-                        }
-                        let change = Double(after[i * cols + j] - before[i * cols + j])
-                        XCTAssertEqual(change, -Double(rate) * sum, accuracy: 1e-4, "levels \(levels) (\(i),\(j))")
+    /// The absmin update equals Σ_b sign(x·δ)·min(|x|, |δ|) for continuous signals and, with
+    /// an encoding, Σ_b q_δ·sign(n_δ)·min(n_x, |n_δ|): the coincident pulses of the circuit's
+    /// counts, one weight step `η·q_δ` each (with a shared quantum: min(x̂, |δ̂|)). `times`
+    /// with an encoding is Σ_b (n_x·q_x)·(n_δ·q_δ).
+    func testUpdatesOfDiscretisedSignalsFollowThePulseCounts() throws {
+        let encodings: [PulseEncoding?] = [
+            nil, PulseEncoding(levels: 100), PulseEncoding(levels: 20), PulseEncoding(levels: 7),
+            PulseEncoding(levels: 20, quantisation: .separate), PulseEncoding(levels: 100, quantisation: .separate),
+            PulseEncoding(levels: 20, rounding: .floor), PulseEncoding(levels: 20, quantisation: .separate, rounding: .floor),
+        ]
+        for (k, encoding) in encodings.enumerated() {
+            for method in UpdateMethod.allCases {
+                var rng = SeededGenerator(seed: UInt64(k) + 1)
+                let network = Network(inputs: 9, hidden: 5, outputs: 4, activation: .relu, feedback: .transposed, using: &rng)
+                let batch = 6
+                var buffers = ForwardBuffers(capacity: batch, network: network)
+                for b in 0..<batch {
+                    for i in 0..<9 { buffers.input[b * 10 + i] = i % 3 == 0 ? 0 : Float.random(in: 0...6, using: &rng) }
+                    for j in 0..<5 { buffers.hiddenActivity[b * 6 + j] = Float.random(in: 0...6, using: &rng) }
+                }
+                let hiddenDelta = (0..<(batch * 5)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
+                let outputDelta = (0..<(batch * 4)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
+                var updated = network
+                let rate: Float = 0.5
+                IdealWeightUpdater(method: method, encoding: encoding).update(
+                    &updated, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta, count: batch, rate: rate)
+                func rule(_ x: Float, _ delta: Float) -> Double {
+                    guard let e = encoding else {
+                        let (xv, dv) = (Double(x), Double(delta))
+                        return method == .times ? xv * dv : (dv < 0 ? -1 : 1) * min(xv, abs(dv))
+                    }
+                    let (nx, nd) = (e.count(x: Double(x)), e.count(delta: Double(delta)))
+                    switch method {
+                    case .times: return Double(nx) * e.xQuantum * Double(nd) * e.deltaQuantum
+                    case .absmin: return e.deltaQuantum * Double(nd.signum() * min(nx, abs(nd)))
                     }
                 }
+                func check(_ before: [Float], _ after: [Float], x: [Float], xStride: Int, delta: [Float], cols: Int) {
+                    for i in 0..<xStride {
+                        for j in 0..<cols {
+                            let sum = (0..<batch).map { rule(x[$0 * xStride + i], delta[$0 * cols + j]) }.reduce(0, +)
+                            let change = Double(after[i * cols + j] - before[i * cols + j])
+                            XCTAssertEqual(change, -Double(rate) * sum, accuracy: 1e-4, "\(method) \(String(describing: encoding)) (\(i),\(j))")
+                        }
+                    }
+                }
+                check(network.w1, updated.w1, x: buffers.input, xStride: 10, delta: hiddenDelta, cols: 5)
+                check(network.w2, updated.w2, x: buffers.hiddenActivity, xStride: 6, delta: outputDelta, cols: 4)
             }
-            check(network.w1, updated.w1, x: buffers.input, xStride: 10, delta: hiddenDelta, cols: 5)
-            check(network.w2, updated.w2, x: buffers.hiddenActivity, xStride: 6, delta: outputDelta, cols: 4)
+        }
+    }
+
+    /// One example at 20 levels, separate quanta (q_x = 0.25, q_δ = 0.15), worked by hand:
+    /// x = (1.1, 0.3) → n_x = (4, 1), δ = (0.4, −0.5) → n_δ = (3, −3).
+    /// times: Δw = −η·(0.25·n_x)·(0.15·n_δ); absmin: Δw = −η·0.15·sign(n_δ)·min(n_x, |n_δ|).
+    func testSeparateQuantaUpdateWorkedByHand() throws {
+        let expected: [UpdateMethod: [Float]] = [
+            .times: [-0.45, 0.45, -0.1125, 0.1125],  // 0.0375·(12, −12, 3, −3)
+            .absmin: [-0.45, 0.45, -0.15, 0.15],  // 0.15·(3, −3, 1, −1)
+        ]
+        for method in UpdateMethod.allCases {
+            var rng = SeededGenerator(seed: 1)
+            var network = Network(inputs: 1, hidden: 2, outputs: 2, activation: .relu, feedback: .transposed, using: &rng)
+            network.w2 = [Float](repeating: 0, count: 6)
+            var buffers = ForwardBuffers(capacity: 1, network: network)
+            buffers.hiddenActivity[0] = 1.1
+            buffers.hiddenActivity[1] = 0.3
+            buffers.hiddenActivity[2] = 0  // no bias input, so its row stays put
+            IdealWeightUpdater(method: method, encoding: PulseEncoding(levels: 20, quantisation: .separate)).update(
+                &network, buffers: buffers, outputDelta: [0.4, -0.5], hiddenDelta: [0, 0], count: 1, rate: 1)
+            for (k, value) in expected[method]!.enumerated() {
+                XCTAssertEqual(network.w2[k], value, accuracy: 1e-6, "\(method) weight \(k)")
+            }
+            XCTAssertEqual(Array(network.w2[4...]), [0, 0])
+        }
+    }
+
+    /// The shared quantum, rounded to nearest, is bit for bit the update from before
+    /// quantisation became a choice: `q·round(clip(v)·(1/q))` in Float, then the same kernels.
+    func testSharedNearestUpdateIsUnchangedBitForBit() throws {
+        for (levels, method) in [(20, UpdateMethod.times), (20, .absmin), (100, .times), (100, .absmin), (7, .absmin)] {
+            var rng = SeededGenerator(seed: UInt64(levels))
+            let network = Network(inputs: 30, hidden: 8, outputs: 5, activation: .relu, feedback: .transposed, using: &rng)
+            let batch = 10
+            var buffers = ForwardBuffers(capacity: batch, network: network)
+            for k in 0..<(batch * 31) { buffers.input[k] = Float.random(in: -0.5...5.5, using: &rng) }
+            for k in 0..<(batch * 9) { buffers.hiddenActivity[k] = Float.random(in: -0.5...5.5, using: &rng) }
+            let hiddenDelta = (0..<(batch * 8)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
+            let outputDelta = (0..<(batch * 5)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
+            var updated = network
+            let rate: Float = 1e-3
+            IdealWeightUpdater(method: method, encoding: PulseEncoding(levels: levels)).update(
+                &updated, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta, count: batch, rate: rate)
+
+            let q = Float(5 / Double(levels))
+            func old(_ values: [Float], _ lower: Float, _ upper: Float) -> [Float] {
+                values.map { (min(max($0, lower), upper) * (1 / q)).rounded(.toNearestOrEven) * q }
+            }
+            func oldUpdate(_ weights: [Float], x: [Float], rows: Int, delta: [Float], cols: Int) -> [Float] {
+                var w = weights
+                var accumulator = [Float](repeating: 0, count: cols)
+                let (xs, ds) = (old(x, 0, 5), old(delta, -1, 2))
+                switch method {
+                case .times:
+                    Kernels.gemm(transA: true, m: rows, n: cols, k: batch, alpha: -rate, a: xs, lda: rows, b: ds, ldb: cols, beta: 1, c: &w, ldc: cols)
+                case .absmin:
+                    Kernels.absminUpdate(
+                        x: xs, xStride: rows, delta: ds, batch: batch, rows: rows, cols: cols, scale: -rate, weights: &w,
+                        accumulator: &accumulator)
+                }
+                return w
+            }
+            XCTAssertEqual(updated.w2, oldUpdate(network.w2, x: buffers.hiddenActivity, rows: 9, delta: outputDelta, cols: 5), "\(method) L\(levels)")
+            XCTAssertEqual(updated.w1, oldUpdate(network.w1, x: buffers.input, rows: 31, delta: hiddenDelta, cols: 8), "\(method) L\(levels)")
         }
     }
 
@@ -139,6 +214,9 @@ final class LearningTests: XCTestCase {
         XCTAssertEqual(c.method, .absmin)
         XCTAssertEqual(c.levels, 20)
         XCTAssertEqual(c.hiddenDeltaGain, 1)
+        XCTAssertEqual(c.quantisation, .shared)
+        XCTAssertEqual(c.rounding, .nearest)
+        XCTAssertEqual(c.encoding, PulseEncoding(levels: 20))
         XCTAssertEqual(c.weightRange, 1)
         var expected = TrainingConfiguration()
         (expected.method, expected.feedback, expected.levels, expected.hidden) = (.absmin, .const, 20, 50)

@@ -6,7 +6,8 @@ import XCTest
 final class PulseScheduleTests: XCTestCase {
     func testEncodingCountsAndClipping() throws {
         let e = PulseEncoding(levels: 20)
-        XCTAssertEqual(e.quantum, 0.25)
+        XCTAssertEqual(e.xQuantum, 0.25)
+        XCTAssertEqual(e.deltaQuantum, 0.25)
         XCTAssertEqual(e.count(x: 5), 20)
         XCTAssertEqual(e.count(x: 7), 20)  // clipped to xMax
         XCTAssertEqual(e.count(x: -1), 0)
@@ -15,6 +16,76 @@ final class PulseScheduleTests: XCTestCase {
         XCTAssertEqual(e.count(delta: -3), -4)  // clipped to −1
         XCTAssertEqual(e.count(delta: 2), 8)
         XCTAssertEqual(e.maxCount, 20)
+    }
+
+    /// `separate`: x in `q_x = 5/N`, δ in `q_δ = 3/N` (its range `[−1, 2]` is N quanta),
+    /// both counted from 0. Counts worked by hand at 20 levels (q_x = 0.25, q_δ = 0.15) and
+    /// 100 levels (q_x = 0.05, q_δ = 0.03).
+    func testSeparateQuantaCountEachSignalOverItsOwnRange() throws {
+        let e = PulseEncoding(levels: 20, quantisation: .separate)
+        XCTAssertEqual(e.xQuantum, 0.25)
+        XCTAssertEqual(e.deltaQuantum, 0.15, accuracy: 1e-15)
+        XCTAssertEqual(e.count(x: 1.1), 4)  // 4.4
+        XCTAssertEqual(e.count(x: 5), 20)
+        XCTAssertEqual(e.count(delta: 0.4), 3)  // 2.67
+        XCTAssertEqual(e.count(delta: -0.5), -3)  // 3.33
+        XCTAssertEqual(e.count(delta: 0.05), 0)  // 0.33: zero error is zero pulses
+        XCTAssertEqual(e.count(delta: 2), 13)  // 13.33
+        XCTAssertEqual(e.count(delta: 7), 13)  // clipped to 2
+        XCTAssertEqual(e.count(delta: -3), -7)  // clipped to −1: 6.67
+        XCTAssertEqual(e.maxCount, 20)
+        let fine = PulseEncoding(levels: 100, quantisation: .separate)
+        XCTAssertEqual(fine.count(x: 0.33), 7)  // 6.6
+        XCTAssertEqual(fine.count(delta: 0.1), 3)  // 3.33
+        XCTAssertEqual(fine.count(delta: -0.05), -2)  // 1.67
+        XCTAssertEqual(fine.count(delta: 2), 67)  // 66.67
+        XCTAssertEqual(fine.count(delta: -1), -33)  // 33.33
+        XCTAssertEqual(fine.maxCount, 100)
+        // A δ range wider than x's sets the phase length.
+        XCTAssertEqual(PulseEncoding(levels: 10, xMax: 1, deltaMin: -4, deltaMax: 4, quantisation: .separate).maxCount, 10)
+        XCTAssertEqual(PulseEncoding(levels: 10, xMax: 1, deltaMin: -4, deltaMax: 4).maxCount, 40)
+    }
+
+    /// `floor` truncates magnitudes, and a value that is a whole number of quanta keeps all
+    /// of them although `0.3/0.05` is 5.999999999999999 in floating point.
+    func testFloorRoundingTruncatesMagnitudes() throws {
+        let shared = PulseEncoding(levels: 20, rounding: .floor)
+        XCTAssertEqual(shared.count(x: 1.1), 4)  // 4.4
+        XCTAssertEqual(shared.count(x: 1.2), 4)  // 4.8 (nearest: 5)
+        XCTAssertEqual(shared.count(x: 0.24), 0)
+        XCTAssertEqual(shared.count(x: 5), 20)
+        XCTAssertEqual(shared.count(delta: -0.7), -2)  // 2.8 (nearest: −3)
+        XCTAssertEqual(shared.count(delta: 2), 8)
+        let separate = PulseEncoding(levels: 20, quantisation: .separate, rounding: .floor)
+        XCTAssertEqual(separate.count(delta: 0.6), 4)
+        XCTAssertEqual(separate.count(delta: 0.4), 2)  // 2.67
+        XCTAssertEqual(separate.count(delta: -1), -6)  // 6.67
+        XCTAssertEqual(separate.count(delta: 2), 13)
+        let fine = PulseEncoding(levels: 100, rounding: .floor)
+        XCTAssertLessThan(0.3 / fine.xQuantum, 6)
+        XCTAssertEqual(fine.count(x: 0.3), 6)
+        XCTAssertEqual(fine.count(x: 0.299), 5)
+        XCTAssertEqual(PulseRounding.floor.whole(Float(-2.9)), -2)
+        XCTAssertEqual(PulseRounding.nearest.whole(Float(2.5)), 2)  // ties to even
+    }
+
+    /// Encodings written before `quantisation` and `rounding` existed read as shared, nearest.
+    func testOlderEncodingsDecodeAsSharedNearest() throws {
+        let old = #"{"levels":20,"xMax":5,"deltaMin":-1,"deltaMax":2}"#
+        XCTAssertEqual(try JSONDecoder().decode(PulseEncoding.self, from: Data(old.utf8)), PulseEncoding(levels: 20))
+        let separate = PulseEncoding(levels: 100, quantisation: .separate, rounding: .floor)
+        XCTAssertEqual(try JSONDecoder().decode(PulseEncoding.self, from: JSONEncoder().encode(separate)), separate)
+    }
+
+    /// With separate quanta the circuit still gives a device `min(n_x, |n_δ|)` coincident
+    /// pulses of the two counts: here n_x = 4, 20, 1 and n_δ = 3, −3, 13 (20 levels).
+    func testSeparateCoincidencesAreTheMinimumOfTheCounts() throws {
+        let step = try LearningStep(x: [1.1, 5, 0.3], delta: [0.4, -0.5, 2], encoding: PulseEncoding(levels: 20, quantisation: .separate))
+        let expected = [[-3, 3, -4], [-3, 3, -13], [-1, 1, -1]]
+        for i in 0..<3 {
+            for j in 0..<3 { XCTAssertEqual(step.coincidences(row: i, col: j), expected[i][j], "(\(i),\(j))") }
+        }
+        XCTAssertEqual(step.slotsPerPhase, 20)
     }
 
     /// Coincidences equal min of the counts, signed by the phase: this is the absmin rule

@@ -51,16 +51,18 @@ public enum Kernels {
         }
     }
 
-    /// Rounds `count` values to the quantum `q` after clipping to `[lower, upper]`: the values
-    /// the pulse encoding represents (`q·n` with `n` a whole pulse count, ties to even, as
-    /// ``PulseEncoding``).
+    /// Replaces `count` values by their pulse counts times a value per pulse: each value is
+    /// clipped to `[lower, upper]`, counted in `quantum` (`n = R(v/q)`, ``PulseRounding``, as
+    /// ``PulseEncoding``) and becomes `n·step`. With `step = quantum` these are the values the
+    /// pulses represent.
     public static func quantize(
-        _ values: UnsafeMutablePointer<Float>, count: Int, quantum: Float, lower: Float, upper: Float
+        _ values: UnsafeMutablePointer<Float>, count: Int, quantum: Float, step: Float, lower: Float, upper: Float,
+        rounding: PulseRounding
     ) {
         let inverse = 1 / quantum
         for k in 0..<count {
             let v = min(max(values[k], lower), upper)
-            values[k] = (v * inverse).rounded(.toNearestOrEven) * quantum
+            values[k] = rounding.whole(v * inverse) * step
         }
     }
 }

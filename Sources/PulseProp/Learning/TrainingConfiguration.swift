@@ -72,6 +72,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var deltaMin: Double = -1
     /// Upper end of the `δ` range used for discretisation.
     public var deltaMax: Double = 2
+    /// Whether `δ` is counted in `x`'s quantum or in its own (``PulseEncoding``).
+    public var quantisation: PulseQuantisation = .shared
+    /// How pulse counts are rounded.
+    public var rounding: PulseRounding = .nearest
 
     /// Creates the paper's default configuration.
     public init() {}
@@ -98,6 +102,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         xMax = try value(.xMax, xMax)
         deltaMin = try value(.deltaMin, deltaMin)
         deltaMax = try value(.deltaMax, deltaMax)
+        quantisation = try value(.quantisation, quantisation)
+        rounding = try value(.rounding, rounding)
     }
 
     /// The paper's MNIST setting (the default configuration).
@@ -128,7 +134,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     /// The pulse encoding of the update signals, or nil when continuous.
     public var encoding: PulseEncoding? {
-        levels == 0 ? nil : PulseEncoding(levels: levels, xMax: xMax, deltaMin: deltaMin, deltaMax: deltaMax)
+        levels == 0
+            ? nil
+            : PulseEncoding(
+                levels: levels, xMax: xMax, deltaMin: deltaMin, deltaMax: deltaMax, quantisation: quantisation,
+                rounding: rounding)
     }
 
     /// Checks every field, naming the first bad one.

@@ -46,12 +46,14 @@ public final class IdealWeightUpdater: WeightUpdater {
             quantized.removeAll(keepingCapacity: true)
             quantized.append(contentsOf: x[0..<xCount])
             quantized.append(contentsOf: delta[0..<deltaCount])
-            let q = Float(encoding.quantum)
+            let (xQuantum, deltaQuantum) = (Float(encoding.xQuantum), Float(encoding.deltaQuantum))
             quantized.withUnsafeMutableBufferPointer { buffer in
-                Kernels.quantize(buffer.baseAddress!, count: xCount, quantum: q, lower: 0, upper: Float(encoding.xMax))
                 Kernels.quantize(
-                    buffer.baseAddress! + xCount, count: deltaCount, quantum: q, lower: Float(encoding.deltaMin),
-                    upper: Float(encoding.deltaMax))
+                    buffer.baseAddress!, count: xCount, quantum: xQuantum, step: xStep(method, xQuantum, deltaQuantum),
+                    lower: 0, upper: Float(encoding.xMax), rounding: encoding.rounding)
+                Kernels.quantize(
+                    buffer.baseAddress! + xCount, count: deltaCount, quantum: deltaQuantum, step: deltaQuantum,
+                    lower: Float(encoding.deltaMin), upper: Float(encoding.deltaMax), rounding: encoding.rounding)
             }
             quantized.withUnsafeBufferPointer { signals in
                 apply(&weights, x: signals.baseAddress!, xStride: xStride, delta: signals.baseAddress! + xCount, cols: cols, count: count, rate: rate)
@@ -62,6 +64,19 @@ public final class IdealWeightUpdater: WeightUpdater {
                     apply(&weights, x: xs.baseAddress!, xStride: xStride, delta: ds.baseAddress!, cols: cols, count: count, rate: rate)
                 }
             }
+        }
+    }
+
+    /// The value of one `x` pulse in the update. `times` multiplies the represented values,
+    /// `x̂·δ̂ = (n_x·q_x)·(n_δ·q_δ)`. `absmin` is what coincident pulses do: `min(n_x, |n_δ|)`
+    /// pulses, each one weight step of `η·q_δ`, so `x`'s count is priced in `q_δ` too and the
+    /// clamp below yields `q_δ·sign(n_δ)·min(n_x, |n_δ|)`. (`q_δ` keeps an error-limited step
+    /// equal to the quantised error, as in the continuous rule; with `shared` both quanta are
+    /// one and nothing changes.)
+    private func xStep(_ method: UpdateMethod, _ xQuantum: Float, _ deltaQuantum: Float) -> Float {
+        switch method {
+        case .times: return xQuantum
+        case .absmin: return deltaQuantum
         }
     }
 

@@ -60,16 +60,22 @@ public enum Table1 {
         return (mean, variance.squareRoot())
     }
 
-    /// Markdown table of ours (mean ± std over trials, percent) beside the paper's numbers.
-    public static func markdown(results: [Cell: [Double]], epochs: Int) -> String {
+    /// `2.01 ± 0.10 % (n=10)` of final test errors (fractions); `— (n=0)` when there are none.
+    private static func summary(_ errors: [Double]) -> String {
+        guard let ours = meanAndStd(errors.map { $0 * 100 }) else { return "— (n=0)" }
+        return String(format: "%.2f ± %.2f %% (n=%d)", ours.mean, ours.std, errors.count)
+    }
+
+    /// Markdown table of ours (mean ± std over trials, percent) beside the paper's numbers, for
+    /// the rows of `levels`.
+    public static func markdown(results: [Cell: [Double]], epochs: Int, levels: [Int] = levels) -> String {
         var out = "| test error after \(epochs) epochs | " + rules.map { "\($0.0.rawValue) \($0.1.rawValue)" }.joined(separator: " | ") + " |\n"
         out += "|---|" + String(repeating: "---|", count: rules.count) + "\n"
         for l in levels {
             let cells = rules.map { Cell(levels: l, feedback: $0.0, method: $0.1) }
             out += "| \(cells[0].rowLabel) | " + cells.map { cell in
-                let paper = String(format: "paper %.1f ± %.1f %%", self.paper[cell]!.mean, self.paper[cell]!.std)
-                guard let ours = meanAndStd((results[cell] ?? []).map { $0 * 100 }) else { return "— (n=0) · \(paper)" }
-                return String(format: "%.2f ± %.2f %% (n=%d) · %@", ours.mean, ours.std, results[cell]!.count, paper)
+                let paper = self.paper[cell]!
+                return summary(results[cell] ?? []) + String(format: " · paper %.1f ± %.1f %%", paper.mean, paper.std)
             }.joined(separator: " | ") + " |\n"
         }
         return out
@@ -90,6 +96,55 @@ public enum Table1 {
                 cell.levels, cell.feedback.rawValue, cell.method.rawValue, values.count, ours.0, ours.1, paper.mean,
                 paper.std,
             ])
+        }
+        return try table.text()
+    }
+
+    /// One column of a comparison: the results of one variant of the rules (e.g. a quantisation).
+    public struct Variant: Sendable {
+        /// Column name, e.g. `separate`.
+        public var label: String
+        /// Final test errors (fractions) per cell.
+        public var results: [Cell: [Double]]
+
+        /// A named column of results.
+        public init(label: String, results: [Cell: [Double]]) {
+            self.label = label
+            self.results = results
+        }
+    }
+
+    /// Markdown table with one row per cell of `levels` and one column per variant (mean ± std
+    /// over trials, percent, and n), then the paper's.
+    public static func comparisonMarkdown(_ variants: [Variant], epochs: Int, levels: [Int] = levels) -> String {
+        var out = "| test error after \(epochs) epochs | " + variants.map(\.label).joined(separator: " | ") + " | paper |\n"
+        out += "|---|" + String(repeating: "---|", count: variants.count + 1) + "\n"
+        for cell in cells where levels.contains(cell.levels) {
+            let columns = variants.map { summary($0.results[cell] ?? []) }
+            let paper = self.paper[cell]!
+            out += "| \(cell.rowLabel), \(cell.columnLabel) | " + columns.joined(separator: " | ")
+                + String(format: " | %.1f ± %.1f %% |\n", paper.mean, paper.std)
+        }
+        return out
+    }
+
+    /// CSV with the variants side by side: `levels,feedback,method`, then per variant
+    /// `<label>_trials,<label>_mean_test_error_percent,<label>_std_test_error_percent`, then
+    /// `paper_mean_percent,paper_std_percent` (mean and std empty where a variant has no trial).
+    public static func comparisonCSV(_ variants: [Variant], levels: [Int] = levels) throws -> String {
+        var table = CSVTable(
+            header: ["levels", "feedback", "method"]
+                + variants.flatMap { ["\($0.label)_trials", "\($0.label)_mean_test_error_percent", "\($0.label)_std_test_error_percent"] }
+                + ["paper_mean_percent", "paper_std_percent"])
+        for cell in cells where levels.contains(cell.levels) {
+            var fields: [CustomStringConvertible] = [cell.levels, cell.feedback.rawValue, cell.method.rawValue]
+            for variant in variants {
+                let values = (variant.results[cell] ?? []).map { $0 * 100 }
+                let ours = meanAndStd(values).map { ("\($0.mean)", "\($0.std)") } ?? ("", "")
+                fields += [values.count, ours.0, ours.1]
+            }
+            let paper = self.paper[cell]!
+            table.append(fields + [paper.mean, paper.std])
         }
         return try table.text()
     }

@@ -7,6 +7,8 @@ extension FeedbackKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension WeightMode: ExpressibleByArgument {}
 extension EngineKind: ExpressibleByArgument {}
+extension PulseQuantisation: ExpressibleByArgument {}
+extension PulseRounding: ExpressibleByArgument {}
 
 /// Options that choose the network, the rule and the schedule; unset ones take the preset's
 /// value (the paper's MNIST setting with `--data`, the built-in task's without).
@@ -41,6 +43,10 @@ struct TrainingOptions: ParsableArguments {
     var deltaMin: Double?
     @Option(help: "Upper end of the delta range.")
     var deltaMax: Double?
+    @Option(help: "Pulse quanta: shared (x-max/N for x and delta) or separate (x-max/N for x, (delta-max − delta-min)/N for delta).")
+    var quantisation: PulseQuantisation?
+    @Option(help: "Rounding of pulse counts: nearest (ties to even) or floor (toward zero).")
+    var rounding: PulseRounding?
 
     func validate() throws {
         try requireFinite([
@@ -72,6 +78,8 @@ struct TrainingOptions: ParsableArguments {
         if let xMax { c.xMax = xMax }
         if let deltaMin { c.deltaMin = deltaMin }
         if let deltaMax { c.deltaMax = deltaMax }
+        if let quantisation { c.quantisation = quantisation }
+        if let rounding { c.rounding = rounding }
         try c.validate()
         return c
     }
