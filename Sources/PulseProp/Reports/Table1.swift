@@ -66,9 +66,8 @@ public enum Table1 {
         return String(format: "%.2f ± %.2f %% (n=%d)", ours.mean, ours.std, errors.count)
     }
 
-    /// Markdown table of ours (mean ± std over trials, percent) beside the paper's numbers, for
-    /// the rows of `levels`.
-    public static func markdown(results: [Cell: [Double]], epochs: Int, levels: [Int] = levels) -> String {
+    /// Markdown table of ours (mean ± std over trials, percent) beside the paper's numbers.
+    public static func markdown(results: [Cell: [Double]], epochs: Int) -> String {
         var out = "| test error after \(epochs) epochs | " + rules.map { "\($0.0.rawValue) \($0.1.rawValue)" }.joined(separator: " | ") + " |\n"
         out += "|---|" + String(repeating: "---|", count: rules.count) + "\n"
         for l in levels {

@@ -2,7 +2,8 @@ import Foundation
 
 /// Table 1 of Negrov et al. (2017) as a study: one `pulseprop train` run per cell and seed,
 /// each in `runs/<rule>/seed<S>/` with its own checkpoint; collected into `table1.md`,
-/// `table1.csv` and `fig6-<resolution>.svg`.
+/// `table1.csv` and `fig6-<resolution>.svg`; with ``Options/beside``, also `comparison.md` and
+/// `comparison.csv` (this study's cells beside other finished Table 1 folders).
 public enum Table1Study: Study {
     public struct Options: Codable, Equatable, Sendable {
         /// Folder with the MNIST IDX files (absolute).
@@ -16,14 +17,40 @@ public enum Table1Study: Study {
         /// Train and test on the first examples only (quick looks and tests).
         public var trainLimit: Int?
         public var testLimit: Int?
+        /// Pulse quanta of every trial's update (nil: `train`'s default, shared).
+        public var quantisation: PulseQuantisation?
+        /// Rounding of every trial's pulse counts (nil: nearest).
+        public var rounding: PulseRounding?
+        /// Finished Table 1 folders to tabulate beside this study.
+        public var beside: [Beside]?
 
-        public init(data: String, trials: Int, epochs: Int, levels: [Int]? = nil, trainLimit: Int? = nil, testLimit: Int? = nil) {
+        /// A column of the comparison: the finished trials (`runs/<rule>/seed*/summary.json`)
+        /// of another Table 1 folder.
+        public struct Beside: Codable, Equatable, Sendable {
+            /// Column name, e.g. `shared`.
+            public var label: String
+            /// The folder (absolute).
+            public var folder: String
+
+            public init(label: String, folder: String) {
+                self.label = label
+                self.folder = URL(fileURLWithPath: folder).standardizedFileURL.path
+            }
+        }
+
+        public init(
+            data: String, trials: Int, epochs: Int, levels: [Int]? = nil, trainLimit: Int? = nil, testLimit: Int? = nil,
+            quantisation: PulseQuantisation? = nil, rounding: PulseRounding? = nil, beside: [Beside]? = nil
+        ) {
             self.data = URL(fileURLWithPath: data).standardizedFileURL.path
             self.trials = trials
             self.epochs = epochs
             self.levels = levels
             self.trainLimit = trainLimit
             self.testLimit = testLimit
+            self.quantisation = quantisation
+            self.rounding = rounding
+            self.beside = beside
         }
 
         /// Refuses impossible values with one line naming the option.
@@ -40,6 +67,16 @@ public enum Table1Study: Study {
 
         /// The cells to run, in the table's order.
         var cells: [Table1.Cell] { Table1.cells.filter { levels?.contains($0.levels) ?? true } }
+
+        /// Whether a trial's configuration has this study's encoding.
+        func encodes(like configuration: TrainingConfiguration) -> Bool {
+            configuration.quantisation == quantisation ?? .shared && configuration.rounding == rounding ?? .nearest
+        }
+
+        /// This study's column name in comparisons: `shared`, `separate`, `shared-floor`, `separate-floor`.
+        var variantLabel: String {
+            (quantisation ?? .shared).rawValue + ((rounding ?? .nearest) == .nearest ? "" : "-\((rounding ?? .nearest).rawValue)")
+        }
     }
 
     public static let name = "table1"
@@ -57,13 +94,16 @@ public enum Table1Study: Study {
                 ]
                 if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
                 if let n = options.testLimit { arguments += ["--test-limit", String(n)] }
+                if let q = options.quantisation { arguments += ["--quantisation", q.rawValue] }
+                if let r = options.rounding { arguments += ["--rounding", r.rawValue] }
                 return SweepRun(id: id, arguments: arguments, seed: seed)
             }
         }
     }
 
     public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
-        history(in: folder, epochs: options.epochs) != nil
+        guard let summary = summary(in: folder), options.encodes(like: summary.configuration) else { return false }
+        return summary.epochs == options.epochs
     }
 
     public static func describe(_ run: SweepRun, folder: String) -> String? {
@@ -90,7 +130,33 @@ public enum Table1Study: Study {
             try AtomicFile.write(Table1.curves(histories: histories, levels: levels), to: folder.file(name))
             files.append(name)
         }
-        return StudyReport(text: markdown, files: files.map(folder.file))
+        var text = markdown
+        if let beside = options.beside, !beside.isEmpty {
+            let rows = Table1.levels.filter { options.levels?.contains($0) ?? true }
+            let variants = [Table1.Variant(label: options.variantLabel, results: results)]
+                + beside.map { Table1.Variant(label: $0.label, results: finishedResults(in: $0.folder, epochs: options.epochs)) }
+            let comparison = Table1.comparisonMarkdown(variants, epochs: options.epochs, levels: rows)
+            try AtomicFile.write(comparison, to: folder.file("comparison.md"))
+            try AtomicFile.write(Table1.comparisonCSV(variants, levels: rows), to: folder.file("comparison.csv"))
+            files += ["comparison.md", "comparison.csv"]
+            text += "\n" + comparison
+        }
+        return StudyReport(text: text, files: files.map(folder.file))
+    }
+
+    /// Final test errors of the trials of another Table 1 folder that ran `epochs` (any seed).
+    private static func finishedResults(in folder: String, epochs: Int) -> [Table1.Cell: [Double]] {
+        var results: [Table1.Cell: [Double]] = [:]
+        for cell in Table1.cells {
+            let ruleFolder = (folder as NSString).appendingPathComponent("runs/\(cell.configuration.ruleName)")
+            let seeds = (try? FileManager.default.contentsOfDirectory(atPath: ruleFolder)) ?? []
+            for seed in seeds.sorted() {
+                if let last = history(in: (ruleFolder as NSString).appendingPathComponent(seed), epochs: epochs)?.last {
+                    results[cell, default: []].append(last.testError)
+                }
+            }
+        }
+        return results
     }
 
     /// The summary a train run wrote, if any.

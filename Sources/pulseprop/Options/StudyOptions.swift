@@ -22,11 +22,27 @@ struct Table1StudyOptions: ParsableArguments {
     @Option(help: "Test on the first N test examples only.")
     var testLimit: Int?
 
+    @Option(help: "Pulse quanta of every trial: shared or separate (see train --quantisation).")
+    var quantisation: PulseQuantisation?
+
+    @Option(help: "Rounding of every trial's pulse counts: nearest or floor.")
+    var rounding: PulseRounding?
+
+    @Option(help: "LABEL=DIR: tabulate the finished trials of another Table 1 folder beside this study in comparison.md/csv (repeatable; this study's column first).")
+    var beside: [String] = []
+
     /// The study's options, validated, with the data folder checked before any run starts.
     func study() throws -> Table1Study.Options {
+        let columns = try beside.map { text -> Table1Study.Options.Beside in
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
+                throw ParameterError("beside", "must be LABEL=DIR, got '\(text)'")
+            }
+            return .init(label: String(text[..<equals]), folder: String(text[text.index(after: equals)...]))
+        }
         let options = Table1Study.Options(
             data: data, trials: trials, epochs: epochs,
-            levels: try levels.map { try integerList($0, name: "levels") }, trainLimit: trainLimit, testLimit: testLimit)
+            levels: try levels.map { try integerList($0, name: "levels") }, trainLimit: trainLimit, testLimit: testLimit,
+            quantisation: quantisation, rounding: rounding, beside: columns.isEmpty ? nil : columns)
         try options.validate()
         _ = try Dataset.mnist(directory: options.data)
         return options
