@@ -63,6 +63,13 @@ public enum Table1Study: Study {
             }
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+            for column in beside ?? [] {
+                try require(!column.label.isEmpty && !column.label.contains(","), "beside", "'\(column.label)' is not a column name (empty or with a comma)")
+                var isFolder: ObjCBool = false
+                try require(
+                    FileManager.default.fileExists(atPath: column.folder, isDirectory: &isFolder) && isFolder.boolValue, "beside",
+                    "\(column.folder) is not a folder")
+            }
         }
 
         /// The cells to run, in the table's order.
