@@ -132,17 +132,13 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
         try decode(InputFile.data(atPath: path), name: path)
     }
 
-    /// Decodes and validates calibration JSON; missing fields are named.
+    /// Decodes and validates calibration JSON; a missing or mistyped field is named.
     public static func decode(_ data: Data, name: String) throws -> PulseResponseCalibration {
         let calibration: PulseResponseCalibration
         do {
             calibration = try SnakeCaseJSON.decode(PulseResponseCalibration.self, from: data)
-        } catch DecodingError.keyNotFound(let key, _) {
-            throw DataError(name, "is missing the field '\(key.stringValue.snakeCased)'")
-        } catch DecodingError.valueNotFound(_, let context) {
-            throw DataError(name, "has a null or non-numeric value at \(context.codingPath.map(\.stringValue.snakeCased).joined(separator: "."))")
         } catch {
-            throw DataError(name, "is not a calibration file: \(error)")
+            throw DataError(name, "is not a calibration file: \(SnakeCaseJSON.reason(error))")
         }
         try calibration.validate(name: name)
         return calibration

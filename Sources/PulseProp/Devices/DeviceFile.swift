@@ -13,7 +13,7 @@ extension MemristorParameters {
         do {
             parameters = try SnakeCaseJSON.decode(MemristorParameters.self, from: data)
         } catch {
-            throw DataError(name, "is not a device-parameter JSON file: \(error)")
+            throw DataError(name, "is not a device-parameter JSON file: \(SnakeCaseJSON.reason(error))")
         }
         try parameters.validate()
         return parameters

@@ -40,7 +40,7 @@ public struct TrainingCheckpoint: Codable, Equatable, Sendable {
         do {
             checkpoint = try SnakeCaseJSON.decode(TrainingCheckpoint.self, from: data)
         } catch {
-            throw DataError(path, "is not a readable checkpoint: \(error)")
+            throw DataError(path, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
         }
         do {
             try checkpoint.validate(features: features, classes: classes)

@@ -32,9 +32,9 @@ public enum SnakeCaseJSON {
             context.codingPath.map(\.stringValue.snakeCased).joined(separator: ".")
         }
         switch error {
-        case DecodingError.keyNotFound(let key, _): return "no '\(key.stringValue.snakeCased)'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "wrong type at '\(path(context))'"
+        case DecodingError.keyNotFound(let key, _): return "missing the field '\(key.stringValue.snakeCased)'"
+        case DecodingError.valueNotFound(_, let context): return "a null or non-numeric value at '\(path(context))'"
+        case DecodingError.typeMismatch(_, let context): return "wrong type at '\(path(context))'"
         case DecodingError.dataCorrupted(let context):
             return context.codingPath.isEmpty ? "not valid JSON" : "bad value at '\(path(context))'"
         default: return "\(error)"
