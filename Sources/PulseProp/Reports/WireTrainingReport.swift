@@ -29,7 +29,7 @@ public enum WireTrainingReport {
         for r in rows {
             let c = r.circuit
             table.append([
-                r.segment.formatted, r.driver.formatted, r.accuracyPercent, 100 * (c?.deltaGRMSDifference ?? .nan),
+                r.segment.shortDecimal, r.driver.shortDecimal, r.accuracyPercent, 100 * (c?.deltaGRMSDifference ?? .nan),
                 100 * (c?.directionAgreement ?? .nan), 100 * (c?.readRelativeError ?? .nan), c?.disturbedDevices ?? 0,
                 r.summary.secondsPerEpoch,
             ])
@@ -43,7 +43,7 @@ public enum WireTrainingReport {
         out += "|---|---|---|---|---|---|---|---|\n"
         for r in rows {
             let c = r.circuit
-            out += "| \(r.segment.formatted) | \(r.driver.formatted) | "
+            out += "| \(r.segment.shortDecimal) | \(r.driver.shortDecimal) | "
                 + String(format: "%.1f %% | %.3g %% | %.1f %% | %.3g %% | %d | %.1f |\n",
                          r.accuracyPercent, 100 * (c?.deltaGRMSDifference ?? .nan), 100 * (c?.directionAgreement ?? .nan),
                          100 * (c?.readRelativeError ?? .nan), c?.disturbedDevices ?? 0, r.summary.secondsPerEpoch)

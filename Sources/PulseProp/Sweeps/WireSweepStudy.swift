@@ -41,10 +41,10 @@ public enum WireSweepStudy: Study {
         return options.sizes.flatMap { n in
             options.resistances.map { r in
                 SweepRun(
-                    id: "\(n)x\(n)-wire\(r.formatted)",
+                    id: "\(n)x\(n)-wire\(r.shortDecimal)",
                     arguments: ["validate", "--rows", String(n), "--cols", String(n), "--levels", String(options.levels),
                                 "--seed", String(options.seed)] + options.validateArguments
-                        + ["--wire-resistance", r.formatted, "--format", "json"],
+                        + ["--wire-resistance", r.shortDecimal, "--format", "json"],
                     seed: options.seed, stdoutFile: resultFile)
             }
         }
@@ -70,12 +70,5 @@ public enum WireSweepStudy: Study {
     private static func comparison(in folder: String) -> EngineComparison? {
         FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(resultFile))
             .flatMap { try? SnakeCaseJSON.decode(EngineComparison.self, from: $0) }
-    }
-}
-
-extension Double {
-    /// The shortest decimal that reads back as this value (`5`, `0.5`, `1e-06`), for run ids and arguments.
-    var formatted: String {
-        rounded() == self && abs(self) < 1e15 ? String(Int64(self)) : "\(self)"
     }
 }

@@ -39,7 +39,7 @@ public enum WireTrainingStudy: Study {
             try require(!pairs.isEmpty, "pairs", "needs at least one SEGMENT:DRIVER pair")
             for p in pairs {
                 try require(p.segment >= 0 && p.segment.isFinite && p.driver >= 0 && p.driver.isFinite, "pairs",
-                            "resistances must be finite and ≥ 0, got \(p.segment.formatted):\(p.driver.formatted)")
+                            "resistances must be finite and ≥ 0, got \(p.segment.shortDecimal):\(p.driver.shortDecimal)")
             }
             try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         }
@@ -50,11 +50,11 @@ public enum WireTrainingStudy: Study {
     public static func runs(_ options: Options) throws -> [SweepRun] {
         try options.validate()
         return options.pairs.map { p in
-            let id = "wire\(p.segment.formatted)-driver\(p.driver.formatted)"
+            let id = "wire\(p.segment.shortDecimal)-driver\(p.driver.shortDecimal)"
             return SweepRun(
                 id: id,
                 arguments: ["train", "--engine", "spice", "--compare", "--spice-read", "--epochs", String(options.epochs),
-                            "--wire-resistance", p.segment.formatted, "--driver-resistance", p.driver.formatted]
+                            "--wire-resistance", p.segment.shortDecimal, "--driver-resistance", p.driver.shortDecimal]
                     + options.trainArguments + ["--output", "runs/\(id)", "--resume"])
         }
     }
