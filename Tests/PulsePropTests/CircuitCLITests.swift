@@ -112,16 +112,8 @@ final class CircuitCLITests: XCTestCase {
 
     /// Runs `ngspice -b file` in `dir` and returns the `.meas` results by name.
     static func ltspiceMeasurements(in dir: URL, file: String) throws -> [String: Double] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ngspice", "-b", file]
-        process.currentDirectoryURL = dir
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let run = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["ngspice", "-b", file], in: dir)
+        let output = run.stdout + run.stderr
         var measured: [String: Double] = [:]
         for line in output.split(separator: "\n") where line.hasPrefix("state_") {
             let parts = line.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }

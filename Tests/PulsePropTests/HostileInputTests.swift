@@ -196,16 +196,10 @@ final class HostileInputTests: XCTestCase {
     func testFuzzTargetsSurviveSeededMutations() throws {
         let fuzz = TestSupport.executable.deletingLastPathComponent().appendingPathComponent("pulseprop-fuzz")
         for target in ["idx", "csv", "device", "calibration", "measured"] {
-            let process = Process()
-            process.executableURL = fuzz
-            process.arguments = [target, "--runs", "1500", "--seed", "11", TestSupport.packageRoot.appendingPathComponent("Tests/FuzzCorpus/\(target)").path]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationReason, .exit, "\(target) crashed; the input is in $TMPDIR/pulseprop-fuzz-\(target).last")
-            XCTAssertEqual(process.terminationStatus, 0, target)
+            let run = try ChildProcess.run(fuzz, [target, "--runs", "1500", "--seed", "11", TestSupport.packageRoot.appendingPathComponent("Tests/FuzzCorpus/\(target)").path])
+            XCTAssertFalse(run.signalled, "\(target) crashed; the input is in $TMPDIR/pulseprop-fuzz-\(target).last")
+            XCTAssertEqual(run.status, 0, target)
+            let text = run.stdout
             XCTAssertTrue(text.contains("no crash"), text)
         }
     }

@@ -17,11 +17,7 @@ final class IDXTests: XCTestCase {
         let path = folder.appendingPathComponent(name).path
         try data.write(to: URL(fileURLWithPath: path))
         guard gzip else { return path }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-f", path]
-        try process.run()
-        process.waitUntilExit()
+        XCTAssertEqual(try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["gzip", "-f", path]).status, 0)
         return path + ".gz"
     }
 

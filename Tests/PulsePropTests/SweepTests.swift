@@ -40,17 +40,9 @@ final class SweepTests: XCTestCase {
 
     /// Runs `command` in `/bin/sh`; its exit status and standard output (stderr is dropped).
     @discardableResult
-    private func shell(_ command: String) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+    private func shell(_ command: String, file: StaticString = #filePath, line: UInt = #line) throws -> (status: Int32, output: String) {
+        let run = try ChildProcess.shell(command, file: file, line: line)
+        return (run.status, run.stdout)
     }
 
     private func read(_ path: String) throws -> String {

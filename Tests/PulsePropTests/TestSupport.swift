@@ -41,19 +41,9 @@ enum TestSupport {
     }
 
     /// Runs `pulseprop` with `arguments`; returns its exit status, stdout and stderr.
-    static func runCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    static func runCLI(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> (status: Int32, stdout: String, stderr: String) {
+        let run = try ChildProcess.run(executable, arguments, file: file, line: line)
+        return (run.status, run.stdout, run.stderr)
     }
 
     /// Resident memory of this process in kilobytes (from /proc/self/status).
