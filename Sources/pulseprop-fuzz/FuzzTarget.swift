@@ -28,15 +28,15 @@ enum FuzzTarget: String, CaseIterable {
                 let rows = try NumericCSV.rows(text: String(decoding: bytes, as: UTF8.self), name: name)
                 _ = Matrix(rows.filter { $0.count == rows.first?.count })
             case .device:
-                let device = try MemristorParameters.decode(Data(bytes), name: name)
+                let device = try Device.decode(Data(bytes), name: name)
                 try CrossbarCircuit(device: device).validate()
             case .calibration:
                 let calibration = try PulseResponseCalibration.decode(Data(bytes), name: name)
                 // What the analytic engine does with a table: compose it for a few pulses.
                 let step = try LearningStep(rowCounts: [3], columnCounts: [-3], slotsPerPhase: 3)
                 let circuit = CrossbarCircuit(
-                    device: calibration.device ?? MemristorParameters(
-                        onConductance: calibration.onConductance, offConductance: calibration.offConductance),
+                    device: calibration.device ?? .threshold(ThresholdDevice(
+                        onConductance: calibration.onConductance, offConductance: calibration.offConductance)),
                     shape: calibration.shape ?? PulseShape())
                 _ = try AnalyticEngine(circuit: circuit, calibration: calibration)
                     .run(step, from: Matrix(rows: 1, cols: 1, elements: [0.5]))

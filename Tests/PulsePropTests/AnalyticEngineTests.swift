@@ -84,9 +84,7 @@ final class AnalyticEngineTests: XCTestCase {
         }
         XCTAssertLessThan(table.fit.maxStateError, 0.01)
         // An engine for a device with that range accepts the table.
-        var circuit = CrossbarCircuit()
-        circuit.device.onConductance = gOn
-        circuit.device.offConductance = gOff
+        let circuit = CrossbarCircuit(device: .threshold(ThresholdDevice(onConductance: gOn, offConductance: gOff)))
         XCTAssertNoThrow(try AnalyticEngine(circuit: circuit, calibration: table))
         XCTAssertThrowsError(try AnalyticEngine(circuit: CrossbarCircuit(), calibration: table))
     }
@@ -111,8 +109,7 @@ final class AnalyticEngineTests: XCTestCase {
         bad = shipped
         bad.depression[50] = bad.depression[49] - 0.1
         XCTAssertThrowsError(try bad.validate()) { XCTAssertTrue("\($0)".contains("non-monotonic"), "\($0)") }
-        var other = CrossbarCircuit()
-        other.device.setRate = 3e4
+        let other = CrossbarCircuit(device: .threshold(ThresholdDevice(setRate: 3e4)))
         XCTAssertThrowsError(try AnalyticEngine(circuit: other, calibration: shipped)) {
             XCTAssertTrue("\($0)".contains("other device parameters") && "\($0)".contains("setRate"), "\($0)")
         }

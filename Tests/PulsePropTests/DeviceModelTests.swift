@@ -33,7 +33,7 @@ final class DeviceModelTests: XCTestCase {
     /// The closed-form dose agrees with a fine numerical integration of dx/dt over a trapezoid.
     func testClosedFormMatchesNumericalIntegration() {
         for amplitude in [1.8, -1.8, 1.3, -1.6] {
-            var params = MemristorParameters()
+            var params = ThresholdDevice()
             params.setExponent = 2
             params.resetExponent = 1.5
             let model = try! ThresholdMemristor(params)
@@ -61,12 +61,12 @@ final class DeviceModelTests: XCTestCase {
     }
 
     func testInvalidParametersAreNamed() {
-        var p = MemristorParameters()
+        var p = ThresholdDevice()
         p.onConductance = p.offConductance / 2
         XCTAssertThrowsError(try ThresholdMemristor(p)) { error in
             XCTAssertEqual((error as? ParameterError)?.parameter, "onConductance")
         }
-        p = MemristorParameters()
+        p = ThresholdDevice()
         p.setThreshold = -1
         XCTAssertThrowsError(try p.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "setThreshold") }
     }

@@ -9,7 +9,7 @@ final class JSONKeyStyleTests: XCTestCase {
     /// A `--device` file in snake_case and the same device in camelCase give the same netlist,
     /// and one that differs from the default device.
     func testDeviceFilesInEitherKeyStyle() throws {
-        var device = MemristorParameters.metalOxide
+        var device = ThresholdDevice.metalOxide
         device.setRate *= 2
         let folder = try TestSupport.temporaryDirectory()
         let snake = folder.appendingPathComponent("snake.json")

@@ -88,11 +88,11 @@ final class NetlistTests: XCTestCase {
                     circuit: wired, step: step, states: states, dialect: dialect, measureEnergy: energy, probe: probe)
                 try assertBound("\(dialect.templateFolder)/crossbar.cir", netlist.context, checked: &checked)
             }
-            let device = MemristorTemplateContext(name: "m", device: MemristorParameters(), energy: true)
+            let device = MemristorTemplateContext(name: "m", device: ThresholdDevice(), energy: true)
             try assertBound("\(dialect.templateFolder)/memristor.cir", device, checked: &checked)
         }
         for energy in [true, false] {
-            let device = MemristorTemplateContext(name: "m", device: MemristorParameters(), energy: energy)
+            let device = MemristorTemplateContext(name: "m", device: ThresholdDevice(), energy: energy)
             let model = CodeModelMemristorTemplateContext(device: device, codeModel: try CodeModel())
             try assertBound("ngspice/memristor-codemodel.cir", model, checked: &checked)
         }

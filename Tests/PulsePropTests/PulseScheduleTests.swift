@@ -128,7 +128,7 @@ final class PulseScheduleTests: XCTestCase {
     }
 
     func testImpossiblePulseParametersAreNamed() {
-        let device = MemristorParameters()
+        let device = ThresholdDevice()
         XCTAssertThrowsError(try PulseShape(setAmplitude: 0.9).validate(for: device)) {
             XCTAssertEqual(($0 as? ParameterError)?.parameter, "set-amplitude")
         }
@@ -197,7 +197,7 @@ final class PulseScheduleTests: XCTestCase {
     /// Timing the transient cannot resolve, and non-finite values, are refused and named as
     /// the CLI options that set them.
     func testTimingIsBoundedAndNamed() {
-        let device = MemristorParameters()
+        let device = ThresholdDevice()
         let cases: [(PulseShape, String)] = [
             (PulseShape(period: 1e3), "period"),  // pulses 10¹⁰ times shorter than their period
             (PulseShape(period: 1e10), "period"),

@@ -3,9 +3,13 @@
    State x in [0,1] is the voltage of the state node s (a 1 F capacitor in the subcircuit),
    v the voltage across the device (p above n):
 
-     dx/dt =  k_set   * ((v/v_set - 1)+)^a_set     * (1 - x)    for v >  v_set
-     dx/dt = -k_reset * ((-v/v_reset - 1)+)^a_reset * x         for v < -v_reset, 0 otherwise
+     dx/dt =  k_set   * ((v/v_set - 1)+)^a_set     * W(1 - x; w_set)    for v >  v_set
+     dx/dt = -k_reset * ((-v/v_reset - 1)+)^a_reset * W(x; w_reset)      for v < -v_reset, 0 otherwise
      I     = (g_off + (g_on - g_off) * x) * v
+
+   with the window W(d; o) = d for o = 0, else min(o + d, (1 + o/w_bound) * d): the offset o
+   (x_top - 1 or -x_bot) linearises the response, and the window bends to zero within w_bound
+   of the bound (ThresholdWindow in Sources/PulseProp/Devices).
 
    These are the expressions of the B-source subcircuit (templates/ngspice/memristor.cir),
    evaluated in C with their exact partial derivatives instead of being interpreted at every
@@ -35,6 +39,24 @@ static void overdrive(double ratio, double exponent, double *value, double *slop
     }
 }
 
+/* W(d; o) and its derivative with respect to d. */
+static void window(double d, double offset, double bound, double *value, double *slope)
+{
+    if (offset == 0.0) {
+        *value = d;
+        *slope = 1.0;
+        return;
+    }
+    double steep = 1.0 + offset / bound;
+    if (offset + d <= steep * d) {
+        *value = offset + d;
+        *slope = 1.0;
+    } else {
+        *value = steep * d;
+        *slope = steep;
+    }
+}
+
 void cm_pp_threshold_memristor(ARGS)
 {
     double v = INPUT(pn);
@@ -45,10 +67,14 @@ void cm_pp_threshold_memristor(ARGS)
     overdrive(v / PARAM(v_set), PARAM(a_set), &set, &set_slope);
     overdrive(-v / PARAM(v_reset), PARAM(a_reset), &reset, &reset_slope);
 
-    double rate = PARAM(k_set) * set * (1.0 - x) - PARAM(k_reset) * reset * x;
-    double rate_dv = PARAM(k_set) * set_slope / PARAM(v_set) * (1.0 - x)
-                   + PARAM(k_reset) * reset_slope / PARAM(v_reset) * x;
-    double rate_dx = -PARAM(k_set) * set - PARAM(k_reset) * reset;
+    double up, up_slope, down, down_slope;
+    window(1.0 - x, PARAM(w_set), PARAM(w_bound), &up, &up_slope);
+    window(x, PARAM(w_reset), PARAM(w_bound), &down, &down_slope);
+
+    double rate = PARAM(k_set) * set * up - PARAM(k_reset) * reset * down;
+    double rate_dv = PARAM(k_set) * set_slope / PARAM(v_set) * up
+                   + PARAM(k_reset) * reset_slope / PARAM(v_reset) * down;
+    double rate_dx = -PARAM(k_set) * set * up_slope - PARAM(k_reset) * reset * down_slope;
 
     if (ANALYSIS == AC) {
         Complex_t gain = {g, 0.0};

@@ -10,7 +10,7 @@ import Foundation
 /// | `schema_version` | int | 1 |
 /// | `source` | string | `ngspice` or `measurements` |
 /// | `origin` | string | ngspice version or the measurement file's name |
-/// | `device` | object or null | the `MemristorParameters` simulated (null for measurements) |
+/// | `device` | object or null | the ``Device`` simulated, with its `kind` (null for measurements) |
 /// | `shape` | object or null | the `PulseShape` simulated (null for measurements) |
 /// | `on_conductance`, `off_conductance` | number | conductance at state 1 and 0, siemens |
 /// | `states` | [number] | grid of states, increasing, from 0 to 1 |
@@ -42,7 +42,7 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
     /// ngspice version or measurement file name.
     public var origin: String
     /// Device parameters the table was simulated with (nil for measurements).
-    public var device: MemristorParameters?
+    public var device: Device?
     /// Pulse shape the table was simulated with (nil for measurements).
     public var shape: PulseShape?
     /// Conductance at state 1, siemens.
@@ -60,7 +60,7 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
 
     /// Creates a calibration; call ``validate()`` before use.
     public init(
-        source: String, origin: String, device: MemristorParameters?, shape: PulseShape?, onConductance: Double,
+        source: String, origin: String, device: Device?, shape: PulseShape?, onConductance: Double,
         offConductance: Double, states: [Double], potentiation: [Double], depression: [Double], fit: Fit
     ) {
         self.source = source
@@ -120,8 +120,9 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
         }
     }
 
-    private static func difference(_ a: MemristorParameters, _ b: MemristorParameters) -> String {
-        let mirror = zip(Mirror(reflecting: a).children, Mirror(reflecting: b).children)
+    private static func difference(_ a: Device, _ b: Device) -> String {
+        guard a.kind == b.kind else { return "kind: file \(a.kind), requested \(b.kind)" }
+        let mirror = zip(Mirror(reflecting: a.model).children, Mirror(reflecting: b.model).children)
         return mirror.compactMap { x, y in
             "\(x.value)" == "\(y.value)" ? nil : "\(x.label ?? "?"): file \(x.value), requested \(y.value)"
         }.joined(separator: "; ")

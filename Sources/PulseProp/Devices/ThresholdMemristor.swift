@@ -1,15 +1,20 @@
 import Foundation
 
 /// The threshold memristor's equations in Swift, with the same parameters as its SPICE
-/// subcircuit (see ``MemristorParameters`` for the formulas).
+/// subcircuit (see ``ThresholdDevice`` for the formulas).
 public struct ThresholdMemristor: Sendable {
     /// The device's parameters.
-    public let parameters: MemristorParameters
+    public let parameters: ThresholdDevice
 
     /// Creates a device model; throws if a parameter is out of range.
-    public init(_ parameters: MemristorParameters = .metalOxide) throws {
+    public init(_ parameters: ThresholdDevice = .metalOxide) throws {
         try parameters.validate()
         self.parameters = parameters
+    }
+
+    /// The equations that realise `device`.
+    public init(_ device: Device) throws {
+        try self.init(device.switching)
     }
 
     /// `G(x) = G_off + (G_on − G_off)·x` in siemens.
@@ -36,10 +41,10 @@ public struct ThresholdMemristor: Sendable {
     public func driftRate(voltage v: Double, state x: Double) -> Double {
         let p = parameters
         if v > p.setThreshold {
-            return p.setRate * pow(v / p.setThreshold - 1, p.setExponent) * (1 - x)
+            return p.setRate * pow(v / p.setThreshold - 1, p.setExponent) * p.setWindow.value(distance: 1 - x)
         }
         if v < -p.resetThreshold {
-            return -p.resetRate * pow(-v / p.resetThreshold - 1, p.resetExponent) * x
+            return -p.resetRate * pow(-v / p.resetThreshold - 1, p.resetExponent) * p.resetWindow.value(distance: x)
         }
         return 0
     }
@@ -65,8 +70,11 @@ public struct ThresholdMemristor: Sendable {
     }
 
     /// The state after a total dose `Φ` of one polarity, from the exact solution of the
-    /// linear-window equation: SET `x' = 1 − (1 − x)·e^(−Φ)`, RESET `x' = x·e^(−Φ)`.
+    /// window equation (``ThresholdWindow``): with the plain windows SET
+    /// `x' = 1 − (1 − x)·e^(−Φ)`, RESET `x' = x·e^(−Φ)`.
     public func state(after dose: Double, potentiating: Bool, from x: Double) -> Double {
-        potentiating ? 1 - (1 - x) * exp(-dose) : x * exp(-dose)
+        potentiating
+            ? 1 - parameters.setWindow.distance(after: dose, from: 1 - x)
+            : parameters.resetWindow.distance(after: dose, from: x)
     }
 }

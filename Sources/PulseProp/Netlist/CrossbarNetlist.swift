@@ -98,7 +98,7 @@ public struct CrossbarNetlist: Sendable {
                 rowCounts: step.rowCounts.map(String.init).joined(separator: " "),
                 columnCounts: step.columnCounts.map(String.init).joined(separator: " "),
                 segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance)),
-            subcircuit: Self.subcircuit(circuit.device, dialect: dialect, energy: measureEnergy, codeModel: codeModel),
+            subcircuit: Self.subcircuit(circuit.device.switching, dialect: dialect, energy: measureEnergy, codeModel: codeModel),
             sources: schedule.rows.enumerated().map { PWLSourceLines("vr\($0)", node: "r\($0)", $1) }
                 + schedule.columns.enumerated().map { PWLSourceLines("vc\($0)", node: "c\($0)", $1) },
             wires: WireLines(lines),
@@ -129,7 +129,7 @@ public struct CrossbarNetlist: Sendable {
     /// The rendered device subcircuit for `device` in `dialect`: B-sources, or the compiled
     /// `codeModel` with the same parameter values.
     static func subcircuit(
-        _ device: MemristorParameters, dialect: SpiceDialect, energy: Bool = false, codeModel: CodeModel? = nil
+        _ device: ThresholdDevice, dialect: SpiceDialect, energy: Bool = false, codeModel: CodeModel? = nil
     ) -> String {
         let context = MemristorTemplateContext(name: deviceModelName, device: device, energy: energy)
         let text = codeModel.map {

@@ -84,9 +84,15 @@ enum EmbeddedTemplates {
         * state of instance x<row>_<col> is the top-level node s<row>_<col>.
         * Vset={{{setThreshold}}} V, Vreset={{{resetThreshold}}} V, kset={{{setRate}}} /s, kreset={{{resetRate}}} /s,
         * aset={{{setExponent}}}, areset={{{resetExponent}}}, Gon={{{onConductance}}} S, Goff={{{offConductance}}} S
+        {{^plainSetWindow}}
+        * SET window min(o+1-x, s*(1-x)): o={{{setWindowOffset}}} (x_top-1), s={{{setWindowSlope}}}
+        {{/plainSetWindow}}
+        {{^plainResetWindow}}
+        * RESET window min(o+x, s*x): o={{{resetWindowOffset}}} (-x_bot), s={{{resetWindowSlope}}}
+        {{/plainResetWindow}}
         .subckt {{{name}}} p n s PARAMS: x0=0.5
         Cs s 0 1 IC={x0}
-        Bs 0 s I={{{setRate}}}*{{{setOverdrive}}}*(1-V(s)) - {{{resetRate}}}*{{{resetOverdrive}}}*V(s)
+        Bs 0 s I={{{setRate}}}*{{{setOverdrive}}}*{{#plainSetWindow}}(1-V(s)){{/plainSetWindow}}{{^plainSetWindow}}min({{{setWindowOffset}}}+1-V(s),{{{setWindowSlope}}}*(1-V(s))){{/plainSetWindow}} - {{{resetRate}}}*{{{resetOverdrive}}}*{{#plainResetWindow}}V(s){{/plainResetWindow}}{{^plainResetWindow}}min({{{resetWindowOffset}}}+V(s),{{{resetWindowSlope}}}*V(s)){{/plainResetWindow}}
         Bm p n I=V(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*V(s))
         .ends {{{name}}}
 
@@ -159,6 +165,9 @@ enum EmbeddedTemplates {
         * p = row electrode, n = column electrode; state x in [0,1] is the voltage of node s.
         * Vset={{{setThreshold}}} V, Vreset={{{resetThreshold}}} V, kset={{{setRate}}} /s, kreset={{{resetRate}}} /s,
         * aset={{{setExponent}}}, areset={{{resetExponent}}}, Gon={{{onConductance}}} S, Goff={{{offConductance}}} S
+        {{^plainWindows}}
+        * window offsets: SET x_top-1={{{setWindowOffset}}}, RESET -x_bot={{{resetWindowOffset}}}, bent within {{{windowBoundWidth}}} of the bounds
+        {{/plainWindows}}
         .subckt {{{name}}} p n params: x0=0.5
         Cs s 0 1 IC={x0}
         {{^energy}}
@@ -173,7 +182,7 @@ enum EmbeddedTemplates {
         .ends {{{name}}}
         .model {{{name}}}_cm {{{codeModelType}}}(v_set={{{setThreshold}}} v_reset={{{resetThreshold}}} k_set={{{setRate}}}
         + k_reset={{{resetRate}}} a_set={{{setExponent}}} a_reset={{{resetExponent}}} g_on={{{onConductance}}} g_off={{{offConductance}}}
-        + e_scale={{{energyScale}}})
+        + e_scale={{{energyScale}}}{{^plainSetWindow}} w_set={{{setWindowOffset}}}{{/plainSetWindow}}{{^plainResetWindow}} w_reset={{{resetWindowOffset}}}{{/plainResetWindow}}{{^plainWindows}} w_bound={{{windowBoundWidth}}}{{/plainWindows}})
         * The B-sources' Newton path: no XSPICE input limiting, ngspice's default truncation tolerance.
         .options convabsstep=1e30 xtrtol=7
         {{/device}}
@@ -188,9 +197,15 @@ enum EmbeddedTemplates {
         *   I = (Goff + (Gon-Goff)*x) * v
         * Vset={{{setThreshold}}} V, Vreset={{{resetThreshold}}} V, kset={{{setRate}}} /s, kreset={{{resetRate}}} /s,
         * aset={{{setExponent}}}, areset={{{resetExponent}}}, Gon={{{onConductance}}} S, Goff={{{offConductance}}} S
+        {{^plainSetWindow}}
+        * SET window min(o+1-x, s*(1-x)): o={{{setWindowOffset}}} (x_top-1), s={{{setWindowSlope}}}
+        {{/plainSetWindow}}
+        {{^plainResetWindow}}
+        * RESET window min(o+x, s*x): o={{{resetWindowOffset}}} (-x_bot), s={{{resetWindowSlope}}}
+        {{/plainResetWindow}}
         .subckt {{{name}}} p n params: x0=0.5
         Cs s 0 1 IC={x0}
-        Bs 0 s I = {{{setRate}}}*{{{setOverdrive}}}*(1-v(s)) - {{{resetRate}}}*{{{resetOverdrive}}}*v(s)
+        Bs 0 s I = {{{setRate}}}*{{{setOverdrive}}}*{{#plainSetWindow}}(1-v(s)){{/plainSetWindow}}{{^plainSetWindow}}min({{{setWindowOffset}}}+1-v(s),{{{setWindowSlope}}}*(1-v(s))){{/plainSetWindow}} - {{{resetRate}}}*{{{resetOverdrive}}}*{{#plainResetWindow}}v(s){{/plainResetWindow}}{{^plainResetWindow}}min({{{resetWindowOffset}}}+v(s),{{{resetWindowSlope}}}*v(s)){{/plainResetWindow}}
         Bm p n I = v(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*v(s))
         {{#energy}}
         {{> ngspice/energy-integrator}}
@@ -277,9 +292,15 @@ enum EmbeddedTemplates {
         * Same equations and parameters as the ngspice subcircuit; expressions are in braces.
         * Vset={{{setThreshold}}} V, Vreset={{{resetThreshold}}} V, kset={{{setRate}}} /s, kreset={{{resetRate}}} /s,
         * aset={{{setExponent}}}, areset={{{resetExponent}}}, Gon={{{onConductance}}} S, Goff={{{offConductance}}} S
+        {{^plainSetWindow}}
+        * SET window min(o+1-x, s*(1-x)): o={{{setWindowOffset}}} (x_top-1), s={{{setWindowSlope}}}
+        {{/plainSetWindow}}
+        {{^plainResetWindow}}
+        * RESET window min(o+x, s*x): o={{{resetWindowOffset}}} (-x_bot), s={{{resetWindowSlope}}}
+        {{/plainResetWindow}}
         .SUBCKT {{{name}}} p n PARAMS: x0=0.5
         Cs s 0 1 IC={x0}
-        Bs 0 s I={ {{{setRate}}}*{{{setOverdrive}}}*(1-V(s)) - {{{resetRate}}}*{{{resetOverdrive}}}*V(s) }
+        Bs 0 s I={ {{{setRate}}}*{{{setOverdrive}}}*{{#plainSetWindow}}(1-V(s)){{/plainSetWindow}}{{^plainSetWindow}}min({{{setWindowOffset}}}+1-V(s),{{{setWindowSlope}}}*(1-V(s))){{/plainSetWindow}} - {{{resetRate}}}*{{{resetOverdrive}}}*{{#plainResetWindow}}V(s){{/plainResetWindow}}{{^plainResetWindow}}min({{{resetWindowOffset}}}+V(s),{{{resetWindowSlope}}}*V(s)){{/plainResetWindow}} }
         Bm p n I={ V(p,n)*({{{offConductance}}}+{{{conductanceRange}}}*V(s)) }
         .ENDS
 

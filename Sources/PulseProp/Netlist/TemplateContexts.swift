@@ -57,11 +57,21 @@ struct MemristorTemplateContext: TemplateContext {
     let conductanceRange: String
     let setOverdrive: String
     let resetOverdrive: String
+    /// Whether the windows are the plain `1 − x` and `x` (no offset), each and both.
+    let plainSetWindow: Bool
+    let plainResetWindow: Bool
+    let plainWindows: Bool
+    /// Offsets `o` and bend slopes `s` of ``ThresholdWindow``.
+    let setWindowOffset: String
+    let setWindowSlope: String
+    let resetWindowOffset: String
+    let resetWindowSlope: String
+    let windowBoundWidth: String
     /// Scale of the energy integrator (``CrossbarNetlist/energyScale``).
     let energyScale: String
 
     /// The subcircuit `name` of `device`, with an energy integrator when `energy` is set.
-    init(name: String, device: MemristorParameters, energy: Bool) {
+    init(name: String, device: ThresholdDevice, energy: Bool) {
         let f = SpiceFormatting.number
         self.name = name
         self.energy = energy
@@ -74,6 +84,12 @@ struct MemristorTemplateContext: TemplateContext {
         resetOverdrive = SpiceFormatting.overdrive(
             voltage: "-v(p,n)", threshold: device.resetThreshold, exponent: device.resetExponent)
         energyScale = f(CrossbarNetlist.energyScale)
+        let (set, reset) = (device.setWindow, device.resetWindow)
+        (plainSetWindow, plainResetWindow) = (set.offset == 0, reset.offset == 0)
+        plainWindows = plainSetWindow && plainResetWindow
+        (setWindowOffset, setWindowSlope) = (f(set.offset), f(set.boundSlope))
+        (resetWindowOffset, resetWindowSlope) = (f(reset.offset), f(reset.boundSlope))
+        windowBoundWidth = f(ThresholdWindow.boundWidth)
     }
 }
 

@@ -62,7 +62,7 @@ public struct PulseShape: Codable, Equatable, Sendable {
     /// Checks timing (finite, on the femtosecond grid, resolvable by the transient), and that
     /// the amplitudes switch a selected device but not a half-selected one: `V_th < u` and
     /// `u/2 < V_th` for each polarity. Parameters are named as the CLI options that set them.
-    public func validate(for device: MemristorParameters) throws {
+    public func validate(for device: ThresholdDevice) throws {
         for (value, name) in [(setAmplitude, "set-amplitude"), (resetAmplitude, "reset-amplitude")] {
             try require(value.isFinite, name, "must be a finite number of volts, got \(value)")
         }

@@ -4,7 +4,7 @@ import PulseProp
 
 /// Options that describe the crossbar's devices, pulses and wires.
 struct CircuitOptions: ParsableArguments {
-    @Option(help: "JSON file of device parameters (snake_case MemristorParameters keys, e.g. set_threshold; camelCase is read too); defaults to the metal-oxide device.")
+    @Option(help: "Device: a preset name (see 'pulseprop devices') or a device JSON file (the 'device' object of a calibration file: snake_case keys with a 'kind' tag); defaults to metal-oxide.")
     var device: String?
 
     @Option(help: "SET (potentiation) threshold, volts.")
@@ -39,7 +39,10 @@ struct CircuitOptions: ParsableArguments {
     /// what every run of a wire sweep gets. Keep in step with the options above.
     var argumentsExceptWires: [String] {
         var arguments: [String] = []
-        if let device { arguments.append("--device=" + URL(fileURLWithPath: device).standardizedFileURL.path) }
+        if let device {
+            let isPreset = DevicePreset.named(device) != nil
+            arguments.append("--device=" + (isPreset ? device : URL(fileURLWithPath: device).standardizedFileURL.path))
+        }
         if let setThreshold { arguments.append("--set-threshold=\(setThreshold)") }
         if let resetThreshold { arguments.append("--reset-threshold=\(resetThreshold)") }
         return arguments + [
@@ -58,12 +61,8 @@ struct CircuitOptions: ParsableArguments {
 
     /// The circuit these options describe, validated.
     func circuit() throws -> CrossbarCircuit {
-        var parameters = MemristorParameters.metalOxide
-        if let device { parameters = try MemristorParameters.load(path: device) }
-        if let setThreshold { parameters.setThreshold = setThreshold }
-        if let resetThreshold { parameters.resetThreshold = resetThreshold }
         let circuit = CrossbarCircuit(
-            device: parameters,
+            device: try (device.map(Device.resolve) ?? .metalOxide).withThresholds(set: setThreshold, reset: resetThreshold),
             shape: PulseShape(
                 setAmplitude: setAmplitude, resetAmplitude: resetAmplitude,
                 plateau: pulseWidth, edge: riseTime, period: period),

@@ -83,7 +83,7 @@ struct BenchSpice: ParsableCommand {
                 var naiveStates: [Matrix<Double>] = []
                 naiveSeconds = try measure {
                     naiveStates = try jobs.enumerated().map { k, job in
-                        try naive.run(job.step, from: job.states, device: circuit.device, shape: circuit.shape, name: "naive-\(n)-\(k)")
+                        try naive.run(job.step, from: job.states, device: circuit.device.switching, shape: circuit.shape, name: "naive-\(n)-\(k)")
                     }
                 } / Double(steps)
                 naiveDeviation = zip(naiveStates, compiledStates).flatMap { zip($0.elements, $1.elements).map { abs($0 - $1) } }.max()

@@ -15,7 +15,7 @@ struct NaiveSpiceFlow {
     let folder: URL
 
     /// Writes, runs and parses one step; returns the final states (R×C).
-    func run(_ step: LearningStep, from states: Matrix<Double>, device: MemristorParameters, shape: PulseShape, name: String) throws -> Matrix<Double> {
+    func run(_ step: LearningStep, from states: Matrix<Double>, device: ThresholdDevice, shape: PulseShape, name: String) throws -> Matrix<Double> {
         var naiveShape = shape
         naiveShape.edge = Self.edge
         let schedule = try ElectrodeSchedule(step: step, shape: naiveShape)
