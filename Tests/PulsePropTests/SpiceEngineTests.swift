@@ -47,7 +47,7 @@ final class SpiceEngineTests: XCTestCase {
         let inputs = try StepInputs.random(rows: 3, cols: 4, seed: 11, encoding: PulseEncoding(levels: 10))
         let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: PulseEncoding(levels: 10))
         let netlist = try engine.netlist(for: step, from: inputs.states)
-        let result = try engine.simulate(netlist, from: inputs.states)
+        let result = try engine.simulate(netlist)
         let dir = try TestSupport.temporaryDirectory()
         let path = dir.appendingPathComponent("step.cir").path
         try AtomicFile.write(netlist.text, to: path)

@@ -12,7 +12,8 @@ public final class AnalyticEngine: CrossbarEngine {
     public let calibration: PulseResponseCalibration
     private var up: ResponseTable
     private var down: ResponseTable
-    private let device: ThresholdMemristor
+    /// The devices of the last crossbar size stepped (drawn again when the size changes).
+    private var devices: DevicePopulation
 
     /// Whether steps also estimate their energy from the device model (costs one more pass).
     public var estimatesEnergy = false
@@ -25,7 +26,7 @@ public final class AnalyticEngine: CrossbarEngine {
         try calibration.requireMatch(circuit)
         self.circuit = circuit
         self.calibration = calibration
-        device = try ThresholdMemristor(circuit.device)
+        devices = circuit.population(rows: 0, cols: 0)
         up = ResponseTable(grid: calibration.states, step: calibration.potentiation)
         down = ResponseTable(grid: calibration.states, step: calibration.depression)
     }
@@ -34,12 +35,14 @@ public final class AnalyticEngine: CrossbarEngine {
         try require(
             states.rows == step.rows && states.cols == step.cols, "state",
             "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
+        let devices = population(rows: step.rows, cols: step.cols)
+        let states = devices.pinned(states)
         var final = states
         final.elements.withUnsafeMutableBufferPointer { buffer in
             apply(step, to: buffer)
         }
         return CrossbarStepResult(
-            initialState: states, finalState: final, device: device,
+            initialState: states, finalState: final, devices: devices,
             energy: estimatesEnergy ? energy(of: step, from: states, to: final) : nil)
     }
 
@@ -48,6 +51,7 @@ public final class AnalyticEngine: CrossbarEngine {
         try require(
             states.rows == step.rows && states.cols == step.cols, "state",
             "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
+        states = population(rows: step.rows, cols: step.cols).pinned(states)
         let before = estimatesEnergy ? states : nil
         states.elements.withUnsafeMutableBufferPointer { apply(step, to: $0) }
         return before.map { energy(of: step, from: $0, to: states) }
@@ -73,7 +77,7 @@ public final class AnalyticEngine: CrossbarEngine {
                     let c = phase.columnCounts[j]
                     let (x0, x1) = (before[i, j], after[i, j])
                     let k = phase.coincidences(row: i, col: j)
-                    let g = device.conductance(state: c > 0 ? (x0 + x1) / 2 : switched[j] ? x1 : x0)
+                    let g = devices.conductance(state: c > 0 ? (x0 + x1) / 2 : switched[j] ? x1 : x0, row: i, col: j)
                     phases[p] += g * tau * (Double(k) * u2 + Double(r + c - 2 * k) * u2 / 4)
                 }
             }
@@ -82,22 +86,40 @@ public final class AnalyticEngine: CrossbarEngine {
         return StepEnergy(devices: phases, drivers: phases)
     }
 
+    /// The devices of a `rows × cols` crossbar of ``circuit``, drawn once per size.
+    private func population(rows: Int, cols: Int) -> DevicePopulation {
+        if devices.rows != rows || devices.cols != cols { devices = circuit.population(rows: rows, cols: cols) }
+        return devices
+    }
+
     /// Applies `step` in place to row-major `states` (`rows × cols`), phase by phase,
-    /// allocating nothing per device.
+    /// allocating nothing per device. Under variation each device takes its own response
+    /// (``DeviceInstance/state(afterNominal:from:potentiating:nominal:)``) and stuck devices
+    /// sit at their stuck states.
     public func apply(_ step: LearningStep, to states: UnsafeMutableBufferPointer<Double>) {
         let cols = step.cols
         precondition(states.count == step.rows * cols, "state buffer does not match the step")
         let longest = min(step.rowCounts.max() ?? 0, step.columnCounts.map(abs).max() ?? 0)
         up.extend(to: longest)
         down.extend(to: longest)
+        let instances = population(rows: step.rows, cols: cols).instances
+        if let instances {
+            for (k, device) in instances.elements.enumerated() {
+                if let stuck = device.stuckState { states[k] = stuck }
+            }
+        }
         for phase in step.phases {
             let table = phase.kind == .potentiation ? up : down
             // Only the columns that pulse in this phase, so every device is visited at most once per step.
             let pulsing = phase.columnCounts.indices.filter { phase.columnCounts[$0] > 0 }
+            let potentiating = phase.kind == .potentiation
             for (i, r) in phase.rowCounts.enumerated() where r > 0 {
                 let row = states.baseAddress! + i * cols
                 for j in pulsing {
-                    row[j] = table.state(after: min(r, phase.columnCounts[j]), from: row[j])
+                    let nominal = table.state(after: min(r, phase.columnCounts[j]), from: row[j])
+                    row[j] = instances.map {
+                        $0[i, j].state(afterNominal: nominal, from: row[j], potentiating: potentiating, nominal: devices.nominal)
+                    } ?? nominal
                 }
             }
         }

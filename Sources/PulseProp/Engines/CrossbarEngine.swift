@@ -59,13 +59,18 @@ public struct CrossbarStepResult: Codable, Equatable, Sendable {
     /// Energy per phase, when the engine measured or estimated it.
     public var energy: StepEnergy?
 
-    /// Creates a result from states, converting them to conductance with `device`.
-    public init(initialState: Matrix<Double>, finalState: Matrix<Double>, device: ThresholdMemristor, energy: StepEnergy? = nil) {
+    /// Creates a result from states, converting them to conductance with each device of
+    /// `devices`.
+    public init(initialState: Matrix<Double>, finalState: Matrix<Double>, devices: DevicePopulation, energy: StepEnergy? = nil) {
         self.energy = energy
         self.initialState = initialState
         self.finalState = finalState
-        initialConductance = initialState.map(device.conductance(state:))
-        finalConductance = finalState.map(device.conductance(state:))
+        initialConductance = Matrix(rows: initialState.rows, cols: initialState.cols) {
+            devices.conductance(state: initialState[$0, $1], row: $0, col: $1)
+        }
+        finalConductance = Matrix(rows: finalState.rows, cols: finalState.cols) {
+            devices.conductance(state: finalState[$0, $1], row: $0, col: $1)
+        }
     }
 
     /// The smallest state change counted as a change (a fraction of the conductance range;

@@ -8,7 +8,6 @@
 /// usable afterwards. One engine is one simulator; use several for parallel simulations.
 public final class SpiceEngine: CrossbarEngine {
     public let circuit: CrossbarCircuit
-    private let device: ThresholdMemristor
     private let library: NgspiceLibrary
 
     /// Whether netlists include energy integrators (slower: one more B-source per device).
@@ -28,7 +27,6 @@ public final class SpiceEngine: CrossbarEngine {
         try circuit.validate()
         self.measuresEnergy = measureEnergy
         self.circuit = circuit
-        self.device = try ThresholdMemristor(circuit.device)
         let library = try NgspiceLibrary()
         codeModel = try CodeModel.resolve(model, library: library.buildIdentity, path: codeModelPath)
         if let codeModel { try library.load(codeModel: codeModel) }
@@ -45,11 +43,11 @@ public final class SpiceEngine: CrossbarEngine {
     }
 
     public func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult {
-        try simulate(netlist(for: step, from: states), from: states)
+        try simulate(netlist(for: step, from: states))
     }
 
-    /// Simulates an already built ngspice `netlist` whose devices start at `states`.
-    public func simulate(_ netlist: CrossbarNetlist, from states: Matrix<Double>) throws -> CrossbarStepResult {
+    /// Simulates an already built ngspice `netlist` (its devices start at its ``CrossbarNetlist/initialStates``).
+    public func simulate(_ netlist: CrossbarNetlist) throws -> CrossbarStepResult {
         try library.withResults(of: netlist.text) {
             let final = try readTrajectories(netlist).map { $0.last! }
             var energy: StepEnergy?
@@ -68,7 +66,8 @@ public final class SpiceEngine: CrossbarEngine {
                     devices: [perDevice.map { $0[0] }.reduce(0, +), perDevice.map { $0[1] }.reduce(0, +)],
                     drivers: try phases("pp_drivers"))
             }
-            return CrossbarStepResult(initialState: states, finalState: final, device: device, energy: energy)
+            return CrossbarStepResult(
+                initialState: netlist.initialStates, finalState: final, devices: netlist.devices, energy: energy)
         }
     }
 

@@ -6,12 +6,17 @@ public struct CrossbarCircuit: Codable, Equatable, Sendable {
     public var shape: PulseShape
     /// Line and driver resistances.
     public var wiring: CrossbarWiring
+    /// Device-to-device variation and stuck devices (none by default).
+    public var variation: DeviceVariation
 
     /// Creates a circuit description; everything defaults to the metal-oxide, ideal-wire case.
-    public init(device: Device = .metalOxide, shape: PulseShape = PulseShape(), wiring: CrossbarWiring = .ideal) {
+    public init(device: Device = .metalOxide, shape: PulseShape = PulseShape(), wiring: CrossbarWiring = .ideal,
+        variation: DeviceVariation = .none
+    ) {
         self.device = device
         self.shape = shape
         self.wiring = wiring
+        self.variation = variation
     }
 
     /// Validates device, pulses (against the device thresholds) and wiring.
@@ -19,5 +24,24 @@ public struct CrossbarCircuit: Codable, Equatable, Sendable {
         try device.validate()
         try shape.validate(for: device.switching)
         try wiring.validate()
+        try variation.validate()
+    }
+
+    /// Every device of a `rows × cols` crossbar of this circuit.
+    public func population(rows: Int, cols: Int) -> DevicePopulation {
+        DevicePopulation(device: device, variation: variation, rows: rows, cols: cols)
+    }
+}
+
+extension CrossbarCircuit {
+    private enum CodingKeys: String, CodingKey { case device, shape, wiring, variation }
+
+    /// Decodes a circuit; `variation` may be absent (none).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            device: try c.decode(Device.self, forKey: .device), shape: try c.decode(PulseShape.self, forKey: .shape),
+            wiring: try c.decode(CrossbarWiring.self, forKey: .wiring),
+            variation: try c.decodeIfPresent(DeviceVariation.self, forKey: .variation) ?? .none)
     }
 }

@@ -26,6 +26,10 @@ public struct CrossbarNetlist: Sendable {
 
     /// What the template was rendered from.
     let context: CrossbarTemplateContext
+    /// The devices simulated (per-device values under variation).
+    public let devices: DevicePopulation
+    /// The states the devices start at: the states asked for, stuck devices at theirs.
+    public let initialStates: Matrix<Double>
 
     /// Energy integrators inject `energyScale·p(t)` into a capacitor of `energyScale` farads, so
     /// their node voltage is the energy in joules while their charge stays far below ngspice's
@@ -60,6 +64,8 @@ public struct CrossbarNetlist: Sendable {
         try require(
             states.elements.allSatisfy { $0 >= 0 && $0 <= 1 }, "state", "every device state must lie in [0, 1]")
         let schedule = try ElectrodeSchedule(step: step, shape: circuit.shape)
+        let devices = circuit.population(rows: step.rows, cols: step.cols)
+        let states = devices.pinned(states)
         let names = Matrix(rows: step.rows, cols: step.cols) { "x\($0)_\($1)" }
         let lines = CrossbarLines(rows: step.rows, cols: step.cols, wiring: circuit.wiring)
         let f = SpiceFormatting.number
@@ -98,7 +104,7 @@ public struct CrossbarNetlist: Sendable {
                 rowCounts: step.rowCounts.map(String.init).joined(separator: " "),
                 columnCounts: step.columnCounts.map(String.init).joined(separator: " "),
                 segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance)),
-            subcircuit: Self.subcircuit(circuit.device.switching, dialect: dialect, energy: measureEnergy, codeModel: codeModel),
+            subcircuit: Self.subcircuits(devices, names: names, dialect: dialect, energy: measureEnergy, codeModel: codeModel),
             sources: schedule.rows.enumerated().map { PWLSourceLines("vr\($0)", node: "r\($0)", $1) }
                 + schedule.columns.enumerated().map { PWLSourceLines("vc\($0)", node: "c\($0)", $1) },
             wires: WireLines(lines),
@@ -107,7 +113,7 @@ public struct CrossbarNetlist: Sendable {
                 (0..<step.cols).map { j in
                     CrossbarTemplateContext.DeviceLine(
                         name: names[i, j], row: lines.rowNode(i, j), col: lines.columnNode(j, i),
-                        model: Self.deviceModelName, x0: f(states[i, j]), stateNode: dialect.stateNode(of: names[i, j]))
+                        model: Self.modelName(devices, i, j), x0: f(states[i, j]), stateNode: dialect.stateNode(of: names[i, j]))
                 }
             },
             saveLines: SpiceFormatting.lines(stateVectors, perLine: 8).enumerated().map { ($0 == 0 ? ".save " : "+ ") + $1 },
@@ -121,17 +127,44 @@ public struct CrossbarNetlist: Sendable {
         self.dialect = dialect
         self.codeModel = codeModel
         self.deviceNames = names
+        self.devices = devices
+        self.initialStates = states
         self.stopTime = schedule.stopTime.seconds
         self.slotsPerPhase = step.slotsPerPhase
         self.measuresEnergy = measuresEnergy
     }
 
+    /// The subcircuit device `(i, j)` instantiates: ``deviceModelName``, or under variation
+    /// its own `pp_memristor_<i>_<j>`.
+    static func modelName(_ devices: DevicePopulation, _ i: Int, _ j: Int) -> String {
+        devices.instance(i, j) == nil ? deviceModelName : "\(deviceModelName)_\(i)_\(j)"
+    }
+
+    /// Every subcircuit the devices need: the nominal one, or under variation one per device
+    /// with its own parameter values (its model card, for the compiled model), all rendered
+    /// from the same template.
+    static func subcircuits(
+        _ devices: DevicePopulation, names: Matrix<String>, dialect: SpiceDialect, energy: Bool, codeModel: CodeModel?
+    ) -> String {
+        guard let instances = devices.instances else {
+            return subcircuit(devices.nominal, dialect: dialect, energy: energy, codeModel: codeModel)
+        }
+        return (0..<instances.rows).flatMap { i in
+            (0..<instances.cols).map { j in
+                subcircuit(
+                    instances[i, j].parameters, name: modelName(devices, i, j), dialect: dialect, energy: energy,
+                    codeModel: codeModel)
+            }
+        }.joined(separator: "\n")
+    }
+
     /// The rendered device subcircuit for `device` in `dialect`: B-sources, or the compiled
     /// `codeModel` with the same parameter values.
     static func subcircuit(
-        _ device: ThresholdDevice, dialect: SpiceDialect, energy: Bool = false, codeModel: CodeModel? = nil
+        _ device: ThresholdDevice, name: String = deviceModelName, dialect: SpiceDialect, energy: Bool = false,
+        codeModel: CodeModel? = nil
     ) -> String {
-        let context = MemristorTemplateContext(name: deviceModelName, device: device, energy: energy)
+        let context = MemristorTemplateContext(name: name, device: device, energy: energy)
         let text = codeModel.map {
             TemplateRenderer.render(
                 "\(dialect.templateFolder)/memristor-codemodel.cir", CodeModelMemristorTemplateContext(device: context, codeModel: $0))

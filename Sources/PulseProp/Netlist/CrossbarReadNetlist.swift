@@ -22,7 +22,6 @@ public struct CrossbarReadNetlist: Sendable {
     /// (R values, each of magnitude below both switching thresholds).
     public init(circuit: CrossbarCircuit, states: Matrix<Double>, voltages: [Double], title: String = "PulseProp crossbar read") throws {
         try circuit.validate()
-        let device = try ThresholdMemristor(circuit.device)
         let limit = min(circuit.device.setThreshold, circuit.device.resetThreshold)
         try require(voltages.count == states.rows, "read-voltage", "\(voltages.count) row voltages for \(states.rows) rows")
         try require(
@@ -30,6 +29,8 @@ public struct CrossbarReadNetlist: Sendable {
             "every row voltage must be finite and below the switching thresholds (\(limit) V)")
         try require(states.elements.allSatisfy { $0 >= 0 && $0 <= 1 }, "state", "every device state must lie in [0, 1]")
         let (rows, cols) = (states.rows, states.cols)
+        let devices = circuit.population(rows: rows, cols: cols)
+        let states = devices.pinned(states)
         let lines = CrossbarLines(rows: rows, cols: cols + 1, wiring: circuit.wiring)
         let reference = (circuit.device.onConductance + circuit.device.offConductance) / 2
         let f = SpiceFormatting.number
@@ -43,7 +44,7 @@ public struct CrossbarReadNetlist: Sendable {
             wires: WireLines(lines),
             devices: (0..<rows).flatMap { i in
                 (0...cols).map { j in
-                    let g = j == cols ? reference : device.conductance(state: states[i, j])
+                    let g = j == cols ? reference : devices.conductance(state: states[i, j], row: i, col: j)
                     return .init(name: "rx\(i)_\(j)", row: lines.rowNode(i, j), col: lines.columnNode(j, i), ohms: f(1 / g))
                 }
             },

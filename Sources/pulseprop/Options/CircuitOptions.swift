@@ -7,6 +7,18 @@ struct CircuitOptions: ParsableArguments {
     @Option(help: "Device: a preset name (see 'pulseprop devices') or a device JSON file (the 'device' object of a calibration file: snake_case keys with a 'kind' tag); defaults to metal-oxide.")
     var device: String?
 
+    @Option(help: "Device-to-device variation: sigma of the log-normal factors on each device's rates, G_on and G_off (0: none).")
+    var d2d: Double = 0
+
+    @Option(help: "Fraction of devices stuck at ON.")
+    var stuckOn: Double = 0
+
+    @Option(help: "Fraction of devices stuck at OFF.")
+    var stuckOff: Double = 0
+
+    @Option(help: "Seed of the device-to-device variation and stuck devices.")
+    var deviceSeed: UInt64 = DeviceVariation.none.seed
+
     @Option(help: "SET (potentiation) threshold, volts.")
     var setThreshold: Double?
 
@@ -46,6 +58,7 @@ struct CircuitOptions: ParsableArguments {
         if let setThreshold { arguments.append("--set-threshold=\(setThreshold)") }
         if let resetThreshold { arguments.append("--reset-threshold=\(resetThreshold)") }
         return arguments + [
+            "--d2d=\(d2d)", "--stuck-on=\(stuckOn)", "--stuck-off=\(stuckOff)", "--device-seed=\(deviceSeed)",
             "--set-amplitude=\(setAmplitude)", "--reset-amplitude=\(resetAmplitude)", "--pulse-width=\(pulseWidth)",
             "--rise-time=\(riseTime)", "--period=\(period)", "--driver-resistance=\(driverResistance)",
         ]
@@ -55,7 +68,8 @@ struct CircuitOptions: ParsableArguments {
         try requireFinite([
             "set-threshold": setThreshold, "reset-threshold": resetThreshold, "set-amplitude": setAmplitude,
             "reset-amplitude": resetAmplitude, "pulse-width": pulseWidth, "rise-time": riseTime, "period": period,
-            "wire-resistance": wireResistance, "driver-resistance": driverResistance,
+            "wire-resistance": wireResistance, "driver-resistance": driverResistance, "d2d": d2d,
+            "stuck-on": stuckOn, "stuck-off": stuckOff,
         ])
     }
 
@@ -66,7 +80,8 @@ struct CircuitOptions: ParsableArguments {
             shape: PulseShape(
                 setAmplitude: setAmplitude, resetAmplitude: resetAmplitude,
                 plateau: pulseWidth, edge: riseTime, period: period),
-            wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance))
+            wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance),
+            variation: DeviceVariation(d2d: d2d, stuckOn: stuckOn, stuckOff: stuckOff, seed: deviceSeed))
         try circuit.validate()
         return circuit
     }

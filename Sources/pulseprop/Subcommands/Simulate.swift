@@ -33,7 +33,7 @@ struct Simulate: ParsableCommand {
         let netlist = try engine.netlist(for: learningStep, from: inputs.states)
         if let netlistOut { try AtomicFile.write(netlist.text, to: netlistOut) }
         let start = Date()
-        let result = try engine.simulate(netlist, from: inputs.states)
+        let result = try engine.simulate(netlist)
         let report = StepReport(
             engine: "spice", inputs: inputs, step: learningStep, encoding: encoding, result: result,
             seconds: Date().timeIntervalSince(start))

@@ -1,0 +1,112 @@
+import Foundation
+
+/// One device of a crossbar as drawn by ``DeviceVariation``: the nominal device's equations
+/// with its own rates and conductances, or a stuck device.
+public struct DeviceInstance: Equatable, Sendable {
+    /// This device's threshold-family parameters (rates 0 when stuck).
+    public let parameters: ThresholdDevice
+    /// Its SET and RESET rates over the nominal ones.
+    public let setRateFactor: Double
+    public let resetRateFactor: Double
+    /// The state a stuck device is held at (1 stuck ON, 0 stuck OFF), or nil.
+    public let stuckState: Double?
+
+    /// This device's state after a pulse train from `x`, given the state `nominalState` the
+    /// nominal device `nominal` reaches from `x` under the same train.
+    ///
+    /// In the threshold family a train delivers a dose `Φ` (``ThresholdWindow``); this device
+    /// receives `f·Φ` (`f` its rate factor) through the same window, so
+    /// `d' = distance(after: f·dose(d → d_nominal), from: d)` with `d` the distance to the
+    /// bound. A stuck device does not move.
+    public func state(afterNominal nominalState: Double, from x: Double, potentiating: Bool, nominal: ThresholdDevice) -> Double {
+        if stuckState != nil { return x }
+        if potentiating {
+            let window = nominal.setWindow
+            return 1 - window.distance(after: setRateFactor * window.dose(from: 1 - x, to: 1 - nominalState), from: 1 - x)
+        }
+        let window = nominal.resetWindow
+        return window.distance(after: resetRateFactor * window.dose(from: x, to: nominalState), from: x)
+    }
+
+    /// `G(x) = G_off + (G_on − G_off)·x` with this device's conductances, siemens.
+    @inlinable
+    public func conductance(state x: Double) -> Double {
+        parameters.offConductance + (parameters.onConductance - parameters.offConductance) * x
+    }
+}
+
+/// Every device of an R×C crossbar of `device` under `variation`: what both engines, the
+/// netlists and the read path take per device, so SPICE and the analytic engine simulate the
+/// same devices.
+public struct DevicePopulation: Sendable {
+    /// The nominal device.
+    public let nominal: ThresholdDevice
+    /// The variation drawn.
+    public let variation: DeviceVariation
+    /// Crossbar size.
+    public let rows: Int
+    public let cols: Int
+    /// Per-device values, or nil when there is no variation (every device is `nominal`).
+    public let instances: Matrix<DeviceInstance>?
+
+    /// Draws the devices of a `rows × cols` crossbar.
+    public init(device: Device, variation: DeviceVariation, rows: Int, cols: Int) {
+        nominal = device.switching
+        self.variation = variation
+        (self.rows, self.cols) = (rows, cols)
+        if variation.isNone {
+            instances = nil
+        } else {
+            let nominal = nominal
+            instances = Matrix(rows: rows, cols: cols) { Self.draw(nominal, variation, row: $0, col: $1) }
+        }
+    }
+
+    /// Device `(i, j)`, or nil when it is the nominal device.
+    @inlinable
+    public func instance(_ i: Int, _ j: Int) -> DeviceInstance? { instances?[i, j] }
+
+    /// `G` of device `(i, j)` at state `x`, siemens.
+    public func conductance(state x: Double, row i: Int, col j: Int) -> Double {
+        instance(i, j)?.conductance(state: x)
+            ?? nominal.offConductance + (nominal.onConductance - nominal.offConductance) * x
+    }
+
+    /// `states` with every stuck device at the state it is held at.
+    public func pinned(_ states: Matrix<Double>) -> Matrix<Double> {
+        guard let instances else { return states }
+        var out = states
+        for i in 0..<states.rows {
+            for j in 0..<states.cols {
+                if let s = instances[i, j].stuckState { out[i, j] = s }
+            }
+        }
+        return out
+    }
+
+    /// The draw of device `(row, col)`: its own SplitMix64 stream from the seed and position.
+    static func draw(_ nominal: ThresholdDevice, _ variation: DeviceVariation, row: Int, col: Int) -> DeviceInstance {
+        var mixer = SeededGenerator(seed: variation.seed ^ (UInt64(row) << 32 | UInt64(col)))
+        var generator = SeededGenerator(seed: mixer.next())
+        let u = Double.random(in: 0..<1, using: &generator)
+        var device = nominal
+        if u < variation.stuckOn + variation.stuckOff {
+            device.setRate = 0
+            device.resetRate = 0
+            return DeviceInstance(parameters: device, setRateFactor: 0, resetRateFactor: 0, stuckState: u < variation.stuckOn ? 1 : 0)
+        }
+        func factor() -> Double {
+            // Box–Muller: one standard normal from two uniforms.
+            let (u1, u2) = (Double.random(in: Double.ulpOfOne..<1, using: &generator), Double.random(in: 0..<1, using: &generator))
+            return exp(variation.d2d * sqrt(-2 * log(u1)) * cos(2 * .pi * u2))
+        }
+        let (set, reset) = (factor(), factor())
+        device.setRate *= set
+        device.resetRate *= reset
+        repeat {
+            device.onConductance = nominal.onConductance * factor()
+            device.offConductance = nominal.offConductance * factor()
+        } while device.onConductance <= device.offConductance
+        return DeviceInstance(parameters: device, setRateFactor: set, resetRateFactor: reset, stuckState: nil)
+    }
+}
