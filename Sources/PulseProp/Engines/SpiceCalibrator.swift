@@ -7,7 +7,9 @@
 /// response `F` (see `ResponseFitting`); the fit error says how well iterating `F`
 /// reproduces the sequences.
 public struct SpiceCalibrator {
-    /// The circuit whose device and pulses are calibrated.
+    /// The circuit whose device and pulses are calibrated, without device variation: the
+    /// table is the nominal device's, and the analytic engine derives each varied device's
+    /// response from it.
     public let circuit: CrossbarCircuit
     /// Number of grid states (≥ 2).
     public let gridStates: Int
@@ -20,7 +22,9 @@ public struct SpiceCalibrator {
         try require(gridStates >= 2, "grid", "must be ≥ 2 states, got \(gridStates)")
         try require(pulses >= 1, "levels", "must be ≥ 1 pulse, got \(pulses)")
         try require(circuit.wiring.isIdeal, "wire-resistance", "calibration sweeps use ideal wires")
-        self.circuit = circuit
+        var nominal = circuit
+        nominal.variation = .none
+        self.circuit = nominal
         self.gridStates = gridStates
         self.pulses = pulses
     }
