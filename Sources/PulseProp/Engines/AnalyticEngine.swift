@@ -115,11 +115,14 @@ public final class AnalyticEngine: CrossbarEngine {
             let potentiating = phase.kind == .potentiation
             for (i, r) in phase.rowCounts.enumerated() where r > 0 {
                 let row = states.baseAddress! + i * cols
+                guard let instances else {
+                    for j in pulsing { row[j] = table.state(after: min(r, phase.columnCounts[j]), from: row[j]) }
+                    continue
+                }
                 for j in pulsing {
                     let nominal = table.state(after: min(r, phase.columnCounts[j]), from: row[j])
-                    row[j] = instances.map {
-                        $0[i, j].state(afterNominal: nominal, from: row[j], potentiating: potentiating, nominal: devices.nominal)
-                    } ?? nominal
+                    row[j] = instances[i, j].state(
+                        afterNominal: nominal, from: row[j], potentiating: potentiating, nominal: devices.nominal)
                 }
             }
         }
