@@ -60,7 +60,8 @@ public struct PulseResponseDevice: DeviceModel {
         try require(potentiationLevels > 0, "potentiationLevels", "must be > 0, got \(potentiationLevels)")
         try require(depressionLevels > 0, "depressionLevels", "must be > 0, got \(depressionLevels)")
         for (a, name) in [(potentiationNormalizedA, "potentiationNormalizedA"), (depressionNormalizedA, "depressionNormalizedA")] {
-            try require(a > 0 && a.isFinite, name, "must be a finite number > 0, got \(a)")
+            // Beyond 1e12 the window offset and its bend's slope lose their precision.
+            try require(a > 0 && a <= 1e12, name, "must be a number in (0, 1e12], got \(a)")
         }
         try require(setThreshold > 0, "setThreshold", "must be > 0 V, got \(setThreshold)")
         try require(resetThreshold > 0, "resetThreshold", "must be > 0 V, got \(resetThreshold)")

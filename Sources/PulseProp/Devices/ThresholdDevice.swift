@@ -91,10 +91,11 @@ public struct ThresholdDevice: Codable, Equatable, Sendable {
         try require(
             onConductance > offConductance, "onConductance",
             "must exceed offConductance (\(offConductance) S), got \(onConductance)")
+        // The bend's slope 1 + o/d_b must stay finite too.
         try require(
-            setWindowTop >= 1 && setWindowTop.isFinite, "setWindowTop", "must be a finite number ≥ 1, got \(setWindowTop)")
+            setWindowTop >= 1 && setWindow.boundSlope.isFinite, "setWindowTop", "must be a finite number ≥ 1, got \(setWindowTop)")
         try require(
-            resetWindowBottom <= 0 && resetWindowBottom.isFinite, "resetWindowBottom",
+            resetWindowBottom <= 0 && resetWindow.boundSlope.isFinite, "resetWindowBottom",
             "must be a finite number ≤ 0, got \(resetWindowBottom)")
     }
 
