@@ -262,7 +262,7 @@ final class DeviceWeightTests: XCTestCase {
         var c = TrainingConfiguration()
         c.method = .absmin
         c.levels = 20
-        c.weights = .device
+        c.weights = .reference
         c.hidden = 32
         c.batch = 10
         c.epochs = 6
@@ -282,7 +282,7 @@ final class DeviceWeightTests: XCTestCase {
 
     func testDeviceWeightsNeedPulsesAndTheCoincidenceRule() {
         var c = TrainingConfiguration()
-        c.weights = .device
+        c.weights = .reference
         c.method = .absmin
         XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "levels") }
         c.levels = 20

@@ -6,7 +6,7 @@
 /// that phase's kind (state-dependent, bounded, from a
 /// ``PulseResponseCalibration``). Half-selected devices (`k = 0`) do not move. The model
 /// ignores wire resistance: `pulseprop validate` measures where that stops being valid.
-public final class AnalyticEngine: CrossbarEngine {
+public final class AnalyticEngine: CrossbarEngine, PulseResponse {
     public let circuit: CrossbarCircuit
     /// The calibration in use.
     public let calibration: PulseResponseCalibration
@@ -17,6 +17,8 @@ public final class AnalyticEngine: CrossbarEngine {
 
     /// Whether steps also estimate their energy from the device model (costs one more pass).
     public var estimatesEnergy = false
+    /// Cycle-to-cycle variation applied to every written device (nil: none).
+    public var cycleNoise: CycleToCycleNoise?
 
     /// Creates an engine for `circuit` from `calibration`, which must be valid and made for the
     /// same device and pulses.
@@ -115,16 +117,32 @@ public final class AnalyticEngine: CrossbarEngine {
             let potentiating = phase.kind == .potentiation
             for (i, r) in phase.rowCounts.enumerated() where r > 0 {
                 let row = states.baseAddress! + i * cols
-                guard let instances else {
+                guard instances != nil || cycleNoise != nil else {
                     for j in pulsing { row[j] = table.state(after: min(r, phase.columnCounts[j]), from: row[j]) }
                     continue
                 }
                 for j in pulsing {
-                    let nominal = table.state(after: min(r, phase.columnCounts[j]), from: row[j])
-                    row[j] = instances[i, j].state(
-                        afterNominal: nominal, from: row[j], potentiating: potentiating, nominal: devices.nominal)
+                    let k = min(r, phase.columnCounts[j])
+                    var next = table.state(after: k, from: row[j])
+                    if let instances {
+                        next = instances[i, j].state(
+                            afterNominal: next, from: row[j], potentiating: potentiating, nominal: devices.nominal)
+                    }
+                    row[j] = cycleNoise == nil ? next : cycleNoise!.perturb(from: row[j], to: next, pulses: k)
                 }
             }
+        }
+    }
+
+    public func state(after pulses: Int, of kind: LearningPhase.Kind, from x: Double) -> Double {
+        guard pulses > 0 else { return x }
+        switch kind {
+        case .potentiation:
+            up.extend(to: pulses)
+            return up.state(after: pulses, from: x)
+        case .depression:
+            down.extend(to: pulses)
+            return down.state(after: pulses, from: x)
         }
     }
 }

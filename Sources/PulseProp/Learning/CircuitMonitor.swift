@@ -24,9 +24,32 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
     public var readRMSError = 0.0
     /// That error relative to the RMS of the ideal product.
     public var readRelativeError = 0.0
+    /// Pair refreshes (one per layer refreshed); their steps are counted in the figures above too.
+    public var refreshes = 0
+    /// Pulses sent by refresh steps (part of ``pulsesSent``).
+    public var refreshPulses = 0
 
     /// Creates empty figures.
     public init() {}
+
+    /// Decodes figures; fields added later (refreshes) read as 0 from older logs.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        steps = try c.decode(Int.self, forKey: .steps)
+        pulsesSent = try c.decode(Int.self, forKey: .pulsesSent)
+        coincidentPulses = try c.decode(Int.self, forKey: .coincidentPulses)
+        disturbedDevices = try c.decode(Int.self, forKey: .disturbedDevices)
+        deviceEnergy = try c.decode([Double].self, forKey: .deviceEnergy)
+        driverEnergy = try c.decode([Double].self, forKey: .driverEnergy)
+        analyticEnergy = try c.decode(Double.self, forKey: .analyticEnergy)
+        deltaGRMSDifference = try c.decode(Double.self, forKey: .deltaGRMSDifference)
+        directionAgreement = try c.decode(Double.self, forKey: .directionAgreement)
+        readProducts = try c.decode(Int.self, forKey: .readProducts)
+        readRMSError = try c.decode(Double.self, forKey: .readRMSError)
+        readRelativeError = try c.decode(Double.self, forKey: .readRelativeError)
+        refreshes = try c.decodeIfPresent(Int.self, forKey: .refreshes) ?? 0
+        refreshPulses = try c.decodeIfPresent(Int.self, forKey: .refreshPulses) ?? 0
+    }
 
     /// The figures of every epoch of `history` that has them, summed; the ratios and RMS
     /// figures are those of the last epoch. Nil when no epoch has circuit figures.
@@ -46,6 +69,8 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
             total.readProducts += e.readProducts
             total.readRMSError = e.readRMSError
             total.readRelativeError = e.readRelativeError
+            total.refreshes += e.refreshes
+            total.refreshPulses += e.refreshPulses
         }
     }
 
@@ -54,7 +79,7 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
         case deltaGRMSDifference = "dgRmsDifference"
         case directionAgreement, readProducts
         case readRMSError = "readRmsError"
-        case readRelativeError
+        case readRelativeError, refreshes, refreshPulses
     }
 }
 
@@ -96,11 +121,13 @@ public final class CircuitMonitor {
         /// Per-step divergence of the engines.
         public var divergence: [StepDivergence] = []
 
-        /// Checks the write counts' shapes against `network`'s crossbars, naming the field.
-        public func validate(network: Network) throws {
+        /// Checks the write counts' shapes against `network`'s crossbars (`columnsPerWeight`
+        /// crossbar columns per weight column), naming the field.
+        public func validate(network: Network, columnsPerWeight: Int = 1) throws {
             try require(stepCount >= 0, "monitor.step_count", "must be ≥ 0, got \(stepCount)")
             try require(writes.count == 2, "monitor.writes", "holds \(writes.count) layers; the network has 2")
-            let shapes = [(network.inputs + 1, network.hidden), (network.hidden + 1, network.outputs)]
+            let m = columnsPerWeight
+            let shapes = [(network.inputs + 1, network.hidden * m), (network.hidden + 1, network.outputs * m)]
             for (layer, (rows, cols)) in shapes.enumerated() {
                 guard let w = writes[layer] else { continue }
                 try require(
@@ -142,7 +169,10 @@ public final class CircuitMonitor {
         let step = event.step
         state.stepCount += 1
         current.steps += 1
-        current.pulsesSent += step.phases.reduce(0) { $0 + $1.pulsesSent }
+        let sent = step.phases.reduce(0) { $0 + $1.pulsesSent }
+        current.pulsesSent += sent
+        if event.refresh != nil { current.refreshPulses += sent }
+        if event.refresh == .reset { current.refreshes += 1 }
         if state.writes[event.layer] == nil { state.writes[event.layer] = Matrix(rows: step.rows, cols: step.cols) { _, _ in 0 } }
         var shadowStates = event.before
         let shadowEnergy = try shadow.map { try $0.apply(step, to: &shadowStates) } ?? nil

@@ -13,12 +13,15 @@ public final class CircuitTraining {
     /// The SPICE read of the forward pass, when `hardware.spiceRead` is set.
     public let readout: CircuitReadout?
 
-    /// Builds the run; `configuration.weights` must be `.device`.
+    /// Builds the run; `configuration.weights` must be a device mapping (reference or pair).
     public init(
         configuration: TrainingConfiguration, hardware: CrossbarHardware, train: Dataset, test: Dataset, compare: Bool,
         checkpointPath: String? = nil, resume: Bool = false
     ) throws {
-        try require(configuration.weights == .device, "weights", "circuit training needs --weights device")
+        try require(configuration.weights.isDevice, "weights", "circuit training needs --weights reference or pair")
+        try require(
+            !hardware.spiceRead || configuration.weights == .reference, "spice-read",
+            "reads a device against the reference column: use --weights reference")
         let monitor = try CircuitMonitor(
             circuit: hardware.circuit, shadow: compare && hardware.engine != .analytic ? hardware.analyticEngine() : nil)
         self.monitor = monitor
@@ -37,7 +40,7 @@ public final class CircuitTraining {
         self.updater = updater
         let readout = hardware.spiceRead
             ? try CircuitReadout(
-                circuit: hardware.circuit, mapping: WeightMapping(maxWeight: configuration.weightRange),
+                circuit: hardware.circuit, mapping: WeightMapping(.reference, maxWeight: configuration.weightRange),
                 readVoltage: hardware.readVoltage)
             : nil
         self.readout = readout

@@ -57,12 +57,24 @@ public struct CrossbarHardware: Sendable {
     public func updater(
         for network: Network, saved: DeviceStates? = nil, configuration: TrainingConfiguration
     ) throws -> DeviceWeightUpdater {
-        guard let encoding = configuration.encoding else {
+        guard let encoding = configuration.encoding, let mapping = configuration.mapping else {
             throw ParameterError("levels", "device weights are updated by whole pulses: give --levels ≥ 1")
         }
+        let engines = try [makeEngine(), makeEngine()]
+        if configuration.c2c > 0 {
+            // Each crossbar's noise has its own stream, seeded from the run's seed.
+            for (layer, engine) in engines.enumerated() {
+                guard let analytic = engine as? AnalyticEngine else {
+                    throw ParameterError("c2c", "is applied by the analytic engine only (SPICE devices do not yet take per-step parameters)")
+                }
+                analytic.cycleNoise = CycleToCycleNoise(sigma: configuration.c2c, seed: configuration.seed &+ 0xC2C0 &+ UInt64(layer))
+            }
+        }
+        let refresh = PairRefresh(every: configuration.refreshEvery, saturation: configuration.refreshSaturation)
         let updater = try DeviceWeightUpdater(
-            network: network, saved: saved, hiddenEngine: makeEngine(), outputEngine: makeEngine(), encoding: encoding,
-            mapping: WeightMapping(maxWeight: configuration.weightRange))
+            network: network, saved: saved, hiddenEngine: engines[0], outputEngine: engines[1], encoding: encoding,
+            mapping: mapping, scheme: configuration.update, refresh: refresh,
+            response: refresh.isEnabled ? analyticEngine() : nil, seed: configuration.seed)
         updater.runsLayersConcurrently = engine == .spice && concurrentLayers
         return updater
     }

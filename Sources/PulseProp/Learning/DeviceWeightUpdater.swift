@@ -4,13 +4,20 @@ import Dispatch
 /// hardware would: example `b` sends `gain·x_b` on the rows and `gain·δ_b` on the columns of
 /// each layer's crossbar, encoded as pulse counts, and the crossbar's engine moves every
 /// device by its coincidences, `≈ round(gain·min(x, |δ|)/q)` pulses. The network's float weights are read back from the device states
-/// (``WeightMapping``) after every example, so the next forward pass sees the devices.
+/// (``WeightMapping``) after every minibatch, so the next forward pass sees the devices.
 ///
 /// The learning-rate schedule acts on `gain` (the `rate` passed in): scaling both signals
 /// scales the coincidence count, as a learning rate scales `min(x, |δ|)`. The smallest
-/// possible change is one pulse, whose size is the device's per-pulse response: a device
-/// with coarse steps cannot emulate a small learning rate. With `method = times` there is no pulse equivalent, so device training always
+/// possible change is one pulse, whose size is the device's per-pulse response: with
+/// rounding to nearest a device with coarse steps cannot emulate a small learning rate;
+/// stochastic rounding (``PulseRounding/stochastic``) makes the expected update the
+/// unrounded one, and ``matchedGain(eta:encoding:mapping:response:)`` chooses the gain so that
+/// one pulse is one device step. With `method = times` there is no pulse equivalent, so device training always
 /// applies the coincidence (absmin) rule the circuit computes.
+///
+/// With pairs (``WeightMapping/Kind/pair``) each weight column is two crossbar columns; the
+/// ``UpdateScheme`` decides which of them pulse (``columnCounts(_:)``), and a
+/// ``PairRefresh`` policy resets and reprograms the pairs (``refresh(layer:)``).
 ///
 /// Once an example's errors are computed, its two crossbar steps are independent (different
 /// engines, different devices): with ``runsLayersConcurrently`` they run on two threads, and
@@ -24,15 +31,30 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public let encoding: PulseEncoding
     /// Weight ↔ state mapping.
     public let mapping: WeightMapping
-    /// Device states of the input-to-hidden crossbar, `(inputs+1) × hidden`.
+    /// Which devices pulse for an update.
+    public let scheme: UpdateScheme
+    /// When pairs are refreshed.
+    public let refreshPolicy: PairRefresh
+    /// The device model a refresh plans its reprogramming pulses with.
+    private let response: PulseResponse?
+    /// Device states of the input-to-hidden crossbar, `(inputs+1) × hidden·m` (`m` columns per weight).
     public private(set) var hiddenStates: Matrix<Double>
-    /// Device states of the hidden-to-output crossbar, `(hidden+1) × outputs`.
+    /// Device states of the hidden-to-output crossbar, `(hidden+1) × outputs·m`.
     public private(set) var outputStates: Matrix<Double>
-    /// Learning steps applied so far (two per example: one per crossbar).
+    /// Learning steps applied so far (two per example: one per crossbar; refresh steps too).
     public private(set) var stepsApplied = 0
-    /// Both crossbars' device states and the steps applied: what a checkpoint keeps.
+    /// Refreshes so far (one per layer refreshed).
+    public private(set) var refreshes = 0
+    /// Examples since the last periodic refresh.
+    public private(set) var examplesSinceRefresh = 0
+    /// Source of the stochastic-rounding dither (one draw per learning step).
+    private var dither: SeededGenerator
+    /// Both crossbars' device states, counters and generators: what a checkpoint keeps.
     public var states: DeviceStates {
-        DeviceStates(hidden: hiddenStates, output: outputStates, stepsApplied: stepsApplied)
+        DeviceStates(
+            hidden: hiddenStates, output: outputStates, stepsApplied: stepsApplied, refreshes: refreshes,
+            examplesSinceRefresh: examplesSinceRefresh, dither: dither,
+            cycleNoise: noisyEngines.map { $0?.cycleNoise })
     }
     /// Observer of every step, e.g. to count pulses or compare engines.
     public var observer: ((DeviceStepEvent) throws -> Void)?
@@ -41,25 +63,52 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public var runsLayersConcurrently = false
 
     /// Continues from `saved` device states (of a checkpoint, checked against `network` by
-    /// ``DeviceStates/validate(network:)``), or programs the devices to the network's current
-    /// weights when there are none.
+    /// ``DeviceStates/validate(network:mapping:)``), or programs the devices to the network's current
+    /// weights when there are none. `response` is required when `refresh` is enabled; `seed`
+    /// seeds the stochastic-rounding dither of a fresh run.
     public init(
         network: Network, saved: DeviceStates? = nil, hiddenEngine: CrossbarEngine, outputEngine: CrossbarEngine,
-        encoding: PulseEncoding, mapping: WeightMapping
+        encoding: PulseEncoding, mapping: WeightMapping, scheme: UpdateScheme = .bidirectional,
+        refresh: PairRefresh = PairRefresh(), response: PulseResponse? = nil, seed: UInt64 = 0
     ) throws {
         try encoding.validate()
         try require(mapping.maxWeight > 0, "weight-range", "must be > 0")
+        try require(scheme == .bidirectional || mapping.kind == .pair, "update", "unidirectional updates need --weights pair")
+        try require(!refresh.isEnabled || mapping.kind == .pair, "refresh-every", "a refresh needs --weights pair")
+        try require(!refresh.isEnabled || response != nil, "refresh-every", "a refresh needs a device response to plan with")
         self.hiddenEngine = hiddenEngine
         self.outputEngine = outputEngine
         self.encoding = encoding
         self.mapping = mapping
+        self.scheme = scheme
+        refreshPolicy = refresh
+        self.response = response
+        dither = SeededGenerator(seed: seed ^ 0x5EED_D17E_5EED_D17E)
         if let saved {
             (hiddenStates, outputStates, stepsApplied) = (saved.hidden, saved.output, saved.stepsApplied)
+            (refreshes, examplesSinceRefresh) = (saved.refreshes, saved.examplesSinceRefresh)
+            if let generator = saved.dither { dither = generator }
+            for (engine, noise) in zip(noisyEngines, saved.cycleNoise ?? []) where noise != nil {
+                engine?.cycleNoise = noise
+            }
         } else {
-            hiddenStates = Matrix(rows: network.inputs + 1, cols: network.hidden, elements: network.w1.map(mapping.state(weight:)))
-            outputStates = Matrix(rows: network.hidden + 1, cols: network.outputs, elements: network.w2.map(mapping.state(weight:)))
+            hiddenStates = mapping.states(weights: network.w1, rows: network.inputs + 1, cols: network.hidden)
+            outputStates = mapping.states(weights: network.w2, rows: network.hidden + 1, cols: network.outputs)
         }
     }
+
+    /// The pulse gain that makes one pulse one device step: the expected weight change of an
+    /// example is `η·min(x, |δ|)` (in `δ`'s quantum, as ``IdealWeightUpdater`` prices a pulse)
+    /// when `gain·min(x, |δ|)/q_δ` pulses each move a weight by `Δw₁ = weightPerState·s`, `s`
+    /// the device's mid-range step (``PulseResponse/midRangeStep``):
+    ///
+    ///     gain = η·q_δ / Δw₁.
+    public static func matchedGain(eta: Double, encoding: PulseEncoding, mapping: WeightMapping, response: PulseResponse) -> Double {
+        eta * encoding.deltaQuantum / (mapping.weightPerState * response.midRangeStep)
+    }
+
+    /// The engines whose cycle-to-cycle noise a checkpoint keeps (hidden, output).
+    private var noisyEngines: [AnalyticEngine?] { [hiddenEngine as? AnalyticEngine, outputEngine as? AnalyticEngine] }
 
     public func update(
         _ network: inout Network, buffers: ForwardBuffers, outputDelta: [Float], hiddenDelta: [Float], count: Int,
@@ -95,16 +144,93 @@ public final class DeviceWeightUpdater: WeightUpdater {
             }
             try record(layer: 1, output, before: outputBefore, after: outputStates, energy: energy[0])
             try record(layer: 0, inputStep, before: hiddenBefore, after: hiddenStates, energy: energy[1])
+            examplesSinceRefresh += 1
+            try refreshIfDue()
         }
-        network.w1 = hiddenStates.elements.map(mapping.weight(state:))
-        network.w2 = outputStates.elements.map(mapping.weight(state:))
+        network.w1 = mapping.weights(of: hiddenStates)
+        network.w2 = mapping.weights(of: outputStates)
     }
 
     /// The step for `x` and `delta`; nil when no row or no column pulses (nothing can move).
+    /// With stochastic rounding every step draws its own dither (also a step that sends nothing).
     private func pulses(x: [Double], delta: [Double]) throws -> LearningStep? {
-        let step = try LearningStep(x: x, delta: delta, encoding: encoding)
-        guard step.rowCounts.contains(where: { $0 > 0 }), step.columnCounts.contains(where: { $0 != 0 }) else { return nil }
-        return step
+        let u = encoding.rounding == .stochastic ? Double.random(in: 0..<1, using: &dither) : 0
+        let rows = x.map { encoding.count(x: $0, dither: u) }
+        let columns = columnCounts(delta.map { encoding.count(delta: $0, dither: u) })
+        guard rows.contains(where: { $0 > 0 }), columns.contains(where: { $0 != 0 }) else { return nil }
+        return try LearningStep(
+            rowCounts: rows, columnCounts: columns, slotsPerPhase: encoding.maxCount,
+            only: scheme == .unidirectional ? .potentiation : nil)
+    }
+
+    /// The crossbar's signed column counts for the weight columns' counts `n_δ` (negative:
+    /// raise the weight). Reference: the counts themselves. Pairs, bidirectional: `G⁺` gets
+    /// `n_δ`, `G⁻` the opposite `−n_δ`. Pairs, unidirectional: only potentiation, on `G⁺`
+    /// (`n_δ < 0`, count `n_δ`) or on `G⁻` (`n_δ > 0`, count `−n_δ`).
+    public func columnCounts(_ counts: [Int]) -> [Int] {
+        guard mapping.kind == .pair else { return counts }
+        switch scheme {
+        case .bidirectional: return counts.flatMap { [$0, -$0] }
+        case .unidirectional: return counts.flatMap { [min($0, 0), -max($0, 0)] }
+        }
+    }
+
+    /// Refreshes the layers the policy asks for after an example.
+    private func refreshIfDue() throws {
+        let periodic = refreshPolicy.every > 0 && examplesSinceRefresh >= refreshPolicy.every
+        for layer in [1, 0] where periodic || refreshPolicy.isSaturated(layer == 0 ? hiddenStates : outputStates) {
+            try refresh(layer: layer)
+        }
+        if periodic { examplesSinceRefresh = 0 }
+    }
+
+    /// Refreshes one layer's pairs (Lim et al. 2019): reads every pair's difference
+    /// `d = x⁺ − x⁻`, resets both crossbars' devices with ``PairRefresh/resetPulses``
+    /// depression pulses each (one step, every row and column), then reprograms each
+    /// difference with potentiation pulses on the device of its sign, one crossbar column per
+    /// step (rows carry each device's count), planned with the device response so that
+    /// `x_hi ≈ x_lo + |d|`. Every step goes through the engine and the observer like a
+    /// learning step, so its pulses and energy are counted.
+    public func refresh(layer: Int) throws {
+        guard let response else { throw ParameterError("refresh-every", "a refresh needs a device response to plan with") }
+        let engine = layer == 0 ? hiddenEngine : outputEngine
+        var states = layer == 0 ? hiddenStates : outputStates
+        defer { if layer == 0 { hiddenStates = states } else { outputStates = states } }
+        let (rows, cols) = (states.rows, states.cols)
+        let difference = (0..<rows * cols / 2).map { states.elements[2 * $0] - states.elements[2 * $0 + 1] }
+        let reset = refreshPolicy.resetPulses(response)
+        try apply(
+            LearningStep(
+                rowCounts: Array(repeating: reset, count: rows), columnCounts: Array(repeating: reset, count: cols),
+                slotsPerPhase: reset, only: .depression),
+            layer: layer, engine: engine, states: &states, stage: .reset)
+        var program = Matrix<Int>(rows: rows, cols: cols) { _, _ in 0 }
+        for (k, d) in difference.enumerated() where d != 0 {
+            let (i, j) = (k / (cols / 2), 2 * (k % (cols / 2)))
+            let (high, low) = d > 0 ? (j, j + 1) : (j + 1, j)
+            program[i, high] = refreshPolicy.pulses(
+                response, from: states[i, high], to: min(states[i, low] + abs(d), 1))
+        }
+        for c in 0..<cols {
+            let counts = (0..<rows).map { program[$0, c] }
+            guard let longest = counts.max(), longest > 0 else { continue }
+            var columns = Array(repeating: 0, count: cols)
+            columns[c] = -longest
+            try apply(
+                LearningStep(rowCounts: counts, columnCounts: columns, slotsPerPhase: longest, only: .potentiation),
+                layer: layer, engine: engine, states: &states, stage: .program)
+        }
+        refreshes += 1
+    }
+
+    /// Applies one refresh step to `states` and records it.
+    private func apply(
+        _ step: LearningStep, layer: Int, engine: CrossbarEngine, states: inout Matrix<Double>, stage: RefreshStage
+    ) throws {
+        let before = observer == nil ? nil : states
+        let place = "refresh step \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
+        let energy = try CircuitStepError.at(place) { try engine.apply(step, to: &states) }
+        try record(layer: layer, step, before: before, after: states, energy: energy, refresh: stage)
     }
 
     /// Applies both crossbars' steps at once, each in place on its own states; a failure names
@@ -127,10 +253,13 @@ public final class DeviceWeightUpdater: WeightUpdater {
         return try zip(results, places).map { result, place in try CircuitStepError.at(place) { try result!.get() } }
     }
 
-    private func record(layer: Int, _ step: LearningStep?, before: Matrix<Double>?, after: Matrix<Double>, energy: StepEnergy?) throws {
+    private func record(
+        layer: Int, _ step: LearningStep?, before: Matrix<Double>?, after: Matrix<Double>, energy: StepEnergy?,
+        refresh: RefreshStage? = nil
+    ) throws {
         guard let step else { return }
         if let observer, let before {
-            try observer(DeviceStepEvent(layer: layer, step: step, before: before, after: after, energy: energy))
+            try observer(DeviceStepEvent(layer: layer, step: step, before: before, after: after, energy: energy, refresh: refresh))
         }
         stepsApplied += 1
     }
@@ -148,23 +277,70 @@ public struct DeviceStepEvent {
     public let after: Matrix<Double>
     /// The step's energy, when the engine reports it.
     public let energy: StepEnergy?
+    /// The part of a pair refresh this step is, or nil for a learning step.
+    public var refresh: RefreshStage? = nil
 }
 
-/// The device states of both crossbars in full precision, and the learning steps applied:
-/// what a checkpoint keeps of device weights (float weights would lose the states' low bits).
+/// The two kinds of step of a pair refresh.
+public enum RefreshStage: Sendable {
+    /// Depression pulses on every device.
+    case reset
+    /// Potentiation pulses that write the differences back.
+    case program
+}
+
+/// The device states of both crossbars in full precision, the steps and refreshes applied
+/// and the generators of stochastic rounding and cycle-to-cycle noise: what a checkpoint
+/// keeps of device weights (float weights would lose the states' low bits). Fields added
+/// after the first checkpoints (refresh counters, generators) read as their starting values
+/// when missing.
 public struct DeviceStates: Codable, Equatable, Sendable {
-    /// Input-to-hidden crossbar, `(inputs+1) × hidden`.
+    /// Input-to-hidden crossbar, `(inputs+1) × hidden·m` (`m` columns per weight).
     public var hidden: Matrix<Double>
-    /// Hidden-to-output crossbar, `(hidden+1) × outputs`.
+    /// Hidden-to-output crossbar, `(hidden+1) × outputs·m`.
     public var output: Matrix<Double>
     /// Learning steps applied so far.
     public var stepsApplied: Int
+    /// Layer refreshes so far.
+    public var refreshes = 0
+    /// Examples since the last periodic refresh.
+    public var examplesSinceRefresh = 0
+    /// The stochastic-rounding dither generator.
+    public var dither: SeededGenerator?
+    /// The cycle-to-cycle noise of the hidden and output crossbars' engines.
+    public var cycleNoise: [CycleToCycleNoise?]?
 
-    /// Checks the shapes against `network` and every state against `[0, 1]`, naming the field.
-    public func validate(network: Network) throws {
+    public init(
+        hidden: Matrix<Double>, output: Matrix<Double>, stepsApplied: Int, refreshes: Int = 0,
+        examplesSinceRefresh: Int = 0, dither: SeededGenerator? = nil, cycleNoise: [CycleToCycleNoise?]? = nil
+    ) {
+        self.hidden = hidden
+        self.output = output
+        self.stepsApplied = stepsApplied
+        self.refreshes = refreshes
+        self.examplesSinceRefresh = examplesSinceRefresh
+        self.dither = dither
+        self.cycleNoise = cycleNoise
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        hidden = try c.decode(Matrix<Double>.self, forKey: .hidden)
+        output = try c.decode(Matrix<Double>.self, forKey: .output)
+        stepsApplied = try c.decode(Int.self, forKey: .stepsApplied)
+        refreshes = try c.decodeIfPresent(Int.self, forKey: .refreshes) ?? 0
+        examplesSinceRefresh = try c.decodeIfPresent(Int.self, forKey: .examplesSinceRefresh) ?? 0
+        dither = try c.decodeIfPresent(SeededGenerator.self, forKey: .dither)
+        cycleNoise = try c.decodeIfPresent([CycleToCycleNoise?].self, forKey: .cycleNoise)
+    }
+
+    /// Checks the shapes against `network` and `mapping` (two columns per weight for pairs),
+    /// every state against `[0, 1]` and the counters, naming the field.
+    public func validate(network: Network, mapping: WeightMapping) throws {
+        let m = mapping.columnsPerWeight
         for (field, matrix, rows, cols) in [
-            ("devices.hidden", hidden, network.inputs + 1, network.hidden),
-            ("devices.output", output, network.hidden + 1, network.outputs),
+            ("devices.hidden", hidden, network.inputs + 1, network.hidden * m),
+            ("devices.output", output, network.hidden + 1, network.outputs * m),
         ] {
             try require(
                 matrix.rows == rows && matrix.cols == cols, field,
@@ -172,6 +348,9 @@ public struct DeviceStates: Codable, Equatable, Sendable {
             try require(matrix.elements.allSatisfy { (0...1).contains($0) }, field, "holds a state outside [0, 1]")
         }
         try require(stepsApplied >= 0, "devices.steps_applied", "must be ≥ 0, got \(stepsApplied)")
+        try require(refreshes >= 0, "devices.refreshes", "must be ≥ 0, got \(refreshes)")
+        try require(examplesSinceRefresh >= 0, "devices.examples_since_refresh", "must be ≥ 0, got \(examplesSinceRefresh)")
+        try require((cycleNoise?.count ?? 2) == 2, "devices.cycle_noise", "must hold the hidden and output crossbars' noise")
     }
 }
 

@@ -82,18 +82,19 @@ public struct TrainingCheckpoint: Codable, Equatable, Sendable {
                     "must hold the energy of both phases in device_energy and driver_energy")
             }
         }
-        let mapping = WeightMapping(maxWeight: configuration.weightRange)
         if let devices {
-            try require(configuration.weights == .device, "devices", "are present, but the configuration's weights are ideal")
-            try devices.validate(network: net)
+            guard let mapping = configuration.mapping else {
+                throw ParameterError("devices", "are present, but the configuration's weights are ideal")
+            }
+            try devices.validate(network: net, mapping: mapping)
             try require(
-                net.w1 == devices.hidden.elements.map(mapping.weight(state:)), "network.w1",
+                net.w1 == mapping.weights(of: devices.hidden), "network.w1",
                 "does not match the weights held by devices.hidden")
             try require(
-                net.w2 == devices.output.elements.map(mapping.weight(state:)), "network.w2",
+                net.w2 == mapping.weights(of: devices.output), "network.w2",
                 "does not match the weights held by devices.output")
         }
-        try monitor?.validate(network: net)
+        try monitor?.validate(network: net, columnsPerWeight: configuration.mapping?.columnsPerWeight ?? 1)
     }
 
     private func requireWeights(_ values: [Float], _ field: String, count: Int) throws {

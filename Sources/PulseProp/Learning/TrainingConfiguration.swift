@@ -26,8 +26,42 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
 public enum WeightMode: String, Codable, CaseIterable, Sendable {
     /// Floating-point weights updated by the rule (the paper's setting).
     case ideal
-    /// Device conductance pairs updated by pulses through the analytic engine.
-    case device
+    /// One device per weight against a mid-range reference column (``WeightMapping``),
+    /// updated by pulses. Spelled `device` before pairs existed; that name still reads.
+    case reference
+    /// A differential pair of devices per weight, `w ∝ G⁺ − G⁻` (``WeightMapping``).
+    case pair
+
+    /// The spelling of ``reference`` in configurations and checkpoints written before pairs.
+    public static let legacyReferenceName = "device"
+
+    /// Reads a name, taking the legacy `device` as ``reference``.
+    public init?(name: String) {
+        self.init(rawValue: name == Self.legacyReferenceName ? Self.reference.rawValue : name)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let mode = WeightMode(name: name) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "'\(name)' is not one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        self = mode
+    }
+
+    /// Whether devices hold the weights (``reference`` or ``pair``).
+    public var isDevice: Bool { self != .ideal }
+}
+
+/// How pulses update device weights (`--update`).
+public enum UpdateScheme: String, Codable, CaseIterable, Sendable {
+    /// Both polarities: a device is potentiated for a positive update and depressed for a
+    /// negative one (with pairs, `G⁺` and `G⁻` move in opposite directions).
+    case bidirectional
+    /// Lim et al. (2019): potentiation pulses only, on `G⁺` for a positive update and on `G⁻`
+    /// for a negative one (pairs only); depression happens only in a refresh.
+    case unidirectional
 }
 
 /// Every choice of a training run (Negrov et al. 2017, Section 3, with the defaults of the
@@ -76,6 +110,16 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var quantisation: PulseQuantisation = .shared
     /// How pulse counts are rounded.
     public var rounding: PulseRounding = .nearest
+    /// How device weights are updated (pairs may be unidirectional).
+    public var update: UpdateScheme = .bidirectional
+    /// Device pairs: refresh every this many examples (0: never).
+    public var refreshEvery: Int = 0
+    /// Device pairs: refresh a layer when both devices of one of its pairs reach this state
+    /// (0: never).
+    public var refreshSaturation: Double = 0
+    /// Cycle-to-cycle noise: the standard deviation of each pulse's state change, relative to
+    /// the change (0: none). Drawn from a generator seeded by ``seed``.
+    public var c2c: Double = 0
 
     /// Creates the paper's default configuration.
     public init() {}
@@ -104,6 +148,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         deltaMax = try value(.deltaMax, deltaMax)
         quantisation = try value(.quantisation, quantisation)
         rounding = try value(.rounding, rounding)
+        update = try value(.update, update)
+        refreshEvery = try value(.refreshEvery, refreshEvery)
+        refreshSaturation = try value(.refreshSaturation, refreshSaturation)
+        c2c = try value(.c2c, c2c)
     }
 
     /// The paper's MNIST setting (the default configuration).
@@ -124,7 +172,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         c.epochs = 8
         c.batch = 1
         c.pulseGain = 0.5
-        c.weights = .device
+        c.weights = .reference
         c.hiddenDeltaGain = 8
         c.weightRange = 4
         c.xMax = 1
@@ -150,12 +198,29 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         try require(batch >= 1, "batch", "must be ≥ 1, got \(batch)")
         try require(learningRate > 0 && learningRate.isFinite, "lr", "must be a finite value > 0, got \(learningRate)")
-        if weights == .device {
+        if weights.isDevice {
             try require(levels >= 1, "levels", "device weights are updated by whole pulses: give --levels ≥ 1")
             try require(method == .absmin, "method", "device weights apply the coincidence rule: use --method absmin")
             try require(weightRange > 0 && weightRange.isFinite, "weight-range", "must be a finite value > 0, got \(weightRange)")
+        } else {
+            try require(rounding != .stochastic, "rounding", "stochastic rounding applies to device weights: add --weights reference or pair")
+            try require(c2c == 0, "c2c", "cycle-to-cycle noise applies to device weights: add --weights reference or pair")
         }
+        try require(
+            update == .bidirectional || weights == .pair, "update",
+            "unidirectional updates need a pair of devices per weight: add --weights pair")
+        try require(refreshEvery >= 0, "refresh-every", "must be ≥ 0 examples (0: never), got \(refreshEvery)")
+        try require(
+            refreshSaturation >= 0 && refreshSaturation <= 1, "refresh-saturation",
+            "must be a state in [0, 1] (0: never), got \(refreshSaturation)")
+        try require(
+            (refreshEvery == 0 && refreshSaturation == 0) || weights == .pair, "refresh-every",
+            "a refresh reprograms the difference of a pair: add --weights pair")
+        try require(c2c >= 0 && c2c.isFinite, "c2c", "must be a finite value ≥ 0, got \(c2c)")
     }
+
+    /// The weight mapping of device weights (nil for ideal weights).
+    public var mapping: WeightMapping? { WeightMapping(weights, maxWeight: weightRange) }
 
     /// A short name of the rule, e.g. `transposed-absmin-L20`.
     public var ruleName: String {

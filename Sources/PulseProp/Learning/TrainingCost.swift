@@ -41,12 +41,13 @@ public struct TrainingCost: Sendable {
     /// Bytes of the network, its checkpoint and the forward buffers.
     public var networkBytes: Double { parameterBytes + bufferBytes }
 
-    /// The two crossbars of device weights.
+    /// The two crossbars of device weights (two columns per weight for pairs).
     public var crossbars: [StepCost] {
         let slots = configuration.encoding?.maxCount ?? 0
+        let m = configuration.mapping?.columnsPerWeight ?? 1
         return [
-            StepCost(rows: inputs + 1, cols: configuration.hidden, slots: slots),
-            StepCost(rows: configuration.hidden + 1, cols: outputs, slots: slots),
+            StepCost(rows: inputs + 1, cols: configuration.hidden * m, slots: slots),
+            StepCost(rows: configuration.hidden + 1, cols: outputs * m, slots: slots),
         ]
     }
 
@@ -57,7 +58,7 @@ public struct TrainingCost: Sendable {
         // The minibatch's share of the buffers is the batch's; the rest grows with the layers.
         let batchShare = bufferBytes * Double(configuration.batch) / (Double(configuration.batch) + 1000)
         try budget.check(networkBytes, option: batchShare > networkBytes - batchShare ? "batch" : "hidden", request: network)
-        guard configuration.weights == .device, let engine else { return }
+        guard configuration.weights.isDevice, let engine else { return }
         let analytic = engine == .analytic || compare
         var bytes = networkBytes + 24 * parameters
         if analytic { bytes += crossbars.map { $0.analyticBytes(grid: grid) }.reduce(0, +) }

@@ -1,18 +1,81 @@
-/// How a weight is held by a device: `w = w_max·(G − G_ref)/((G_on − G_off)/2)` with the
-/// reference at mid-range, `G_ref = (G_on + G_off)/2` (a device column beside a fixed
-/// reference column). In states: `w = w_max·(2x − 1)`, so `x ∈ [0, 1]` spans `w ∈ [−w_max, w_max]`.
+/// How device states hold a layer's weights (`--weights reference|pair`).
+///
+/// - ``Kind/reference``: one device per weight against a mid-range reference column,
+///   `w = w_max·(G − G_ref)/((G_on − G_off)/2)` with `G_ref = (G_on + G_off)/2`. In states:
+///   `w = w_max·(2x − 1)`, so `x ∈ [0, 1]` spans `w ∈ [−w_max, w_max]`; the crossbar has one
+///   column per weight (plus the reference column, which never changes).
+/// - ``Kind/pair``: a differential pair, two columns per weight (`G⁺` in column `2j`, `G⁻` in
+///   column `2j + 1`): `w = w_max·(G⁺ − G⁻)/(G_on − G_off) = w_max·(x⁺ − x⁻)`. A weight is
+///   programmed with the lower device at `x = 0` (`w ≥ 0`: `x⁺ = w/w_max`, `x⁻ = 0`), which
+///   leaves the most headroom for potentiation-only updates.
 public struct WeightMapping: Codable, Equatable, Sendable {
-    /// The largest weight magnitude a device can hold.
+    /// One device against a reference column, or a pair of devices.
+    public enum Kind: String, Codable, CaseIterable, Sendable {
+        case reference, pair
+    }
+
+    /// The layout.
+    public var kind: Kind
+    /// The largest weight magnitude the devices can hold.
     public var maxWeight: Double
 
     /// Creates a mapping with range `[−maxWeight, maxWeight]`.
-    public init(maxWeight: Double) { self.maxWeight = maxWeight }
+    public init(_ kind: Kind = .reference, maxWeight: Double) {
+        self.kind = kind
+        self.maxWeight = maxWeight
+    }
 
-    /// `w = w_max·(2x − 1)`.
+    /// The mapping of `weights` (nil for float weights).
+    public init?(_ weights: WeightMode, maxWeight: Double) {
+        switch weights {
+        case .ideal: return nil
+        case .reference: self.init(Kind.reference, maxWeight: maxWeight)
+        case .pair: self.init(Kind.pair, maxWeight: maxWeight)
+        }
+    }
+
+    /// Crossbar columns per weight column: 1 (reference) or 2 (pair).
+    public var columnsPerWeight: Int { kind == .pair ? 2 : 1 }
+
+    /// The change of `w` per unit change of one device's state: `2·w_max` for a reference
+    /// device, `w_max` for either device of a pair (with the sign of `G⁺`).
+    public var weightPerState: Double { kind == .pair ? maxWeight : 2 * maxWeight }
+
+    /// Reference mapping: `w = w_max·(2x − 1)`.
     @inline(__always)
     public func weight(state x: Double) -> Float { Float(maxWeight * (2 * x - 1)) }
 
-    /// `x = (1 + w/w_max)/2`, clipped to `[0, 1]`.
+    /// Reference mapping: `x = (1 + w/w_max)/2`, clipped to `[0, 1]`.
     @inline(__always)
     public func state(weight w: Float) -> Double { min(max((1 + Double(w) / maxWeight) / 2, 0), 1) }
+
+    /// The device states holding the row-major `rows × cols` weights `w`: `rows × cols` states
+    /// (reference) or `rows × 2·cols` (pair), every state clipped to `[0, 1]`.
+    public func states(weights w: [Float], rows: Int, cols: Int) -> Matrix<Double> {
+        precondition(w.count == rows * cols, "weights do not match the shape")
+        switch kind {
+        case .reference:
+            return Matrix(rows: rows, cols: cols, elements: w.map(state(weight:)))
+        case .pair:
+            var elements = [Double](repeating: 0, count: rows * cols * 2)
+            for (k, value) in w.enumerated() {
+                let magnitude = min(abs(Double(value)) / maxWeight, 1)
+                elements[2 * k + (value < 0 ? 1 : 0)] = magnitude
+            }
+            return Matrix(rows: rows, cols: cols * 2, elements: elements)
+        }
+    }
+
+    /// The row-major weights held by `states` (the layout of ``states(weights:rows:cols:)``).
+    public func weights(of states: Matrix<Double>) -> [Float] {
+        switch kind {
+        case .reference:
+            return states.elements.map(weight(state:))
+        case .pair:
+            let pairs = states.elements.count / 2
+            return states.elements.withUnsafeBufferPointer { x in
+                (0..<pairs).map { Float(maxWeight * (x[2 * $0] - x[2 * $0 + 1])) }
+            }
+        }
+    }
 }

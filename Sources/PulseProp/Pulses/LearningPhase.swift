@@ -7,7 +7,7 @@
 /// ``LearningStep/phases`` is the one place that says which electrodes take part in which phase.
 public struct LearningPhase: Equatable, Sendable {
     /// Potentiation (SET pulses, amplitude `u₊`) or depression (RESET pulses, `|u₋|`).
-    public enum Kind: String, Equatable, Sendable {
+    public enum Kind: String, Codable, Equatable, Sendable {
         case potentiation, depression
     }
 

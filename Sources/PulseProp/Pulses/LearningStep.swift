@@ -16,14 +16,17 @@ public struct LearningStep: Codable, Equatable, Sendable {
     /// The two phases in the order they run: potentiation (rows `+n_x`, columns with `n_δ < 0`
     /// `−|n_δ|`), then depression (rows `−n_x`, columns with `n_δ > 0` `+n_δ`).
     public let phases: [LearningPhase]
+    /// The one phase that sends pulses, when the other sits out entirely (no row or column
+    /// pulses): potentiation for unidirectional updates, depression for a refresh's reset.
+    public let only: LearningPhase.Kind?
 
     private enum CodingKeys: String, CodingKey {
-        case rowCounts, columnCounts, slotsPerPhase
+        case rowCounts, columnCounts, slotsPerPhase, only
     }
 
     /// Creates a step from counts; throws if a row count is negative or a count exceeds the
-    /// phase length.
-    public init(rowCounts: [Int], columnCounts: [Int], slotsPerPhase: Int) throws {
+    /// phase length. With `only`, the other phase sends no pulse at all (its rows stay at 0 V).
+    public init(rowCounts: [Int], columnCounts: [Int], slotsPerPhase: Int, only: LearningPhase.Kind? = nil) throws {
         try require(!rowCounts.isEmpty, "rows", "must be ≥ 1")
         try require(!columnCounts.isEmpty, "cols", "must be ≥ 1")
         try require(rowCounts.allSatisfy { $0 >= 0 }, "x", "row pulse counts must be ≥ 0")
@@ -34,12 +37,17 @@ public struct LearningStep: Codable, Equatable, Sendable {
         self.rowCounts = rowCounts
         self.columnCounts = columnCounts
         self.slotsPerPhase = slotsPerPhase
+        self.only = only
+        let silentRows = [Int](repeating: 0, count: rowCounts.count)
+        let silentColumns = [Int](repeating: 0, count: columnCounts.count)
         phases = [
             LearningPhase(
-                kind: .potentiation, rowCounts: rowCounts, columnCounts: columnCounts.map { $0 < 0 ? -$0 : 0 },
+                kind: .potentiation, rowCounts: only == .depression ? silentRows : rowCounts,
+                columnCounts: only == .depression ? silentColumns : columnCounts.map { $0 < 0 ? -$0 : 0 },
                 rowPolarity: 1, columnPolarity: -1),
             LearningPhase(
-                kind: .depression, rowCounts: rowCounts, columnCounts: columnCounts.map { $0 > 0 ? $0 : 0 },
+                kind: .depression, rowCounts: only == .potentiation ? silentRows : rowCounts,
+                columnCounts: only == .potentiation ? silentColumns : columnCounts.map { $0 > 0 ? $0 : 0 },
                 rowPolarity: -1, columnPolarity: 1),
         ]
     }
@@ -50,15 +58,16 @@ public struct LearningStep: Codable, Equatable, Sendable {
         try self.init(
             rowCounts: container.decode([Int].self, forKey: .rowCounts),
             columnCounts: container.decode([Int].self, forKey: .columnCounts),
-            slotsPerPhase: container.decode(Int.self, forKey: .slotsPerPhase))
+            slotsPerPhase: container.decode(Int.self, forKey: .slotsPerPhase),
+            only: container.decodeIfPresent(LearningPhase.Kind.self, forKey: .only))
     }
 
     /// Encodes signals with `encoding`; the phase length is `encoding.maxCount` periods.
-    public init(x: [Double], delta: [Double], encoding: PulseEncoding) throws {
+    public init(x: [Double], delta: [Double], encoding: PulseEncoding, dither: Double = 0) throws {
         try encoding.validate()
         try self.init(
-            rowCounts: x.map(encoding.count(x:)),
-            columnCounts: delta.map(encoding.count(delta:)),
+            rowCounts: x.map { encoding.count(x: $0, dither: dither) },
+            columnCounts: delta.map { encoding.count(delta: $0, dither: dither) },
             slotsPerPhase: encoding.maxCount)
     }
 

@@ -13,18 +13,30 @@ public enum PulseRounding: String, Codable, CaseIterable, Sendable {
     case nearest
     /// Down in magnitude (toward zero): a count never represents more than the signal.
     case floor
+    /// Up in magnitude with probability equal to the fractional part, down otherwise, so the
+    /// expected count is the ratio itself (device weights). One dither `u ∈ [0, 1)` is drawn
+    /// per learning step and shared by every row and column: `n = ⌊|v/q| + u⌋`. Because
+    /// `⌊·⌋` is monotone, `min(⌊a + u⌋, ⌊b + u⌋) = ⌊min(a, b) + u⌋`, so each device's
+    /// coincidence count is itself `min(a, b)` rounded up with probability equal to its
+    /// fractional part: the expected update equals the unrounded one even when it is a
+    /// fraction of one pulse.
+    case stochastic
 
-    /// The whole count of a ratio `v/q` (signed: `floor` truncates the magnitude).
+    /// The whole count of a ratio `v/q` (signed: `floor` truncates the magnitude; `stochastic`
+    /// adds `dither ∈ [0, 1)` to the magnitude before truncating it).
     ///
     /// `floor` takes a ratio within 4 ulps of a whole number as that number: `v/q` of a value
     /// that is exactly `k` quanta can land just below `k` in floating point (`0.3/0.05` is
     /// 5.999999999999999), and a plain truncation would then drop a whole pulse.
     @inline(__always)
-    public func whole<T: BinaryFloatingPoint>(_ ratio: T) -> T {
+    public func whole<T: BinaryFloatingPoint>(_ ratio: T, dither: T = 0) -> T {
         let nearest = ratio.rounded(.toNearestOrEven)
         switch self {
         case .nearest: return nearest
         case .floor: return abs(ratio - nearest) <= 4 * nearest.ulp ? nearest : ratio.rounded(.towardZero)
+        case .stochastic:
+            let magnitude = (abs(ratio) + dither).rounded(.down)
+            return ratio < 0 ? -magnitude : magnitude
         }
     }
 }
@@ -36,7 +48,7 @@ public enum PulseRounding: String, Codable, CaseIterable, Sendable {
 ///
 ///     n_x = R(x / q_x),     n_δ = sign(δ) · R(|δ| / q_δ)
 ///
-/// with `R` the ``rounding`` (nearest, ties to even; or floor). Counts are measured from 0 for
+/// with `R` the ``rounding`` (nearest, ties to even; floor; or stochastic with a dither). Counts are measured from 0 for
 /// both signals: a pulse train has a length and a polarity, not an offset, so zero error sends
 /// no pulses.
 ///
@@ -109,18 +121,22 @@ public struct PulseEncoding: Codable, Equatable, Sendable {
         }
     }
 
-    /// The largest count any signal can take: the length of one phase in pulse periods.
-    public var maxCount: Int { max(count(x: xMax), count(delta: deltaMax), -count(delta: deltaMin)) }
+    /// The largest count any signal can take: the length of one phase in pulse periods (with
+    /// stochastic rounding, the counts at a dither just below 1).
+    public var maxCount: Int {
+        let dither = rounding == .stochastic ? 1 - Double.ulpOfOne : 0
+        return max(count(x: xMax, dither: dither), count(delta: deltaMax, dither: dither), -count(delta: deltaMin, dither: dither))
+    }
 
-    /// `n_x = R(clip(x, 0, xMax) / q_x)`.
-    public func count(x: Double) -> Int {
-        Int(rounding.whole(min(max(x, 0), xMax) / xQuantum))
+    /// `n_x = R(clip(x, 0, xMax) / q_x)` (`dither`: the step's ``PulseRounding/stochastic`` offset).
+    public func count(x: Double, dither: Double = 0) -> Int {
+        Int(rounding.whole(min(max(x, 0), xMax) / xQuantum, dither: dither))
     }
 
     /// `n_δ = sign(δ)·R(|clip(δ, deltaMin, deltaMax)| / q_δ)`.
-    public func count(delta: Double) -> Int {
+    public func count(delta: Double, dither: Double = 0) -> Int {
         let clipped = min(max(delta, deltaMin), deltaMax)
-        let magnitude = Int(rounding.whole(abs(clipped) / deltaQuantum))
+        let magnitude = Int(rounding.whole(abs(clipped) / deltaQuantum, dither: dither))
         return clipped < 0 ? -magnitude : magnitude
     }
 }

@@ -5,7 +5,11 @@ import PulseProp
 extension UpdateMethod: ExpressibleByArgument {}
 extension FeedbackKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
-extension WeightMode: ExpressibleByArgument {}
+extension WeightMode: ExpressibleByArgument {
+    /// Takes the legacy `device` as `reference`.
+    public init?(argument: String) { self.init(name: argument) }
+}
+extension UpdateScheme: ExpressibleByArgument {}
 extension EngineKind: ExpressibleByArgument {}
 extension PulseQuantisation: ExpressibleByArgument {}
 extension PulseRounding: ExpressibleByArgument {}
@@ -31,8 +35,16 @@ struct TrainingOptions: ParsableArguments {
     var seed: UInt64?
     @Option(help: "Initial learning rate: eta per example for ideal weights (summed over the minibatch); the gain on x and delta before pulse encoding for device weights.")
     var lr: Double?
-    @Option(help: "Weights: ideal (floats) or device (conductance pairs updated by pulses).")
+    @Option(help: "Weights: ideal (floats), reference (one device per weight against a mid-range reference column; 'device' is its old name) or pair (two devices per weight, w ∝ G⁺ − G⁻), the devices updated by pulses.")
     var weights: WeightMode?
+    @Option(help: "Device weights: bidirectional (both polarities) or unidirectional (pairs: potentiation pulses only, on G⁺ or G⁻).")
+    var update: UpdateScheme?
+    @Option(help: "Pairs: reset and reprogram every layer's pairs every N examples (0: never).")
+    var refreshEvery: Int?
+    @Option(help: "Pairs: refresh a layer when both devices of one of its pairs reach this state (0: never).")
+    var refreshSaturation: Double?
+    @Option(help: "Device weights: cycle-to-cycle noise, the standard deviation of each pulse's change relative to the change (seeded; 0: none).")
+    var c2c: Double?
     @Option(help: "Gain on the hidden layer's error before its update (1 in the paper).")
     var hiddenDeltaGain: Double?
     @Option(help: "Device weights: largest weight magnitude a device holds.")
@@ -45,13 +57,13 @@ struct TrainingOptions: ParsableArguments {
     var deltaMax: Double?
     @Option(help: "Pulse quanta: shared (x-max/N for x and delta) or separate (x-max/N for x, (delta-max − delta-min)/N for delta).")
     var quantisation: PulseQuantisation?
-    @Option(help: "Rounding of pulse counts: nearest (ties to even) or floor (toward zero).")
+    @Option(help: "Rounding of pulse counts: nearest (ties to even), floor (toward zero) or stochastic (device weights: up with probability equal to the fractional part).")
     var rounding: PulseRounding?
 
     func validate() throws {
         try requireFinite([
             "lr": lr, "hidden-delta-gain": hiddenDeltaGain, "weight-range": weightRange, "x-max": xMax,
-            "delta-min": deltaMin, "delta-max": deltaMax,
+            "delta-min": deltaMin, "delta-max": deltaMax, "refresh-saturation": refreshSaturation, "c2c": c2c,
         ])
     }
 
@@ -67,8 +79,8 @@ struct TrainingOptions: ParsableArguments {
         if let batch { c.batch = batch }
         if let seed { c.seed = seed }
         if let weights {
-            if weights != c.weights, lr == nil {
-                if weights == .device { c.pulseGain = 1 } else { c.learningRate = 1e-4 }
+            if weights.isDevice != c.weights.isDevice, lr == nil {
+                if weights.isDevice { c.pulseGain = 1 } else { c.learningRate = 1e-4 }
             }
             c.weights = weights
         }
@@ -80,6 +92,10 @@ struct TrainingOptions: ParsableArguments {
         if let deltaMax { c.deltaMax = deltaMax }
         if let quantisation { c.quantisation = quantisation }
         if let rounding { c.rounding = rounding }
+        if let update { c.update = update }
+        if let refreshEvery { c.refreshEvery = refreshEvery }
+        if let refreshSaturation { c.refreshSaturation = refreshSaturation }
+        if let c2c { c.c2c = c2c }
         try c.validate()
         return c
     }
@@ -106,6 +122,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "Evaluate on the first N test examples only.")
     var testLimit: Int?
+
+    @Option(help: "Device weights: set the pulse gain so that one pulse is one device step and an example's expected weight change is ETA·min(x, |delta|), as with ideal weights at --lr ETA (replaces --lr; use with --rounding stochastic).")
+    var deviceEta: Double?
 
     @Option(help: "Device weights: engine that simulates the crossbars, analytic (default) or spice.")
     var engine: EngineKind?
@@ -143,15 +162,18 @@ struct Train: ParsableCommand {
     @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
-        try requireFinite(["read-voltage": readVoltage, "progress-interval": progressInterval])
+        try requireFinite(["read-voltage": readVoltage, "progress-interval": progressInterval, "device-eta": deviceEta])
+        try require((deviceEta ?? 1) > 0, "device-eta", "must be > 0")
+        try require(deviceEta == nil || options.lr == nil, "device-eta", "sets the pulse gain: give it or --lr, not both")
         try require(progressInterval > 0, "progress-interval", "must be > 0 s, got \(progressInterval)")
     }
 
     func run() throws {
-        let configuration = try options.configuration(preset: data == nil ? .builtinTask : .paperMNIST)
+        var configuration = try options.configuration(preset: data == nil ? .builtinTask : .paperMNIST)
         if configuration.weights == .ideal {
             let deviceOnly = [
                 ("engine", engine != nil), ("calibration", calibration != nil), ("compare", compare), ("spice-read", spiceRead),
+                ("device-eta", deviceEta != nil),
             ]
             if let (option, _) = deviceOnly.first(where: { $0.1 }) {
                 throw ParameterError(option, "applies to device weights only; add --weights device (ideal weights are floats, no crossbar is simulated)")
@@ -162,6 +184,10 @@ struct Train: ParsableCommand {
         hardware.spiceRead = spiceRead
         hardware.readVoltage = readVoltage
         hardware.spiceModel = spiceModelOptions.spiceModel
+        if let deviceEta, let encoding = configuration.encoding, let mapping = configuration.mapping {
+            configuration.pulseGain = DeviceWeightUpdater.matchedGain(
+                eta: deviceEta, encoding: encoding, mapping: mapping, response: try hardware.analyticEngine())
+        }
         let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
         try require(!(resume && overwrite), "overwrite", "contradicts --resume: continue the run or start afresh, not both")
         try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
@@ -170,14 +196,14 @@ struct Train: ParsableCommand {
         let train = trainLimit.map(fullTrain.prefix) ?? fullTrain
         let test = testLimit.map(fullTest.prefix) ?? fullTest
         try TrainingCost(configuration: configuration, inputs: train.features, outputs: train.classes).check(
-            memory.budget(), engine: configuration.weights == .device ? hardware.engine : nil, compare: compare)
+            memory.budget(), engine: configuration.weights.isDevice ? hardware.engine : nil, compare: compare)
         let lock = try OutputLock(folder: folder)
         defer { lock.release() }
         let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
         if !resume, !overwrite, FileManager.default.fileExists(atPath: checkpoint) {
             throw DataError(folder, "holds the checkpoint of an earlier run; add --resume to continue it or --overwrite to start afresh")
         }
-        let circuitTraining = configuration.weights == .device
+        let circuitTraining = configuration.weights.isDevice
             ? try CircuitTraining(
                 configuration: configuration, hardware: hardware, train: train, test: test, compare: compare,
                 checkpointPath: checkpoint, resume: resume)
