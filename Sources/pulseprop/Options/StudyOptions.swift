@@ -108,3 +108,46 @@ func integerList(_ text: String, name: String) throws -> [Int] {
         return v
     }
 }
+
+/// Options of the device study (`reproduce devices`, `sweep plan devices`).
+struct DevicesStudyOptions: ParsableArguments {
+    @Option(help: "Folder with the MNIST IDX files.")
+    var data: String
+
+    @Option(help: "Trials (seeds 1…trials) per cell.")
+    var trials: Int = 3
+
+    @Option(help: "Epochs per trial.")
+    var epochs: Int = 5
+
+    @Option(help: "Pulse levels of the encoding.")
+    var levels: Int = 20
+
+    @Option(help: "Learning rate eta of every cell (ideal weights: --lr; device pairs: --device-eta).")
+    var eta: Double = 1e-4
+
+    @Option(help: "Unidirectional cells refresh a layer when both devices of a pair reach this state.")
+    var refreshSaturation: Double = 0.8
+
+    @Option(help: "Comma-separated devices (default: all known).")
+    var devices: String?
+
+    @Option(help: "Train on the first N training examples only (a quick look).")
+    var trainLimit: Int?
+
+    @Option(help: "Test on the first N test examples only.")
+    var testLimit: Int?
+
+    /// The study's options, validated, with the data folder checked before any run starts.
+    func study() throws -> DevicesStudy.Options {
+        try requireFinite(["eta": eta, "refresh-saturation": refreshSaturation])
+        let options = DevicesStudy.Options(
+            data: data, trials: trials, epochs: epochs, levels: levels, eta: eta, refreshSaturation: refreshSaturation,
+            devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                ?? DevicesStudy.devices.map(\.name),
+            trainLimit: trainLimit, testLimit: testLimit)
+        try options.validate()
+        _ = try Dataset.mnist(directory: options.data)
+        return options
+    }
+}

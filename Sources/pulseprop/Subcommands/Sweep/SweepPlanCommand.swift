@@ -6,7 +6,7 @@ struct SweepPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Expand a study into a plan folder of runs (planning again keeps finished runs).",
-        subcommands: [Table1.self, WireSweep.self, WireTraining.self])
+        subcommands: [Table1.self, WireSweep.self, WireTraining.self, Devices.self])
 
     /// Plans `study` with `options` into `output` and says what is there.
     static func plan<S: Study>(_ study: S.Type, _ options: S.Options, output: String) throws {
@@ -45,5 +45,14 @@ struct SweepPlanCommand: ParsableCommand {
         @Option(help: "Plan folder.") var output: String
 
         func run() throws { try plan(WireTrainingStudy.self, options.study(), output: output) }
+    }
+
+    struct Devices: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "devices", abstract: "MNIST on device pairs: devices × update schemes beside ideal weights.")
+        @OptionGroup var options: DevicesStudyOptions
+        @Option(help: "Plan folder.") var output: String
+
+        func run() throws { try plan(DevicesStudy.self, options.study(), output: output) }
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The device study's table and curves: per cell (a device and update scheme, or the
+/// ideal-weight baseline) the final test error as mean ± std over seeds, and per epoch the
+/// pulses sent, the device energy (the engine's estimate) and the pair refreshes, means over
+/// seeds and epochs.
+public struct DevicesReport {
+    /// A device and update scheme; both nil for ideal weights.
+    public struct Cell: Hashable, Sendable {
+        public var device: String?
+        public var update: UpdateScheme?
+
+        public init(device: String?, update: UpdateScheme?) {
+            self.device = device
+            self.update = update
+        }
+
+        /// Folder name: `ideal` or `<device>-<update>`.
+        public var id: String { device.map { "\($0)-\(update?.rawValue ?? "")" } ?? "ideal" }
+        /// Table label.
+        public var label: String { device.map { "\($0), pairs, \(update?.rawValue ?? "")" } ?? "ideal weights" }
+    }
+
+    public var cells: [Cell]
+    public var results: [Cell: [TrainingReport.Summary]]
+    public var epochs: Int
+
+    public init(cells: [Cell], results: [Cell: [TrainingReport.Summary]], epochs: Int) {
+        self.cells = cells
+        self.results = results
+        self.epochs = epochs
+    }
+
+    /// Per-epoch means over the cell's runs of pulses sent, device energy (J) and refreshes.
+    private func perEpoch(_ cell: Cell) -> (pulses: Double, energy: Double, refreshes: Double)? {
+        let circuits = (results[cell] ?? []).compactMap(\.circuit)
+        guard !circuits.isEmpty else { return nil }
+        let n = Double(circuits.count * epochs)
+        return (
+            Double(circuits.map(\.pulsesSent).reduce(0, +)) / n,
+            circuits.map { $0.deviceEnergy.reduce(0, +) }.reduce(0, +) / n,
+            Double(circuits.map(\.refreshes).reduce(0, +)) / n
+        )
+    }
+
+    private func errors(_ cell: Cell) -> [Double] { (results[cell] ?? []).map { 100 * $0.testError } }
+
+    /// Markdown: one row per cell.
+    public func markdown() -> String {
+        var out = "| test error after \(epochs) epochs | mean ± std | pulses / epoch | device energy / epoch | refreshes / epoch |\n"
+        out += "|---|---|---|---|---|\n"
+        for cell in cells {
+            let e = errors(cell)
+            let error = Table1.meanAndStd(e).map { String(format: "%.2f ± %.2f %% (n=%d)", $0.mean, $0.std, e.count) } ?? "— (n=0)"
+            let figures = perEpoch(cell).map {
+                String(format: "%.3g | %.3g J | %.3g", $0.pulses, $0.energy, $0.refreshes)
+            } ?? "— | — | —"
+            out += "| \(cell.label) | \(error) | \(figures) |\n"
+        }
+        return out
+    }
+
+    /// CSV: `cell,device,update,trials,mean_test_error_percent,std_test_error_percent,
+    /// pulses_per_epoch,device_energy_j_per_epoch,refreshes_per_epoch` (empty where unknown).
+    public func csv() throws -> String {
+        var table = CSVTable(header: [
+            "cell", "device", "update", "trials", "mean_test_error_percent", "std_test_error_percent", "pulses_per_epoch",
+            "device_energy_j_per_epoch", "refreshes_per_epoch",
+        ])
+        for cell in cells {
+            let e = errors(cell)
+            let stats = Table1.meanAndStd(e).map { ("\($0.mean)", "\($0.std)") } ?? ("", "")
+            let figures = perEpoch(cell).map { ("\($0.pulses)", "\($0.energy)", "\($0.refreshes)") } ?? ("", "", "")
+            table.append([
+                cell.id, cell.device ?? "", cell.update?.rawValue ?? "", e.count, stats.0, stats.1, figures.0, figures.1,
+                figures.2,
+            ])
+        }
+        return try table.text()
+    }
+
+    /// Mean test error (percent) against epoch, one line per cell.
+    public func curves() -> String {
+        let series = cells.compactMap { cell -> SVGPlot.Series? in
+            let histories = (results[cell] ?? []).map(\.history)
+            guard !histories.isEmpty else { return nil }
+            let points = (0..<epochs).map { e -> (x: Double, y: Double) in
+                let errors: [Double] = histories.map { $0[e].testError }
+                return (x: Double(e + 1), y: 100 * errors.reduce(0, +) / Double(histories.count))
+            }
+            return SVGPlot.Series(label: cell.label, points: points)
+        }
+        return SVGPlot(title: "MNIST on device pairs: mean test error", xLabel: "epoch", yLabel: "test error (%)", series: series).render()
+    }
+}

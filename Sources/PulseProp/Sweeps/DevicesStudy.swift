@@ -1,0 +1,136 @@
+import Foundation
+
+/// Device weights at MNIST scale (issue 9): the [784-110-10] network trained with the absmin
+/// rule on differential pairs of each device, bidirectional and unidirectional, one
+/// `pulseprop train` run per cell and seed in `runs/<cell>/seed<S>/`, beside the same rule on
+/// ideal (float) weights with the same levels and epochs. Every device run uses stochastic
+/// rounding and the gain matched to `η` (`--device-eta`, one pulse = one device step), so
+/// all cells share the ideal run's learning rate. Collected into `devices.md`, `devices.csv`
+/// and `devices.svg` (``DevicesReport``).
+public enum DevicesStudy: Study {
+    public struct Options: Codable, Equatable, Sendable {
+        /// Folder with the MNIST IDX files (absolute).
+        public var data: String
+        /// Trials (seeds 1…trials) per cell.
+        public var trials: Int
+        /// Epochs per trial.
+        public var epochs: Int
+        /// Pulse levels of the encoding.
+        public var levels: Int
+        /// The learning rate `η` of every cell (ideal: `--lr`; devices: `--device-eta`).
+        public var eta: Double
+        /// Unidirectional runs refresh a layer when both devices of a pair reach this state.
+        public var refreshSaturation: Double
+        /// Devices to run (names of ``DevicesStudy/devices``).
+        public var devices: [String]
+        /// Train and test on the first examples only (quick looks and tests).
+        public var trainLimit: Int?
+        public var testLimit: Int?
+
+        public init(
+            data: String, trials: Int, epochs: Int, levels: Int = 20, eta: Double = 1e-4, refreshSaturation: Double = 0.8,
+            devices: [String] = DevicesStudy.devices.map(\.name), trainLimit: Int? = nil, testLimit: Int? = nil
+        ) {
+            self.data = URL(fileURLWithPath: data).standardizedFileURL.path
+            self.trials = trials
+            self.epochs = epochs
+            self.levels = levels
+            self.eta = eta
+            self.refreshSaturation = refreshSaturation
+            self.devices = devices
+            self.trainLimit = trainLimit
+            self.testLimit = testLimit
+        }
+
+        /// Refuses impossible values with one line naming the option.
+        public func validate() throws {
+            try require(trials >= 1, "trials", "must be ≥ 1, got \(trials)")
+            try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
+            try require(levels >= 1, "levels", "must be ≥ 1, got \(levels)")
+            try require(eta > 0 && eta.isFinite, "eta", "must be a finite value > 0, got \(eta)")
+            try require(refreshSaturation > 0 && refreshSaturation <= 1, "refresh-saturation", "must be in (0, 1], got \(refreshSaturation)")
+            try require(!devices.isEmpty, "devices", "needs at least one device")
+            for name in devices {
+                try require(
+                    DevicesStudy.devices.contains { $0.name == name }, "devices",
+                    "'\(name)' is not a known device; known: \(DevicesStudy.devices.map(\.name).joined(separator: ", "))")
+            }
+            try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
+            try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+        }
+
+        /// The cells in the table's order: the ideal-weight baseline, then each device's schemes.
+        public var cells: [DevicesReport.Cell] {
+            [DevicesReport.Cell(device: nil, update: nil)]
+                + devices.flatMap { d in UpdateScheme.allCases.map { DevicesReport.Cell(device: d, update: $0) } }
+        }
+    }
+
+    /// A device the study can run and the `train` arguments that select it.
+    public struct Device: Sendable {
+        public var name: String
+        public var arguments: [String]
+    }
+
+    /// The devices known to the study: the threshold memristor with the shipped calibration.
+    public static let devices = [Device(name: "metal-oxide", arguments: [])]
+
+    public static let name = "devices"
+
+    public static func runs(_ options: Options) throws -> [SweepRun] {
+        try options.validate()
+        return options.cells.flatMap { cell in
+            (1...options.trials).map { trial in
+                let seed = UInt64(trial)
+                let id = "\(cell.id)/seed\(seed)"
+                var arguments = [
+                    "train", "--data", options.data, "--method", "absmin", "--levels", String(options.levels),
+                    "--epochs", String(options.epochs), "--seed", String(seed),
+                ]
+                if let device = cell.device, let update = cell.update {
+                    arguments += devices.first { $0.name == device }!.arguments
+                    arguments += [
+                        "--weights", "pair", "--update", update.rawValue, "--rounding", "stochastic",
+                        "--device-eta", options.eta.shortDecimal,
+                    ]
+                    if update == .unidirectional { arguments += ["--refresh-saturation", options.refreshSaturation.shortDecimal] }
+                } else {
+                    arguments += ["--weights", "ideal", "--lr", options.eta.shortDecimal]
+                }
+                if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
+                if let n = options.testLimit { arguments += ["--test-limit", String(n)] }
+                return SweepRun(id: id, arguments: arguments + ["--output", "runs/\(id)", "--resume"], seed: seed)
+            }
+        }
+    }
+
+    public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
+        summary(in: folder)?.epochs == options.epochs
+    }
+
+    public static func describe(_ run: SweepRun, folder: String) -> String? {
+        summary(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
+    }
+
+    public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
+        var results: [DevicesReport.Cell: [TrainingReport.Summary]] = [:]
+        for cell in options.cells {
+            for run in try runs(options) where run.id.hasPrefix(cell.id + "/") && finished.contains(run) {
+                guard let s = summary(in: folder.folder(of: run)), s.epochs == options.epochs else { continue }
+                results[cell, default: []].append(s)
+            }
+        }
+        let report = DevicesReport(cells: options.cells, results: results, epochs: options.epochs)
+        let markdown = report.markdown()
+        try AtomicFile.write(markdown, to: folder.file("devices.md"))
+        try AtomicFile.write(try report.csv(), to: folder.file("devices.csv"))
+        try AtomicFile.write(report.curves(), to: folder.file("devices.svg"))
+        return StudyReport(text: markdown, files: ["devices.md", "devices.csv", "devices.svg"].map(folder.file))
+    }
+
+    /// The summary a train run wrote, if any.
+    private static func summary(in folder: String) -> TrainingReport.Summary? {
+        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("summary.json")) else { return nil }
+        return try? SnakeCaseJSON.decode(TrainingReport.Summary.self, from: data)
+    }
+}
