@@ -59,6 +59,26 @@ final class CheckpointTests: XCTestCase {
         try assertResumeIsExact(c, train: train, test: test, hardware: CrossbarHardware(engine: .analytic))
     }
 
+    /// Pairs with unidirectional updates, refresh, stochastic rounding and c2c noise: the
+    /// refresh counters, the dither and noise generators continue exactly where they stopped.
+    func testPairRunsWithRefreshResumeExactly() throws {
+        var c = TrainingConfiguration.builtinTask
+        (c.weights, c.update, c.refreshEvery, c.refreshSaturation, c.rounding, c.c2c, c.epochs) =
+            (.pair, .unidirectional, 30, 0.7, .stochastic, 0.2, 3)
+        let (train, test) = BuiltinTask.split(seed: 2, train: 40, test: 20)
+        try assertResumeIsExact(c, train: train, test: test, hardware: CrossbarHardware(engine: .analytic))
+    }
+
+    /// A checkpoint written when `--weights device` was the reference mapping's name still loads.
+    func testLegacyDeviceWeightNameReadsAsReference() throws {
+        var c = TrainingConfiguration.builtinTask
+        c.epochs = 1
+        let json = String(decoding: try SnakeCaseJSON.encode(c, pretty: false), as: UTF8.self)
+            .replacingOccurrences(of: "\"weights\":\"reference\"", with: "\"weights\":\"device\"")
+        XCTAssertTrue(json.contains("\"device\""))
+        XCTAssertEqual(try SnakeCaseJSON.decode(TrainingConfiguration.self, from: Data(json.utf8)), c)
+    }
+
     /// Every step in ngspice, shadowed by the analytic engine (the monitor's record continues).
     func testDeviceWeightsResumeExactlyWithTheSpiceEngine() throws {
         var c = TrainingConfiguration.builtinTask

@@ -220,7 +220,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 
     /// The weight mapping of device weights (nil for ideal weights).
-    public var mapping: WeightMapping? { WeightMapping(weights, maxWeight: weightRange) }
+    public var mapping: WeightMapping? { WeightMapping(mode: weights, maxWeight: weightRange) }
 
     /// A short name of the rule, e.g. `transposed-absmin-L20`.
     public var ruleName: String {

@@ -26,7 +26,7 @@ public struct WeightMapping: Codable, Equatable, Sendable {
     }
 
     /// The mapping of `weights` (nil for float weights).
-    public init?(_ weights: WeightMode, maxWeight: Double) {
+    public init?(mode weights: WeightMode, maxWeight: Double) {
         switch weights {
         case .ideal: return nil
         case .reference: self.init(Kind.reference, maxWeight: maxWeight)
