@@ -75,6 +75,12 @@ public enum TrainingReport {
         public func json() throws -> String {
             try SnakeCaseJSON.string(self)
         }
+
+        /// The `summary.json` a run wrote into `folder`, if there is a readable one.
+        public static func read(in folder: String) -> Summary? {
+            FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("summary.json"))
+                .flatMap { try? SnakeCaseJSON.decode(Summary.self, from: $0) }
+        }
     }
 
     /// Training and test error (percent) against epoch.

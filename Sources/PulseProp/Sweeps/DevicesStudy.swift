@@ -105,18 +105,18 @@ public enum DevicesStudy: Study {
     }
 
     public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
-        summary(in: folder)?.epochs == options.epochs
+        TrainingReport.Summary.read(in: folder)?.epochs == options.epochs
     }
 
     public static func describe(_ run: SweepRun, folder: String) -> String? {
-        summary(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
+        TrainingReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
     }
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         var results: [DevicesReport.Cell: [TrainingReport.Summary]] = [:]
         for cell in options.cells {
             for run in try runs(options) where run.id.hasPrefix(cell.id + "/") && finished.contains(run) {
-                guard let s = summary(in: folder.folder(of: run)), s.epochs == options.epochs else { continue }
+                guard let s = TrainingReport.Summary.read(in: folder.folder(of: run)), s.epochs == options.epochs else { continue }
                 results[cell, default: []].append(s)
             }
         }
@@ -126,11 +126,5 @@ public enum DevicesStudy: Study {
         try AtomicFile.write(try report.csv(), to: folder.file("devices.csv"))
         try AtomicFile.write(report.curves(), to: folder.file("devices.svg"))
         return StudyReport(text: markdown, files: ["devices.md", "devices.csv", "devices.svg"].map(folder.file))
-    }
-
-    /// The summary a train run wrote, if any.
-    private static func summary(in folder: String) -> TrainingReport.Summary? {
-        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("summary.json")) else { return nil }
-        return try? SnakeCaseJSON.decode(TrainingReport.Summary.self, from: data)
     }
 }

@@ -109,12 +109,12 @@ public enum Table1Study: Study {
     }
 
     public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
-        guard let summary = summary(in: folder), options.encodes(like: summary.configuration) else { return false }
+        guard let summary = TrainingReport.Summary.read(in: folder), options.encodes(like: summary.configuration) else { return false }
         return summary.epochs == options.epochs
     }
 
     public static func describe(_ run: SweepRun, folder: String) -> String? {
-        summary(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
+        TrainingReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
     }
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
@@ -166,15 +166,9 @@ public enum Table1Study: Study {
         return results
     }
 
-    /// The summary a train run wrote, if any.
-    private static func summary(in folder: String) -> TrainingReport.Summary? {
-        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("summary.json")) else { return nil }
-        return try? SnakeCaseJSON.decode(TrainingReport.Summary.self, from: data)
-    }
-
     /// The history of a run that finished all `epochs`, or nil.
     private static func history(in folder: String, epochs: Int) -> [EpochRecord]? {
-        guard let summary = summary(in: folder), summary.epochs == epochs else { return nil }
+        guard let summary = TrainingReport.Summary.read(in: folder), summary.epochs == epochs else { return nil }
         return summary.history
     }
 }

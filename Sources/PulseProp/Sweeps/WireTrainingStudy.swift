@@ -60,26 +60,21 @@ public enum WireTrainingStudy: Study {
     }
 
     public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
-        summary(in: folder)?.epochs == options.epochs
+        TrainingReport.Summary.read(in: folder)?.epochs == options.epochs
     }
 
     public static func describe(_ run: SweepRun, folder: String) -> String? {
-        summary(in: folder).map { String(format: "test accuracy %.1f %%", 100 * (1 - $0.testError)) }
+        TrainingReport.Summary.read(in: folder).map { String(format: "test accuracy %.1f %%", 100 * (1 - $0.testError)) }
     }
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         let rows: [WireTrainingReport.Row] = zip(options.pairs, try runs(options)).compactMap { pair, run in
-            guard finished.contains(run), let s = summary(in: folder.folder(of: run)) else { return nil }
+            guard finished.contains(run), let s = TrainingReport.Summary.read(in: folder.folder(of: run)) else { return nil }
             return WireTrainingReport.Row(segment: pair.segment, driver: pair.driver, summary: s)
         }
         let markdown = WireTrainingReport.markdown(rows)
         try AtomicFile.write(WireTrainingReport.csv(rows), to: folder.file("wire-training.csv"))
         try AtomicFile.write(markdown, to: folder.file("wire-training.md"))
         return StudyReport(text: markdown, files: ["wire-training.csv", "wire-training.md"].map(folder.file))
-    }
-
-    private static func summary(in folder: String) -> TrainingReport.Summary? {
-        FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("summary.json"))
-            .flatMap { try? SnakeCaseJSON.decode(TrainingReport.Summary.self, from: $0) }
     }
 }
