@@ -79,6 +79,44 @@ final class SweepTests: XCTestCase {
         }
     }
 
+    /// `reproduce devices` equals `sweep plan devices` + run + collect; every cell's row holds
+    /// the mean of its runs' final test errors and its pulses per epoch, read independently.
+    func testDeviceStudyTabulatesItsRuns() throws {
+        let data = try Self.tinyIDXData()
+        let root = try TestSupport.temporaryDirectory()
+        let study = ["--data", data, "--trials", "2", "--epochs", "2", "--train-limit", "100", "--eta", "0.01"]
+        _ = try cli(["reproduce", "devices"] + study + ["--jobs", "2", "--output", root.appendingPathComponent("reproduce").path])
+        let plan = root.appendingPathComponent("plan").path
+        _ = try cli(["sweep", "plan", "devices"] + study + ["--output", plan])
+        _ = try cli(["sweep", "run", plan, "--jobs", "2"])
+        _ = try cli(["sweep", "collect", plan])
+        let table = try read(plan + "/devices.csv")
+        XCTAssertEqual(table, try read(root.appendingPathComponent("reproduce/devices.csv").path))
+        XCTAssertTrue(try read(plan + "/devices.svg").contains("<svg"))
+        let rows = table.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.map { $0[0] }, ["ideal", "metal-oxide-bidirectional", "metal-oxide-unidirectional"])
+        for f in rows {
+            let summaries = try (1...2).map { seed -> [String: Any] in
+                let text = try read("\(plan)/runs/\(f[0])/seed\(seed)/summary.json")
+                return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            }
+            let errors = try summaries.map { try XCTUnwrap($0["test_error"] as? Double) * 100 }
+            XCTAssertEqual(f[3], "2")
+            XCTAssertEqual(Double(f[4])!, (errors[0] + errors[1]) / 2, accuracy: 1e-9)
+            let configuration = try XCTUnwrap(summaries[0]["configuration"] as? [String: Any])
+            if f[0] == "ideal" {
+                XCTAssertEqual(configuration["weights"] as? String, "ideal")
+                XCTAssertEqual(f[6], "")
+            } else {
+                XCTAssertEqual(configuration["weights"] as? String, "pair")
+                XCTAssertEqual(configuration["update"] as? String, f[2])
+                XCTAssertEqual(configuration["rounding"] as? String, "stochastic")
+                let pulses = try summaries.map { try XCTUnwrap(($0["circuit"] as? [String: Any])?["pulses_sent"] as? Int) }
+                XCTAssertEqual(Double(f[6])!, Double(pulses.reduce(0, +)) / 4, accuracy: 1e-9)
+            }
+        }
+    }
+
     func testResumeAfterKillingTheRunnerGivesTheUninterruptedTable() throws {
         let data = try Self.tinyIDXData()
         let root = try TestSupport.temporaryDirectory()
