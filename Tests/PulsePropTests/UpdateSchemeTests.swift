@@ -119,15 +119,22 @@ final class UpdateSchemeTests: XCTestCase {
         XCTAssertEqual(nearest.coincidences(row: 0, col: 0), 0)
     }
 
-    /// The matched gain makes the expected weight change of one example `η·min(x, |δ|)`.
+    /// The matched gain makes the expected weight change of one example `η·min(x, |δ|)`,
+    /// counting both devices of a bidirectional pair.
     func testMatchedGainMakesOnePulseOneDeviceStep() throws {
         let engine = try CrossbarHardware().analyticEngine()
         let encoding = PulseEncoding(levels: 20)
-        for mapping in [WeightMapping(.reference, maxWeight: 1), WeightMapping(.pair, maxWeight: 0.5)] {
-            let gain = DeviceWeightUpdater.matchedGain(eta: 1e-4, encoding: encoding, mapping: mapping, response: engine)
-            // pulses = gain·m/q; each moves the weight by weightPerState·step.
-            let m = 0.8
-            let change = gain * m / encoding.deltaQuantum * mapping.weightPerState * engine.midRangeStep
+        let m = 0.8
+        for (mapping, scheme, devicesMoved) in [
+            (WeightMapping(.reference, maxWeight: 1), UpdateScheme.bidirectional, 1.0),
+            (WeightMapping(.pair, maxWeight: 0.5), .bidirectional, 2),
+            (WeightMapping(.pair, maxWeight: 0.5), .unidirectional, 1),
+        ] {
+            let gain = DeviceWeightUpdater.matchedGain(eta: 1e-4, encoding: encoding, mapping: mapping, scheme: scheme, response: engine)
+            // Coincidences = gain·m/q; each moves `devicesMoved` devices by the mid-range step.
+            let stepState = (engine.state(after: 1, of: .potentiation, from: 0.5) - engine.state(after: 1, of: .depression, from: 0.5)) / 2
+            let weightPerState = mapping.kind == .pair ? 0.5 : 2.0
+            let change = gain * m / encoding.deltaQuantum * devicesMoved * weightPerState * stepState
             XCTAssertEqual(change, 1e-4 * m, accuracy: 1e-12)
         }
     }

@@ -11,7 +11,7 @@ import Dispatch
 /// possible change is one pulse, whose size is the device's per-pulse response: with
 /// rounding to nearest a device with coarse steps cannot emulate a small learning rate;
 /// stochastic rounding (``PulseRounding/stochastic``) makes the expected update the
-/// unrounded one, and ``matchedGain(eta:encoding:mapping:response:)`` chooses the gain so that
+/// unrounded one, and ``matchedGain(eta:encoding:mapping:scheme:response:)`` chooses the gain so that
 /// one pulse is one device step. With `method = times` there is no pulse equivalent, so device training always
 /// applies the coincidence (absmin) rule the circuit computes.
 ///
@@ -99,12 +99,16 @@ public final class DeviceWeightUpdater: WeightUpdater {
 
     /// The pulse gain that makes one pulse one device step: the expected weight change of an
     /// example is `η·min(x, |δ|)` (in `δ`'s quantum, as ``IdealWeightUpdater`` prices a pulse)
-    /// when `gain·min(x, |δ|)/q_δ` pulses each move a weight by `Δw₁ = weightPerState·s`, `s`
-    /// the device's mid-range step (``PulseResponse/midRangeStep``):
+    /// when `gain·min(x, |δ|)/q_δ` coincidences each move a weight by `Δw₁ = d·weightPerState·s`,
+    /// `s` the device's mid-range step (``PulseResponse/midRangeStep``) and `d` the devices a
+    /// coincidence moves (2 for bidirectional pairs, whose `G⁺` and `G⁻` both move; else 1):
     ///
     ///     gain = η·q_δ / Δw₁.
-    public static func matchedGain(eta: Double, encoding: PulseEncoding, mapping: WeightMapping, response: PulseResponse) -> Double {
-        eta * encoding.deltaQuantum / (mapping.weightPerState * response.midRangeStep)
+    public static func matchedGain(
+        eta: Double, encoding: PulseEncoding, mapping: WeightMapping, scheme: UpdateScheme, response: PulseResponse
+    ) -> Double {
+        let devicesMoved = mapping.kind == .pair && scheme == .bidirectional ? 2.0 : 1.0
+        return eta * encoding.deltaQuantum / (devicesMoved * mapping.weightPerState * response.midRangeStep)
     }
 
     /// The engines whose cycle-to-cycle noise a checkpoint keeps (hidden, output).

@@ -44,7 +44,8 @@ struct BenchTrain: ParsableCommand {
             if stochastic {
                 c.rounding = .stochastic
                 c.pulseGain = DeviceWeightUpdater.matchedGain(
-                    eta: 1e-4, encoding: c.encoding!, mapping: c.mapping!, response: try hardware.analyticEngine())
+                    eta: 1e-4, encoding: c.encoding!, mapping: c.mapping!, scheme: update,
+                    response: try hardware.analyticEngine())
             } else {
                 c.pulseGain = 1
             }

@@ -186,7 +186,8 @@ struct Train: ParsableCommand {
         hardware.spiceModel = spiceModelOptions.spiceModel
         if let deviceEta, let encoding = configuration.encoding, let mapping = configuration.mapping {
             configuration.pulseGain = DeviceWeightUpdater.matchedGain(
-                eta: deviceEta, encoding: encoding, mapping: mapping, response: try hardware.analyticEngine())
+                eta: deviceEta, encoding: encoding, mapping: mapping, scheme: configuration.update,
+                response: try hardware.analyticEngine())
         }
         let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
         try require(!(resume && overwrite), "overwrite", "contradicts --resume: continue the run or start afresh, not both")
