@@ -84,7 +84,7 @@ final class SweepTests: XCTestCase {
     func testDeviceStudyTabulatesItsRuns() throws {
         let data = try Self.tinyIDXData()
         let root = try TestSupport.temporaryDirectory()
-        let study = ["--data", data, "--trials", "2", "--epochs", "2", "--train-limit", "100", "--eta", "0.01"]
+        let study = ["--data", data, "--trials", "2", "--epochs", "2", "--train-limit", "100", "--eta", "0.01", "--devices", "metal-oxide"]
         _ = try cli(["reproduce", "devices"] + study + ["--jobs", "2", "--output", root.appendingPathComponent("reproduce").path])
         let plan = root.appendingPathComponent("plan").path
         _ = try cli(["sweep", "plan", "devices"] + study + ["--output", plan])

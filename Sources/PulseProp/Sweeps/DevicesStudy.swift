@@ -21,15 +21,19 @@ public enum DevicesStudy: Study {
         public var eta: Double
         /// Unidirectional runs refresh a layer when both devices of a pair reach this state.
         public var refreshSaturation: Double
-        /// Devices to run (names of ``DevicesStudy/devices``).
+        /// Devices to run (preset names, ``DevicePreset``).
         public var devices: [String]
+        /// Folder with a calibration `<name>.json` for every device but the one the shipped
+        /// calibration is for (absolute; nil when only that one runs).
+        public var calibrations: String?
         /// Train and test on the first examples only (quick looks and tests).
         public var trainLimit: Int?
         public var testLimit: Int?
 
         public init(
             data: String, trials: Int, epochs: Int, levels: Int = 20, eta: Double = 1e-4, refreshSaturation: Double = 0.8,
-            devices: [String] = DevicesStudy.devices.map(\.name), trainLimit: Int? = nil, testLimit: Int? = nil
+            devices: [String] = DevicePreset.all.map(\.name), calibrations: String? = nil, trainLimit: Int? = nil,
+            testLimit: Int? = nil
         ) {
             self.data = URL(fileURLWithPath: data).standardizedFileURL.path
             self.trials = trials
@@ -38,6 +42,7 @@ public enum DevicesStudy: Study {
             self.eta = eta
             self.refreshSaturation = refreshSaturation
             self.devices = devices
+            self.calibrations = calibrations.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             self.trainLimit = trainLimit
             self.testLimit = testLimit
         }
@@ -52,11 +57,22 @@ public enum DevicesStudy: Study {
             try require(!devices.isEmpty, "devices", "needs at least one device")
             for name in devices {
                 try require(
-                    DevicesStudy.devices.contains { $0.name == name }, "devices",
-                    "'\(name)' is not a known device; known: \(DevicesStudy.devices.map(\.name).joined(separator: ", "))")
+                    DevicePreset.named(name) != nil, "devices",
+                    "'\(name)' is not a known device; known: \(DevicePreset.all.map(\.name).joined(separator: ", "))")
+                guard name != DevicesStudy.shippedDevice else { continue }
+                let file = (calibrations ?? "DIR") + "/\(name).json"
+                try require(
+                    calibrations.map { FileManager.default.fileExists(atPath: $0 + "/\(name).json") } ?? false, "calibrations",
+                    "needs \(file) for device \(name): run `pulseprop calibrate --device \(name) --output \(file)` first")
             }
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+        }
+
+        /// The calibration file of device `name`, or nil for the device of the shipped calibration.
+        func calibrationFile(_ name: String) -> String? {
+            guard name != DevicesStudy.shippedDevice, let calibrations else { return nil }
+            return calibrations + "/\(name).json"
         }
 
         /// The cells in the table's order: the ideal-weight baseline, then each device's schemes.
@@ -66,14 +82,8 @@ public enum DevicesStudy: Study {
         }
     }
 
-    /// A device the study can run and the `train` arguments that select it.
-    public struct Device: Sendable {
-        public var name: String
-        public var arguments: [String]
-    }
-
-    /// The devices known to the study: the threshold memristor with the shipped calibration.
-    public static let devices = [Device(name: "metal-oxide", arguments: [])]
+    /// The device the shipped calibration is for (every other one needs ``Options/calibrations``).
+    public static let shippedDevice = "metal-oxide"
 
     public static let name = "devices"
 
@@ -88,7 +98,7 @@ public enum DevicesStudy: Study {
                     "--epochs", String(options.epochs), "--seed", String(seed),
                 ]
                 if let device = cell.device, let update = cell.update {
-                    arguments += devices.first { $0.name == device }!.arguments
+                    arguments += ["--device", device] + (options.calibrationFile(device).map { ["--calibration", $0] } ?? [])
                     arguments += [
                         "--weights", "pair", "--update", update.rawValue, "--rounding", "stochastic",
                         "--device-eta", options.eta.shortDecimal,

@@ -129,8 +129,11 @@ struct DevicesStudyOptions: ParsableArguments {
     @Option(help: "Unidirectional cells refresh a layer when both devices of a pair reach this state.")
     var refreshSaturation: Double = 0.8
 
-    @Option(help: "Comma-separated devices (default: all known).")
+    @Option(help: "Comma-separated device presets (default: all, see 'pulseprop devices').")
     var devices: String?
+
+    @Option(help: "Folder with a calibration NAME.json per device other than metal-oxide (pulseprop calibrate --device NAME --output DIR/NAME.json).")
+    var calibrations: String?
 
     @Option(help: "Train on the first N training examples only (a quick look).")
     var trainLimit: Int?
@@ -144,8 +147,8 @@ struct DevicesStudyOptions: ParsableArguments {
         let options = DevicesStudy.Options(
             data: data, trials: trials, epochs: epochs, levels: levels, eta: eta, refreshSaturation: refreshSaturation,
             devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-                ?? DevicesStudy.devices.map(\.name),
-            trainLimit: trainLimit, testLimit: testLimit)
+                ?? DevicePreset.all.map(\.name),
+            calibrations: calibrations, trainLimit: trainLimit, testLimit: testLimit)
         try options.validate()
         _ = try Dataset.mnist(directory: options.data)
         return options
