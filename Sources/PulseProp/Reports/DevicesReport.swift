@@ -5,20 +5,28 @@ import Foundation
 /// pulses sent, the device energy (the engine's estimate) and the pair refreshes, means over
 /// seeds and epochs.
 public struct DevicesReport {
-    /// A device and update scheme; both nil for ideal weights.
+    /// A device, update scheme and device-to-device variation; device and scheme nil for ideal weights.
     public struct Cell: Hashable, Sendable {
         public var device: String?
         public var update: UpdateScheme?
+        /// `--d2d` σ (0: none).
+        public var d2d: Double
 
-        public init(device: String?, update: UpdateScheme?) {
+        public init(device: String?, update: UpdateScheme?, d2d: Double = 0) {
             self.device = device
             self.update = update
+            self.d2d = d2d
         }
 
-        /// Folder name: `ideal` or `<device>-<update>`.
-        public var id: String { device.map { "\($0)-\(update?.rawValue ?? "")" } ?? "ideal" }
+        private var variation: String { d2d > 0 ? "-d2d\(d2d.shortDecimal)" : "" }
+
+        /// Folder name: `ideal` or `<device>-<update>[-d2d<σ>]`.
+        public var id: String { device.map { "\($0)-\(update?.rawValue ?? "")\(variation)" } ?? "ideal" }
         /// Table label.
-        public var label: String { device.map { "\($0), pairs, \(update?.rawValue ?? "")" } ?? "ideal weights" }
+        public var label: String {
+            device.map { "\($0), pairs, \(update?.rawValue ?? "")" + (d2d > 0 ? ", d2d \(Int((100 * d2d).rounded())) %" : "") }
+                ?? "ideal weights"
+        }
     }
 
     public var cells: [Cell]
@@ -60,11 +68,11 @@ public struct DevicesReport {
         return out
     }
 
-    /// CSV: `cell,device,update,trials,mean_test_error_percent,std_test_error_percent,
+    /// CSV: `cell,device,update,d2d,trials,mean_test_error_percent,std_test_error_percent,
     /// pulses_per_epoch,device_energy_j_per_epoch,refreshes_per_epoch` (empty where unknown).
     public func csv() throws -> String {
         var table = CSVTable(header: [
-            "cell", "device", "update", "trials", "mean_test_error_percent", "std_test_error_percent", "pulses_per_epoch",
+            "cell", "device", "update", "d2d", "trials", "mean_test_error_percent", "std_test_error_percent", "pulses_per_epoch",
             "device_energy_j_per_epoch", "refreshes_per_epoch",
         ])
         for cell in cells {
@@ -72,7 +80,7 @@ public struct DevicesReport {
             let stats = Table1.meanAndStd(e).map { ("\($0.mean)", "\($0.std)") } ?? ("", "")
             let figures = perEpoch(cell).map { ("\($0.pulses)", "\($0.energy)", "\($0.refreshes)") } ?? ("", "", "")
             table.append([
-                cell.id, cell.device ?? "", cell.update?.rawValue ?? "", e.count, stats.0, stats.1, figures.0, figures.1,
+                cell.id, cell.device ?? "", cell.update?.rawValue ?? "", cell.d2d, e.count, stats.0, stats.1, figures.0, figures.1,
                 figures.2,
             ])
         }

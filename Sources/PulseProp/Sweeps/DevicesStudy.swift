@@ -1,7 +1,8 @@
 import Foundation
 
 /// Device weights at MNIST scale (issue 9): the [784-110-10] network trained with the absmin
-/// rule on differential pairs of each device, bidirectional and unidirectional, one
+/// rule on differential pairs of each device preset, bidirectional and unidirectional, without
+/// and with device-to-device variation, one
 /// `pulseprop train` run per cell and seed in `runs/<cell>/seed<S>/`, beside the same rule on
 /// ideal (float) weights with the same levels and epochs. Every device run uses stochastic
 /// rounding and the gain matched to `η` (`--device-eta`, one pulse = one device step), so
@@ -21,18 +22,17 @@ public enum DevicesStudy: Study {
         public var eta: Double
         /// Unidirectional runs refresh a layer when both devices of a pair reach this state.
         public var refreshSaturation: Double
-        /// Devices to run (preset names, ``DevicePreset``).
+        /// Devices to run (preset names, ``DevicePreset``; each with its shipped calibration).
         public var devices: [String]
-        /// Folder with a calibration `<name>.json` for every device but the one the shipped
-        /// calibration is for (absolute; nil when only that one runs).
-        public var calibrations: String?
+        /// Device-to-device variations to run (`--d2d`; 0: none).
+        public var variations: [Double]
         /// Train and test on the first examples only (quick looks and tests).
         public var trainLimit: Int?
         public var testLimit: Int?
 
         public init(
             data: String, trials: Int, epochs: Int, levels: Int = 20, eta: Double = 1e-4, refreshSaturation: Double = 0.8,
-            devices: [String] = DevicePreset.all.map(\.name), calibrations: String? = nil, trainLimit: Int? = nil,
+            devices: [String] = DevicePreset.all.map(\.name), variations: [Double] = [0, 0.1], trainLimit: Int? = nil,
             testLimit: Int? = nil
         ) {
             self.data = URL(fileURLWithPath: data).standardizedFileURL.path
@@ -42,7 +42,7 @@ public enum DevicesStudy: Study {
             self.eta = eta
             self.refreshSaturation = refreshSaturation
             self.devices = devices
-            self.calibrations = calibrations.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            self.variations = variations
             self.trainLimit = trainLimit
             self.testLimit = testLimit
         }
@@ -59,31 +59,24 @@ public enum DevicesStudy: Study {
                 try require(
                     DevicePreset.named(name) != nil, "devices",
                     "'\(name)' is not a known device; known: \(DevicePreset.all.map(\.name).joined(separator: ", "))")
-                guard name != DevicesStudy.shippedDevice else { continue }
-                let file = (calibrations ?? "DIR") + "/\(name).json"
-                try require(
-                    calibrations.map { FileManager.default.fileExists(atPath: $0 + "/\(name).json") } ?? false, "calibrations",
-                    "needs \(file) for device \(name): run `pulseprop calibrate --device \(name) --output \(file)` first")
+            }
+            try require(!variations.isEmpty, "variations", "needs at least one d2d value (0: none)")
+            for sigma in variations {
+                try require(sigma >= 0 && sigma.isFinite, "variations", "must be finite values ≥ 0, got \(sigma)")
             }
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         }
 
-        /// The calibration file of device `name`, or nil for the device of the shipped calibration.
-        func calibrationFile(_ name: String) -> String? {
-            guard name != DevicesStudy.shippedDevice, let calibrations else { return nil }
-            return calibrations + "/\(name).json"
-        }
-
         /// The cells in the table's order: the ideal-weight baseline, then each device's schemes.
         public var cells: [DevicesReport.Cell] {
-            [DevicesReport.Cell(device: nil, update: nil)]
-                + devices.flatMap { d in UpdateScheme.allCases.map { DevicesReport.Cell(device: d, update: $0) } }
+            [DevicesReport.Cell(device: nil, update: nil, d2d: 0)]
+                + devices.flatMap { d in
+                    variations.flatMap { v in UpdateScheme.allCases.map { DevicesReport.Cell(device: d, update: $0, d2d: v) } }
+                }
         }
     }
 
-    /// The device the shipped calibration is for (every other one needs ``Options/calibrations``).
-    public static let shippedDevice = "metal-oxide"
 
     public static let name = "devices"
 
@@ -98,7 +91,8 @@ public enum DevicesStudy: Study {
                     "--epochs", String(options.epochs), "--seed", String(seed),
                 ]
                 if let device = cell.device, let update = cell.update {
-                    arguments += ["--device", device] + (options.calibrationFile(device).map { ["--calibration", $0] } ?? [])
+                    arguments += ["--device", device]
+                    if cell.d2d > 0 { arguments += ["--d2d", cell.d2d.shortDecimal] }
                     arguments += [
                         "--weights", "pair", "--update", update.rawValue, "--rounding", "stochastic",
                         "--device-eta", options.eta.shortDecimal,

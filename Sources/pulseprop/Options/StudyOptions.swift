@@ -132,8 +132,8 @@ struct DevicesStudyOptions: ParsableArguments {
     @Option(help: "Comma-separated device presets (default: all, see 'pulseprop devices').")
     var devices: String?
 
-    @Option(help: "Folder with a calibration NAME.json per device other than metal-oxide (pulseprop calibrate --device NAME --output DIR/NAME.json).")
-    var calibrations: String?
+    @Option(help: "Comma-separated device-to-device variations (--d2d sigma; 0 = none).")
+    var variations = "0,0.1"
 
     @Option(help: "Train on the first N training examples only (a quick look).")
     var trainLimit: Int?
@@ -148,7 +148,7 @@ struct DevicesStudyOptions: ParsableArguments {
             data: data, trials: trials, epochs: epochs, levels: levels, eta: eta, refreshSaturation: refreshSaturation,
             devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 ?? DevicePreset.all.map(\.name),
-            calibrations: calibrations, trainLimit: trainLimit, testLimit: testLimit)
+            variations: try numberList(variations, name: "variations"), trainLimit: trainLimit, testLimit: testLimit)
         try options.validate()
         _ = try Dataset.mnist(directory: options.data)
         return options
