@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import PulseProp
 
-/// `pulseprop bench train`: seconds per MNIST epoch for the update rules.
+/// `pulseprop bench train`: seconds per MNIST epoch for the update rules, against a baseline
+/// measured in the same run (dense GEMMs on one thread, the path before sparse inputs and
+/// threads), and the absmin kernel's throughput against a memory-bandwidth estimate.
 struct BenchTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Seconds per training epoch (60k examples, [784-110-10]) for times and absmin, continuous and 20 levels.")
@@ -16,36 +18,97 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "OpenBLAS threads for the GEMMs (training runs use 1 unless told otherwise).")
     var blasThreads = 1
 
+    @Option(help: "Threads that share each minibatch (default: all cores).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
     func run() throws {
         try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         try require(blasThreads >= 1, "blas-threads", "must be ≥ 1, got \(blasThreads)")
+        try require(threads >= 1, "threads", "must be ≥ 1, got \(threads)")
         let (train, test) = try Dataset.mnist(directory: data)
-        print("rule                          train s/epoch   test-eval s   (median of \(epochs))")
+        print("train s/epoch, median of \(epochs); baseline: dense GEMMs on 1 thread; sparse: density-chosen kernels")
+        print("rule                          baseline  sparse 1 thr  sparse \(threads) thr  speed-up  test-eval s")
         for levels in [0, 20] {
             for method in UpdateMethod.allCases {
                 var c = TrainingConfiguration()
                 c.method = method
                 c.levels = levels
                 c.epochs = epochs
-                let run = try TrainingRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false)
-                Kernels.setBLASThreads(blasThreads)
-                var trainSeconds: [Double] = []
-                var evalSeconds: [Double] = []
-                let trainer = Trainer(configuration: c, network: run.checkpoint.network, weightUpdater: IdealWeightUpdater(method: method, encoding: c.encoding))
-                var rng = SeededGenerator(seed: 1)
-                for _ in 0..<epochs {
-                    var order = Array(0..<train.count)
-                    order.shuffle(using: &rng)
-                    let t0 = DispatchTime.now().uptimeNanoseconds
-                    _ = try trainer.trainEpoch(on: train, order: order, rate: 1e-4)
-                    let t1 = DispatchTime.now().uptimeNanoseconds
-                    _ = try trainer.evaluate(on: test)
-                    let t2 = DispatchTime.now().uptimeNanoseconds
-                    trainSeconds.append(Double(t1 - t0) / 1e9)
-                    evalSeconds.append(Double(t2 - t1) / 1e9)
-                }
-                print(String(format: "%-28@  %14.3f  %12.3f", c.ruleName as NSString, trainSeconds.sorted()[epochs / 2], evalSeconds.sorted()[epochs / 2]))
+                let baseline = try seconds(c, train: train, test: test, threads: 1, sparseDensityLimit: 0)
+                let single = try seconds(c, train: train, test: test, threads: 1, sparseDensityLimit: Kernels.sparseDensityLimit)
+                let parallel = try seconds(c, train: train, test: test, threads: threads, sparseDensityLimit: Kernels.sparseDensityLimit)
+                print(String(
+                    format: "%-28@  %8.3f  %12.3f  %12.3f  %7.1f×  %11.3f", c.ruleName as NSString, baseline.train,
+                    single.train, parallel.train, baseline.train / parallel.train, parallel.evaluation))
             }
         }
+        try absminThroughput(train)
+    }
+
+    /// Median seconds of a training epoch and of a test evaluation.
+    func seconds(
+        _ c: TrainingConfiguration, train: Dataset, test: Dataset, threads: Int, sparseDensityLimit: Double
+    ) throws -> (train: Double, evaluation: Double) {
+        let run = try TrainingRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false)
+        Kernels.setBLASThreads(blasThreads)
+        var trainSeconds: [Double] = []
+        var evalSeconds: [Double] = []
+        let trainer = Trainer(configuration: c, network: run.checkpoint.network, weightUpdater: IdealWeightUpdater(method: c.method, encoding: c.encoding))
+        trainer.threads = threads
+        trainer.sparseDensityLimit = sparseDensityLimit
+        var rng = SeededGenerator(seed: 1)
+        for _ in 0..<epochs {
+            var order = Array(0..<train.count)
+            order.shuffle(using: &rng)
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try trainer.trainEpoch(on: train, order: order, rate: 1e-4)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            _ = try trainer.evaluate(on: test)
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            trainSeconds.append(Double(t1 - t0) / 1e9)
+            evalSeconds.append(Double(t2 - t1) / 1e9)
+        }
+        return (trainSeconds.sorted()[epochs / 2], evalSeconds.sorted()[epochs / 2])
+    }
+
+    /// The first layer's absmin update on one MNIST minibatch (100 × 785 inputs, 110 hidden
+    /// errors), single thread: synapse terms (non-zero x × columns) per second, against the
+    /// rate at which memory could stream one δ float per term (copy bandwidth / 4 bytes).
+    func absminThroughput(_ train: Dataset) throws {
+        let (batch, rows, cols) = (100, train.features + 1, 110)
+        var x = [Float](repeating: 1, count: batch * rows)
+        for b in 0..<batch {
+            for i in 0..<train.features { x[b * rows + i] = train.inputs[b * train.features + i] }
+        }
+        var rng = SeededGenerator(seed: 2)
+        let delta = (0..<(batch * cols)).map { _ in Float.random(in: -0.1...0.1, using: &rng) }
+        var weights = [Float](repeating: 0, count: rows * cols)
+        var accumulator = [Float](repeating: 0, count: cols)
+        let terms = x.reduce(0) { $0 + ($1 != 0 ? cols : 0) }
+        var calls = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var elapsed = 0.0
+        while elapsed < 1 {
+            Kernels.rowUpdate(
+                .absmin, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: -1e-6,
+                weights: &weights, accumulator: &accumulator)
+            calls += 1
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        let termsPerSecond = Double(terms * calls) / elapsed
+        let copied = 1 << 24
+        let source = [Float](repeating: 1, count: copied)
+        var target = [Float](repeating: 0, count: copied)
+        var copySeconds = Double.infinity
+        for _ in 0..<5 {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            target.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: source, count: copied) }
+            copySeconds = min(copySeconds, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        let bandwidth = Double(2 * 4 * copied) / copySeconds  // bytes read + written
+        print(String(
+            format: "absmin kernel: %.2f G terms/s (1 thread; %.1f%% of x non-zero); memory %.1f GB/s streams %.2f G δ floats/s; ratio %.1f",
+            termsPerSecond / 1e9, 100 * Double(terms) / Double(batch * rows * cols), bandwidth / 1e9,
+            bandwidth / 4 / 1e9, termsPerSecond / (bandwidth / 4)))
     }
 }
