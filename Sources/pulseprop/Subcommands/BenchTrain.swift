@@ -21,13 +21,18 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Threads that share each minibatch (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "CSV of rule,seconds_per_epoch from a reference implementation of the same rules (scripts/bench-train-torch), shown beside ours with the ratio.")
+    var reference: String?
+
     func run() throws {
         try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         try require(blasThreads >= 1, "blas-threads", "must be ≥ 1, got \(blasThreads)")
         try require(threads >= 1, "threads", "must be ≥ 1, got \(threads)")
+        let referenceSeconds = try reference.map(Self.readReference) ?? [:]
         let (train, test) = try Dataset.mnist(directory: data)
         print("train s/epoch, median of \(epochs); baseline: dense GEMMs on 1 thread; sparse: density-chosen kernels")
-        print("rule                          baseline  sparse 1 thr  sparse \(threads) thr  speed-up  test-eval s")
+        print("rule                          baseline  sparse 1 thr  sparse \(threads) thr  speed-up  test-eval s"
+            + (reference == nil ? "" : "  reference  reference/ours"))
         for levels in [0, 20] {
             for method in UpdateMethod.allCases {
                 var c = TrainingConfiguration()
@@ -37,12 +42,28 @@ struct BenchTrain: ParsableCommand {
                 let baseline = try seconds(c, train: train, test: test, threads: 1, sparseDensityLimit: 0)
                 let single = try seconds(c, train: train, test: test, threads: 1, sparseDensityLimit: Kernels.sparseDensityLimit)
                 let parallel = try seconds(c, train: train, test: test, threads: threads, sparseDensityLimit: Kernels.sparseDensityLimit)
+                let compared = referenceSeconds[c.ruleName].map {
+                    String(format: "  %9.3f  %13.1f×", $0, $0 / parallel.train)
+                } ?? ""
                 print(String(
                     format: "%-28@  %8.3f  %12.3f  %12.3f  %7.1f×  %11.3f", c.ruleName as NSString, baseline.train,
-                    single.train, parallel.train, baseline.train / parallel.train, parallel.evaluation))
+                    single.train, parallel.train, baseline.train / parallel.train, parallel.evaluation) + compared)
             }
         }
         try absminThroughput(train)
+    }
+
+    /// `rule,seconds` lines of a reference timing file, by rule name.
+    static func readReference(_ path: String) throws -> [String: Double] {
+        var seconds: [String: Double] = [:]
+        for (k, line) in try InputFile.text(atPath: path).split(separator: "\n").enumerated() {
+            let fields = line.split(separator: ",")
+            guard fields.count == 2, let value = Double(fields[1]), value > 0 else {
+                throw DataError(path, "line \(k + 1) is not `rule,seconds_per_epoch`: \(line)")
+            }
+            seconds[String(fields[0])] = value
+        }
+        return seconds
     }
 
     /// Median seconds of a training epoch and of a test evaluation.
