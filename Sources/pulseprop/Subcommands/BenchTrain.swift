@@ -51,6 +51,40 @@ struct BenchTrain: ParsableCommand {
             }
         }
         try absminThroughput(train)
+        sparseCrossover()
+    }
+
+    /// GEMM time over sparse-product time for one first-layer product (100 × 785 inputs at a
+    /// given density, 785 × 110 weights, 1 thread): where the sparse kernel stops paying, the
+    /// evidence for ``Kernels/sparseDensityLimit``.
+    func sparseCrossover() {
+        let (batch, rows, cols) = (100, 785, 110)
+        var rng = SeededGenerator(seed: 3)
+        let w = (0..<(rows * cols)).map { _ in Float.random(in: -0.1...0.1, using: &rng) }
+        var z = [Float](repeating: 0, count: batch * cols)
+        func perCall(_ body: () -> Void) -> Double {
+            var calls = 0
+            let start = DispatchTime.now().uptimeNanoseconds
+            var elapsed = 0.0
+            while elapsed < 0.3 {
+                body()
+                calls += 1
+                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            }
+            return elapsed / Double(calls)
+        }
+        var line = "GEMM / sparse product time by input density:"
+        for density in [0.1, 0.2, 0.35, 0.5, 0.7, 1.0] {
+            let x = (0..<(batch * rows)).map { _ in Double.random(in: 0..<1, using: &rng) < density ? Float.random(in: 0.01...1, using: &rng) : 0 }
+            let gemm = perCall {
+                Kernels.gemm(m: batch, n: cols, k: rows, alpha: 1, a: x, lda: rows, b: w, ldb: cols, beta: 0, c: &z, ldc: cols)
+            }
+            let sparse = perCall {
+                Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &z, zStride: cols)
+            }
+            line += String(format: "  %.2f: %.2f", density, gemm / sparse)
+        }
+        print(line + String(format: " (sparse below %.2f)", Kernels.sparseDensityLimit))
     }
 
     /// `rule,seconds` lines of a reference timing file, by rule name.
