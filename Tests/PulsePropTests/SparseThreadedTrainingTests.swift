@@ -45,7 +45,7 @@ final class SparseThreadedTrainingTests: XCTestCase {
 
     /// The `times` row kernel is `W += s·Σ_b x_b·δ_b` over the non-zero `x` (the GEMM's sum
     /// reordered, within the bound); the `absmin` one is bit for bit the scalar
-    /// `clamp(δ, −x, x)` sum in example order, SIMD lanes and tail alike (37 columns).
+    /// `clamp(δ, −x, x)` sum in example order (37 columns: vector lanes and a tail).
     func testRowUpdateKernels() {
         var rng = SeededGenerator(seed: 12)
         let (batch, rows, cols) = (19, 41, 37)
@@ -83,7 +83,7 @@ final class SparseThreadedTrainingTests: XCTestCase {
         var rng = SeededGenerator(seed: 13)
         let dense = prototypeDataset(examples: 120, features: 50, classes: 3, seed: 14)
         let sparse = Dataset(
-            inputs: dense.inputs.map { Float.random(in: 0..<1, using: &rng) < 0.2 ? $0 : 0 }, labels: dense.labels,
+            inputs: dense.inputs.map { Float.random(in: 0..<1, using: &rng) < 0.03 ? $0 : 0 }, labels: dense.labels,
             features: dense.features, classes: dense.classes)
         func density(_ data: Dataset) -> Double {
             data.inputs.withUnsafeBufferPointer { Kernels.density($0.baseAddress!, rows: data.count, cols: data.features, stride: data.features) }

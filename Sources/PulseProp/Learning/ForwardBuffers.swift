@@ -68,8 +68,8 @@ extension Network {
     /// `h = f(x·W1)`, `y = σ(h·W2)` for the first `count` rows of `buffers`; both products
     /// through `product` when one is given, else each by ``Kernels/sparseProduct`` when fewer
     /// than `sparseDensityLimit` of its inputs are non-zero and by CBLAS otherwise. The
-    /// examples are split into fixed blocks of 16 shared by `threads` threads
-    /// (``FixedPartition``), so the result does not depend on `threads`.
+    /// examples are split between `threads` threads (``FixedPartition``): GEMMs in fixed
+    /// blocks of 16, so the result does not depend on `threads`.
     public func forward(
         _ buffers: inout ForwardBuffers, count: Int, product: LayerProduct? = nil, threads: Int = 1,
         sparseDensityLimit: Double = Kernels.sparseDensityLimit
@@ -88,7 +88,9 @@ extension Network {
             let sparse = Kernels.density(x, rows: count, cols: rows, stride: lda) < sparseDensityLimit
             w.withUnsafeBufferPointer { w in
                 let w = w.baseAddress!
-                FixedPartition.run(count: count, block: 16, threads: threads) { _, examples in
+                // The sparse sums do not depend on the blocks, so they take one block per thread.
+                let block = sparse ? (count + threads - 1) / max(threads, 1) : 16
+                FixedPartition.run(count: count, block: max(block, 1), threads: threads) { _, examples in
                     if sparse {
                         Kernels.sparseProduct(
                             x: x, xStride: lda, examples: examples, weights: w, rows: rows, cols: cols, z: z, zStride: ldc)

@@ -39,9 +39,7 @@ struct BenchTrain: ParsableCommand {
                 c.method = method
                 c.levels = levels
                 c.epochs = epochs
-                let baseline = try seconds(c, train: train, test: test, threads: 1, sparseDensityLimit: 0)
-                let single = try seconds(c, train: train, test: test, threads: 1, sparseDensityLimit: Kernels.sparseDensityLimit)
-                let parallel = try seconds(c, train: train, test: test, threads: threads, sparseDensityLimit: Kernels.sparseDensityLimit)
+                let (baseline, single, parallel) = try seconds(c, train: train, test: test)
                 let compared = referenceSeconds[c.ruleName].map {
                     String(format: "  %9.3f  %13.1f×", $0, $0 / parallel.train)
                 } ?? ""
@@ -50,8 +48,8 @@ struct BenchTrain: ParsableCommand {
                     single.train, parallel.train, baseline.train / parallel.train, parallel.evaluation) + compared)
             }
         }
-        try absminThroughput(train)
         sparseCrossover()
+        try absminThroughput(train)
     }
 
     /// GEMM time over sparse-product time for one first-layer product (100 × 785 inputs at a
@@ -62,26 +60,29 @@ struct BenchTrain: ParsableCommand {
         var rng = SeededGenerator(seed: 3)
         let w = (0..<(rows * cols)).map { _ in Float.random(in: -0.1...0.1, using: &rng) }
         var z = [Float](repeating: 0, count: batch * cols)
-        func perCall(_ body: () -> Void) -> Double {
-            var calls = 0
-            let start = DispatchTime.now().uptimeNanoseconds
-            var elapsed = 0.0
-            while elapsed < 0.3 {
-                body()
+        /// Seconds per call of `first` and `second`, called in turns for 0.6 s.
+        func perCall(_ first: () -> Void, _ second: () -> Void) -> (Double, Double) {
+            var (calls, a, b) = (0, 0.0, 0.0)
+            while a + b < 0.6 {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                first()
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                second()
+                let t2 = DispatchTime.now().uptimeNanoseconds
+                a += Double(t1 - t0) / 1e9
+                b += Double(t2 - t1) / 1e9
                 calls += 1
-                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             }
-            return elapsed / Double(calls)
+            return (a / Double(calls), b / Double(calls))
         }
         var line = "GEMM / sparse product time by input density:"
-        for density in [0.1, 0.2, 0.35, 0.5, 0.7, 1.0] {
+        for density in [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0] {
             let x = (0..<(batch * rows)).map { _ in Double.random(in: 0..<1, using: &rng) < density ? Float.random(in: 0.01...1, using: &rng) : 0 }
-            let gemm = perCall {
+            let (gemm, sparse) = perCall({
                 Kernels.gemm(m: batch, n: cols, k: rows, alpha: 1, a: x, lda: rows, b: w, ldb: cols, beta: 0, c: &z, ldc: cols)
-            }
-            let sparse = perCall {
+            }, {
                 Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &z, zStride: cols)
-            }
+            })
             line += String(format: "  %.2f: %.2f", density, gemm / sparse)
         }
         print(line + String(format: " (sparse below %.2f)", Kernels.sparseDensityLimit))
@@ -100,30 +101,42 @@ struct BenchTrain: ParsableCommand {
         return seconds
     }
 
-    /// Median seconds of a training epoch and of a test evaluation.
-    func seconds(
-        _ c: TrainingConfiguration, train: Dataset, test: Dataset, threads: Int, sparseDensityLimit: Double
-    ) throws -> (train: Double, evaluation: Double) {
+    /// Median seconds of a training epoch and of a test evaluation for the baseline (dense
+    /// GEMMs, 1 thread), the sparse path on 1 thread and on `threads`; the three settings take
+    /// turns epoch by epoch, so load from other processes falls on all of them alike.
+    func seconds(_ c: TrainingConfiguration, train: Dataset, test: Dataset) throws -> (
+        baseline: (train: Double, evaluation: Double), single: (train: Double, evaluation: Double),
+        parallel: (train: Double, evaluation: Double)
+    ) {
         let run = try TrainingRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false)
         Kernels.setBLASThreads(blasThreads)
-        var trainSeconds: [Double] = []
-        var evalSeconds: [Double] = []
-        let trainer = Trainer(configuration: c, network: run.checkpoint.network, weightUpdater: IdealWeightUpdater(method: c.method, encoding: c.encoding))
-        trainer.threads = threads
-        trainer.sparseDensityLimit = sparseDensityLimit
+        let settings = [(1, 0.0), (1, Kernels.sparseDensityLimit), (threads, Kernels.sparseDensityLimit)]
+        let trainers = settings.map { threads, limit in
+            let trainer = Trainer(
+                configuration: c, network: run.checkpoint.network,
+                weightUpdater: IdealWeightUpdater(method: c.method, encoding: c.encoding))
+            trainer.threads = threads
+            trainer.sparseDensityLimit = limit
+            return trainer
+        }
+        var trainSeconds = [[Double]](repeating: [], count: 3)
+        var evalSeconds = [[Double]](repeating: [], count: 3)
         var rng = SeededGenerator(seed: 1)
         for _ in 0..<epochs {
             var order = Array(0..<train.count)
             order.shuffle(using: &rng)
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try trainer.trainEpoch(on: train, order: order, rate: 1e-4)
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            _ = try trainer.evaluate(on: test)
-            let t2 = DispatchTime.now().uptimeNanoseconds
-            trainSeconds.append(Double(t1 - t0) / 1e9)
-            evalSeconds.append(Double(t2 - t1) / 1e9)
+            for (k, trainer) in trainers.enumerated() {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = try trainer.trainEpoch(on: train, order: order, rate: 1e-4)
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                _ = try trainer.evaluate(on: test)
+                let t2 = DispatchTime.now().uptimeNanoseconds
+                trainSeconds[k].append(Double(t1 - t0) / 1e9)
+                evalSeconds[k].append(Double(t2 - t1) / 1e9)
+            }
         }
-        return (trainSeconds.sorted()[epochs / 2], evalSeconds.sorted()[epochs / 2])
+        let medians = (0..<3).map { (trainSeconds[$0].sorted()[epochs / 2], evalSeconds[$0].sorted()[epochs / 2]) }
+        return (medians[0], medians[1], medians[2])
     }
 
     /// The first layer's absmin update on one MNIST minibatch (100 × 785 inputs, 110 hidden
