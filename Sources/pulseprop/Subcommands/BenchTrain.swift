@@ -30,8 +30,8 @@ struct BenchTrain: ParsableCommand {
         try require(threads >= 1, "threads", "must be ≥ 1, got \(threads)")
         let referenceSeconds = try reference.map(Self.readReference) ?? [:]
         let (train, test) = try Dataset.mnist(directory: data)
-        print("train s/epoch, median of \(epochs); baseline: dense GEMMs on 1 thread; sparse: density-chosen kernels")
-        print("rule                          baseline  sparse 1 thr  sparse \(threads) thr  speed-up  test-eval s"
+        print("train s/epoch, median of \(epochs); baseline: GEMMs only, 1 thread; ours: kernels chosen by input density")
+        print("rule                          baseline    ours 1 thr    ours \(threads) thr  speed-up  test-eval s"
             + (reference == nil ? "" : "  reference  reference/ours"))
         for levels in [0, 20] {
             for method in UpdateMethod.allCases {
