@@ -165,9 +165,9 @@ final class LearningTests: XCTestCase {
                 case .times:
                     Kernels.gemm(transA: true, m: rows, n: cols, k: batch, alpha: -rate, a: xs, lda: rows, b: ds, ldb: cols, beta: 1, c: &w, ldc: cols)
                 case .absmin:
-                    Kernels.absminUpdate(
-                        x: xs, xStride: rows, delta: ds, batch: batch, rows: rows, cols: cols, scale: -rate, weights: &w,
-                        accumulator: &accumulator)
+                    Kernels.rowUpdate(
+                        .absmin, x: xs, xStride: rows, delta: ds, batch: batch, rows: 0..<rows, cols: cols, scale: -rate,
+                        weights: &w, accumulator: &accumulator)
                 }
                 return w
             }

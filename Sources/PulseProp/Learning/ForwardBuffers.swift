@@ -66,8 +66,14 @@ public protocol LayerProduct: AnyObject {
 
 extension Network {
     /// `h = f(x·W1)`, `y = σ(h·W2)` for the first `count` rows of `buffers`; both products
-    /// through CBLAS, or through `product` when one is given.
-    public func forward(_ buffers: inout ForwardBuffers, count: Int, product: LayerProduct? = nil) throws {
+    /// through `product` when one is given, else each by ``Kernels/sparseProduct`` when fewer
+    /// than `sparseDensityLimit` of its inputs are non-zero and by CBLAS otherwise. The
+    /// examples are split between `threads` threads (``FixedPartition``): GEMMs in fixed
+    /// blocks of 16, so the result does not depend on `threads`.
+    public func forward(
+        _ buffers: inout ForwardBuffers, count: Int, product: LayerProduct? = nil, threads: Int = 1,
+        sparseDensityLimit: Double = Kernels.sparseDensityLimit
+    ) throws {
         let (n, h, o) = (inputs, hidden, outputs)
         func multiply(
             _ layer: Int, _ x: UnsafePointer<Float>, _ lda: Int, _ w: [Float], _ rows: Int, _ cols: Int,
@@ -77,11 +83,22 @@ extension Network {
                 try product.multiply(
                     layer: layer, inputs: x, inputStride: lda, count: count, weights: w, rows: rows, cols: cols,
                     output: z, outputStride: ldc)
-            } else {
-                w.withUnsafeBufferPointer { w in
-                    Kernels.gemm(
-                        m: count, n: cols, k: rows, alpha: 1, a: x, lda: lda, b: w.baseAddress!, ldb: cols, beta: 0, c: z,
-                        ldc: ldc)
+                return
+            }
+            let sparse = Kernels.density(x, rows: count, cols: rows, stride: lda) < sparseDensityLimit
+            w.withUnsafeBufferPointer { w in
+                let w = w.baseAddress!
+                // The sparse sums do not depend on the blocks, so they take one block per thread.
+                let block = sparse ? (count + threads - 1) / max(threads, 1) : 16
+                FixedPartition.run(count: count, block: max(block, 1), threads: threads) { _, examples in
+                    if sparse {
+                        Kernels.sparseProduct(
+                            x: x, xStride: lda, examples: examples, weights: w, rows: rows, cols: cols, z: z, zStride: ldc)
+                    } else {
+                        Kernels.gemm(
+                            m: examples.count, n: cols, k: rows, alpha: 1, a: x + examples.lowerBound * lda, lda: lda,
+                            b: w, ldb: cols, beta: 0, c: z + examples.lowerBound * ldc, ldc: ldc)
+                    }
                 }
             }
         }

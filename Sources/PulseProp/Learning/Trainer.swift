@@ -20,6 +20,16 @@ public final class Trainer {
     private let weightUpdater: WeightUpdater
     /// Computes the forward products instead of CBLAS when set (e.g. a SPICE crossbar read).
     public var product: LayerProduct?
+    /// Threads that share each minibatch's forward products and, for float weights, its
+    /// update (results do not depend on it).
+    public var threads = 1 {
+        didSet { (weightUpdater as? IdealWeightUpdater)?.threads = max(threads, 1) }
+    }
+    /// Input density below which products and float-weight `times` updates take the sparse
+    /// kernels (0: always the GEMMs, as a baseline).
+    public var sparseDensityLimit = Kernels.sparseDensityLimit {
+        didSet { (weightUpdater as? IdealWeightUpdater)?.sparseDensityLimit = sparseDensityLimit }
+    }
     /// Called at the start of an epoch and after every minibatch with the examples done and
     /// the epoch's size (progress within long epochs).
     public var batchProgress: ((_ done: Int, _ total: Int) -> Void)?
@@ -49,7 +59,7 @@ public final class Trainer {
         while start < order.count {
             let indices = order[start..<min(start + configuration.batch, order.count)]
             batchBuffers.load(data, indices: indices)
-            try network.forward(&batchBuffers, count: indices.count, product: product)
+            try network.forward(&batchBuffers, count: indices.count, product: product, threads: threads, sparseDensityLimit: sparseDensityLimit)
             let (w, l) = outputErrors(data: data, indices: indices)
             wrong += w
             loss += l
@@ -71,7 +81,7 @@ public final class Trainer {
         while start < data.count {
             let indices = start..<min(start + evaluationBuffers.capacity, data.count)
             evaluationBuffers.load(data, indices: indices)
-            try network.forward(&evaluationBuffers, count: indices.count, product: product)
+            try network.forward(&evaluationBuffers, count: indices.count, product: product, threads: threads, sparseDensityLimit: sparseDensityLimit)
             let (w, l) = evaluationBuffers.score(labels: data.labels, indices: indices)
             wrong += w
             loss += l

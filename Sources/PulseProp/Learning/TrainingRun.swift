@@ -22,7 +22,8 @@ public struct EpochRecord: Codable, Equatable, Sendable {
 
 /// A training run: epochs with the adaptive learning rate, a checkpoint after every epoch
 /// (written atomically) and exact resumption from it. The same configuration and data give a
-/// bitwise identical network and history (single-threaded BLAS, seeded data order).
+/// bitwise identical network and history (single-threaded BLAS, seeded data order), for any
+/// number of ``threads``.
 public final class TrainingRun {
     /// Where progress is reported after every epoch: the record and the estimated seconds left.
     public typealias Progress = (EpochRecord, Double) -> Void
@@ -37,6 +38,12 @@ public final class TrainingRun {
     public var product: LayerProduct? {
         get { trainer.product }
         set { trainer.product = newValue }
+    }
+    /// Threads that share each minibatch (``Trainer/threads``); 1 by default, as runs that
+    /// share the machine (reproductions, sweeps) use.
+    public var threads: Int {
+        get { trainer.threads }
+        set { trainer.threads = newValue }
     }
     /// Called at the start of every epoch and after every minibatch with the examples done.
     public var batchProgress: ((_ done: Int, _ total: Int) -> Void)? {

@@ -11,18 +11,31 @@ public protocol WeightUpdater: AnyObject {
 
 /// The paper's float-weight update: `W −= η·Σ_b u(x_b, δ_b)` with `u` = times or absmin,
 /// on discretised signals when an encoding is given.
+///
+/// The rows of each weight matrix are split into fixed blocks shared by `threads` threads
+/// (``FixedPartition``); every weight is updated in one block in a fixed order, so the result
+/// is the same for any thread count. `times` sums over the non-zero `x` only (``Kernels/rowUpdate``) when fewer
+/// than ``Kernels/sparseDensityLimit`` of a minibatch's `x` are non-zero, and through a GEMM
+/// otherwise; `absmin` always skips the zero `x`.
 public final class IdealWeightUpdater: WeightUpdater {
     /// The rule.
     public let method: UpdateMethod
     /// Discretisation of `x` and `δ`; nil for continuous signals.
     public let encoding: PulseEncoding?
+    /// Threads that share each update (results do not depend on it).
+    public var threads: Int
+    /// `times` takes the sparse kernel when the density of a minibatch's `x` is below this.
+    public var sparseDensityLimit = Kernels.sparseDensityLimit
+    /// Rows of `W` per block of work shared between threads.
+    static let rowBlock = 64
     private var quantized: [Float] = []
-    private var accumulator: [Float] = []
+    private var accumulators: [Float] = []
 
-    /// Creates an updater for `method` with optional discretisation.
-    public init(method: UpdateMethod, encoding: PulseEncoding?) {
+    /// Creates an updater for `method` with optional discretisation, on `threads` threads.
+    public init(method: UpdateMethod, encoding: PulseEncoding?, threads: Int = 1) {
         self.method = method
         self.encoding = encoding
+        self.threads = max(threads, 1)
     }
 
     public func update(
@@ -30,7 +43,7 @@ public final class IdealWeightUpdater: WeightUpdater {
         rate: Float
     ) {
         let (n, h, o) = (network.inputs, network.hidden, network.outputs)
-        if accumulator.count < max(h, o) { accumulator = [Float](repeating: 0, count: max(h, o)) }
+        if accumulators.count < threads * max(h, o) { accumulators = [Float](repeating: 0, count: threads * max(h, o)) }
         update(&network.w2, x: buffers.hiddenActivity, xStride: h + 1, delta: outputDelta, cols: o, count: count, rate: rate)
         update(&network.w1, x: buffers.input, xStride: n + 1, delta: hiddenDelta, cols: h, count: count, rate: rate)
     }
@@ -84,17 +97,23 @@ public final class IdealWeightUpdater: WeightUpdater {
         _ weights: inout [Float], x: UnsafePointer<Float>, xStride: Int, delta: UnsafePointer<Float>, cols: Int,
         count: Int, rate: Float
     ) {
+        let sparse = method == .absmin
+            || Kernels.density(x, rows: count, cols: xStride, stride: xStride) < sparseDensityLimit
+        let threads = threads
         weights.withUnsafeMutableBufferPointer { w in
-            switch method {
-            case .times:
-                Kernels.gemm(
-                    transA: true, m: xStride, n: cols, k: count, alpha: -rate, a: x, lda: xStride, b: delta, ldb: cols,
-                    beta: 1, c: w.baseAddress!, ldc: cols)
-            case .absmin:
-                accumulator.withUnsafeMutableBufferPointer { acc in
-                    Kernels.absminUpdate(
-                        x: x, xStride: xStride, delta: delta, batch: count, rows: xStride, cols: cols, scale: -rate,
-                        weights: w.baseAddress!, accumulator: acc.baseAddress!)
+            let w = w.baseAddress!
+            accumulators.withUnsafeMutableBufferPointer { scratch in
+                let scratch = scratch.baseAddress!
+                FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { thread, rows in
+                    if sparse {
+                        Kernels.rowUpdate(
+                            method, x: x, xStride: xStride, delta: delta, batch: count, rows: rows, cols: cols,
+                            scale: -rate, weights: w, accumulator: scratch + thread * cols)
+                    } else {
+                        Kernels.gemm(
+                            transA: true, m: rows.count, n: cols, k: count, alpha: -rate, a: x + rows.lowerBound,
+                            lda: xStride, b: delta, ldb: cols, beta: 1, c: w + rows.lowerBound * cols, ldc: cols)
+                    }
                 }
             }
         }

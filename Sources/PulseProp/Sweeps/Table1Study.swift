@@ -97,7 +97,7 @@ public enum Table1Study: Study {
                 var arguments = [
                     "train", "--data", options.data, "--method", cell.method.rawValue, "--feedback", cell.feedback.rawValue,
                     "--levels", String(cell.levels), "--epochs", String(options.epochs), "--seed", String(seed),
-                    "--output", "runs/\(id)", "--resume",
+                    "--output", "runs/\(id)", "--resume", "--threads", "1",  // runs run side by side, one core each
                 ]
                 if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
                 if let n = options.testLimit { arguments += ["--test-limit", String(n)] }

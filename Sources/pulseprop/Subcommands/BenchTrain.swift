@@ -2,8 +2,11 @@ import ArgumentParser
 import Foundation
 import PulseProp
 
-/// `pulseprop bench train`: seconds per MNIST epoch for the update rules, and for device
-/// pairs through the analytic engine as a ratio to the ideal-weight absmin epoch of the same run.
+/// `pulseprop bench train`: seconds per MNIST epoch for the update rules, against a baseline
+/// measured in the same run (dense GEMMs on one thread, the path before sparse inputs and
+/// threads), the absmin kernel's throughput against a memory-bandwidth estimate, and device
+/// pairs through the analytic engine as a ratio to the ideal absmin-L20 epoch (see
+/// `BenchTrainDevicePairs.swift`).
 struct BenchTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -18,76 +21,168 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "OpenBLAS threads for the GEMMs (training runs use 1 unless told otherwise).")
     var blasThreads = 1
 
+    @Option(help: "Threads that share each minibatch (default: all cores).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "CSV of rule,seconds_per_epoch from a reference implementation of the same rules (scripts/bench-train-torch), shown beside ours with the ratio.")
+    var reference: String?
+
     func run() throws {
         try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         try require(blasThreads >= 1, "blas-threads", "must be ≥ 1, got \(blasThreads)")
+        try require(threads >= 1, "threads", "must be ≥ 1, got \(threads)")
+        let referenceSeconds = try reference.map(Self.readReference) ?? [:]
         let (train, test) = try Dataset.mnist(directory: data)
-        print("rule                                      train s/epoch   test-eval s   vs ideal absmin-L20   (median of \(epochs))")
+        print("train s/epoch, median of \(epochs); baseline: GEMMs only, 1 thread; ours: kernels chosen by input density")
+        print("rule                          baseline    ours 1 thr    ours \(threads) thr  speed-up  test-eval s"
+            + (reference == nil ? "" : "  reference  reference/ours"))
         var idealAbsmin = Double.nan
         for levels in [0, 20] {
             for method in UpdateMethod.allCases {
                 var c = TrainingConfiguration()
-                (c.method, c.levels, c.epochs) = (method, levels, epochs)
-                let (t, e) = try time(c, train: train, test: test, label: c.ruleName, reference: idealAbsmin) { _ in
-                    IdealWeightUpdater(method: method, encoding: c.encoding)
-                }
-                if method == .absmin, levels == 20 { (idealAbsmin, _) = (t, e) }
+                c.method = method
+                c.levels = levels
+                c.epochs = epochs
+                let (baseline, single, parallel) = try seconds(c, train: train, test: test)
+                if method == .absmin, levels == 20 { idealAbsmin = single.train }
+                let compared = referenceSeconds[c.ruleName].map {
+                    String(format: "  %9.3f  %13.1f×", $0, $0 / parallel.train)
+                } ?? ""
+                print(String(
+                    format: "%-28@  %8.3f  %12.3f  %12.3f  %7.1f×  %11.3f", c.ruleName as NSString, baseline.train,
+                    single.train, parallel.train, baseline.train / parallel.train, parallel.evaluation) + compared)
             }
         }
-        // Device pairs as `pulseprop train` runs them (circuit monitor counting every step):
-        // at the matched gain with stochastic rounding (sparse pulses, as in `reproduce
-        // devices`), and at gain 1 to nearest (dense pulses).
-        let hardware = CrossbarHardware()
-        for (update, stochastic) in [(UpdateScheme.bidirectional, true), (.unidirectional, true), (.bidirectional, false)] {
-            var c = TrainingConfiguration()
-            (c.method, c.levels, c.epochs, c.weights, c.update) = (.absmin, 20, epochs, .pair, update)
-            if stochastic {
-                c.rounding = .stochastic
-                c.pulseGain = DeviceWeightUpdater.matchedGain(
-                    eta: 1e-4, encoding: c.encoding!, mapping: c.mapping!, scheme: update,
-                    response: try hardware.analyticEngine())
-            } else {
-                c.pulseGain = 1
-            }
-            if update == .unidirectional { c.refreshSaturation = 0.8 }
-            let label = "pairs-\(update.rawValue)-\(stochastic ? "stochastic-eta1e-4" : "nearest-gain1")"
-            _ = try time(c, train: train, test: test, label: label, reference: idealAbsmin) { [c] network in
-                let updater = try hardware.updater(for: network, configuration: c)
-                let monitor = try CircuitMonitor(circuit: hardware.circuit, shadow: nil)
-                updater.observer = { try monitor.record($0) }
-                return updater
-            }
-        }
+        sparseCrossover()
+        try absminThroughput(train)
+        try devicePairs(train: train, test: test, idealAbsmin: idealAbsmin)
     }
 
-    /// Times `epochs` epochs of `configuration` with the updater `make` builds and prints the
-    /// medians with the ratio to `reference` seconds; returns the medians (train, test).
-    private func time(
-        _ configuration: TrainingConfiguration, train: Dataset, test: Dataset, label: String, reference: Double,
-        make: (Network) throws -> WeightUpdater
-    ) throws -> (Double, Double) {
-        var rng = SeededGenerator(seed: 1)
-        let network = Network(
-            inputs: train.features, hidden: configuration.hidden, outputs: train.classes,
-            activation: configuration.activation, feedback: configuration.feedback, using: &rng)
+    /// GEMM time over sparse-product time for one first-layer product (100 × 785 inputs at a
+    /// given density, 785 × 110 weights, 1 thread): where the sparse kernel stops paying, the
+    /// evidence for ``Kernels/sparseDensityLimit``.
+    func sparseCrossover() {
+        let (batch, rows, cols) = (100, 785, 110)
+        var rng = SeededGenerator(seed: 3)
+        let w = (0..<(rows * cols)).map { _ in Float.random(in: -0.1...0.1, using: &rng) }
+        var z = [Float](repeating: 0, count: batch * cols)
+        /// Seconds per call of `first` and `second`, called in turns for 0.6 s.
+        func perCall(_ first: () -> Void, _ second: () -> Void) -> (Double, Double) {
+            var (calls, a, b) = (0, 0.0, 0.0)
+            while a + b < 0.6 {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                first()
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                second()
+                let t2 = DispatchTime.now().uptimeNanoseconds
+                a += Double(t1 - t0) / 1e9
+                b += Double(t2 - t1) / 1e9
+                calls += 1
+            }
+            return (a / Double(calls), b / Double(calls))
+        }
+        var line = "GEMM / sparse product time by input density:"
+        for density in [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0] {
+            let x = (0..<(batch * rows)).map { _ in Double.random(in: 0..<1, using: &rng) < density ? Float.random(in: 0.01...1, using: &rng) : 0 }
+            let (gemm, sparse) = perCall({
+                Kernels.gemm(m: batch, n: cols, k: rows, alpha: 1, a: x, lda: rows, b: w, ldb: cols, beta: 0, c: &z, ldc: cols)
+            }, {
+                Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &z, zStride: cols)
+            })
+            line += String(format: "  %.2f: %.2f", density, gemm / sparse)
+        }
+        print(line + String(format: " (sparse below %.2f)", Kernels.sparseDensityLimit))
+    }
+
+    /// `rule,seconds` lines of a reference timing file, by rule name.
+    static func readReference(_ path: String) throws -> [String: Double] {
+        var seconds: [String: Double] = [:]
+        for (k, line) in try InputFile.text(atPath: path).split(separator: "\n").enumerated() {
+            let fields = line.split(separator: ",")
+            guard fields.count == 2, let value = Double(fields[1]), value > 0 else {
+                throw DataError(path, "line \(k + 1) is not `rule,seconds_per_epoch`: \(line)")
+            }
+            seconds[String(fields[0])] = value
+        }
+        return seconds
+    }
+
+    /// Median seconds of a training epoch and of a test evaluation for the baseline (dense
+    /// GEMMs, 1 thread), the sparse path on 1 thread and on `threads`; the three settings take
+    /// turns epoch by epoch, so load from other processes falls on all of them alike.
+    func seconds(_ c: TrainingConfiguration, train: Dataset, test: Dataset) throws -> (
+        baseline: (train: Double, evaluation: Double), single: (train: Double, evaluation: Double),
+        parallel: (train: Double, evaluation: Double)
+    ) {
+        let run = try TrainingRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false)
         Kernels.setBLASThreads(blasThreads)
-        let trainer = Trainer(configuration: configuration, network: network, weightUpdater: try make(network))
-        var trainSeconds: [Double] = []
-        var evalSeconds: [Double] = []
+        let settings = [(1, 0.0), (1, Kernels.sparseDensityLimit), (threads, Kernels.sparseDensityLimit)]
+        let trainers = settings.map { threads, limit in
+            let trainer = Trainer(
+                configuration: c, network: run.checkpoint.network,
+                weightUpdater: IdealWeightUpdater(method: c.method, encoding: c.encoding))
+            trainer.threads = threads
+            trainer.sparseDensityLimit = limit
+            return trainer
+        }
+        var trainSeconds = [[Double]](repeating: [], count: 3)
+        var evalSeconds = [[Double]](repeating: [], count: 3)
+        var rng = SeededGenerator(seed: 1)
         for _ in 0..<epochs {
             var order = Array(0..<train.count)
             order.shuffle(using: &rng)
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try trainer.trainEpoch(on: train, order: order, rate: configuration.learningRate)
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            _ = try trainer.evaluate(on: test)
-            let t2 = DispatchTime.now().uptimeNanoseconds
-            trainSeconds.append(Double(t1 - t0) / 1e9)
-            evalSeconds.append(Double(t2 - t1) / 1e9)
+            for (k, trainer) in trainers.enumerated() {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = try trainer.trainEpoch(on: train, order: order, rate: 1e-4)
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                _ = try trainer.evaluate(on: test)
+                let t2 = DispatchTime.now().uptimeNanoseconds
+                trainSeconds[k].append(Double(t1 - t0) / 1e9)
+                evalSeconds[k].append(Double(t2 - t1) / 1e9)
+            }
         }
-        let (t, e) = (trainSeconds.sorted()[epochs / 2], evalSeconds.sorted()[epochs / 2])
-        let ratio = reference.isNaN ? "" : String(format: "%.2f×", t / reference)
-        print(String(format: "%-40@  %14.3f  %12.3f   %@", label as NSString, t, e, ratio as NSString))
-        return (t, e)
+        let medians = (0..<3).map { (trainSeconds[$0].sorted()[epochs / 2], evalSeconds[$0].sorted()[epochs / 2]) }
+        return (medians[0], medians[1], medians[2])
+    }
+
+    /// The first layer's absmin update on one MNIST minibatch (100 × 785 inputs, 110 hidden
+    /// errors), single thread: synapse terms (non-zero x × columns) per second, against the
+    /// rate at which memory could stream one δ float per term (copy bandwidth / 4 bytes).
+    func absminThroughput(_ train: Dataset) throws {
+        let (batch, rows, cols) = (100, train.features + 1, 110)
+        var x = [Float](repeating: 1, count: batch * rows)
+        for b in 0..<batch {
+            for i in 0..<train.features { x[b * rows + i] = train.inputs[b * train.features + i] }
+        }
+        var rng = SeededGenerator(seed: 2)
+        let delta = (0..<(batch * cols)).map { _ in Float.random(in: -0.1...0.1, using: &rng) }
+        var weights = [Float](repeating: 0, count: rows * cols)
+        var accumulator = [Float](repeating: 0, count: cols)
+        let terms = x.reduce(0) { $0 + ($1 != 0 ? cols : 0) }
+        var calls = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var elapsed = 0.0
+        while elapsed < 1 {
+            Kernels.rowUpdate(
+                .absmin, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: -1e-6,
+                weights: &weights, accumulator: &accumulator)
+            calls += 1
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        let termsPerSecond = Double(terms * calls) / elapsed
+        let copied = 1 << 24
+        let source = [Float](repeating: 1, count: copied)
+        var target = [Float](repeating: 0, count: copied)
+        var copySeconds = Double.infinity
+        for _ in 0..<5 {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            target.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: source, count: copied) }
+            copySeconds = min(copySeconds, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        let bandwidth = Double(2 * 4 * copied) / copySeconds  // bytes read + written
+        print(String(
+            format: "absmin kernel: %.2f G terms/s (1 thread; %.1f%% of x non-zero); memory %.1f GB/s streams %.2f G δ floats/s; ratio %.1f",
+            termsPerSecond / 1e9, 100 * Double(terms) / Double(batch * rows * cols), bandwidth / 1e9,
+            bandwidth / 4 / 1e9, termsPerSecond / (bandwidth / 4)))
     }
 }

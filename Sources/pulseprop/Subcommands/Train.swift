@@ -161,7 +161,11 @@ struct Train: ParsableCommand {
 
     @OptionGroup var memory: MemoryOptions
 
+    @Option(help: "Threads that share each minibatch of float-weight training (default: all cores; the same bits for any count).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
+        try require(threads >= 1, "threads", "must be ≥ 1, got \(threads)")
         try requireFinite(["read-voltage": readVoltage, "progress-interval": progressInterval, "device-eta": deviceEta])
         try require((deviceEta ?? 1) > 0, "device-eta", "must be > 0")
         try require(deviceEta == nil || options.lr == nil, "device-eta", "sets the pulse gain: give it or --lr, not both")
@@ -211,6 +215,7 @@ struct Train: ParsableCommand {
             : nil
         let run = try circuitTraining?.run
             ?? TrainingRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume)
+        run.threads = threads
         let examples = ExampleProgress(
             epochs: configuration.epochs, finished: run.checkpoint.history.count, interval: progressInterval)
         run.batchProgress = examples.update

@@ -1,0 +1,121 @@
+import XCTest
+
+@testable import PulseProp
+
+/// The sparse kernels against the GEMMs they replace, and training's independence of the
+/// thread count.
+final class SparseThreadedTrainingTests: XCTestCase {
+    /// `count` values, of which about `density` are uniform in (0, 1] and the rest zero.
+    func sparseValues(_ count: Int, density: Float, _ rng: inout SeededGenerator) -> [Float] {
+        (0..<count).map { _ in Float.random(in: 0..<1, using: &rng) < density ? Float.random(in: 0.01...1, using: &rng) : 0 }
+    }
+
+    /// Worst-case rounding of a float sum of `n` terms in any order: `|Σ̂ − Σ| ≤ γ_n·Σ|terms|`,
+    /// `γ_n = n·u/(1 − n·u)`, `u = 2⁻²⁴`; two orders differ by at most twice that.
+    func orderTolerance(terms n: Int, magnitude: Float) -> Float {
+        let u = Float.ulpOfOne / 2
+        return 2 * Float(n) * u / (1 - Float(n) * u) * magnitude
+    }
+
+    /// The sparse product skips zeros without rounding (it is bit for bit the in-order dense
+    /// sum with the zero terms included), and differs from OpenBLAS's GEMM only by summation
+    /// order, within the worst-case bound.
+    func testSparseProductIsTheDenseSumReordered() {
+        var rng = SeededGenerator(seed: 11)
+        let (batch, rows, cols) = (23, 97, 37)
+        let x = sparseValues(batch * rows, density: 0.2, &rng)
+        let w = (0..<(rows * cols)).map { _ in Float.random(in: -1...1, using: &rng) }
+        var sparse = [Float](repeating: .nan, count: batch * cols)
+        var gemm = sparse
+        Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &sparse, zStride: cols)
+        Kernels.gemm(m: batch, n: cols, k: rows, alpha: 1, a: x, lda: rows, b: w, ldb: cols, beta: 0, c: &gemm, ldc: cols)
+        for b in 0..<batch {
+            for j in 0..<cols {
+                var inOrder: Float = 0
+                var magnitude: Float = 0
+                for i in 0..<rows {
+                    inOrder += x[b * rows + i] * w[i * cols + j]
+                    magnitude += abs(x[b * rows + i] * w[i * cols + j])
+                }
+                XCTAssertEqual(sparse[b * cols + j].bitPattern, inOrder.bitPattern, "z[\(b), \(j)]")
+                XCTAssertEqual(sparse[b * cols + j], gemm[b * cols + j], accuracy: orderTolerance(terms: rows, magnitude: magnitude))
+            }
+        }
+    }
+
+    /// The `times` row kernel is `W += s·Σ_b x_b·δ_b` over the non-zero `x` (the GEMM's sum
+    /// reordered, within the bound); the `absmin` one is bit for bit the scalar
+    /// `clamp(δ, −x, x)` sum in example order (37 columns: vector lanes and a tail).
+    func testRowUpdateKernels() {
+        var rng = SeededGenerator(seed: 12)
+        let (batch, rows, cols) = (19, 41, 37)
+        let x = sparseValues(batch * rows, density: 0.25, &rng)
+        let delta = (0..<(batch * cols)).map { _ in Float.random(in: -1.5...1.5, using: &rng) }
+        let start = (0..<(rows * cols)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let scale: Float = -0.01
+        var accumulator = [Float](repeating: 0, count: cols)
+
+        var times = start
+        var gemm = start
+        Kernels.rowUpdate(.times, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: scale, weights: &times, accumulator: &accumulator)
+        Kernels.gemm(transA: true, m: rows, n: cols, k: batch, alpha: scale, a: x, lda: rows, b: delta, ldb: cols, beta: 1, c: &gemm, ldc: cols)
+        var absmin = start
+        Kernels.rowUpdate(.absmin, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: scale, weights: &absmin, accumulator: &accumulator)
+        for i in 0..<rows {
+            for j in 0..<cols {
+                var clamped: Float = 0
+                var magnitude: Float = 0
+                for b in 0..<batch where x[b * rows + i] != 0 {
+                    let (xi, d) = (x[b * rows + i], delta[b * cols + j])
+                    clamped += min(max(d, -xi), xi)
+                    magnitude += abs(xi * d)
+                }
+                let k = i * cols + j
+                XCTAssertEqual(absmin[k].bitPattern, (start[k] + scale * clamped).bitPattern, "absmin w[\(i), \(j)]")
+                XCTAssertEqual(times[k], gemm[k], accuracy: orderTolerance(terms: batch + 1, magnitude: abs(start[k]) + abs(scale) * magnitude))
+            }
+        }
+    }
+
+    /// Training is bit for bit the same on 1, 2 and 3 threads, for both rules, continuous and
+    /// with levels, on sparse inputs (the sparse kernels) and dense ones (the GEMMs).
+    func testThreadCountDoesNotChangeTraining() throws {
+        var rng = SeededGenerator(seed: 13)
+        let dense = prototypeDataset(examples: 120, features: 50, classes: 3, seed: 14)
+        let sparse = Dataset(
+            inputs: dense.inputs.map { Float.random(in: 0..<1, using: &rng) < 0.03 ? $0 : 0 }, labels: dense.labels,
+            features: dense.features, classes: dense.classes)
+        func density(_ data: Dataset) -> Double {
+            data.inputs.withUnsafeBufferPointer { Kernels.density($0.baseAddress!, rows: data.count, cols: data.features, stride: data.features) }
+        }
+        XCTAssertLessThan(density(sparse), Kernels.sparseDensityLimit)
+        XCTAssertGreaterThan(density(dense), Kernels.sparseDensityLimit)
+        for (name, data) in [("sparse", sparse), ("dense", dense)] {
+            for method in UpdateMethod.allCases {
+                for levels in [0, 20] {
+                    var c = TrainingConfiguration()
+                    c.method = method
+                    c.levels = levels
+                    c.hidden = 21
+                    c.batch = 40  // forward blocks of 16, 16, 8
+                    c.epochs = 3
+                    c.learningRate = 0.003
+                    var results: [(Network, [Double])] = []
+                    for threads in [1, 2, 3] {
+                        let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
+                        run.threads = threads
+                        let history = try run.run()
+                        results.append((run.checkpoint.network, history.flatMap { [$0.trainError, $0.trainLoss, $0.testLoss] }))
+                    }
+                    for (threads, result) in zip([2, 3], results.dropFirst()) {
+                        let label = "\(name) \(method) L\(levels), \(threads) threads"
+                        XCTAssertEqual(result.0.w1.map(\.bitPattern), results[0].0.w1.map(\.bitPattern), label)
+                        XCTAssertEqual(result.0.w2.map(\.bitPattern), results[0].0.w2.map(\.bitPattern), label)
+                        XCTAssertEqual(result.1, results[0].1, label)
+                    }
+                    XCTAssertNotEqual(results[0].0.w1, try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false).checkpoint.network.w1, "\(name) \(method) L\(levels) learnt nothing")
+                }
+            }
+        }
+    }
+}
