@@ -35,6 +35,24 @@ final class NetlistTests: XCTestCase {
         XCTAssertTrue(text.contains("x2_1 r2_1 c1_2 pp_memristor"))
     }
 
+    /// The shared library's form differs from the exported one only by the batch program's
+    /// final-state report: same circuit, same analysis, same `.control` run.
+    func testLibraryFormLeavesOutOnlyTheFinalStateReport() throws {
+        let step = try TestSupport.step(rows: [2, 0, 1], cols: [-1, 2])
+        let states = Matrix(rows: 3, cols: 2) { i, j in 0.1 * Double(i + j) }
+        func text(reporting: Bool) throws -> [Substring] {
+            try CrossbarNetlist(circuit: CrossbarCircuit(), step: step, states: states, reportsFinalStates: reporting)
+                .text.split(separator: "\n", omittingEmptySubsequences: false)
+        }
+        let exported = try text(reporting: true)
+        let library = try text(reporting: false)
+        let report = exported.filter {
+            $0.hasPrefix("let state_") || $0.hasPrefix("print state_") || $0.contains("PULSEPROP-FINAL-STATES")
+        }
+        XCTAssertEqual(report.count, 6 + 1 + 2 + 1, "6 lets, one print line, two markers, one header line")
+        XCTAssertEqual(library, exported.filter { !report.contains($0) })
+    }
+
     /// Each exported dialect has the forms ``SpiceDialect`` documents, and no `.control` block.
     func testDialectsDifferWhereDocumented() throws {
         let expected: [SpiceDialect: [String]] = [

@@ -35,7 +35,8 @@ public struct SpiceCalibrator {
         let step = try LearningStep(
             rowCounts: [Int](repeating: pulses, count: gridStates), columnCounts: [-pulses, pulses], slotsPerPhase: pulses)
         let states = Matrix(rows: gridStates, cols: 2) { g, _ in grid[g] }
-        let netlist = try CrossbarNetlist(circuit: circuit, step: step, states: states, title: "PulseProp calibration sweep")
+        let netlist = try CrossbarNetlist(circuit: circuit, step: step, states: states, title: "PulseProp calibration sweep",
+            reportsFinalStates: false)
         let samples = try engine.trajectories(netlist)
         // Sample k − 1 is the state after k slots; phase p occupies slots pN+1 … (p+1)N.
         guard samples[0, 0].count == step.phases.count * pulses else {

@@ -43,7 +43,10 @@ public final class SpiceEngine: CrossbarEngine {
     }
 
     public func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult {
-        try simulate(netlist(for: step, from: states))
+        try simulate(
+            CrossbarNetlist(
+                circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, codeModel: codeModel,
+                reportsFinalStates: false))
     }
 
     /// Simulates an already built ngspice `netlist` (its devices start at its ``CrossbarNetlist/initialStates``).
@@ -88,7 +91,7 @@ public final class SpiceEngine: CrossbarEngine {
     /// `.options interp`).
     public func trace(_ step: LearningStep, from states: Matrix<Double>, device: DeviceIndex) throws -> ElectrodeTrace {
         let netlist = try CrossbarNetlist(
-            circuit: circuit, step: step, states: states, probe: device, codeModel: codeModel)
+            circuit: circuit, step: step, states: states, probe: device, codeModel: codeModel, reportsFinalStates: false)
         let name = netlist.deviceNames[device.row, device.col]
         return try library.withResults(of: netlist.text) {
             func vector(_ name: String) throws -> [Double] { try library.requiredVector(name, "probed vector") }

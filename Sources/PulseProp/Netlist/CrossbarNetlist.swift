@@ -49,10 +49,16 @@ public struct CrossbarNetlist: Sendable {
     /// in `[0, 1]`). With `probe`, the netlist also saves that device's two electrode
     /// voltages at every simulator time point (no `.options interp`), for waveform plots.
     /// With `codeModel` (ngspice dialect only), devices use the compiled XSPICE model.
+    ///
+    /// `reportsFinalStates` (ngspice): the `.control` block prints every device's final state
+    /// as `state_<dev> = <x>` for the batch program. The shared library reads the state vectors
+    /// directly, so the engine leaves that report out: its one `let` per device cost more than
+    /// the transient itself at 32×32 (0.5 s of a 1.2 s step in `ngspice -b`); the circuit and
+    /// the analysis are the same either way.
     public init(
         circuit: CrossbarCircuit, step: LearningStep, states: Matrix<Double>,
         dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step", measureEnergy: Bool = false,
-        probe: DeviceIndex? = nil, codeModel: CodeModel? = nil
+        probe: DeviceIndex? = nil, codeModel: CodeModel? = nil, reportsFinalStates: Bool = true
     ) throws {
         try circuit.validate()
         try require(
@@ -117,6 +123,7 @@ public struct CrossbarNetlist: Sendable {
                 }
             },
             saveLines: SpiceFormatting.lines(stateVectors, perLine: 8).enumerated().map { ($0 == 0 ? ".save " : "+ ") + $1 },
+            reportsFinalStates: reportsFinalStates,
             printLines: SpiceFormatting.lines(names.elements.map { "state_\($0)" }, perLine: 8),
             xyceSaveLines: SpiceFormatting.lines(stateVectors, perLine: 8),
             interp: probe == nil,

@@ -41,6 +41,9 @@ struct CrossbarTemplateContext: TemplateContext {
     let devices: [DeviceLine]
     /// `.save` lines (ngspice, LTspice).
     let saveLines: [String]
+    /// ngspice: whether the `.control` block prints the final states (the batch program's
+    /// output; the shared library reads the vectors instead).
+    let reportsFinalStates: Bool
     /// Names of the state vectors printed by ngspice's `.control` block, 8 per line.
     let printLines: [String]
     /// The saved vectors as `.PRINT TRAN` continuation lines (Xyce).

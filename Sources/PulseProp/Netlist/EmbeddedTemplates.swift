@@ -102,7 +102,9 @@ enum EmbeddedTemplates {
         {{#header}}
         {{> common/step-header}}
         {{/header}}
+        {{#reportsFinalStates}}
         * Final states are printed between PULSEPROP-FINAL-STATES-BEGIN and -END as "state_<device> = <x>".
+        {{/reportsFinalStates}}
         *
         {{{subcircuit}}}
         *
@@ -133,6 +135,7 @@ enum EmbeddedTemplates {
         .control
         set numdgt=15
         run
+        {{#reportsFinalStates}}
         {{#devices}}
         let state_{{{name}}} = v({{{name}}}.s)[length(time)-1]
         {{/devices}}
@@ -141,6 +144,7 @@ enum EmbeddedTemplates {
         print {{{.}}}
         {{/printLines}}
         echo PULSEPROP-FINAL-STATES-END
+        {{/reportsFinalStates}}
         {{> common/batch-exit}}
         .endc
         .end
