@@ -74,6 +74,9 @@ struct WireTrainingStudyOptions: ParsableArguments {
     @Option(help: "Epochs per run.")
     var epochs: Int = 8
 
+    @Option(help: "Side of the built-in task's stroke image (passed to every run's train --task-grid; default 3).")
+    var taskGrid: Int?
+
     @Argument(help: "SEGMENT:DRIVER resistance pairs in ohms (default: 0:0 2:0 10:0 50:0 200:0 0:200 10:200 0:1000 0:3000).")
     var pairs: [String] = []
 
@@ -85,7 +88,10 @@ struct WireTrainingStudyOptions: ParsableArguments {
             }
             return .init(segment: s, driver: d)
         }
-        let options = WireTrainingStudy.Options(pairs: parsed.isEmpty ? WireTrainingStudy.Options.defaultPairs : parsed, epochs: epochs)
+        try taskGrid.map(BuiltinTask.validate(side:))
+        let options = WireTrainingStudy.Options(
+            pairs: parsed.isEmpty ? WireTrainingStudy.Options.defaultPairs : parsed, epochs: epochs,
+            trainArguments: taskGrid.map { ["--task-grid", String($0)] } ?? [])
         try options.validate()
         return options
     }

@@ -115,6 +115,9 @@ struct Train: ParsableCommand {
     @Option(help: "Folder with MNIST-layout IDX files (gzip or raw), e.g. ../shared/data/mnist or /usr/share/datasets/fashion-mnist. Without it: the built-in task.")
     var data: String?
 
+    @Option(help: "Built-in task (without --data): side of its square stroke image, odd, 3 to 63 (default 3: the [9-6-4] task; 7: 49 inputs, crossbar columns long enough that wire resistance matters).")
+    var taskGrid: Int?
+
     @OptionGroup var options: TrainingOptions
 
     @Option(help: "Train on the first N training examples only.")
@@ -197,7 +200,10 @@ struct Train: ParsableCommand {
         try require(!(resume && overwrite), "overwrite", "contradicts --resume: continue the run or start afresh, not both")
         try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
         try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
-        let (fullTrain, fullTest) = try data.map { try Dataset.mnist(directory: $0) } ?? BuiltinTask.split()
+        try require(taskGrid == nil || data == nil, "task-grid", "sizes the built-in task: leave out --data")
+        try taskGrid.map(BuiltinTask.validate(side:))
+        let (fullTrain, fullTest) = try data.map { try Dataset.mnist(directory: $0) }
+            ?? BuiltinTask.split(side: taskGrid ?? BuiltinTask.defaultSide)
         let train = trainLimit.map(fullTrain.prefix) ?? fullTrain
         let test = testLimit.map(fullTest.prefix) ?? fullTest
         try TrainingCost(configuration: configuration, inputs: train.features, outputs: train.classes).check(
