@@ -79,6 +79,22 @@ final class SparseThreadedTrainingTests: XCTestCase {
 
     /// Training is bit for bit the same on 1, 2 and 3 threads, for both rules, continuous and
     /// with levels, on sparse inputs (the sparse kernels) and dense ones (the GEMMs).
+    /// The quantiser's libm-free rounding is IEEE round-to-nearest-even: ties go to the even
+    /// integer, both signs, and random ratios in the range the encodings use round alike.
+    func testQuantiserRoundsToNearestEven() {
+        for r: Float in [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999997, 3.5000002, -0.0, 4_194_303.5] {
+            XCTAssertEqual(Kernels.nearestEven(r), r.rounded(.toNearestOrEven), "\(r)")
+        }
+        var rng = SeededGenerator(seed: 7)
+        let values = (0..<10_000).map { _ in Float.random(in: -40...40, using: &rng) }
+        var quantized = values
+        quantized.withUnsafeMutableBufferPointer {
+            Kernels.quantize($0.baseAddress!, count: $0.count, quantum: 0.05, step: 0.25, lower: -1, upper: 2, rounding: .nearest)
+        }
+        let expected = values.map { PulseRounding.nearest.whole(min(max($0, -1), 2) * (1 / Float(0.05))) * 0.25 }
+        XCTAssertEqual(quantized, expected)
+    }
+
     func testThreadCountDoesNotChangeTraining() throws {
         var rng = SeededGenerator(seed: 13)
         let dense = prototypeDataset(examples: 120, features: 50, classes: 3, seed: 14)

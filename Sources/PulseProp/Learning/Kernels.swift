@@ -117,9 +117,27 @@ public enum Kernels {
         rounding: PulseRounding
     ) {
         let inverse = 1 / quantum
+        if rounding == .nearest, max(abs(lower), abs(upper)) * inverse < 0x1p22 {
+            for k in 0..<count {
+                let v = min(max(values[k], lower), upper)
+                values[k] = nearestEven(v * inverse) * step
+            }
+            return
+        }
         for k in 0..<count {
             let v = min(max(values[k], lower), upper)
             values[k] = rounding.whole(v * inverse) * step
         }
+    }
+
+    /// `r.rounded(.toNearestOrEven)` for `|r| < 2²²`, in two additions instead of a libm call
+    /// per value (the build's baseline x86-64 target has no rounding instruction), so the
+    /// quantisation loop vectorises. `r + 1.5·2²³` lies in `[2²³, 2²⁴)`, where the spacing of
+    /// floats is 1, so IEEE round-to-nearest-even of that sum is `r` rounded to the nearest
+    /// integer, ties to even; subtracting `1.5·2²³` again is exact.
+    @inline(__always)
+    static func nearestEven(_ r: Float) -> Float {
+        let shift: Float = 0x1.8p23
+        return (r + shift) - shift
     }
 }
