@@ -51,6 +51,14 @@ final class CheckpointTests: XCTestCase {
         try assertResumeIsExact(c, train: data, test: data)
     }
 
+    /// With stochastic rounding the checkpoint also carries the dither generator.
+    func testIdealWeightsWithStochasticRoundingResumeExactly() throws {
+        let data = prototypeDataset(examples: 60, features: 8, classes: 3, seed: 3)
+        var c = TrainingConfiguration()
+        (c.method, c.levels, c.rounding, c.batch, c.hidden, c.epochs, c.learningRate) = (.absmin, 20, .stochastic, 7, 6, 3, 0.01)
+        try assertResumeIsExact(c, train: data, test: data)
+    }
+
     /// Float weights alone lose the low bits of the device states; the checkpoint keeps them.
     func testDeviceWeightsResumeExactlyWithTheAnalyticEngine() throws {
         var c = TrainingConfiguration.builtinTask

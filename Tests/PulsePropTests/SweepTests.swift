@@ -95,7 +95,7 @@ final class SweepTests: XCTestCase {
         XCTAssertTrue(try read(plan + "/devices.svg").contains("<svg"))
         let rows = table.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
             .map { Array($0[0..<3] + $0[4...]) }  // without the d2d column
-        XCTAssertEqual(rows.map { $0[0] }, ["ideal", "metal-oxide-bidirectional", "metal-oxide-unidirectional"])
+        XCTAssertEqual(rows.map { $0[0] }, ["ideal", "ideal-stochastic", "metal-oxide-bidirectional", "metal-oxide-unidirectional"])
         for f in rows {
             let summaries = try (1...2).map { seed -> [String: Any] in
                 let text = try read("\(plan)/runs/\(f[0])/seed\(seed)/summary.json")
@@ -105,8 +105,9 @@ final class SweepTests: XCTestCase {
             XCTAssertEqual(f[3], "2")
             XCTAssertEqual(Double(f[4])!, (errors[0] + errors[1]) / 2, accuracy: 1e-9)
             let configuration = try XCTUnwrap(summaries[0]["configuration"] as? [String: Any])
-            if f[0] == "ideal" {
+            if f[0].hasPrefix("ideal") {
                 XCTAssertEqual(configuration["weights"] as? String, "ideal")
+                XCTAssertEqual(configuration["rounding"] as? String, f[0] == "ideal" ? "nearest" : "stochastic")
                 XCTAssertEqual(f[6], "")
             } else {
                 XCTAssertEqual(configuration["weights"] as? String, "pair")

@@ -148,6 +148,44 @@ final class UpdateSchemeTests: XCTestCase {
         XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "refresh-every") }
         var ideal = TrainingConfiguration()
         ideal.rounding = .stochastic
+        ideal.method = .times
         XCTAssertThrowsError(try ideal.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "rounding") }
+        ideal.method = .absmin
+        XCTAssertNoThrow(try ideal.validate())
+        ideal.c2c = 0.1
+        XCTAssertThrowsError(try ideal.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "c2c") }
+    }
+
+    /// Float weights with stochastic rounding: one dither per example and layer shared by its
+    /// `x` and `δ`, so each weight's expected change is `η·sign(δ)·min(x, |δ|)` of the unrounded
+    /// signals (shared quantum; `min(⌊a+u⌋, ⌊b+u⌋) = ⌊min(a, b)+u⌋`), even below one pulse.
+    func testIdealStochasticRoundingIsUnbiased() {
+        let encoding = PulseEncoding(levels: 10, xMax: 1, deltaMin: -1, deltaMax: 1, rounding: .stochastic)
+        var rng = SeededGenerator(seed: 11)
+        let network = Network(inputs: 3, hidden: 2, outputs: 2, activation: .sigmoid, feedback: .transposed, using: &rng)
+        let batch = 4000
+        var buffers = ForwardBuffers(capacity: batch, network: network)
+        let x: [Float] = [0.37, 0.04, 0.81], h: [Float] = [0.26, 0.93]
+        let hiddenDelta: [Float] = [-0.55, 0.13], outputDelta: [Float] = [0.07, -0.62]
+        for b in 0..<batch {
+            for i in 0..<3 { buffers.input[b * 4 + i] = x[i] }
+            for j in 0..<2 { buffers.hiddenActivity[b * 3 + j] = h[j] }
+        }
+        var updated = network
+        IdealWeightUpdater(method: .absmin, encoding: encoding, dither: SeededGenerator(seed: 5)).update(
+            &updated, buffers: buffers, outputDelta: (0..<batch).flatMap { _ in outputDelta },
+            hiddenDelta: (0..<batch).flatMap { _ in hiddenDelta }, count: batch, rate: 1)
+        func check(_ before: [Float], _ after: [Float], x: [Float], delta: [Float]) {
+            for i in 0..<x.count {
+                for j in 0..<delta.count {
+                    let expected = -Double((delta[j] < 0 ? -1 : 1) * min(x[i], abs(delta[j])))
+                    let mean = Double(after[i * delta.count + j] - before[i * delta.count + j]) / Double(batch)
+                    // One example's change is q·(⌊m/q⌋ or ⌊m/q⌋+1): std ≤ q/2 = 0.05 per example.
+                    XCTAssertEqual(mean, expected, accuracy: 4 * 0.05 / Double(batch).squareRoot(), "x \(x[i]) δ \(delta[j])")
+                }
+            }
+        }
+        check(network.w2, updated.w2, x: h, delta: outputDelta)
+        check(network.w1, updated.w1, x: x, delta: hiddenDelta)
     }
 }

@@ -111,10 +111,10 @@ public enum Kernels {
     /// Replaces `count` values by their pulse counts times a value per pulse: each value is
     /// clipped to `[lower, upper]`, counted in `quantum` (`n = R(v/q)`, ``PulseRounding``, as
     /// ``PulseEncoding``) and becomes `n·step`. With `step = quantum` these are the values the
-    /// pulses represent.
+    /// pulses represent. `dither` is stochastic rounding's `u` (ignored otherwise).
     public static func quantize(
         _ values: UnsafeMutablePointer<Float>, count: Int, quantum: Float, step: Float, lower: Float, upper: Float,
-        rounding: PulseRounding
+        rounding: PulseRounding, dither: Float = 0
     ) {
         let inverse = 1 / quantum
         if rounding == .nearest, max(abs(lower), abs(upper)) * inverse < 0x1p22 {
@@ -126,7 +126,7 @@ public enum Kernels {
         }
         for k in 0..<count {
             let v = min(max(values[k], lower), upper)
-            values[k] = rounding.whole(v * inverse) * step
+            values[k] = rounding.whole(v * inverse, dither: dither) * step
         }
     }
 

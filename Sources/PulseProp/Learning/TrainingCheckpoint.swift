@@ -22,6 +22,8 @@ public struct TrainingCheckpoint: Codable, Equatable, Sendable {
     public var devices: DeviceStates?
     /// The circuit monitor's running record (device weights).
     public var monitor: CircuitMonitor.State?
+    /// The stochastic-rounding dither generator of float weights (`--rounding stochastic`).
+    public var roundingDither: SeededGenerator?
 
     /// Creates a checkpoint of a run that has not started yet.
     public init(configuration: TrainingConfiguration, network: Network, generator: SeededGenerator) {

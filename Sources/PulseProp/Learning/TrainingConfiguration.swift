@@ -203,8 +203,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             try require(method == .absmin, "method", "device weights apply the coincidence rule: use --method absmin")
             try require(weightRange > 0 && weightRange.isFinite, "weight-range", "must be a finite value > 0, got \(weightRange)")
         } else {
-            try require(rounding != .stochastic, "rounding", "stochastic rounding applies to device weights: add --weights reference or pair")
             try require(c2c == 0, "c2c", "cycle-to-cycle noise applies to device weights: add --weights reference or pair")
+            // min(⌊a + u⌋, ⌊b + u⌋) = ⌊min(a, b) + u⌋ keeps absmin unbiased under a shared dither;
+            // the product ⌊a + u⌋·⌊b + u⌋ of times is not (a = b = ½ gives ½, not ¼).
+            try require(
+                rounding != .stochastic || method == .absmin, "rounding",
+                "stochastic rounding keeps the absmin rule's coincidence count unbiased; with times the product of two rounded signals is biased: use --method absmin")
         }
         try require(
             update == .bidirectional || weights == .pair, "update",

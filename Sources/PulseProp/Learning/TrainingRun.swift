@@ -34,6 +34,8 @@ public final class TrainingRun {
     private let checkpointPath: String?
     private let schedule = LearningRateSchedule()
     private let trainer: Trainer
+    /// The float-weight updater, whose stochastic-rounding dither the checkpoint keeps.
+    private let idealUpdater: IdealWeightUpdater?
     /// Computes the forward products instead of CBLAS when set (e.g. a SPICE crossbar read).
     public var product: LayerProduct? {
         get { trainer.product }
@@ -87,7 +89,10 @@ public final class TrainingRun {
             checkpoint = TrainingCheckpoint(configuration: configuration, network: network, generator: generator)
         }
         let updater = try weightUpdater?(checkpoint)
-            ?? IdealWeightUpdater(method: configuration.method, encoding: configuration.encoding)
+            ?? IdealWeightUpdater(
+                method: configuration.method, encoding: configuration.encoding,
+                dither: checkpoint.roundingDither ?? IdealWeightUpdater.initialDither(seed: configuration.seed))
+        idealUpdater = updater as? IdealWeightUpdater
         trainer = Trainer(configuration: configuration, network: checkpoint.network, weightUpdater: updater)
     }
 
@@ -113,6 +118,7 @@ public final class TrainingRun {
                 rate: rate, previous: checkpoint.history.last?.trainError, current: trainError)
             checkpoint.history.append(record)
             checkpoint.network = trainer.network
+            if idealUpdater?.encoding?.rounding == .stochastic { checkpoint.roundingDither = idealUpdater?.dither }
             completeCheckpoint?(&checkpoint)
             if let checkpointPath { try save(to: checkpointPath) }
             let meanSeconds = Date().timeIntervalSince(started.date) / Double(checkpoint.history.count - started.epochs)

@@ -10,7 +10,9 @@ public protocol WeightUpdater: AnyObject {
 }
 
 /// The paper's float-weight update: `W −= η·Σ_b u(x_b, δ_b)` with `u` = times or absmin,
-/// on discretised signals when an encoding is given.
+/// on discretised signals when an encoding is given. With stochastic rounding each example's
+/// update in each layer is one learning step: it draws one dither `u ∈ [0, 1)` shared by that
+/// example's `x` and `δ`, as the device updater does per crossbar step (``PulseRounding``).
 ///
 /// The rows of each weight matrix are split into fixed blocks shared by `threads` threads
 /// (``FixedPartition``); every weight is updated in one block in a fixed order, so the result
@@ -30,12 +32,21 @@ public final class IdealWeightUpdater: WeightUpdater {
     static let rowBlock = 64
     private var quantized: [Float] = []
     private var accumulators: [Float] = []
+    /// Source of the stochastic-rounding dither (used only with `rounding: .stochastic`).
+    public private(set) var dither: SeededGenerator
 
-    /// Creates an updater for `method` with optional discretisation, on `threads` threads.
-    public init(method: UpdateMethod, encoding: PulseEncoding?, threads: Int = 1) {
+    /// Creates an updater for `method` with optional discretisation, on `threads` threads;
+    /// `dither` is the stochastic-rounding generator to continue (default: a fresh run's).
+    public init(method: UpdateMethod, encoding: PulseEncoding?, threads: Int = 1, dither: SeededGenerator? = nil) {
         self.method = method
         self.encoding = encoding
         self.threads = max(threads, 1)
+        self.dither = dither ?? Self.initialDither(seed: 0)
+    }
+
+    /// The dither generator a fresh run with `seed` starts from (apart from the data order's).
+    public static func initialDither(seed: UInt64) -> SeededGenerator {
+        SeededGenerator(seed: seed ^ 0x5EED_D17E_F10A_7000)
     }
 
     public func update(
@@ -60,13 +71,26 @@ public final class IdealWeightUpdater: WeightUpdater {
             quantized.append(contentsOf: x[0..<xCount])
             quantized.append(contentsOf: delta[0..<deltaCount])
             let (xQuantum, deltaQuantum) = (Float(encoding.xQuantum), Float(encoding.deltaQuantum))
+            let xs = xStep(method, xQuantum, deltaQuantum)
+            let (deltaMin, deltaMax, xMax) = (Float(encoding.deltaMin), Float(encoding.deltaMax), Float(encoding.xMax))
             quantized.withUnsafeMutableBufferPointer { buffer in
-                Kernels.quantize(
-                    buffer.baseAddress!, count: xCount, quantum: xQuantum, step: xStep(method, xQuantum, deltaQuantum),
-                    lower: 0, upper: Float(encoding.xMax), rounding: encoding.rounding)
-                Kernels.quantize(
-                    buffer.baseAddress! + xCount, count: deltaCount, quantum: deltaQuantum, step: deltaQuantum,
-                    lower: Float(encoding.deltaMin), upper: Float(encoding.deltaMax), rounding: encoding.rounding)
+                let x = buffer.baseAddress!, delta = buffer.baseAddress! + xCount
+                guard encoding.rounding == .stochastic else {
+                    Kernels.quantize(x, count: xCount, quantum: xQuantum, step: xs, lower: 0, upper: xMax, rounding: encoding.rounding)
+                    Kernels.quantize(
+                        delta, count: deltaCount, quantum: deltaQuantum, step: deltaQuantum, lower: deltaMin, upper: deltaMax,
+                        rounding: encoding.rounding)
+                    return
+                }
+                for b in 0..<count {
+                    let u = Float.random(in: 0..<1, using: &dither)
+                    Kernels.quantize(
+                        x + b * xStride, count: xStride, quantum: xQuantum, step: xs, lower: 0, upper: xMax,
+                        rounding: .stochastic, dither: u)
+                    Kernels.quantize(
+                        delta + b * cols, count: cols, quantum: deltaQuantum, step: deltaQuantum, lower: deltaMin,
+                        upper: deltaMax, rounding: .stochastic, dither: u)
+                }
             }
             quantized.withUnsafeBufferPointer { signals in
                 apply(&weights, x: signals.baseAddress!, xStride: xStride, delta: signals.baseAddress! + xCount, cols: cols, count: count, rate: rate)

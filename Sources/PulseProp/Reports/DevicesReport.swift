@@ -5,27 +5,34 @@ import Foundation
 /// pulses sent, the device energy (the engine's estimate) and the pair refreshes, means over
 /// seeds and epochs.
 public struct DevicesReport {
-    /// A device, update scheme and device-to-device variation; device and scheme nil for ideal weights.
+    /// A device, update scheme and device-to-device variation; device and scheme nil for ideal
+    /// weights, whose pulse counts are rounded to nearest or, like every device cell's,
+    /// stochastically (`stochasticIdeal`).
     public struct Cell: Hashable, Sendable {
         public var device: String?
         public var update: UpdateScheme?
         /// `--d2d` σ (0: none).
         public var d2d: Double
+        /// Ideal weights with `--rounding stochastic` (the device cells' rounding).
+        public var stochasticIdeal: Bool
 
-        public init(device: String?, update: UpdateScheme?, d2d: Double = 0) {
+        public init(device: String?, update: UpdateScheme?, d2d: Double = 0, stochasticIdeal: Bool = false) {
             self.device = device
             self.update = update
             self.d2d = d2d
+            self.stochasticIdeal = stochasticIdeal
         }
 
         private var variation: String { d2d > 0 ? "-d2d\(d2d.shortDecimal)" : "" }
 
-        /// Folder name: `ideal` or `<device>-<update>[-d2d<σ>]`.
-        public var id: String { device.map { "\($0)-\(update?.rawValue ?? "")\(variation)" } ?? "ideal" }
+        /// Folder name: `ideal`, `ideal-stochastic` or `<device>-<update>[-d2d<σ>]`.
+        public var id: String {
+            device.map { "\($0)-\(update?.rawValue ?? "")\(variation)" } ?? (stochasticIdeal ? "ideal-stochastic" : "ideal")
+        }
         /// Table label.
         public var label: String {
             device.map { "\($0), pairs, \(update?.rawValue ?? "")" + (d2d > 0 ? ", d2d \(Int((100 * d2d).rounded())) %" : "") }
-                ?? "ideal weights"
+                ?? (stochasticIdeal ? "ideal weights, stochastic rounding" : "ideal weights")
         }
     }
 

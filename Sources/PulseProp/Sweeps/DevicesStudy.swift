@@ -4,7 +4,7 @@ import Foundation
 /// rule on differential pairs of each device preset, bidirectional and unidirectional, without
 /// and with device-to-device variation, one
 /// `pulseprop train` run per cell and seed in `runs/<cell>/seed<S>/`, beside the same rule on
-/// ideal (float) weights with the same levels and epochs. Every device run uses stochastic
+/// ideal (float) weights with the same levels and epochs, rounded to nearest and stochastically. Every device run uses stochastic
 /// rounding and the gain matched to `η` (`--device-eta`, one pulse = one device step), so
 /// all cells share the ideal run's learning rate. Collected into `devices.md`, `devices.csv`
 /// and `devices.svg` (``DevicesReport``).
@@ -68,9 +68,10 @@ public enum DevicesStudy: Study {
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         }
 
-        /// The cells in the table's order: the ideal-weight baseline, then each device's schemes.
+        /// The cells in the table's order: the ideal-weight baselines (rounded to nearest, and
+        /// stochastically like the device cells), then each device's schemes.
         public var cells: [DevicesReport.Cell] {
-            [DevicesReport.Cell(device: nil, update: nil, d2d: 0)]
+            [DevicesReport.Cell(device: nil, update: nil), DevicesReport.Cell(device: nil, update: nil, stochasticIdeal: true)]
                 + devices.flatMap { d in
                     variations.flatMap { v in UpdateScheme.allCases.map { DevicesReport.Cell(device: d, update: $0, d2d: v) } }
                 }
@@ -100,6 +101,7 @@ public enum DevicesStudy: Study {
                     if update == .unidirectional { arguments += ["--refresh-saturation", options.refreshSaturation.shortDecimal] }
                 } else {
                     arguments += ["--weights", "ideal", "--lr", options.eta.shortDecimal]
+                    if cell.stochasticIdeal { arguments += ["--rounding", "stochastic"] }
                 }
                 if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
                 if let n = options.testLimit { arguments += ["--test-limit", String(n)] }
