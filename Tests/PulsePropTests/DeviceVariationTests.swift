@@ -66,4 +66,28 @@ final class DeviceVariationTests: XCTestCase {
             XCTAssertGreaterThan(differ, 50, name)
         }
     }
+
+    /// Cycle-to-cycle noise in SPICE (per-step rate factors as per-instance parameters) and in
+    /// the analytic engine (the same factors scaling each written device's dose), from one seed:
+    /// the engines agree as without noise, and the noise moved the devices.
+    func testSpiceAndAnalyticDrawTheSameCycleToCycleNoise() throws {
+        let circuit = CrossbarCircuit(device: try XCTUnwrap(DevicePreset.named("taox-hfox")).device, variation: variation)
+        let encoding = PulseEncoding(levels: 20)
+        let inputs = try StepInputs.random(rows: 8, cols: 8, seed: 5, encoding: encoding)
+        let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
+        let calibration = try PulseResponseCalibration.resolve(path: nil, for: circuit)
+        let analytic = try AnalyticEngine(circuit: circuit, calibration: calibration)
+        let quiet = try analytic.run(step, from: inputs.states)
+        analytic.cycleNoise = CycleToCycleNoise(sigma: 0.5, seed: 9)
+        let spice = try SpiceEngine(circuit: circuit, model: .behavioral)
+        spice.cycleNoise = CycleToCycleNoise(sigma: 0.5, seed: 9)
+        let comparison = try EngineComparison(step: step, states: inputs.states, spice: spice, analytic: analytic)
+        XCTAssertLessThan(comparison.rmsErrorFraction, 0.01)
+        XCTAssertLessThan(comparison.maxErrorFraction, 0.03)
+        let noisy = try AnalyticEngine(circuit: circuit, calibration: calibration)
+        noisy.cycleNoise = CycleToCycleNoise(sigma: 0.5, seed: 9)
+        let moved = zip(try noisy.run(step, from: inputs.states).finalState.elements, quiet.finalState.elements)
+            .filter { abs($0 - $1) > 1e-3 }.count
+        XCTAssertGreaterThan(moved, 10)
+    }
 }

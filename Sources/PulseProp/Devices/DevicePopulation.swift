@@ -20,12 +20,20 @@ public struct DeviceInstance: Equatable, Sendable {
     /// bound. A stuck device does not move.
     public func state(afterNominal nominalState: Double, from x: Double, potentiating: Bool, nominal: ThresholdDevice) -> Double {
         if stuckState != nil { return x }
-        if potentiating {
-            let window = nominal.setWindow
-            return 1 - window.distance(after: setRateFactor * window.dose(from: 1 - x, to: 1 - nominalState), from: 1 - x)
-        }
-        let window = nominal.resetWindow
-        return window.distance(after: resetRateFactor * window.dose(from: x, to: nominalState), from: x)
+        return nominal.state(
+            scalingDoseBy: potentiating ? setRateFactor : resetRateFactor, from: x, to: nominalState,
+            potentiating: potentiating)
+    }
+
+    /// This device with both switching rates scaled by `factor` (one step's cycle-to-cycle
+    /// factor: only the polarity of the phase that writes it acts in a step).
+    func scalingRates(by factor: Double) -> DeviceInstance {
+        var device = parameters
+        device.setRate *= factor
+        device.resetRate *= factor
+        return DeviceInstance(
+            parameters: device, setRateFactor: setRateFactor * factor, resetRateFactor: resetRateFactor * factor,
+            stuckState: stuckState)
     }
 
     /// `G(x) = G_off + (G_on − G_off)·x` with this device's conductances, siemens.
@@ -60,6 +68,22 @@ public struct DevicePopulation: Sendable {
             let nominal = nominal
             instances = Matrix(rows: rows, cols: cols) { Self.draw(nominal, variation, row: $0, col: $1) }
         }
+    }
+
+    private init(nominal: ThresholdDevice, variation: DeviceVariation, instances: Matrix<DeviceInstance>) {
+        self.nominal = nominal
+        self.variation = variation
+        (rows, cols) = (instances.rows, instances.cols)
+        self.instances = instances
+    }
+
+    /// This population for one step whose devices' switching doses are scaled by `factors`
+    /// (cycle-to-cycle noise; ``CycleToCycleNoise``): every device gets its own rates.
+    public func scalingRates(by factors: Matrix<Double>) -> DevicePopulation {
+        let nominalInstance = DeviceInstance(parameters: nominal, setRateFactor: 1, resetRateFactor: 1, stuckState: nil)
+        return DevicePopulation(
+            nominal: nominal, variation: variation,
+            instances: Matrix(rows: rows, cols: cols) { (instance($0, $1) ?? nominalInstance).scalingRates(by: factors[$0, $1]) })
     }
 
     /// Device `(i, j)`, or nil when it is the nominal device.

@@ -103,6 +103,17 @@ public struct ThresholdDevice: Codable, Equatable, Sendable {
     public var setWindow: ThresholdWindow { ThresholdWindow(offset: setWindowTop - 1) }
     /// The depression window `x − x_bot`, bent to zero at 0 (as a function of `1 − x`).
     public var resetWindow: ThresholdWindow { ThresholdWindow(offset: -resetWindowBottom) }
+
+    /// The state a pulse train reaches from `x` when its switching dose is scaled by `factor`,
+    /// given the state `next` the unscaled train reaches: the dose `Φ` that takes the distance
+    /// to the bound from `d` to `d'` (``ThresholdWindow``) becomes `factor·Φ`. A device whose
+    /// rate is `factor` times this one's reaches exactly this state under the same train.
+    public func state(scalingDoseBy factor: Double, from x: Double, to next: Double, potentiating: Bool) -> Double {
+        if potentiating {
+            return 1 - setWindow.distance(after: factor * setWindow.dose(from: 1 - x, to: 1 - next), from: 1 - x)
+        }
+        return resetWindow.distance(after: factor * resetWindow.dose(from: x, to: next), from: x)
+    }
 }
 
 extension ThresholdDevice {

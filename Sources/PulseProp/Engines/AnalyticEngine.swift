@@ -105,6 +105,7 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
         up.extend(to: longest)
         down.extend(to: longest)
         let instances = population(rows: step.rows, cols: cols).instances
+        let noise = cycleNoise?.factors(for: step)
         if let instances {
             for (k, device) in instances.elements.enumerated() {
                 if let stuck = device.stuckState { states[k] = stuck }
@@ -117,18 +118,21 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
             let potentiating = phase.kind == .potentiation
             for (i, r) in phase.rowCounts.enumerated() where r > 0 {
                 let row = states.baseAddress! + i * cols
-                guard instances != nil || cycleNoise != nil else {
+                guard instances != nil || noise != nil else {
                     for j in pulsing { row[j] = table.state(after: min(r, phase.columnCounts[j]), from: row[j]) }
                     continue
                 }
                 for j in pulsing {
-                    let k = min(r, phase.columnCounts[j])
-                    var next = table.state(after: k, from: row[j])
+                    var next = table.state(after: min(r, phase.columnCounts[j]), from: row[j])
                     if let instances {
                         next = instances[i, j].state(
                             afterNominal: next, from: row[j], potentiating: potentiating, nominal: devices.nominal)
                     }
-                    row[j] = cycleNoise == nil ? next : cycleNoise!.perturb(from: row[j], to: next, pulses: k)
+                    if let noise {
+                        next = devices.nominal.state(
+                            scalingDoseBy: noise[i, j], from: row[j], to: next, potentiating: potentiating)
+                    }
+                    row[j] = next
                 }
             }
         }

@@ -7,6 +7,11 @@ public protocol CrossbarEngine: AnyObject {
     /// The crossbar's devices, pulses and wires.
     var circuit: CrossbarCircuit { get }
 
+    /// Cycle-to-cycle variation of every written device (nil: none). Both engines draw the
+    /// same factors in the same order (``CycleToCycleNoise/factors(for:)``), so one seed gives
+    /// the same noise in SPICE and in the analytic engine.
+    var cycleNoise: CycleToCycleNoise? { get set }
+
     /// Applies both learning phases of `step` to devices starting at `states` (R×C, each in
     /// `[0, 1]`) and returns every device's final state and conductance change.
     func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult

@@ -42,11 +42,19 @@ public final class SpiceEngine: CrossbarEngine {
             circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, codeModel: codeModel)
     }
 
+    /// Cycle-to-cycle variation: each step's devices get their rates scaled by the step's
+    /// factors as per-instance parameters.
+    public var cycleNoise: CycleToCycleNoise?
+
     public func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult {
-        try simulate(
+        var population: DevicePopulation?
+        if let factors = cycleNoise?.factors(for: step) {
+            population = circuit.population(rows: step.rows, cols: step.cols).scalingRates(by: factors)
+        }
+        return try simulate(
             CrossbarNetlist(
                 circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, codeModel: codeModel,
-                reportsFinalStates: false))
+                reportsFinalStates: false, population: population))
     }
 
     /// Simulates an already built ngspice `netlist` (its devices start at its ``CrossbarNetlist/initialStates``).

@@ -64,10 +64,7 @@ public struct CrossbarHardware: Sendable {
         if configuration.c2c > 0 {
             // Each crossbar's noise has its own stream, seeded from the run's seed.
             for (layer, engine) in engines.enumerated() {
-                guard let analytic = engine as? AnalyticEngine else {
-                    throw ParameterError("c2c", "is applied by the analytic engine only (SPICE devices do not yet take per-step parameters)")
-                }
-                analytic.cycleNoise = CycleToCycleNoise(sigma: configuration.c2c, seed: configuration.seed &+ 0xC2C0 &+ UInt64(layer))
+                engine.cycleNoise = CycleToCycleNoise(sigma: configuration.c2c, seed: configuration.seed &+ 0xC2C0 &+ UInt64(layer))
             }
         }
         let refresh = PairRefresh(every: configuration.refreshEvery, saturation: configuration.refreshSaturation)

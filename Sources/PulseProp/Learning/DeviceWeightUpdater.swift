@@ -112,7 +112,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
     }
 
     /// The engines whose cycle-to-cycle noise a checkpoint keeps (hidden, output).
-    private var noisyEngines: [AnalyticEngine?] { [hiddenEngine as? AnalyticEngine, outputEngine as? AnalyticEngine] }
+    private var noisyEngines: [CrossbarEngine?] { [hiddenEngine, outputEngine] }
 
     public func update(
         _ network: inout Network, buffers: ForwardBuffers, outputDelta: [Float], hiddenDelta: [Float], count: Int,

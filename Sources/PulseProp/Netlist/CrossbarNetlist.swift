@@ -50,6 +50,8 @@ public struct CrossbarNetlist: Sendable {
     /// voltages at every simulator time point (no `.options interp`), for waveform plots.
     /// With `codeModel` (ngspice dialect only), devices use the compiled XSPICE model.
     ///
+    /// `population` replaces the circuit's devices for this step (cycle-to-cycle noise).
+    ///
     /// `reportsFinalStates` (ngspice): the `.control` block prints every device's final state
     /// as `state_<dev> = <x>` for the batch program. The shared library reads the state vectors
     /// directly, so the engine leaves that report out: its one `let` per device cost more than
@@ -58,7 +60,8 @@ public struct CrossbarNetlist: Sendable {
     public init(
         circuit: CrossbarCircuit, step: LearningStep, states: Matrix<Double>,
         dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step", measureEnergy: Bool = false,
-        probe: DeviceIndex? = nil, codeModel: CodeModel? = nil, reportsFinalStates: Bool = true
+        probe: DeviceIndex? = nil, codeModel: CodeModel? = nil, reportsFinalStates: Bool = true,
+        population: DevicePopulation? = nil
     ) throws {
         try circuit.validate()
         try require(
@@ -70,7 +73,7 @@ public struct CrossbarNetlist: Sendable {
         try require(
             states.elements.allSatisfy { $0 >= 0 && $0 <= 1 }, "state", "every device state must lie in [0, 1]")
         let schedule = try ElectrodeSchedule(step: step, shape: circuit.shape)
-        let devices = circuit.population(rows: step.rows, cols: step.cols)
+        let devices = population ?? circuit.population(rows: step.rows, cols: step.cols)
         let states = devices.pinned(states)
         let names = Matrix(rows: step.rows, cols: step.cols) { "x\($0)_\($1)" }
         let lines = CrossbarLines(rows: step.rows, cols: step.cols, wiring: circuit.wiring)

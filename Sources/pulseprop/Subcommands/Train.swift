@@ -187,6 +187,9 @@ struct Train: ParsableCommand {
             }
         }
         try require(!compare || engine == .spice, "compare", "shadows the SPICE engine with the analytic one: add --engine spice")
+        try require(
+            !compare || (options.c2c ?? 0) == 0, "compare",
+            "shadows SPICE with a noiseless analytic model, so with --c2c it would compare different noise: leave out one of them")
         var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine ?? .analytic, calibrationPath: calibration)
         hardware.spiceRead = spiceRead
         hardware.readVoltage = readVoltage
