@@ -21,6 +21,9 @@ struct Validate: ParsableCommand {
     @Option(help: "Calibration file (default: the shipped one for the default device).")
     var calibration: String?
 
+    @Option(help: "Cycle-to-cycle noise sigma (as train --c2c), drawn alike in both engines from --seed (0: none).")
+    var c2c: Double = 0
+
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
@@ -43,10 +46,15 @@ struct Validate: ParsableCommand {
         let cost = try step.cost()
         try cost.checkSpice(memory.budget())
         try cost.checkAnalytic(memory.budget(), grid: analytic.calibration.states.count)
+        try require(c2c >= 0 && c2c.isFinite, "c2c", "must be a finite value ≥ 0, got \(c2c)")
         let inputs = try step.inputs()
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
-        let comparison = try EngineComparison(
-            step: learningStep, states: inputs.states, spice: SpiceEngine(circuit: circuit, model: spiceModelOptions.spiceModel), analytic: analytic)
+        let spice = try SpiceEngine(circuit: circuit, model: spiceModelOptions.spiceModel)
+        if c2c > 0 {
+            spice.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
+            analytic.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
+        }
+        let comparison = try EngineComparison(step: learningStep, states: inputs.states, spice: spice, analytic: analytic)
         print(format == .json ? try comparison.json() : comparison.table(), terminator: format == .json ? "\n" : "")
     }
 
