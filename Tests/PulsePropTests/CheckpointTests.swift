@@ -96,7 +96,8 @@ final class CheckpointTests: XCTestCase {
     }
 
     /// A checkpoint whose weight array is shorter than its configuration says is refused with
-    /// one line naming the file and the field (it crashed `--resume` before).
+    /// one line naming the file and the field (it crashed `--resume` before), in the layer
+    /// array and in the flat `w1`/`w2` form of older checkpoints, which is still read.
     func testShortWeightArrayIsNamed() throws {
         let (train, test) = BuiltinTask.split(seed: 2, train: 8, test: 4)
         var c = TrainingConfiguration.builtinTask
@@ -106,19 +107,39 @@ final class CheckpointTests: XCTestCase {
             configuration: c, hardware: CrossbarHardware(), train: train, test: test, compare: false,
             checkpointPath: path, resume: false
         ).run.run()
-        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        var network = try XCTUnwrap(json["network"] as? [String: Any])
-        network["w1"] = Array((network["w1"] as! [Any]).prefix(5))
-        json["network"] = network
-        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
         c.epochs = 2
-        XCTAssertThrowsError(
-            try CircuitTraining(
-                configuration: c, hardware: CrossbarHardware(), train: train, test: test, compare: false,
-                checkpointPath: path, resume: true)
-        ) {
-            XCTAssertEqual("\($0)", "\(path) is not a usable checkpoint: field network.w1 holds 5 values; the network needs 60")
+        func resumeError(network edit: (inout [String: Any]) throws -> Void) throws -> String {
+            var json = try XCTUnwrap(JSONSerialization.jsonObject(with: written) as? [String: Any])
+            var network = try XCTUnwrap(json["network"] as? [String: Any])
+            try edit(&network)
+            json["network"] = network
+            try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try CircuitTraining(
+                    configuration: c, hardware: CrossbarHardware(), train: train, test: test, compare: false,
+                    checkpointPath: path, resume: true)
+                return "resumed"
+            } catch {
+                return "\(error)"
+            }
         }
+        let short = try resumeError { network in
+            var layers = try XCTUnwrap(network["layers"] as? [[String: Any]])
+            layers[0]["values"] = Array((layers[0]["values"] as! [Any]).prefix(5))
+            network["layers"] = layers
+        }
+        XCTAssertEqual(short, "\(path) is not a usable checkpoint: field network.layers[0].values holds 5 values; the network needs 60")
+        // The flat form of checkpoints written before the layers were an array: read, and named alike.
+        func flat(_ network: inout [String: Any], keeping count: Int) throws {
+            let layers = try XCTUnwrap(network.removeValue(forKey: "layers") as? [[String: Any]])
+            network["w1"] = Array((layers[0]["values"] as! [Any]).prefix(count))
+            network["w2"] = layers[1]["values"]
+        }
+        XCTAssertEqual(try resumeError { try flat(&$0, keeping: 60) }, "resumed")
+        let shortFlat = try resumeError { try flat(&$0, keeping: 5) }
+        XCTAssertTrue(shortFlat.hasPrefix("\(path) is not a readable checkpoint:"), shortFlat)
+        XCTAssertTrue(shortFlat.contains("w1") && shortFlat.contains("holds 5 values; the network needs 60"), shortFlat)
     }
 
     /// The checkpoint keys are snake_case; a checkpoint written before (camelCase keys, no

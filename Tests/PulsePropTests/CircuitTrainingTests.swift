@@ -29,10 +29,10 @@ final class CircuitTrainingTests: XCTestCase {
         XCTAssertLessThan(stats.deltaGRMSDifference, 0.01)
 
         let analytic = try tinyRun(engine: .analytic, compare: false)
-        let initial = analytic.updater.hiddenStates.elements
+        let initial = analytic.updater.states[0].elements
         try analytic.run.run()
-        let a = analytic.updater.hiddenStates.elements
-        let s = spice.updater.hiddenStates.elements
+        let a = analytic.updater.states[0].elements
+        let s = spice.updater.states[0].elements
         let moved = zip(a, initial).map { abs($0.0 - $0.1) }.max()!
         XCTAssertGreaterThan(moved, 0.005)
         XCTAssertLessThan(zip(a, s).map { abs($0.0 - $0.1) }.max()!, 0.2 * moved)
@@ -55,10 +55,10 @@ final class CircuitTrainingTests: XCTestCase {
         let (parallel, parallelLog) = try run(concurrent: true)
         let (sequential, sequentialLog) = try run(concurrent: false)
         XCTAssertGreaterThan(parallel.updater.stepsApplied, 8)
-        XCTAssertEqual(parallel.updater.hiddenStates, sequential.updater.hiddenStates)
-        XCTAssertEqual(parallel.updater.outputStates, sequential.updater.outputStates)
-        XCTAssertEqual(parallel.run.checkpoint.network.w1, sequential.run.checkpoint.network.w1)
-        XCTAssertEqual(parallel.run.checkpoint.network.w2, sequential.run.checkpoint.network.w2)
+        XCTAssertEqual(parallel.updater.states[0], sequential.updater.states[0])
+        XCTAssertEqual(parallel.updater.states[1], sequential.updater.states[1])
+        XCTAssertEqual(parallel.run.checkpoint.network.layers[0].values, sequential.run.checkpoint.network.layers[0].values)
+        XCTAssertEqual(parallel.run.checkpoint.network.layers[1].values, sequential.run.checkpoint.network.layers[1].values)
         XCTAssertEqual(try parallel.divergenceCSV(), try sequential.divergenceCSV())
         XCTAssertEqual(try parallel.deltaGCSV(), try sequential.deltaGCSV())
         XCTAssertEqual(parallelLog.map(\.testError), sequentialLog.map(\.testError))

@@ -43,15 +43,15 @@ final class LearningTests: XCTestCase {
                 try Trainer(configuration: c, network: n, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
                     .evaluate(on: data).loss * Double(data.count)
             }
-            for (layer, count) in [(1, network.w1.count), (2, network.w2.count)] {
+            for (layer, count) in [(1, network.layers[0].values.count), (2, network.layers[1].values.count)] {
                 for k in stride(from: 0, to: count, by: 3) {
                     let eps: Float = 1e-2
                     var plus = network
                     var minus = network
-                    if layer == 1 { plus.w1[k] += eps; minus.w1[k] -= eps } else { plus.w2[k] += eps; minus.w2[k] -= eps }
+                    if layer == 1 { plus.layers[0].values[k] += eps; minus.layers[0].values[k] -= eps } else { plus.layers[1].values[k] += eps; minus.layers[1].values[k] -= eps }
                     let numeric = (try totalLoss(plus) - totalLoss(minus)) / Double(2 * eps)
-                    let before = layer == 1 ? network.w1[k] : network.w2[k]
-                    let after = layer == 1 ? trainer.network.w1[k] : trainer.network.w2[k]
+                    let before = layer == 1 ? network.layers[0].values[k] : network.layers[1].values[k]
+                    let after = layer == 1 ? trainer.network.layers[0].values[k] : trainer.network.layers[1].values[k]
                     let analytic = Double(before - after) / rate
                     XCTAssertEqual(analytic, numeric, accuracy: 2e-3 + 0.02 * abs(numeric), "\(activation) w\(layer)[\(k)]")
                 }
@@ -83,7 +83,7 @@ final class LearningTests: XCTestCase {
                 let outputDelta = (0..<(batch * 4)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
                 var updated = network
                 let rate: Float = 0.5
-                IdealWeightUpdater(method: method, encoding: encoding).update(
+                try IdealWeightUpdater(method: method, encoding: encoding).update(
                     &updated, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta, count: batch, rate: rate)
                 func rule(_ x: Float, _ delta: Float) -> Double {
                     guard let e = encoding else {
@@ -105,8 +105,8 @@ final class LearningTests: XCTestCase {
                         }
                     }
                 }
-                check(network.w1, updated.w1, x: buffers.input, xStride: 10, delta: hiddenDelta, cols: 5)
-                check(network.w2, updated.w2, x: buffers.hiddenActivity, xStride: 6, delta: outputDelta, cols: 4)
+                check(network.layers[0].values, updated.layers[0].values, x: buffers.input, xStride: 10, delta: hiddenDelta, cols: 5)
+                check(network.layers[1].values, updated.layers[1].values, x: buffers.hiddenActivity, xStride: 6, delta: outputDelta, cols: 4)
             }
         }
     }
@@ -122,17 +122,17 @@ final class LearningTests: XCTestCase {
         for method in UpdateMethod.allCases {
             var rng = SeededGenerator(seed: 1)
             var network = Network(inputs: 1, hidden: 2, outputs: 2, activation: .relu, feedback: .transposed, using: &rng)
-            network.w2 = [Float](repeating: 0, count: 6)
+            network.layers[1].values = [Float](repeating: 0, count: 6)
             var buffers = ForwardBuffers(capacity: 1, network: network)
             buffers.hiddenActivity[0] = 1.1
             buffers.hiddenActivity[1] = 0.3
             buffers.hiddenActivity[2] = 0  // no bias input, so its row stays put
-            IdealWeightUpdater(method: method, encoding: PulseEncoding(levels: 20, quantisation: .separate)).update(
+            try IdealWeightUpdater(method: method, encoding: PulseEncoding(levels: 20, quantisation: .separate)).update(
                 &network, buffers: buffers, outputDelta: [0.4, -0.5], hiddenDelta: [0, 0], count: 1, rate: 1)
             for (k, value) in expected[method]!.enumerated() {
-                XCTAssertEqual(network.w2[k], value, accuracy: 1e-6, "\(method) weight \(k)")
+                XCTAssertEqual(network.layers[1].values[k], value, accuracy: 1e-6, "\(method) weight \(k)")
             }
-            XCTAssertEqual(Array(network.w2[4...]), [0, 0])
+            XCTAssertEqual(Array(network.layers[1].values[4...]), [0, 0])
         }
     }
 
@@ -150,7 +150,7 @@ final class LearningTests: XCTestCase {
             let outputDelta = (0..<(batch * 5)).map { _ in Float.random(in: -1.5...2.5, using: &rng) }
             var updated = network
             let rate: Float = 1e-3
-            IdealWeightUpdater(method: method, encoding: PulseEncoding(levels: levels)).update(
+            try IdealWeightUpdater(method: method, encoding: PulseEncoding(levels: levels)).update(
                 &updated, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta, count: batch, rate: rate)
 
             let q = Float(5 / Double(levels))
@@ -171,8 +171,8 @@ final class LearningTests: XCTestCase {
                 }
                 return w
             }
-            XCTAssertEqual(updated.w2, oldUpdate(network.w2, x: buffers.hiddenActivity, rows: 9, delta: outputDelta, cols: 5), "\(method) L\(levels)")
-            XCTAssertEqual(updated.w1, oldUpdate(network.w1, x: buffers.input, rows: 31, delta: hiddenDelta, cols: 8), "\(method) L\(levels)")
+            XCTAssertEqual(updated.layers[1].values, oldUpdate(network.layers[1].values, x: buffers.hiddenActivity, rows: 9, delta: outputDelta, cols: 5), "\(method) L\(levels)")
+            XCTAssertEqual(updated.layers[0].values, oldUpdate(network.layers[0].values, x: buffers.input, rows: 31, delta: hiddenDelta, cols: 8), "\(method) L\(levels)")
         }
     }
 
@@ -276,7 +276,7 @@ final class DeviceWeightTests: XCTestCase {
         let history = try run.run()
         XCTAssertLessThan(history.map(\.testError).min()!, 0.3, "\(history.map(\.testError))")
         let mapping = WeightMapping(maxWeight: c.weightRange)
-        XCTAssertEqual(run.checkpoint.network.w1, updater!.hiddenStates.elements.map(mapping.weight(state:)))
+        XCTAssertEqual(run.checkpoint.network.layers[0].values, updater!.states[0].elements.map(mapping.weight(state:)))
         XCTAssertGreaterThan(updater!.stepsApplied, 0)
     }
 

@@ -125,11 +125,11 @@ final class SparseThreadedTrainingTests: XCTestCase {
                     }
                     for (threads, result) in zip([2, 3], results.dropFirst()) {
                         let label = "\(name) \(method) L\(levels), \(threads) threads"
-                        XCTAssertEqual(result.0.w1.map(\.bitPattern), results[0].0.w1.map(\.bitPattern), label)
-                        XCTAssertEqual(result.0.w2.map(\.bitPattern), results[0].0.w2.map(\.bitPattern), label)
+                        XCTAssertEqual(result.0.layers[0].values.map(\.bitPattern), results[0].0.layers[0].values.map(\.bitPattern), label)
+                        XCTAssertEqual(result.0.layers[1].values.map(\.bitPattern), results[0].0.layers[1].values.map(\.bitPattern), label)
                         XCTAssertEqual(result.1, results[0].1, label)
                     }
-                    XCTAssertNotEqual(results[0].0.w1, try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false).checkpoint.network.w1, "\(name) \(method) L\(levels) learnt nothing")
+                    XCTAssertNotEqual(results[0].0.layers[0].values, try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false).checkpoint.network.layers[0].values, "\(name) \(method) L\(levels) learnt nothing")
                 }
             }
         }

@@ -70,3 +70,14 @@ enum TestSupport {
         try LearningStep(rowCounts: rows, columnCounts: cols, slotsPerPhase: max(rows.max()!, cols.map(abs).max()!, 1))
     }
 }
+
+extension WeightUpdater {
+    /// Backpropagation's update of both layers of `network` from the given errors.
+    func update(
+        _ network: inout Network, buffers: ForwardBuffers, outputDelta: [Float], hiddenDelta: [Float], count: Int,
+        rate: Float
+    ) throws {
+        let signals = Backpropagation.signals(network, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta)
+        try update(&network.layers, signals: signals, count: count, rate: rate)
+    }
+}

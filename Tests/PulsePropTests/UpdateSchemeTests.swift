@@ -67,7 +67,7 @@ final class UpdateSchemeTests: XCTestCase {
         let mapping = WeightMapping(.pair, maxWeight: 1)
         let response = try hardware.analyticEngine()
         let updater = try DeviceWeightUpdater(
-            network: network, hiddenEngine: hardware.analyticEngine(), outputEngine: hardware.analyticEngine(),
+            layers: network.layers, engines: [hardware.analyticEngine(), hardware.analyticEngine()],
             encoding: encoding, mapping: mapping, scheme: .unidirectional, refresh: PairRefresh(every: 1000), response: response)
         // Climb both devices of every pair: errors of alternating sign potentiate G⁺, then G⁻.
         var net = network
@@ -80,15 +80,15 @@ final class UpdateSchemeTests: XCTestCase {
                 &net, buffers: buffers, outputDelta: [-0.9, 0.9, -0.5].map { sign * $0 },
                 hiddenDelta: [0.9, -0.9, 0.4, -0.4].map { sign * $0 }, count: 1, rate: 1)
         }
-        let before = mapping.weights(of: updater.hiddenStates)
-        XCTAssertGreaterThan(updater.hiddenStates.elements.min()!, 0.05, "both devices of every pair climbed")
+        let before = mapping.weights(of: updater.states[0])
+        XCTAssertGreaterThan(updater.states[0].elements.min()!, 0.05, "both devices of every pair climbed")
         try updater.refresh(layer: 0)
-        let after = mapping.weights(of: updater.hiddenStates)
+        let after = mapping.weights(of: updater.states[0])
         // One potentiation pulse near the bottom is the coarsest programming step.
         let onePulse = response.state(after: 1, of: .potentiation, from: 0)
         for (b, a) in zip(before, after) { XCTAssertEqual(Double(a), Double(b), accuracy: onePulse) }
         for k in 0..<after.count {
-            XCTAssertLessThan(min(updater.hiddenStates.elements[2 * k], updater.hiddenStates.elements[2 * k + 1]), 2e-3)
+            XCTAssertLessThan(min(updater.states[0].elements[2 * k], updater.states[0].elements[2 * k + 1]), 2e-3)
         }
         XCTAssertEqual(updater.refreshes, 1)
     }
@@ -159,7 +159,7 @@ final class UpdateSchemeTests: XCTestCase {
     /// Float weights with stochastic rounding: one dither per example and layer shared by its
     /// `x` and `δ`, so each weight's expected change is `η·sign(δ)·min(x, |δ|)` of the unrounded
     /// signals (shared quantum; `min(⌊a+u⌋, ⌊b+u⌋) = ⌊min(a, b)+u⌋`), even below one pulse.
-    func testIdealStochasticRoundingIsUnbiased() {
+    func testIdealStochasticRoundingIsUnbiased() throws {
         let encoding = PulseEncoding(levels: 10, xMax: 1, deltaMin: -1, deltaMax: 1, rounding: .stochastic)
         var rng = SeededGenerator(seed: 11)
         let network = Network(inputs: 3, hidden: 2, outputs: 2, activation: .sigmoid, feedback: .transposed, using: &rng)
@@ -172,7 +172,7 @@ final class UpdateSchemeTests: XCTestCase {
             for j in 0..<2 { buffers.hiddenActivity[b * 3 + j] = h[j] }
         }
         var updated = network
-        IdealWeightUpdater(method: .absmin, encoding: encoding, dither: SeededGenerator(seed: 5)).update(
+        try IdealWeightUpdater(method: .absmin, encoding: encoding, dither: SeededGenerator(seed: 5)).update(
             &updated, buffers: buffers, outputDelta: (0..<batch).flatMap { _ in outputDelta },
             hiddenDelta: (0..<batch).flatMap { _ in hiddenDelta }, count: batch, rate: 1)
         func check(_ before: [Float], _ after: [Float], x: [Float], delta: [Float]) {
@@ -185,7 +185,7 @@ final class UpdateSchemeTests: XCTestCase {
                 }
             }
         }
-        check(network.w2, updated.w2, x: h, delta: outputDelta)
-        check(network.w1, updated.w1, x: x, delta: hiddenDelta)
+        check(network.layers[1].values, updated.layers[1].values, x: h, delta: outputDelta)
+        check(network.layers[0].values, updated.layers[0].values, x: x, delta: hiddenDelta)
     }
 }

@@ -30,13 +30,6 @@ public struct CycleToCycleNoise: Codable, Equatable, Sendable {
     /// The dose factor of one device written with `pulses` coincident pulses in a step.
     @inline(__always)
     public mutating func factor(pulses: Int) -> Double {
-        max(0, 1 + sigma * standardNormal() / Double(pulses).squareRoot())
-    }
-
-    /// A standard normal deviate (Box–Muller, one of the pair).
-    private mutating func standardNormal() -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &generator)
-        let u2 = Double.random(in: 0..<1, using: &generator)
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        max(0, 1 + sigma * generator.standardNormal() / Double(pulses).squareRoot())
     }
 }

@@ -121,13 +121,13 @@ public final class CircuitMonitor {
         /// Per-step divergence of the engines.
         public var divergence: [StepDivergence] = []
 
-        /// Checks the write counts' shapes against `network`'s crossbars (`columnsPerWeight`
-        /// crossbar columns per weight column), naming the field.
-        public func validate(network: Network, columnsPerWeight: Int = 1) throws {
+        /// Checks the write counts' shapes against the crossbars of the weight `layers`
+        /// (`columnsPerWeight` crossbar columns per weight column), naming the field.
+        public func validate(layers: [WeightLayer], columnsPerWeight: Int = 1) throws {
             try require(stepCount >= 0, "monitor.step_count", "must be ≥ 0, got \(stepCount)")
-            try require(writes.count == 2, "monitor.writes", "holds \(writes.count) layers; the network has 2")
-            let m = columnsPerWeight
-            let shapes = [(network.inputs + 1, network.hidden * m), (network.hidden + 1, network.outputs * m)]
+            try require(
+                writes.count == layers.count, "monitor.writes", "holds \(writes.count) layers; the network has \(layers.count)")
+            let shapes = layers.map { ($0.rows, $0.cols * columnsPerWeight) }
             for (layer, (rows, cols)) in shapes.enumerated() {
                 guard let w = writes[layer] else { continue }
                 try require(

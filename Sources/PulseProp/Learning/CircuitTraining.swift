@@ -51,7 +51,7 @@ public final class CircuitTraining {
             return stats
         }
         run.completeCheckpoint = {
-            $0.devices = updater.states
+            $0.devices = updater.saved
             $0.monitor = monitor.state
         }
     }

@@ -52,7 +52,7 @@ public struct CrossbarHardware: Sendable {
         }
     }
 
-    /// The updater that holds `network`'s weights in two crossbars of this hardware, starting
+    /// The updater that holds `network`'s weights in crossbars of this hardware, one per layer, starting
     /// from `saved` device states when a checkpoint has them.
     public func updater(
         for network: Network, saved: DeviceStates? = nil, configuration: TrainingConfiguration
@@ -60,7 +60,7 @@ public struct CrossbarHardware: Sendable {
         guard let encoding = configuration.encoding, let mapping = configuration.mapping else {
             throw ParameterError("levels", "device weights are updated by whole pulses: give --levels ≥ 1")
         }
-        let engines = try [makeEngine(), makeEngine()]
+        let engines = try network.layers.map { _ in try makeEngine() }
         if configuration.c2c > 0 {
             // Each crossbar's noise has its own stream, seeded from the run's seed.
             for (layer, engine) in engines.enumerated() {
@@ -69,7 +69,7 @@ public struct CrossbarHardware: Sendable {
         }
         let refresh = PairRefresh(every: configuration.refreshEvery, saturation: configuration.refreshSaturation)
         let updater = try DeviceWeightUpdater(
-            network: network, saved: saved, hiddenEngine: engines[0], outputEngine: engines[1], encoding: encoding,
+            layers: network.layers, saved: saved, engines: engines, encoding: encoding,
             mapping: mapping, scheme: configuration.update, refresh: refresh,
             response: refresh.isEnabled ? analyticEngine() : nil, seed: configuration.seed)
         updater.runsLayersConcurrently = engine == .spice && concurrentLayers

@@ -19,14 +19,13 @@ import Dispatch
 /// ``UpdateScheme`` decides which of them pulse (``columnCounts(_:)``), and a
 /// ``PairRefresh`` policy resets and reprograms the pairs (``refresh(layer:)``).
 ///
-/// Once an example's errors are computed, its two crossbar steps are independent (different
-/// engines, different devices): with ``runsLayersConcurrently`` they run on two threads, and
-/// the observer still sees them in the sequential order, so results are bit-identical.
+/// Every layer is one crossbar with its own engine. Once an example's signals are computed,
+/// its crossbar steps are independent (different engines, different devices): with
+/// ``runsLayersConcurrently`` they run on one thread each, and the observer still sees them in
+/// the sequential order, so results are bit-identical.
 public final class DeviceWeightUpdater: WeightUpdater {
-    /// Input-to-hidden crossbar engine.
-    public let hiddenEngine: CrossbarEngine
-    /// Hidden-to-output crossbar engine.
-    public let outputEngine: CrossbarEngine
+    /// One engine per layer's crossbar, in the network's layer order.
+    public let engines: [CrossbarEngine]
     /// Pulse encoding of `x` and `δ`.
     public let encoding: PulseEncoding
     /// Weight ↔ state mapping.
@@ -37,11 +36,9 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public let refreshPolicy: PairRefresh
     /// The device model a refresh plans its reprogramming pulses with.
     private let response: PulseResponse?
-    /// Device states of the input-to-hidden crossbar, `(inputs+1) × hidden·m` (`m` columns per weight).
-    public private(set) var hiddenStates: Matrix<Double>
-    /// Device states of the hidden-to-output crossbar, `(hidden+1) × outputs·m`.
-    public private(set) var outputStates: Matrix<Double>
-    /// Learning steps applied so far (two per example: one per crossbar; refresh steps too).
+    /// Device states of every layer's crossbar, `rows × cols·m` (`m` columns per weight).
+    public private(set) var states: [Matrix<Double>]
+    /// Learning steps applied so far (one per crossbar per example; refresh steps too).
     public private(set) var stepsApplied = 0
     /// Refreshes so far (one per layer refreshed).
     public private(set) var refreshes = 0
@@ -49,25 +46,25 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public private(set) var examplesSinceRefresh = 0
     /// Source of the stochastic-rounding dither (one draw per learning step).
     private var dither: SeededGenerator
-    /// Both crossbars' device states, counters and generators: what a checkpoint keeps.
-    public var states: DeviceStates {
+    /// Every crossbar's device states, counters and generators: what a checkpoint keeps.
+    public var saved: DeviceStates {
         DeviceStates(
-            hidden: hiddenStates, output: outputStates, stepsApplied: stepsApplied, refreshes: refreshes,
-            examplesSinceRefresh: examplesSinceRefresh, dither: dither,
-            cycleNoise: noisyEngines.map { $0?.cycleNoise })
+            layers: states, stepsApplied: stepsApplied, refreshes: refreshes,
+            examplesSinceRefresh: examplesSinceRefresh, dither: dither, cycleNoise: engines.map(\.cycleNoise))
     }
     /// Observer of every step, e.g. to count pulses or compare engines.
     public var observer: ((DeviceStepEvent) throws -> Void)?
-    /// Whether the two crossbars' steps of one example run concurrently (worth it for SPICE
-    /// engines, whose steps take milliseconds; the two engines must not share a simulator).
+    /// Whether the crossbars' steps of one example run concurrently (worth it for SPICE
+    /// engines, whose steps take milliseconds; the engines must not share a simulator).
     public var runsLayersConcurrently = false
 
     /// Continues from `saved` device states (of a checkpoint, checked against `network` by
-    /// ``DeviceStates/validate(network:mapping:)``), or programs the devices to the network's current
-    /// weights when there are none. `response` is required when `refresh` is enabled; `seed`
-    /// seeds the stochastic-rounding dither of a fresh run.
+    /// ``DeviceStates/validate(layers:mapping:)``), or programs the devices to the current
+    /// weights of `layers` when there are none; `engines` holds one engine per layer.
+    /// `response` is required when `refresh` is enabled; `seed` seeds the stochastic-rounding
+    /// dither of a fresh run.
     public init(
-        network: Network, saved: DeviceStates? = nil, hiddenEngine: CrossbarEngine, outputEngine: CrossbarEngine,
+        layers: [WeightLayer], saved: DeviceStates? = nil, engines: [CrossbarEngine],
         encoding: PulseEncoding, mapping: WeightMapping, scheme: UpdateScheme = .bidirectional,
         refresh: PairRefresh = PairRefresh(), response: PulseResponse? = nil, seed: UInt64 = 0
     ) throws {
@@ -76,8 +73,8 @@ public final class DeviceWeightUpdater: WeightUpdater {
         try require(scheme == .bidirectional || mapping.kind == .pair, "update", "unidirectional updates need --weights pair")
         try require(!refresh.isEnabled || mapping.kind == .pair, "refresh-every", "a refresh needs --weights pair")
         try require(!refresh.isEnabled || response != nil, "refresh-every", "a refresh needs a device response to plan with")
-        self.hiddenEngine = hiddenEngine
-        self.outputEngine = outputEngine
+        precondition(engines.count == layers.count, "one engine per layer")
+        self.engines = engines
         self.encoding = encoding
         self.mapping = mapping
         self.scheme = scheme
@@ -85,15 +82,14 @@ public final class DeviceWeightUpdater: WeightUpdater {
         self.response = response
         dither = SeededGenerator(seed: seed ^ 0x5EED_D17E_5EED_D17E)
         if let saved {
-            (hiddenStates, outputStates, stepsApplied) = (saved.hidden, saved.output, saved.stepsApplied)
+            (states, stepsApplied) = (saved.layers, saved.stepsApplied)
             (refreshes, examplesSinceRefresh) = (saved.refreshes, saved.examplesSinceRefresh)
             if let generator = saved.dither { dither = generator }
-            for (engine, noise) in zip(noisyEngines, saved.cycleNoise ?? []) where noise != nil {
-                engine?.cycleNoise = noise
+            for (engine, noise) in zip(engines, saved.cycleNoise ?? []) where noise != nil {
+                engine.cycleNoise = noise
             }
         } else {
-            hiddenStates = mapping.states(weights: network.w1, rows: network.inputs + 1, cols: network.hidden)
-            outputStates = mapping.states(weights: network.w2, rows: network.hidden + 1, cols: network.outputs)
+            states = layers.map { mapping.states(weights: $0.values, rows: $0.rows, cols: $0.cols) }
         }
     }
 
@@ -111,48 +107,41 @@ public final class DeviceWeightUpdater: WeightUpdater {
         return eta * encoding.deltaQuantum / (devicesMoved * mapping.weightPerState * response.midRangeStep)
     }
 
-    /// The engines whose cycle-to-cycle noise a checkpoint keeps (hidden, output).
-    private var noisyEngines: [CrossbarEngine?] { [hiddenEngine, outputEngine] }
-
-    public func update(
-        _ network: inout Network, buffers: ForwardBuffers, outputDelta: [Float], hiddenDelta: [Float], count: Int,
-        rate: Float
-    ) throws {
+    public func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) throws {
         // The schedule's rate is the pulse gain on both signals here.
         let gain = Double(rate)
-        let (n, h, o) = (network.inputs, network.hidden, network.outputs)
         for b in 0..<count {
-            let input = (0...n).map { gain * Double(buffers.input[b * (n + 1) + $0]) }
-            let hidden = (0...h).map { gain * Double(buffers.hiddenActivity[b * (h + 1) + $0]) }
-            let d1 = (0..<h).map { gain * Double(hiddenDelta[b * h + $0]) }
-            let d2 = (0..<o).map { gain * Double(outputDelta[b * o + $0]) }
-            // Hidden errors were computed before any update; the output layer comes first, as
-            // the trainer does for float weights (and as the observer sees them).
-            let output = try pulses(x: hidden, delta: d2)
-            let inputStep = try pulses(x: input, delta: d1)
+            // Every layer's signals were computed before any update; the steps go in the
+            // signals' order (backpropagation: the output layer first), as float weights are
+            // updated and as the observer sees them.
+            var steps: [(layer: Int, step: LearningStep)] = []
+            for s in signals {
+                let x = (0..<s.xStride).map { gain * Double(s.x[b * s.xStride + $0]) }
+                let delta = (0..<s.cols).map { gain * Double(s.delta[b * s.cols + $0]) }
+                if let step = try pulses(x: x, delta: delta) { steps.append((s.layer, step)) }
+            }
             // Keep the old states only for an observer: holding them makes the in-place apply
             // copy the whole matrix (copy on write), on every example of an MNIST-sized layer.
-            let outputBefore = observer == nil || output == nil ? nil : outputStates
-            let hiddenBefore = observer == nil || inputStep == nil ? nil : hiddenStates
+            let before = observer == nil ? [] : steps.map { states[$0.layer] }
             // Where each step would fail: its number in the run (as the monitor counts) and layer.
-            let places = [
-                "learning step \(stepsApplied + 1), \(CircuitStepError.crossbar(1))",
-                "learning step \(stepsApplied + (output == nil ? 1 : 2)), \(CircuitStepError.crossbar(0))",
-            ]
-            var energy: [StepEnergy?] = [nil, nil]
-            if runsLayersConcurrently, let output, let inputStep {
-                energy = try applyConcurrently(output: output, input: inputStep, places: places)
-            } else {
-                if let output { energy[0] = try CircuitStepError.at(places[0]) { try outputEngine.apply(output, to: &outputStates) } }
-                if let inputStep { energy[1] = try CircuitStepError.at(places[1]) { try hiddenEngine.apply(inputStep, to: &hiddenStates) } }
+            let places = steps.indices.map {
+                "learning step \(stepsApplied + $0 + 1), \(CircuitStepError.crossbar(steps[$0].layer))"
             }
-            try record(layer: 1, output, before: outputBefore, after: outputStates, energy: energy[0])
-            try record(layer: 0, inputStep, before: hiddenBefore, after: hiddenStates, energy: energy[1])
+            let energy: [StepEnergy?]
+            if runsLayersConcurrently, steps.count > 1 {
+                energy = try applyConcurrently(steps, places: places)
+            } else {
+                energy = try steps.indices.map { k in
+                    try CircuitStepError.at(places[k]) { try engines[steps[k].layer].apply(steps[k].step, to: &states[steps[k].layer]) }
+                }
+            }
+            for (k, (layer, step)) in steps.enumerated() {
+                try record(layer: layer, step, before: before.isEmpty ? nil : before[k], after: states[layer], energy: energy[k])
+            }
             examplesSinceRefresh += 1
             try refreshIfDue()
         }
-        network.w1 = mapping.weights(of: hiddenStates)
-        network.w2 = mapping.weights(of: outputStates)
+        for (layer, held) in states.enumerated() { layers[layer].values = mapping.weights(of: held) }
     }
 
     /// The step for `x` and `delta`; nil when no row or no column pulses (nothing can move).
@@ -182,7 +171,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// Refreshes the layers the policy asks for after an example.
     private func refreshIfDue() throws {
         let periodic = refreshPolicy.every > 0 && examplesSinceRefresh >= refreshPolicy.every
-        for layer in [1, 0] where periodic || refreshPolicy.isSaturated(layer == 0 ? hiddenStates : outputStates) {
+        for layer in states.indices.reversed() where periodic || refreshPolicy.isSaturated(states[layer]) {
             try refresh(layer: layer)
         }
         if periodic { examplesSinceRefresh = 0 }
@@ -197,9 +186,9 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// learning step, so its pulses and energy are counted.
     public func refresh(layer: Int) throws {
         guard let response else { throw ParameterError("refresh-every", "a refresh needs a device response to plan with") }
-        let engine = layer == 0 ? hiddenEngine : outputEngine
-        var states = layer == 0 ? hiddenStates : outputStates
-        defer { if layer == 0 { hiddenStates = states } else { outputStates = states } }
+        let engine = engines[layer]
+        var states = self.states[layer]
+        defer { self.states[layer] = states }
         let (rows, cols) = (states.rows, states.cols)
         let difference = (0..<rows * cols / 2).map { states.elements[2 * $0] - states.elements[2 * $0 + 1] }
         let reset = refreshPolicy.resetPulses(response)
@@ -237,20 +226,19 @@ public final class DeviceWeightUpdater: WeightUpdater {
         try record(layer: layer, step, before: before, after: states, energy: energy, refresh: stage)
     }
 
-    /// Applies both crossbars' steps at once, each in place on its own states; a failure names
-    /// its place.
-    private func applyConcurrently(output: LearningStep, input: LearningStep, places: [String]) throws -> [StepEnergy?] {
-        var results = [Result<StepEnergy?, Error>?](repeating: nil, count: 2)
-        let engines = [outputEngine, hiddenEngine].map(UncheckedSendable.init)
-        let steps = [output, input]
-        withUnsafeMutablePointer(to: &outputStates) { outputStates in
-            withUnsafeMutablePointer(to: &hiddenStates) { hiddenStates in
-                let states = [outputStates, hiddenStates].map(UncheckedSendable.init)
-                results.withUnsafeMutableBufferPointer { slots in
-                    let slots = UncheckedSendable(slots)
-                    DispatchQueue.concurrentPerform(iterations: 2) { k in
-                        slots.value[k] = Result { try engines[k].value.apply(steps[k], to: &states[k].value.pointee) }
-                    }
+    /// Applies every crossbar's step at once, each in place on its own layer's states (the
+    /// steps are of distinct layers); a failure names its place.
+    private func applyConcurrently(_ steps: [(layer: Int, step: LearningStep)], places: [String]) throws -> [StepEnergy?] {
+        var results = [Result<StepEnergy?, Error>?](repeating: nil, count: steps.count)
+        let engines = steps.map { UncheckedSendable(self.engines[$0.layer]) }
+        let work = steps.map { UncheckedSendable($0) }
+        states.withUnsafeMutableBufferPointer { states in
+            let states = UncheckedSendable(states)
+            results.withUnsafeMutableBufferPointer { slots in
+                let slots = UncheckedSendable(slots)
+                DispatchQueue.concurrentPerform(iterations: work.count) { k in
+                    let (layer, step) = work[k].value
+                    slots.value[k] = Result { try engines[k].value.apply(step, to: &states.value[layer]) }
                 }
             }
         }
@@ -293,16 +281,15 @@ public enum RefreshStage: Sendable {
     case program
 }
 
-/// The device states of both crossbars in full precision, the steps and refreshes applied
+/// The device states of every crossbar in full precision, the steps and refreshes applied
 /// and the generators of stochastic rounding and cycle-to-cycle noise: what a checkpoint
 /// keeps of device weights (float weights would lose the states' low bits). Fields added
 /// after the first checkpoints (refresh counters, generators) read as their starting values
-/// when missing.
+/// when missing; the crossbars of checkpoints written before they were an array (`hidden`,
+/// `output`) read as layers 0 and 1.
 public struct DeviceStates: Codable, Equatable, Sendable {
-    /// Input-to-hidden crossbar, `(inputs+1) × hidden·m` (`m` columns per weight).
-    public var hidden: Matrix<Double>
-    /// Hidden-to-output crossbar, `(hidden+1) × outputs·m`.
-    public var output: Matrix<Double>
+    /// Every layer's crossbar, `rows × cols·m` (`m` columns per weight), in layer order.
+    public var layers: [Matrix<Double>]
     /// Learning steps applied so far.
     public var stepsApplied: Int
     /// Layer refreshes so far.
@@ -311,15 +298,14 @@ public struct DeviceStates: Codable, Equatable, Sendable {
     public var examplesSinceRefresh = 0
     /// The stochastic-rounding dither generator.
     public var dither: SeededGenerator?
-    /// The cycle-to-cycle noise of the hidden and output crossbars' engines.
+    /// The cycle-to-cycle noise of every crossbar's engine.
     public var cycleNoise: [CycleToCycleNoise?]?
 
     public init(
-        hidden: Matrix<Double>, output: Matrix<Double>, stepsApplied: Int, refreshes: Int = 0,
-        examplesSinceRefresh: Int = 0, dither: SeededGenerator? = nil, cycleNoise: [CycleToCycleNoise?]? = nil
+        layers: [Matrix<Double>], stepsApplied: Int, refreshes: Int = 0, examplesSinceRefresh: Int = 0,
+        dither: SeededGenerator? = nil, cycleNoise: [CycleToCycleNoise?]? = nil
     ) {
-        self.hidden = hidden
-        self.output = output
+        self.layers = layers
         self.stepsApplied = stepsApplied
         self.refreshes = refreshes
         self.examplesSinceRefresh = examplesSinceRefresh
@@ -327,10 +313,14 @@ public struct DeviceStates: Codable, Equatable, Sendable {
         self.cycleNoise = cycleNoise
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case layers, stepsApplied, refreshes, examplesSinceRefresh, dither, cycleNoise, hidden, output
+    }
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        hidden = try c.decode(Matrix<Double>.self, forKey: .hidden)
-        output = try c.decode(Matrix<Double>.self, forKey: .output)
+        layers = try c.decodeIfPresent([Matrix<Double>].self, forKey: .layers)
+            ?? [c.decode(Matrix<Double>.self, forKey: .hidden), c.decode(Matrix<Double>.self, forKey: .output)]
         stepsApplied = try c.decode(Int.self, forKey: .stepsApplied)
         refreshes = try c.decodeIfPresent(Int.self, forKey: .refreshes) ?? 0
         examplesSinceRefresh = try c.decodeIfPresent(Int.self, forKey: .examplesSinceRefresh) ?? 0
@@ -338,23 +328,33 @@ public struct DeviceStates: Codable, Equatable, Sendable {
         cycleNoise = try c.decodeIfPresent([CycleToCycleNoise?].self, forKey: .cycleNoise)
     }
 
-    /// Checks the shapes against `network` and `mapping` (two columns per weight for pairs),
-    /// every state against `[0, 1]` and the counters, naming the field.
-    public func validate(network: Network, mapping: WeightMapping) throws {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(layers, forKey: .layers)
+        try c.encode(stepsApplied, forKey: .stepsApplied)
+        try c.encode(refreshes, forKey: .refreshes)
+        try c.encode(examplesSinceRefresh, forKey: .examplesSinceRefresh)
+        try c.encodeIfPresent(dither, forKey: .dither)
+        try c.encodeIfPresent(cycleNoise, forKey: .cycleNoise)
+    }
+
+    /// Checks the shapes against the weight `layers` and `mapping` (two columns per weight
+    /// for pairs), every state against `[0, 1]` and the counters, naming the field.
+    public func validate(layers weights: [WeightLayer], mapping: WeightMapping) throws {
         let m = mapping.columnsPerWeight
-        for (field, matrix, rows, cols) in [
-            ("devices.hidden", hidden, network.inputs + 1, network.hidden * m),
-            ("devices.output", output, network.hidden + 1, network.outputs * m),
-        ] {
+        try require(layers.count == weights.count, "devices.layers", "holds \(layers.count) crossbars; the network has \(weights.count) layers")
+        for (index, (matrix, layer)) in zip(layers, weights).enumerated() {
+            let field = "devices.layers[\(index)]"
             try require(
-                matrix.rows == rows && matrix.cols == cols, field,
-                "is \(matrix.rows)×\(matrix.cols); the network needs \(rows)×\(cols)")
+                matrix.rows == layer.rows && matrix.cols == layer.cols * m, field,
+                "is \(matrix.rows)×\(matrix.cols); the network needs \(layer.rows)×\(layer.cols * m)")
             try require(matrix.elements.allSatisfy { (0...1).contains($0) }, field, "holds a state outside [0, 1]")
         }
         try require(stepsApplied >= 0, "devices.steps_applied", "must be ≥ 0, got \(stepsApplied)")
         try require(refreshes >= 0, "devices.refreshes", "must be ≥ 0, got \(refreshes)")
         try require(examplesSinceRefresh >= 0, "devices.examples_since_refresh", "must be ≥ 0, got \(examplesSinceRefresh)")
-        try require((cycleNoise?.count ?? 2) == 2, "devices.cycle_noise", "must hold the hidden and output crossbars' noise")
+        try require(
+            (cycleNoise?.count ?? layers.count) == layers.count, "devices.cycle_noise", "must hold every crossbar's noise")
     }
 }
 
@@ -368,9 +368,14 @@ public struct CircuitStepError: Error, CustomStringConvertible {
 
     public var description: String { "\(place): \(underlying)" }
 
-    /// `layer 0 (input-to-hidden crossbar)` or `layer 1 (hidden-to-output crossbar)`.
+    /// `layer 0 (input-to-hidden crossbar)` or `layer 1 (hidden-to-output crossbar)` in a
+    /// two-layer network; `layer 2 (crossbar)` beyond.
     static func crossbar(_ layer: Int) -> String {
-        "layer \(layer) (\(layer == 0 ? "input-to-hidden" : "hidden-to-output") crossbar)"
+        switch layer {
+        case 0: return "layer 0 (input-to-hidden crossbar)"
+        case 1: return "layer 1 (hidden-to-output crossbar)"
+        default: return "layer \(layer) (crossbar)"
+        }
     }
 
     /// `body`'s result; its error, if any, located at `place`.

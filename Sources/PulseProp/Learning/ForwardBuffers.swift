@@ -105,7 +105,7 @@ extension Network {
         try buffers.input.withUnsafeBufferPointer { x in
             try buffers.hiddenActivity.withUnsafeMutableBufferPointer { hid in
                 try buffers.output.withUnsafeMutableBufferPointer { y in
-                    try multiply(0, x.baseAddress!, n + 1, w1, n + 1, h, hid.baseAddress!, h + 1)
+                    try multiply(0, x.baseAddress!, n + 1, layers[0].values, n + 1, h, hid.baseAddress!, h + 1)
                     for b in 0..<count {
                         let row = hid.baseAddress! + b * (h + 1)
                         switch activation {
@@ -114,7 +114,7 @@ extension Network {
                         }
                         row[h] = 1
                     }
-                    try multiply(1, hid.baseAddress!, h + 1, w2, h + 1, o, y.baseAddress!, o)
+                    try multiply(1, hid.baseAddress!, h + 1, layers[1].values, h + 1, o, y.baseAddress!, o)
                     for k in 0..<(count * o) { y[k] = 1 / (1 + exp(-y[k])) }
                 }
             }

@@ -66,8 +66,10 @@ public struct TrainingCheckpoint: Codable, Equatable, Sendable {
         try require(net.outputs == classes, "network.outputs", "is \(net.outputs); the data has \(classes) classes")
         try require(net.hidden == configuration.hidden, "network.hidden", "is \(net.hidden); the configuration has \(configuration.hidden)")
         try require(net.activation == configuration.activation, "network.activation", "is \(net.activation.rawValue); the configuration has \(configuration.activation.rawValue)")
-        try requireWeights(net.w1, "network.w1", count: (features + 1) * net.hidden)
-        try requireWeights(net.w2, "network.w2", count: (net.hidden + 1) * classes)
+        try require(net.layers.count == 2, "network.layers", "holds \(net.layers.count) layers; the network has 2")
+        for (index, (layer, shape)) in zip(net.layers, net.layerShapes).enumerated() {
+            try layer.validate("network.layers[\(index)]", rows: shape.rows, cols: shape.cols)
+        }
         switch configuration.feedback {
         case .const: try requireWeights(net.feedback ?? [], "network.feedback", count: net.hidden * classes)
         case .transposed: try require(net.feedback == nil, "network.feedback", "is present, but the configuration's feedback is transposed")
@@ -88,15 +90,14 @@ public struct TrainingCheckpoint: Codable, Equatable, Sendable {
             guard let mapping = configuration.mapping else {
                 throw ParameterError("devices", "are present, but the configuration's weights are ideal")
             }
-            try devices.validate(network: net, mapping: mapping)
-            try require(
-                net.w1 == mapping.weights(of: devices.hidden), "network.w1",
-                "does not match the weights held by devices.hidden")
-            try require(
-                net.w2 == mapping.weights(of: devices.output), "network.w2",
-                "does not match the weights held by devices.output")
+            try devices.validate(layers: net.layers, mapping: mapping)
+            for (index, (layer, held)) in zip(net.layers, devices.layers).enumerated() {
+                try require(
+                    layer.values == mapping.weights(of: held), "network.layers[\(index)]",
+                    "does not match the weights held by devices.layers[\(index)]")
+            }
         }
-        try monitor?.validate(network: net, columnsPerWeight: configuration.mapping?.columnsPerWeight ?? 1)
+        try monitor?.validate(layers: net.layers, columnsPerWeight: configuration.mapping?.columnsPerWeight ?? 1)
     }
 
     private func requireWeights(_ values: [Float], _ field: String, count: Int) throws {

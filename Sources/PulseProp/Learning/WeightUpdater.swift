@@ -1,12 +1,36 @@
-/// Applies one minibatch's weight update to a network, given its inputs, hidden activities
-/// and errors. ``IdealWeightUpdater`` changes float weights by the rule; a device updater
-/// sends the same signals as pulses to conductance pairs.
+/// What one layer's update is made of, for every example of a minibatch: the signal on its
+/// rows `x` and the error on its columns `δ`; the update is `W −= η·Σ_b u(x_b, δ_b)`.
+/// Backpropagation sends each layer's inputs and back-propagated errors; contrastive
+/// divergence sends the data phase's and the model phase's unit states.
+public struct LayerSignals {
+    /// Index of the layer in the network's array.
+    public var layer: Int
+    /// `count × xStride` row signals; the layer's `rows` are the first `xStride` of each.
+    public var x: [Float]
+    /// Stride of `x` (the layer's rows, bias input included).
+    public var xStride: Int
+    /// `count × cols` column signals.
+    public var delta: [Float]
+    /// The layer's columns.
+    public var cols: Int
+
+    public init(layer: Int, x: [Float], xStride: Int, delta: [Float], cols: Int) {
+        self.layer = layer
+        self.x = x
+        self.xStride = xStride
+        self.delta = delta
+        self.cols = cols
+    }
+}
+
+/// Holds a network's weights and applies a minibatch's update to them, layer by layer:
+/// ``IdealWeightUpdater`` changes float weights by the rule; a device updater sends the same
+/// signals as pulses to the crossbars that hold the weights. The training algorithm
+/// (``TrainingAlgorithm``) decides what the signals are.
 public protocol WeightUpdater: AnyObject {
-    /// Updates `network` from the first `count` examples of `buffers` with output errors
-    /// `outputDelta` (`count × outputs`) and hidden errors `hiddenDelta` (`count × hidden`).
-    func update(
-        _ network: inout Network, buffers: ForwardBuffers, outputDelta: [Float], hiddenDelta: [Float], count: Int,
-        rate: Float) throws
+    /// Applies `W_l −= η·Σ_b u(x_b, δ_b)` for the first `count` examples of every entry of
+    /// `signals`, in their order, to `layers`, at rate `rate`.
+    func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) throws
 }
 
 /// The paper's float-weight update: `W −= η·Σ_b u(x_b, δ_b)` with `u` = times or absmin,
@@ -49,14 +73,12 @@ public final class IdealWeightUpdater: WeightUpdater {
         SeededGenerator(seed: seed ^ 0x5EED_D17E_F10A_7000)
     }
 
-    public func update(
-        _ network: inout Network, buffers: ForwardBuffers, outputDelta: [Float], hiddenDelta: [Float], count: Int,
-        rate: Float
-    ) {
-        let (n, h, o) = (network.inputs, network.hidden, network.outputs)
-        if accumulators.count < threads * max(h, o) { accumulators = [Float](repeating: 0, count: threads * max(h, o)) }
-        update(&network.w2, x: buffers.hiddenActivity, xStride: h + 1, delta: outputDelta, cols: o, count: count, rate: rate)
-        update(&network.w1, x: buffers.input, xStride: n + 1, delta: hiddenDelta, cols: h, count: count, rate: rate)
+    public func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) {
+        let widest = signals.map(\.cols).max() ?? 0
+        if accumulators.count < threads * widest { accumulators = [Float](repeating: 0, count: threads * widest) }
+        for s in signals {
+            update(&layers[s.layer].values, x: s.x, xStride: s.xStride, delta: s.delta, cols: s.cols, count: count, rate: rate)
+        }
     }
 
     /// `W −= η·Σ_b u(x_b, δ_b)` for one layer (`W` has `xStride` rows, the bias row last).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seedable random number generator (SplitMix64).
 ///
 /// Every random choice in PulseProp draws from one of these, so the same seed gives the same
@@ -15,4 +17,17 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+extension SeededGenerator {
+    /// A standard normal deviate (Box–Muller on two uniform draws, one of the pair).
+    public mutating func standardNormal() -> Double {
+        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let u2 = Double.random(in: 0..<1, using: &self)
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// A uniform draw in `[0, 1)` with 24 random bits (one `next()`).
+    @inline(__always)
+    public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
 }

@@ -36,7 +36,10 @@ public enum SnakeCaseJSON {
         case DecodingError.valueNotFound(_, let context): return "a null or non-numeric value at '\(path(context))'"
         case DecodingError.typeMismatch(_, let context): return "wrong type at '\(path(context))'"
         case DecodingError.dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not valid JSON" : "bad value at '\(path(context))'"
+            guard !context.codingPath.isEmpty else { return "not valid JSON" }
+            // A type's own check says what is wrong (e.g. "holds 5 values; the network needs 60").
+            let detail = context.debugDescription.hasPrefix("holds") ? " (\(context.debugDescription))" : ""
+            return "bad value at '\(path(context))'\(detail)"
         default: return "\(error)"
         }
     }

@@ -81,7 +81,7 @@ struct Demo: ParsableCommand {
         ).text
         let data = DemoData(
             rule: configuration.ruleName, configuration: configuration, circuit: hardware.circuit,
-            devices: spice.updater.hiddenStates.elements.count + spice.updater.outputStates.elements.count,
+            devices: spice.updater.states.map(\.elements.count).reduce(0, +),
             ngspiceVersion: engine.ngspiceVersion, spice: spiceHistory, analytic: analyticHistory,
             deltaG: spice.monitor.pairs, trace: trace, netlist: netlist,
             seconds: ["spice": spiceSeconds, "analytic": analyticSeconds])

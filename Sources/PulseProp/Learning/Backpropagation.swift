@@ -1,0 +1,95 @@
+/// The paper's rule on a ``Network``, per minibatch (`B` examples, `δ = ∂L/∂z`):
+///
+///     h = f(x·W1),  y = σ(h·W2),  δ2 = y − t
+///     δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h),  F = W2 (transposed) or the fixed random B (const)
+///     W2 −= η·Σ_b u(h_b, δ2_b),  W1 −= η·Σ_b u(x_b, δ1_b)
+///
+/// with `u` applied by the weight holder (times or absmin, on discretised signals when
+/// levels > 0). `δ2 = y − t` is the gradient of the summed binary cross-entropy of the
+/// sigmoid outputs. Hidden errors are computed before either layer is updated, and the output
+/// layer's signals come first. Owns every buffer, so a minibatch allocates nothing.
+public final class Backpropagation: TrainingAlgorithm {
+    /// The configuration trained with (batch size, hidden-error gain).
+    public let configuration: TrainingConfiguration
+    /// Computes the forward products instead of CBLAS when set (e.g. a SPICE crossbar read).
+    public var product: LayerProduct?
+    /// Threads that share each minibatch's forward products (results do not depend on it).
+    public var threads = 1
+    /// Input density below which forward products take the sparse kernel.
+    public var sparseDensityLimit = Kernels.sparseDensityLimit
+    private var buffers: ForwardBuffers
+    private var hiddenDelta: [Float]
+    private var outputDelta: [Float]
+
+    /// An algorithm for networks shaped like `network`.
+    public init(configuration: TrainingConfiguration, network: Network) {
+        self.configuration = configuration
+        buffers = ForwardBuffers(capacity: configuration.batch, network: network)
+        hiddenDelta = [Float](repeating: 0, count: configuration.batch * network.hidden)
+        outputDelta = [Float](repeating: 0, count: configuration.batch * network.outputs)
+    }
+
+    public func trainBatch(
+        _ network: inout Network, data: Dataset, indices: ArraySlice<Int>, rate: Float, updater: WeightUpdater
+    ) throws -> (wrong: Int, loss: Double) {
+        buffers.load(data, indices: indices)
+        try network.forward(&buffers, count: indices.count, product: product, threads: threads, sparseDensityLimit: sparseDensityLimit)
+        let score = outputErrors(network, data: data, indices: indices)
+        backpropagate(network, count: indices.count)
+        let signals = Self.signals(network, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta)
+        try updater.update(&network.layers, signals: signals, count: indices.count, rate: rate)
+        return score
+    }
+
+    /// Both layers' update signals, the output layer's first: `(h, δ2)` and `(x, δ1)`.
+    public static func signals(
+        _ network: Network, buffers: ForwardBuffers, outputDelta: [Float], hiddenDelta: [Float]
+    ) -> [LayerSignals] {
+        [
+            LayerSignals(layer: 1, x: buffers.hiddenActivity, xStride: network.hidden + 1, delta: outputDelta, cols: network.outputs),
+            LayerSignals(layer: 0, x: buffers.input, xStride: network.inputs + 1, delta: hiddenDelta, cols: network.hidden),
+        ]
+    }
+
+    /// `δ2 = y − t`; counts errors and the loss of this batch.
+    private func outputErrors(_ network: Network, data: Dataset, indices: ArraySlice<Int>) -> (Int, Double) {
+        let outputs = network.outputs
+        let score = buffers.score(labels: data.labels, indices: indices)
+        buffers.output.withUnsafeBufferPointer { y in
+            outputDelta.withUnsafeMutableBufferPointer { d in
+                for (b, index) in indices.enumerated() {
+                    for o in 0..<outputs {
+                        d[b * outputs + o] = y[b * outputs + o] - (data.labels[index] == o ? 1 : 0)
+                    }
+                }
+            }
+        }
+        return score
+    }
+
+    /// `δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h)`.
+    private func backpropagate(_ network: Network, count: Int) {
+        let (hidden, outputs) = (network.hidden, network.outputs)
+        let feedback = network.feedback ?? network.layers[1].values  // the first `hidden` rows are W2
+        feedback.withUnsafeBufferPointer { f in
+            outputDelta.withUnsafeBufferPointer { d2 in
+                hiddenDelta.withUnsafeMutableBufferPointer { d1 in
+                    Kernels.gemm(
+                        transB: true, m: count, n: hidden, k: outputs, alpha: 1, a: d2.baseAddress!, lda: outputs,
+                        b: f.baseAddress!, ldb: outputs, beta: 0, c: d1.baseAddress!, ldc: hidden)
+                    let gain = Float(configuration.hiddenDeltaGain)
+                    buffers.hiddenActivity.withUnsafeBufferPointer { h in
+                        let stride = hidden + 1
+                        for b in 0..<count {
+                            for j in 0..<hidden {
+                                let a = h[b * stride + j]
+                                let slope: Float = network.activation == .relu ? (a > 0 ? 1 : 0) : a * (1 - a)
+                                d1[b * hidden + j] *= gain * slope
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
