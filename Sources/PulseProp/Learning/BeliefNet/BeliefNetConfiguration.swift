@@ -1,0 +1,57 @@
+/// How a deep belief net's device weights are written (Wang et al. 2022).
+public enum BeliefNetWrite: String, Codable, CaseIterable, Sendable {
+    /// After every minibatch each synapse is written with pulses in proportion to its CD
+    /// count `c` (`|c|/θ` pulses, stochastically rounded), as naive hardware would.
+    case perBatch = "per-batch"
+    /// Accumulate-then-fire ("CDacc"): each synapse adds its CD count to an accumulator and
+    /// fires one pulse for every `θ` accumulated, keeping the remainder.
+    case accumulate
+}
+
+/// Every choice of a deep-belief-net run. Defaults follow the network of Wang et al.'s code
+/// (784-500-500-(500+10)-2000, minibatch 100, CD-1, 30 epochs per RBM) and Hinton's
+/// practical guide (learning rate 0.1 on the minibatch mean).
+public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
+    /// Format version of this configuration.
+    public var version = 1
+    /// Hidden units of each RBM from the input up (the top one is joint with the labels).
+    public var layers = [500, 500, 2000]
+    /// Epochs of pre-training per RBM.
+    public var epochs = 30
+    /// Minibatch size.
+    public var batch = 100
+    /// Gibbs steps of the model phase (CD-k).
+    public var cdK = 1
+    /// Learning rate on the minibatch mean: the float weights change by `lr/B` per coincidence
+    /// count; device weights by one pulse's step per `θ` counts.
+    public var learningRate = 0.1
+    /// Seed of weights, data order and sampling.
+    public var seed: UInt64 = 1
+    /// What holds the weights: floats or device pairs.
+    public var weights: WeightMode = .ideal
+    /// Device preset of the pairs (device weights).
+    public var device = "taox-hfox"
+    /// How device weights are written.
+    public var write = BeliefNetWrite.accumulate
+    /// `θ`: coincidence counts per pulse (device weights; the batch size in Wang et al.).
+    public var threshold = 100.0
+
+    public init() {}
+
+    /// Checks every choice, naming the first bad option.
+    public func validate() throws {
+        try require(version == 1, "version", "is \(version); this PulseProp reads version 1")
+        try require(!layers.isEmpty, "layers", "needs at least one hidden layer")
+        try require(layers.allSatisfy { $0 >= 1 }, "layers", "every layer needs ≥ 1 unit, got \(layers.map(String.init).joined(separator: ","))")
+        try require(layers.allSatisfy { $0 <= 100_000 }, "layers", "at most 100000 units per layer, got \(layers.max() ?? 0)")
+        try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
+        try require(batch >= 1, "batch", "must be ≥ 1, got \(batch)")
+        try require(cdK >= 1, "cd-k", "must be ≥ 1, got \(cdK)")
+        try require(learningRate > 0 && learningRate.isFinite, "lr", "must be a finite value > 0, got \(learningRate)")
+        try require(weights != .reference, "weights", "a belief net's devices are pairs: use ideal or pair")
+        try require(threshold > 0 && threshold.isFinite, "threshold", "must be a finite value > 0, got \(threshold)")
+        if weights == .pair {
+            try require(DevicePreset.named(device) != nil, "device", "unknown preset '\(device)' (see 'pulseprop devices')")
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// A belief-net run: greedy layer-wise pre-training of every RBM by contrastive divergence
+/// (``ContrastiveDivergence``), with float weights or device pairs (``PairWriteUpdater``), a
+/// checkpoint after every epoch (written atomically) and exact resumption from it. The same
+/// configuration and data give the same net and history bit for bit.
+public final class BeliefNetRun {
+    /// Called after every epoch with its record and the estimated seconds left.
+    public typealias Progress = (BeliefNetEpoch, Double) throws -> Void
+
+    public private(set) var checkpoint: BeliefNetCheckpoint
+    private let train: Dataset
+    private let test: Dataset
+    private let checkpointPath: String?
+    private let updater: WeightUpdater
+    private let pairs: PairWriteUpdater?
+    /// Write counts of every layer since the start of the run (empty for float weights).
+    public var writes: [WriteCount] { pairs?.state.counts ?? [] }
+    /// Called at the start of every epoch and after every minibatch with the examples done.
+    public var batchProgress: ((_ done: Int, _ total: Int) -> Void)?
+
+    /// Starts a run, or resumes the checkpoint at `checkpointPath` when `resume` is set and one
+    /// exists (its configuration must be the same).
+    public init(
+        configuration: BeliefNetConfiguration, train: Dataset, test: Dataset, checkpointPath: String?, resume: Bool
+    ) throws {
+        try configuration.validate()
+        try require(train.features == test.features, "data", "training and test sets have different input sizes")
+        try require(train.count > 0 && test.count > 0, "data", "the training and test sets must not be empty")
+        Kernels.useOneBLASThread()
+        self.train = train
+        self.test = test
+        self.checkpointPath = checkpointPath
+        if resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) {
+            checkpoint = try BeliefNetCheckpoint.read(
+                path: path, configuration: configuration, features: train.features, classes: train.classes)
+        } else {
+            var generator = SeededGenerator(seed: configuration.seed)
+            let net = BeliefNet(sizes: [train.features] + configuration.layers, classes: train.classes, using: &generator)
+            checkpoint = BeliefNetCheckpoint(
+                configuration: configuration, net: net, order: generator,
+                sampler: SeededGenerator(seed: configuration.seed ^ 0xCD5A_3D1E))
+        }
+        if configuration.weights == .pair {
+            let preset = DevicePreset.named(configuration.device)!
+            let circuit = CrossbarCircuit(device: preset.device)
+            let response = try CrossbarHardware(circuit: circuit).analyticEngine()
+            // One mid-range pulse is θ counts' worth of the float weights' update (lr/B per count).
+            let maxWeight = configuration.learningRate / Double(configuration.batch) * configuration.threshold / response.midRangeStep
+            let pairs = try PairWriteUpdater(
+                layers: checkpoint.net.layers, saved: checkpoint.devices, mapping: WeightMapping(.pair, maxWeight: maxWeight),
+                write: configuration.write, threshold: configuration.threshold, response: response, circuit: circuit)
+            if checkpoint.devices == nil { checkpoint.net.layers = pairs.heldWeights(checkpoint.net.layers) }
+            self.pairs = pairs
+            updater = pairs
+        } else {
+            pairs = nil
+            updater = IdealWeightUpdater(method: .times, encoding: nil)
+        }
+    }
+
+    /// Pre-trains the remaining epochs, checkpointing after each, and returns the history.
+    @discardableResult
+    public func run(progress: Progress? = nil) throws -> [BeliefNetEpoch] {
+        let configuration = checkpoint.configuration
+        let started = (date: Date(), epochs: checkpoint.history.count)
+        let total = configuration.epochs * checkpoint.net.layers.count
+        let rate = Float(configuration.learningRate / Double(configuration.batch))
+        while let (layer, epoch) = checkpoint.next {
+            let start = Date()
+            let before = pairs?.state.counts
+            let cd = ContrastiveDivergence(
+                net: checkpoint.net, layer: layer, k: configuration.cdK, batch: configuration.batch, generator: checkpoint.sampler)
+            var order = Array(0..<train.count)
+            order.shuffle(using: &checkpoint.order)
+            var loss = 0.0
+            var done = 0
+            batchProgress?(0, order.count)
+            while done < order.count {
+                let indices = order[done..<min(done + configuration.batch, order.count)]
+                loss += try cd.trainBatch(&checkpoint.net, data: train, indices: indices, rate: rate, updater: updater).loss
+                done = indices.endIndex
+                batchProgress?(done, order.count)
+            }
+            checkpoint.sampler = cd.generator
+            let writes = pairs.map { pairs in
+                zip(pairs.state.counts, before!).map { now, then in now.adding(then, sign: -1) }
+            }
+            let record = BeliefNetEpoch(
+                layer: layer, epoch: epoch, reconstructionError: loss / Double(order.count),
+                testError: layer == checkpoint.net.top ? checkpoint.net.testError(on: test) : nil,
+                seconds: Date().timeIntervalSince(start), writes: writes)
+            checkpoint.history.append(record)
+            checkpoint.devices = pairs?.state
+            if let checkpointPath { try AtomicFile.write(try SnakeCaseJSON.encode(checkpoint, pretty: false), to: checkpointPath) }
+            let meanSeconds = Date().timeIntervalSince(started.date) / Double(checkpoint.history.count - started.epochs)
+            try progress?(record, meanSeconds * Double(total - checkpoint.history.count))
+        }
+        return checkpoint.history
+    }
+}

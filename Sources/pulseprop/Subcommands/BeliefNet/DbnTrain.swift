@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import PulseProp
+
+/// `pulseprop dbn train`: greedy pre-training of a deep belief net, classification by its
+/// joint top RBM.
+struct DbnTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Pre-train a deep belief net layer by layer with CD-k and classify with its joint top RBM.",
+        discussion: """
+            Weights are floats (--weights ideal) or device pairs of a preset (--weights pair --device NAME), \
+            written per batch in proportion to each synapse's CD count or by accumulate-then-fire \
+            (--write accumulate: one pulse per --threshold counts, the remainder kept). Writes into the \
+            output folder log.csv, summary.json, curve.svg and checkpoint.json (after every epoch; --resume continues).
+            """)
+
+    @Option(help: "Folder with MNIST-layout IDX files (gzip or raw), e.g. ../shared/data/mnist. Without it: the built-in task.")
+    var data: String?
+    @Option(help: "Hidden units of each RBM from the input up, comma-separated (the top one is joint with the labels).")
+    var layers = "500,500,2000"
+    @Option(help: "Epochs of pre-training per RBM.")
+    var epochs = 30
+    @Option(help: "Minibatch size.")
+    var batch = 100
+    @Option(name: .customLong("cd-k"), help: "Gibbs steps of the model phase (CD-k).")
+    var cdK = 1
+    @Option(help: "Learning rate on the minibatch mean.")
+    var lr = 0.1
+    @Option(help: "Weights: ideal (floats) or pair (two devices per weight, one written per update).")
+    var weights = "ideal"
+    @Option(help: "Device preset of the pairs (see 'pulseprop devices').")
+    var device = "taox-hfox"
+    @Option(help: "Device writes: per-batch or accumulate.")
+    var write = "accumulate"
+    @Option(help: "Coincidence counts per programming pulse (device weights; the batch size in Wang et al.).")
+    var threshold: Double?
+    @Option(help: "Seed of weights, data order and sampling.")
+    var seed: UInt64 = 1
+    @Option(help: "Train on the first N training examples only.")
+    var trainLimit: Int?
+    @Option(help: "Evaluate on the first N test examples only.")
+    var testLimit: Int?
+    @Option(help: "Folder for log.csv, summary.json, curve.svg and checkpoint.json (default out/dbn-<weights>-seed<seed>).")
+    var output: String?
+    @Flag(help: "Continue from the output folder's checkpoint.")
+    var resume = false
+    @Flag(help: "Start afresh in an output folder that holds an earlier run's checkpoint (it is replaced).")
+    var overwrite = false
+    @Option(help: "Output format of the final summary: table (one line), json (summary.json) or csv (log.csv).")
+    var format = OutputFormat.table
+    @Option(help: "Seconds between progress lines within an epoch (printed while an epoch is longer).")
+    var progressInterval = 10.0
+
+    /// The run's configuration from the options, every value checked.
+    func runConfiguration() throws -> BeliefNetConfiguration {
+        var c = BeliefNetConfiguration()
+        let sizes = layers.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0 != nil }) else {
+            throw ParameterError("layers", "must be comma-separated unit counts such as 500,500,2000, got '\(layers)'")
+        }
+        c.layers = sizes.map { $0! }
+        (c.epochs, c.batch, c.cdK, c.learningRate, c.seed) = (epochs, batch, cdK, lr, seed)
+        guard let mode = WeightMode(rawValue: weights) else { throw ParameterError("weights", "must be ideal or pair, got '\(weights)'") }
+        c.weights = mode
+        c.device = device
+        guard let scheme = BeliefNetWrite(rawValue: write) else {
+            throw ParameterError("write", "must be per-batch or accumulate, got '\(write)'")
+        }
+        c.write = scheme
+        c.threshold = threshold ?? Double(batch)
+        try c.validate()
+        return c
+    }
+
+    func run() throws {
+        let configuration = try runConfiguration()
+        try require(!(resume && overwrite), "overwrite", "contradicts --resume: continue the run or start afresh, not both")
+        try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
+        try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+        try require(progressInterval > 0, "progress-interval", "must be > 0")
+        let (fullTrain, fullTest) = try data.map { try Dataset.mnist(directory: $0) } ?? BuiltinTask.split()
+        let train = trainLimit.map(fullTrain.prefix) ?? fullTrain
+        let test = testLimit.map(fullTest.prefix) ?? fullTest
+        let folder = output ?? "out/dbn-\(configuration.weights.rawValue)-seed\(configuration.seed)"
+        let lock = try OutputLock(folder: folder)
+        defer { lock.release() }
+        let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
+        if !resume, !overwrite, FileManager.default.fileExists(atPath: checkpoint) {
+            throw DataError(folder, "holds the checkpoint of an earlier run; add --resume to continue it or --overwrite to start afresh")
+        }
+        let run = try BeliefNetRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume)
+        let total = configuration.epochs * configuration.layers.count
+        let examples = ExampleProgress(epochs: total, finished: run.checkpoint.history.count, interval: progressInterval)
+        run.batchProgress = examples.update
+        defer { examples.stop() }
+        let history = try run.run { record, eta in
+            let test = record.testError.map { String(format: "  test %.2f %%", 100 * $0) } ?? ""
+            let pulses = (record.writes ?? []).map(\.totalPulses).reduce(0, +)
+            let writes = record.writes == nil ? "" : "  \(pulses) pulses"
+            FileHandle.standardError.write(Data(String(
+                format: "RBM %d epoch %d/%d  reconstruction %.4f%@%@  %.2f s  ETA %@\n", record.layer, record.epoch,
+                configuration.epochs, record.reconstructionError, test, writes, record.seconds, Progress.duration(eta)).utf8))
+            try? AtomicFile.write(BeliefNetReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
+        }
+        let summary = try BeliefNetReport.writeFiles(history: history, configuration: configuration, writes: run.writes, folder: folder)
+        switch format {
+        case .json: print(try summary.json())
+        case .csv: print(try BeliefNetReport.csv(history), terminator: "")
+        case .table:
+            print(String(
+                format: "dbn %@ (%@%@): test error %.2f %% after %d epochs per RBM (%.2f s/epoch), %d pulses; files in %@",
+                configuration.layers.map(String.init).joined(separator: "-"), configuration.weights.rawValue,
+                configuration.weights == .pair ? ", \(configuration.device), \(configuration.write.rawValue)" : "",
+                100 * summary.testError, summary.epochs, summary.secondsPerEpoch, summary.totalPulses, folder))
+        }
+    }
+}
