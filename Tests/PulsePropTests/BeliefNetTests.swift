@@ -301,4 +301,45 @@ final class BeliefNetTests: XCTestCase {
             XCTAssertTrue(run.stderr.contains("invalid \(option):"), "\(arguments): \(run.stderr)")
         }
     }
+
+    /// `reproduce dbn` equals plan → run → collect, and each table cell is the mean of its
+    /// runs' summaries, read independently; the write reduction is the per-batch writes over
+    /// the accumulate writes.
+    func testReproduceTabulatesItsRuns() throws {
+        let data = try SweepTests.tinyIDXData()
+        let root = try TestSupport.temporaryDirectory()
+        let study = ["--data", data, "--trials", "2", "--epochs", "1", "--layers", "5,7", "--batch", "4", "--devices", "linear"]
+        func cli(_ arguments: [String]) throws {
+            let run = try TestSupport.runCLI(arguments)
+            XCTAssertEqual(run.status, 0, "\(arguments): \(run.stderr)")
+        }
+        try cli(["reproduce", "dbn"] + study + ["--jobs", "2", "--output", root.appendingPathComponent("reproduce").path])
+        let plan = root.appendingPathComponent("plan").path
+        try cli(["sweep", "plan", "dbn"] + study + ["--output", plan])
+        try cli(["sweep", "run", plan, "--jobs", "2"])
+        try cli(["sweep", "collect", plan])
+        let table = try String(contentsOfFile: plan + "/dbn.csv", encoding: .utf8)
+        XCTAssertEqual(table, try String(contentsOfFile: root.appendingPathComponent("reproduce/dbn.csv").path, encoding: .utf8))
+        XCTAssertTrue(try String(contentsOfFile: plan + "/dbn.svg", encoding: .utf8).contains("<svg"))
+        let rows = table.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.map { $0[0] }, ["ideal", "linear-per-batch", "linear-accumulate"])
+        var meanWrites: [String: Double] = [:]
+        for row in rows {
+            let summaries = try (1...2).map { seed in
+                try XCTUnwrap(BeliefNetReport.Summary.read(in: "\(plan)/runs/\(row[0])/seed\(seed)"))
+            }
+            XCTAssertEqual(row[3], "2")
+            XCTAssertEqual(Double(row[4])!, 50 * (summaries[0].testError + summaries[1].testError), accuracy: 1e-9)
+            XCTAssertEqual(summaries[0].configuration.layers, [5, 7])
+            let writes = summaries.map { Double($0.writes.map(\.writes).reduce(0, +)) }
+            meanWrites[row[0]] = (writes[0] + writes[1]) / 2
+            if row[0] == "ideal" {
+                XCTAssertEqual(row[6], "")
+            } else {
+                XCTAssertEqual(Double(row[6])!, meanWrites[row[0]]!, accuracy: 1e-9)
+                XCTAssertGreaterThan(meanWrites[row[0]]!, 0)
+            }
+        }
+        XCTAssertEqual(Double(rows[2][9])!, meanWrites["linear-per-batch"]! / meanWrites["linear-accumulate"]!, accuracy: 1e-9)
+    }
 }

@@ -79,3 +79,11 @@ public enum BeliefNetReport {
         return summary
     }
 }
+
+extension BeliefNetReport.Summary {
+    /// The summary in `folder/summary.json`, if one is there and readable.
+    public static func read(in folder: String) -> Self? {
+        FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("summary.json"))
+            .flatMap { try? SnakeCaseJSON.decode(Self.self, from: $0) }
+    }
+}

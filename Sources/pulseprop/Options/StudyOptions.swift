@@ -160,3 +160,50 @@ struct DevicesStudyOptions: ParsableArguments {
         return options
     }
 }
+
+/// Options of the belief-net study (`reproduce dbn`, `sweep plan dbn`).
+struct DbnStudyOptions: ParsableArguments {
+    @Option(help: "Folder with the MNIST IDX files.")
+    var data: String
+
+    @Option(help: "Trials (seeds 1…trials) per cell.")
+    var trials: Int = 3
+
+    @Option(help: "Epochs of pre-training per RBM.")
+    var epochs: Int = 30
+
+    @Option(help: "Hidden units of each RBM from the input up, comma-separated.")
+    var layers = "500,500,2000"
+
+    @Option(help: "Minibatch size (and the accumulate threshold: one pulse per batch-size counts).")
+    var batch = 100
+
+    @Option(help: "Comma-separated device presets (default: all, see 'pulseprop devices').")
+    var devices: String?
+
+    @Option(help: "Comma-separated write schemes: per-batch, accumulate.")
+    var writes = "per-batch,accumulate"
+
+    @Option(help: "Train on the first N training examples only (a quick look).")
+    var trainLimit: Int?
+
+    @Option(help: "Test on the first N test examples only.")
+    var testLimit: Int?
+
+    /// The study's options, validated, with the data folder checked before any run starts.
+    func study() throws -> DbnStudy.Options {
+        let schemes = try writes.split(separator: ",").map { name -> BeliefNetWrite in
+            let name = name.trimmingCharacters(in: .whitespaces)
+            guard let scheme = BeliefNetWrite(rawValue: name) else { throw ParameterError("writes", "'\(name)' is not per-batch or accumulate") }
+            return scheme
+        }
+        let options = DbnStudy.Options(
+            data: data, trials: trials, epochs: epochs, layers: try integerList(layers, name: "layers"), batch: batch,
+            devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                ?? DevicePreset.all.map(\.name),
+            writes: schemes, trainLimit: trainLimit, testLimit: testLimit)
+        try options.validate()
+        _ = try Dataset.mnist(directory: options.data)
+        return options
+    }
+}

@@ -6,7 +6,7 @@ struct SweepPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Expand a study into a plan folder of runs (planning again keeps finished runs).",
-        subcommands: [Table1.self, WireSweep.self, WireTraining.self, Devices.self])
+        subcommands: [Table1.self, WireSweep.self, WireTraining.self, Devices.self, Dbn.self])
 
     /// Plans `study` with `options` into `output` and says what is there.
     static func plan<S: Study>(_ study: S.Type, _ options: S.Options, output: String) throws {
@@ -54,5 +54,14 @@ struct SweepPlanCommand: ParsableCommand {
         @Option(help: "Plan folder.") var output: String
 
         func run() throws { try plan(DevicesStudy.self, options.study(), output: output) }
+    }
+
+    struct Dbn: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dbn", abstract: "MNIST deep belief nets: ideal weights and device pairs × write schemes.")
+        @OptionGroup var options: DbnStudyOptions
+        @Option(help: "Plan folder.") var output: String
+
+        func run() throws { try plan(DbnStudy.self, options.study(), output: output) }
     }
 }

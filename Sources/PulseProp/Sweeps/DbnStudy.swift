@@ -1,0 +1,111 @@
+import Foundation
+
+/// The memristive deep belief net of Wang et al. (2022) on MNIST (issue 12): ideal weights,
+/// then each device preset's pairs written per batch and by accumulate-then-fire, one
+/// `pulseprop dbn train` run per cell and seed in `runs/<cell>/seed<S>/`. Collected into
+/// `dbn.md`, `dbn.csv` and `dbn.svg` (``DbnReport``).
+public enum DbnStudy: Study {
+    public struct Options: Codable, Equatable, Sendable {
+        /// Folder with the MNIST IDX files (absolute).
+        public var data: String
+        /// Trials (seeds 1…trials) per cell.
+        public var trials: Int
+        /// Epochs per RBM.
+        public var epochs: Int
+        /// Hidden units of each RBM.
+        public var layers: [Int]
+        /// Minibatch size (and the accumulate threshold θ).
+        public var batch: Int
+        /// Device presets to run.
+        public var devices: [String]
+        /// Write schemes to run for each device.
+        public var writes: [BeliefNetWrite]
+        /// Train and test on the first examples only (quick looks and tests).
+        public var trainLimit: Int?
+        public var testLimit: Int?
+
+        public init(
+            data: String, trials: Int, epochs: Int, layers: [Int] = [500, 500, 2000], batch: Int = 100,
+            devices: [String] = DevicePreset.all.map(\.name), writes: [BeliefNetWrite] = BeliefNetWrite.allCases,
+            trainLimit: Int? = nil, testLimit: Int? = nil
+        ) {
+            self.data = URL(fileURLWithPath: data).standardizedFileURL.path
+            self.trials = trials
+            self.epochs = epochs
+            self.layers = layers
+            self.batch = batch
+            self.devices = devices
+            self.writes = writes
+            self.trainLimit = trainLimit
+            self.testLimit = testLimit
+        }
+
+        /// Refuses impossible values with one line naming the option.
+        public func validate() throws {
+            try require(trials >= 1, "trials", "must be ≥ 1, got \(trials)")
+            var c = BeliefNetConfiguration()
+            (c.epochs, c.layers, c.batch) = (epochs, layers, batch)
+            try c.validate()
+            for name in devices {
+                try require(
+                    DevicePreset.named(name) != nil, "devices",
+                    "'\(name)' is not a known device; known: \(DevicePreset.all.map(\.name).joined(separator: ", "))")
+            }
+            try require(!writes.isEmpty, "writes", "needs at least one write scheme")
+            try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
+            try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+        }
+
+        /// Ideal weights, then each device's write schemes.
+        public var cells: [DbnReport.Cell] {
+            [DbnReport.Cell(device: nil, write: nil)] + devices.flatMap { d in writes.map { DbnReport.Cell(device: d, write: $0) } }
+        }
+    }
+
+    public static let name = "dbn"
+
+    public static func runs(_ options: Options) throws -> [SweepRun] {
+        try options.validate()
+        return options.cells.flatMap { cell in
+            (1...options.trials).map { trial in
+                let seed = UInt64(trial)
+                let id = "\(cell.id)/seed\(seed)"
+                var arguments = [
+                    "dbn", "train", "--data", options.data, "--layers", options.layers.map(String.init).joined(separator: ","),
+                    "--epochs", String(options.epochs), "--batch", String(options.batch), "--seed", String(seed),
+                ]
+                if let device = cell.device, let write = cell.write {
+                    arguments += ["--weights", "pair", "--device", device, "--write", write.rawValue]
+                }
+                if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
+                if let n = options.testLimit { arguments += ["--test-limit", String(n)] }
+                return SweepRun(id: id, arguments: arguments + ["--output", "runs/\(id)", "--resume"], seed: seed)
+            }
+        }
+    }
+
+    public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
+        BeliefNetReport.Summary.read(in: folder).map { $0.epochs == options.epochs && $0.configuration.layers == options.layers } ?? false
+    }
+
+    public static func describe(_ run: SweepRun, folder: String) -> String? {
+        BeliefNetReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
+    }
+
+    public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
+        var results: [DbnReport.Cell: [BeliefNetReport.Summary]] = [:]
+        for cell in options.cells {
+            for run in try runs(options) where run.id.hasPrefix(cell.id + "/") && finished.contains(run) {
+                guard let s = BeliefNetReport.Summary.read(in: folder.folder(of: run)), isComplete(run, folder: folder.folder(of: run), options: options)
+                else { continue }
+                results[cell, default: []].append(s)
+            }
+        }
+        let report = DbnReport(cells: options.cells, results: results, epochs: options.epochs, layers: options.layers)
+        let markdown = report.markdown()
+        try AtomicFile.write(markdown, to: folder.file("dbn.md"))
+        try AtomicFile.write(try report.csv(), to: folder.file("dbn.csv"))
+        try AtomicFile.write(report.curves(), to: folder.file("dbn.svg"))
+        return StudyReport(text: markdown, files: ["dbn.md", "dbn.csv", "dbn.svg"].map(folder.file))
+    }
+}
