@@ -20,6 +20,12 @@ public protocol CrossbarEngine: AnyObject {
     /// returns the step's energy when the engine knows it.
     @discardableResult
     func apply(_ step: LearningStep, to states: inout Matrix<Double>) throws -> StepEnergy?
+
+    /// Programs `pulses[i, j]` potentiation pulses into device `(i, j)` of the crossbar
+    /// holding `states`, row by row with half-selected devices, and reports the pulses,
+    /// disturbed devices and energy (default: ``CrossbarProgramming`` row steps through
+    /// ``apply(_:to:)``).
+    func program(_ pulses: Matrix<Int>, to states: inout Matrix<Double>) throws -> ProgramReport
 }
 
 extension CrossbarEngine {

@@ -60,7 +60,9 @@ public final class SpiceEngine: CrossbarEngine {
     /// Simulates an already built ngspice `netlist` (its devices start at its ``CrossbarNetlist/initialStates``).
     public func simulate(_ netlist: CrossbarNetlist) throws -> CrossbarStepResult {
         try library.withResults(of: netlist.text) {
-            let final = try readTrajectories(netlist).map { $0.last! }
+            // A device driven into its bound may end a hair outside [0, 1] by the integrator's
+            // rounding; the state is bounded, and the next step's netlist requires it.
+            let final = try readTrajectories(netlist).map { min(max($0.last!, 0), 1) }
             var energy: StepEnergy?
             if netlist.measuresEnergy {
                 // Integrator values at the end of phase 1 (sample slots − 1) and of phase 2 (last).

@@ -93,6 +93,9 @@ public final class DeviceWeightUpdater: WeightUpdater {
         }
     }
 
+    /// The weights the crossbars hold for `layers` (clipped to the devices' range).
+    public func heldWeights(_ layers: [WeightLayer]) -> [WeightLayer] { mapping.weights(of: states, shapedAs: layers) }
+
     /// The pulse gain that makes one pulse one device step: the expected weight change of an
     /// example is `η·min(x, |δ|)` (in `δ`'s quantum, as ``IdealWeightUpdater`` prices a pulse)
     /// when `gain·min(x, |δ|)/q_δ` coincidences each move a weight by `Δw₁ = d·weightPerState·s`,

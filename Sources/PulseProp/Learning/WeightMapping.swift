@@ -78,4 +78,9 @@ public struct WeightMapping: Codable, Equatable, Sendable {
             }
         }
     }
+
+    /// `layers` with the weights that device `states` (one matrix per layer) hold.
+    public func weights(of states: [Matrix<Double>], shapedAs layers: [WeightLayer]) -> [WeightLayer] {
+        zip(layers, states).map { WeightLayer(rows: $0.rows, cols: $0.cols, values: weights(of: $1)) }
+    }
 }

@@ -29,8 +29,10 @@ public struct BeliefNetCheckpoint: Codable, Equatable, Sendable {
     public var sampler: SeededGenerator
     /// Finished epochs, in order (layer by layer).
     public var history: [BeliefNetEpoch] = []
-    /// Device pairs (device weights).
+    /// Device pairs (device weights written synapse by synapse or programmed).
     public var devices: PairWriteState?
+    /// Crossbars written by coincidence steps (per-batch writes through an engine).
+    public var coincidence: CoincidenceWrites?
 
     /// The RBM and epoch the next epoch trains, or nil when pre-training is done.
     public var next: (layer: Int, epoch: Int)? {
@@ -56,7 +58,12 @@ public struct BeliefNetCheckpoint: Codable, Equatable, Sendable {
             try require(checkpoint.net.sizes == [features] + configuration.layers, "net.sizes", "do not match the data and --layers")
             try require(checkpoint.net.classes == classes, "net.classes", "is \(checkpoint.net.classes); the data has \(classes)")
             try require(checkpoint.history.count <= configuration.epochs * configuration.layers.count, "history", "holds more epochs than the run has")
-            try require((checkpoint.devices != nil) == (configuration.weights == .pair), "devices", "do not match --weights")
+            let coincidence = configuration.engine != nil && configuration.write == .perBatch
+            try require(
+                (checkpoint.devices != nil) == (configuration.weights == .pair && !coincidence), "devices", "do not match --weights")
+            try require(
+                (checkpoint.coincidence != nil) == (configuration.weights == .pair && coincidence), "coincidence",
+                "does not match --weights and --engine")
         } catch let error as ParameterError {
             throw DataError(path, "is not a usable checkpoint: field \(error.parameter) \(error.problem)")
         }

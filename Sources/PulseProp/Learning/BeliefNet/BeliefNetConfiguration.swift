@@ -35,6 +35,8 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
     public var write = BeliefNetWrite.accumulate
     /// `θ`: coincidence counts per pulse (device weights; the batch size in Wang et al.).
     public var threshold = 100.0
+    /// The crossbar engine of the circuit path (nil: each device from its pulse response).
+    public var engine: EngineKind?
 
     public init() {}
 
@@ -50,6 +52,7 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
         try require(learningRate > 0 && learningRate.isFinite, "lr", "must be a finite value > 0, got \(learningRate)")
         try require(weights != .reference, "weights", "a belief net's devices are pairs: use ideal or pair")
         try require(threshold > 0 && threshold.isFinite, "threshold", "must be a finite value > 0, got \(threshold)")
+        try require(engine == nil || weights == .pair, "engine", "simulates device crossbars: add --weights pair")
         if weights == .pair {
             try require(DevicePreset.named(device) != nil, "device", "unknown preset '\(device)' (see 'pulseprop devices')")
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A belief-net run: greedy layer-wise pre-training of every RBM by contrastive divergence
-/// (``ContrastiveDivergence``), with float weights or device pairs (``PairWriteUpdater``), a
+/// (``ContrastiveDivergence``), with float weights or device pairs (``BeliefNetWeights``), a
 /// checkpoint after every epoch (written atomically) and exact resumption from it. The same
 /// configuration and data give the same net and history bit for bit.
 public final class BeliefNetRun {
@@ -12,10 +12,12 @@ public final class BeliefNetRun {
     private let train: Dataset
     private let test: Dataset
     private let checkpointPath: String?
-    private let updater: WeightUpdater
-    private let pairs: PairWriteUpdater?
+    private let weights: BeliefNetWeights
+    /// Most devices of one crossbar the SPICE circuit path takes (one transient per example
+    /// and phase, or per programmed row).
+    public static let spiceDeviceLimit = 4096
     /// Write counts of every layer since the start of the run (empty for float weights).
-    public var writes: [WriteCount] { pairs?.state.counts ?? [] }
+    public var writes: [WriteCount] { weights.counts() }
     /// Called at the start of every epoch and after every minibatch with the examples done.
     public var batchProgress: ((_ done: Int, _ total: Int) -> Void)?
 
@@ -41,22 +43,14 @@ public final class BeliefNetRun {
                 configuration: configuration, net: net, order: generator,
                 sampler: SeededGenerator(seed: configuration.seed ^ 0xCD5A_3D1E))
         }
-        if configuration.weights == .pair {
-            let preset = DevicePreset.named(configuration.device)!
-            let circuit = CrossbarCircuit(device: preset.device)
-            let response = try CrossbarHardware(circuit: circuit).analyticEngine()
-            // One mid-range pulse is θ counts' worth of the float weights' update (lr/B per count).
-            let maxWeight = configuration.learningRate / Double(configuration.batch) * configuration.threshold / response.midRangeStep
-            let pairs = try PairWriteUpdater(
-                layers: checkpoint.net.layers, saved: checkpoint.devices, mapping: WeightMapping(.pair, maxWeight: maxWeight),
-                write: configuration.write, threshold: configuration.threshold, response: response, circuit: circuit)
-            if checkpoint.devices == nil { checkpoint.net.layers = pairs.heldWeights(checkpoint.net.layers) }
-            self.pairs = pairs
-            updater = pairs
-        } else {
-            pairs = nil
-            updater = IdealWeightUpdater(method: .times, encoding: nil)
+        if configuration.engine == .spice {
+            for (l, layer) in checkpoint.net.layers.enumerated() {
+                try require(
+                    layer.rows * layer.cols * 2 <= Self.spiceDeviceLimit, "engine",
+                    "spice simulates small nets only: RBM \(l) needs \(layer.rows)×\(2 * layer.cols) devices, more than \(Self.spiceDeviceLimit)")
+            }
         }
+        weights = try BeliefNetWeights(configuration: configuration, checkpoint: &checkpoint)
     }
 
     /// Pre-trains the remaining epochs, checkpointing after each, and returns the history.
@@ -68,7 +62,7 @@ public final class BeliefNetRun {
         let rate = Float(configuration.learningRate / Double(configuration.batch))
         while let (layer, epoch) = checkpoint.next {
             let start = Date()
-            let before = pairs?.state.counts
+            let before = weights.counts()
             let cd = ContrastiveDivergence(
                 net: checkpoint.net, layer: layer, k: configuration.cdK, batch: configuration.batch, generator: checkpoint.sampler)
             var order = Array(0..<train.count)
@@ -78,20 +72,19 @@ public final class BeliefNetRun {
             batchProgress?(0, order.count)
             while done < order.count {
                 let indices = order[done..<min(done + configuration.batch, order.count)]
-                loss += try cd.trainBatch(&checkpoint.net, data: train, indices: indices, rate: rate, updater: updater).loss
+                loss += try cd.trainBatch(&checkpoint.net, data: train, indices: indices, rate: rate, updater: weights.updater).loss
                 done = indices.endIndex
                 batchProgress?(done, order.count)
             }
             checkpoint.sampler = cd.generator
-            let writes = pairs.map { pairs in
-                zip(pairs.state.counts, before!).map { now, then in now.adding(then, sign: -1) }
-            }
+            let writes = configuration.weights == .pair
+                ? zip(weights.counts(), before).map { now, then in now.adding(then, sign: -1) } : nil
             let record = BeliefNetEpoch(
                 layer: layer, epoch: epoch, reconstructionError: loss / Double(order.count),
                 testError: layer == checkpoint.net.top ? checkpoint.net.testError(on: test) : nil,
                 seconds: Date().timeIntervalSince(start), writes: writes)
             checkpoint.history.append(record)
-            checkpoint.devices = pairs?.state
+            weights.save(&checkpoint)
             if let checkpointPath { try AtomicFile.write(try SnakeCaseJSON.encode(checkpoint, pretty: false), to: checkpointPath) }
             let meanSeconds = Date().timeIntervalSince(started.date) / Double(checkpoint.history.count - started.epochs)
             try progress?(record, meanSeconds * Double(total - checkpoint.history.count))

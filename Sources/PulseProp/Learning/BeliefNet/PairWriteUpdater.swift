@@ -14,6 +14,8 @@ public struct WriteCount: Codable, Equatable, Sendable {
     public var refreshes = 0
     /// Estimated energy of every pulse counted here, joules.
     public var energy = 0.0
+    /// Half-selected devices disturbed by programming (crossbar engines only).
+    public var disturbed = 0
 
     public init() {}
 
@@ -29,6 +31,7 @@ public struct WriteCount: Codable, Equatable, Sendable {
         sum.refreshPulses += sign * other.refreshPulses
         sum.refreshes += sign * other.refreshes
         sum.energy += Double(sign) * other.energy
+        sum.disturbed += sign * other.disturbed
         return sum
     }
 }
@@ -67,6 +70,12 @@ public struct PairWriteState: Codable, Equatable, Sendable {
 /// of a pulse is `G·u²·(plateau + 2·edge/3)` at the device's mean conductance over the pulse,
 /// as the analytic engine estimates a coincident pulse.
 ///
+/// With crossbar engines (the circuit path, for small nets) accumulate-then-fire programs
+/// each layer's firings of a minibatch row by row through its engine
+/// (``CrossbarEngine/program(_:to:)``), in SPICE or the analytic engine, counting disturbed
+/// half-selected devices and taking the energy from the engine; pairs are not refreshed
+/// there (a saturated device stays at its bound).
+///
 /// The learning rate passed to ``update(_:signals:count:rate:)`` is not used: the pulse step
 /// and `θ` set it (the run chooses `w_max` so that one mid-range pulse is `θ` counts' worth).
 public final class PairWriteUpdater: WeightUpdater {
@@ -79,6 +88,8 @@ public final class PairWriteUpdater: WeightUpdater {
     /// State of the written device above which its pair is refreshed.
     public let saturation = 0.95
     private let response: PulseResponse
+    /// One engine per layer for the circuit path (empty: each device by `response`).
+    private let engines: [CrossbarEngine]
     private let pulseEnergy: (Double) -> Double
     private let refreshPolicy = PairRefresh()
     /// Depression pulses that reset a device (planned once with the device response).
@@ -88,17 +99,22 @@ public final class PairWriteUpdater: WeightUpdater {
     public private(set) var state: PairWriteState
 
     /// Pairs holding `layers`' weights (or continuing `saved`), written by `write` with
-    /// threshold `threshold` and pulses of `response` on devices of `circuit`.
+    /// threshold `threshold` and pulses of `response` on devices of `circuit`, or through
+    /// `engines` (one per layer; accumulate writes only).
     public init(
         layers: [WeightLayer], saved: PairWriteState? = nil, mapping: WeightMapping, write: BeliefNetWrite,
-        threshold: Double, response: PulseResponse, circuit: CrossbarCircuit
+        threshold: Double, response: PulseResponse, circuit: CrossbarCircuit, engines: [CrossbarEngine] = []
     ) throws {
+        try require(
+            engines.isEmpty || (engines.count == layers.count && write == .accumulate), "engine",
+            "programs accumulate writes only, with one engine per layer (per-batch writes are coincidence steps)")
         try require(mapping.kind == .pair, "weights", "written belief nets hold their weights in pairs")
         try require(threshold > 0 && threshold.isFinite, "threshold", "must be a finite value > 0, got \(threshold)")
         self.mapping = mapping
         self.write = write
         self.threshold = Float(threshold)
         self.response = response
+        self.engines = engines
         let (shape, model) = (circuit.shape, circuit.device)
         let tau = shape.plateau + 2 * shape.edge / 3
         let (gOff, gOn) = (model.offConductance, model.onConductance)
@@ -115,11 +131,7 @@ public final class PairWriteUpdater: WeightUpdater {
     }
 
     /// The weights the pairs hold for `layers` (clipped to the pairs' range).
-    public func heldWeights(_ layers: [WeightLayer]) -> [WeightLayer] {
-        zip(layers, state.states).map { layer, held in
-            WeightLayer(rows: layer.rows, cols: layer.cols, values: mapping.weights(of: held))
-        }
-    }
+    public func heldWeights(_ layers: [WeightLayer]) -> [WeightLayer] { mapping.weights(of: state.states, shapedAs: layers) }
 
     public func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) throws {
         for s in signals {
@@ -134,14 +146,15 @@ public final class PairWriteUpdater: WeightUpdater {
                     }
                 }
             }
-            writeCounts(layer: s.layer, size: rows * cols, cols: cols)
+            try writeCounts(layer: s.layer, size: rows * cols, cols: cols)
             layers[s.layer].values = mapping.weights(of: state.states[s.layer])
         }
     }
 
     /// Turns the counts of one layer into pulses on its pairs.
-    private func writeCounts(layer: Int, size: Int, cols: Int) {
+    private func writeCounts(layer: Int, size: Int, cols: Int) throws {
         var tally = WriteCount()
+        var program = engines.isEmpty ? nil : Matrix<Int>(rows: size / cols, cols: 2 * cols) { _, _ in 0 }
         let theta = threshold
         for k in 0..<size {
             let c = counts[k]
@@ -164,7 +177,19 @@ public final class PairWriteUpdater: WeightUpdater {
                 state.accumulators[layer][k] = a
             }
             guard pulses > 0 else { continue }
+            if program != nil {
+                program![k / cols, 2 * (k % cols) + (positive ? 0 : 1)] = pulses
+                continue
+            }
             fire(pulses: pulses, dose: Double(pulses), layer: layer, synapse: k, cols: cols, positive: positive, tally: &tally)
+        }
+        if let program {
+            let report = try engines[layer].program(program, to: &state.states[layer])
+            tally.pulses += report.pulses
+            tally.writes += program.elements.filter { $0 > 0 }.count
+            tally.dose += Double(report.pulses)
+            tally.energy += report.energy
+            tally.disturbed += report.disturbed
         }
         state.counts[layer] = state.counts[layer].adding(tally)
     }

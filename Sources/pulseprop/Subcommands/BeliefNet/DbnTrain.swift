@@ -35,6 +35,8 @@ struct DbnTrain: ParsableCommand {
     var write = "accumulate"
     @Option(help: "Coincidence counts per programming pulse (device weights; the batch size in Wang et al.).")
     var threshold: Double?
+    @Option(help: "Circuit path for small nets (--weights pair): simulate the crossbars with the analytic engine or spice (per-batch: every example's data and model phases as coincidence steps; accumulate: firings programmed row by row with half-selected devices). Default: each device from its pulse response.")
+    var engine: EngineKind?
     @Option(help: "Seed of weights, data order and sampling.")
     var seed: UInt64 = 1
     @Option(help: "Train on the first N training examples only.")
@@ -69,6 +71,7 @@ struct DbnTrain: ParsableCommand {
         }
         c.write = scheme
         c.threshold = threshold ?? Double(batch)
+        c.engine = engine
         try c.validate()
         return c
     }
@@ -97,7 +100,8 @@ struct DbnTrain: ParsableCommand {
         let history = try run.run { record, eta in
             let test = record.testError.map { String(format: "  test %.2f %%", 100 * $0) } ?? ""
             let pulses = (record.writes ?? []).map(\.totalPulses).reduce(0, +)
-            let writes = record.writes == nil ? "" : "  \(pulses) pulses"
+            let disturbed = (record.writes ?? []).map(\.disturbed).reduce(0, +)
+            let writes = record.writes == nil ? "" : "  \(pulses) pulses" + (engine == nil ? "" : ", \(disturbed) disturbed")
             FileHandle.standardError.write(Data(String(
                 format: "RBM %d epoch %d/%d  reconstruction %.4f%@%@  %.2f s  ETA %@\n", record.layer, record.epoch,
                 configuration.epochs, record.reconstructionError, test, writes, record.seconds, Progress.duration(eta)).utf8))
