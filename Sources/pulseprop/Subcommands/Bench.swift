@@ -4,5 +4,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure simulation speed (use a release build).",
-        subcommands: [BenchSpice.self, BenchAnalytic.self, BenchTrain.self])
+        subcommands: [BenchSpice.self, BenchAnalytic.self, BenchTrain.self, BenchDbn.self])
 }

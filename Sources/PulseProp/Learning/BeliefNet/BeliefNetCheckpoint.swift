@@ -34,6 +34,14 @@ public struct BeliefNetCheckpoint: Codable, Equatable, Sendable {
     /// Crossbars written by coincidence steps (per-batch writes through an engine).
     public var coincidence: CoincidenceWrites?
 
+    /// A checkpoint of a run that has not started.
+    public init(configuration: BeliefNetConfiguration, net: BeliefNet, order: SeededGenerator, sampler: SeededGenerator) {
+        self.configuration = configuration
+        self.net = net
+        self.order = order
+        self.sampler = sampler
+    }
+
     /// The RBM and epoch the next epoch trains, or nil when pre-training is done.
     public var next: (layer: Int, epoch: Int)? {
         let done = history.count

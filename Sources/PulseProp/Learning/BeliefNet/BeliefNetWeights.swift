@@ -3,17 +3,17 @@
 /// by an engine (``CrossbarEngine``, small nets): per-batch writes as the coincidence steps
 /// of every example's data and model phases (``DeviceWeightUpdater``, unidirectional pairs),
 /// accumulate writes as row-by-row programming (``PairWriteUpdater`` with engines).
-struct BeliefNetWeights {
+public struct BeliefNetWeights {
     /// Applies every minibatch's update.
-    let updater: WeightUpdater
+    public let updater: WeightUpdater
     /// Write counts of every layer since the start of the run.
-    let counts: () -> [WriteCount]
+    public let counts: () -> [WriteCount]
     /// Puts the holder's state into the checkpoint.
-    let save: (inout BeliefNetCheckpoint) -> Void
+    public let save: (inout BeliefNetCheckpoint) -> Void
 
     /// The holder `configuration` asks for, continuing the checkpoint's saved state; a fresh
     /// checkpoint's float weights become the weights the devices hold.
-    init(configuration: BeliefNetConfiguration, checkpoint: inout BeliefNetCheckpoint) throws {
+    public init(configuration: BeliefNetConfiguration, checkpoint: inout BeliefNetCheckpoint) throws {
         guard configuration.weights == .pair else {
             updater = IdealWeightUpdater(method: .times, encoding: nil)
             counts = { [] }
