@@ -52,18 +52,19 @@ public enum BeliefNetReport {
         return try table.text()
     }
 
-    /// Reconstruction error of every RBM by epoch and the net's test error over the top RBM's epochs.
+    /// Squared reconstruction error per example of every RBM by epoch, and the net's test
+    /// error (percent) over the top RBM's epochs.
     public static func svg(_ history: [BeliefNetEpoch], title: String) -> String {
         let layers = Set(history.map(\.layer)).sorted()
         var series = layers.map { layer in
             SVGPlot.Series(
-                label: "RBM \(layer) reconstruction error / visible unit",
+                label: "RBM \(layer): squared reconstruction error per example",
                 points: history.filter { $0.layer == layer }.map { (Double($0.epoch), $0.reconstructionError) })
         }
         series.append(SVGPlot.Series(
-            label: "test error (top RBM epochs)",
-            points: history.compactMap { r in r.testError.map { (Double(r.epoch), $0) } }))
-        return SVGPlot(title: title, xLabel: "epoch of each RBM", yLabel: "error", series: series).render()
+            label: "test error % (top RBM epochs)",
+            points: history.compactMap { r in r.testError.map { (Double(r.epoch), 100 * $0) } }))
+        return SVGPlot(title: title, xLabel: "epoch of each RBM", yLabel: "squared error per example; test error %", series: series).render()
     }
 
     /// Writes `log.csv`, `summary.json` and `curve.svg` into `folder` (atomically) and returns the summary.
