@@ -1,0 +1,60 @@
+import XCTest
+@testable import PulseProp
+
+final class EqPropTests: XCTestCase {
+    /// The cost `C = ½ Σ (V_o − A_out t_o)²` at the free equilibrium.
+    private func cost(_ network: EqPropNetwork, _ example: EqPropExample) throws -> Double {
+        let v = try EqPropAnalyticSolver().equilibrium(of: network, input: example.input, nudge: nil, start: nil)
+        let a = network.neuron.outputAmplitude
+        return zip(network.outputValues(v), example.target).reduce(0) { $0 + 0.5 * a * a * ($1.0 - $1.1) * ($1.0 - $1.1) }
+    }
+
+    func testEquilibriumBalancesEveryNode() throws {
+        let network = try EqPropNetwork(inputs: 3, hidden: 4, outputs: 2, seed: 3)
+        let input = [0.5, -1, 0.25]
+        for nudge in [nil, EqPropNudge(beta: 0.5, targets: [1, -1])] {
+            let system = try EqPropSystem(network: network, input: input, nudge: nudge)
+            let v = try EqPropAnalyticSolver().equilibrium(of: network, input: input, nudge: nudge, start: nil)
+            XCTAssertLessThan(system.residual(v).map(abs).max()!, 1e-15)
+        }
+    }
+
+    func testUpdateHasTheSignOfTheNegativeGradient() throws {
+        var network = try EqPropNetwork(inputs: 2, hidden: 3, outputs: 1, seed: 5)
+        let example = EqPropExample(input: [1, -0.5], target: [1])
+        let solver = EqPropAnalyticSolver()
+        let free = try solver.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
+        let beta = 1e-4
+        let nudged = try solver.equilibrium(of: network, input: example.input, nudge: EqPropNudge(beta: beta, targets: example.target), start: free)
+        let gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+        let h = 1e-6
+        for (layer, k) in [(0, 0), (0, 3), (0, 5), (1, 0), (1, 2), (1, 4), (1, 5), (1, 9)] {
+            var plus = network, minus = network
+            if layer == 0 {
+                plus.hiddenStates.elements[k] += h
+                minus.hiddenStates.elements[k] -= h
+            } else {
+                plus.outputStates.elements[k] += h
+                minus.outputStates.elements[k] -= h
+            }
+            let numeric = (try cost(plus, example) - cost(minus, example)) / (2 * h)
+            let estimate = layer == 0 ? gradient.hidden.elements[k] : gradient.output.elements[k]
+            XCTAssertEqual(estimate, numeric, accuracy: 0.01 * abs(numeric) + 1e-12, "layer \(layer) device \(k)")
+            XCTAssertEqual(estimate.sign, numeric.sign)
+        }
+        // A step against the estimate lowers the cost.
+        let before = try cost(network, example)
+        var updater = try EqPropUpdater(mode: .continuous, rate: 10, device: network.device, seed: 1)
+        updater.apply(gradient, to: &network)
+        XCTAssertLessThan(try cost(network, example), before)
+    }
+
+    func testXORLearnsWithAFixedSeed() throws {
+        var network = try EqPropNetwork(inputs: 2, hidden: 4, outputs: 1, seed: 1)
+        var trainer = try EqPropTrainer(engine: EqPropAnalyticSolver(), beta: 0.1, mode: .continuous, rate: 400, device: network.device, seed: 1)
+        var generator = SeededGenerator(seed: 1)
+        let task = EqPropTask.xor
+        for _ in 0..<120 { _ = try trainer.epoch(&network, task.train, using: &generator) }
+        XCTAssertEqual(try trainer.error(network, on: task.test, metric: task.metric), 0)
+    }
+}
