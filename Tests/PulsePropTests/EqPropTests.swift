@@ -57,4 +57,22 @@ final class EqPropTests: XCTestCase {
         for _ in 0..<120 { _ = try trainer.epoch(&network, task.train, using: &generator) }
         XCTAssertEqual(try trainer.error(network, on: task.test, metric: task.metric), 0)
     }
+
+    func testSpiceAndAnalyticEquilibriaAgree() throws {
+        let spice = try EqPropSpiceSolver()
+        var generator = SeededGenerator(seed: 11)
+        var worst = 0.0
+        for seed in 1...4 {
+            let network = try EqPropNetwork(inputs: 3, hidden: 2 + seed, outputs: seed % 2 + 1, seed: UInt64(seed))
+            let input = (0..<3).map { _ in Double.random(in: -1...1, using: &generator) }
+            let targets = (0..<network.outputs).map { _ in Double.random(in: -1...1, using: &generator) }
+            for nudge in [nil, EqPropNudge(beta: 0.5, targets: targets)] {
+                let a = try EqPropAnalyticSolver().equilibrium(of: network, input: input, nudge: nudge, start: nil)
+                let s = try spice.equilibrium(of: network, input: input, nudge: nudge, start: nil)
+                worst = max(worst, zip(a, s).map { abs($0 - $1) }.max()!)
+            }
+        }
+        XCTAssertLessThan(worst, 1e-6)
+        print("largest SPICE - analytic node difference: \(worst) V")
+    }
 }
