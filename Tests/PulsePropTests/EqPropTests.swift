@@ -75,4 +75,38 @@ final class EqPropTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-6)
         print("largest SPICE - analytic node difference: \(worst) V")
     }
+
+    func testBadOptionsAreRefusedNamingTheOption() throws {
+        func refused(_ change: (inout EqPropConfiguration) -> Void) throws -> String? {
+            var c = try EqPropConfiguration.preset(task: "xor")
+            change(&c)
+            do { try c.validate() } catch let error as ParameterError { return error.parameter }
+            return nil
+        }
+        XCTAssertEqual(try refused { $0.beta = 0 }, "beta")
+        XCTAssertEqual(try refused { $0.beta = -1 }, "beta")
+        XCTAssertEqual(try refused { $0.task = "tic-tac-toe" }, "task")
+        XCTAssertEqual(try refused { $0.hidden = 0 }, "hidden")
+        XCTAssertThrowsError(try EqPropNetwork(inputs: 2, hidden: 10_000_000, outputs: 1, seed: 1)) {
+            XCTAssertEqual(($0 as? ParameterError)?.parameter, "hidden")
+        }
+    }
+
+    func testResumedRunEqualsTheUninterruptedOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eqprop-resume-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("checkpoint.json").path
+        var c = try EqPropConfiguration.preset(task: "xor")
+        c.epochs = 4
+        let straight = try EqPropRun(configuration: c, task: .xor, checkpointPath: nil, resume: false)
+        try straight.run()
+        var half = c
+        half.epochs = 2
+        try EqPropRun(configuration: half, task: .xor, checkpointPath: path, resume: false).run()
+        let resumed = try EqPropRun(configuration: c, task: .xor, checkpointPath: path, resume: true)
+        try resumed.run()
+        XCTAssertEqual(resumed.checkpoint.network, straight.checkpoint.network)
+        XCTAssertEqual(resumed.checkpoint.history.map(\.error), straight.checkpoint.history.map(\.error))
+    }
 }

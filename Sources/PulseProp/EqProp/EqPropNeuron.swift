@@ -87,8 +87,10 @@ public struct EqPropNeuron: Codable, Equatable, Sendable {
         ] {
             try require(value > 0 && value.isFinite, name, "must be a finite number > 0, got \(value)")
         }
+        let largest = [("input-amplitude", inputAmplitude), ("bias-voltage", biasVoltage), ("output-amplitude", outputAmplitude)]
+            .max { $0.1 < $1.1 }!.0
         try require(
-            2 * largestSource < threshold, "input-amplitude",
+            2 * largestSource < threshold, largest,
             "sources up to \(largestSource) V put up to \(2 * largestSource) V across a device, not below its \(threshold) V threshold")
     }
 }

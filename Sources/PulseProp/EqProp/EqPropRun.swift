@@ -25,6 +25,8 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
     public var hidden: Int
     public var epochs: Int
     public var seed: UInt64
+    /// The neuron circuit and the source and output scales.
+    public var neuron: EqPropNeuron
 
     /// The defaults of `task` (one of ``EqPropTask/names``).
     public static func preset(task: String) throws -> EqPropConfiguration {
@@ -35,7 +37,8 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
         case "mnist": (hidden, beta, rate, epochs) = (100, 0.1, 400, 3)
         default: throw ParameterError("task", "must be one of \(EqPropTask.names.joined(separator: ", ")), got '\(task)'")
         }
-        return EqPropConfiguration(task: task, engine: .analytic, update: .pulses, beta: beta, rate: rate, hidden: hidden, epochs: epochs, seed: 1)
+        return EqPropConfiguration(
+            task: task, engine: .analytic, update: .pulses, beta: beta, rate: rate, hidden: hidden, epochs: epochs, seed: 1, neuron: EqPropNeuron())
     }
 
     /// Checks every value, naming the first that is out of range.
@@ -50,7 +53,8 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
 
 /// A run's state after its last finished epoch: what `--resume` continues from.
 public struct EqPropCheckpoint: Codable, Equatable, Sendable {
-    public let configuration: EqPropConfiguration
+    /// The run's configuration (`epochs` is the target, which a resumed run may raise).
+    public var configuration: EqPropConfiguration
     public var network: EqPropNetwork
     public var history: [EqPropEpochResult]
 }
@@ -78,8 +82,10 @@ public final class EqPropRun {
             expected.epochs = configuration.epochs
             try require(expected == configuration, "resume", "\(checkpointPath) holds a run of another configuration")
             checkpoint = saved
+            checkpoint.configuration.epochs = configuration.epochs
         } else {
-            let network = try EqPropNetwork(inputs: task.inputs, hidden: configuration.hidden, outputs: task.outputs, seed: configuration.seed)
+            let network = try EqPropNetwork(
+                inputs: task.inputs, hidden: configuration.hidden, outputs: task.outputs, neuron: configuration.neuron, seed: configuration.seed)
             checkpoint = EqPropCheckpoint(configuration: configuration, network: network, history: [])
         }
     }

@@ -52,6 +52,15 @@ struct EqPropTrain: ParsableCommand {
     @Option(help: "Seed of the initial states, example order and pulse rounding.")
     var seed: UInt64?
 
+    @Option(help: "Neuron clamp level V_b, V (the diodes' series sources; the output layer's bias).")
+    var clampVoltage: Double?
+
+    @Option(help: "Neuron diode thermal voltage V_T, V (the sharpness of the clamp).")
+    var thermalVoltage: Double?
+
+    @Option(help: "Output amplification: target t is the output pair's voltage difference A_out*t, V.")
+    var outputAmplitude: Double?
+
     @Option(help: "mnist: train on the first N training examples only.")
     var trainLimit: Int?
 
@@ -68,7 +77,9 @@ struct EqPropTrain: ParsableCommand {
     var format: OutputFormat = .table
 
     func validate() throws {
-        try requireFinite(["beta": beta, "rate": rate])
+        try requireFinite([
+            "beta": beta, "rate": rate, "clamp-voltage": clampVoltage, "thermal-voltage": thermalVoltage, "output-amplitude": outputAmplitude,
+        ])
         try require(format != .csv, "format", "takes table or json")
         try require(!resume || output != nil, "resume", "continues the checkpoint of --output DIR: give the folder")
         try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
@@ -84,6 +95,9 @@ struct EqPropTrain: ParsableCommand {
         if let hidden { c.hidden = hidden }
         if let epochs { c.epochs = epochs }
         if let seed { c.seed = seed }
+        if let clampVoltage { c.neuron.clampVoltage = clampVoltage }
+        if let thermalVoltage { c.neuron.thermalVoltage = thermalVoltage }
+        if let outputAmplitude { c.neuron.outputAmplitude = outputAmplitude }
         try c.validate()
         try require((data != nil) == (task == "mnist"), "data", task == "mnist" ? "mnist needs --data DIR" : "applies to --task mnist only")
         let eqpropTask: EqPropTask
