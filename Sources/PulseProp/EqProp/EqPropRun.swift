@@ -20,25 +20,36 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
     public var update: EqPropUpdateMode
     /// Nudging strength `β` (units of `G_on`).
     public var beta: Double
-    /// Learning rate `η`, 1/V² (``EqPropUpdater``).
+    /// Learning rate `η` of the output layer, 1/V² (``EqPropUpdater``).
     public var rate: Double
+    /// Learning rate of the hidden layer (nil: ``rate``).
+    public var hiddenRate: Double?
     public var hidden: Int
     public var epochs: Int
     public var seed: UInt64
     /// The neuron circuit and the source and output scales.
     public var neuron: EqPropNeuron
+    /// The device every weight is.
+    public var device: Device
 
-    /// The defaults of `task` (one of ``EqPropTask/names``).
+    /// The defaults of `task` (one of ``EqPropTask/names``). MNIST's hidden layer averages 392
+    /// input devices, so its swing is about five times smaller than the small tasks': its neurons
+    /// clamp at 2 mV (`V_T = 0.4 mV`) and its outputs are read with `A_out = 0.5 mV`; the
+    /// gradient scales with voltage squared, hence its larger rate.
     public static func preset(task: String) throws -> EqPropConfiguration {
         let (hidden, beta, rate, epochs): (Int, Double, Double, Int)
+        var neuron = EqPropNeuron()
         switch task {
         case "xor": (hidden, beta, rate, epochs) = (4, 0.1, 400, 120)
         case "patterns": (hidden, beta, rate, epochs) = (32, 0.1, 400, 30)
-        case "mnist": (hidden, beta, rate, epochs) = (100, 0.1, 400, 3)
+        case "mnist":
+            (hidden, beta, rate, epochs) = (100, 0.1, 5e5, 3)
+            (neuron.clampVoltage, neuron.thermalVoltage, neuron.outputAmplitude) = (0.002, 0.0004, 0.0005)
         default: throw ParameterError("task", "must be one of \(EqPropTask.names.joined(separator: ", ")), got '\(task)'")
         }
         return EqPropConfiguration(
-            task: task, engine: .analytic, update: .pulses, beta: beta, rate: rate, hidden: hidden, epochs: epochs, seed: 1, neuron: EqPropNeuron())
+            task: task, engine: .analytic, update: .pulses, beta: beta, rate: rate, hiddenRate: nil, hidden: hidden, epochs: epochs, seed: 1,
+            neuron: neuron, device: .metalOxide)
     }
 
     /// Checks every value, naming the first that is out of range.
@@ -46,6 +57,7 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
         try require(EqPropTask.names.contains(task), "task", "must be one of \(EqPropTask.names.joined(separator: ", ")), got '\(task)'")
         try require(beta > 0 && beta.isFinite, "beta", "must be a finite number > 0, got \(beta)")
         try require(rate > 0 && rate.isFinite, "rate", "must be a finite number > 0, got \(rate)")
+        try require((hiddenRate ?? 1) > 0 && (hiddenRate ?? 1).isFinite, "hidden-rate", "must be a finite number > 0, got \(hiddenRate ?? 1)")
         try require(hidden >= 1, "hidden", "must be at least 1, got \(hidden)")
         try require(epochs >= 1, "epochs", "must be at least 1, got \(epochs)")
     }
@@ -85,7 +97,8 @@ public final class EqPropRun {
             checkpoint.configuration.epochs = configuration.epochs
         } else {
             let network = try EqPropNetwork(
-                inputs: task.inputs, hidden: configuration.hidden, outputs: task.outputs, neuron: configuration.neuron, seed: configuration.seed)
+                inputs: task.inputs, hidden: configuration.hidden, outputs: task.outputs, device: configuration.device,
+                neuron: configuration.neuron, seed: configuration.seed)
             checkpoint = EqPropCheckpoint(configuration: configuration, network: network, history: [])
         }
     }
@@ -128,6 +141,7 @@ public final class EqPropRun {
     /// A trainer of this run's configuration whose pulse rounding draws from `seed`.
     private func trainer(seed: UInt64) throws -> EqPropTrainer {
         let c = checkpoint.configuration
-        return try EqPropTrainer(engine: engine, beta: c.beta, mode: c.update, rate: c.rate, device: checkpoint.network.device, seed: seed)
+        return try EqPropTrainer(
+            engine: engine, beta: c.beta, mode: c.update, rate: c.rate, hiddenRate: c.hiddenRate, device: checkpoint.network.device, seed: seed)
     }
 }

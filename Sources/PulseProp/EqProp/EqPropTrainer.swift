@@ -25,12 +25,15 @@ public struct EqPropTrainer {
     /// How many examples per epoch the mode comparison covers.
     public var comparedExamples = 100
 
-    public init(engine: any EqPropEngine, beta: Double, mode: EqPropUpdateMode, rate: Double, device: Device, seed: UInt64) throws {
+    public init(
+        engine: any EqPropEngine, beta: Double, mode: EqPropUpdateMode, rate: Double, hiddenRate: Double? = nil, device: Device, seed: UInt64
+    ) throws {
         try require(beta > 0 && beta.isFinite, "beta", "must be a finite number > 0, got \(beta)")
         self.engine = engine
         self.beta = beta
-        updater = try EqPropUpdater(mode: mode, rate: rate, device: device, seed: seed)
-        shadow = try EqPropUpdater(mode: mode == .pulses ? .continuous : .pulses, rate: rate, device: device, seed: seed &+ 1)
+        updater = try EqPropUpdater(mode: mode, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed)
+        shadow = try EqPropUpdater(
+            mode: mode == .pulses ? .continuous : .pulses, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed &+ 1)
     }
 
     /// Free and nudged equilibria of `example`.

@@ -27,8 +27,11 @@ public enum EqPropUpdateMode: String, Codable, CaseIterable, Sendable {
 public struct EqPropUpdater: Sendable {
     /// How steps are applied.
     public let mode: EqPropUpdateMode
-    /// Learning rate `η`, 1/V².
+    /// Learning rate `η` of the output layer, 1/V².
     public let rate: Double
+    /// Learning rate of the input (hidden) layer, 1/V² (layer-wise rates as in Scellier and
+    /// Bengio 2017: the hidden layer's signals are attenuated by its heavy loading).
+    public let hiddenRate: Double
     /// Drive time `T` of the continuous mode, seconds.
     public let driveTime: Double
     private let memristor: ThresholdMemristor
@@ -40,8 +43,13 @@ public struct EqPropUpdater: Sendable {
     private var generator: SeededGenerator
 
     /// An updater for devices `device`; `seed` drives the stochastic rounding of pulse counts.
-    public init(mode: EqPropUpdateMode, rate: Double, device: Device, seed: UInt64, pulse: PulseShape = PulseShape(), driveTime: Double = 1e-6) throws {
+    public init(
+        mode: EqPropUpdateMode, rate: Double, hiddenRate: Double? = nil, device: Device, seed: UInt64, pulse: PulseShape = PulseShape(),
+        driveTime: Double = 1e-6
+    ) throws {
         try require(rate > 0 && rate.isFinite, "rate", "must be a finite number > 0, got \(rate)")
+        try require((hiddenRate ?? 1) > 0 && (hiddenRate ?? 1).isFinite, "hidden-rate", "must be a finite number > 0, got \(hiddenRate ?? 1)")
+        self.hiddenRate = hiddenRate ?? rate
         self.mode = mode
         self.rate = rate
         self.driveTime = driveTime
@@ -57,17 +65,19 @@ public struct EqPropUpdater: Sendable {
     /// layer then output layer, row-major).
     @discardableResult
     public mutating func apply(_ gradient: EqPropGradient, to network: inout EqPropNetwork) -> [Double] {
-        let a = step(gradient.hidden, &network.hiddenStates)
-        return a + step(gradient.output, &network.outputStates)
+        let a = step(gradient.hidden, &network.hiddenStates, rate: hiddenRate)
+        return a + step(gradient.output, &network.outputStates, rate: rate)
     }
 
-    private mutating func step(_ gradient: Matrix<Double>, _ states: inout Matrix<Double>) -> [Double] {
+    private mutating func step(_ gradient: Matrix<Double>, _ states: inout Matrix<Double>, rate: Double) -> [Double] {
         var changes = [Double](repeating: 0, count: states.elements.count)
         for k in changes.indices {
             let wanted = -rate * gradient.elements[k]
             guard wanted != 0 else { continue }
             let x = states.elements[k]
-            let next = memristor.state(after: dose(pulses: abs(wanted) / midStep, potentiating: wanted > 0), potentiating: wanted > 0, from: x)
+            let delivered = dose(pulses: abs(wanted) / midStep, potentiating: wanted > 0)
+            guard delivered > 0 else { continue }
+            let next = memristor.state(after: delivered, potentiating: wanted > 0, from: x)
             states.elements[k] = next
             changes[k] = next - x
         }

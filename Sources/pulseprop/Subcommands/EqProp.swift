@@ -21,8 +21,9 @@ struct EqPropTrain: ParsableCommand {
         discussion: """
             Tasks: xor (4 examples), patterns (5x5 letters recovered from 0-30 % flipped pixels; \
             compared with a Hebbian Hopfield network), mnist (14x14 by 2x2 average pooling; needs --data). \
-            Defaults per task: xor 4 hidden, 120 epochs; patterns 32 hidden, 30 epochs; mnist 100 hidden, \
-            3 epochs; beta 0.1, rate 400 /V^2.
+            Defaults per task: xor 4 hidden, 120 epochs, rate 400 /V^2; patterns 32 hidden, 30 epochs, \
+            rate 400 /V^2; mnist 100 hidden, 3 epochs, rate 5e5 /V^2, neurons clamped at 2 mV and read \
+            with A_out = 0.5 mV; beta 0.1 and the metal-oxide device throughout.
             """)
 
     @Option(help: "Task: xor, patterns or mnist.")
@@ -43,6 +44,9 @@ struct EqPropTrain: ParsableCommand {
     @Option(help: "Learning rate eta in 1/V^2 (state step = -eta * dC/ds).")
     var rate: Double?
 
+    @Option(help: "Learning rate of the hidden layer's devices in 1/V^2 (default: --rate).")
+    var hiddenRate: Double?
+
     @Option(help: "Hidden neurons.")
     var hidden: Int?
 
@@ -51,6 +55,9 @@ struct EqPropTrain: ParsableCommand {
 
     @Option(help: "Seed of the initial states, example order and pulse rounding.")
     var seed: UInt64?
+
+    @Option(help: "Device of every weight: a preset name (see 'pulseprop devices') or a device JSON file; defaults to metal-oxide.")
+    var device: String?
 
     @Option(help: "Neuron clamp level V_b, V (the diodes' series sources; the output layer's bias).")
     var clampVoltage: Double?
@@ -78,7 +85,7 @@ struct EqPropTrain: ParsableCommand {
 
     func validate() throws {
         try requireFinite([
-            "beta": beta, "rate": rate, "clamp-voltage": clampVoltage, "thermal-voltage": thermalVoltage, "output-amplitude": outputAmplitude,
+            "beta": beta, "rate": rate, "hidden-rate": hiddenRate, "clamp-voltage": clampVoltage, "thermal-voltage": thermalVoltage, "output-amplitude": outputAmplitude,
         ])
         try require(format != .csv, "format", "takes table or json")
         try require(!resume || output != nil, "resume", "continues the checkpoint of --output DIR: give the folder")
@@ -92,9 +99,11 @@ struct EqPropTrain: ParsableCommand {
         c.update = update
         if let beta { c.beta = beta }
         if let rate { c.rate = rate }
+        if let hiddenRate { c.hiddenRate = hiddenRate }
         if let hidden { c.hidden = hidden }
         if let epochs { c.epochs = epochs }
         if let seed { c.seed = seed }
+        if let device { c.device = try Device.resolve(device) }
         if let clampVoltage { c.neuron.clampVoltage = clampVoltage }
         if let thermalVoltage { c.neuron.thermalVoltage = thermalVoltage }
         if let outputAmplitude { c.neuron.outputAmplitude = outputAmplitude }
