@@ -32,15 +32,15 @@ public struct EqPropNetlist: Sendable {
         let nodes = (0..<network.nodes).map(network.nodeName)
         self.nodes = nodes
         let outputColumns = nodes.prefix(H) + ["cp", "cn"]
-        var devices: [EqPropTemplateContext.Resistor] = []
+        var devices: [ResistorLine] = []
         for h in 0..<H {
             for c in sourceNodes.indices {
-                devices.append(.init(name: "rw1_\(h)_\(c)", a: nodes[h], b: sourceNodes[c], ohms: f(1 / g1[h, c])))
+                devices.append(.init(name: "rw1_\(h)_\(c)", a: nodes[h], b: sourceNodes[c], ohms: 1 / g1[h, c]))
             }
         }
         for k in 0..<(2 * network.outputs) {
             for c in outputColumns.indices {
-                devices.append(.init(name: "rw2_\(k)_\(c)", a: nodes[H + k], b: outputColumns[c], ohms: f(1 / g2[k, c])))
+                devices.append(.init(name: "rw2_\(k)_\(c)", a: nodes[H + k], b: outputColumns[c], ohms: 1 / g2[k, c]))
             }
         }
         let nudges = nudge.map { nudge in
@@ -73,19 +73,6 @@ public struct EqPropNetlist: Sendable {
 
 /// `templates/ngspice/eqprop.cir` (and `common/batch-exit`).
 struct EqPropTemplateContext: TemplateContext {
-    struct Source {
-        let name: String
-        let node: String
-        let volts: String
-    }
-
-    struct Resistor {
-        let name: String
-        let a: String
-        let b: String
-        let ohms: String
-    }
-
     struct Neuron {
         let node: String
         let leakOhms: String
@@ -110,8 +97,8 @@ struct EqPropTemplateContext: TemplateContext {
     let outputs: Int
     let phase: String
     let largestSource: String
-    let sources: [Source]
-    let devices: [Resistor]
+    let sources: [DCSourceLine]
+    let devices: [ResistorLine]
     let neurons: [Neuron]
     let nudged: Bool
     let nudges: [Nudge]

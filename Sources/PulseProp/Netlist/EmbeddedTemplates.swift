@@ -175,7 +175,7 @@ enum EmbeddedTemplates {
         *
         * Devices
         {{#devices}}
-        {{{name}}} {{{a}}} {{{b}}} {{{ohms}}}
+        {{{name}}} {{{a}}} {{{b}}} {{{value}}}
         {{/devices}}
         *
         * Neurons

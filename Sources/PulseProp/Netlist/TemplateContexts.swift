@@ -19,7 +19,7 @@ struct PWLSourceLines {
     }
 }
 
-/// One resistor line of `common/wires`.
+/// One resistor line of `common/wires` (and of the equilibrium-propagation netlist's devices).
 struct ResistorLine {
     let name: String
     let a: String
@@ -27,8 +27,19 @@ struct ResistorLine {
     let value: String
 
     init(_ resistor: CrossbarLines.Resistor) {
-        (name, a, b, value) = (resistor.name, resistor.a, resistor.b, SpiceFormatting.number(resistor.ohms))
+        self.init(name: resistor.name, a: resistor.a, b: resistor.b, ohms: resistor.ohms)
     }
+
+    init(name: String, a: String, b: String, ohms: Double) {
+        (self.name, self.a, self.b, value) = (name, a, b, SpiceFormatting.number(ohms))
+    }
+}
+
+/// One DC voltage source from `node` to ground.
+struct DCSourceLine {
+    let name: String
+    let node: String
+    let volts: String
 }
 
 /// The driver and wire resistors of `common/wires`.
