@@ -109,4 +109,16 @@ final class EqPropTests: XCTestCase {
         XCTAssertEqual(resumed.checkpoint.network, straight.checkpoint.network)
         XCTAssertEqual(resumed.checkpoint.history.map(\.error), straight.checkpoint.history.map(\.error))
     }
+
+    func testNewtonFailureNamesThePhaseAndTheNode() throws {
+        let network = try EqPropNetwork(inputs: 2, hidden: 3, outputs: 1, seed: 2)
+        var solver = EqPropAnalyticSolver()
+        solver.maxIterations = 1
+        XCTAssertThrowsError(try solver.equilibrium(of: network, input: [1, 1], nudge: EqPropNudge(beta: 0.1, targets: [1]), start: nil)) {
+            let error = $0 as? EqPropError
+            XCTAssertEqual(error?.phase, "nudged phase (beta 0.1)")
+            XCTAssertTrue(error.map { (0..<network.nodes).map(network.nodeName).contains($0.node) } ?? false)
+            XCTAssertTrue(error?.description.hasPrefix("no equilibrium in the nudged phase (beta 0.1) at node ") ?? false)
+        }
+    }
 }
