@@ -174,9 +174,9 @@ enum EmbeddedTemplates {
         {{/sources}}
         *
         * Devices
-        {{#devices}}
-        {{{name}}} {{{a}}} {{{b}}} {{{value}}}
-        {{/devices}}
+        {{#deviceLines}}
+        {{{.}}}
+        {{/deviceLines}}
         *
         * Neurons
         {{#neurons}}

@@ -19,7 +19,7 @@ struct PWLSourceLines {
     }
 }
 
-/// One resistor line of `common/wires` (and of the equilibrium-propagation netlist's devices).
+/// One resistor line of `common/wires`.
 struct ResistorLine {
     let name: String
     let a: String
@@ -27,11 +27,7 @@ struct ResistorLine {
     let value: String
 
     init(_ resistor: CrossbarLines.Resistor) {
-        self.init(name: resistor.name, a: resistor.a, b: resistor.b, ohms: resistor.ohms)
-    }
-
-    init(name: String, a: String, b: String, ohms: Double) {
-        (self.name, self.a, self.b, value) = (name, a, b, SpiceFormatting.number(ohms))
+        (name, a, b, value) = (resistor.name, resistor.a, resistor.b, SpiceFormatting.number(resistor.ohms))
     }
 }
 
