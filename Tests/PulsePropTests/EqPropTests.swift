@@ -121,4 +121,23 @@ final class EqPropTests: XCTestCase {
             XCTAssertTrue(error?.description.hasPrefix("no equilibrium in the nudged phase (beta 0.1) at node ") ?? false)
         }
     }
+
+    func testCLIWritesJSONAndFilesAndRefusesBadOptionsInOneLine() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try TestSupport.runCLI(["eqprop", "train", "--task", "xor", "--epochs", "3", "--output", dir.path, "--format", "json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        for key in ["task", "error", "epochs", "seconds_per_epoch"] { XCTAssertNotNil(object[key], key) }
+        XCTAssertEqual(object["task"] as? String, "xor")
+        for file in ["log.csv", "summary.json", "eqprop.svg", "checkpoint.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), file)
+        }
+        for (option, value, named) in [("--beta", "0", "beta"), ("--task", "tic-tac-toe", "task"), ("--hidden", "0", "hidden")] {
+            let arguments = option == "--task" ? ["eqprop", "train", "--task", value] : ["eqprop", "train", "--task", "xor", option, value]
+            let refused = try TestSupport.runCLI(arguments)
+            XCTAssertNotEqual(refused.status, 0)
+            XCTAssertTrue(refused.stderr.contains("invalid \(named):"), refused.stderr)
+            XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+        }
+    }
 }
