@@ -116,6 +116,10 @@ final class NetlistTests: XCTestCase {
         }
         let read = try CrossbarReadNetlist(circuit: wired, states: states, voltages: [0.1, 0.2, 0])
         try assertBound("ngspice/read.cir", read.context, checked: &checked)
+        let network = try EqPropNetwork(inputs: 2, hidden: 2, outputs: 1, seed: 1)
+        for nudge in [nil, EqPropNudge(beta: 0.1, targets: [1])] {
+            try assertBound("ngspice/eqprop.cir", try EqPropNetlist(network: network, input: [1, -1], nudge: nudge).context, checked: &checked)
+        }
         let all = Set(EmbeddedTemplates.files.keys.map { String($0.dropLast(".mustache".count)) })
         XCTAssertEqual(checked.templates, all, "every template is rendered, directly or as a partial")
         XCTAssertEqual(checked.emptySections.subtracting(checked.filledSections), [], "sections never checked inside")

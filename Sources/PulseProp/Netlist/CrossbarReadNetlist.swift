@@ -56,13 +56,6 @@ public struct CrossbarReadNetlist: Sendable {
 /// `templates/ngspice/read.cir` and its partials (`common/wires` in the `wires` section,
 /// `common/batch-exit`).
 struct ReadTemplateContext: TemplateContext {
-    /// A row driver.
-    struct RowSource {
-        let name: String
-        let node: String
-        let volts: String
-    }
-
     /// A column sense source (0 V).
     struct ColumnSource {
         let name: String
@@ -85,7 +78,8 @@ struct ReadTemplateContext: TemplateContext {
     let referenceConductance: String
     let segmentResistance: String
     let driverResistance: String
-    let rowSources: [RowSource]
+    /// The row drivers.
+    let rowSources: [DCSourceLine]
     let columnSources: [ColumnSource]
     let wires: WireLines
     let devices: [DeviceResistor]

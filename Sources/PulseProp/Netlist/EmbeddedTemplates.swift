@@ -157,6 +157,53 @@ enum EmbeddedTemplates {
         Ce e 0 {{{energyScale}}} IC=0
 
         """#,
+        "ngspice/eqprop.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * {{{title}}}
+        * PulseProp equilibrium-propagation network (ngspice dialect): {{inputs}} inputs, {{hidden}} hidden
+        * neurons h<k>, {{outputs}} differential outputs o<m>p/o<m>n; {{{phase}}}.
+        * Every source lies within {{{largestSource}}} V, so no device sees its switching threshold and
+        * each memristor is the linear resistor 1/G(x) of its state (rw1_<h>_<c>, rw2_<k>_<h>).
+        * Neuron: leak to ground and the diode pair f(v) = Is*(exp((v-Vb)/Vt) - exp((-v-Vb)/Vt)).
+        * Node voltages are printed between PULSEPROP-EQPROP-BEGIN and -END.
+        .options reltol=1e-9 vntol=1e-12 abstol=1e-15
+        *
+        * Inputs (+A_in*x, -A_in*x), hidden bias (+-V_bias), clamp sources (+-V_b, the output bias)
+        {{#sources}}
+        {{{name}}} {{{node}}} 0 DC {{{volts}}}
+        {{/sources}}
+        *
+        * Devices
+        {{#deviceLines}}
+        {{{.}}}
+        {{/deviceLines}}
+        *
+        * Neurons
+        {{#neurons}}
+        rl_{{{node}}} {{{node}}} 0 {{{leakOhms}}}
+        bf_{{{node}}} {{{node}}} 0 I = {{{saturationCurrent}}}*(exp((v({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}}) - exp((-v({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}}))
+        {{/neurons}}
+        {{#nudged}}
+        *
+        * Nudge: beta*G_on*(A_out*t - (v(o<m>p) - v(o<m>n))) into o<m>p, its negative into o<m>n
+        {{/nudged}}
+        {{#nudges}}
+        bu_{{{node}}} 0 {{{node}}} I = {{{sign}}}{{{conductance}}}*({{{target}}} - (v({{{plus}}}) - v({{{minus}}})))
+        {{/nudges}}
+        *
+        .control
+        set numdgt=17
+        op
+        echo PULSEPROP-EQPROP-BEGIN
+        {{#printLines}}
+        print {{{.}}}
+        {{/printLines}}
+        echo PULSEPROP-EQPROP-END
+        {{> common/batch-exit}}
+        .endc
+        .end
+
+        """#,
         "ngspice/memristor-codemodel.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
         {{#device}}

@@ -31,6 +31,13 @@ struct ResistorLine {
     }
 }
 
+/// One DC voltage source from `node` to ground.
+struct DCSourceLine {
+    let name: String
+    let node: String
+    let volts: String
+}
+
 /// The driver and wire resistors of `common/wires`.
 struct WireLines {
     let hasResistors: Bool

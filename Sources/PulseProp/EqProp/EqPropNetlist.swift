@@ -1,0 +1,109 @@
+import Foundation
+
+/// The SPICE netlist (ngspice dialect, `templates/ngspice/eqprop.cir`) of one phase of an
+/// ``EqPropNetwork``: an operating point (`.op`) whose node voltages are the equilibrium.
+///
+/// Sources: `ip<i>`/`in<i>` at `±A_in·x_i`, `bp`/`bn` at `±V_bias`, `cp`/`cn` at `±V_b`.
+/// Devices are the resistors `1/G(s)` of their states (below both thresholds, see
+/// ``EqPropNeuron``); each neuron node has its leak resistor and the diode pair as a B-source
+/// current; the nudged phase adds, per output, B-source currents
+/// `±β·G_on·(A_out·t − (V_o+ − V_o−))`, linear in the node voltages, so the operating point is
+/// the exact equilibrium of the same equations the analytic solver uses. The options
+/// `reltol=1e-9 vntol=1e-12 abstol=1e-15` make ngspice's Newton stop far below 1 µV.
+public struct EqPropNetlist: Sendable {
+    /// The netlist text.
+    public let text: String
+    /// The free nodes, in ``EqPropNetwork/nodeName(_:)`` order.
+    public let nodes: [String]
+    let context: EqPropTemplateContext
+
+    public init(network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, title: String = "PulseProp equilibrium propagation") throws {
+        try require(input.count == network.inputs, "input", "\(input.count) values for \(network.inputs) inputs")
+        if let nudge {
+            try require(nudge.targets.count == network.outputs, "targets", "\(nudge.targets.count) targets for \(network.outputs) outputs")
+        }
+        let f = SpiceFormatting.number
+        let neuron = network.neuron
+        let (n, H) = (network.inputs, network.hidden)
+        let sourceNodes = (0..<n).map { "ip\($0)" } + (0..<n).map { "in\($0)" } + ["bp", "bn"]
+        let u = network.sourceVoltages(input)
+        let g1 = try network.conductances(network.hiddenStates)
+        let g2 = try network.conductances(network.outputStates)
+        let nodes = (0..<network.nodes).map(network.nodeName)
+        self.nodes = nodes
+        let outputColumns = nodes.prefix(H) + ["cp", "cn"]
+        var devices: [String] = []
+        for h in 0..<H {
+            for c in sourceNodes.indices {
+                devices.append("rw1_\(h)_\(c) \(nodes[h]) \(sourceNodes[c]) \(f(1 / g1[h, c]))")
+            }
+        }
+        for k in 0..<(2 * network.outputs) {
+            for c in outputColumns.indices {
+                devices.append("rw2_\(k)_\(c) \(nodes[H + k]) \(outputColumns[c]) \(f(1 / g2[k, c]))")
+            }
+        }
+        let nudges = nudge.map { nudge in
+            (0..<network.outputs).flatMap { m -> [EqPropTemplateContext.Nudge] in
+                let (plus, minus) = (nodes[H + 2 * m], nodes[H + 2 * m + 1])
+                let conductance = f(nudge.beta * network.device.onConductance)
+                let target = f(neuron.outputAmplitude * nudge.targets[m])
+                return [
+                    .init(node: plus, sign: "", conductance: conductance, target: target, plus: plus, minus: minus),
+                    .init(node: minus, sign: "-", conductance: conductance, target: target, plus: plus, minus: minus),
+                ]
+            }
+        } ?? []
+        context = EqPropTemplateContext(
+            title: title, inputs: n, hidden: H, outputs: network.outputs, phase: EqPropPhase(nudge).description,
+            largestSource: f(neuron.largestSource),
+            sources: zip(sourceNodes, u).map { .init(name: "v\($0)", node: $0, volts: f($1)) }
+                + [.init(name: "vcp", node: "cp", volts: f(neuron.clampVoltage)), .init(name: "vcn", node: "cn", volts: f(-neuron.clampVoltage))],
+            deviceLines: devices,
+            neurons: nodes.map {
+                .init(
+                    node: $0, leakOhms: f(1 / neuron.leakConductance), saturationCurrent: f(neuron.saturationCurrent),
+                    clampVoltage: f(neuron.clampVoltage), thermalVoltage: f(neuron.thermalVoltage))
+            },
+            nudged: nudge != nil, nudges: nudges,
+            printLines: SpiceFormatting.lines(nodes.map { "v(\($0))" }, perLine: 8))
+        text = TemplateRenderer.render("ngspice/eqprop.cir", context)
+    }
+}
+
+/// `templates/ngspice/eqprop.cir` (and `common/batch-exit`).
+struct EqPropTemplateContext: TemplateContext {
+    struct Neuron {
+        let node: String
+        let leakOhms: String
+        let saturationCurrent: String
+        let clampVoltage: String
+        let thermalVoltage: String
+    }
+
+    /// One nudge current into `node`: `sign·conductance·(target − (v(plus) − v(minus)))`.
+    struct Nudge {
+        let node: String
+        let sign: String
+        let conductance: String
+        let target: String
+        let plus: String
+        let minus: String
+    }
+
+    let title: String
+    let inputs: Int
+    let hidden: Int
+    let outputs: Int
+    let phase: String
+    let largestSource: String
+    let sources: [DCSourceLine]
+    /// One resistor line per device, `<name> <node> <node> <ohms>`, written here rather than
+    /// by the template: a MNIST network has 41 000 of them, and rendering each through
+    /// Mustache's dynamic lookups took most of a SPICE equilibrium's time.
+    let deviceLines: [String]
+    let neurons: [Neuron]
+    let nudged: Bool
+    let nudges: [Nudge]
+    let printLines: [String]
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Which solver finds the equilibria.
+public enum EqPropEngineKind: String, Codable, CaseIterable, Sendable {
+    case analytic, spice
+
+    /// A solver of this kind.
+    public func makeEngine() throws -> any EqPropEngine {
+        switch self {
+        case .analytic: return EqPropAnalyticSolver()
+        case .spice: return try EqPropSpiceSolver()
+        }
+    }
+}
+
+/// Everything that defines an equilibrium-propagation training run.
+public struct EqPropConfiguration: Codable, Equatable, Sendable {
+    public var task: String
+    public var engine: EqPropEngineKind
+    public var update: EqPropUpdateMode
+    /// Nudging strength `β` (units of `G_on`).
+    public var beta: Double
+    /// Learning rate `η` of the output layer, 1/V² (``EqPropUpdater``).
+    public var rate: Double
+    /// Learning rate of the hidden layer (nil: ``rate``).
+    public var hiddenRate: Double?
+    public var hidden: Int
+    public var epochs: Int
+    public var seed: UInt64
+    /// The neuron circuit and the source and output scales.
+    public var neuron: EqPropNeuron
+    /// The device every weight is.
+    public var device: Device
+
+    /// The defaults of `task` (one of ``EqPropTask/names``). MNIST's hidden layer averages 392
+    /// input devices, so its swing is about five times smaller than the small tasks': its neurons
+    /// clamp at 2 mV (`V_T = 0.4 mV`) and its outputs are read with `A_out = 0.5 mV`; the
+    /// gradient scales with voltage squared, hence its larger rate.
+    public static func preset(task: String) throws -> EqPropConfiguration {
+        let (hidden, beta, rate, epochs): (Int, Double, Double, Int)
+        var neuron = EqPropNeuron()
+        switch task {
+        case "xor": (hidden, beta, rate, epochs) = (4, 0.1, 400, 120)
+        case "patterns": (hidden, beta, rate, epochs) = (32, 0.1, 400, 30)
+        case "mnist":
+            (hidden, beta, rate, epochs) = (100, 0.1, 5e5, 3)
+            (neuron.clampVoltage, neuron.thermalVoltage, neuron.outputAmplitude) = (0.002, 0.0004, 0.0005)
+        default: throw ParameterError("task", "must be one of \(EqPropTask.names.joined(separator: ", ")), got '\(task)'")
+        }
+        return EqPropConfiguration(
+            task: task, engine: .analytic, update: .pulses, beta: beta, rate: rate, hiddenRate: nil, hidden: hidden, epochs: epochs, seed: 1,
+            neuron: neuron, device: .metalOxide)
+    }
+
+    /// Checks every value, naming the first that is out of range.
+    public func validate() throws {
+        try require(EqPropTask.names.contains(task), "task", "must be one of \(EqPropTask.names.joined(separator: ", ")), got '\(task)'")
+        try require(beta > 0 && beta.isFinite, "beta", "must be a finite number > 0, got \(beta)")
+        try require(rate > 0 && rate.isFinite, "rate", "must be a finite number > 0, got \(rate)")
+        try require((hiddenRate ?? 1) > 0 && (hiddenRate ?? 1).isFinite, "hidden-rate", "must be a finite number > 0, got \(hiddenRate ?? 1)")
+        try require(hidden >= 1, "hidden", "must be at least 1, got \(hidden)")
+        try require(epochs >= 1, "epochs", "must be at least 1, got \(epochs)")
+    }
+}
+
+/// A run's state after its last finished epoch: what `--resume` continues from.
+public struct EqPropCheckpoint: Codable, Equatable, Sendable {
+    /// The run's configuration (`epochs` is the target, which a resumed run may raise).
+    public var configuration: EqPropConfiguration
+    public var network: EqPropNetwork
+    public var history: [EqPropEpochResult]
+}
+
+/// Trains a network on a task epoch by epoch, writing a checkpoint after each (atomically:
+/// a failed epoch, e.g. an equilibrium that does not converge, leaves the last one intact).
+/// Epoch `e` draws its example order and pulse rounding from seeds derived from the run's
+/// seed and `e`, so a resumed run is the run that was not interrupted.
+public final class EqPropRun {
+    public let task: EqPropTask
+    public private(set) var checkpoint: EqPropCheckpoint
+    private let engine: any EqPropEngine
+    private let checkpointPath: String?
+
+    /// A run of `configuration` on `task`, from the checkpoint at `checkpointPath` when
+    /// `resume` is set (it must hold the same configuration).
+    public init(configuration: EqPropConfiguration, task: EqPropTask, checkpointPath: String?, resume: Bool) throws {
+        try configuration.validate()
+        self.task = task
+        self.checkpointPath = checkpointPath
+        engine = try configuration.engine.makeEngine()
+        if resume, let checkpointPath {
+            let saved = try SnakeCaseJSON.decode(EqPropCheckpoint.self, from: try InputFile.data(atPath: checkpointPath))
+            var expected = saved.configuration
+            expected.epochs = configuration.epochs
+            try require(expected == configuration, "resume", "\(checkpointPath) holds a run of another configuration")
+            checkpoint = saved
+            checkpoint.configuration.epochs = configuration.epochs
+        } else {
+            let network = try EqPropNetwork(
+                inputs: task.inputs, hidden: configuration.hidden, outputs: task.outputs, device: configuration.device,
+                neuron: configuration.neuron, seed: configuration.seed)
+            checkpoint = EqPropCheckpoint(configuration: configuration, network: network, history: [])
+        }
+    }
+
+    public var configuration: EqPropConfiguration { checkpoint.configuration }
+
+    /// Runs the remaining epochs, calling `progress` after each.
+    public func run(progress: (EqPropEpochResult) throws -> Void = { _ in }) throws {
+        let c = checkpoint.configuration
+        var network = checkpoint.network
+        guard checkpoint.history.count < c.epochs else { return }
+        for epoch in (checkpoint.history.count + 1)...c.epochs {
+            let start = Date()
+            let epochSeed = c.seed &* 0x9E37_79B9 &+ UInt64(epoch)
+            var trainer = try trainer(seed: epochSeed)
+            var order = SeededGenerator(seed: epochSeed &+ 1)
+            let (loss, cosine) = try trainer.epoch(&network, task.train, using: &order)
+            let error = try trainer.error(network, on: task.test, metric: task.metric)
+            let result = EqPropEpochResult(
+                epoch: epoch, trainLoss: loss, error: error, modeCosine: cosine, seconds: Date().timeIntervalSince(start))
+            checkpoint.network = network
+            checkpoint.history.append(result)
+            if let checkpointPath { try AtomicFile.write(try SnakeCaseJSON.encode(checkpoint), to: checkpointPath) }
+            try progress(result)
+        }
+    }
+
+    /// The free and nudged equilibria of the first test example, by this run's engine.
+    public func phases() throws -> (example: EqPropExample, free: [Double], nudged: [Double]) {
+        let example = task.test[0]
+        let (free, nudged) = try trainer(seed: 0).phases(checkpoint.network, example)
+        return (example, free, nudged)
+    }
+
+    /// The task's error on `examples` with this run's engine.
+    public func error(on examples: [EqPropExample]) throws -> Double {
+        try trainer(seed: 0).error(checkpoint.network, on: examples, metric: task.metric)
+    }
+
+    /// A trainer of this run's configuration whose pulse rounding draws from `seed`.
+    private func trainer(seed: UInt64) throws -> EqPropTrainer {
+        let c = checkpoint.configuration
+        return try EqPropTrainer(
+            engine: engine, beta: c.beta, mode: c.update, rate: c.rate, hiddenRate: c.hiddenRate, device: checkpoint.network.device, seed: seed)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// What one epoch of training measured.
+public struct EqPropEpochResult: Codable, Equatable, Sendable {
+    public let epoch: Int
+    /// Mean free-phase cost `C/A_out² = ½ Σ_o (y_o − t_o)²` over the training examples.
+    public let trainLoss: Double
+    /// Test error (the task's metric) after the epoch.
+    public let error: Double
+    /// Mean cosine similarity between the applied state changes and the ones the other update
+    /// mode would have made from the same states, over the first examples of the epoch.
+    public let modeCosine: Double
+    public let seconds: Double
+}
+
+/// Equilibrium-propagation training: per example a free and a nudged equilibrium from
+/// `engine`, the gradient estimate (``EqPropGradient``) and a device update (``EqPropUpdater``).
+public struct EqPropTrainer {
+    public let engine: any EqPropEngine
+    /// Nudging strength `β`.
+    public let beta: Double
+    public private(set) var updater: EqPropUpdater
+    /// The other mode, for the mode comparison only (never applied).
+    private var shadow: EqPropUpdater
+    /// How many examples per epoch the mode comparison covers.
+    public var comparedExamples = 100
+
+    public init(
+        engine: any EqPropEngine, beta: Double, mode: EqPropUpdateMode, rate: Double, hiddenRate: Double? = nil, device: Device, seed: UInt64
+    ) throws {
+        try require(beta > 0 && beta.isFinite, "beta", "must be a finite number > 0, got \(beta)")
+        self.engine = engine
+        self.beta = beta
+        updater = try EqPropUpdater(mode: mode, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed)
+        shadow = try EqPropUpdater(
+            mode: mode == .pulses ? .continuous : .pulses, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed &+ 1)
+    }
+
+    /// Free and nudged equilibria of `example`.
+    public func phases(_ network: EqPropNetwork, _ example: EqPropExample) throws -> (free: [Double], nudged: [Double]) {
+        let free = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
+        let nudge = EqPropNudge(beta: beta, targets: example.target)
+        return (free, try engine.equilibrium(of: network, input: example.input, nudge: nudge, start: free))
+    }
+
+    /// One pass over `examples` in an order shuffled by `generator`; returns the mean free-phase
+    /// loss and the mean mode cosine.
+    public mutating func epoch(_ network: inout EqPropNetwork, _ examples: [EqPropExample], using generator: inout SeededGenerator) throws -> (loss: Double, cosine: Double) {
+        var (loss, cosine, compared) = (0.0, 0.0, 0)
+        for (k, example) in examples.shuffled(using: &generator).enumerated() {
+            let (free, nudged) = try phases(network, example)
+            loss += zip(network.outputValues(free), example.target).reduce(0) { $0 + 0.5 * ($1.0 - $1.1) * ($1.0 - $1.1) }
+            let gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+            if k < comparedExamples {
+                var copy = network
+                cosine += Self.cosine(updater.apply(gradient, to: &network), shadow.apply(gradient, to: &copy))
+                compared += 1
+            } else {
+                updater.apply(gradient, to: &network)
+            }
+        }
+        return (loss / Double(examples.count), compared > 0 ? cosine / Double(compared) : .nan)
+    }
+
+    /// The task's error of `network` on `examples` (free phase).
+    public func error(_ network: EqPropNetwork, on examples: [EqPropExample], metric: EqPropMetric) throws -> Double {
+        try examples.reduce(0) { sum, example in
+            let v = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
+            return sum + metric.error(network.outputValues(v), example.target)
+        } / Double(examples.count)
+    }
+
+    /// `a·b/(|a||b|)`; 1 when both are zero.
+    static func cosine(_ a: [Double], _ b: [Double]) -> Double {
+        let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+        let norms = (a.reduce(0) { $0 + $1 * $1 } * b.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        return norms > 0 ? dot / norms : 1
+    }
+}
