@@ -52,4 +52,12 @@ public struct DevicePreset: Sendable {
 
     /// The preset called `name`.
     public static func named(_ name: String) -> DevicePreset? { all.first { $0.name == name } }
+
+    /// Refuses the first of `names` that is not a preset, naming `option` and the known ones.
+    public static func requireKnown(_ names: [String], option: String) throws {
+        for name in names {
+            try require(
+                named(name) != nil, option, "'\(name)' is not a known device; known: \(all.map(\.name).joined(separator: ", "))")
+        }
+    }
 }

@@ -46,11 +46,7 @@ public enum DbnStudy: Study {
             var c = BeliefNetConfiguration()
             (c.epochs, c.layers, c.batch) = (epochs, layers, batch)
             try c.validate()
-            for name in devices {
-                try require(
-                    DevicePreset.named(name) != nil, "devices",
-                    "'\(name)' is not a known device; known: \(DevicePreset.all.map(\.name).joined(separator: ", "))")
-            }
+            try DevicePreset.requireKnown(devices, option: "devices")
             try require(!writes.isEmpty, "writes", "needs at least one write scheme")
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
@@ -93,13 +89,8 @@ public enum DbnStudy: Study {
     }
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
-        var results: [DbnReport.Cell: [BeliefNetReport.Summary]] = [:]
-        for cell in options.cells {
-            for run in try runs(options) where run.id.hasPrefix(cell.id + "/") && finished.contains(run) {
-                guard let s = BeliefNetReport.Summary.read(in: folder.folder(of: run)), isComplete(run, folder: folder.folder(of: run), options: options)
-                else { continue }
-                results[cell, default: []].append(s)
-            }
+        let results = try results(of: options.cells, id: \.id, options: options, finished: finished, in: folder) { run, runFolder in
+            isComplete(run, folder: runFolder, options: options) ? BeliefNetReport.Summary.read(in: runFolder) : nil
         }
         let report = DbnReport(cells: options.cells, results: results, epochs: options.epochs, layers: options.layers)
         let markdown = report.markdown()

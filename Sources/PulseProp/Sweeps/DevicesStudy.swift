@@ -55,11 +55,7 @@ public enum DevicesStudy: Study {
             try require(eta > 0 && eta.isFinite, "eta", "must be a finite value > 0, got \(eta)")
             try require(refreshSaturation > 0 && refreshSaturation <= 1, "refresh-saturation", "must be in (0, 1], got \(refreshSaturation)")
             try require(!devices.isEmpty, "devices", "needs at least one device")
-            for name in devices {
-                try require(
-                    DevicePreset.named(name) != nil, "devices",
-                    "'\(name)' is not a known device; known: \(DevicePreset.all.map(\.name).joined(separator: ", "))")
-            }
+            try DevicePreset.requireKnown(devices, option: "devices")
             try require(!variations.isEmpty, "variations", "needs at least one d2d value (0: none)")
             for sigma in variations {
                 try require(sigma >= 0 && sigma.isFinite, "variations", "must be finite values ≥ 0, got \(sigma)")
@@ -119,12 +115,8 @@ public enum DevicesStudy: Study {
     }
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
-        var results: [DevicesReport.Cell: [TrainingReport.Summary]] = [:]
-        for cell in options.cells {
-            for run in try runs(options) where run.id.hasPrefix(cell.id + "/") && finished.contains(run) {
-                guard let s = TrainingReport.Summary.read(in: folder.folder(of: run)), s.epochs == options.epochs else { continue }
-                results[cell, default: []].append(s)
-            }
+        let results = try results(of: options.cells, id: \.id, options: options, finished: finished, in: folder) { _, runFolder in
+            TrainingReport.Summary.read(in: runFolder).flatMap { $0.epochs == options.epochs ? $0 : nil }
         }
         let report = DevicesReport(cells: options.cells, results: results, epochs: options.epochs)
         let markdown = report.markdown()

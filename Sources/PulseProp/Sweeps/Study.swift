@@ -46,6 +46,22 @@ extension Study {
         return try collect(plan.options, finished: try folder.finishedRuns(), in: folder)
     }
 
+    /// Each cell's results: `read` of every finished run whose id is the cell's `id` and a
+    /// seed (`<cell>/seed<S>`), where it gives one.
+    static func results<Cell: Hashable, Result>(
+        of cells: [Cell], id: (Cell) -> String, options: Options, finished: [SweepRun], in folder: SweepFolder,
+        read: (SweepRun, String) -> Result?
+    ) throws -> [Cell: [Result]] {
+        let planned = try runs(options)
+        var results: [Cell: [Result]] = [:]
+        for cell in cells {
+            for run in planned where run.id.hasPrefix(id(cell) + "/") && finished.contains(run) {
+                if let result = read(run, folder.folder(of: run)) { results[cell, default: []].append(result) }
+            }
+        }
+        return results
+    }
+
     /// ``describe(_:folder:)`` for a run of the plan in `folder`.
     public static func describe(_ run: SweepRun, in folder: SweepFolder) -> String? {
         describe(run, folder: folder.folder(of: run))
