@@ -53,7 +53,7 @@ final class BeliefNetCircuitTests: XCTestCase {
                     XCTAssertGreaterThan(s.elements[k], start.elements[k], "SPICE device \(k)")
                     XCTAssertGreaterThan(a.elements[k], start.elements[k], "analytic device \(k)")
                 } else {
-                    XCTAssertEqual(s.elements[k], start.elements[k], accuracy: CrossbarProgramming.disturbTolerance, "SPICE device \(k)")
+                    XCTAssertEqual(s.elements[k], start.elements[k], accuracy: CrossbarStepResult.changeThreshold, "SPICE device \(k)")
                     XCTAssertEqual(a.elements[k], start.elements[k], "analytic device \(k)")
                 }
             }

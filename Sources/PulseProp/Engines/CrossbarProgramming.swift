@@ -5,7 +5,7 @@ public struct ProgramReport: Codable, Equatable, Sendable {
     /// Row steps simulated (one per row with a device to write).
     public var rowSteps = 0
     /// Half-selected devices (not written, but on a pulsed row or column) whose state moved
-    /// by more than ``CrossbarProgramming/disturbTolerance``, counted once per row step.
+    /// by more than ``CrossbarStepResult/changeThreshold`` (as the circuit monitor counts disturb), counted once per row step.
     public var disturbed = 0
     /// Energy of all row steps, joules (device energy, when the engine reports it).
     public var energy = 0.0
@@ -16,9 +16,6 @@ public struct ProgramReport: Codable, Equatable, Sendable {
 /// Row-by-row programming (``CrossbarEngine/program(_:to:)``): the way a crossbar writes
 /// chosen devices with chosen pulse counts, e.g. the firings of accumulate-then-fire.
 public enum CrossbarProgramming {
-    /// A half-selected device that moves by more than this (fraction of its range) is disturbed.
-    public static let disturbTolerance = 1e-6
-
     /// The learning step that programs row `row` with `pulses[row, j]` potentiation pulses per
     /// column: the row sends the longest train at `+u/2`, each column its count at `−u/2`, so
     /// device `(row, j)` sees exactly `pulses[row, j]` coincidences at `u` and every other
@@ -52,7 +49,7 @@ extension CrossbarEngine {
             for i in 0..<states.rows {
                 for j in 0..<states.cols where !(i == row && pulses[i, j] > 0) {
                     let halfSelected = i == row || pulses[row, j] > 0
-                    if halfSelected, abs(states[i, j] - before[i, j]) > CrossbarProgramming.disturbTolerance { report.disturbed += 1 }
+                    if halfSelected, abs(states[i, j] - before[i, j]) > CrossbarStepResult.changeThreshold { report.disturbed += 1 }
                 }
             }
             report.pulses += (0..<pulses.cols).map { pulses[row, $0] }.reduce(0, +)

@@ -86,11 +86,11 @@ final class CoincidenceCounter {
         var tally = WriteCount()
         for i in 0..<event.before.rows {
             for j in 0..<event.before.cols {
-                let k = event.step.phases.map { $0.coincidences(row: i, col: j) }.reduce(0, +)
+                let k = abs(event.step.coincidences(row: i, col: j))
                 if k > 0 {
                     tally.pulses += k
                     tally.writes += 1
-                } else if abs(event.after[i, j] - event.before[i, j]) > CrossbarProgramming.disturbTolerance {
+                } else if abs(event.after[i, j] - event.before[i, j]) > CrossbarStepResult.changeThreshold {
                     tally.disturbed += 1
                 }
             }
