@@ -15,23 +15,19 @@ extension BeliefNet {
                 for i in 0..<data.features { v[b * (visible(0) + 1) + i] = data.inputs[(start + b) * data.features + i] }
             }
             for l in 0..<top {
-                var h = [Float](repeating: 0, count: count * layers[l].cols)
+                // RBM l's hidden probabilities are the next visible layer (its bias stays 1).
+                var above = [Float](repeating: 1, count: count * (visible(l + 1) + 1))
                 v.withUnsafeBufferPointer { v in
-                    h.withUnsafeMutableBufferPointer { h in RBMUnits.up(layers[l], v: v.baseAddress!, count: count, p: h.baseAddress!) }
+                    above.withUnsafeMutableBufferPointer { above in
+                        RBMUnits.up(layers[l], v: v.baseAddress!, count: count, p: above.baseAddress!, stride: visible(l + 1) + 1)
+                    }
                 }
-                // h's columns are the next visible layer (its bias column is the constant 1);
-                // at the top RBM the label units join them at 0.
-                let next = visible(l + 1) + 1
-                v = [Float](repeating: 0, count: count * next)
-                for b in 0..<count {
-                    for j in 0..<(layers[l].cols - 1) { v[b * next + j] = h[b * layers[l].cols + j] }
-                    v[b * next + next - 1] = 1
-                }
+                v = above
             }
-            if top == 0 {
-                for b in 0..<count {
-                    for c in 0..<classes { v[b * (visible(0) + 1) + sizes[0] + c] = 0 }
-                }
+            // The top RBM's label units are 0 (each label's free energy adds its own row).
+            let stride = visible(top) + 1
+            for b in 0..<count {
+                for c in 0..<classes { v[b * stride + sizes[top] + c] = 0 }
             }
             predictions += labels(features: v, count: count)
             start += count

@@ -114,16 +114,12 @@ public final class ContrastiveDivergence: TrainingAlgorithm {
             let rbm = net.layers[l]
             visible[l].withUnsafeBufferPointer { below in
                 visible[l + 1].withUnsafeMutableBufferPointer { above in
-                    // The hidden layer of RBM l is the visible layer of RBM l + 1; the labels
-                    // (top RBM) sit after it, so the product writes into a scratch row first.
-                    var scratch = [Float](repeating: 0, count: count * rbm.cols)
-                    scratch.withUnsafeMutableBufferPointer { h in
-                        RBMUnits.up(rbm, v: below.baseAddress!, count: count, p: h.baseAddress!)
-                        RBMUnits.sample(h.baseAddress!, count: count, width: rbm.cols, using: &generator)
-                        for b in 0..<count {
-                            (above.baseAddress! + b * next).update(from: h.baseAddress! + b * rbm.cols, count: rbm.cols - 1)
-                        }
-                    }
+                    // The hidden layer of RBM l is the visible layer of RBM l + 1: sampled in
+                    // place. At the top RBM the labels follow it (written below; the bias 1
+                    // that `up` puts in the first label's place is overwritten) and the row's
+                    // own bias, last, keeps its 1.
+                    RBMUnits.up(rbm, v: below.baseAddress!, count: count, p: above.baseAddress!, stride: next)
+                    RBMUnits.sample(above.baseAddress!, count: count, width: rbm.cols, stride: next, using: &generator)
                 }
             }
         }

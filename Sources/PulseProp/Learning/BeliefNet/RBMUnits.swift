@@ -4,14 +4,17 @@ import Foundation
 /// unit vectors extended by a constant 1 (the bias unit), `count` rows at a time.
 enum RBMUnits {
     /// Hidden probabilities `p = σ(v·W)` of `count` visible rows `v` (stride `rows` of the
-    /// layer), written to `p` (stride `cols`); the bias column of `p` is set to 1.
-    static func up(_ layer: WeightLayer, v: UnsafePointer<Float>, count: Int, p: UnsafeMutablePointer<Float>) {
+    /// layer), written to the first `cols` entries of rows of `p` `stride` apart (default
+    /// `cols`; wider when `p` is the next RBM's visible layer with its labels); the bias column
+    /// `cols − 1` is set to 1.
+    static func up(_ layer: WeightLayer, v: UnsafePointer<Float>, count: Int, p: UnsafeMutablePointer<Float>, stride: Int? = nil) {
         let (rows, cols) = (layer.rows, layer.cols)
+        let stride = stride ?? cols
         layer.values.withUnsafeBufferPointer { w in
-            Kernels.gemm(m: count, n: cols, k: rows, alpha: 1, a: v, lda: rows, b: w.baseAddress!, ldb: cols, beta: 0, c: p, ldc: cols)
+            Kernels.gemm(m: count, n: cols, k: rows, alpha: 1, a: v, lda: rows, b: w.baseAddress!, ldb: cols, beta: 0, c: p, ldc: stride)
         }
         for b in 0..<count {
-            let row = p + b * cols
+            let row = p + b * stride
             for j in 0..<(cols - 1) { row[j] = 1 / (1 + exp(-row[j])) }
             row[cols - 1] = 1
         }
@@ -48,15 +51,16 @@ enum RBMUnits {
     }
 
     /// Replaces each probability of `count` rows of `width` units (the last one the bias,
-    /// left at 1) by a binary sample; the `labels` units before the bias are one softmax
-    /// group, replaced by a one-hot sample. Draws one uniform per binary unit and one per
-    /// group, in row order.
+    /// left at 1; rows `stride` apart, default `width`) by a binary sample; the `labels` units
+    /// before the bias are one softmax group, replaced by a one-hot sample. Draws one uniform
+    /// per binary unit and one per group, in row order.
     static func sample(
-        _ p: UnsafeMutablePointer<Float>, count: Int, width: Int, labels: Int = 0, using rng: inout SeededGenerator
+        _ p: UnsafeMutablePointer<Float>, count: Int, width: Int, stride: Int? = nil, labels: Int = 0,
+        using rng: inout SeededGenerator
     ) {
         let binary = width - 1 - labels
         for b in 0..<count {
-            let row = p + b * width
+            let row = p + b * (stride ?? width)
             for i in 0..<binary { row[i] = rng.nextUnitFloat() < row[i] ? 1 : 0 }
             if labels > 0 {
                 let u = rng.nextUnitFloat()
