@@ -46,18 +46,9 @@ public final class Trainer {
     /// One pass over `data` in the order `order`, at learning rate `rate`; returns the
     /// fraction of examples misclassified (before their update) and the mean loss.
     public func trainEpoch(on data: Dataset, order: [Int], rate: Double) throws -> (error: Double, loss: Double) {
-        var wrong = 0
-        var loss = 0.0
-        var start = 0
-        batchProgress?(0, order.count)
-        while start < order.count {
-            let indices = order[start..<min(start + configuration.batch, order.count)]
-            let (w, l) = try algorithm.trainBatch(&network, data: data, indices: indices, rate: Float(rate), updater: weightUpdater)
-            wrong += w
-            loss += l
-            start += configuration.batch
-            batchProgress?(min(start, order.count), order.count)
-        }
+        let (wrong, loss) = try algorithm.trainEpoch(
+            &network, data: data, order: order, batch: configuration.batch, rate: Float(rate), updater: weightUpdater,
+            progress: batchProgress)
         return (Double(wrong) / Double(order.count), loss / Double(order.count))
     }
 

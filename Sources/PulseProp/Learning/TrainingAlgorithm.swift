@@ -16,3 +16,27 @@ public protocol TrainingAlgorithm: AnyObject {
         _ model: inout Model, data: Dataset, indices: ArraySlice<Int>, rate: Float, updater: WeightUpdater
     ) throws -> (wrong: Int, loss: Double)
 }
+
+extension TrainingAlgorithm {
+    /// One pass over `data` in the order `order`, minibatches of `batch` examples, at rate
+    /// `rate`; reports the examples done at the start and after every minibatch to
+    /// `progress`, and returns the summed errors and loss of all minibatches.
+    public func trainEpoch(
+        _ model: inout Model, data: Dataset, order: [Int], batch: Int, rate: Float, updater: WeightUpdater,
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws -> (wrong: Int, loss: Double) {
+        var wrong = 0
+        var loss = 0.0
+        var start = 0
+        progress?(0, order.count)
+        while start < order.count {
+            let indices = order[start..<min(start + batch, order.count)]
+            let (w, l) = try trainBatch(&model, data: data, indices: indices, rate: rate, updater: updater)
+            wrong += w
+            loss += l
+            start = indices.endIndex
+            progress?(start, order.count)
+        }
+        return (wrong, loss)
+    }
+}

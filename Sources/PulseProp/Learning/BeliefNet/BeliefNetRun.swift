@@ -67,15 +67,9 @@ public final class BeliefNetRun {
                 net: checkpoint.net, layer: layer, k: configuration.cdK, batch: configuration.batch, generator: checkpoint.sampler)
             var order = Array(0..<train.count)
             order.shuffle(using: &checkpoint.order)
-            var loss = 0.0
-            var done = 0
-            batchProgress?(0, order.count)
-            while done < order.count {
-                let indices = order[done..<min(done + configuration.batch, order.count)]
-                loss += try cd.trainBatch(&checkpoint.net, data: train, indices: indices, rate: rate, updater: weights.updater).loss
-                done = indices.endIndex
-                batchProgress?(done, order.count)
-            }
+            let loss = try cd.trainEpoch(
+                &checkpoint.net, data: train, order: order, batch: configuration.batch, rate: rate, updater: weights.updater,
+                progress: batchProgress).loss
             checkpoint.sampler = cd.generator
             let writes = configuration.weights == .pair
                 ? zip(weights.counts(), before).map { now, then in now.adding(then, sign: -1) } : nil
