@@ -89,7 +89,13 @@ public final class EqPropRun {
         self.checkpointPath = checkpointPath
         engine = try configuration.engine.makeEngine()
         if resume, let checkpointPath {
-            let saved = try SnakeCaseJSON.decode(EqPropCheckpoint.self, from: try InputFile.data(atPath: checkpointPath))
+            let data = try InputFile.data(atPath: checkpointPath)
+            let saved: EqPropCheckpoint
+            do {
+                saved = try SnakeCaseJSON.decode(EqPropCheckpoint.self, from: data)
+            } catch {
+                throw DataError(checkpointPath, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
+            }
             var expected = saved.configuration
             expected.epochs = configuration.epochs
             try require(expected == configuration, "resume", "\(checkpointPath) holds a run of another configuration")
