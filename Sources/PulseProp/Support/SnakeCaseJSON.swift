@@ -37,9 +37,8 @@ public enum SnakeCaseJSON {
         case DecodingError.typeMismatch(_, let context): return "wrong type at '\(path(context))'"
         case DecodingError.dataCorrupted(let context):
             guard !context.codingPath.isEmpty else { return "not valid JSON" }
-            // A type's own check says what is wrong (e.g. "holds 5 values; the network needs 60").
-            let detail = context.debugDescription.hasPrefix("holds") ? " (\(context.debugDescription))" : ""
-            return "bad value at '\(path(context))'\(detail)"
+            // The check that refused the value says why (e.g. "holds 5 values; the network needs 60").
+            return "bad value at '\(path(context))' (\(context.debugDescription))"
         default: return "\(error)"
         }
     }
