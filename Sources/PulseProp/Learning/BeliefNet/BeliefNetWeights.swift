@@ -21,8 +21,7 @@ public struct BeliefNetWeights {
             return
         }
         let circuit = CrossbarCircuit(device: DevicePreset.named(configuration.device)!.device)
-        var hardware = CrossbarHardware(circuit: circuit, engine: configuration.engine ?? .analytic)
-        hardware.measureEnergy = true
+        let hardware = CrossbarHardware(circuit: circuit, engine: configuration.engine ?? .analytic)
         let response = try hardware.analyticEngine()
         let layers = checkpoint.net.layers
         let perCount = configuration.learningRate / Double(configuration.batch)
