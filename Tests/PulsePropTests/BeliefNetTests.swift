@@ -254,6 +254,76 @@ final class BeliefNetTests: XCTestCase {
         XCTAssertLessThan(writes[.accumulate]!, writes[.perBatch]!)
     }
 
+    /// The momentum stage against the recursion written out by hand: with `μ = λ = 0` float
+    /// weights move by exactly `r·C`; with momentum and weight cost the second step is
+    /// `r·(μ·V₁ + C₂ − λ·B·W₁)` on weights and `r·(μ·V₁ + C₂)` on the bias row and column.
+    func testMomentumAndWeightCostFollowTheirRecursion() throws {
+        var rng = SeededGenerator(seed: 12)
+        let (rate, mu, lambda, batch) = (Float(0.25), Float(0.5), 0.01, 6)
+        let start = WeightLayer(rows: 5, cols: 4, values: (0..<20).map { _ in Float(rng.standardNormal()) })
+        let first = randomSignals(&rng, count: batch)
+        let second = randomSignals(&rng, count: batch)
+        func counts(_ s: LayerSignals) -> [Float] {
+            (0..<20).map { (k: Int) -> Float in
+                var sum: Float = 0
+                for b in 0..<batch { sum -= s.x[b * 5 + k / 4] * s.delta[b * 4 + k % 4] }
+                return sum
+            }
+        }
+        let (c1, c2) = (counts(first), counts(second))
+        var plain = [start]
+        let none = try MomentumUpdater(writer: FloatCountWriter(), layers: plain, batch: batch, momentum: 0, weightDecay: 0)
+        try none.update(&plain, signals: [first], count: batch, rate: rate)
+        for k in 0..<20 { XCTAssertEqual(plain[0].values[k], start.values[k] + rate * c1[k], accuracy: 1e-5, "plain \(k)") }
+        var layers = [start]
+        let stage = try MomentumUpdater(writer: FloatCountWriter(), layers: layers, batch: batch, momentum: Double(mu), weightDecay: lambda)
+        try stage.update(&layers, signals: [first], count: batch, rate: rate)
+        let w1 = layers[0].values
+        try stage.update(&layers, signals: [second], count: batch, rate: rate)
+        for k in 0..<20 {
+            let decays = k / 4 < 4 && k % 4 < 3
+            let cost = decays ? Float(lambda) * Float(batch) : 0
+            let v1 = c1[k] - cost * start.values[k]
+            XCTAssertEqual(w1[k], start.values[k] + rate * v1, accuracy: 1e-5, "first step \(k)")
+            XCTAssertEqual(layers[0].values[k], w1[k] + rate * (mu * v1 + c2[k] - cost * w1[k]), accuracy: 1e-5, "second step \(k)")
+        }
+    }
+
+    /// With probability statistics the data phase's hidden units are `p(h | v₀)` and the
+    /// reconstruction is `p(v | h₀)`, unsampled, while the sample statistics are binary.
+    func testProbabilityStatisticsSendProbabilities() throws {
+        let net = tinyNet(scale: 0.8, seed: 3)
+        let data = Dataset(inputs: examples.flatMap { $0 }, labels: [0, 1, 0, 1], features: 3, classes: 2)
+        final class Recorder: WeightUpdater {
+            var signals: LayerSignals?
+            func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) { self.signals = signals[0] }
+        }
+        for statistics in BeliefNetStatistics.allCases {
+            let cd = ContrastiveDivergence(net: net, layer: 0, k: 1, batch: 4, statistics: statistics, generator: SeededGenerator(seed: 8))
+            let recorder = Recorder()
+            var copy = net
+            _ = try cd.trainBatch(&copy, data: data, indices: [0, 1, 2, 3][...], rate: 1, updater: recorder)
+            let s = try XCTUnwrap(recorder.signals)
+            let w = net.layers[0]
+            for (b, example) in examples.enumerated() {
+                let v0 = example.map(Double.init) + [1]
+                XCTAssertEqual(s.x[(b * 4)..<(b * 4 + 4)].map(Double.init), v0, "data \(b)")
+                for j in 0..<2 {
+                    let h0 = -Double(s.delta[b * 3 + j])
+                    switch statistics {
+                    case .probabilities: XCTAssertEqual(h0, hiddenProbability(w, v0, j), accuracy: 1e-6, "p(h|v₀) \(b) \(j)")
+                    case .samples: XCTAssertTrue(h0 == 0 || h0 == 1, "binary h₀ \(b) \(j)")
+                    }
+                }
+                let v1 = s.x[((4 + b) * 4)..<((4 + b) * 4 + 3)]
+                switch statistics {
+                case .probabilities: XCTAssertTrue(v1.allSatisfy { $0 > 0 && $0 < 1 }, "unsampled reconstruction \(b): \(v1)")
+                case .samples: XCTAssertTrue(v1.allSatisfy { $0 == 0 || $0 == 1 }, "binary reconstruction \(b): \(v1)")
+                }
+            }
+        }
+    }
+
     private struct Stop: Error {}
 
     /// A run on the built-in task is the same bit for bit when run again, and when stopped
@@ -292,7 +362,10 @@ final class BeliefNetTests: XCTestCase {
             (["--layers", "500,,2000"], "layers"), (["--layers", "0"], "layers"), (["--cd-k", "0"], "cd-k"),
             (["--threshold", "0"], "threshold"), (["--weights", "pair", "--threshold=-1"], "threshold"),
             (["--write", "sometimes"], "write"), (["--weights", "pair", "--device", "nonesuch"], "device"),
-            (["--weights", "reference"], "weights"), (["--batch", "0"], "batch"),
+            (["--weights", "reference"], "weights"), (["--batch", "0"], "batch"), (["--momentum", "1"], "momentum"),
+            (["--weight-decay=-1"], "weight-decay"),
+            (["--weights", "pair", "--engine", "analytic", "--write", "per-batch", "--momentum", "0.5"], "momentum"),
+            (["--weights", "pair", "--engine", "analytic", "--write", "per-batch", "--statistics", "probabilities"], "statistics"),
         ] {
             let run = try TestSupport.runCLI(["dbn", "train"] + arguments + ["--output", try TestSupport.temporaryDirectory().path])
             XCTAssertNotEqual(run.status, 0, "\(arguments)")

@@ -28,23 +28,25 @@ struct BenchDbn: ParsableCommand {
         // Per batch: three products (v₀→h₀, h₀→v₁, v₁→h₁) and the update over 2B rows, 2 FLOP each.
         let flop = 10.0 * 100 * Double(net.layers[0].rows * net.layers[0].cols) * Double(train.count / 100)
         print("CD-1 epoch of the \(train.features)-\(hidden) RBM, 60000 examples, minibatch 100, 1 BLAS thread")
-        let ideal = try epoch(net, train: train, updater: IdealWeightUpdater(method: .times, encoding: nil))
-        print(String(format: "float weights              %7.2f s   (%.1f GFLOP/s in the products and update)", ideal, flop / ideal / 1e9))
         var c = BeliefNetConfiguration()
-        (c.layers, c.weights, c.device) = ([hidden, 10], .pair, device)
+        (c.layers, c.device) = ([hidden, 10], device)
+        let ideal = try epoch(net, configuration: c, train: train)
+        print(String(format: "float weights              %7.2f s   (%.1f GFLOP/s in the products and update)", ideal, flop / ideal / 1e9))
+        c.weights = .pair
         for write in BeliefNetWrite.allCases {
             c.write = write
-            var checkpoint = BeliefNetCheckpoint(
-                configuration: c, net: net, order: SeededGenerator(seed: 1), sampler: SeededGenerator(seed: 2))
-            let holder = try BeliefNetWeights(configuration: c, checkpoint: &checkpoint)
-            let seconds = try epoch(checkpoint.net, train: train, updater: holder.updater)
+            let seconds = try epoch(net, configuration: c, train: train)
             print(String(format: "pairs (%@), %-10@ %7.2f s   %.2f× the float epoch", device, write.rawValue, seconds, seconds / ideal))
         }
     }
 
-    /// Seconds of one CD-1 epoch on RBM 0 of `net` through `updater`.
-    private func epoch(_ net: BeliefNet, train: Dataset, updater: WeightUpdater) throws -> Double {
-        var net = net
+    /// Seconds of one CD-1 epoch on RBM 0 of `net` held as `configuration` asks (momentum
+    /// and weight cost included).
+    private func epoch(_ net: BeliefNet, configuration: BeliefNetConfiguration, train: Dataset) throws -> Double {
+        var checkpoint = BeliefNetCheckpoint(
+            configuration: configuration, net: net, order: SeededGenerator(seed: 1), sampler: SeededGenerator(seed: 2))
+        let updater = try BeliefNetWeights(configuration: configuration, checkpoint: &checkpoint).updater
+        var net = checkpoint.net
         let cd = ContrastiveDivergence(net: net, layer: 0, k: 1, batch: 100, generator: SeededGenerator(seed: 3))
         let start = Date()
         for first in stride(from: 0, to: train.count, by: 100) {

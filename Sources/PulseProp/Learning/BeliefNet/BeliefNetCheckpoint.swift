@@ -33,6 +33,8 @@ public struct BeliefNetCheckpoint: Codable, Equatable, Sendable {
     public var devices: PairWriteState?
     /// Crossbars written by coincidence steps (per-batch writes through an engine).
     public var coincidence: CoincidenceWrites?
+    /// Velocities of the momentum stage (``MomentumUpdater``; digital updates).
+    public var velocities: [[Float]]?
 
     /// A checkpoint of a run that has not started.
     public init(configuration: BeliefNetConfiguration, net: BeliefNet, order: SeededGenerator, sampler: SeededGenerator) {

@@ -8,9 +8,19 @@ public enum BeliefNetWrite: String, Codable, CaseIterable, Sendable {
     case accumulate
 }
 
+/// What the contrastive-divergence statistics are made of (``ContrastiveDivergence``).
+public enum BeliefNetStatistics: String, Codable, CaseIterable, Sendable {
+    /// Binary samples of every unit: the products are pulse coincidences (Wang et al.).
+    case samples
+    /// Probabilities where the Gibbs chain allows (Hinton's code): less sampling noise.
+    case probabilities
+}
+
 /// Every choice of a deep-belief-net run. Defaults follow the network of Wang et al.'s code
 /// (784-500-500-(500+10)-2000, minibatch 100, CD-1, 30 epochs per RBM) and Hinton's
-/// practical guide (learning rate 0.1 on the minibatch mean).
+/// practical guide and code (learning rate 0.1 on the minibatch mean, probabilities in the
+/// statistics, momentum 0.5 for the first ``warmEpochs`` epochs of each RBM and 0.9 after,
+/// weight cost 0.0002).
 public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
     /// Format version of this configuration.
     public var version = 1
@@ -25,6 +35,14 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
     /// Learning rate on the minibatch mean: the float weights change by `lr/B` per coincidence
     /// count; device weights by one pulse's step per `θ` counts.
     public var learningRate = 0.1
+    /// What the CD statistics are made of; nil: samples (configurations from before it existed).
+    public var statistics: BeliefNetStatistics? = .probabilities
+    /// Momentum `μ` of the digital update (``MomentumUpdater``), from epoch ``warmEpochs`` + 1
+    /// of each RBM on (before: `min(μ, 0.5)`); nil: none (configurations from before it
+    /// existed read as the plain CD update they ran).
+    public var momentum: Double? = 0.9
+    /// Weight cost `λ` per example (L2 decay of the weights, not the biases); nil: none.
+    public var weightDecay: Double? = 0.0002
     /// Seed of weights, data order and sampling.
     public var seed: UInt64 = 1
     /// What holds the weights: floats or device pairs.
@@ -40,6 +58,19 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// Epochs of each RBM at momentum `min(μ, 0.5)` (Hinton's code: 5).
+    public static let warmEpochs = 5
+
+    /// Momentum of epoch `epoch` (from 1) of an RBM.
+    public func momentum(epoch: Int) -> Double {
+        let final = momentum ?? 0
+        return epoch <= Self.warmEpochs ? min(final, 0.5) : final
+    }
+
+    /// Whether every update is digital (counts that momentum and weight cost can shape): all
+    /// but per-batch writes through a crossbar engine, whose pulses are the coincidences.
+    public var digitalUpdate: Bool { !(engine != nil && write == .perBatch && weights == .pair) }
+
     /// Checks every choice, naming the first bad option.
     public func validate() throws {
         try require(version == 1, "version", "is \(version); this PulseProp reads version 1")
@@ -51,6 +82,15 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
         try require(cdK >= 1, "cd-k", "must be ≥ 1, got \(cdK)")
         try require(learningRate > 0 && learningRate.isFinite, "lr", "must be a finite value > 0, got \(learningRate)")
         try require(weights != .reference, "weights", "a belief net's devices are pairs: use ideal or pair")
+        try require((momentum ?? 0) >= 0 && (momentum ?? 0) < 1, "momentum", "must be in [0, 1), got \(momentum ?? 0)")
+        try require(
+            (weightDecay ?? 0) >= 0 && (weightDecay ?? 0).isFinite, "weight-decay", "must be a finite value ≥ 0, got \(weightDecay ?? 0)")
+        try require(
+            digitalUpdate || ((momentum ?? 0) == 0 && (weightDecay ?? 0) == 0), "momentum",
+            "needs a digital update: per-batch writes through an engine are the coincidences themselves (use --momentum 0 --weight-decay 0)")
+        try require(
+            digitalUpdate || statistics != .probabilities, "statistics",
+            "must be samples for per-batch writes through an engine: their pulses are the coincidences of binary units")
         try require(threshold > 0 && threshold.isFinite, "threshold", "must be a finite value > 0, got \(threshold)")
         try require(engine == nil || weights == .pair, "engine", "simulates device crossbars: add --weights pair")
         if weights == .pair {

@@ -63,8 +63,13 @@ public final class BeliefNetRun {
         while let (layer, epoch) = checkpoint.next {
             let start = Date()
             let before = weights.counts()
+            if let momentum = weights.momentum {
+                momentum.start(layer: layer, of: checkpoint.net.layers)
+                momentum.momentum = Float(configuration.momentum(epoch: epoch))
+            }
             let cd = ContrastiveDivergence(
-                net: checkpoint.net, layer: layer, k: configuration.cdK, batch: configuration.batch, generator: checkpoint.sampler)
+                net: checkpoint.net, layer: layer, k: configuration.cdK, batch: configuration.batch,
+                statistics: configuration.statistics ?? .samples, generator: checkpoint.sampler)
             var order = Array(0..<train.count)
             order.shuffle(using: &checkpoint.order)
             let loss = try cd.trainEpoch(

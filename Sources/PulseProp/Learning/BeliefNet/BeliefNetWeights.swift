@@ -6,6 +6,8 @@
 public struct BeliefNetWeights {
     /// Applies every minibatch's update.
     public let updater: WeightUpdater
+    /// The momentum stage of a digital update (nil for coincidence steps).
+    public let momentum: MomentumUpdater?
     /// Write counts of every layer since the start of the run.
     public let counts: () -> [WriteCount]
     /// Puts the holder's state into the checkpoint.
@@ -14,10 +16,17 @@ public struct BeliefNetWeights {
     /// The holder `configuration` asks for, continuing the checkpoint's saved state; a fresh
     /// checkpoint's float weights become the weights the devices hold.
     public init(configuration: BeliefNetConfiguration, checkpoint: inout BeliefNetCheckpoint) throws {
+        let velocities = checkpoint.velocities
+        func digital(_ writer: CountWriter, layers: [WeightLayer]) throws -> MomentumUpdater {
+            try MomentumUpdater(
+                writer: writer, layers: layers, batch: configuration.batch, momentum: configuration.momentum ?? 0, weightDecay: configuration.weightDecay ?? 0,
+                saved: velocities)
+        }
         guard configuration.weights == .pair else {
-            updater = IdealWeightUpdater(method: .times, encoding: nil)
+            let momentum = try digital(FloatCountWriter(), layers: checkpoint.net.layers)
+            (self.momentum, updater) = (momentum, momentum)
             counts = { [] }
-            save = { _ in }
+            save = { $0.velocities = momentum.velocities }
             return
         }
         let circuit = CrossbarCircuit(device: DevicePreset.named(configuration.device)!.device)
@@ -35,6 +44,7 @@ public struct BeliefNetWeights {
             updater.observer = { counter.record($0) }
             if checkpoint.coincidence == nil { checkpoint.net.layers = updater.heldWeights(layers) }
             self.updater = UnitGain(updater)
+            momentum = nil
             counts = { counter.counts }
             save = { $0.coincidence = CoincidenceWrites(devices: updater.saved, counts: counter.counts) }
             return
@@ -46,9 +56,13 @@ public struct BeliefNetWeights {
             layers: layers, saved: checkpoint.devices, mapping: mapping, write: configuration.write,
             threshold: configuration.threshold, response: response, circuit: circuit, engines: engines)
         if checkpoint.devices == nil { checkpoint.net.layers = pairs.heldWeights(layers) }
-        updater = pairs
+        let momentum = try digital(pairs, layers: layers)
+        (self.momentum, updater) = (momentum, momentum)
         counts = { pairs.state.counts }
-        save = { $0.devices = pairs.state }
+        save = {
+            $0.devices = pairs.state
+            $0.velocities = momentum.velocities
+        }
     }
 }
 

@@ -4,19 +4,27 @@
 ///     repeat k times:  v ~ p(v | h),  h ~ p(h | v)        (v_k, h_k at the end)
 ///     ΔW = η·(v₀ᵀh₀ − v_kᵀh_k)                             (unit vectors extended by 1)
 ///
-/// Every unit is a binary sample, so both products count coincidences: the data phase's
-/// `v_i·h_j` and the model phase's `v'_i·h'_j` are exactly the pulses that coincide on row `i`
-/// and column `j` of a crossbar. The update goes to the weight holder as `2B` signal rows,
-/// `(v₀, −h₀)` then `(v_k, +h_k)`, for `W −= η·Σ x·δ`.
+/// With ``BeliefNetStatistics/samples`` every unit is a binary sample, so both products count
+/// coincidences: the data phase's `v_i·h_j` and the model phase's `v'_i·h'_j` are exactly the
+/// pulses that coincide on row `i` and column `j` of a crossbar. The data at layer 0 are
+/// binary samples of the input intensities; at a higher layer they are samples of the hidden
+/// units of the RBMs below, driven by the data (drawn afresh every time an example is seen).
 ///
-/// The data at layer 0 are binary samples of the input intensities; at a higher layer they
-/// are samples of the hidden units of the RBMs below, driven by the data (drawn afresh every
-/// time an example is seen); at the top RBM the example's one-hot label joins them.
+/// With ``BeliefNetStatistics/probabilities`` (Hinton's code) the statistics use
+/// probabilities where the chain allows, which lowers their sampling noise: the data are the
+/// input intensities and the lower RBMs' hidden probabilities, `h₀` in the data product is
+/// `p(h | v₀)` (a sample of it drives the reconstruction), the reconstruction `v₁ = p(v | h₀)`
+/// is not sampled, and the last `h_k = p(h | v_k)`.
+///
+/// At the top RBM the example's one-hot label joins the data. The update goes to the weight
+/// holder as `2B` signal rows, `(v₀, −h₀)` then `(v_k, +h_k)`, for `W −= η·Σ x·δ`.
 public final class ContrastiveDivergence: TrainingAlgorithm {
     /// The RBM trained.
     public let layer: Int
     /// Gibbs steps of the model phase.
     public let k: Int
+    /// Binary samples or probabilities in the statistics.
+    public let statistics: BeliefNetStatistics
     /// The sampling generator (a checkpoint keeps it).
     public var generator: SeededGenerator
     private var visible: [[Float]]  // per layer up to `layer`: B × (visible + 1)
@@ -26,10 +34,13 @@ public final class ContrastiveDivergence: TrainingAlgorithm {
     private var signals = LayerSignals(layer: 0, x: [], xStride: 0, delta: [], cols: 0)
 
     /// CD-`k` on RBM `layer` of nets shaped like `net`, for minibatches of up to `batch`.
-    public init(net: BeliefNet, layer: Int, k: Int, batch: Int, generator: SeededGenerator) {
+    public init(
+        net: BeliefNet, layer: Int, k: Int, batch: Int, statistics: BeliefNetStatistics = .samples, generator: SeededGenerator
+    ) {
         precondition(k >= 1 && (0..<net.layers.count).contains(layer), "impossible CD settings")
         self.layer = layer
         self.k = k
+        self.statistics = statistics
         self.generator = generator
         visible = (0...layer).map { [Float](repeating: 1, count: batch * (net.visible($0) + 1)) }
         model = [Float](repeating: 1, count: batch * (net.visible(layer) + 1))
@@ -48,23 +59,25 @@ public final class ContrastiveDivergence: TrainingAlgorithm {
         let (rows, cols) = (rbm.rows, rbm.cols)
         let labels = layer == net.top ? net.classes : 0
         var loss = 0.0
+        let samples = statistics == .samples
         visible[layer].withUnsafeBufferPointer { v0 in
             hidden0.withUnsafeMutableBufferPointer { h0 in
                 RBMUnits.up(rbm, v: v0.baseAddress!, count: count, p: h0.baseAddress!)
-                RBMUnits.sample(h0.baseAddress!, count: count, width: cols, using: &generator)
+                if samples { RBMUnits.sample(h0.baseAddress!, count: count, width: cols, using: &generator) }
             }
         }
         hidden.withUnsafeMutableBufferPointer { h in
             hidden0.withUnsafeBufferPointer { h0 in h.baseAddress!.update(from: h0.baseAddress!, count: count * cols) }
+            if !samples { RBMUnits.sample(h.baseAddress!, count: count, width: cols, using: &generator) }
         }
         for step in 0..<k {
             model.withUnsafeMutableBufferPointer { v in
                 hidden.withUnsafeMutableBufferPointer { h in
                     RBMUnits.down(rbm, h: h.baseAddress!, count: count, labels: labels, p: v.baseAddress!)
                     if step == 0 { loss = reconstructionError(v.baseAddress!, count: count, rows: rows, labels: labels) }
-                    RBMUnits.sample(v.baseAddress!, count: count, width: rows, labels: labels, using: &generator)
+                    if samples { RBMUnits.sample(v.baseAddress!, count: count, width: rows, labels: labels, using: &generator) }
                     RBMUnits.up(rbm, v: v.baseAddress!, count: count, p: h.baseAddress!)
-                    RBMUnits.sample(h.baseAddress!, count: count, width: cols, using: &generator)
+                    if samples || step < k - 1 { RBMUnits.sample(h.baseAddress!, count: count, width: cols, using: &generator) }
                 }
             }
         }
@@ -104,7 +117,8 @@ public final class ContrastiveDivergence: TrainingAlgorithm {
             visible[0].withUnsafeMutableBufferPointer { v in
                 for (b, index) in indices.enumerated() {
                     for i in 0..<data.features {
-                        v[b * stride + i] = generator.nextUnitFloat() < inputs[index * data.features + i] ? 1 : 0
+                        let p = inputs[index * data.features + i]
+                        v[b * stride + i] = statistics == .probabilities ? p : generator.nextUnitFloat() < p ? 1 : 0
                     }
                 }
             }
@@ -119,7 +133,9 @@ public final class ContrastiveDivergence: TrainingAlgorithm {
                     // that `up` puts in the first label's place is overwritten) and the row's
                     // own bias, last, keeps its 1.
                     RBMUnits.up(rbm, v: below.baseAddress!, count: count, p: above.baseAddress!, stride: next)
-                    RBMUnits.sample(above.baseAddress!, count: count, width: rbm.cols, stride: next, using: &generator)
+                    if statistics == .samples {
+                        RBMUnits.sample(above.baseAddress!, count: count, width: rbm.cols, stride: next, using: &generator)
+                    }
                 }
             }
         }

@@ -78,7 +78,7 @@ public struct PairWriteState: Codable, Equatable, Sendable {
 ///
 /// The learning rate passed to ``update(_:signals:count:rate:)`` is not used: the pulse step
 /// and `θ` set it (the run chooses `w_max` so that one mid-range pulse is `θ` counts' worth).
-public final class PairWriteUpdater: WeightUpdater {
+public final class PairWriteUpdater: WeightUpdater, CountWriter {
     /// The pair mapping.
     public let mapping: WeightMapping
     /// How synapses are written.
@@ -137,27 +137,21 @@ public final class PairWriteUpdater: WeightUpdater {
         for s in signals {
             let (rows, cols) = (layers[s.layer].rows, layers[s.layer].cols)
             if counts.count < rows * cols { counts = [Float](repeating: 0, count: rows * cols) }
-            s.x.withUnsafeBufferPointer { x in
-                s.delta.withUnsafeBufferPointer { d in
-                    counts.withUnsafeMutableBufferPointer { c in
-                        Kernels.gemm(
-                            transA: true, m: rows, n: cols, k: count, alpha: -1, a: x.baseAddress!, lda: s.xStride,
-                            b: d.baseAddress!, ldb: cols, beta: 0, c: c.baseAddress!, ldc: cols)
-                    }
-                }
+            counts.withUnsafeMutableBufferPointer { s.counts(count: count, rows: rows, into: $0.baseAddress!) }
+            try counts.withUnsafeBufferPointer { c in
+                try write(counts: UnsafeBufferPointer(rebasing: c[0..<(rows * cols)]), layer: s.layer, to: &layers, rate: rate)
             }
-            try writeCounts(layer: s.layer, size: rows * cols, cols: cols)
-            layers[s.layer].values = mapping.weights(of: state.states[s.layer])
         }
     }
 
-    /// Turns the counts of one layer into pulses on its pairs.
-    private func writeCounts(layer: Int, size: Int, cols: Int) throws {
+    /// Turns the counts of one layer into pulses on its pairs and reads the weights back.
+    public func write(counts source: UnsafeBufferPointer<Float>, layer: Int, to layers: inout [WeightLayer], rate: Float) throws {
+        let cols = layers[layer].cols
         var tally = WriteCount()
-        var program = engines.isEmpty ? nil : Matrix<Int>(rows: size / cols, cols: 2 * cols) { _, _ in 0 }
+        var program = engines.isEmpty ? nil : Matrix<Int>(rows: source.count / cols, cols: 2 * cols) { _, _ in 0 }
         let theta = threshold
-        for k in 0..<size {
-            let c = counts[k]
+        for k in 0..<source.count {
+            let c = source[k]
             var pulses = 0
             var positive = c > 0
             switch write {
@@ -192,6 +186,7 @@ public final class PairWriteUpdater: WeightUpdater {
             tally.disturbed += report.disturbed
         }
         state.counts[layer] = state.counts[layer].adding(tally)
+        layers[layer].values = mapping.weights(of: state.states[layer])
     }
 
     /// Potentiation `pulses` of `dose` nominal pulses in all on `G⁺` (positive) or `G⁻` of

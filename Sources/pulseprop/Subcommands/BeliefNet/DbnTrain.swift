@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import PulseProp
 
+extension BeliefNetStatistics: ExpressibleByArgument {}
+
 /// `pulseprop dbn train`: greedy pre-training of a deep belief net, classification by its
 /// joint top RBM.
 struct DbnTrain: ParsableCommand {
@@ -27,6 +29,12 @@ struct DbnTrain: ParsableCommand {
     var cdK = 1
     @Option(help: "Learning rate on the minibatch mean.")
     var lr = 0.1
+    @Option(help: "CD statistics: samples (binary units everywhere: pulse coincidences) or probabilities (Hinton's code: less sampling noise; digital updates only). Default: probabilities, samples on the coincidence path.")
+    var statistics: BeliefNetStatistics?
+    @Option(help: "Momentum of the digital update from epoch 6 of each RBM (0.5 before, as in Hinton's code); default 0.9, 0 on the coincidence path (per-batch writes through --engine).")
+    var momentum: Double?
+    @Option(help: "Weight cost per example (L2 decay of the weights, not the biases); default 0.0002, 0 on the coincidence path.")
+    var weightDecay: Double?
     @Option(help: "Weights: ideal (floats) or pair (two devices per weight, one written per update).")
     var weights = "ideal"
     @Option(help: "Device preset of the pairs (see 'pulseprop devices').")
@@ -72,6 +80,11 @@ struct DbnTrain: ParsableCommand {
         c.write = scheme
         c.threshold = threshold ?? Double(batch)
         c.engine = engine
+        // The coincidence path writes the coincidences of binary units themselves: samples, no
+        // digital momentum or weight cost by default.
+        c.statistics = statistics ?? (c.digitalUpdate ? c.statistics : .samples)
+        c.momentum = momentum ?? (c.digitalUpdate ? c.momentum : 0)
+        c.weightDecay = weightDecay ?? (c.digitalUpdate ? c.weightDecay : 0)
         try c.validate()
         return c
     }
