@@ -324,6 +324,21 @@ final class BeliefNetTests: XCTestCase {
         }
     }
 
+    /// A study takes a finished run as its own only if the run followed its recipe; runs
+    /// from before the recipe fields existed (nil) ran binary samples without momentum or
+    /// weight cost.
+    func testStudiesKeepRunsOfTheirOwnRecipeOnly() {
+        var old = BeliefNetConfiguration()
+        (old.statistics, old.momentum, old.weightDecay) = (nil, nil, nil)
+        let byDefault = DbnStudy.Options(data: "/data", trials: 1, epochs: 1)
+        let plain = DbnStudy.Options(data: "/data", trials: 1, epochs: 1, statistics: .samples, momentum: 0, weightDecay: 0)
+        XCTAssertTrue(byDefault.follows(BeliefNetConfiguration()))
+        XCTAssertFalse(byDefault.follows(old))
+        XCTAssertTrue(plain.follows(old))
+        XCTAssertFalse(plain.follows(BeliefNetConfiguration()))
+        XCTAssertTrue(try DbnStudy.runs(plain).allSatisfy { $0.arguments.contains("--statistics") && $0.arguments.contains("--momentum") })
+    }
+
     private struct Stop: Error {}
 
     /// A run on the built-in task is the same bit for bit when run again, and when stopped

@@ -20,6 +20,11 @@ public enum DbnStudy: Study {
         public var devices: [String]
         /// Write schemes to run for each device.
         public var writes: [BeliefNetWrite]
+        /// The recipe of every run (nil: `dbn train`'s default): CD statistics, momentum and
+        /// weight cost (``BeliefNetConfiguration``).
+        public var statistics: BeliefNetStatistics?
+        public var momentum: Double?
+        public var weightDecay: Double?
         /// Train and test on the first examples only (quick looks and tests).
         public var trainLimit: Int?
         public var testLimit: Int?
@@ -27,6 +32,7 @@ public enum DbnStudy: Study {
         public init(
             data: String, trials: Int, epochs: Int, layers: [Int] = [500, 500, 2000], batch: Int = 100,
             devices: [String] = DevicePreset.all.map(\.name), writes: [BeliefNetWrite] = BeliefNetWrite.allCases,
+            statistics: BeliefNetStatistics? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
             trainLimit: Int? = nil, testLimit: Int? = nil
         ) {
             self.data = URL(fileURLWithPath: data).standardizedFileURL.path
@@ -36,6 +42,9 @@ public enum DbnStudy: Study {
             self.batch = batch
             self.devices = devices
             self.writes = writes
+            self.statistics = statistics
+            self.momentum = momentum
+            self.weightDecay = weightDecay
             self.trainLimit = trainLimit
             self.testLimit = testLimit
         }
@@ -45,11 +54,22 @@ public enum DbnStudy: Study {
             try require(trials >= 1, "trials", "must be ≥ 1, got \(trials)")
             var c = BeliefNetConfiguration()
             (c.epochs, c.layers, c.batch) = (epochs, layers, batch)
+            c.statistics = statistics ?? c.statistics
+            c.momentum = momentum ?? c.momentum
+            c.weightDecay = weightDecay ?? c.weightDecay
             try c.validate()
             try DevicePreset.requireKnown(devices, option: "devices")
             try require(!writes.isEmpty, "writes", "needs at least one write scheme")
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+        }
+
+        /// Whether a run's configuration follows this study's recipe (configurations from before
+        /// a field existed ran samples, without momentum or weight cost).
+        public func follows(_ c: BeliefNetConfiguration) -> Bool {
+            let d = BeliefNetConfiguration()
+            return (c.statistics ?? .samples) == (statistics ?? d.statistics ?? .samples)
+                && (c.momentum ?? 0) == (momentum ?? d.momentum ?? 0) && (c.weightDecay ?? 0) == (weightDecay ?? d.weightDecay ?? 0)
         }
 
         /// Ideal weights, then each device's write schemes.
@@ -73,6 +93,9 @@ public enum DbnStudy: Study {
                 if let device = cell.device, let write = cell.write {
                     arguments += ["--weights", "pair", "--device", device, "--write", write.rawValue]
                 }
+                if let statistics = options.statistics { arguments += ["--statistics", statistics.rawValue] }
+                if let momentum = options.momentum { arguments += ["--momentum", String(momentum)] }
+                if let decay = options.weightDecay { arguments += ["--weight-decay", String(decay)] }
                 if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
                 if let n = options.testLimit { arguments += ["--test-limit", String(n)] }
                 return SweepRun(id: id, arguments: arguments + ["--output", "runs/\(id)", "--resume"], seed: seed)
@@ -81,7 +104,9 @@ public enum DbnStudy: Study {
     }
 
     public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
-        BeliefNetReport.Summary.read(in: folder).map { $0.epochs == options.epochs && $0.configuration.layers == options.layers } ?? false
+        BeliefNetReport.Summary.read(in: folder).map {
+            $0.epochs == options.epochs && $0.configuration.layers == options.layers && options.follows($0.configuration)
+        } ?? false
     }
 
     public static func describe(_ run: SweepRun, folder: String) -> String? {

@@ -184,6 +184,15 @@ struct DbnStudyOptions: ParsableArguments {
     @Option(help: "Comma-separated write schemes: per-batch, accumulate.")
     var writes = "per-batch,accumulate"
 
+    @Option(help: "CD statistics of every run: probabilities (the default of 'dbn train') or samples (binary units, as Wang et al.'s code).")
+    var statistics: BeliefNetStatistics?
+
+    @Option(help: "Momentum of every run (default: that of 'dbn train', 0.9).")
+    var momentum: Double?
+
+    @Option(help: "Weight cost of every run (default: that of 'dbn train', 0.0002).")
+    var weightDecay: Double?
+
     @Option(help: "Train on the first N training examples only (a quick look).")
     var trainLimit: Int?
 
@@ -201,7 +210,8 @@ struct DbnStudyOptions: ParsableArguments {
             data: data, trials: trials, epochs: epochs, layers: try integerList(layers, name: "layers"), batch: batch,
             devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 ?? DevicePreset.all.map(\.name),
-            writes: schemes, trainLimit: trainLimit, testLimit: testLimit)
+            writes: schemes, statistics: statistics, momentum: momentum,
+            weightDecay: weightDecay, trainLimit: trainLimit, testLimit: testLimit)
         try options.validate()
         _ = try Dataset.mnist(directory: options.data)
         return options
