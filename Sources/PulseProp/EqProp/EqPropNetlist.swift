@@ -10,17 +10,30 @@ import Foundation
 /// `±β·G_on·(A_out·t − (V_o+ − V_o−))`, linear in the node voltages, so the operating point is
 /// the exact equilibrium of the same equations the analytic solver uses. The options
 /// `reltol=1e-9 vntol=1e-12 abstol=1e-15` make ngspice's Newton stop far below 1 µV.
+///
+/// With a ``EqPropDrift`` (nudged phase only) the netlist is the continuous rule's transient
+/// instead: see ``EqPropDrift`` for the circuit.
 public struct EqPropNetlist: Sendable {
     /// The netlist text.
     public let text: String
     /// The free nodes, in ``EqPropNetwork/nodeName(_:)`` order.
     public let nodes: [String]
+    /// With a drift: the drifting devices' state vectors (`xd1_<h>_<c>.s`, then
+    /// `xd2_<k>_<c>.s`, row-major, in the order of the network's states); empty otherwise.
+    public let stateVectors: [String]
     let context: EqPropTemplateContext
 
-    public init(network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, title: String = "PulseProp equilibrium propagation") throws {
+    public init(
+        network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, drift: EqPropDrift? = nil,
+        title: String = "PulseProp equilibrium propagation"
+    ) throws {
         try require(input.count == network.inputs, "input", "\(input.count) values for \(network.inputs) inputs")
         if let nudge {
             try require(nudge.targets.count == network.outputs, "targets", "\(nudge.targets.count) targets for \(network.outputs) outputs")
+        }
+        try require(drift == nil || nudge != nil, "update", "the devices drift in the nudged phase only")
+        if let drift {
+            try require(drift.free.count == network.nodes, "free", "\(drift.free.count) free-phase voltages for \(network.nodes) nodes")
         }
         let f = SpiceFormatting.number
         let neuron = network.neuron
@@ -33,16 +46,30 @@ public struct EqPropNetlist: Sendable {
         self.nodes = nodes
         let outputColumns = nodes.prefix(H) + ["cp", "cn"]
         var devices: [String] = []
+        var drifting = EqPropDrift.Lines()
+        let kappa = nudge.map { EqPropGradient.scale(network, beta: $0.beta) } ?? 0
         for h in 0..<H {
             for c in sourceNodes.indices {
                 devices.append("rw1_\(h)_\(c) \(nodes[h]) \(sourceNodes[c]) \(f(1 / g1[h, c]))")
+                if let drift {
+                    drifting.add(
+                        "1_\(h)_\(c)", nodes[h], sourceNodes[c], freeDrop: drift.free[h] - u[c], state: network.hiddenStates[h, c],
+                        gain: drift.drives.hidden.rate * kappa, drive: drift.drives.hidden)
+                }
             }
         }
+        let outputSources = (0..<H).map { drift?.free[$0] ?? 0 } + [neuron.clampVoltage, -neuron.clampVoltage]
         for k in 0..<(2 * network.outputs) {
             for c in outputColumns.indices {
                 devices.append("rw2_\(k)_\(c) \(nodes[H + k]) \(outputColumns[c]) \(f(1 / g2[k, c]))")
+                if let drift {
+                    drifting.add(
+                        "2_\(k)_\(c)", nodes[H + k], outputColumns[c], freeDrop: drift.free[H + k] - outputSources[c],
+                        state: network.outputStates[k, c], gain: drift.drives.output.rate * kappa, drive: drift.drives.output)
+                }
             }
         }
+        stateVectors = drifting.stateVectors
         let nudges = nudge.map { nudge in
             (0..<network.outputs).flatMap { m -> [EqPropTemplateContext.Nudge] in
                 let (plus, minus) = (nodes[H + 2 * m], nodes[H + 2 * m + 1])
@@ -66,7 +93,11 @@ public struct EqPropNetlist: Sendable {
                     clampVoltage: f(neuron.clampVoltage), thermalVoltage: f(neuron.thermalVoltage))
             },
             nudged: nudge != nil, nudges: nudges,
-            printLines: SpiceFormatting.lines(nodes.map { "v(\($0))" }, perLine: 8))
+            printLines: SpiceFormatting.lines(nodes.map { "v(\($0))" }, perLine: 8),
+            drifting: drift != nil,
+            subcircuit: drift.map { _ in CrossbarNetlist.subcircuit(network.device.switching, dialect: .ngspice) } ?? "",
+            driftLines: drifting.lines,
+            driveTime: f(drift?.drives.output.time ?? 0), transientStep: f((drift?.drives.output.time ?? 0) / EqPropDrift.steps))
         text = TemplateRenderer.render("ngspice/eqprop.cir", context)
     }
 }
@@ -106,4 +137,11 @@ struct EqPropTemplateContext: TemplateContext {
     let nudged: Bool
     let nudges: [Nudge]
     let printLines: [String]
+    /// The continuous rule's transient (``EqPropDrift``): the device subcircuit, three lines per
+    /// device, the drive time and the largest time step.
+    let drifting: Bool
+    let subcircuit: String
+    let driftLines: [String]
+    let driveTime: String
+    let transientStep: String
 }

@@ -15,6 +15,9 @@ public struct EqPropEpochResult: Codable, Equatable, Sendable {
 
 /// Equilibrium-propagation training: per example a free and a nudged equilibrium from
 /// `engine`, the gradient estimate (``EqPropGradient``) and a device update (``EqPropUpdater``).
+/// In the continuous mode an engine that simulates the drift (``EqPropDriftEngine``: SPICE)
+/// runs the nudged phase with the devices drifting in it instead; the gradient for the mode
+/// comparison then comes from that phase's node voltages.
 public struct EqPropTrainer {
     public let engine: any EqPropEngine
     /// Nudging strength `β`.
@@ -47,17 +50,29 @@ public struct EqPropTrainer {
     /// loss and the mean mode cosine.
     public mutating func epoch(_ network: inout EqPropNetwork, _ examples: [EqPropExample], using generator: inout SeededGenerator) throws -> (loss: Double, cosine: Double) {
         var (loss, cosine, compared) = (0.0, 0.0, 0)
+        let drifting = updater.mode == .continuous ? engine as? any EqPropDriftEngine : nil
         for (k, example) in examples.shuffled(using: &generator).enumerated() {
-            let (free, nudged) = try phases(network, example)
+            let free = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
             loss += zip(network.outputValues(free), example.target).reduce(0) { $0 + 0.5 * ($1.0 - $1.1) * ($1.0 - $1.1) }
-            let gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+            let nudge = EqPropNudge(beta: beta, targets: example.target)
+            let gradient: EqPropGradient
+            var next = network
+            if let drifting {
+                let nudged: [Double]
+                (nudged, next) = try drifting.nudgedDrift(
+                    of: network, input: example.input, nudge: nudge, drift: EqPropDrift(free: free, drives: updater.drives))
+                gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+            } else {
+                let nudged = try engine.equilibrium(of: network, input: example.input, nudge: nudge, start: free)
+                gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+                updater.apply(gradient, to: &next)
+            }
             if k < comparedExamples {
                 var copy = network
-                cosine += Self.cosine(updater.apply(gradient, to: &network), shadow.apply(gradient, to: &copy))
+                cosine += Self.cosine(Self.stateChanges(from: network, to: next), shadow.apply(gradient, to: &copy))
                 compared += 1
-            } else {
-                updater.apply(gradient, to: &network)
             }
+            network = next
         }
         return (loss / Double(examples.count), compared > 0 ? cosine / Double(compared) : .nan)
     }
@@ -68,6 +83,11 @@ public struct EqPropTrainer {
             let v = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
             return sum + metric.error(network.outputValues(v), example.target)
         } / Double(examples.count)
+    }
+
+    /// The state changes from `a` to `b` (hidden layer then output layer, row-major).
+    static func stateChanges(from a: EqPropNetwork, to b: EqPropNetwork) -> [Double] {
+        zip(b.hiddenStates.elements + b.outputStates.elements, a.hiddenStates.elements + a.outputStates.elements).map { $0 - $1 }
     }
 
     /// `a·b/(|a||b|)`; 1 when both are zero.

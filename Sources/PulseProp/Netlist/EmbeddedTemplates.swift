@@ -190,15 +190,31 @@ enum EmbeddedTemplates {
         {{#nudges}}
         bu_{{{node}}} 0 {{{node}}} I = {{{sign}}}{{{conductance}}}*({{{target}}} - (v({{{plus}}}) - v({{{minus}}})))
         {{/nudges}}
+        {{#drifting}}
+        *
+        * Continuous rule: a transient of {{{driveTime}}} s in which every device drifts. Per device
+        * st<id> = eta*kappa*(dV0^2 - dV^2) (the step the rule asks for, dV0 the free-phase drop),
+        * dr<id> = the drive whose dose gives that step, xd<id> the device subcircuit it drives;
+        * the states are the nodes xd<id>.s at the end.
+        {{{subcircuit}}}
+        {{/drifting}}
+        {{#driftLines}}
+        {{{.}}}
+        {{/driftLines}}
         *
         .control
         set numdgt=17
+        {{#drifting}}
+        tran {{{transientStep}}} {{{driveTime}}} 0 {{{transientStep}}} uic
+        {{/drifting}}
+        {{^drifting}}
         op
         echo PULSEPROP-EQPROP-BEGIN
         {{#printLines}}
         print {{{.}}}
         {{/printLines}}
         echo PULSEPROP-EQPROP-END
+        {{/drifting}}
         {{> common/batch-exit}}
         .endc
         .end
