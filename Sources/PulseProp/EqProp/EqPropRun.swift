@@ -121,10 +121,11 @@ public final class EqPropRun {
             let epochSeed = c.seed &* 0x9E37_79B9 &+ UInt64(epoch)
             var trainer = try trainer(seed: epochSeed)
             var order = SeededGenerator(seed: epochSeed &+ 1)
-            let (loss, cosine) = try trainer.epoch(&network, task.train, using: &order)
+            let statistics = try trainer.epoch(&network, task.train, using: &order)
             let error = try trainer.error(network, on: task.test, metric: task.metric)
             let result = EqPropEpochResult(
-                epoch: epoch, trainLoss: loss, error: error, modeCosine: cosine, seconds: Date().timeIntervalSince(start))
+                epoch: epoch, trainLoss: statistics.loss, error: error, modeCosine: statistics.modeCosine, stepRms: statistics.stepRms,
+                modeRmsDifference: statistics.modeRmsDifference, seconds: Date().timeIntervalSince(start))
             checkpoint.network = network
             checkpoint.history.append(result)
             if let checkpointPath { try AtomicFile.write(try SnakeCaseJSON.encode(checkpoint), to: checkpointPath) }
