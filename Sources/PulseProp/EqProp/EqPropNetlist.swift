@@ -1,7 +1,11 @@
 import Foundation
 
-/// The SPICE netlist (ngspice dialect, `templates/ngspice/eqprop.cir`) of one phase of an
-/// ``EqPropNetwork``: an operating point (`.op`) whose node voltages are the equilibrium.
+/// The SPICE netlist (`templates/<dialect>/eqprop.cir`) of one phase of an ``EqPropNetwork``:
+/// an operating point whose node voltages are the equilibrium. ngspice runs `op` in its
+/// `.control` block and prints the node voltages; the LTspice and Xyce exports (which have no
+/// `.control`) take the one point of a DC sweep of the clamp source `vcp` over its own value
+/// and report the nodes with `.meas DC v_<node> MAX V(<node>)` (LTspice, the log file) or
+/// `.PRINT DC FORMAT=CSV` (Xyce). Xyce writes behavioural expressions in braces.
 ///
 /// Sources: `ip<i>`/`in<i>` at `±A_in·x_i`, `bp`/`bn` at `±V_bias`, `cp`/`cn` at `±V_b`.
 /// Devices are the resistors `1/G(s)` of their states (below both thresholds, see
@@ -23,8 +27,11 @@ public struct EqPropNetlist: Sendable {
     public let stateVectors: [String]
     let context: EqPropTemplateContext
 
+    /// The simulator it is written for.
+    public let dialect: SpiceDialect
+
     public init(
-        network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, drift: EqPropDrift? = nil,
+        network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, drift: EqPropDrift? = nil, dialect: SpiceDialect = .ngspice,
         title: String = "PulseProp equilibrium propagation"
     ) throws {
         try require(input.count == network.inputs, "input", "\(input.count) values for \(network.inputs) inputs")
@@ -32,6 +39,7 @@ public struct EqPropNetlist: Sendable {
             try require(nudge.targets.count == network.outputs, "targets", "\(nudge.targets.count) targets for \(network.outputs) outputs")
         }
         try require(drift == nil || nudge != nil, "update", "the devices drift in the nudged phase only")
+        try require(drift == nil || dialect == .ngspice, "dialect", "the drifting devices' transient is written in the ngspice dialect only")
         if let drift {
             try require(drift.free.count == network.nodes, "free", "\(drift.free.count) free-phase voltages for \(network.nodes) nodes")
         }
@@ -97,12 +105,14 @@ public struct EqPropNetlist: Sendable {
             drifting: drift != nil,
             subcircuit: drift.map { _ in CrossbarNetlist.subcircuit(network.device.switching, dialect: .ngspice) } ?? "",
             driftLines: drifting.lines,
-            driveTime: f(drift?.drives.output.time ?? 0), transientStep: f((drift?.drives.output.time ?? 0) / EqPropDrift.steps))
-        text = TemplateRenderer.render("ngspice/eqprop.cir", context)
+            driveTime: f(drift?.drives.output.time ?? 0), transientStep: f((drift?.drives.output.time ?? 0) / EqPropDrift.steps),
+            sweep: "vcp \(f(neuron.clampVoltage)) \(f(neuron.clampVoltage)) 1")
+        text = TemplateRenderer.render("\(dialect.templateFolder)/eqprop.cir", context)
+        self.dialect = dialect
     }
 }
 
-/// `templates/ngspice/eqprop.cir` (and `common/batch-exit`).
+/// `templates/<dialect>/eqprop.cir` (and `common/batch-exit`).
 struct EqPropTemplateContext: TemplateContext {
     struct Neuron {
         let node: String
@@ -144,4 +154,6 @@ struct EqPropTemplateContext: TemplateContext {
     let driftLines: [String]
     let driveTime: String
     let transientStep: String
+    /// LTspice and Xyce: the one-point DC sweep `vcp V_b V_b 1` that stands for the operating point.
+    let sweep: String
 }

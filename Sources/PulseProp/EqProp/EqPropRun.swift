@@ -69,6 +69,17 @@ public struct EqPropCheckpoint: Codable, Equatable, Sendable {
     public var configuration: EqPropConfiguration
     public var network: EqPropNetwork
     public var history: [EqPropEpochResult]
+
+    /// The checkpoint in the file at `path`; an unreadable one is a ``DataError`` naming the
+    /// file and the field.
+    public static func read(_ path: String) throws -> EqPropCheckpoint {
+        let data = try InputFile.data(atPath: path)
+        do {
+            return try SnakeCaseJSON.decode(EqPropCheckpoint.self, from: data)
+        } catch {
+            throw DataError(path, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
+        }
+    }
 }
 
 /// Trains a network on a task epoch by epoch, writing a checkpoint after each (atomically:
@@ -89,13 +100,7 @@ public final class EqPropRun {
         self.checkpointPath = checkpointPath
         engine = try configuration.engine.makeEngine()
         if resume, let checkpointPath {
-            let data = try InputFile.data(atPath: checkpointPath)
-            let saved: EqPropCheckpoint
-            do {
-                saved = try SnakeCaseJSON.decode(EqPropCheckpoint.self, from: data)
-            } catch {
-                throw DataError(checkpointPath, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
-            }
+            let saved = try EqPropCheckpoint.read(checkpointPath)
             var expected = saved.configuration
             expected.epochs = configuration.epochs
             try require(expected == configuration, "resume", "\(checkpointPath) holds a run of another configuration")

@@ -10,7 +10,7 @@ struct EqProp: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eqprop",
         abstract: "Equilibrium propagation in an analog memristor network (Zoppo et al. 2020, Kendall et al. 2020).",
-        subcommands: [EqPropTrain.self])
+        subcommands: [EqPropTrain.self, EqPropExport.self])
 }
 
 /// `pulseprop eqprop train`.
