@@ -208,7 +208,9 @@ enum EmbeddedTemplates {
         * Every source lies within {{{largestSource}}} V, so no device sees its switching threshold and
         * each memristor is the linear resistor 1/G(x) of its state (rw1_<h>_<c>, rw2_<k>_<h>).
         * Neuron: leak to ground and the diode pair f(v) = Is*(exp((v-Vb)/Vt) - exp((-v-Vb)/Vt)).
+        {{^drifting}}
         * Node voltages are printed between PULSEPROP-EQPROP-BEGIN and -END.
+        {{/drifting}}
         .options reltol=1e-9 vntol=1e-12 abstol=1e-15
         *
         * Inputs (+A_in*x, -A_in*x), hidden bias (+-V_bias), clamp sources (+-V_b, the output bias)
