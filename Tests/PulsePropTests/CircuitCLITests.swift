@@ -199,7 +199,7 @@ final class CircuitCLITests: XCTestCase {
         for line in list.split(separator: "\n") {
             let words = line.split(separator: " ").map(String.init)
             let fresh = dir.appendingPathComponent(words[0]).path
-            let run = try TestSupport.runCLI(["netlist"] + words.dropFirst() + ["--output", fresh])
+            let run = try TestSupport.runCLI(Array(words.dropFirst()) + ["--output", fresh])
             XCTAssertEqual(run.status, 0, run.stderr)
             XCTAssertEqual(
                 try String(contentsOfFile: fresh, encoding: .utf8),

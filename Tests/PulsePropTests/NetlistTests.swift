@@ -117,9 +117,16 @@ final class NetlistTests: XCTestCase {
         let read = try CrossbarReadNetlist(circuit: wired, states: states, voltages: [0.1, 0.2, 0])
         try assertBound("ngspice/read.cir", read.context, checked: &checked)
         let network = try EqPropNetwork(inputs: 2, hidden: 2, outputs: 1, seed: 1)
-        for nudge in [nil, EqPropNudge(beta: 0.1, targets: [1])] {
-            try assertBound("ngspice/eqprop.cir", try EqPropNetlist(network: network, input: [1, -1], nudge: nudge).context, checked: &checked)
+        for dialect in SpiceDialect.allCases {
+            for nudge in [nil, EqPropNudge(beta: 0.1, targets: [1])] {
+                let netlist = try EqPropNetlist(network: network, input: [1, -1], nudge: nudge, dialect: dialect)
+                try assertBound("\(dialect.templateFolder)/eqprop.cir", netlist.context, checked: &checked)
+            }
         }
+        let drives = try EqPropUpdater(mode: .continuous, rate: 1, device: network.device, seed: 1).drives
+        let drift = EqPropDrift(free: Array(repeating: 0, count: network.nodes), drives: drives)
+        let drifting = try EqPropNetlist(network: network, input: [1, -1], nudge: EqPropNudge(beta: 0.1, targets: [1]), drift: drift)
+        try assertBound("ngspice/eqprop.cir", drifting.context, checked: &checked)
         let all = Set(EmbeddedTemplates.files.keys.map { String($0.dropLast(".mustache".count)) })
         XCTAssertEqual(checked.templates, all, "every template is rendered, directly or as a partial")
         XCTAssertEqual(checked.emptySections.subtracting(checked.filledSections), [], "sections never checked inside")

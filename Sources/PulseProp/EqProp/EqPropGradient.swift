@@ -21,7 +21,7 @@ public struct EqPropGradient: Equatable, Sendable {
         let (H, O) = (network.hidden, 2 * network.outputs)
         let u = network.sourceVoltages(input)
         let bias = network.neuron.clampVoltage
-        let scale = (network.device.onConductance - network.device.offConductance) / (2 * beta * network.device.onConductance)
+        let scale = Self.scale(network, beta: beta)
         func term(_ a0: Double, _ b0: Double, _ a1: Double, _ b1: Double) -> Double {
             scale * ((a1 - b1) * (a1 - b1) - (a0 - b0) * (a0 - b0))
         }
@@ -34,5 +34,10 @@ public struct EqPropGradient: Equatable, Sendable {
             default: return term(free[k], v0, nudged[k], v1)
             }
         }
+    }
+
+    /// `κ = (G_on − G_off)/(2 β_S)`: the gradient is `κ·(ΔV(β)² − ΔV(0)²)`, V² per V².
+    static func scale(_ network: EqPropNetwork, beta: Double) -> Double {
+        (network.device.onConductance - network.device.offConductance) / (2 * beta * network.device.onConductance)
     }
 }

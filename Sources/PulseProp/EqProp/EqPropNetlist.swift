@@ -1,7 +1,11 @@
 import Foundation
 
-/// The SPICE netlist (ngspice dialect, `templates/ngspice/eqprop.cir`) of one phase of an
-/// ``EqPropNetwork``: an operating point (`.op`) whose node voltages are the equilibrium.
+/// The SPICE netlist (`templates/<dialect>/eqprop.cir`) of one phase of an ``EqPropNetwork``:
+/// an operating point whose node voltages are the equilibrium. ngspice runs `op` in its
+/// `.control` block and prints the node voltages; the LTspice and Xyce exports (which have no
+/// `.control`) take the one point of a DC sweep of the clamp source `vcp` over its own value
+/// and report the nodes with `.meas DC v_<node> MAX V(<node>)` (LTspice, the log file) or
+/// `.PRINT DC FORMAT=CSV` (Xyce). Xyce writes behavioural expressions in braces.
 ///
 /// Sources: `ip<i>`/`in<i>` at `±A_in·x_i`, `bp`/`bn` at `±V_bias`, `cp`/`cn` at `±V_b`.
 /// Devices are the resistors `1/G(s)` of their states (below both thresholds, see
@@ -10,17 +14,34 @@ import Foundation
 /// `±β·G_on·(A_out·t − (V_o+ − V_o−))`, linear in the node voltages, so the operating point is
 /// the exact equilibrium of the same equations the analytic solver uses. The options
 /// `reltol=1e-9 vntol=1e-12 abstol=1e-15` make ngspice's Newton stop far below 1 µV.
+///
+/// With a ``EqPropDrift`` (nudged phase only) the netlist is the continuous rule's transient
+/// instead: see ``EqPropDrift`` for the circuit.
 public struct EqPropNetlist: Sendable {
     /// The netlist text.
     public let text: String
     /// The free nodes, in ``EqPropNetwork/nodeName(_:)`` order.
     public let nodes: [String]
+    /// With a drift: the drifting devices' state vectors (`xd1_<h>_<c>.s`, then
+    /// `xd2_<k>_<c>.s`, row-major, in the order of the network's states); empty otherwise.
+    public let stateVectors: [String]
     let context: EqPropTemplateContext
 
-    public init(network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, title: String = "PulseProp equilibrium propagation") throws {
+    /// The simulator it is written for.
+    public let dialect: SpiceDialect
+
+    public init(
+        network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, drift: EqPropDrift? = nil, dialect: SpiceDialect = .ngspice,
+        title: String = "PulseProp equilibrium propagation"
+    ) throws {
         try require(input.count == network.inputs, "input", "\(input.count) values for \(network.inputs) inputs")
         if let nudge {
             try require(nudge.targets.count == network.outputs, "targets", "\(nudge.targets.count) targets for \(network.outputs) outputs")
+        }
+        try require(drift == nil || nudge != nil, "update", "the devices drift in the nudged phase only")
+        try require(drift == nil || dialect == .ngspice, "dialect", "the drifting devices' transient is written in the ngspice dialect only")
+        if let drift {
+            try require(drift.free.count == network.nodes, "free", "\(drift.free.count) free-phase voltages for \(network.nodes) nodes")
         }
         let f = SpiceFormatting.number
         let neuron = network.neuron
@@ -33,16 +54,30 @@ public struct EqPropNetlist: Sendable {
         self.nodes = nodes
         let outputColumns = nodes.prefix(H) + ["cp", "cn"]
         var devices: [String] = []
+        var drifting = EqPropDrift.Lines()
+        let kappa = nudge.map { EqPropGradient.scale(network, beta: $0.beta) } ?? 0
         for h in 0..<H {
             for c in sourceNodes.indices {
                 devices.append("rw1_\(h)_\(c) \(nodes[h]) \(sourceNodes[c]) \(f(1 / g1[h, c]))")
+                if let drift {
+                    drifting.add(
+                        "1_\(h)_\(c)", nodes[h], sourceNodes[c], freeDrop: drift.free[h] - u[c], state: network.hiddenStates[h, c],
+                        gain: drift.drives.hidden.rate * kappa, drive: drift.drives.hidden)
+                }
             }
         }
+        let outputSources = (0..<H).map { drift?.free[$0] ?? 0 } + [neuron.clampVoltage, -neuron.clampVoltage]
         for k in 0..<(2 * network.outputs) {
             for c in outputColumns.indices {
                 devices.append("rw2_\(k)_\(c) \(nodes[H + k]) \(outputColumns[c]) \(f(1 / g2[k, c]))")
+                if let drift {
+                    drifting.add(
+                        "2_\(k)_\(c)", nodes[H + k], outputColumns[c], freeDrop: drift.free[H + k] - outputSources[c],
+                        state: network.outputStates[k, c], gain: drift.drives.output.rate * kappa, drive: drift.drives.output)
+                }
             }
         }
+        stateVectors = drifting.stateVectors
         let nudges = nudge.map { nudge in
             (0..<network.outputs).flatMap { m -> [EqPropTemplateContext.Nudge] in
                 let (plus, minus) = (nodes[H + 2 * m], nodes[H + 2 * m + 1])
@@ -66,12 +101,18 @@ public struct EqPropNetlist: Sendable {
                     clampVoltage: f(neuron.clampVoltage), thermalVoltage: f(neuron.thermalVoltage))
             },
             nudged: nudge != nil, nudges: nudges,
-            printLines: SpiceFormatting.lines(nodes.map { "v(\($0))" }, perLine: 8))
-        text = TemplateRenderer.render("ngspice/eqprop.cir", context)
+            printLines: SpiceFormatting.lines(nodes.map { "v(\($0))" }, perLine: 8),
+            drifting: drift != nil,
+            subcircuit: drift.map { _ in CrossbarNetlist.subcircuit(network.device.switching, dialect: .ngspice) } ?? "",
+            driftLines: drifting.lines,
+            driveTime: f(drift?.drives.output.time ?? 0), transientStep: f((drift?.drives.output.time ?? 0) / EqPropDrift.steps),
+            sweep: "vcp \(f(neuron.clampVoltage)) \(f(neuron.clampVoltage)) 1")
+        text = TemplateRenderer.render("\(dialect.templateFolder)/eqprop.cir", context)
+        self.dialect = dialect
     }
 }
 
-/// `templates/ngspice/eqprop.cir` (and `common/batch-exit`).
+/// `templates/<dialect>/eqprop.cir` (and `common/batch-exit`).
 struct EqPropTemplateContext: TemplateContext {
     struct Neuron {
         let node: String
@@ -106,4 +147,13 @@ struct EqPropTemplateContext: TemplateContext {
     let nudged: Bool
     let nudges: [Nudge]
     let printLines: [String]
+    /// The continuous rule's transient (``EqPropDrift``): the device subcircuit, three lines per
+    /// device, the drive time and the largest time step.
+    let drifting: Bool
+    let subcircuit: String
+    let driftLines: [String]
+    let driveTime: String
+    let transientStep: String
+    /// LTspice and Xyce: the one-point DC sweep `vcp V_b V_b 1` that stands for the operating point.
+    let sweep: String
 }

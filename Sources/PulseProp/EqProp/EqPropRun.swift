@@ -69,6 +69,17 @@ public struct EqPropCheckpoint: Codable, Equatable, Sendable {
     public var configuration: EqPropConfiguration
     public var network: EqPropNetwork
     public var history: [EqPropEpochResult]
+
+    /// The checkpoint in the file at `path`; an unreadable one is a ``DataError`` naming the
+    /// file and the field.
+    public static func read(_ path: String) throws -> EqPropCheckpoint {
+        let data = try InputFile.data(atPath: path)
+        do {
+            return try SnakeCaseJSON.decode(EqPropCheckpoint.self, from: data)
+        } catch {
+            throw DataError(path, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
+        }
+    }
 }
 
 /// Trains a network on a task epoch by epoch, writing a checkpoint after each (atomically:
@@ -89,13 +100,7 @@ public final class EqPropRun {
         self.checkpointPath = checkpointPath
         engine = try configuration.engine.makeEngine()
         if resume, let checkpointPath {
-            let data = try InputFile.data(atPath: checkpointPath)
-            let saved: EqPropCheckpoint
-            do {
-                saved = try SnakeCaseJSON.decode(EqPropCheckpoint.self, from: data)
-            } catch {
-                throw DataError(checkpointPath, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
-            }
+            let saved = try EqPropCheckpoint.read(checkpointPath)
             var expected = saved.configuration
             expected.epochs = configuration.epochs
             try require(expected == configuration, "resume", "\(checkpointPath) holds a run of another configuration")
@@ -121,10 +126,11 @@ public final class EqPropRun {
             let epochSeed = c.seed &* 0x9E37_79B9 &+ UInt64(epoch)
             var trainer = try trainer(seed: epochSeed)
             var order = SeededGenerator(seed: epochSeed &+ 1)
-            let (loss, cosine) = try trainer.epoch(&network, task.train, using: &order)
+            let statistics = try trainer.epoch(&network, task.train, using: &order)
             let error = try trainer.error(network, on: task.test, metric: task.metric)
             let result = EqPropEpochResult(
-                epoch: epoch, trainLoss: loss, error: error, modeCosine: cosine, seconds: Date().timeIntervalSince(start))
+                epoch: epoch, trainLoss: statistics.loss, error: error, modeCosine: statistics.modeCosine, stepRms: statistics.stepRms,
+                modeRmsDifference: statistics.modeRmsDifference, seconds: Date().timeIntervalSince(start))
             checkpoint.network = network
             checkpoint.history.append(result)
             if let checkpointPath { try AtomicFile.write(try SnakeCaseJSON.encode(checkpoint), to: checkpointPath) }

@@ -1,9 +1,10 @@
 import Foundation
 
 /// The equilibrium of an ``EqPropNetwork`` as ngspice's operating point of its
-/// ``EqPropNetlist``, in process through a private ``NgspiceLibrary`` copy. One solver is one
-/// simulator instance (not shared between threads).
-public final class EqPropSpiceSolver: EqPropEngine {
+/// ``EqPropNetlist``, in process through a private ``NgspiceLibrary`` copy; and the continuous
+/// rule's nudged phase as an ngspice transient (``EqPropDrift``). One solver is one simulator
+/// instance (not shared between threads).
+public final class EqPropSpiceSolver: EqPropDriftEngine {
     private let library: NgspiceLibrary
 
     /// Opens a private ngspice instance.
@@ -16,10 +17,30 @@ public final class EqPropSpiceSolver: EqPropEngine {
     /// finds the operating point from its own guess.
     public func equilibrium(of network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, start: [Double]?) throws -> [Double] {
         let netlist = try EqPropNetlist(network: network, input: input, nudge: nudge)
+        return try simulate(netlist, nudge) { try netlist.nodes.map { try library.requiredVector($0, "node voltage")[0] } }
+    }
+
+    /// The transient of ``EqPropDrift``: node voltages and device states at its end.
+    public func nudgedDrift(of network: EqPropNetwork, input: [Double], nudge: EqPropNudge, drift: EqPropDrift) throws
+        -> (nudged: [Double], network: EqPropNetwork)
+    {
+        let netlist = try EqPropNetlist(network: network, input: input, nudge: nudge, drift: drift)
+        return try simulate(netlist, nudge) {
+            func last(_ name: String, _ what: String) throws -> Double { try library.requiredVector(name, what).last! }
+            let states = try netlist.stateVectors.map { try last($0, "device state") }
+            var next = network
+            let split = network.hiddenStates.elements.count
+            next.hiddenStates.elements = Array(states[..<split])
+            next.outputStates.elements = Array(states[split...])
+            return (try netlist.nodes.map { try last($0, "node voltage") }, next)
+        }
+    }
+
+    /// Runs `netlist` and reads its results with `read`; ngspice's failures become
+    /// ``EqPropError``s of the phase of `nudge`.
+    private func simulate<T>(_ netlist: EqPropNetlist, _ nudge: EqPropNudge?, _ read: () throws -> T) throws -> T {
         do {
-            return try library.withResults(of: netlist.text) {
-                try netlist.nodes.map { try library.requiredVector($0, "node voltage")[0] }
-            }
+            return try library.withResults(of: netlist.text, read)
         } catch let error as SpiceError {
             let text = error.description
             let node = text.range(of: #"node [A-Za-z0-9_]+"#, options: .regularExpression).map { String(text[$0].dropFirst(5)) }

@@ -10,11 +10,28 @@ public struct EqPropEpochResult: Codable, Equatable, Sendable {
     /// Mean cosine similarity between the applied state changes and the ones the other update
     /// mode would have made from the same states, over the first examples of the epoch.
     public let modeCosine: Double
+    /// Over the same examples, the mean RMS (over devices) of the applied state changes and of
+    /// their difference from the other mode's.
+    public let stepRms: Double
+    public let modeRmsDifference: Double
     public let seconds: Double
+}
+
+/// What one pass over the training examples measured (``EqPropTrainer/epoch(_:_:using:)``).
+public struct EqPropEpochStatistics: Equatable, Sendable {
+    /// Mean free-phase cost `C/A_out²`.
+    public var loss = 0.0
+    /// Mode comparison (``EqPropEpochResult``), means over the compared examples.
+    public var modeCosine = 0.0
+    public var stepRms = 0.0
+    public var modeRmsDifference = 0.0
 }
 
 /// Equilibrium-propagation training: per example a free and a nudged equilibrium from
 /// `engine`, the gradient estimate (``EqPropGradient``) and a device update (``EqPropUpdater``).
+/// In the continuous mode an engine that simulates the drift (``EqPropDriftEngine``: SPICE)
+/// runs the nudged phase with the devices drifting in it instead; the gradient for the mode
+/// comparison then comes from that phase's node voltages.
 public struct EqPropTrainer {
     public let engine: any EqPropEngine
     /// Nudging strength `β`.
@@ -43,23 +60,41 @@ public struct EqPropTrainer {
         return (free, try engine.equilibrium(of: network, input: example.input, nudge: nudge, start: free))
     }
 
-    /// One pass over `examples` in an order shuffled by `generator`; returns the mean free-phase
-    /// loss and the mean mode cosine.
-    public mutating func epoch(_ network: inout EqPropNetwork, _ examples: [EqPropExample], using generator: inout SeededGenerator) throws -> (loss: Double, cosine: Double) {
-        var (loss, cosine, compared) = (0.0, 0.0, 0)
+    /// One pass over `examples` in an order shuffled by `generator`.
+    public mutating func epoch(_ network: inout EqPropNetwork, _ examples: [EqPropExample], using generator: inout SeededGenerator) throws -> EqPropEpochStatistics {
+        var (loss, compared) = (0.0, 0)
+        var mode = EqPropEpochStatistics()
+        let drifting = updater.mode == .continuous ? engine as? any EqPropDriftEngine : nil
         for (k, example) in examples.shuffled(using: &generator).enumerated() {
-            let (free, nudged) = try phases(network, example)
+            let free = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
             loss += zip(network.outputValues(free), example.target).reduce(0) { $0 + 0.5 * ($1.0 - $1.1) * ($1.0 - $1.1) }
-            let gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+            let nudge = EqPropNudge(beta: beta, targets: example.target)
+            let gradient: EqPropGradient
+            var next = network
+            if let drifting {
+                let nudged: [Double]
+                (nudged, next) = try drifting.nudgedDrift(
+                    of: network, input: example.input, nudge: nudge, drift: EqPropDrift(free: free, drives: updater.drives))
+                gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+            } else {
+                let nudged = try engine.equilibrium(of: network, input: example.input, nudge: nudge, start: free)
+                gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+                updater.apply(gradient, to: &next)
+            }
             if k < comparedExamples {
                 var copy = network
-                cosine += Self.cosine(updater.apply(gradient, to: &network), shadow.apply(gradient, to: &copy))
+                let (applied, other) = (Self.stateChanges(from: network, to: next), shadow.apply(gradient, to: &copy))
+                mode.modeCosine += Self.cosine(applied, other)
+                mode.stepRms += Self.rms(applied)
+                mode.modeRmsDifference += Self.rms(zip(applied, other).map { $0 - $1 })
                 compared += 1
-            } else {
-                updater.apply(gradient, to: &network)
             }
+            network = next
         }
-        return (loss / Double(examples.count), compared > 0 ? cosine / Double(compared) : .nan)
+        let n = compared > 0 ? Double(compared) : .nan
+        return EqPropEpochStatistics(
+            loss: loss / Double(examples.count), modeCosine: mode.modeCosine / n, stepRms: mode.stepRms / n,
+            modeRmsDifference: mode.modeRmsDifference / n)
     }
 
     /// The task's error of `network` on `examples` (free phase).
@@ -68,6 +103,16 @@ public struct EqPropTrainer {
             let v = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
             return sum + metric.error(network.outputValues(v), example.target)
         } / Double(examples.count)
+    }
+
+    /// The state changes from `a` to `b` (hidden layer then output layer, row-major).
+    static func stateChanges(from a: EqPropNetwork, to b: EqPropNetwork) -> [Double] {
+        zip(b.hiddenStates.elements + b.outputStates.elements, a.hiddenStates.elements + a.outputStates.elements).map { $0 - $1 }
+    }
+
+    /// `√(Σ a²/n)`.
+    static func rms(_ a: [Double]) -> Double {
+        (a.reduce(0) { $0 + $1 * $1 } / Double(a.count)).squareRoot()
     }
 
     /// `a·b/(|a||b|)`; 1 when both are zero.

@@ -20,10 +20,11 @@ public enum EqPropUpdateMode: String, Codable, CaseIterable, Sendable {
 /// - `pulses`: `n = ⌊n* + U⌋` whole pulses (`U` uniform in `[0, 1)`: stochastic rounding, whose
 ///   mean is `n*`), dose `n·Φ_p`;
 /// - `continuous`: during the nudged phase the device is driven for `T` (``driveTime``) by
-///   `v = ±V_th·(1 + ρ)` with overdrive `ρ = (n*·Φ_p/(k·T))^(1/α)`, i.e. its drive above
-///   threshold is proportional (for `α = 1`) to `|ΔV(β)² − ΔV(0)²|/β`, the rule's own
-///   signal; the state equation integrated over `T` at that constant drive gives the dose
-///   `k·T·ρ^α = n*·Φ_p` exactly, unquantised.
+///   the voltage of ``EqPropDrive`` (`±V_th·(1 + ρ)`, overdrive `ρ = (n*·Φ_p/(k·T))^(1/α)`,
+///   i.e. for `α = 1` proportional to `|ΔV(β)² − ΔV(0)²|/β`, the rule's own signal); the state
+///   equation integrated over `T` at that constant drive gives the dose `k·T·ρ^α = n*·Φ_p`
+///   exactly, unquantised. This is the analytic engine's integration; the SPICE engine
+///   simulates the same drive in an ngspice transient (``EqPropDriftEngine``).
 public struct EqPropUpdater: Sendable {
     /// How steps are applied.
     public let mode: EqPropUpdateMode
@@ -41,6 +42,8 @@ public struct EqPropUpdater: Sendable {
     /// Mid-range step of one pulse, averaged over both polarities.
     private let midStep: Double
     private var generator: SeededGenerator
+    /// The continuous mode's drive of the hidden and the output layer.
+    public let drives: (hidden: EqPropDrive, output: EqPropDrive)
 
     /// An updater for devices `device`; `seed` drives the stochastic rounding of pulse counts.
     public init(
@@ -53,11 +56,16 @@ public struct EqPropUpdater: Sendable {
         self.mode = mode
         self.rate = rate
         self.driveTime = driveTime
-        memristor = try ThresholdMemristor(device)
-        setDose = memristor.dose(amplitude: pulse.setAmplitude, plateau: pulse.plateau, edge: pulse.edge)
-        resetDose = memristor.dose(amplitude: -pulse.resetAmplitude, plateau: pulse.plateau, edge: pulse.edge)
-        midStep = (memristor.state(after: setDose, potentiating: true, from: 0.5)
+        let memristor = try ThresholdMemristor(device)
+        let setDose = memristor.dose(amplitude: pulse.setAmplitude, plateau: pulse.plateau, edge: pulse.edge)
+        let resetDose = memristor.dose(amplitude: -pulse.resetAmplitude, plateau: pulse.plateau, edge: pulse.edge)
+        let midStep = (memristor.state(after: setDose, potentiating: true, from: 0.5)
             - memristor.state(after: resetDose, potentiating: false, from: 0.5)) / 2
+        func drive(_ rate: Double) -> EqPropDrive {
+            EqPropDrive(rate: rate, time: driveTime, memristor: memristor, setDose: setDose, resetDose: resetDose, midStep: midStep)
+        }
+        drives = (drive(hiddenRate ?? rate), drive(rate))
+        (self.memristor, self.setDose, self.resetDose, self.midStep) = (memristor, setDose, resetDose, midStep)
         generator = SeededGenerator(seed: seed)
     }
 
@@ -65,17 +73,17 @@ public struct EqPropUpdater: Sendable {
     /// layer then output layer, row-major).
     @discardableResult
     public mutating func apply(_ gradient: EqPropGradient, to network: inout EqPropNetwork) -> [Double] {
-        let a = step(gradient.hidden, &network.hiddenStates, rate: hiddenRate)
-        return a + step(gradient.output, &network.outputStates, rate: rate)
+        let a = step(gradient.hidden, &network.hiddenStates, drive: drives.hidden)
+        return a + step(gradient.output, &network.outputStates, drive: drives.output)
     }
 
-    private mutating func step(_ gradient: Matrix<Double>, _ states: inout Matrix<Double>, rate: Double) -> [Double] {
+    private mutating func step(_ gradient: Matrix<Double>, _ states: inout Matrix<Double>, drive: EqPropDrive) -> [Double] {
         var changes = [Double](repeating: 0, count: states.elements.count)
         for k in changes.indices {
-            let wanted = -rate * gradient.elements[k]
+            let wanted = -drive.rate * gradient.elements[k]
             guard wanted != 0 else { continue }
             let x = states.elements[k]
-            let delivered = dose(pulses: abs(wanted) / midStep, potentiating: wanted > 0)
+            let delivered = dose(step: wanted, drive: drive)
             guard delivered > 0 else { continue }
             let next = memristor.state(after: delivered, potentiating: wanted > 0, from: x)
             states.elements[k] = next
@@ -84,24 +92,14 @@ public struct EqPropUpdater: Sendable {
         return changes
     }
 
-    /// The dose delivered for `count` requested pulses of one polarity.
-    private mutating func dose(pulses count: Double, potentiating: Bool) -> Double {
-        let perPulse = potentiating ? setDose : resetDose
+    /// The dose delivered for the requested state step `wanted` (its sign is the polarity).
+    private mutating func dose(step wanted: Double, drive: EqPropDrive) -> Double {
         switch mode {
         case .pulses:
-            return (count + Double.random(in: 0..<1, using: &generator)).rounded(.down) * perPulse
+            let count = abs(wanted) / midStep
+            return (count + Double.random(in: 0..<1, using: &generator)).rounded(.down) * (wanted > 0 ? setDose : resetDose)
         case .continuous:
-            let v = drive(pulses: count, potentiating: potentiating)
-            return memristor.dose(amplitude: v, plateau: driveTime, edge: 0)
+            return memristor.dose(amplitude: drive.voltage(step: wanted), plateau: driveTime, edge: 0)
         }
-    }
-
-    /// The continuous mode's drive voltage for `count` requested pulses' worth of dose.
-    func drive(pulses count: Double, potentiating: Bool) -> Double {
-        let p = memristor.parameters
-        let (threshold, rate, alpha) = potentiating
-            ? (p.setThreshold, p.setRate, p.setExponent) : (p.resetThreshold, p.resetRate, p.resetExponent)
-        let overdrive = pow(count * (potentiating ? setDose : resetDose) / (rate * driveTime), 1 / alpha)
-        return (potentiating ? 1 : -1) * threshold * (1 + overdrive)
     }
 }

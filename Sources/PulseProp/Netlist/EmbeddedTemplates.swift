@@ -77,6 +77,49 @@ enum EmbeddedTemplates {
         .end
 
         """#,
+        "ltspice/eqprop.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * {{{title}}}
+        * PulseProp equilibrium-propagation network (LTspice dialect): {{inputs}} inputs, {{hidden}} hidden
+        * neurons h<k>, {{outputs}} differential outputs o<m>p/o<m>n; {{{phase}}}.
+        * Same circuit and numbers as the ngspice netlist. Every source lies within {{{largestSource}}} V,
+        * so no device sees its switching threshold and each memristor is the linear resistor 1/G(x)
+        * of its state (rw1_<h>_<c>, rw2_<k>_<h>).
+        * Neuron: leak to ground and the diode pair f(v) = Is*(exp((v-Vb)/Vt) - exp((-v-Vb)/Vt)).
+        * The equilibrium is the one point of a DC sweep of the clamp source vcp over its own value;
+        * the .meas results v_<node> (in the .log file) are the node voltages.
+        .options reltol=1e-9 vntol=1e-12 abstol=1e-15
+        *
+        * Inputs (+A_in*x, -A_in*x), hidden bias (+-V_bias), clamp sources (+-V_b, the output bias)
+        {{#sources}}
+        {{{name}}} {{{node}}} 0 DC {{{volts}}}
+        {{/sources}}
+        *
+        * Devices
+        {{#deviceLines}}
+        {{{.}}}
+        {{/deviceLines}}
+        *
+        * Neurons
+        {{#neurons}}
+        rl_{{{node}}} {{{node}}} 0 {{{leakOhms}}}
+        bf_{{{node}}} {{{node}}} 0 I={{{saturationCurrent}}}*(exp((V({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}})-exp((-V({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}}))
+        {{/neurons}}
+        {{#nudged}}
+        *
+        * Nudge: beta*G_on*(A_out*t - (V(o<m>p) - V(o<m>n))) into o<m>p, its negative into o<m>n
+        {{/nudged}}
+        {{#nudges}}
+        bu_{{{node}}} 0 {{{node}}} I={{{sign}}}{{{conductance}}}*({{{target}}}-(V({{{plus}}})-V({{{minus}}})))
+        {{/nudges}}
+        *
+        .dc {{{sweep}}}
+        {{#neurons}}
+        .meas DC v_{{{node}}} MAX V({{{node}}})
+        {{/neurons}}
+        .end
+
+        """#,
         "ltspice/memristor.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
         * Threshold memristor (VTEAM-type, true dead zone, linear window), PulseProp, LTspice dialect.
@@ -165,7 +208,9 @@ enum EmbeddedTemplates {
         * Every source lies within {{{largestSource}}} V, so no device sees its switching threshold and
         * each memristor is the linear resistor 1/G(x) of its state (rw1_<h>_<c>, rw2_<k>_<h>).
         * Neuron: leak to ground and the diode pair f(v) = Is*(exp((v-Vb)/Vt) - exp((-v-Vb)/Vt)).
+        {{^drifting}}
         * Node voltages are printed between PULSEPROP-EQPROP-BEGIN and -END.
+        {{/drifting}}
         .options reltol=1e-9 vntol=1e-12 abstol=1e-15
         *
         * Inputs (+A_in*x, -A_in*x), hidden bias (+-V_bias), clamp sources (+-V_b, the output bias)
@@ -190,15 +235,31 @@ enum EmbeddedTemplates {
         {{#nudges}}
         bu_{{{node}}} 0 {{{node}}} I = {{{sign}}}{{{conductance}}}*({{{target}}} - (v({{{plus}}}) - v({{{minus}}})))
         {{/nudges}}
+        {{#drifting}}
+        *
+        * Continuous rule: a transient of {{{driveTime}}} s in which every device drifts. Per device
+        * st<id> = eta*kappa*(dV0^2 - dV^2) (the step the rule asks for, dV0 the free-phase drop),
+        * dr<id> = the drive whose dose gives that step, xd<id> the device subcircuit it drives;
+        * the states are the nodes xd<id>.s at the end.
+        {{{subcircuit}}}
+        {{/drifting}}
+        {{#driftLines}}
+        {{{.}}}
+        {{/driftLines}}
         *
         .control
         set numdgt=17
+        {{#drifting}}
+        tran {{{transientStep}}} {{{driveTime}}} 0 {{{transientStep}}} uic
+        {{/drifting}}
+        {{^drifting}}
         op
         echo PULSEPROP-EQPROP-BEGIN
         {{#printLines}}
         print {{{.}}}
         {{/printLines}}
         echo PULSEPROP-EQPROP-END
+        {{/drifting}}
         {{> common/batch-exit}}
         .endc
         .end
@@ -334,6 +395,49 @@ enum EmbeddedTemplates {
         {{#xyceSaveLines}}
         + {{{.}}}
         {{/xyceSaveLines}}
+        .END
+
+        """#,
+        "xyce/eqprop.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * {{{title}}}
+        * PulseProp equilibrium-propagation network (Xyce dialect): {{inputs}} inputs, {{hidden}} hidden
+        * neurons h<k>, {{outputs}} differential outputs o<m>p/o<m>n; {{{phase}}}.
+        * Same circuit and numbers as the ngspice netlist; expressions are in braces. Every source lies
+        * within {{{largestSource}}} V, so no device sees its switching threshold and each memristor is
+        * the linear resistor 1/G(x) of its state (rw1_<h>_<c>, rw2_<k>_<h>).
+        * Neuron: leak to ground and the diode pair f(v) = Is*(exp((v-Vb)/Vt) - exp((-v-Vb)/Vt)).
+        * The equilibrium is the one point of a DC sweep of the clamp source vcp over its own value;
+        * .PRINT DC writes the node voltages as CSV.
+        *
+        * Inputs (+A_in*x, -A_in*x), hidden bias (+-V_bias), clamp sources (+-V_b, the output bias)
+        {{#sources}}
+        {{{name}}} {{{node}}} 0 DC {{{volts}}}
+        {{/sources}}
+        *
+        * Devices
+        {{#deviceLines}}
+        {{{.}}}
+        {{/deviceLines}}
+        *
+        * Neurons
+        {{#neurons}}
+        rl_{{{node}}} {{{node}}} 0 {{{leakOhms}}}
+        bf_{{{node}}} {{{node}}} 0 I={ {{{saturationCurrent}}}*(exp((V({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}})-exp((-V({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}})) }
+        {{/neurons}}
+        {{#nudged}}
+        *
+        * Nudge: beta*G_on*(A_out*t - (V(o<m>p) - V(o<m>n))) into o<m>p, its negative into o<m>n
+        {{/nudged}}
+        {{#nudges}}
+        bu_{{{node}}} 0 {{{node}}} I={ {{{sign}}}{{{conductance}}}*({{{target}}}-(V({{{plus}}})-V({{{minus}}}))) }
+        {{/nudges}}
+        *
+        .DC {{{sweep}}}
+        .PRINT DC FORMAT=CSV
+        {{#printLines}}
+        + {{{.}}}
+        {{/printLines}}
         .END
 
         """#,

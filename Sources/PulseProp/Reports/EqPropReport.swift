@@ -32,6 +32,9 @@ public struct EqPropSummary: Codable, Equatable, Sendable {
     public let trainLoss: Double
     /// Mean cosine similarity between the pulse and continuous updates of the same examples.
     public let modeCosine: Double
+    /// RMS of the applied state steps and of their difference from the other mode's (last epoch).
+    public let stepRms: Double
+    public let modeRmsDifference: Double
     /// The patterns task: error against corruption for both networks.
     public let reconstruction: [ReconstructionPoint]?
 
@@ -48,6 +51,8 @@ public struct EqPropSummary: Codable, Equatable, Sendable {
         devices = run.checkpoint.network.deviceCount
         trainLoss = history.last?.trainLoss ?? .nan
         modeCosine = history.last?.modeCosine ?? .nan
+        stepRms = history.last?.stepRms ?? .nan
+        modeRmsDifference = history.last?.modeRmsDifference ?? .nan
         self.reconstruction = reconstruction
     }
 
@@ -58,8 +63,8 @@ public struct EqPropSummary: Codable, Equatable, Sendable {
 public enum EqPropReport {
     /// One line per epoch.
     public static func csv(_ history: [EqPropEpochResult]) -> String {
-        "epoch,train_loss,error,mode_cosine,seconds\n"
-            + history.map { "\($0.epoch),\($0.trainLoss),\($0.error),\($0.modeCosine),\($0.seconds)\n" }.joined()
+        "epoch,train_loss,error,mode_cosine,step_rms,mode_rms_difference,seconds\n"
+            + history.map { "\($0.epoch),\($0.trainLoss),\($0.error),\($0.modeCosine),\($0.stepRms),\($0.modeRmsDifference),\($0.seconds)\n" }.joined()
     }
 
     /// The free and nudged node voltages of one example above the training curve (two charts

@@ -10,7 +10,7 @@ struct EqProp: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eqprop",
         abstract: "Equilibrium propagation in an analog memristor network (Zoppo et al. 2020, Kendall et al. 2020).",
-        subcommands: [EqPropTrain.self])
+        subcommands: [EqPropTrain.self, EqPropExport.self])
 }
 
 /// `pulseprop eqprop train`.
@@ -26,20 +26,16 @@ struct EqPropTrain: ParsableCommand {
             with A_out = 0.5 mV; beta 0.1 and the metal-oxide device throughout.
             """)
 
-    @Option(help: "Task: xor, patterns or mnist.")
-    var task: String
+    @OptionGroup var network: EqPropNetworkOptions
 
-    @Option(help: "Folder with MNIST-layout IDX files (mnist only).")
-    var data: String?
+    @Option(help: "Equilibrium solver: analytic (Newton) or spice (ngspice operating point; with --update continuous the nudged phase is an ngspice transient in which the devices drift).")
+    var engine: EqPropEngineKind?
 
-    @Option(help: "Equilibrium solver: analytic (Newton) or spice (ngspice operating point).")
-    var engine: EqPropEngineKind = .analytic
+    @Flag(help: "Train twice from the same seed, with the analytic and the spice engine, and draw both curves side by side (compare.svg, compare.csv; each run's files in analytic/ and spice/).")
+    var compare = false
 
     @Option(help: "Device update: pulses (stochastically rounded programming pulses) or continuous (drift under a drive for a fixed time).")
     var update: EqPropUpdateMode = .pulses
-
-    @Option(help: "Nudging strength beta (> 0, in units of the device's ON conductance).")
-    var beta: Double?
 
     @Option(help: "Learning rate eta in 1/V^2 (state step = -eta * dC/ds).")
     var rate: Double?
@@ -47,32 +43,8 @@ struct EqPropTrain: ParsableCommand {
     @Option(help: "Learning rate of the hidden layer's devices in 1/V^2 (default: --rate).")
     var hiddenRate: Double?
 
-    @Option(help: "Hidden neurons.")
-    var hidden: Int?
-
     @Option(help: "Epochs.")
     var epochs: Int?
-
-    @Option(help: "Seed of the initial states, example order and pulse rounding.")
-    var seed: UInt64?
-
-    @Option(help: "Device of every weight: a preset name (see 'pulseprop devices') or a device JSON file; defaults to metal-oxide.")
-    var device: String?
-
-    @Option(help: "Neuron clamp level V_b, V (the diodes' series sources; the output layer's bias).")
-    var clampVoltage: Double?
-
-    @Option(help: "Neuron diode thermal voltage V_T, V (the sharpness of the clamp).")
-    var thermalVoltage: Double?
-
-    @Option(help: "Output amplification: target t is the output pair's voltage difference A_out*t, V.")
-    var outputAmplitude: Double?
-
-    @Option(help: "mnist: train on the first N training examples only.")
-    var trainLimit: Int?
-
-    @Option(help: "mnist: test on the first N test examples only.")
-    var testLimit: Int?
 
     @Option(help: "Folder for log.csv, summary.json, eqprop.svg and checkpoint.json.")
     var output: String?
@@ -84,63 +56,77 @@ struct EqPropTrain: ParsableCommand {
     var format: OutputFormat = .table
 
     func validate() throws {
-        try requireFinite([
-            "beta": beta, "rate": rate, "hidden-rate": hiddenRate, "clamp-voltage": clampVoltage, "thermal-voltage": thermalVoltage, "output-amplitude": outputAmplitude,
-        ])
+        try requireFinite(["rate": rate, "hidden-rate": hiddenRate])
         try require(format != .csv, "format", "takes table or json")
         try require(!resume || output != nil, "resume", "continues the checkpoint of --output DIR: give the folder")
-        try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
-        try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+        try require(!compare || engine == nil, "compare", "runs both engines: leave out --engine")
     }
 
     func run() throws {
-        var c = try EqPropConfiguration.preset(task: task)
-        c.engine = engine
+        var c = try network.configuration()
+        c.engine = engine ?? .analytic
         c.update = update
-        if let beta { c.beta = beta }
         if let rate { c.rate = rate }
         if let hiddenRate { c.hiddenRate = hiddenRate }
-        if let hidden { c.hidden = hidden }
         if let epochs { c.epochs = epochs }
-        if let seed { c.seed = seed }
-        if let device { c.device = try Device.resolve(device) }
-        if let clampVoltage { c.neuron.clampVoltage = clampVoltage }
-        if let thermalVoltage { c.neuron.thermalVoltage = thermalVoltage }
-        if let outputAmplitude { c.neuron.outputAmplitude = outputAmplitude }
         try c.validate()
-        try require((data != nil) == (task == "mnist"), "data", task == "mnist" ? "mnist needs --data DIR" : "applies to --task mnist only")
-        let eqpropTask: EqPropTask
-        switch task {
-        case "xor": eqpropTask = .xor
-        case "patterns": eqpropTask = PatternTask.task(seed: c.seed)
-        default: eqpropTask = try .mnist(directory: data!, trainCount: trainLimit ?? .max, testCount: testLimit ?? .max)
-        }
+        let task = try network.examples(c)
         if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
-        let checkpoint = output.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
-        let run = try EqPropRun(configuration: c, task: eqpropTask, checkpointPath: checkpoint, resume: resume)
-        try run.run { r in
+        func progress(_ engine: EqPropEngineKind, _ r: EqPropEpochResult) {
             FileHandle.standardError.write(Data(String(
-                format: "epoch %d/%d  loss %.4g  error %.2f %%  mode cosine %.3f  %.2f s\n",
-                r.epoch, c.epochs, r.trainLoss, 100 * r.error, r.modeCosine, r.seconds).utf8))
+                format: "%@epoch %d/%d  loss %.4g  error %.2f %%  mode cosine %.3f  step rms %.3g (modes differ by %.3g)  %.2f s\n",
+                compare ? "\(engine.rawValue): " : "", r.epoch, c.epochs, r.trainLoss, 100 * r.error, r.modeCosine, r.stepRms,
+                r.modeRmsDifference, r.seconds).utf8))
         }
-        let reconstruction = task == "patterns" ? try PatternTask.levels.map { level in
+        guard compare else {
+            let checkpoint = output.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
+            let run = try EqPropRun(configuration: c, task: task, checkpointPath: checkpoint, resume: resume)
+            try run.run { progress(c.engine, $0) }
+            let summary = try finish(run, folder: output)
+            print(format == .json ? try summary.json() : line(summary))
+            return
+        }
+        let comparison = try EqPropComparison(configuration: c, task: task, folder: output, resume: resume)
+        try comparison.run(progress: progress)
+        let summary = EqPropComparisonSummary(
+            comparison: comparison,
+            analytic: try finish(comparison.analytic, folder: output.map { EqPropComparison.folder($0, .analytic) }),
+            spice: try finish(comparison.spice, folder: output.map { EqPropComparison.folder($0, .spice) }))
+        if let output { try EqPropComparisonReport.writeFiles(comparison, summary: summary, folder: output) }
+        if format == .json {
+            print(try summary.json())
+        } else {
+            print(line(summary.analytic))
+            print(line(summary.spice))
+            print(String(
+                format: "largest difference, spice vs analytic: device state %.3g, test error %.3g, train loss %.3g",
+                summary.largestStateDifference, summary.largestErrorDifference, summary.largestLossDifference))
+        }
+    }
+
+    /// The summary of a finished run (for patterns with the reconstruction table against the
+    /// Hopfield baseline); with a `folder`, its files are written there.
+    private func finish(_ run: EqPropRun, folder: String?) throws -> EqPropSummary {
+        let c = run.configuration
+        let reconstruction = c.task == "patterns" ? try PatternTask.levels.map { level in
             let probes = PatternTask.examples(level: level, copies: 20, seed: c.seed &+ 200)
             return ReconstructionPoint(
                 corruption: level, eqpropError: try run.error(on: probes),
                 hopfieldError: HopfieldNetwork(storing: PatternTask.letters).error(on: probes))
         } : nil
         let summary = EqPropSummary(run: run, reconstruction: reconstruction)
-        if let output {
+        if let folder {
             let (_, free, nudged) = try run.phases()
-            try EqPropReport.writeFiles(run: run, summary: summary, free: free, nudged: nudged, folder: output)
+            try EqPropReport.writeFiles(run: run, summary: summary, free: free, nudged: nudged, folder: folder)
         }
-        if format == .json {
-            print(try summary.json())
-        } else {
-            print(String(format: "eqprop %@ (%@, %@): error %.2f %% after %d epochs (%.3f s/epoch)%@", task, engine.rawValue, update.rawValue,
-                         100 * summary.error, summary.epochs, summary.secondsPerEpoch,
-                         reconstruction.map { r in "; reconstruction error vs corruption (eqprop / hopfield): " + r.map {
-                             String(format: "%.0f %%: %.3f / %.3f", 100 * $0.corruption, $0.eqpropError, $0.hopfieldError) }.joined(separator: ", ") } ?? ""))
-        }
+        return summary
+    }
+
+    /// The one-line table form of `summary`.
+    private func line(_ summary: EqPropSummary) -> String {
+        String(format: "eqprop %@ (%@, %@): error %.2f %% after %d epochs (%.3f s/epoch)%@", summary.task, summary.engine, summary.update,
+               100 * summary.error, summary.epochs, summary.secondsPerEpoch,
+               summary.reconstruction.map { r in "; reconstruction error vs corruption (eqprop / hopfield): " + r.map {
+                   String(format: "%.0f %%: %.3f / %.3f", 100 * $0.corruption, $0.eqpropError, $0.hopfieldError) }.joined(separator: ", ") } ?? "")
     }
 }

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import PulseProp
+
+/// The options that define an equilibrium-propagation network and its task, shared by
+/// `eqprop train` and `eqprop export`.
+struct EqPropNetworkOptions: ParsableArguments {
+    @Option(help: "Task: xor, patterns or mnist.")
+    var task: String
+
+    @Option(help: "Folder with MNIST-layout IDX files (mnist only).")
+    var data: String?
+
+    @Option(help: "Nudging strength beta (> 0, in units of the device's ON conductance).")
+    var beta: Double?
+
+    @Option(help: "Hidden neurons.")
+    var hidden: Int?
+
+    @Option(help: "Seed of the initial states, example order and pulse rounding.")
+    var seed: UInt64?
+
+    @Option(help: "Device of every weight: a preset name (see 'pulseprop devices') or a device JSON file; defaults to metal-oxide.")
+    var device: String?
+
+    @Option(help: "Neuron clamp level V_b, V (the diodes' series sources; the output layer's bias).")
+    var clampVoltage: Double?
+
+    @Option(help: "Neuron diode thermal voltage V_T, V (the sharpness of the clamp).")
+    var thermalVoltage: Double?
+
+    @Option(help: "Output amplification: target t is the output pair's voltage difference A_out*t, V.")
+    var outputAmplitude: Double?
+
+    @Option(help: "mnist: train on the first N training examples only.")
+    var trainLimit: Int?
+
+    @Option(help: "mnist: test on the first N test examples only.")
+    var testLimit: Int?
+
+    func validate() throws {
+        try requireFinite([
+            "beta": beta, "clamp-voltage": clampVoltage, "thermal-voltage": thermalVoltage, "output-amplitude": outputAmplitude,
+        ])
+        try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
+        try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+    }
+
+    /// The task's preset with these options applied (not yet validated: the caller applies its
+    /// own options first).
+    func configuration() throws -> EqPropConfiguration {
+        var c = try EqPropConfiguration.preset(task: task)
+        if let beta { c.beta = beta }
+        if let hidden { c.hidden = hidden }
+        if let seed { c.seed = seed }
+        if let device { c.device = try Device.resolve(device) }
+        if let clampVoltage { c.neuron.clampVoltage = clampVoltage }
+        if let thermalVoltage { c.neuron.thermalVoltage = thermalVoltage }
+        if let outputAmplitude { c.neuron.outputAmplitude = outputAmplitude }
+        return c
+    }
+
+    /// The examples of the task of `configuration` (patterns are drawn from its seed).
+    func examples(_ configuration: EqPropConfiguration) throws -> EqPropTask {
+        try require((data != nil) == (task == "mnist"), "data", task == "mnist" ? "mnist needs --data DIR" : "applies to --task mnist only")
+        switch task {
+        case "xor": return .xor
+        case "patterns": return PatternTask.task(seed: configuration.seed)
+        default: return try .mnist(directory: data!, trainCount: trainLimit ?? .max, testCount: testLimit ?? .max)
+        }
+    }
+}

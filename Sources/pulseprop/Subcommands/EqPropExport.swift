@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import PulseProp
+
+/// `pulseprop eqprop export`: the SPICE netlist of one equilibrium, in any dialect.
+struct EqPropExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the SPICE netlist of one equilibrium of an equilibrium-propagation network (ngspice, LTspice or Xyce).",
+        discussion: """
+            The network is the untrained one of --seed (the one 'eqprop train' starts from) or the \
+            trained one of a run's --checkpoint; the inputs are those of one test example, and with \
+            --nudged its outputs are pulled toward the example's targets with strength --beta (from \
+            the checkpoint unless given). ngspice prints the node voltages between \
+            PULSEPROP-EQPROP-BEGIN and -END; LTspice reports them as .meas results v_<node> and Xyce \
+            writes them with .PRINT DC (both take the one point of a DC sweep of the clamp source \
+            vcp over its own value as the operating point).
+            """)
+
+    @OptionGroup var network: EqPropNetworkOptions
+
+    @Option(help: "A run's checkpoint.json: export its trained network instead of the untrained one of --seed.")
+    var checkpoint: String?
+
+    @Option(help: "Which test example's inputs (and targets, for --nudged), counted from 0.")
+    var example = 0
+
+    @Flag(help: "Export the nudged phase instead of the free phase.")
+    var nudged = false
+
+    @Option(help: "Simulator dialect: \(SpiceDialect.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var dialect: SpiceDialect = .ngspice
+
+    @Option(name: .shortAndLong, help: "File to write ('-': standard output).")
+    var output: String
+
+    func run() throws {
+        var c = try network.configuration()
+        try c.validate()
+        let task = try network.examples(c)
+        let trained: EqPropNetwork
+        if let checkpoint {
+            let saved = try EqPropCheckpoint.read(checkpoint)
+            try require(
+                saved.configuration.task == c.task, "checkpoint",
+                "\(checkpoint) holds a network of the \(saved.configuration.task) task, not \(c.task)")
+            trained = saved.network
+            c.beta = network.beta ?? saved.configuration.beta
+        } else {
+            trained = try EqPropNetwork(
+                inputs: task.inputs, hidden: c.hidden, outputs: task.outputs, device: c.device, neuron: c.neuron, seed: c.seed)
+        }
+        try require(example >= 0 && example < task.test.count, "example", "must be in 0...\(task.test.count - 1), got \(example)")
+        let chosen = task.test[example]
+        let nudge = nudged ? EqPropNudge(beta: c.beta, targets: chosen.target) : nil
+        let netlist = try EqPropNetlist(
+            network: trained, input: chosen.input, nudge: nudge, dialect: dialect,
+            title: "pulseprop eqprop export --task \(c.task) --example \(example)"
+                + (checkpoint.map { " --checkpoint \(($0 as NSString).lastPathComponent)" } ?? " --seed \(c.seed)") + (nudged ? " --nudged" : ""))
+        try AtomicFile.write(netlist.text, to: output)
+        if !AtomicFile.isStandardOutput(output) {
+            print("wrote \(output) (\(dialect.rawValue), \(nudged ? "nudged" : "free") phase, \(trained.deviceCount) devices)")
+        }
+    }
+}
