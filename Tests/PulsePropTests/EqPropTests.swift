@@ -110,6 +110,16 @@ final class EqPropTests: XCTestCase {
         XCTAssertEqual(resumed.checkpoint.history.map(\.error), straight.checkpoint.history.map(\.error))
     }
 
+    /// A checkpoint written before the step RMS was measured still resumes: its epochs read
+    /// with no step RMS, and the log leaves those cells empty.
+    func testCheckpointsFromBeforeTheStepRMSStillRead() throws {
+        let old = #"{"epoch": 1, "train_loss": 0.5, "error": 0.25, "mode_cosine": 0.9, "seconds": 1.5}"#
+        let epoch = try SnakeCaseJSON.decode(EqPropEpochResult.self, from: Data(old.utf8))
+        XCTAssertNil(epoch.stepRms)
+        XCTAssertNil(epoch.modeRmsDifference)
+        XCTAssertEqual(EqPropReport.csv([epoch]).split(separator: "\n").last, "1,0.5,0.25,0.9,,,1.5")
+    }
+
     func testNewtonFailureNamesThePhaseAndTheNode() throws {
         let network = try EqPropNetwork(inputs: 2, hidden: 3, outputs: 1, seed: 2)
         var solver = EqPropAnalyticSolver()

@@ -11,9 +11,10 @@ public struct EqPropEpochResult: Codable, Equatable, Sendable {
     /// mode would have made from the same states, over the first examples of the epoch.
     public let modeCosine: Double
     /// Over the same examples, the mean RMS (over devices) of the applied state changes and of
-    /// their difference from the other mode's.
-    public let stepRms: Double
-    public let modeRmsDifference: Double
+    /// their difference from the other mode's (nil in epochs of checkpoints written before
+    /// they were measured).
+    public let stepRms: Double?
+    public let modeRmsDifference: Double?
     public let seconds: Double
 }
 

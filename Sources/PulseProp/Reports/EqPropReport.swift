@@ -33,8 +33,8 @@ public struct EqPropSummary: Codable, Equatable, Sendable {
     /// Mean cosine similarity between the pulse and continuous updates of the same examples.
     public let modeCosine: Double
     /// RMS of the applied state steps and of their difference from the other mode's (last epoch).
-    public let stepRms: Double
-    public let modeRmsDifference: Double
+    public let stepRms: Double?
+    public let modeRmsDifference: Double?
     /// The patterns task: error against corruption for both networks.
     public let reconstruction: [ReconstructionPoint]?
 
@@ -51,8 +51,8 @@ public struct EqPropSummary: Codable, Equatable, Sendable {
         devices = run.checkpoint.network.deviceCount
         trainLoss = history.last?.trainLoss ?? .nan
         modeCosine = history.last?.modeCosine ?? .nan
-        stepRms = history.last?.stepRms ?? .nan
-        modeRmsDifference = history.last?.modeRmsDifference ?? .nan
+        stepRms = history.last?.stepRms
+        modeRmsDifference = history.last?.modeRmsDifference
         self.reconstruction = reconstruction
     }
 
@@ -64,7 +64,10 @@ public enum EqPropReport {
     /// One line per epoch.
     public static func csv(_ history: [EqPropEpochResult]) -> String {
         "epoch,train_loss,error,mode_cosine,step_rms,mode_rms_difference,seconds\n"
-            + history.map { "\($0.epoch),\($0.trainLoss),\($0.error),\($0.modeCosine),\($0.stepRms),\($0.modeRmsDifference),\($0.seconds)\n" }.joined()
+            + history.map { r in
+                let rms = [r.stepRms, r.modeRmsDifference].map { $0.map { "\($0)" } ?? "" }.joined(separator: ",")
+                return "\(r.epoch),\(r.trainLoss),\(r.error),\(r.modeCosine),\(rms),\(r.seconds)\n"
+            }.joined()
     }
 
     /// The free and nudged node voltages of one example above the training curve (two charts

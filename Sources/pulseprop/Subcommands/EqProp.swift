@@ -75,8 +75,8 @@ struct EqPropTrain: ParsableCommand {
         func progress(_ engine: EqPropEngineKind, _ r: EqPropEpochResult) {
             FileHandle.standardError.write(Data(String(
                 format: "%@epoch %d/%d  loss %.4g  error %.2f %%  mode cosine %.3f  step rms %.3g (modes differ by %.3g)  %.2f s\n",
-                compare ? "\(engine.rawValue): " : "", r.epoch, c.epochs, r.trainLoss, 100 * r.error, r.modeCosine, r.stepRms,
-                r.modeRmsDifference, r.seconds).utf8))
+                compare ? "\(engine.rawValue): " : "", r.epoch, c.epochs, r.trainLoss, 100 * r.error, r.modeCosine, r.stepRms ?? .nan,
+                r.modeRmsDifference ?? .nan, r.seconds).utf8))
         }
         guard compare else {
             let checkpoint = output.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
