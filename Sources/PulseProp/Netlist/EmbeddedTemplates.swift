@@ -13,6 +13,24 @@ enum EmbeddedTemplates {
         end
 
         """#,
+        "common/eqprop-network.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * Inputs (+A_in*x, -A_in*x), hidden bias (+-V_bias), clamp sources (+-V_b, the output bias)
+        {{#sources}}
+        {{{name}}} {{{node}}} 0 DC {{{volts}}}
+        {{/sources}}
+        *
+        * Devices
+        {{#deviceLines}}
+        {{{.}}}
+        {{/deviceLines}}
+        *
+        * Neurons: leak resistors, then the diode pairs
+        {{#neurons}}
+        rl_{{{node}}} {{{node}}} 0 {{{leakOhms}}}
+        {{/neurons}}
+
+        """#,
         "common/pwl-sources.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
         * Electrode drivers
@@ -90,19 +108,8 @@ enum EmbeddedTemplates {
         * the .meas results v_<node> (in the .log file) are the node voltages.
         .options reltol=1e-9 vntol=1e-12 abstol=1e-15
         *
-        * Inputs (+A_in*x, -A_in*x), hidden bias (+-V_bias), clamp sources (+-V_b, the output bias)
-        {{#sources}}
-        {{{name}}} {{{node}}} 0 DC {{{volts}}}
-        {{/sources}}
-        *
-        * Devices
-        {{#deviceLines}}
-        {{{.}}}
-        {{/deviceLines}}
-        *
-        * Neurons
+        {{> common/eqprop-network}}
         {{#neurons}}
-        rl_{{{node}}} {{{node}}} 0 {{{leakOhms}}}
         bf_{{{node}}} {{{node}}} 0 I={{{saturationCurrent}}}*(exp((V({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}})-exp((-V({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}}))
         {{/neurons}}
         {{#nudged}}
@@ -213,19 +220,8 @@ enum EmbeddedTemplates {
         {{/drifting}}
         .options reltol=1e-9 vntol=1e-12 abstol=1e-15
         *
-        * Inputs (+A_in*x, -A_in*x), hidden bias (+-V_bias), clamp sources (+-V_b, the output bias)
-        {{#sources}}
-        {{{name}}} {{{node}}} 0 DC {{{volts}}}
-        {{/sources}}
-        *
-        * Devices
-        {{#deviceLines}}
-        {{{.}}}
-        {{/deviceLines}}
-        *
-        * Neurons
+        {{> common/eqprop-network}}
         {{#neurons}}
-        rl_{{{node}}} {{{node}}} 0 {{{leakOhms}}}
         bf_{{{node}}} {{{node}}} 0 I = {{{saturationCurrent}}}*(exp((v({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}}) - exp((-v({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}}))
         {{/neurons}}
         {{#nudged}}
@@ -410,19 +406,8 @@ enum EmbeddedTemplates {
         * The equilibrium is the one point of a DC sweep of the clamp source vcp over its own value;
         * .PRINT DC writes the node voltages as CSV.
         *
-        * Inputs (+A_in*x, -A_in*x), hidden bias (+-V_bias), clamp sources (+-V_b, the output bias)
-        {{#sources}}
-        {{{name}}} {{{node}}} 0 DC {{{volts}}}
-        {{/sources}}
-        *
-        * Devices
-        {{#deviceLines}}
-        {{{.}}}
-        {{/deviceLines}}
-        *
-        * Neurons
+        {{> common/eqprop-network}}
         {{#neurons}}
-        rl_{{{node}}} {{{node}}} 0 {{{leakOhms}}}
         bf_{{{node}}} {{{node}}} 0 I={ {{{saturationCurrent}}}*(exp((V({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}})-exp((-V({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}})) }
         {{/neurons}}
         {{#nudged}}
