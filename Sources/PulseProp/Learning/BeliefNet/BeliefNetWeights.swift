@@ -1,7 +1,8 @@
 /// The weight holder of a belief-net run and how to save it: float weights, device pairs
 /// written synapse by synapse from the device response (MNIST scale), or crossbars simulated
 /// by an engine (``CrossbarEngine``, small nets): per-batch writes as the coincidence steps
-/// of every example's data and model phases (``DeviceWeightUpdater``, unidirectional pairs),
+/// of every example's data and model phases (``DeviceWeightUpdater``, unidirectional pairs,
+/// a layer refreshed when a pair has both devices past ``PairWriteUpdater/saturation``),
 /// accumulate writes as row-by-row programming (``PairWriteUpdater`` with engines).
 public struct BeliefNetWeights {
     /// Applies every minibatch's update.
@@ -39,7 +40,8 @@ public struct BeliefNetWeights {
             let mapping = WeightMapping(.pair, maxWeight: perCount / response.midRangeStep)
             let updater = try DeviceWeightUpdater(
                 layers: layers, saved: checkpoint.coincidence?.devices, engines: layers.map { _ in try hardware.makeEngine() },
-                encoding: PulseEncoding(levels: 1, xMax: 1, deltaMin: -1, deltaMax: 1), mapping: mapping, scheme: .unidirectional)
+                encoding: PulseEncoding(levels: 1, xMax: 1, deltaMin: -1, deltaMax: 1), mapping: mapping, scheme: .unidirectional,
+                refresh: PairRefresh(saturation: PairWriteUpdater.saturation), response: response)
             let counter = CoincidenceCounter(layers: layers.count, saved: checkpoint.coincidence?.counts)
             updater.observer = { counter.record($0) }
             if checkpoint.coincidence == nil { checkpoint.net.layers = updater.heldWeights(layers) }
@@ -94,9 +96,19 @@ final class CoincidenceCounter {
     }
 
     /// Adds one step: coincidences are pulses, a device with any is written once, a device
-    /// with none that moved anyway was disturbed.
+    /// with none that moved anyway was disturbed; the steps of a pair refresh count as refresh
+    /// pulses (one refresh per reset step).
     func record(_ event: DeviceStepEvent) {
         var tally = WriteCount()
+        if let stage = event.refresh {
+            tally.refreshPulses = (0..<event.before.rows).map { i in
+                (0..<event.before.cols).map { abs(event.step.coincidences(row: i, col: $0)) }.reduce(0, +)
+            }.reduce(0, +)
+            tally.refreshes = stage == .reset ? 1 : 0
+            tally.energy = event.energy?.deviceTotal ?? 0
+            counts[event.layer] = counts[event.layer].adding(tally)
+            return
+        }
         for i in 0..<event.before.rows {
             for j in 0..<event.before.cols {
                 let k = abs(event.step.coincidences(row: i, col: j))

@@ -86,7 +86,7 @@ public final class PairWriteUpdater: WeightUpdater, CountWriter {
     /// Coincidence counts per pulse.
     public let threshold: Float
     /// State of the written device above which its pair is refreshed.
-    public let saturation = 0.95
+    public static let saturation = 0.95
     private let response: PulseResponse
     /// One engine per layer for the circuit path (empty: each device by `response`).
     private let engines: [CrossbarEngine]
@@ -205,7 +205,7 @@ public final class PairWriteUpdater: WeightUpdater, CountWriter {
         tally.writes += 1
         tally.dose += dose
         tally.energy += dose * pulseEnergy((before + after) / 2)
-        guard after > saturation else { return }
+        guard after > Self.saturation else { return }
         // Refresh: reset both devices, then program the difference onto the device of its sign.
         let (plus, minus) = (state.states[layer][i, 2 * j], state.states[layer][i, 2 * j + 1])
         let reset = resetCount
