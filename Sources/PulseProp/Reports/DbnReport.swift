@@ -58,9 +58,17 @@ public struct DbnReport {
         return naive / fired
     }
 
+    /// The runs' CD recipe, from the first run's configuration (configurations from before
+    /// the recipe fields existed ran samples, no momentum, no weight cost).
+    public var recipe: String? {
+        guard let c = cells.lazy.compactMap({ results[$0]?.first }).first?.configuration else { return nil }
+        return "\((c.statistics ?? .samples).rawValue), momentum \((c.momentum ?? 0).shortDecimal), weight cost \((c.weightDecay ?? 0).shortDecimal)"
+    }
+
     /// The Markdown table.
     public func markdown() -> String {
         let net = "[\(([784] + layers).map(String.init).joined(separator: "-"))], joint top RBM, \(epochs) epochs per RBM"
+            + (recipe.map { ", \($0)" } ?? "")
         var out = "| \(net) | test error, mean ± std | writes / run | pulses / run | energy / run | write reduction | Wang et al. 2022 |\n"
         out += "|---|---|---|---|---|---|---|\n"
         for cell in cells {
