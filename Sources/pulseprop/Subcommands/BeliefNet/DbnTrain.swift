@@ -126,7 +126,7 @@ struct DbnTrain: ParsableCommand {
         case .csv: print(try BeliefNetReport.csv(history), terminator: "")
         case .table:
             print(String(
-                format: "dbn %@ (%@%@): test error %.2f %% after %d epochs per RBM (%.2f s/epoch), %d pulses; files in %@",
+                format: "dbn %@ (%@%@): test error %.2f %% after %d epochs per RBM (%.2f s/epoch), %ld pulses; files in %@",
                 configuration.layers.map(String.init).joined(separator: "-"), configuration.weights.rawValue,
                 configuration.weights == .pair ? ", \(configuration.device), \(configuration.write.rawValue)" : "",
                 100 * summary.testError, summary.epochs, summary.secondsPerEpoch, summary.totalPulses, folder))
