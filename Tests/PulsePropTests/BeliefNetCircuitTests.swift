@@ -86,8 +86,9 @@ final class BeliefNetCircuitTests: XCTestCase {
         let pairs = try PairWriteUpdater(
             layers: net.layers, mapping: mapping, write: .accumulate, threshold: 2, response: response,
             circuit: CrossbarCircuit(), engines: [programmer])
-        for updater in [steps, pairs] as [WeightUpdater] {
-            let cd = ContrastiveDivergence(net: net, layer: 0, k: 1, batch: 10, generator: SeededGenerator(seed: 1))
+        let counts = try MomentumUpdater(writer: pairs, layers: net.layers, batch: 10, momentum: 0, weightDecay: 0)
+        for updater in [steps, counts] as [WeightUpdater] {
+            let cd = ContrastiveDivergence(net: net, layer: 0, k: 1, batch: 10, statistics: .samples, generator: SeededGenerator(seed: 1))
             for start in stride(from: 0, to: 30, by: 10) {
                 _ = try cd.trainBatch(&net, data: train, indices: Array(start..<(start + 10))[...], rate: 1, updater: updater)
             }

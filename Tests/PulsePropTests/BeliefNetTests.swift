@@ -115,7 +115,7 @@ final class BeliefNetTests: XCTestCase {
     /// The mean counts of `batches` CD-1 minibatches of the four examples.
     private func sampledCDOne(_ net: BeliefNet, batches: Int) throws -> [Double] {
         let data = Dataset(inputs: examples.flatMap { $0 }, labels: [0, 1, 0, 1], features: 3, classes: 2)
-        let cd = ContrastiveDivergence(net: net, layer: 0, k: 1, batch: 4, generator: SeededGenerator(seed: 77))
+        let cd = ContrastiveDivergence(net: net, layer: 0, k: 1, batch: 4, statistics: .samples, generator: SeededGenerator(seed: 77))
         let counter = CountingUpdater()
         var copy = net
         for _ in 0..<batches { _ = try cd.trainBatch(&copy, data: data, indices: [0, 1, 2, 3][...], rate: 1, updater: counter) }
@@ -167,6 +167,12 @@ final class BeliefNetTests: XCTestCase {
             delta: (0..<(count * 4)).map { _ in Float(Int.random(in: -1...1, using: &rng)) }, cols: 4)
     }
 
+    /// The plain CD update in front of `writer`: no momentum, no weight cost, so the writer
+    /// receives each minibatch's coincidence counts `−Σ x·δ` exactly.
+    private func plainCounts(_ writer: CountWriter, _ layers: [WeightLayer]) throws -> MomentumUpdater {
+        try MomentumUpdater(writer: writer, layers: layers, batch: 1, momentum: 0, weightDecay: 0)
+    }
+
     /// Accumulate-then-fire: after every update each accumulator is below the threshold in
     /// magnitude, and per synapse the counts sent equal `θ·(pulses on G⁺ − pulses on G⁻)`
     /// plus what is left in the accumulator (nothing lost, nothing invented).
@@ -177,12 +183,13 @@ final class BeliefNetTests: XCTestCase {
         let updater = try PairWriteUpdater(
             layers: layers, mapping: WeightMapping(.pair, maxWeight: 1), write: .accumulate, threshold: 7,
             response: device, circuit: CrossbarCircuit())
+        let plain = try plainCounts(updater, layers)
         var rng = SeededGenerator(seed: 4)
         var sent = [Double](repeating: 0, count: 20)
         for _ in 0..<300 {
             let s = randomSignals(&rng, count: 6)
             for b in 0..<6 { for i in 0..<5 { for j in 0..<4 { sent[i * 4 + j] -= Double(s.x[b * 5 + i] * s.delta[b * 4 + j]) } } }
-            try updater.update(&layers, signals: [s], count: 6, rate: 1)
+            try plain.update(&layers, signals: [s], count: 6, rate: 1)
             XCTAssertTrue(updater.state.accumulators[0].allSatisfy { abs($0) < 7 }, "an accumulator reached θ without firing")
         }
         let states = updater.state.states[0]
@@ -213,6 +220,7 @@ final class BeliefNetTests: XCTestCase {
                 let updater = try PairWriteUpdater(
                     layers: layers, mapping: WeightMapping(.pair, maxWeight: 1), write: write, threshold: 7,
                     response: device, circuit: CrossbarCircuit())
+                let plain = try plainCounts(updater, layers)
                 var rng = SeededGenerator(seed: 9)
                 var nonZero = 0
                 var total = 0.0
@@ -225,7 +233,7 @@ final class BeliefNetTests: XCTestCase {
                             total += Double(abs(c))
                         }
                     }
-                    try updater.update(&layers, signals: [s], count: 6, rate: 1)
+                    try plain.update(&layers, signals: [s], count: 6, rate: 1)
                 }
                 let counts = updater.state.counts[0]
                 XCTAssertGreaterThan(counts.energy, 0)

@@ -58,12 +58,8 @@ public struct DbnReport {
         return naive / fired
     }
 
-    /// The runs' CD recipe, from the first run's configuration (configurations from before
-    /// the recipe fields existed ran samples, no momentum, no weight cost).
-    public var recipe: String? {
-        guard let c = cells.lazy.compactMap({ results[$0]?.first }).first?.configuration else { return nil }
-        return "\((c.statistics ?? .samples).rawValue), momentum \((c.momentum ?? 0).shortDecimal), weight cost \((c.weightDecay ?? 0).shortDecimal)"
-    }
+    /// The runs' CD recipe, from the first run's configuration.
+    public var recipe: BeliefNetRecipe? { cells.lazy.compactMap { results[$0]?.first }.first?.configuration.recipe }
 
     /// The Markdown table.
     public func markdown() -> String {

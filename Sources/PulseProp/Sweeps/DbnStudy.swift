@@ -52,25 +52,25 @@ public enum DbnStudy: Study {
         /// Refuses impossible values with one line naming the option.
         public func validate() throws {
             try require(trials >= 1, "trials", "must be ≥ 1, got \(trials)")
-            var c = BeliefNetConfiguration()
-            (c.epochs, c.layers, c.batch) = (epochs, layers, batch)
-            c.statistics = statistics ?? c.statistics
-            c.momentum = momentum ?? c.momentum
-            c.weightDecay = weightDecay ?? c.weightDecay
-            try c.validate()
+            try runConfiguration.validate()
             try DevicePreset.requireKnown(devices, option: "devices")
             try require(!writes.isEmpty, "writes", "needs at least one write scheme")
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         }
 
-        /// Whether a run's configuration follows this study's recipe (configurations from before
-        /// a field existed ran samples, without momentum or weight cost).
-        public func follows(_ c: BeliefNetConfiguration) -> Bool {
-            let d = BeliefNetConfiguration()
-            return (c.statistics ?? .samples) == (statistics ?? d.statistics ?? .samples)
-                && (c.momentum ?? 0) == (momentum ?? d.momentum ?? 0) && (c.weightDecay ?? 0) == (weightDecay ?? d.weightDecay ?? 0)
+        /// What every run shares: `dbn train`'s defaults with the study's shape and recipe.
+        private var runConfiguration: BeliefNetConfiguration {
+            var c = BeliefNetConfiguration()
+            (c.epochs, c.layers, c.batch) = (epochs, layers, batch)
+            c.statistics = statistics ?? c.statistics
+            c.momentum = momentum ?? c.momentum
+            c.weightDecay = weightDecay ?? c.weightDecay
+            return c
         }
+
+        /// Whether a run's configuration follows this study's recipe.
+        public func follows(_ c: BeliefNetConfiguration) -> Bool { c.recipe == runConfiguration.recipe }
 
         /// Ideal weights, then each device's write schemes.
         public var cells: [DbnReport.Cell] {

@@ -47,7 +47,8 @@ struct BenchDbn: ParsableCommand {
             configuration: configuration, net: net, order: SeededGenerator(seed: 1), sampler: SeededGenerator(seed: 2))
         let updater = try BeliefNetWeights(configuration: configuration, checkpoint: &checkpoint).updater
         var net = checkpoint.net
-        let cd = ContrastiveDivergence(net: net, layer: 0, k: 1, batch: 100, generator: SeededGenerator(seed: 3))
+        let cd = ContrastiveDivergence(
+            net: net, layer: 0, k: 1, batch: 100, statistics: configuration.recipe.statistics, generator: SeededGenerator(seed: 3))
         let start = Date()
         for first in stride(from: 0, to: train.count, by: 100) {
             _ = try cd.trainBatch(&net, data: train, indices: Array(first..<min(first + 100, train.count))[...], rate: 1e-3, updater: updater)

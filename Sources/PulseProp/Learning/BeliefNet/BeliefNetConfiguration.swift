@@ -16,6 +16,18 @@ public enum BeliefNetStatistics: String, Codable, CaseIterable, Sendable {
     case probabilities
 }
 
+/// The contrastive-divergence recipe a run follows: its statistics, momentum and weight cost.
+public struct BeliefNetRecipe: Equatable, Sendable, CustomStringConvertible {
+    public var statistics: BeliefNetStatistics
+    public var momentum: Double
+    public var weightDecay: Double
+
+    /// E.g. "probabilities, momentum 0.9, weight cost 0.0002".
+    public var description: String {
+        "\(statistics.rawValue), momentum \(momentum.shortDecimal), weight cost \(weightDecay.shortDecimal)"
+    }
+}
+
 /// Every choice of a deep-belief-net run. Defaults follow the network of Wang et al.'s code
 /// (784-500-500-(500+10)-2000, minibatch 100, CD-1, 30 epochs per RBM) and Hinton's
 /// practical guide and code (learning rate 0.1 on the minibatch mean, probabilities in the
@@ -61,9 +73,15 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
     /// Epochs of each RBM at momentum `min(μ, 0.5)` (Hinton's code: 5).
     public static let warmEpochs = 5
 
+    /// The recipe as run: a nil field (configurations from before it existed) is the plain CD
+    /// update's choice, samples, no momentum, no weight cost.
+    public var recipe: BeliefNetRecipe {
+        BeliefNetRecipe(statistics: statistics ?? .samples, momentum: momentum ?? 0, weightDecay: weightDecay ?? 0)
+    }
+
     /// Momentum of epoch `epoch` (from 1) of an RBM.
     public func momentum(epoch: Int) -> Double {
-        let final = momentum ?? 0
+        let final = recipe.momentum
         return epoch <= Self.warmEpochs ? min(final, 0.5) : final
     }
 
@@ -82,14 +100,15 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
         try require(cdK >= 1, "cd-k", "must be ≥ 1, got \(cdK)")
         try require(learningRate > 0 && learningRate.isFinite, "lr", "must be a finite value > 0, got \(learningRate)")
         try require(weights != .reference, "weights", "a belief net's devices are pairs: use ideal or pair")
-        try require((momentum ?? 0) >= 0 && (momentum ?? 0) < 1, "momentum", "must be in [0, 1), got \(momentum ?? 0)")
+        let recipe = recipe
+        try require(recipe.momentum >= 0 && recipe.momentum < 1, "momentum", "must be in [0, 1), got \(recipe.momentum)")
         try require(
-            (weightDecay ?? 0) >= 0 && (weightDecay ?? 0).isFinite, "weight-decay", "must be a finite value ≥ 0, got \(weightDecay ?? 0)")
+            recipe.weightDecay >= 0 && recipe.weightDecay.isFinite, "weight-decay", "must be a finite value ≥ 0, got \(recipe.weightDecay)")
         try require(
-            digitalUpdate || ((momentum ?? 0) == 0 && (weightDecay ?? 0) == 0), "momentum",
+            digitalUpdate || (recipe.momentum == 0 && recipe.weightDecay == 0), "momentum",
             "needs a digital update: per-batch writes through an engine are the coincidences themselves (use --momentum 0 --weight-decay 0)")
         try require(
-            digitalUpdate || statistics != .probabilities, "statistics",
+            digitalUpdate || recipe.statistics == .samples, "statistics",
             "must be samples for per-batch writes through an engine: their pulses are the coincidences of binary units")
         try require(threshold > 0 && threshold.isFinite, "threshold", "must be a finite value > 0, got \(threshold)")
         try require(engine == nil || weights == .pair, "engine", "simulates device crossbars: add --weights pair")

@@ -69,7 +69,7 @@ public final class BeliefNetRun {
             }
             let cd = ContrastiveDivergence(
                 net: checkpoint.net, layer: layer, k: configuration.cdK, batch: configuration.batch,
-                statistics: configuration.statistics ?? .samples, generator: checkpoint.sampler)
+                statistics: configuration.recipe.statistics, generator: checkpoint.sampler)
             var order = Array(0..<train.count)
             order.shuffle(using: &checkpoint.order)
             let loss = try cd.trainEpoch(

@@ -17,14 +17,14 @@ public struct BeliefNetWeights {
     /// The holder `configuration` asks for, continuing the checkpoint's saved state; a fresh
     /// checkpoint's float weights become the weights the devices hold.
     public init(configuration: BeliefNetConfiguration, checkpoint: inout BeliefNetCheckpoint) throws {
-        let velocities = checkpoint.velocities
-        func digital(_ writer: CountWriter, layers: [WeightLayer]) throws -> MomentumUpdater {
+        let (recipe, shapes, velocities) = (configuration.recipe, checkpoint.net.layers, checkpoint.velocities)
+        func digital(_ writer: CountWriter) throws -> MomentumUpdater {
             try MomentumUpdater(
-                writer: writer, layers: layers, batch: configuration.batch, momentum: configuration.momentum ?? 0, weightDecay: configuration.weightDecay ?? 0,
+                writer: writer, layers: shapes, batch: configuration.batch, momentum: recipe.momentum, weightDecay: recipe.weightDecay,
                 saved: velocities)
         }
         guard configuration.weights == .pair else {
-            let momentum = try digital(FloatCountWriter(), layers: checkpoint.net.layers)
+            let momentum = try digital(FloatCountWriter())
             (self.momentum, updater) = (momentum, momentum)
             counts = { [] }
             save = { $0.velocities = momentum.velocities }
@@ -58,7 +58,7 @@ public struct BeliefNetWeights {
             layers: layers, saved: checkpoint.devices, mapping: mapping, write: configuration.write,
             threshold: configuration.threshold, response: response, circuit: circuit, engines: engines)
         if checkpoint.devices == nil { checkpoint.net.layers = pairs.heldWeights(layers) }
-        let momentum = try digital(pairs, layers: layers)
+        let momentum = try digital(pairs)
         (self.momentum, updater) = (momentum, momentum)
         counts = { pairs.state.counts }
         save = {
@@ -100,19 +100,12 @@ final class CoincidenceCounter {
     /// pulses (one refresh per reset step).
     func record(_ event: DeviceStepEvent) {
         var tally = WriteCount()
-        if let stage = event.refresh {
-            tally.refreshPulses = (0..<event.before.rows).map { i in
-                (0..<event.before.cols).map { abs(event.step.coincidences(row: i, col: $0)) }.reduce(0, +)
-            }.reduce(0, +)
-            tally.refreshes = stage == .reset ? 1 : 0
-            tally.energy = event.energy?.deviceTotal ?? 0
-            counts[event.layer] = counts[event.layer].adding(tally)
-            return
-        }
         for i in 0..<event.before.rows {
             for j in 0..<event.before.cols {
                 let k = abs(event.step.coincidences(row: i, col: j))
-                if k > 0 {
+                if event.refresh != nil {
+                    tally.refreshPulses += k
+                } else if k > 0 {
                     tally.pulses += k
                     tally.writes += 1
                 } else if abs(event.after[i, j] - event.before[i, j]) > CrossbarStepResult.changeThreshold {
@@ -121,6 +114,7 @@ final class CoincidenceCounter {
             }
         }
         tally.dose = Double(tally.pulses)
+        tally.refreshes = event.refresh == .reset ? 1 : 0
         tally.energy = event.energy?.deviceTotal ?? 0
         counts[event.layer] = counts[event.layer].adding(tally)
     }

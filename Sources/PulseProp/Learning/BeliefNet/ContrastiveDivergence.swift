@@ -33,9 +33,10 @@ public final class ContrastiveDivergence: TrainingAlgorithm {
     private var hidden: [Float]  // B × (hidden + 1), h_k
     private var signals = LayerSignals(layer: 0, x: [], xStride: 0, delta: [], cols: 0)
 
-    /// CD-`k` on RBM `layer` of nets shaped like `net`, for minibatches of up to `batch`.
+    /// CD-`k` on RBM `layer` of nets shaped like `net`, for minibatches of up to `batch`, with
+    /// statistics of `statistics`.
     public init(
-        net: BeliefNet, layer: Int, k: Int, batch: Int, statistics: BeliefNetStatistics = .samples, generator: SeededGenerator
+        net: BeliefNet, layer: Int, k: Int, batch: Int, statistics: BeliefNetStatistics, generator: SeededGenerator
     ) {
         precondition(k >= 1 && (0..<net.layers.count).contains(layer), "impossible CD settings")
         self.layer = layer

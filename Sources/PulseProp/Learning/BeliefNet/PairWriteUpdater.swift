@@ -48,7 +48,8 @@ public struct PairWriteState: Codable, Equatable, Sendable {
 
 /// Weights held by differential device pairs, `w = w_max·(x⁺ − x⁻)` (``WeightMapping``), and
 /// written the way Wang et al. (2022) write a memristive belief net: every minibatch's update
-/// arrives as coincidence counts `c_ij = −Σ_b x_bi·δ_bj` (the data phase's minus the model
+/// arrives (through ``MomentumUpdater``, a ``CountWriter``'s source) as coincidence counts
+/// `c_ij = −Σ_b x_bi·δ_bj` (the data phase's minus the model
 /// phase's for contrastive divergence), and only one device of a pair is written, with
 /// potentiation pulses: `G⁺` for `c > 0`, `G⁻` for `c < 0`.
 ///
@@ -76,9 +77,9 @@ public struct PairWriteState: Codable, Equatable, Sendable {
 /// half-selected devices and taking the energy from the engine; pairs are not refreshed
 /// there (a saturated device stays at its bound).
 ///
-/// The learning rate passed to ``update(_:signals:count:rate:)`` is not used: the pulse step
+/// The learning rate passed to ``write(counts:layer:to:rate:)`` is not used: the pulse step
 /// and `θ` set it (the run chooses `w_max` so that one mid-range pulse is `θ` counts' worth).
-public final class PairWriteUpdater: WeightUpdater, CountWriter {
+public final class PairWriteUpdater: CountWriter {
     /// The pair mapping.
     public let mapping: WeightMapping
     /// How synapses are written.
@@ -94,7 +95,6 @@ public final class PairWriteUpdater: WeightUpdater, CountWriter {
     private let refreshPolicy = PairRefresh()
     /// Depression pulses that reset a device (planned once with the device response).
     private lazy var resetCount = refreshPolicy.resetPulses(response)
-    private var counts: [Float] = []
     /// Device states, accumulators, counts and generator (restore from a checkpoint).
     public private(set) var state: PairWriteState
 
@@ -132,17 +132,6 @@ public final class PairWriteUpdater: WeightUpdater, CountWriter {
 
     /// The weights the pairs hold for `layers` (clipped to the pairs' range).
     public func heldWeights(_ layers: [WeightLayer]) -> [WeightLayer] { mapping.weights(of: state.states, shapedAs: layers) }
-
-    public func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) throws {
-        for s in signals {
-            let (rows, cols) = (layers[s.layer].rows, layers[s.layer].cols)
-            if counts.count < rows * cols { counts = [Float](repeating: 0, count: rows * cols) }
-            counts.withUnsafeMutableBufferPointer { s.counts(count: count, rows: rows, into: $0.baseAddress!) }
-            try counts.withUnsafeBufferPointer { c in
-                try write(counts: UnsafeBufferPointer(rebasing: c[0..<(rows * cols)]), layer: s.layer, to: &layers, rate: rate)
-            }
-        }
-    }
 
     /// Turns the counts of one layer into pulses on its pairs and reads the weights back.
     public func write(counts source: UnsafeBufferPointer<Float>, layer: Int, to layers: inout [WeightLayer], rate: Float) throws {
