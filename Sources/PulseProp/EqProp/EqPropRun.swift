@@ -107,11 +107,15 @@ public final class EqPropRun {
             checkpoint = saved
             checkpoint.configuration.epochs = configuration.epochs
         } else {
-            let network = try EqPropNetwork(
-                inputs: task.inputs, hidden: configuration.hidden, outputs: task.outputs, device: configuration.device,
-                neuron: configuration.neuron, seed: configuration.seed)
-            checkpoint = EqPropCheckpoint(configuration: configuration, network: network, history: [])
+            checkpoint = EqPropCheckpoint(configuration: configuration, network: try Self.initialNetwork(configuration, task: task), history: [])
         }
+    }
+
+    /// The untrained network a run of `configuration` on `task` starts from.
+    public static func initialNetwork(_ configuration: EqPropConfiguration, task: EqPropTask) throws -> EqPropNetwork {
+        try EqPropNetwork(
+            inputs: task.inputs, hidden: configuration.hidden, outputs: task.outputs, device: configuration.device,
+            neuron: configuration.neuron, seed: configuration.seed)
     }
 
     public var configuration: EqPropConfiguration { checkpoint.configuration }

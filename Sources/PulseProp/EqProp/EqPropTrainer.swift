@@ -63,39 +63,37 @@ public struct EqPropTrainer {
 
     /// One pass over `examples` in an order shuffled by `generator`.
     public mutating func epoch(_ network: inout EqPropNetwork, _ examples: [EqPropExample], using generator: inout SeededGenerator) throws -> EqPropEpochStatistics {
-        var (loss, compared) = (0.0, 0)
-        var mode = EqPropEpochStatistics()
+        var sums = EqPropEpochStatistics()
+        var compared = 0
         let drifting = updater.mode == .continuous ? engine as? any EqPropDriftEngine : nil
         for (k, example) in examples.shuffled(using: &generator).enumerated() {
-            let free = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
-            loss += zip(network.outputValues(free), example.target).reduce(0) { $0 + 0.5 * ($1.0 - $1.1) * ($1.0 - $1.1) }
-            let nudge = EqPropNudge(beta: beta, targets: example.target)
-            let gradient: EqPropGradient
             var next = network
+            let (free, nudged): ([Double], [Double])
             if let drifting {
-                let nudged: [Double]
+                free = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
                 (nudged, next) = try drifting.nudgedDrift(
-                    of: network, input: example.input, nudge: nudge, drift: EqPropDrift(free: free, drives: updater.drives))
-                gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+                    of: network, input: example.input, nudge: EqPropNudge(beta: beta, targets: example.target),
+                    drift: EqPropDrift(free: free, drives: updater.drives))
             } else {
-                let nudged = try engine.equilibrium(of: network, input: example.input, nudge: nudge, start: free)
-                gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
-                updater.apply(gradient, to: &next)
+                (free, nudged) = try phases(network, example)
             }
+            sums.loss += zip(network.outputValues(free), example.target).reduce(0) { $0 + 0.5 * ($1.0 - $1.1) * ($1.0 - $1.1) }
+            let gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
+            if drifting == nil { updater.apply(gradient, to: &next) }
             if k < comparedExamples {
                 var copy = network
                 let (applied, other) = (Self.stateChanges(from: network, to: next), shadow.apply(gradient, to: &copy))
-                mode.modeCosine += Self.cosine(applied, other)
-                mode.stepRms += Self.rms(applied)
-                mode.modeRmsDifference += Self.rms(zip(applied, other).map { $0 - $1 })
+                sums.modeCosine += Self.cosine(applied, other)
+                sums.stepRms += Self.rms(applied)
+                sums.modeRmsDifference += Self.rms(zip(applied, other).map { $0 - $1 })
                 compared += 1
             }
             network = next
         }
         let n = compared > 0 ? Double(compared) : .nan
         return EqPropEpochStatistics(
-            loss: loss / Double(examples.count), modeCosine: mode.modeCosine / n, stepRms: mode.stepRms / n,
-            modeRmsDifference: mode.modeRmsDifference / n)
+            loss: sums.loss / Double(examples.count), modeCosine: sums.modeCosine / n, stepRms: sums.stepRms / n,
+            modeRmsDifference: sums.modeRmsDifference / n)
     }
 
     /// The task's error of `network` on `examples` (free phase).

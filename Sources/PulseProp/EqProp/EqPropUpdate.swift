@@ -29,12 +29,12 @@ public struct EqPropUpdater: Sendable {
     /// How steps are applied.
     public let mode: EqPropUpdateMode
     /// Learning rate `η` of the output layer, 1/V².
-    public let rate: Double
+    public var rate: Double { drives.output.rate }
     /// Learning rate of the input (hidden) layer, 1/V² (layer-wise rates as in Scellier and
     /// Bengio 2017: the hidden layer's signals are attenuated by its heavy loading).
-    public let hiddenRate: Double
+    public var hiddenRate: Double { drives.hidden.rate }
     /// Drive time `T` of the continuous mode, seconds.
-    public let driveTime: Double
+    public var driveTime: Double { drives.output.time }
     private let memristor: ThresholdMemristor
     /// Dose of one pulse, SET and RESET.
     private let setDose: Double
@@ -52,10 +52,7 @@ public struct EqPropUpdater: Sendable {
     ) throws {
         try require(rate > 0 && rate.isFinite, "rate", "must be a finite number > 0, got \(rate)")
         try require((hiddenRate ?? 1) > 0 && (hiddenRate ?? 1).isFinite, "hidden-rate", "must be a finite number > 0, got \(hiddenRate ?? 1)")
-        self.hiddenRate = hiddenRate ?? rate
         self.mode = mode
-        self.rate = rate
-        self.driveTime = driveTime
         let memristor = try ThresholdMemristor(device)
         let setDose = memristor.dose(amplitude: pulse.setAmplitude, plateau: pulse.plateau, edge: pulse.edge)
         let resetDose = memristor.dose(amplitude: -pulse.resetAmplitude, plateau: pulse.plateau, edge: pulse.edge)

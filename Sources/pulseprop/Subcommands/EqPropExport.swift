@@ -47,8 +47,7 @@ struct EqPropExport: ParsableCommand {
             trained = saved.network
             c.beta = network.beta ?? saved.configuration.beta
         } else {
-            trained = try EqPropNetwork(
-                inputs: task.inputs, hidden: c.hidden, outputs: task.outputs, device: c.device, neuron: c.neuron, seed: c.seed)
+            trained = try EqPropRun.initialNetwork(c, task: task)
         }
         try require(example >= 0 && example < task.test.count, "example", "must be in 0...\(task.test.count - 1), got \(example)")
         let chosen = task.test[example]
