@@ -33,9 +33,16 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Training's sparse kernels, compiled for AVX-512, AVX2 and baseline x86-64 and chosen
+        // at load time; optimised in debug builds too, so tests of training stay quick.
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O2"])]
+        ),
         .target(
             name: "PulseProp",
             dependencies: [
+                "CKernels",
                 "CNgspice",
                 "COpenBLAS",
                 "CZlib",

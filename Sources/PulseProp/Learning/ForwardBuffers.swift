@@ -65,6 +65,9 @@ public protocol LayerProduct: AnyObject {
 }
 
 extension Network {
+    /// Columns of a layer's output per block of sparse-product work shared between threads.
+    static let columnBlock = 64
+
     /// `h = f(x·W1)`, `y = σ(h·W2)` for the first `count` rows of `buffers`; both products
     /// through `product` when one is given, else each by ``Kernels/sparseProduct`` when fewer
     /// than `sparseDensityLimit` of its inputs are non-zero and by CBLAS otherwise. The
@@ -88,17 +91,20 @@ extension Network {
             let sparse = Kernels.density(x, rows: count, cols: rows, stride: lda) < sparseDensityLimit
             w.withUnsafeBufferPointer { w in
                 let w = w.baseAddress!
-                // The sparse sums do not depend on the blocks, so they take one block per thread.
-                let block = sparse ? (count + threads - 1) / max(threads, 1) : 16
-                FixedPartition.run(count: count, block: max(block, 1), threads: threads) { _, examples in
-                    if sparse {
+                // The sparse sums split by columns (each thread keeps its columns of W in its own
+                // cache); GEMMs by fixed blocks of 16 examples.
+                if sparse {
+                    FixedPartition.run(count: cols, block: Self.columnBlock, threads: threads) { _, columns in
                         Kernels.sparseProduct(
-                            x: x, xStride: lda, examples: examples, weights: w, rows: rows, cols: cols, z: z, zStride: ldc)
-                    } else {
-                        Kernels.gemm(
-                            m: examples.count, n: cols, k: rows, alpha: 1, a: x + examples.lowerBound * lda, lda: lda,
-                            b: w, ldb: cols, beta: 0, c: z + examples.lowerBound * ldc, ldc: ldc)
+                            x: x, xStride: lda, examples: 0..<count, weights: w, rows: rows, cols: cols, columns: columns,
+                            z: z, zStride: ldc)
                     }
+                    return
+                }
+                FixedPartition.run(count: count, block: 16, threads: threads) { _, examples in
+                    Kernels.gemm(
+                        m: examples.count, n: cols, k: rows, alpha: 1, a: x + examples.lowerBound * lda, lda: lda,
+                        b: w, ldb: cols, beta: 0, c: z + examples.lowerBound * ldc, ldc: ldc)
                 }
             }
         }

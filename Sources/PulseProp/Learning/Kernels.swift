@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// The dense kernels of training, over unsafe buffers: GEMMs through CBLAS and the absmin
@@ -28,84 +29,127 @@ public enum Kernels {
     /// sparse time for a 100 × 785 by 785 × 110 product is 1.5 at 1 % non-zero, 1.16 at 5 %,
     /// 0.70 at 10 % and 0.49 at 20 % (MNIST is ≈ 19 %), so only inputs sparser than 5 % take
     /// the sparse path and dense data never gets slower.
-    public static let sparseDensityLimit = 0.05
+    public static let sparseDensityLimit = 0.4
 
     /// Fraction of non-zero values among the first `cols` columns of `rows` rows of `x`
     /// (row stride `stride`).
     public static func density(_ x: UnsafePointer<Float>, rows: Int, cols: Int, stride: Int) -> Double {
         guard rows > 0, cols > 0 else { return 0 }
-        var nonZero = 0
-        for b in 0..<rows {
-            let row = x + b * stride
-            for i in 0..<cols where row[i] != 0 { nonZero += 1 }
-        }
-        return Double(nonZero) / Double(rows * cols)
+        return Double(pp_count_nonzero(x, rows, cols, stride)) / Double(rows * cols)
     }
 
     /// `z[b, :] = Σ_i x[b, i]·W[i, :]` over the non-zero `x[b, i]` only, `i` ascending, for
     /// the examples `examples`: sparse-times-dense, each output value summed in a fixed order
-    /// whatever the range of examples. Rows of `W` are the outer loop, so each is read once per
-    /// call while the examples' outputs stay in cache. `W` is `rows × cols`, `x` has stride
-    /// `xStride`, `z` stride `zStride`.
+    /// whatever the range of examples or of columns (``pp_sparse_product``: each example's
+    /// non-zero inputs are listed, then up to 64 output columns at a time are summed in
+    /// registers). Only the columns `columns` (default: all) are written, so threads can share
+    /// the work by columns and each keeps its part of `W` in its own cache. `W` is
+    /// `rows × cols`, `x` has stride `xStride`, `z` stride `zStride`.
     public static func sparseProduct(
         x: UnsafePointer<Float>, xStride: Int, examples: Range<Int>, weights: UnsafePointer<Float>, rows: Int,
-        cols: Int, z: UnsafeMutablePointer<Float>, zStride: Int
+        cols: Int, columns: Range<Int>? = nil, z: UnsafeMutablePointer<Float>, zStride: Int
     ) {
-        for b in examples { (z + b * zStride).update(repeating: 0, count: cols) }
-        for i in 0..<rows {
-            let w = weights + i * cols
-            for b in examples {
-                let xi = x[b * xStride + i]
-                if xi == 0 { continue }
-                addScaled(xi, w, into: z + b * zStride, count: cols)
-            }
+        let columns = columns ?? 0..<cols
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows) { index in
+            pp_sparse_product(
+                x, xStride, examples.lowerBound, examples.upperBound, weights, rows, cols, columns.lowerBound,
+                columns.upperBound, z, zStride, index.baseAddress!)
         }
     }
 
-    /// `W[i, j] += scale · Σ_b u(x[b, i], δ[b, j])` for the rows `rows` of `W`, where `u` is
+    /// The non-zero values of a minibatch's signals `x`, listed by column (one list per row of
+    /// `W`, examples ascending, room for every example in each): what the row update reads,
+    /// built once per update by all threads (each a range of columns) and then read by all.
+    /// Owns its buffers, which it keeps between minibatches.
+    public final class ColumnLists {
+        /// Column `i` has `count[i]` entries at `example[i·batch ...]` and `value[i·batch ...]`.
+        private(set) var count = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+        private(set) var example = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+        private(set) var value = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+        /// Examples the lists are built for (the room per column).
+        private(set) var batch = 0
+        private var columns = 0
+
+        public init() {}
+
+        deinit {
+            count.deallocate()
+            example.deallocate()
+            value.deallocate()
+        }
+
+        /// Makes room for `columns` columns of `batch` examples.
+        public func reserve(batch: Int, columns: Int) {
+            if batch * columns > self.batch * self.columns || columns > self.columns {
+                count.deallocate()
+                example.deallocate()
+                value.deallocate()
+                count = .allocate(capacity: columns)
+                example = .allocate(capacity: batch * columns)
+                value = .allocate(capacity: batch * columns)
+                self.columns = columns
+            }
+            self.batch = batch
+        }
+
+        /// Lists the non-zero `x[b, i]` of the columns `columns` of `x` (`batch` rows of stride
+        /// `xStride`, as reserved), without the examples that `active` marks 0 (nil: every
+        /// example). Threads may build disjoint column ranges at once.
+        public func build(x: UnsafePointer<Float>, xStride: Int, columns: Range<Int>, active: UnsafePointer<UInt8>?) {
+            pp_column_lists(x, xStride, batch, columns.lowerBound, columns.upperBound, active, count, example, value)
+        }
+    }
+
+    /// `W[i, j] += scale · Σ_b u(x[b, i], δ[b, j])` for the rows `rows` and the columns
+    /// `columns` (default: all) of `W`, where `u` is
     /// `x·δ` (times) or, for `x ≥ 0`, `sign(x·δ)·min(|x|, |δ|) = clamp(δ, −x, x)` (absmin, a
-    /// branch-free min/max per synapse).
+    /// branch-free min/max per synapse), over the examples in `lists` (``ColumnLists``).
     ///
-    /// Examples with `x[b, i] = 0` contribute nothing and are skipped (most MNIST pixels, and
-    /// inputs that encode to zero pulses); the others are summed in `b` order (vector lanes over
-    /// `j`), so the result does not depend on how rows are split between threads. `x` is
-    /// `batch × rows` with row stride `xStride`, `δ` is `batch × cols`, `W` has `cols` columns;
-    /// `accumulator` holds `cols` floats of scratch.
+    /// Examples with `x[b, i] = 0` are not in the lists and contribute nothing (most MNIST
+    /// pixels, and inputs that encode to zero pulses), nor are examples whose `δ` row is all
+    /// zero (most hidden errors at 20 levels) when the lists were built with them marked
+    /// inactive. The others are summed in `b` order from 0 (vector lanes over `j`) and added to
+    /// the row once, so the result does not depend on how rows or columns are split between
+    /// threads (``pp_row_update``). `δ` is `batch × cols`, `W` has `cols` columns.
+    public static func rowUpdate(
+        _ method: UpdateMethod, lists: ColumnLists, delta: UnsafePointer<Float>, rows: Range<Int>,
+        columns: Range<Int>? = nil, cols: Int, scale: Float, weights: UnsafeMutablePointer<Float>
+    ) {
+        let rule = method == .times ? PP_TIMES : PP_ABSMIN
+        let columns = columns ?? 0..<cols
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: cols) { row in
+            pp_row_update(
+                rule, lists.count, lists.example, lists.value, lists.batch, delta, rows.lowerBound, rows.upperBound, cols,
+                columns.lowerBound, columns.upperBound, scale, weights, row.baseAddress!)
+        }
+    }
+
+    /// ``rowUpdate(_:lists:delta:rows:columns:cols:scale:weights:)`` on lists built from `x`
+    /// (`batch` rows of stride `xStride`) for this call.
     public static func rowUpdate(
         _ method: UpdateMethod, x: UnsafePointer<Float>, xStride: Int, delta: UnsafePointer<Float>, batch: Int,
-        rows: Range<Int>, cols: Int, scale: Float, weights: UnsafeMutablePointer<Float>,
-        accumulator: UnsafeMutablePointer<Float>
+        rows: Range<Int>, cols: Int, scale: Float, weights: UnsafeMutablePointer<Float>
     ) {
-        for i in rows {
-            accumulator.update(repeating: 0, count: cols)
-            var touched = false
-            for b in 0..<batch {
-                let xi = x[b * xStride + i]
-                if xi == 0 { continue }
-                touched = true
-                switch method {
-                case .times: addScaled(xi, delta + b * cols, into: accumulator, count: cols)
-                case .absmin: addClamped(delta + b * cols, bound: xi, into: accumulator, count: cols)
-                }
-            }
-            if !touched { continue }
-            addScaled(scale, accumulator, into: weights + i * cols, count: cols)
-        }
+        let lists = ColumnLists()
+        lists.reserve(batch: batch, columns: rows.upperBound)
+        lists.build(x: x, xStride: xStride, columns: 0..<rows.upperBound, active: nil)
+        rowUpdate(method, lists: lists, delta: delta, rows: rows, cols: cols, scale: scale, weights: weights)
     }
 
-    /// `y[j] += a·v[j]` (a multiply then an add). Written as a plain loop over unsafe
-    /// pointers, which LLVM vectorises for the build's target: on the 2-core AMD EPYC this ran
-    /// at 5.5 G elements/s against 4.1 for explicit `SIMD8<Float>` loads and stores.
+    /// Marks in `active` the rows of the `batch × cols` matrix `delta` that hold a non-zero
+    /// value (to build ``ColumnLists`` without the examples that add nothing);
+    /// returns how many there are.
+    @discardableResult
+    public static func markNonZeroRows(
+        _ delta: UnsafePointer<Float>, batch: Int, cols: Int, active: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        pp_nonzero_rows(delta, batch, cols, active)
+    }
+
+    /// `y[j] += a·v[j]` (a multiply then an add), a plain loop LLVM vectorises.
     @inline(__always)
     static func addScaled(_ a: Float, _ v: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         for j in 0..<count { y[j] += a * v[j] }
-    }
-
-    /// `y[j] += min(max(d[j], −x), x)` (`x > 0`), a plain loop LLVM vectorises to min/max
-    /// lanes: 3.0 G elements/s against 2.1 for explicit `SIMD8<Float>` compare-and-replace.
-    @inline(__always)
-    static func addClamped(_ d: UnsafePointer<Float>, bound x: Float, into y: UnsafeMutablePointer<Float>, count: Int) {
-        for j in 0..<count { y[j] += min(max(d[j], -x), x) }
     }
 
     /// Replaces `count` values by their pulse counts times a value per pulse: each value is

@@ -52,10 +52,15 @@ public final class IdealWeightUpdater: WeightUpdater {
     public var threads: Int
     /// `times` takes the sparse kernel when the density of a minibatch's `x` is below this.
     public var sparseDensityLimit = Kernels.sparseDensityLimit
-    /// Rows of `W` per block of work shared between threads.
+    /// Rows of `W` per block of work shared between threads (GEMM).
     static let rowBlock = 64
+    /// Columns of `W` per block of work shared between threads (sparse kernel).
+    static let columnBlock = 64
     private var quantized: [Float] = []
-    private var accumulators: [Float] = []
+    /// Per example of a minibatch: whether its `δ` row has a non-zero value.
+    private var active: [UInt8] = []
+    /// The non-zero `x` of a minibatch by row of `W` (sparse path).
+    private let lists = Kernels.ColumnLists()
     /// Source of the stochastic-rounding dither (used only with `rounding: .stochastic`).
     public private(set) var dither: SeededGenerator
 
@@ -74,8 +79,6 @@ public final class IdealWeightUpdater: WeightUpdater {
     }
 
     public func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) {
-        let widest = signals.map(\.cols).max() ?? 0
-        if accumulators.count < threads * widest { accumulators = [Float](repeating: 0, count: threads * widest) }
         for s in signals {
             update(&layers[s.layer].values, x: s.x, xStride: s.xStride, delta: s.delta, cols: s.cols, count: count, rate: rate)
         }
@@ -145,20 +148,33 @@ public final class IdealWeightUpdater: WeightUpdater {
     ) {
         let sparse = method == .absmin
             || Kernels.density(x, rows: count, cols: xStride, stride: xStride) < sparseDensityLimit
+        if active.count < count { active = [UInt8](repeating: 0, count: count) }
         let threads = threads
+        let method = method
         weights.withUnsafeMutableBufferPointer { w in
             let w = w.baseAddress!
-            accumulators.withUnsafeMutableBufferPointer { scratch in
-                let scratch = scratch.baseAddress!
-                FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { thread, rows in
+            active.withUnsafeMutableBufferPointer { active in
+                let active = active.baseAddress!
+                // An all-zero δ row adds nothing; at 20 levels most hidden-error rows are.
+                if Kernels.markNonZeroRows(delta, batch: count, cols: cols, active: active) == 0 { return }
+                if sparse {
+                    lists.reserve(batch: count, columns: xStride)
+                    FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { _, rows in
+                        lists.build(x: x, xStride: xStride, columns: rows, active: active)
+                    }
+                }
+                // The sparse kernel splits W by columns, so each thread keeps its columns in its
+                // own cache from one minibatch to the next; the GEMM splits it by rows.
+                let (items, block) = sparse ? (cols, Self.columnBlock) : (xStride, Self.rowBlock)
+                FixedPartition.run(count: items, block: block, threads: threads) { _, part in
                     if sparse {
                         Kernels.rowUpdate(
-                            method, x: x, xStride: xStride, delta: delta, batch: count, rows: rows, cols: cols,
-                            scale: -rate, weights: w, accumulator: scratch + thread * cols)
+                            method, lists: lists, delta: delta, rows: 0..<xStride, columns: part, cols: cols,
+                            scale: -rate, weights: w)
                     } else {
                         Kernels.gemm(
-                            transA: true, m: rows.count, n: cols, k: count, alpha: -rate, a: x + rows.lowerBound,
-                            lda: xStride, b: delta, ldb: cols, beta: 1, c: w + rows.lowerBound * cols, ldc: cols)
+                            transA: true, m: part.count, n: cols, k: count, alpha: -rate, a: x + part.lowerBound,
+                            lda: xStride, b: delta, ldb: cols, beta: 1, c: w + part.lowerBound * cols, ldc: cols)
                     }
                 }
             }

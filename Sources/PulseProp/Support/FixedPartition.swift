@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Runs work over `0..<count` in fixed blocks shared by threads, so that results do not
 /// depend on the number of threads or on their timing: the blocks are the same for any
 /// thread count, each result element is computed inside one block, and there is no
@@ -8,7 +6,7 @@ import Dispatch
 public enum FixedPartition {
     /// Calls `body(t, range)` for the blocks `[k·block, min((k+1)·block, count))` of
     /// `0..<count`; thread `t` of `threads` takes the blocks `k ≡ t (mod threads)`, in order.
-    /// Inline when there is one thread or one block.
+    /// Inline when there is one thread or one block; otherwise on a ``WorkerTeam``.
     public static func run(
         count: Int, block: Int, threads: Int, _ body: (_ thread: Int, _ range: Range<Int>) -> Void
     ) {
@@ -22,7 +20,7 @@ public enum FixedPartition {
         if threads == 1 {
             work(0)
         } else {
-            DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+            WorkerTeam.of(size: threads).run(work)
         }
     }
 }

@@ -1,0 +1,60 @@
+#ifndef PULSEPROP_CKERNELS_H
+#define PULSEPROP_CKERNELS_H
+// Training's sparse kernels in C, so that each can be compiled for several instruction sets
+// and the best one picked at load time (AVX-512, AVX2, baseline x86-64). Multiplies and adds
+// stay separate (no fused multiply-add) and every output is summed in a fixed order, so the
+// results are the same bits on every instruction set and for any split of the work.
+#include <stddef.h>
+#include <stdint.h>
+
+/// `z[b, j] = Σ_i x[b, i]·w[i, j]` for `b` in `[first, last)` and `j` in `[c0, c1)`, summed
+/// over the non-zero `x[b, i]` only, `i` ascending, from 0. `w` is `rows × cols` row-major;
+/// `index` is scratch for `rows` int32s. Calls on disjoint column ranges may run at once.
+void pp_sparse_product(
+    const float *x, ptrdiff_t x_stride, ptrdiff_t first, ptrdiff_t last, const float *w, ptrdiff_t rows,
+    ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride, int32_t *index);
+
+/// The update rules of ``pp_row_update``.
+typedef enum { PP_TIMES = 0, PP_ABSMIN = 1 } pp_rule;
+
+/// Lists the non-zero `x[b, i]` of the columns `i` in `[first, last)` of `x` (`batch` rows of
+/// stride `x_stride`), skipping the examples `b` with `active[b] = 0` (`active` may be NULL):
+/// column `i` has `count[i]` entries, examples ascending, at `example[i·batch ...]` with their
+/// values at `value[i·batch ...]`. `count` holds one int32 per column, `example` and `value`
+/// `batch` per column. Calls on disjoint column ranges may run at once.
+void pp_column_lists(
+    const float *x, ptrdiff_t x_stride, ptrdiff_t batch, ptrdiff_t first, ptrdiff_t last, const uint8_t *active,
+    int32_t *count, int32_t *example, float *value);
+
+/// `w[i, j] += scale·Σ_b u(x[b, i], δ[b, j])` for the rows `i` in `[first, last)` and the
+/// columns `j` in `[c0, c1)`, with
+/// `u = x·δ` (times) or `clamp(δ, −x, x)` (absmin, `x ≥ 0`), over the examples of column `i`'s
+/// list from ``pp_column_lists`` (`count`, `example`, `value`, `batch`) in list order, summed from 0 and
+/// added to the row once; a row with an empty list is left alone. `δ` is `batch × cols`, `w`
+/// has `cols` columns, `row` is scratch for `cols` floats. Calls on disjoint ranges may run at
+/// once.
+void pp_row_update(
+    pp_rule rule, const int32_t *count, const int32_t *example, const float *value, ptrdiff_t batch,
+    const float *delta, ptrdiff_t first, ptrdiff_t last, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float scale,
+    float *w, float *row);
+
+/// The number of non-zero values in the first `cols` columns of `rows` rows of `x` (stride
+/// `stride`).
+ptrdiff_t pp_count_nonzero(const float *x, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t stride);
+
+/// Sets `active[b]` to 1 when row `b` of the `batch × cols` matrix `delta` has a non-zero
+/// value, else 0; returns the number of such rows.
+ptrdiff_t pp_nonzero_rows(const float *delta, ptrdiff_t batch, ptrdiff_t cols, uint8_t *active);
+
+/// Tells the CPU that the caller is spin-waiting (x86 `pause`), which saves power and lets the
+/// waited-for store arrive sooner.
+static inline void pp_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/// The instruction set the kernels run with on this machine: "avx512f", "avx2" or "baseline".
+const char *pp_kernel_isa(void);
+
+#endif

@@ -1,0 +1,252 @@
+// Multiplies and adds are never fused: the same bits on every instruction set.
+#pragma STDC FP_CONTRACT OFF
+#include "CKernels.h"
+
+#include <string.h>
+
+// The v16 helpers below are always inlined, so passing v16 values between them has no ABI.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+/// Sixteen floats: one AVX-512 register, two AVX2 ones, four SSE ones.
+typedef float v16 __attribute__((ext_vector_type(16)));
+typedef int32_t m16 __attribute__((ext_vector_type(16)));
+typedef _Bool b16 __attribute__((ext_vector_type(16)));
+
+// Each public kernel is compiled three times and the loader picks the widest one the CPU has
+// (an ELF ifunc); the inline helpers are compiled into each copy.
+#if defined(__x86_64__) && defined(__ELF__)
+#define MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MULTIVERSION
+#endif
+#define INLINE static inline __attribute__((always_inline))
+
+/// Lanes of 16 floats held in registers at once.
+enum { GROUP = 4 };
+
+INLINE v16 load16(const float *p) {
+    v16 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+INLINE void store16(float *p, v16 v) { memcpy(p, &v, sizeof v); }
+
+/// `d < lo ? lo : d`, then `> hi ? hi : ·`: one max and one min instruction per register
+/// (written as selects because `__builtin_elementwise_max` adds NaN fix-ups).
+INLINE v16 clamp16(v16 d, float bound) {
+    const v16 lo = -bound, hi = bound;
+    const m16 below = d < lo;
+    const v16 raised = __builtin_bit_cast(v16, (below & __builtin_bit_cast(m16, lo)) | (~below & __builtin_bit_cast(m16, d)));
+    const m16 above = raised > hi;
+    return __builtin_bit_cast(v16, (above & __builtin_bit_cast(m16, hi)) | (~above & __builtin_bit_cast(m16, raised)));
+}
+
+INLINE float clamp1(float d, float bound) {
+    const float raised = d < -bound ? -bound : d;
+    return raised > bound ? bound : raised;
+}
+
+/// Column offset of lane `g` of the columns `[c0, c1)`, `c1 − c0 ≥ 16`: `c0 + 16·g`, except
+/// that the last lane ends at `c1` (overlapping its neighbour when the width is not a multiple
+/// of 16; both compute the same values for the shared columns).
+INLINE ptrdiff_t lane_offset(ptrdiff_t g, ptrdiff_t c0, ptrdiff_t c1) {
+    const ptrdiff_t offset = c0 + 16 * g;
+    return offset + 16 <= c1 ? offset : c1 - 16;
+}
+
+/// Bit `k` set when `x[k] ≠ 0`, for 16 values (a compare and a mask move on AVX2/AVX-512).
+INLINE uint32_t nonzero_mask(const float *x) {
+    const b16 nonzero = __builtin_convertvector(load16(x) != 0, b16);
+    return __builtin_bit_cast(uint16_t, nonzero);
+}
+
+/// Writes the indices `i` with `x[i] ≠ 0` to `index` in ascending order and returns their
+/// number: 16 values are tested at once and only the set bits are visited, so runs of zeros
+/// (an image's border) cost one test per 16.
+INLINE ptrdiff_t nonzero_indices(const float *x, ptrdiff_t count, int32_t *index) {
+    ptrdiff_t n = 0, i = 0;
+    for (; i + 16 <= count; i += 16) {
+        for (uint32_t mask = nonzero_mask(x + i); mask != 0; mask &= mask - 1) {
+            index[n++] = (int32_t)(i + __builtin_ctz(mask));
+        }
+    }
+    for (; i < count; i++) {
+        if (x[i] != 0) index[n++] = (int32_t)i;
+    }
+    return n;
+}
+
+/// Writes `z[j] = Σ_k x[index[k]]·w[index[k], j]` for the `m` lanes from lane `g0`.
+INLINE void product_lanes(
+    const float *x, const int32_t *index, ptrdiff_t n, const float *w, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1,
+    ptrdiff_t g0, int m, float *z) {
+    v16 acc[GROUP];
+    ptrdiff_t offset[GROUP];
+    for (int t = 0; t < m; t++) {
+        acc[t] = 0;
+        offset[t] = lane_offset(g0 + t, c0, c1);
+    }
+    for (ptrdiff_t k = 0; k < n; k++) {
+        const float a = x[index[k]];
+        const float *row = w + (ptrdiff_t)index[k] * cols;
+        for (int t = 0; t < m; t++) acc[t] += a * load16(row + offset[t]);
+    }
+    for (int t = 0; t < m; t++) store16(z + offset[t], acc[t]);
+}
+
+MULTIVERSION
+void pp_sparse_product(
+    const float *x, ptrdiff_t x_stride, ptrdiff_t first, ptrdiff_t last, const float *w, ptrdiff_t rows,
+    ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride, int32_t *index) {
+    for (ptrdiff_t b = first; b < last; b++) {
+        const float *xb = x + b * x_stride;
+        float *zb = z + b * z_stride;
+        const ptrdiff_t n = nonzero_indices(xb, rows, index);
+        if (c1 - c0 < 16) {
+            for (ptrdiff_t j = c0; j < c1; j++) {
+                float sum = 0;
+                for (ptrdiff_t k = 0; k < n; k++) sum += xb[index[k]] * w[(ptrdiff_t)index[k] * cols + j];
+                zb[j] = sum;
+            }
+            continue;
+        }
+        const ptrdiff_t lanes = (c1 - c0 + 15) / 16;
+        for (ptrdiff_t g = 0; g < lanes; g += GROUP) {
+            switch (lanes - g) {
+            case 1: product_lanes(xb, index, n, w, cols, c0, c1, g, 1, zb); break;
+            case 2: product_lanes(xb, index, n, w, cols, c0, c1, g, 2, zb); break;
+            case 3: product_lanes(xb, index, n, w, cols, c0, c1, g, 3, zb); break;
+            default: product_lanes(xb, index, n, w, cols, c0, c1, g, GROUP, zb); break;
+            }
+        }
+    }
+}
+
+/// Writes `row[j] = Σ_k u(value[k], δ[index[k], j])` for the `m` lanes from lane `g0`.
+INLINE void update_lanes(
+    pp_rule rule, const int32_t *index, const float *value, ptrdiff_t n, const float *delta, ptrdiff_t cols,
+    ptrdiff_t c0, ptrdiff_t c1, ptrdiff_t g0, int m, float *row) {
+    v16 acc[GROUP];
+    ptrdiff_t offset[GROUP];
+    for (int t = 0; t < m; t++) {
+        acc[t] = 0;
+        offset[t] = lane_offset(g0 + t, c0, c1);
+    }
+    for (ptrdiff_t k = 0; k < n; k++) {
+        const float a = value[k];
+        const float *d = delta + (ptrdiff_t)index[k] * cols;
+        for (int t = 0; t < m; t++) {
+            const v16 dk = load16(d + offset[t]);
+            acc[t] += rule == PP_TIMES ? a * dk : clamp16(dk, a);
+        }
+    }
+    for (int t = 0; t < m; t++) store16(row + offset[t], acc[t]);
+}
+
+/// `row[j] = Σ_k u(value[k], δ[index[k], j])` for the columns `[c0, c1)` (`δ` has `cols`).
+INLINE void update_row(
+    pp_rule rule, const int32_t *index, const float *value, ptrdiff_t n, const float *delta, ptrdiff_t cols,
+    ptrdiff_t c0, ptrdiff_t c1, float *row) {
+    if (c1 - c0 < 16) {
+        for (ptrdiff_t j = c0; j < c1; j++) {
+            float sum = 0;
+            for (ptrdiff_t k = 0; k < n; k++) {
+                const float d = delta[(ptrdiff_t)index[k] * cols + j];
+                sum += rule == PP_TIMES ? value[k] * d : clamp1(d, value[k]);
+            }
+            row[j] = sum;
+        }
+        return;
+    }
+    const ptrdiff_t lanes = (c1 - c0 + 15) / 16;
+    for (ptrdiff_t g = 0; g < lanes; g += GROUP) {
+        switch (lanes - g) {
+        case 1: update_lanes(rule, index, value, n, delta, cols, c0, c1, g, 1, row); break;
+        case 2: update_lanes(rule, index, value, n, delta, cols, c0, c1, g, 2, row); break;
+        case 3: update_lanes(rule, index, value, n, delta, cols, c0, c1, g, 3, row); break;
+        default: update_lanes(rule, index, value, n, delta, cols, c0, c1, g, GROUP, row); break;
+        }
+    }
+}
+
+MULTIVERSION
+void pp_column_lists(
+    const float *x, ptrdiff_t x_stride, ptrdiff_t batch, ptrdiff_t first, ptrdiff_t last, const uint8_t *active,
+    int32_t *count, int32_t *example, float *value) {
+    for (ptrdiff_t i = first; i < last; i++) count[i] = 0;
+    for (ptrdiff_t b = 0; b < batch; b++) {
+        if (active != NULL && !active[b]) continue;
+        const float *xb = x + b * x_stride;
+        ptrdiff_t i = first;
+        for (; i + 16 <= last; i += 16) {
+            for (uint32_t mask = nonzero_mask(xb + i); mask != 0; mask &= mask - 1) {
+                const ptrdiff_t r = i + __builtin_ctz(mask);
+                const ptrdiff_t slot = r * batch + count[r]++;
+                example[slot] = (int32_t)b;
+                value[slot] = xb[r];
+            }
+        }
+        for (; i < last; i++) {
+            if (xb[i] == 0) continue;
+            const ptrdiff_t slot = i * batch + count[i]++;
+            example[slot] = (int32_t)b;
+            value[slot] = xb[i];
+        }
+    }
+}
+
+MULTIVERSION
+void pp_row_update(
+    pp_rule rule, const int32_t *count, const int32_t *example, const float *value, ptrdiff_t batch,
+    const float *delta, ptrdiff_t first, ptrdiff_t last, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float scale,
+    float *w, float *row) {
+    for (ptrdiff_t i = first; i < last; i++) {
+        const ptrdiff_t n = count[i];
+        if (n == 0) continue;
+        const int32_t *index = example + i * batch;
+        const float *x = value + i * batch;
+        // The rule is a constant in each call, so each copy of the loop has one kind of term.
+        if (rule == PP_TIMES) {
+            update_row(PP_TIMES, index, x, n, delta, cols, c0, c1, row);
+        } else {
+            update_row(PP_ABSMIN, index, x, n, delta, cols, c0, c1, row);
+        }
+        float *wi = w + i * cols;
+        for (ptrdiff_t j = c0; j < c1; j++) wi[j] += scale * row[j];
+    }
+}
+
+MULTIVERSION
+ptrdiff_t pp_count_nonzero(const float *x, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t stride) {
+    ptrdiff_t count = 0;
+    for (ptrdiff_t b = 0; b < rows; b++) {
+        const float *xb = x + b * stride;
+        int32_t row = 0;
+        for (ptrdiff_t i = 0; i < cols; i++) row += xb[i] != 0;
+        count += row;
+    }
+    return count;
+}
+
+MULTIVERSION
+ptrdiff_t pp_nonzero_rows(const float *delta, ptrdiff_t batch, ptrdiff_t cols, uint8_t *active) {
+    ptrdiff_t count = 0;
+    for (ptrdiff_t b = 0; b < batch; b++) {
+        const float *d = delta + b * cols;
+        int any = 0;
+        for (ptrdiff_t j = 0; j < cols; j++) any |= d[j] != 0;
+        active[b] = (uint8_t)any;
+        count += any;
+    }
+    return count;
+}
+
+const char *pp_kernel_isa(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return "avx512f";
+    if (__builtin_cpu_supports("avx2")) return "avx2";
+#endif
+    return "baseline";
+}
