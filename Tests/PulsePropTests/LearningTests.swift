@@ -159,7 +159,6 @@ final class LearningTests: XCTestCase {
             }
             func oldUpdate(_ weights: [Float], x: [Float], rows: Int, delta: [Float], cols: Int) -> [Float] {
                 var w = weights
-                var accumulator = [Float](repeating: 0, count: cols)
                 let (xs, ds) = (old(x, 0, 5), old(delta, -1, 2))
                 switch method {
                 case .times:
@@ -167,7 +166,7 @@ final class LearningTests: XCTestCase {
                 case .absmin:
                     Kernels.rowUpdate(
                         .absmin, x: xs, xStride: rows, delta: ds, batch: batch, rows: 0..<rows, cols: cols, scale: -rate,
-                        weights: &w, accumulator: &accumulator)
+                        weights: &w)
                 }
                 return w
             }

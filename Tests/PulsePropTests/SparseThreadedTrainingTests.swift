@@ -53,14 +53,13 @@ final class SparseThreadedTrainingTests: XCTestCase {
         let delta = (0..<(batch * cols)).map { _ in Float.random(in: -1.5...1.5, using: &rng) }
         let start = (0..<(rows * cols)).map { _ in Float.random(in: -1...1, using: &rng) }
         let scale: Float = -0.01
-        var accumulator = [Float](repeating: 0, count: cols)
 
         var times = start
         var gemm = start
-        Kernels.rowUpdate(.times, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: scale, weights: &times, accumulator: &accumulator)
+        Kernels.rowUpdate(.times, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: scale, weights: &times)
         Kernels.gemm(transA: true, m: rows, n: cols, k: batch, alpha: scale, a: x, lda: rows, b: delta, ldb: cols, beta: 1, c: &gemm, ldc: cols)
         var absmin = start
-        Kernels.rowUpdate(.absmin, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: scale, weights: &absmin, accumulator: &accumulator)
+        Kernels.rowUpdate(.absmin, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: scale, weights: &absmin)
         for i in 0..<rows {
             for j in 0..<cols {
                 var clamped: Float = 0
