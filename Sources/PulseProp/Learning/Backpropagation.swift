@@ -32,7 +32,7 @@ public final class Backpropagation: TrainingAlgorithm {
     public func trainBatch(
         _ network: inout Network, data: Dataset, indices: ArraySlice<Int>, rate: Float, updater: WeightUpdater
     ) throws -> (wrong: Int, loss: Double) {
-        buffers.load(data, indices: indices)
+        buffers.load(data, indices: indices, threads: threads)
         try network.forward(&buffers, count: indices.count, product: product, threads: threads, sparseDensityLimit: sparseDensityLimit)
         let score = outputErrors(network, data: data, indices: indices)
         backpropagate(network, count: indices.count)

@@ -24,13 +24,20 @@ public struct ForwardBuffers {
         output = [Float](repeating: 0, count: capacity * network.outputs)
     }
 
-    /// Copies the examples `indices` of `data` into the input rows.
-    public mutating func load<C: Collection>(_ data: Dataset, indices: C) where C.Element == Int {
+    /// Copies the examples `indices` of `data` into the input rows, shared between `threads`
+    /// threads (the copies of random rows of a large dataset wait on memory, so two cores
+    /// fetch nearly twice as fast).
+    public mutating func load<C: Collection>(_ data: Dataset, indices: C, threads: Int = 1) where C.Element == Int {
         let stride = inputs + 1
+        let rows = Array(indices)
+        let inputs = inputs
         data.inputs.withUnsafeBufferPointer { source in
             input.withUnsafeMutableBufferPointer { target in
-                for (b, index) in indices.enumerated() {
-                    (target.baseAddress! + b * stride).update(from: source.baseAddress! + index * inputs, count: inputs)
+                let (source, target) = (source.baseAddress!, target.baseAddress!)
+                FixedPartition.run(count: rows.count, block: 16, threads: threads) { _, part in
+                    for b in part {
+                        (target + b * stride).update(from: source + rows[b] * inputs, count: inputs)
+                    }
                 }
             }
         }

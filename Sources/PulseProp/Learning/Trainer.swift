@@ -59,7 +59,7 @@ public final class Trainer {
         var start = 0
         while start < data.count {
             let indices = start..<min(start + evaluationBuffers.capacity, data.count)
-            evaluationBuffers.load(data, indices: indices)
+            evaluationBuffers.load(data, indices: indices, threads: threads)
             try network.forward(&evaluationBuffers, count: indices.count, product: product, threads: threads, sparseDensityLimit: sparseDensityLimit)
             let (w, l) = evaluationBuffers.score(labels: data.labels, indices: indices)
             wrong += w

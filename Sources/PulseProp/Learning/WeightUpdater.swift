@@ -90,42 +90,51 @@ public final class IdealWeightUpdater: WeightUpdater {
     ) {
         let xCount = count * xStride
         let deltaCount = count * cols
-        if let encoding {
-            // Discretise copies of x (first) and δ (after it) to the values pulses represent.
-            quantized.removeAll(keepingCapacity: true)
-            quantized.append(contentsOf: x[0..<xCount])
-            quantized.append(contentsOf: delta[0..<deltaCount])
-            let (xQuantum, deltaQuantum) = (Float(encoding.xQuantum), Float(encoding.deltaQuantum))
-            let xs = xStep(method, xQuantum, deltaQuantum)
-            let (deltaMin, deltaMax, xMax) = (Float(encoding.deltaMin), Float(encoding.deltaMax), Float(encoding.xMax))
-            quantized.withUnsafeMutableBufferPointer { buffer in
-                let x = buffer.baseAddress!, delta = buffer.baseAddress! + xCount
-                guard encoding.rounding == .stochastic else {
-                    Kernels.quantize(x, count: xCount, quantum: xQuantum, step: xs, lower: 0, upper: xMax, rounding: encoding.rounding)
-                    Kernels.quantize(
-                        delta, count: deltaCount, quantum: deltaQuantum, step: deltaQuantum, lower: deltaMin, upper: deltaMax,
-                        rounding: encoding.rounding)
-                    return
-                }
-                for b in 0..<count {
-                    let u = Float.random(in: 0..<1, using: &dither)
-                    Kernels.quantize(
-                        x + b * xStride, count: xStride, quantum: xQuantum, step: xs, lower: 0, upper: xMax,
-                        rounding: .stochastic, dither: u)
-                    Kernels.quantize(
-                        delta + b * cols, count: cols, quantum: deltaQuantum, step: deltaQuantum, lower: deltaMin,
-                        upper: deltaMax, rounding: .stochastic, dither: u)
-                }
-            }
-            quantized.withUnsafeBufferPointer { signals in
-                apply(&weights, x: signals.baseAddress!, xStride: xStride, delta: signals.baseAddress! + xCount, cols: cols, count: count, rate: rate)
-            }
-        } else {
+        if active.count < count { active = [UInt8](repeating: 0, count: count) }
+        guard let encoding else {
             x.withUnsafeBufferPointer { xs in
                 delta.withUnsafeBufferPointer { ds in
+                    let activeCount = Kernels.markNonZeroRows(ds.baseAddress!, batch: count, cols: cols, active: &active)
+                    if activeCount == 0 { return }
                     apply(&weights, x: xs.baseAddress!, xStride: xStride, delta: ds.baseAddress!, cols: cols, count: count, rate: rate)
                 }
             }
+            return
+        }
+        // Discretise copies of δ (after x) and of x (first) to the values pulses represent. With
+        // stochastic rounding each example draws its dither, in example order, whether or not
+        // its row turns out to matter. Only the x rows of examples with a non-zero δ row are
+        // discretised (the others add nothing; their rows keep stale finite values): at 20
+        // levels most hidden-error rows round to zero.
+        let (xQuantum, deltaQuantum) = (Float(encoding.xQuantum), Float(encoding.deltaQuantum))
+        let xs = xStep(method, xQuantum, deltaQuantum)
+        let (deltaMin, deltaMax, xMax) = (Float(encoding.deltaMin), Float(encoding.deltaMax), Float(encoding.xMax))
+        let dithers = (0..<count).map { _ in encoding.rounding == .stochastic ? Float.random(in: 0..<1, using: &dither) : 0 }
+        if quantized.count < xCount + deltaCount { quantized = [Float](repeating: 0, count: xCount + deltaCount) }
+        let threads = threads
+        quantized.withUnsafeMutableBufferPointer { buffer in
+            let (qx, qd) = (buffer.baseAddress!, buffer.baseAddress! + xCount)
+            delta.withUnsafeBufferPointer { qd.update(from: $0.baseAddress!, count: deltaCount) }
+            for b in 0..<count {
+                Kernels.quantize(
+                    qd + b * cols, count: cols, quantum: deltaQuantum, step: deltaQuantum, lower: deltaMin, upper: deltaMax,
+                    rounding: encoding.rounding, dither: dithers[b])
+            }
+            if Kernels.markNonZeroRows(qd, batch: count, cols: cols, active: &active) == 0 { return }
+            x.withUnsafeBufferPointer { source in
+                active.withUnsafeBufferPointer { active in
+                    FixedPartition.run(count: count, block: 16, threads: threads) { _, examples in
+                        for b in examples where active[b] != 0 {
+                            let row = qx + b * xStride
+                            row.update(from: source.baseAddress! + b * xStride, count: xStride)
+                            Kernels.quantize(
+                                row, count: xStride, quantum: xQuantum, step: xs, lower: 0, upper: xMax,
+                                rounding: encoding.rounding, dither: dithers[b])
+                        }
+                    }
+                }
+            }
+            apply(&weights, x: qx, xStride: xStride, delta: qd, cols: cols, count: count, rate: rate)
         }
     }
 
@@ -142,21 +151,27 @@ public final class IdealWeightUpdater: WeightUpdater {
         }
     }
 
+    /// Fraction of non-zero values in the active examples' rows of `x`, over all `count` rows.
+    private func activeDensity(_ x: UnsafePointer<Float>, xStride: Int, count: Int) -> Double {
+        let nonZero = (0..<count).reduce(0.0) { sum, b in
+            active[b] == 0 ? sum : sum + Kernels.density(x + b * xStride, rows: 1, cols: xStride, stride: xStride)
+        }
+        return nonZero / Double(count)
+    }
+
     private func apply(
         _ weights: inout [Float], x: UnsafePointer<Float>, xStride: Int, delta: UnsafePointer<Float>, cols: Int,
         count: Int, rate: Float
     ) {
-        let sparse = method == .absmin
-            || Kernels.density(x, rows: count, cols: xStride, stride: xStride) < sparseDensityLimit
-        if active.count < count { active = [UInt8](repeating: 0, count: count) }
+        // Only the rows of active examples count. The others may hold stale (finite) values: the
+        // sparse kernel skips them, and in a GEMM they meet an all-zero δ row.
+        let sparse = method == .absmin || activeDensity(x, xStride: xStride, count: count) < sparseDensityLimit
         let threads = threads
         let method = method
         weights.withUnsafeMutableBufferPointer { w in
             let w = w.baseAddress!
             active.withUnsafeMutableBufferPointer { active in
                 let active = active.baseAddress!
-                // An all-zero δ row adds nothing; at 20 levels most hidden-error rows are.
-                if Kernels.markNonZeroRows(delta, batch: count, cols: cols, active: active) == 0 { return }
                 if sparse {
                     lists.reserve(batch: count, columns: xStride)
                     FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { _, rows in
