@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import XCTest
 
 @testable import PulseProp
@@ -74,6 +76,95 @@ final class SparseThreadedTrainingTests: XCTestCase {
                 XCTAssertEqual(times[k], gemm[k], accuracy: orderTolerance(terms: batch + 1, magnitude: abs(start[k]) + abs(scale) * magnitude))
             }
         }
+    }
+
+    /// The kernels split by columns (as threads share them) give the bits of one call over all
+    /// columns: widths below 16 (scalar), a full lane, and lanes with an overlapping tail.
+    func testKernelsSplitByColumnsGiveTheWholeResult() {
+        var rng = SeededGenerator(seed: 21)
+        let (batch, rows, cols) = (17, 53, 45)
+        let x = sparseValues(batch * rows, density: 0.3, &rng)
+        let w = (0..<(rows * cols)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let delta = (0..<(batch * cols)).map { _ in Float.random(in: -1.5...1.5, using: &rng) }
+        var whole = [Float](repeating: .nan, count: batch * cols)
+        Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &whole, zStride: cols)
+        for split in [[0..<16, 16..<45], [0..<7, 7..<30, 30..<45], [0..<40, 40..<45]] {
+            var parts = [Float](repeating: .nan, count: batch * cols)
+            for columns in split {
+                Kernels.sparseProduct(
+                    x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, columns: columns, z: &parts,
+                    zStride: cols)
+            }
+            XCTAssertEqual(parts.map(\.bitPattern), whole.map(\.bitPattern), "product split \(split)")
+            for method in UpdateMethod.allCases {
+                let lists = Kernels.ColumnLists()
+                lists.reserve(batch: batch, columns: rows)
+                lists.build(x: x, xStride: rows, columns: 0..<rows, active: nil)
+                var updatedWhole = w
+                Kernels.rowUpdate(method, lists: lists, delta: delta, rows: 0..<rows, cols: cols, scale: -0.01, weights: &updatedWhole)
+                var updatedParts = w
+                for columns in split {
+                    Kernels.rowUpdate(
+                        method, lists: lists, delta: delta, rows: 0..<rows, columns: columns, cols: cols, scale: -0.01,
+                        weights: &updatedParts)
+                }
+                XCTAssertEqual(updatedParts.map(\.bitPattern), updatedWhole.map(\.bitPattern), "\(method) split \(split)")
+            }
+        }
+    }
+
+    /// Lists built without the examples whose δ row is all zero update exactly as the full
+    /// lists do (those examples add zeros), and the lists hold each column's non-zero `x` in
+    /// example order.
+    func testColumnListsSkipInactiveExamplesExactly() {
+        var rng = SeededGenerator(seed: 22)
+        let (batch, rows, cols) = (23, 40, 19)
+        let x = sparseValues(batch * rows, density: 0.25, &rng)
+        var delta = (0..<(batch * cols)).map { _ in Float.random(in: -1...1, using: &rng) }
+        for b in stride(from: 0, to: batch, by: 3) { for j in 0..<cols { delta[b * cols + j] = 0 } }
+        var active = [UInt8](repeating: 9, count: batch)
+        XCTAssertEqual(Kernels.markNonZeroRows(delta, batch: batch, cols: cols, active: &active), batch - 8)
+        XCTAssertEqual(active, (0..<batch).map { $0 % 3 == 0 ? 0 : 1 })
+        let lists = Kernels.ColumnLists()
+        lists.reserve(batch: batch, columns: rows)
+        lists.build(x: x, xStride: rows, columns: 0..<20, active: active)
+        lists.build(x: x, xStride: rows, columns: 20..<rows, active: active)
+        for i in 0..<rows {
+            let expected = (0..<batch).filter { x[$0 * rows + i] != 0 && active[$0] != 0 }
+            let listed = (0..<Int(lists.count[i])).map { Int(lists.example[i * batch + $0]) }
+            XCTAssertEqual(listed, expected, "column \(i)")
+            XCTAssertEqual((0..<listed.count).map { lists.value[i * batch + $0] }, expected.map { x[$0 * rows + i] })
+        }
+        for method in UpdateMethod.allCases {
+            var skipped = [Float](repeating: 0.5, count: rows * cols)
+            var full = skipped
+            Kernels.rowUpdate(method, lists: lists, delta: delta, rows: 0..<rows, cols: cols, scale: -0.1, weights: &skipped)
+            Kernels.rowUpdate(method, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: -0.1, weights: &full)
+            XCTAssertEqual(skipped.map(\.bitPattern), full.map(\.bitPattern), "\(method)")
+        }
+    }
+
+    /// A worker team runs every member's part once per job, on as many threads as it has
+    /// members, and a job started while another runs is done on the caller's thread alone.
+    func testWorkerTeamRunsEveryMemberOnce() {
+        let team = WorkerTeam.of(size: 3)
+        XCTAssertTrue(team === WorkerTeam.of(size: 3))
+        for _ in 0..<200 {
+            let calls = Mutex([0, 0, 0])
+            team.run { member in calls.withLock { $0[member] += 1 } }
+            XCTAssertEqual(calls.withLock { $0 }, [1, 1, 1])
+        }
+        let threads = Mutex<Set<String>>([])
+        team.run { member in
+            threads.withLock { $0.insert("\(pthread_self())") }
+            if member == 0 {
+                // Nested: the team is busy, so this job runs here, member by member.
+                var order: [Int] = []
+                team.run { order.append($0) }
+                XCTAssertEqual(order, [0, 1, 2])
+            }
+        }
+        XCTAssertEqual(threads.withLock { $0.count }, 3)
     }
 
     /// Training is bit for bit the same on 1, 2 and 3 threads, for both rules, continuous and

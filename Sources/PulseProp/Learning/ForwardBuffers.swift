@@ -77,9 +77,10 @@ extension Network {
 
     /// `h = f(x·W1)`, `y = σ(h·W2)` for the first `count` rows of `buffers`; both products
     /// through `product` when one is given, else each by ``Kernels/sparseProduct`` when fewer
-    /// than `sparseDensityLimit` of its inputs are non-zero and by CBLAS otherwise. The
-    /// examples are split between `threads` threads (``FixedPartition``): GEMMs in fixed
-    /// blocks of 16, so the result does not depend on `threads`.
+    /// than `sparseDensityLimit` of its inputs are non-zero and by CBLAS otherwise. The work is
+    /// split between `threads` threads in fixed blocks (``FixedPartition``): the sparse product
+    /// by blocks of 64 output columns, GEMMs by blocks of 16 examples, so the result does not
+    /// depend on `threads`.
     public func forward(
         _ buffers: inout ForwardBuffers, count: Int, product: LayerProduct? = nil, threads: Int = 1,
         sparseDensityLimit: Double = Kernels.sparseDensityLimit

@@ -24,12 +24,14 @@ public enum Kernels {
     }
 
     /// Density below which products and the `times` update go through the sparse kernels
-    /// instead of a GEMM. Measured by `pulseprop bench train` on a 2-core AMD EPYC (AVX2; our
-    /// loops are compiled for baseline x86-64, OpenBLAS picks AVX2 at run time): GEMM time over
-    /// sparse time for a 100 × 785 by 785 × 110 product is 1.5 at 1 % non-zero, 1.16 at 5 %,
-    /// 0.70 at 10 % and 0.49 at 20 % (MNIST is ≈ 19 %), so only inputs sparser than 5 % take
-    /// the sparse path and dense data never gets slower.
-    public static let sparseDensityLimit = 0.4
+    /// instead of a GEMM. Measured by `pulseprop bench train` on a 2-core AMD EPYC with
+    /// AVX-512 (OpenBLAS 0.3.21 runs its Haswell AVX2 kernels there; ours run their AVX-512
+    /// copies): GEMM time over sparse time for a 100 × 785 by 785 × 110 product is 7–8 at 5 %
+    /// non-zero, 2.3 at 20 % (MNIST is ≈ 19 %), 0.7–0.9 at 50 % and 0.4 at 100 %, so the
+    /// crossover is near 45 %. The limit sits lower, at 30 %, for machines with AVX2 only,
+    /// where our kernels have half the vector width and OpenBLAS the same; dense data such as
+    /// Fashion-MNIST (≈ 50 %) keeps the GEMM.
+    public static let sparseDensityLimit = 0.3
 
     /// Fraction of non-zero values among the first `cols` columns of `rows` rows of `x`
     /// (row stride `stride`).
@@ -37,6 +39,10 @@ public enum Kernels {
         guard rows > 0, cols > 0 else { return 0 }
         return Double(pp_count_nonzero(x, rows, cols, stride)) / Double(rows * cols)
     }
+
+    /// The instruction set the sparse kernels run with here ("avx512f", "avx2" or
+    /// "baseline"); their results are the same bits on each.
+    public static var instructionSet: String { String(cString: pp_kernel_isa()) }
 
     /// `z[b, :] = Σ_i x[b, i]·W[i, :]` over the non-zero `x[b, i]` only, `i` ascending, for
     /// the examples `examples`: sparse-times-dense, each output value summed in a fixed order

@@ -38,11 +38,13 @@ public protocol WeightUpdater: AnyObject {
 /// update in each layer is one learning step: it draws one dither `u ∈ [0, 1)` shared by that
 /// example's `x` and `δ`, as the device updater does per crossbar step (``PulseRounding``).
 ///
-/// The rows of each weight matrix are split into fixed blocks shared by `threads` threads
-/// (``FixedPartition``); every weight is updated in one block in a fixed order, so the result
-/// is the same for any thread count. `times` sums over the non-zero `x` only (``Kernels/rowUpdate``) when fewer
+/// Each weight matrix is split into fixed blocks shared by `threads` threads
+/// (``FixedPartition``): blocks of 64 columns for the sparse kernel, of 64 rows for a GEMM.
+/// Every weight is updated in one block in a fixed order, so the result is the same for any
+/// thread count. `times` sums over the non-zero `x` only (``Kernels/rowUpdate``) when fewer
 /// than ``Kernels/sparseDensityLimit`` of a minibatch's `x` are non-zero, and through a GEMM
-/// otherwise; `absmin` always skips the zero `x`.
+/// otherwise; `absmin` always skips the zero `x`. Examples whose `δ` row is all zero are left
+/// out (at 20 levels most hidden-error rows are).
 public final class IdealWeightUpdater: WeightUpdater {
     /// The rule.
     public let method: UpdateMethod

@@ -36,7 +36,7 @@ struct BenchTrain: ParsableCommand {
         try require(threads >= 1, "threads", "must be ≥ 1, got \(threads)")
         let referenceSeconds = try reference.map(Self.readReference) ?? [:]
         let (train, test) = try Dataset.mnist(directory: data)
-        print("train s/epoch, median of \(epochs); baseline: GEMMs only, 1 thread; ours: kernels chosen by input density")
+        print("train s/epoch, median of \(epochs); baseline: GEMMs only, 1 thread; ours: kernels chosen by input density (\(Kernels.instructionSet))")
         print("rule                          baseline    ours 1 thr    ours \(threads) thr  speed-up  test-eval s"
             + (reference == nil ? "" : "  reference  reference/ours"))
         var idealAbsmin = Double.nan
@@ -87,6 +87,7 @@ struct BenchTrain: ParsableCommand {
             return (a / Double(calls), b / Double(calls))
         }
         var line = "GEMM / sparse product time by input density:"
+        var threadLine: String?
         for density in [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0] {
             let x = (0..<(batch * rows)).map { _ in Double.random(in: 0..<1, using: &rng) < density ? Float.random(in: 0.01...1, using: &rng) : 0 }
             let (gemm, sparse) = perCall({
@@ -95,8 +96,22 @@ struct BenchTrain: ParsableCommand {
                 Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &z, zStride: cols)
             })
             line += String(format: "  %.2f: %.2f", density, gemm / sparse)
+            guard density == 0.2, threads > 1 else { continue }
+            let (one, shared) = perCall({
+                Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &z, zStride: cols)
+            }, {
+                z.withUnsafeMutableBufferPointer { z in
+                    FixedPartition.run(count: cols, block: 64, threads: threads) { _, columns in
+                        Kernels.sparseProduct(
+                            x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, columns: columns,
+                            z: z.baseAddress!, zStride: cols)
+                    }
+                }
+            })
+            threadLine = String(format: "sparse product at density 0.2: %.1f µs on 1 thread, %.1f× faster on %d", one * 1e6, one / shared, threads)
         }
         print(line + String(format: " (sparse below %.2f)", Kernels.sparseDensityLimit))
+        if let threadLine { print(threadLine) }
     }
 
     /// `rule,seconds` lines of a reference timing file, by rule name.
