@@ -56,19 +56,31 @@ INLINE ptrdiff_t lane_offset(ptrdiff_t g, ptrdiff_t c0, ptrdiff_t c1) {
 }
 
 /// Bit `k` set when `x[k] ≠ 0`, for 16 values (a compare and a mask move on AVX2/AVX-512).
-INLINE uint32_t nonzero_mask(const float *x) {
+INLINE uint64_t nonzero_mask(const float *x) {
     const b16 nonzero = __builtin_convertvector(load16(x) != 0, b16);
     return __builtin_bit_cast(uint16_t, nonzero);
 }
 
+/// Bit `k` set when `x[k] ≠ 0`, for 64 values: the scans below visit set bits in runs of 64,
+/// so a row of 785 inputs ends its bit loop 13 times (each a likely mispredicted branch)
+/// instead of 50.
+INLINE uint64_t nonzero_mask64(const float *x) {
+    return nonzero_mask(x) | nonzero_mask(x + 16) << 16 | nonzero_mask(x + 32) << 32 | nonzero_mask(x + 48) << 48;
+}
+
 /// Writes the indices `i` with `x[i] ≠ 0` to `index` in ascending order and returns their
-/// number: 16 values are tested at once and only the set bits are visited, so runs of zeros
-/// (an image's border) cost one test per 16.
+/// number: 64 values are tested at once and only the set bits are visited, so runs of zeros
+/// (an image's border) cost one test per 64.
 INLINE ptrdiff_t nonzero_indices(const float *x, ptrdiff_t count, int32_t *index) {
     ptrdiff_t n = 0, i = 0;
+    for (; i + 64 <= count; i += 64) {
+        for (uint64_t mask = nonzero_mask64(x + i); mask != 0; mask &= mask - 1) {
+            index[n++] = (int32_t)(i + __builtin_ctzll(mask));
+        }
+    }
     for (; i + 16 <= count; i += 16) {
-        for (uint32_t mask = nonzero_mask(x + i); mask != 0; mask &= mask - 1) {
-            index[n++] = (int32_t)(i + __builtin_ctz(mask));
+        for (uint64_t mask = nonzero_mask(x + i); mask != 0; mask &= mask - 1) {
+            index[n++] = (int32_t)(i + __builtin_ctzll(mask));
         }
     }
     for (; i < count; i++) {
@@ -170,6 +182,14 @@ INLINE void update_row(
     }
 }
 
+/// Appends example `b`'s value of column `r` to column `r`'s list.
+INLINE void append(
+    ptrdiff_t r, ptrdiff_t b, const float *xb, ptrdiff_t batch, int32_t *count, int32_t *example, float *value) {
+    const ptrdiff_t slot = r * batch + count[r]++;
+    example[slot] = (int32_t)b;
+    value[slot] = xb[r];
+}
+
 MULTIVERSION
 void pp_column_lists(
     const float *x, ptrdiff_t x_stride, ptrdiff_t batch, ptrdiff_t first, ptrdiff_t last, const uint8_t *active,
@@ -179,19 +199,18 @@ void pp_column_lists(
         if (active != NULL && !active[b]) continue;
         const float *xb = x + b * x_stride;
         ptrdiff_t i = first;
+        for (; i + 64 <= last; i += 64) {
+            for (uint64_t mask = nonzero_mask64(xb + i); mask != 0; mask &= mask - 1) {
+                append(i + __builtin_ctzll(mask), b, xb, batch, count, example, value);
+            }
+        }
         for (; i + 16 <= last; i += 16) {
-            for (uint32_t mask = nonzero_mask(xb + i); mask != 0; mask &= mask - 1) {
-                const ptrdiff_t r = i + __builtin_ctz(mask);
-                const ptrdiff_t slot = r * batch + count[r]++;
-                example[slot] = (int32_t)b;
-                value[slot] = xb[r];
+            for (uint64_t mask = nonzero_mask(xb + i); mask != 0; mask &= mask - 1) {
+                append(i + __builtin_ctzll(mask), b, xb, batch, count, example, value);
             }
         }
         for (; i < last; i++) {
-            if (xb[i] == 0) continue;
-            const ptrdiff_t slot = i * batch + count[i]++;
-            example[slot] = (int32_t)b;
-            value[slot] = xb[i];
+            if (xb[i] != 0) append(i, b, xb, batch, count, example, value);
         }
     }
 }
