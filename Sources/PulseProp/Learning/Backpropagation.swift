@@ -20,6 +20,8 @@ public final class Backpropagation: TrainingAlgorithm {
     private var buffers: ForwardBuffers
     private var hiddenDelta: [Float]
     private var outputDelta: [Float]
+    /// Each example's misclassification and loss in the last minibatch.
+    private var scores: [(wrong: Bool, loss: Double)] = []
 
     /// An algorithm for networks shaped like `network`.
     public init(configuration: TrainingConfiguration, network: Network) {
@@ -34,8 +36,7 @@ public final class Backpropagation: TrainingAlgorithm {
     ) throws -> (wrong: Int, loss: Double) {
         buffers.load(data, indices: indices, threads: threads)
         try network.forward(&buffers, count: indices.count, product: product, threads: threads, sparseDensityLimit: sparseDensityLimit)
-        let score = outputErrors(network, data: data, indices: indices)
-        backpropagate(network, count: indices.count)
+        let score = errors(network, data: data, indices: indices)
         let signals = Self.signals(network, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta)
         try updater.update(&network.layers, signals: signals, count: indices.count, rate: rate)
         return score
@@ -51,45 +52,48 @@ public final class Backpropagation: TrainingAlgorithm {
         ]
     }
 
-    /// `δ2 = y − t`; counts errors and the loss of this batch.
-    private func outputErrors(_ network: Network, data: Dataset, indices: ArraySlice<Int>) -> (Int, Double) {
-        let outputs = network.outputs
-        let score = buffers.score(labels: data.labels, indices: indices)
-        buffers.output.withUnsafeBufferPointer { y in
-            outputDelta.withUnsafeMutableBufferPointer { d in
-                for (b, index) in indices.enumerated() {
-                    for o in 0..<outputs {
-                        d[b * outputs + o] = y[b * outputs + o] - (data.labels[index] == o ? 1 : 0)
-                    }
-                }
-            }
-        }
-        return score
-    }
-
-    /// `δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h)`.
-    private func backpropagate(_ network: Network, count: Int) {
-        let (hidden, outputs) = (network.hidden, network.outputs)
+    /// `δ2 = y − t` and `δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h)` for the first `count` examples, shared
+    /// between the threads in fixed blocks of 16 examples; returns the examples misclassified
+    /// and the summed loss (each example's loss from ``ForwardBuffers/score(example:label:)``,
+    /// added in example order, so the total does not depend on the threads).
+    private func errors(_ network: Network, data: Dataset, indices: ArraySlice<Int>) -> (wrong: Int, loss: Double) {
+        let (hidden, outputs, count) = (network.hidden, network.outputs, indices.count)
+        let labels = indices.map { data.labels[$0] }
+        if scores.count < count { scores = Array(repeating: (false, 0), count: count) }
         let feedback = network.feedback ?? network.layers[1].values  // the first `hidden` rows are W2
+        let gain = Float(configuration.hiddenDeltaGain)
+        let relu = network.activation == .relu
+        let (buffers, threads) = (buffers, threads)
         feedback.withUnsafeBufferPointer { f in
-            outputDelta.withUnsafeBufferPointer { d2 in
-                hiddenDelta.withUnsafeMutableBufferPointer { d1 in
-                    Kernels.gemm(
-                        transB: true, m: count, n: hidden, k: outputs, alpha: 1, a: d2.baseAddress!, lda: outputs,
-                        b: f.baseAddress!, ldb: outputs, beta: 0, c: d1.baseAddress!, ldc: hidden)
-                    let gain = Float(configuration.hiddenDeltaGain)
-                    buffers.hiddenActivity.withUnsafeBufferPointer { h in
-                        let stride = hidden + 1
-                        for b in 0..<count {
-                            for j in 0..<hidden {
-                                let a = h[b * stride + j]
-                                let slope: Float = network.activation == .relu ? (a > 0 ? 1 : 0) : a * (1 - a)
-                                d1[b * hidden + j] *= gain * slope
+            buffers.hiddenActivity.withUnsafeBufferPointer { h in
+                outputDelta.withUnsafeMutableBufferPointer { d2 in
+                    hiddenDelta.withUnsafeMutableBufferPointer { d1 in
+                        scores.withUnsafeMutableBufferPointer { scores in
+                            let (f, h, d2, d1) = (f.baseAddress!, h.baseAddress!, d2.baseAddress!, d1.baseAddress!)
+                            FixedPartition.run(count: count, block: 16, threads: threads) { _, examples in
+                                for b in examples {
+                                    scores[b] = buffers.score(example: b, label: labels[b])
+                                    for o in 0..<outputs {
+                                        d2[b * outputs + o] = buffers.output[b * outputs + o] - (labels[b] == o ? 1 : 0)
+                                    }
+                                }
+                                Kernels.gemm(
+                                    transB: true, m: examples.count, n: hidden, k: outputs, alpha: 1,
+                                    a: d2 + examples.lowerBound * outputs, lda: outputs, b: f, ldb: outputs, beta: 0,
+                                    c: d1 + examples.lowerBound * hidden, ldc: hidden)
+                                for b in examples {
+                                    for j in 0..<hidden {
+                                        let a = h[b * (hidden + 1) + j]
+                                        let slope: Float = relu ? (a > 0 ? 1 : 0) : a * (1 - a)
+                                        d1[b * hidden + j] *= gain * slope
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        return scores[0..<count].reduce((0, 0.0)) { ($0.0 + ($1.wrong ? 1 : 0), $0.1 + $1.loss) }
     }
 }

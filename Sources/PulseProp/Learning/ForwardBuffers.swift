@@ -48,16 +48,25 @@ public struct ForwardBuffers {
         var wrong = 0
         var loss = 0.0
         for (b, index) in indices.enumerated() {
-            var best = 0
-            for o in 0..<outputs {
-                let y = Double(output[b * outputs + o])
-                let clipped = min(max(y, 1e-7), 1 - 1e-7)
-                loss -= labels[index] == o ? log(clipped) : log(1 - clipped)
-                if output[b * outputs + o] > output[b * outputs + best] { best = o }
-            }
-            if best != labels[index] { wrong += 1 }
+            let example = score(example: b, label: labels[index])
+            wrong += example.wrong ? 1 : 0
+            loss += example.loss
         }
         return (wrong, loss)
+    }
+
+    /// Whether row `b`'s arg-max output misses `label`, and its binary cross-entropy
+    /// `−Σ_o [t_o log y_o + (1 − t_o) log(1 − y_o)]` (outputs clipped to `[1e-7, 1 − 1e-7]`).
+    public func score(example b: Int, label: Int) -> (wrong: Bool, loss: Double) {
+        var best = 0
+        var loss = 0.0
+        for o in 0..<outputs {
+            let y = Double(output[b * outputs + o])
+            let clipped = min(max(y, 1e-7), 1 - 1e-7)
+            loss -= label == o ? log(clipped) : log(1 - clipped)
+            if output[b * outputs + o] > output[b * outputs + best] { best = o }
+        }
+        return (best != label, loss)
     }
 }
 
