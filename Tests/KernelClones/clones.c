@@ -1,0 +1,75 @@
+// Checks that the instruction-set copies of the training kernels (Sources/CKernels) give the
+// same bits: each copy that this CPU can run gets the same random sparse inputs, and its
+// products and both rules' updates are compared with the baseline x86-64 copy's byte for byte.
+// Built and run by scripts/check-kernel-clones (part of scripts/test). Exit status 1 on a
+// difference.
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "CKernels.h"
+
+#define COPY(isa, tag)                                                                                              \
+    extern void product_##tag(                                                                                      \
+        const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,   \
+        float *, ptrdiff_t, int32_t *) __asm__("pp_sparse_product." isa);                                            \
+    extern void lists_##tag(                                                                                        \
+        const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const uint8_t *, int32_t *, int32_t *, float *)   \
+        __asm__("pp_column_lists." isa);                                                                            \
+    extern void update_##tag(                                                                                       \
+        pp_rule, const int32_t *, const int32_t *, const float *, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t,    \
+        ptrdiff_t, ptrdiff_t, ptrdiff_t, float, float *, float *) __asm__("pp_row_update." isa);
+COPY("avx512f.0", avx512) COPY("avx2.1", avx2) COPY("default.2", baseline)
+
+enum { BATCH = 37, ROWS = 211, COLS = 110 };
+static float x[BATCH * ROWS], w[ROWS * COLS], delta[BATCH * COLS], row[COLS], value[BATCH * ROWS];
+static int32_t index_[ROWS], count[ROWS], example[BATCH * ROWS];
+
+/// A fixed pseudo-random sequence in [0, 1).
+static float uniform(void) {
+    static uint64_t state = 88172645463325252ull;
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+    return (float)(state >> 40) / (float)(1 << 24);
+}
+
+typedef struct {
+    const char *name;
+    void (*product)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                    ptrdiff_t, float *, ptrdiff_t, int32_t *);
+    void (*lists)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const uint8_t *, int32_t *, int32_t *, float *);
+    void (*update)(pp_rule, const int32_t *, const int32_t *, const float *, ptrdiff_t, const float *, ptrdiff_t,
+                   ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float, float *, float *);
+} copy;
+
+/// The product and both updates of one copy, written to `out` (product, then times and absmin weights).
+static void run(copy c, float *out) {
+    c.product(x, ROWS, 0, BATCH, w, ROWS, COLS, 0, COLS, out, COLS, index_);
+    c.lists(x, ROWS, BATCH, 0, ROWS, NULL, count, example, value);
+    for (int rule = 0; rule < 2; rule++) {
+        float *weights = out + BATCH * COLS + rule * ROWS * COLS;
+        memcpy(weights, w, sizeof w);
+        c.update((pp_rule)rule, count, example, value, BATCH, delta, 0, ROWS, COLS, 0, COLS, -0.01f, weights, row);
+    }
+}
+
+int main(void) {
+    for (int i = 0; i < BATCH * ROWS; i++) x[i] = uniform() < 0.2f ? uniform() : 0;
+    for (int i = 0; i < ROWS * COLS; i++) w[i] = uniform() - 0.5f;
+    for (int i = 0; i < BATCH * COLS; i++) delta[i] = 2 * uniform() - 1;
+    static float reference[BATCH * COLS + 2 * ROWS * COLS], result[BATCH * COLS + 2 * ROWS * COLS];
+    run((copy){"baseline", product_baseline, lists_baseline, update_baseline}, reference);
+    __builtin_cpu_init();
+    const copy copies[] = {{"avx2", product_avx2, lists_avx2, update_avx2}, {"avx512f", product_avx512, lists_avx512, update_avx512}};
+    int failed = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!(k == 0 ? __builtin_cpu_supports("avx2") : __builtin_cpu_supports("avx512f"))) {
+            printf("kernel copies: %s not supported by this CPU, not compared\n", copies[k].name);
+            continue;
+        }
+        run(copies[k], result);
+        const int same = memcmp(result, reference, sizeof result) == 0;
+        printf("kernel copies: %s %s the baseline copy's bits\n", copies[k].name, same ? "gives" : "DOES NOT give");
+        failed |= !same;
+    }
+    return failed;
+}
