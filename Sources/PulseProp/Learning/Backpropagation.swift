@@ -36,7 +36,8 @@ public final class Backpropagation: TrainingAlgorithm {
     ) throws -> (wrong: Int, loss: Double) {
         buffers.load(data, indices: indices, threads: threads)
         try network.forward(&buffers, count: indices.count, product: product, threads: threads, sparseDensityLimit: sparseDensityLimit)
-        let score = errors(network, data: data, indices: indices)
+        let score = outputErrors(network, data: data, indices: indices)
+        backpropagate(network, count: indices.count)
         let signals = Self.signals(network, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta)
         try updater.update(&network.layers, signals: signals, count: indices.count, rate: rate)
         return score
@@ -52,48 +53,55 @@ public final class Backpropagation: TrainingAlgorithm {
         ]
     }
 
-    /// `δ2 = y − t` and `δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h)` for the first `count` examples, shared
-    /// between the threads in fixed blocks of 16 examples; returns the examples misclassified
-    /// and the summed loss (each example's loss from ``ForwardBuffers/score(example:label:)``,
-    /// added in example order, so the total does not depend on the threads).
-    private func errors(_ network: Network, data: Dataset, indices: ArraySlice<Int>) -> (wrong: Int, loss: Double) {
-        let (hidden, outputs, count) = (network.hidden, network.outputs, indices.count)
+    /// `δ2 = y − t` for the first `count` examples, shared between the threads in fixed blocks
+    /// of 16 examples (with each example's loss, the costly part); returns the examples
+    /// misclassified and the summed loss (each example's loss from
+    /// ``ForwardBuffers/score(example:label:)``, added in example order, so the total does not
+    /// depend on the threads).
+    private func outputErrors(_ network: Network, data: Dataset, indices: ArraySlice<Int>) -> (wrong: Int, loss: Double) {
+        let (outputs, count) = (network.outputs, indices.count)
         let labels = indices.map { data.labels[$0] }
         if scores.count < count { scores = Array(repeating: (false, 0), count: count) }
-        let feedback = network.feedback ?? network.layers[1].values  // the first `hidden` rows are W2
-        let gain = Float(configuration.hiddenDeltaGain)
-        let relu = network.activation == .relu
         let (buffers, threads) = (buffers, threads)
-        feedback.withUnsafeBufferPointer { f in
-            buffers.hiddenActivity.withUnsafeBufferPointer { h in
-                outputDelta.withUnsafeMutableBufferPointer { d2 in
-                    hiddenDelta.withUnsafeMutableBufferPointer { d1 in
-                        scores.withUnsafeMutableBufferPointer { scores in
-                            let (f, h, d2, d1) = (f.baseAddress!, h.baseAddress!, d2.baseAddress!, d1.baseAddress!)
-                            FixedPartition.run(count: count, block: 16, threads: threads) { _, examples in
-                                for b in examples {
-                                    scores[b] = buffers.score(example: b, label: labels[b])
-                                    for o in 0..<outputs {
-                                        d2[b * outputs + o] = buffers.output[b * outputs + o] - (labels[b] == o ? 1 : 0)
-                                    }
-                                }
-                                Kernels.gemm(
-                                    transB: true, m: examples.count, n: hidden, k: outputs, alpha: 1,
-                                    a: d2 + examples.lowerBound * outputs, lda: outputs, b: f, ldb: outputs, beta: 0,
-                                    c: d1 + examples.lowerBound * hidden, ldc: hidden)
-                                for b in examples {
-                                    for j in 0..<hidden {
-                                        let a = h[b * (hidden + 1) + j]
-                                        let slope: Float = relu ? (a > 0 ? 1 : 0) : a * (1 - a)
-                                        d1[b * hidden + j] *= gain * slope
-                                    }
-                                }
-                            }
+        outputDelta.withUnsafeMutableBufferPointer { d2 in
+            scores.withUnsafeMutableBufferPointer { scores in
+                let d2 = d2.baseAddress!
+                FixedPartition.run(count: count, block: 16, threads: threads) { _, examples in
+                    for b in examples {
+                        scores[b] = buffers.score(example: b, label: labels[b])
+                        for o in 0..<outputs {
+                            d2[b * outputs + o] = buffers.output[b * outputs + o] - (labels[b] == o ? 1 : 0)
                         }
                     }
                 }
             }
         }
         return scores[0..<count].reduce((0, 0.0)) { ($0.0 + ($1.wrong ? 1 : 0), $0.1 + $1.loss) }
+    }
+
+    /// `δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h)`, one GEMM over the minibatch.
+    private func backpropagate(_ network: Network, count: Int) {
+        let (hidden, outputs) = (network.hidden, network.outputs)
+        let feedback = network.feedback ?? network.layers[1].values  // the first `hidden` rows are W2
+        feedback.withUnsafeBufferPointer { f in
+            outputDelta.withUnsafeBufferPointer { d2 in
+                hiddenDelta.withUnsafeMutableBufferPointer { d1 in
+                    Kernels.gemm(
+                        transB: true, m: count, n: hidden, k: outputs, alpha: 1, a: d2.baseAddress!, lda: outputs,
+                        b: f.baseAddress!, ldb: outputs, beta: 0, c: d1.baseAddress!, ldc: hidden)
+                    let gain = Float(configuration.hiddenDeltaGain)
+                    buffers.hiddenActivity.withUnsafeBufferPointer { h in
+                        let stride = hidden + 1
+                        for b in 0..<count {
+                            for j in 0..<hidden {
+                                let a = h[b * stride + j]
+                                let slope: Float = network.activation == .relu ? (a > 0 ? 1 : 0) : a * (1 - a)
+                                d1[b * hidden + j] *= gain * slope
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
