@@ -66,7 +66,7 @@ public final class Backpropagation: TrainingAlgorithm {
         outputDelta.withUnsafeMutableBufferPointer { d2 in
             scores.withUnsafeMutableBufferPointer { scores in
                 let d2 = d2.baseAddress!
-                FixedPartition.run(count: count, block: 16, threads: threads) { _, examples in
+                FixedPartition.run(count: count, block: 16, threads: threads) { examples in
                     for b in examples {
                         scores[b] = buffers.score(example: b, label: labels[b])
                         for o in 0..<outputs {

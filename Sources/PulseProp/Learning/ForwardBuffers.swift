@@ -34,7 +34,7 @@ public struct ForwardBuffers {
         data.inputs.withUnsafeBufferPointer { source in
             input.withUnsafeMutableBufferPointer { target in
                 let (source, target) = (source.baseAddress!, target.baseAddress!)
-                FixedPartition.run(count: rows.count, block: 16, threads: threads) { _, part in
+                FixedPartition.run(count: rows.count, block: 16, threads: threads) { part in
                     for b in part {
                         (target + b * stride).update(from: source + rows[b] * inputs, count: inputs)
                     }
@@ -111,14 +111,14 @@ extension Network {
                 // The sparse sums split by columns (each thread keeps its columns of W in its own
                 // cache); GEMMs by fixed blocks of 16 examples.
                 if sparse {
-                    FixedPartition.run(count: cols, block: Self.columnBlock, threads: threads) { _, columns in
+                    FixedPartition.run(count: cols, block: Self.columnBlock, threads: threads) { columns in
                         Kernels.sparseProduct(
                             x: x, xStride: lda, examples: 0..<count, weights: w, rows: rows, cols: cols, columns: columns,
                             z: z, zStride: ldc)
                     }
                     return
                 }
-                FixedPartition.run(count: count, block: 16, threads: threads) { _, examples in
+                FixedPartition.run(count: count, block: 16, threads: threads) { examples in
                     Kernels.gemm(
                         m: examples.count, n: cols, k: rows, alpha: 1, a: x + examples.lowerBound * lda, lda: lda,
                         b: w, ldb: cols, beta: 0, c: z + examples.lowerBound * ldc, ldc: ldc)

@@ -125,7 +125,7 @@ public final class IdealWeightUpdater: WeightUpdater {
             if Kernels.markNonZeroRows(qd, batch: count, cols: cols, active: &active) == 0 { return }
             x.withUnsafeBufferPointer { source in
                 active.withUnsafeBufferPointer { active in
-                    FixedPartition.run(count: count, block: 16, threads: threads) { _, examples in
+                    FixedPartition.run(count: count, block: 16, threads: threads) { examples in
                         for b in examples where active[b] != 0 {
                             let row = qx + b * xStride
                             row.update(from: source.baseAddress! + b * xStride, count: xStride)
@@ -176,14 +176,14 @@ public final class IdealWeightUpdater: WeightUpdater {
                 let active = active.baseAddress!
                 if sparse {
                     lists.reserve(batch: count, columns: xStride)
-                    FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { _, rows in
+                    FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { rows in
                         lists.build(x: x, xStride: xStride, columns: rows, active: active)
                     }
                 }
                 // The sparse kernel splits W by columns, so each thread keeps its columns in its
                 // own cache from one minibatch to the next; the GEMM splits it by rows.
                 let (items, block) = sparse ? (cols, Self.columnBlock) : (xStride, Self.rowBlock)
-                FixedPartition.run(count: items, block: block, threads: threads) { _, part in
+                FixedPartition.run(count: items, block: block, threads: threads) { part in
                     if sparse {
                         Kernels.rowUpdate(
                             method, lists: lists, delta: delta, rows: 0..<xStride, columns: part, cols: cols,

@@ -2,11 +2,15 @@ import CKernels
 import Foundation
 import Synchronization
 
-/// A fixed team of threads that runs one job at a time on all of its members, for jobs of tens
-/// of microseconds (a minibatch's product or update), where waking dispatch-queue threads
-/// costs as much as the job. The caller is member 0; the other members spin-wait for the next
-/// job for ``spinLimit`` before sleeping, so during training they answer within a cache-line
-/// transfer. Teams are shared per size and live for the process.
+/// A fixed team of threads that runs one job at a time, for jobs of tens of microseconds (a
+/// minibatch's product or update), where waking dispatch-queue threads costs as much as the
+/// job. The caller is member 0; the other members spin-wait for the next job for
+/// ``spinLimit`` before sleeping, so during training they answer within a cache-line transfer.
+///
+/// A member joins a job only if the caller has not finished its own part yet: a member that
+/// is late (asleep, or its core taken by another process) is not waited for, so jobs must
+/// share their work dynamically (``FixedPartition`` does: each member claims blocks until none
+/// is left). Teams are shared per size and live for the process.
 final class WorkerTeam: @unchecked Sendable {
     /// How long an idle member spins before it sleeps: longer than the serial stretches between
     /// a training step's parallel parts, short enough that an idle process stops using the cores.
@@ -16,8 +20,11 @@ final class WorkerTeam: @unchecked Sendable {
     let size: Int
     /// Counts jobs; a change tells the members a new job is there.
     private let generation = Atomic<Int>(0)
-    /// Members other than the caller still working on the current job.
-    private let remaining = Atomic<Int>(0)
+    /// The current job's entry: its generation in the high bits, then a "closed" bit (set when
+    /// the caller has done its part), then the number of members that joined.
+    private let entry = Atomic<Int>(0)
+    /// Members that joined the current job and have finished it.
+    private let finished = Atomic<Int>(0)
     /// Set while a job runs, so that a second caller runs its job alone instead of waiting.
     private let busy = Atomic<Bool>(false)
     /// The current job; written before `generation` is released, read after it is acquired.
@@ -26,6 +33,8 @@ final class WorkerTeam: @unchecked Sendable {
     private let wake = NSCondition()
     private var sleepers = 0
 
+    private static let closed = 1 << 16
+    private static let generationShift = 17
     private static let teams = Mutex<[Int: WorkerTeam]>([:])
 
     /// The team of `size` members (created on first use).
@@ -47,29 +56,44 @@ final class WorkerTeam: @unchecked Sendable {
         }
     }
 
-    /// Calls `body(m)` for every member `m` in `0..<size`, `m = 0` on the calling thread, and
-    /// returns when all have returned. If the team is already running a job (another caller),
-    /// runs every member's part on the calling thread instead, in member order.
+    /// Calls `body(0)` on the calling thread and `body(m)` on each member `m` that joins in
+    /// time, and returns when all of those have returned. If the team is already running a job
+    /// (another caller), calls `body(0)` alone.
     func run(_ body: (Int) -> Void) {
         guard size > 1, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            for member in 0..<size { body(member) }
+            body(0)
             return
         }
         withoutActuallyEscaping(body) { body in
             job = body
-            remaining.store(size - 1, ordering: .relaxed)
-            generation.add(1, ordering: .releasing)
+            finished.store(0, ordering: .relaxed)
+            let current = generation.load(ordering: .relaxed) + 1
+            entry.store(current << Self.generationShift, ordering: .relaxed)
+            generation.store(current, ordering: .releasing)
             wake.lock()
             if sleepers > 0 { wake.broadcast() }
             wake.unlock()
             body(0)
-            while remaining.load(ordering: .acquiring) > 0 { pp_spin_pause() }
+            let joined = entry.bitwiseOr(Self.closed, ordering: .acquiringAndReleasing).oldValue & (Self.closed - 1)
+            while finished.load(ordering: .acquiring) < joined { pp_spin_pause() }
             job = nil
         }
         busy.store(false, ordering: .releasing)
     }
 
-    /// A member's loop: wait for a new generation (spinning, then sleeping), run its part.
+    /// Joins job `current` unless it is closed or already replaced; returns whether it joined.
+    private func join(_ current: Int) -> Bool {
+        var seen = entry.load(ordering: .acquiring)
+        while seen >> Self.generationShift == current, seen & Self.closed == 0 {
+            let (exchanged, now) = entry.compareExchange(
+                expected: seen, desired: seen + 1, ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            seen = now
+        }
+        return false
+    }
+
+    /// A member's loop: wait for a new generation (spinning, then sleeping), join it, run its part.
     private func serve(_ member: Int) {
         var seen = 0
         let clock = ContinuousClock()
@@ -88,8 +112,9 @@ final class WorkerTeam: @unchecked Sendable {
                 spinStart = clock.now
             }
             seen = generation.load(ordering: .acquiring)
+            guard join(seen) else { continue }
             job?(member)
-            remaining.subtract(1, ordering: .releasing)
+            finished.add(1, ordering: .releasing)
         }
     }
 }

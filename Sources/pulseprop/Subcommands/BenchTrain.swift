@@ -101,7 +101,7 @@ struct BenchTrain: ParsableCommand {
                 Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &z, zStride: cols)
             }, {
                 z.withUnsafeMutableBufferPointer { z in
-                    FixedPartition.run(count: cols, block: 64, threads: threads) { _, columns in
+                    FixedPartition.run(count: cols, block: 64, threads: threads) { columns in
                         Kernels.sparseProduct(
                             x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, columns: columns,
                             z: z.baseAddress!, zStride: cols)
