@@ -54,6 +54,14 @@ static inline void pp_spin_pause(void) {
 #endif
 }
 
+/// The CPU the calling thread runs on (-1 if unknown).
+int pp_current_cpu(void);
+
+/// Lets the calling thread run on the process's CPUs except `cpu`, if `cpu` is one of them
+/// and at least one other is; returns whether it did. Lets a spinning worker leave the CPU of the thread it
+/// works with, where it would only take turns with it.
+int pp_avoid_cpu(int cpu);
+
 /// The instruction set the kernels run with on this machine: "avx512f", "avx2" or "baseline".
 const char *pp_kernel_isa(void);
 

@@ -25,6 +25,8 @@ final class WorkerTeam: @unchecked Sendable {
     private let entry = Atomic<Int>(0)
     /// Members that joined the current job and have finished it.
     private let finished = Atomic<Int>(0)
+    /// The CPU the caller ran on when it posted the current job.
+    private let callerCPU = Atomic<Int>(-1)
     /// Set while a job runs, so that a second caller runs its job alone instead of waiting.
     private let busy = Atomic<Bool>(false)
     /// The current job; written before `generation` is released, read after it is acquired.
@@ -69,6 +71,7 @@ final class WorkerTeam: @unchecked Sendable {
             finished.store(0, ordering: .relaxed)
             let current = generation.load(ordering: .relaxed) + 1
             entry.store(current << Self.generationShift, ordering: .relaxed)
+            callerCPU.store(Int(pp_current_cpu()), ordering: .relaxed)
             generation.store(current, ordering: .releasing)
             wake.lock()
             if sleepers > 0 { wake.broadcast() }
@@ -113,6 +116,10 @@ final class WorkerTeam: @unchecked Sendable {
             }
             seen = generation.load(ordering: .acquiring)
             guard join(seen) else { continue }
+            // Woken on the caller's CPU (where the scheduler often puts a woken thread), a
+            // member would take turns with the caller instead of working beside it.
+            let caller = callerCPU.load(ordering: .relaxed)
+            if caller >= 0, Int(pp_current_cpu()) == caller { _ = pp_avoid_cpu(Int32(caller)) }
             job?(member)
             finished.add(1, ordering: .releasing)
         }
