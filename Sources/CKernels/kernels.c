@@ -89,95 +89,52 @@ INLINE ptrdiff_t nonzero_indices(const float *x, ptrdiff_t count, int32_t *index
     return n;
 }
 
-/// Writes `z[j] = Σ_k x[index[k]]·w[index[k], j]` for the `m` lanes from lane `g0`.
-INLINE void product_lanes(
-    const float *x, const int32_t *index, ptrdiff_t n, const float *w, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1,
-    ptrdiff_t g0, int m, float *z) {
+/// Writes `out[j] = Σ_k u(value[k], m[index[k], j])` for the `lanes` lanes from lane `g0`.
+INLINE void sum_lanes(
+    pp_rule rule, const int32_t *index, const float *value, ptrdiff_t n, const float *m, ptrdiff_t cols,
+    ptrdiff_t c0, ptrdiff_t c1, ptrdiff_t g0, int lanes, float *out) {
     v16 acc[GROUP];
     ptrdiff_t offset[GROUP];
-    for (int t = 0; t < m; t++) {
-        acc[t] = 0;
-        offset[t] = lane_offset(g0 + t, c0, c1);
-    }
-    for (ptrdiff_t k = 0; k < n; k++) {
-        const float a = x[index[k]];
-        const float *row = w + (ptrdiff_t)index[k] * cols;
-        for (int t = 0; t < m; t++) acc[t] += a * load16(row + offset[t]);
-    }
-    for (int t = 0; t < m; t++) store16(z + offset[t], acc[t]);
-}
-
-MULTIVERSION
-void pp_sparse_product(
-    const float *x, ptrdiff_t x_stride, ptrdiff_t first, ptrdiff_t last, const float *w, ptrdiff_t rows,
-    ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride, int32_t *index) {
-    for (ptrdiff_t b = first; b < last; b++) {
-        const float *xb = x + b * x_stride;
-        float *zb = z + b * z_stride;
-        const ptrdiff_t n = nonzero_indices(xb, rows, index);
-        if (c1 - c0 < 16) {
-            for (ptrdiff_t j = c0; j < c1; j++) {
-                float sum = 0;
-                for (ptrdiff_t k = 0; k < n; k++) sum += xb[index[k]] * w[(ptrdiff_t)index[k] * cols + j];
-                zb[j] = sum;
-            }
-            continue;
-        }
-        const ptrdiff_t lanes = (c1 - c0 + 15) / 16;
-        for (ptrdiff_t g = 0; g < lanes; g += GROUP) {
-            switch (lanes - g) {
-            case 1: product_lanes(xb, index, n, w, cols, c0, c1, g, 1, zb); break;
-            case 2: product_lanes(xb, index, n, w, cols, c0, c1, g, 2, zb); break;
-            case 3: product_lanes(xb, index, n, w, cols, c0, c1, g, 3, zb); break;
-            default: product_lanes(xb, index, n, w, cols, c0, c1, g, GROUP, zb); break;
-            }
-        }
-    }
-}
-
-/// Writes `row[j] = Σ_k u(value[k], δ[index[k], j])` for the `m` lanes from lane `g0`.
-INLINE void update_lanes(
-    pp_rule rule, const int32_t *index, const float *value, ptrdiff_t n, const float *delta, ptrdiff_t cols,
-    ptrdiff_t c0, ptrdiff_t c1, ptrdiff_t g0, int m, float *row) {
-    v16 acc[GROUP];
-    ptrdiff_t offset[GROUP];
-    for (int t = 0; t < m; t++) {
+    for (int t = 0; t < lanes; t++) {
         acc[t] = 0;
         offset[t] = lane_offset(g0 + t, c0, c1);
     }
     for (ptrdiff_t k = 0; k < n; k++) {
         const float a = value[k];
-        const float *d = delta + (ptrdiff_t)index[k] * cols;
-        for (int t = 0; t < m; t++) {
-            const v16 dk = load16(d + offset[t]);
-            acc[t] += rule == PP_TIMES ? a * dk : clamp16(dk, a);
+        const float *row = m + (ptrdiff_t)index[k] * cols;
+        for (int t = 0; t < lanes; t++) {
+            const v16 mk = load16(row + offset[t]);
+            acc[t] += rule == PP_TIMES ? a * mk : clamp16(mk, a);
         }
     }
-    for (int t = 0; t < m; t++) store16(row + offset[t], acc[t]);
+    for (int t = 0; t < lanes; t++) store16(out + offset[t], acc[t]);
 }
 
-/// `row[j] = Σ_k u(value[k], δ[index[k], j])` for the columns `[c0, c1)` (`δ` has `cols`).
-INLINE void update_row(
-    pp_rule rule, const int32_t *index, const float *value, ptrdiff_t n, const float *delta, ptrdiff_t cols,
-    ptrdiff_t c0, ptrdiff_t c1, float *row) {
+/// `out[j] = Σ_k u(value[k], m[index[k], j])` for the columns `[c0, c1)` of the `cols`-column
+/// matrix `m`, summed in `k` order from 0: the row update's sum over examples (`m` = `δ`) and
+/// the sparse product's sum over inputs (`m` = `W`, `u` = times). Up to 64 columns at a time are
+/// summed in registers.
+INLINE void sum_rows(
+    pp_rule rule, const int32_t *index, const float *value, ptrdiff_t n, const float *m, ptrdiff_t cols,
+    ptrdiff_t c0, ptrdiff_t c1, float *out) {
     if (c1 - c0 < 16) {
         for (ptrdiff_t j = c0; j < c1; j++) {
             float sum = 0;
             for (ptrdiff_t k = 0; k < n; k++) {
-                const float d = delta[(ptrdiff_t)index[k] * cols + j];
-                sum += rule == PP_TIMES ? value[k] * d : clamp1(d, value[k]);
+                const float mk = m[(ptrdiff_t)index[k] * cols + j];
+                sum += rule == PP_TIMES ? value[k] * mk : clamp1(mk, value[k]);
             }
-            row[j] = sum;
+            out[j] = sum;
         }
         return;
     }
     const ptrdiff_t lanes = (c1 - c0 + 15) / 16;
     for (ptrdiff_t g = 0; g < lanes; g += GROUP) {
         switch (lanes - g) {
-        case 1: update_lanes(rule, index, value, n, delta, cols, c0, c1, g, 1, row); break;
-        case 2: update_lanes(rule, index, value, n, delta, cols, c0, c1, g, 2, row); break;
-        case 3: update_lanes(rule, index, value, n, delta, cols, c0, c1, g, 3, row); break;
-        default: update_lanes(rule, index, value, n, delta, cols, c0, c1, g, GROUP, row); break;
+        case 1: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 1, out); break;
+        case 2: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 2, out); break;
+        case 3: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 3, out); break;
+        default: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, GROUP, out); break;
         }
     }
 }
@@ -188,6 +145,19 @@ INLINE void append(
     const ptrdiff_t slot = r * batch + count[r]++;
     example[slot] = (int32_t)b;
     value[slot] = xb[r];
+}
+
+MULTIVERSION
+void pp_sparse_product(
+    const float *x, ptrdiff_t x_stride, ptrdiff_t first, ptrdiff_t last, const float *w, ptrdiff_t rows,
+    ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride, int32_t *index, float *value) {
+    for (ptrdiff_t b = first; b < last; b++) {
+        const float *xb = x + b * x_stride;
+        const ptrdiff_t n = nonzero_indices(xb, rows, index);
+        for (ptrdiff_t k = 0; k < n; k++) value[k] = xb[index[k]];
+        // z[b, j] = Σ_k value[k]·w[index[k], j]: the `times` sum over rows of W.
+        sum_rows(PP_TIMES, index, value, n, w, cols, c0, c1, z + b * z_stride);
+    }
 }
 
 MULTIVERSION
@@ -227,9 +197,9 @@ void pp_row_update(
         const float *x = value + i * batch;
         // The rule is a constant in each call, so each copy of the loop has one kind of term.
         if (rule == PP_TIMES) {
-            update_row(PP_TIMES, index, x, n, delta, cols, c0, c1, row);
+            sum_rows(PP_TIMES, index, x, n, delta, cols, c0, c1, row);
         } else {
-            update_row(PP_ABSMIN, index, x, n, delta, cols, c0, c1, row);
+            sum_rows(PP_ABSMIN, index, x, n, delta, cols, c0, c1, row);
         }
         float *wi = w + i * cols;
         for (ptrdiff_t j = c0; j < c1; j++) wi[j] += scale * row[j];

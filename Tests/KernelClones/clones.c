@@ -12,7 +12,7 @@
 #define COPY(isa, tag)                                                                                              \
     extern void product_##tag(                                                                                      \
         const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,   \
-        float *, ptrdiff_t, int32_t *) __asm__("pp_sparse_product." isa);                                            \
+        float *, ptrdiff_t, int32_t *, float *) __asm__("pp_sparse_product." isa);                                            \
     extern void lists_##tag(                                                                                        \
         const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const uint8_t *, int32_t *, int32_t *, float *)   \
         __asm__("pp_column_lists." isa);                                                                            \
@@ -23,6 +23,7 @@ COPY("avx512f.0", avx512) COPY("avx2.1", avx2) COPY("default.2", baseline)
 
 enum { BATCH = 37, ROWS = 211, COLS = 110 };
 static float x[BATCH * ROWS], w[ROWS * COLS], delta[BATCH * COLS], row[COLS], value[BATCH * ROWS];
+static float products[ROWS];
 static int32_t index_[ROWS], count[ROWS], example[BATCH * ROWS];
 
 /// A fixed pseudo-random sequence in [0, 1).
@@ -35,7 +36,7 @@ static float uniform(void) {
 typedef struct {
     const char *name;
     void (*product)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t,
-                    ptrdiff_t, float *, ptrdiff_t, int32_t *);
+                    ptrdiff_t, float *, ptrdiff_t, int32_t *, float *);
     void (*lists)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const uint8_t *, int32_t *, int32_t *, float *);
     void (*update)(pp_rule, const int32_t *, const int32_t *, const float *, ptrdiff_t, const float *, ptrdiff_t,
                    ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float, float *, float *);
@@ -43,7 +44,7 @@ typedef struct {
 
 /// The product and both updates of one copy, written to `out` (product, then times and absmin weights).
 static void run(copy c, float *out) {
-    c.product(x, ROWS, 0, BATCH, w, ROWS, COLS, 0, COLS, out, COLS, index_);
+    c.product(x, ROWS, 0, BATCH, w, ROWS, COLS, 0, COLS, out, COLS, index_, products);
     c.lists(x, ROWS, BATCH, 0, ROWS, NULL, count, example, value);
     for (int rule = 0; rule < 2; rule++) {
         float *weights = out + BATCH * COLS + rule * ROWS * COLS;

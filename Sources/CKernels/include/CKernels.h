@@ -9,10 +9,11 @@
 
 /// `z[b, j] = Σ_i x[b, i]·w[i, j]` for `b` in `[first, last)` and `j` in `[c0, c1)`, summed
 /// over the non-zero `x[b, i]` only, `i` ascending, from 0. `w` is `rows × cols` row-major;
-/// `index` is scratch for `rows` int32s. Calls on disjoint column ranges may run at once.
+/// `index` and `value` are scratch for `rows` int32s and floats. Calls on disjoint column
+/// ranges may run at once.
 void pp_sparse_product(
     const float *x, ptrdiff_t x_stride, ptrdiff_t first, ptrdiff_t last, const float *w, ptrdiff_t rows,
-    ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride, int32_t *index);
+    ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride, int32_t *index, float *value);
 
 /// The update rules of ``pp_row_update``.
 typedef enum { PP_TIMES = 0, PP_ABSMIN = 1 } pp_rule;

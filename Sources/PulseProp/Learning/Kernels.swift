@@ -57,9 +57,11 @@ public enum Kernels {
     ) {
         let columns = columns ?? 0..<cols
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows) { index in
-            pp_sparse_product(
-                x, xStride, examples.lowerBound, examples.upperBound, weights, rows, cols, columns.lowerBound,
-                columns.upperBound, z, zStride, index.baseAddress!)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { value in
+                pp_sparse_product(
+                    x, xStride, examples.lowerBound, examples.upperBound, weights, rows, cols, columns.lowerBound,
+                    columns.upperBound, z, zStride, index.baseAddress!, value.baseAddress!)
+            }
         }
     }
 
