@@ -11,11 +11,14 @@
 typedef float v16 __attribute__((ext_vector_type(16)));
 typedef int32_t m16 __attribute__((ext_vector_type(16)));
 typedef _Bool b16 __attribute__((ext_vector_type(16)));
+/// Thirty-two 16-bit pulse counts: one AVX-512 register, two AVX2 ones, four SSE ones.
+typedef int16_t c32 __attribute__((ext_vector_type(32)));
 
 // Each public kernel is compiled three times and the loader picks the widest one the CPU has
-// (an ELF ifunc); the inline helpers are compiled into each copy.
+// (an ELF ifunc): AVX-512 with its 16-bit integer operations (BW), AVX2, baseline x86-64. The
+// inline helpers are compiled into each copy.
 #if defined(__x86_64__) && defined(__ELF__)
-#define MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#define MULTIVERSION __attribute__((target_clones("avx512bw", "avx2", "default")))
 #else
 #define MULTIVERSION
 #endif
@@ -206,6 +209,65 @@ void pp_row_update(
     }
 }
 
+INLINE c32 load32c(const int16_t *p) {
+    c32 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+INLINE void store32c(int16_t *p, c32 v) { memcpy(p, &v, sizeof v); }
+
+/// Writes `out[j] = Σ_k clamp(n_δ[index[k], j], −n_x[k], n_x[k])` for the columns `[c0, c1)`,
+/// in 32-count lanes (the last one ending at `c1`, overlapping its neighbour), or one column at
+/// a time when the range is narrower than a lane.
+INLINE void count_rows(
+    const int32_t *index, const float *nx, ptrdiff_t n, const int16_t *nd, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1,
+    int16_t *out) {
+    if (c1 - c0 < 32) {
+        for (ptrdiff_t j = c0; j < c1; j++) {
+            int16_t sum = 0;
+            for (ptrdiff_t k = 0; k < n; k++) {
+                const int16_t d = nd[(ptrdiff_t)index[k] * cols + j], a = (int16_t)nx[k];
+                sum += d < -a ? -a : (d > a ? a : d);
+            }
+            out[j] = sum;
+        }
+        return;
+    }
+    for (ptrdiff_t g = c0; g < c1; g += 32 * 2) {
+        // Two lanes at a time; a lane that would pass c1 ends at c1 instead.
+        const ptrdiff_t o0 = g + 32 <= c1 ? g : c1 - 32;
+        const ptrdiff_t o1 = g + 64 <= c1 ? g + 32 : c1 - 32;
+        c32 acc0 = 0, acc1 = 0;
+        for (ptrdiff_t k = 0; k < n; k++) {
+            const int16_t a = (int16_t)nx[k];
+            const c32 hi = a, lo = -a;
+            const int16_t *row = nd + (ptrdiff_t)index[k] * cols;
+            c32 d0 = load32c(row + o0), d1 = load32c(row + o1);
+            d0 = d0 < lo ? lo : d0;
+            d1 = d1 < lo ? lo : d1;
+            acc0 += d0 > hi ? hi : d0;
+            acc1 += d1 > hi ? hi : d1;
+        }
+        store32c(out + o0, acc0);
+        store32c(out + o1, acc1);
+    }
+}
+
+MULTIVERSION
+void pp_count_update(
+    const int32_t *count, const int32_t *example, const float *nx, ptrdiff_t batch, const int16_t *nd,
+    ptrdiff_t first, ptrdiff_t last, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float quantum, float scale, float *w,
+    int16_t *row) {
+    for (ptrdiff_t i = first; i < last; i++) {
+        const ptrdiff_t n = count[i];
+        if (n == 0) continue;
+        count_rows(example + i * batch, nx + i * batch, n, nd, cols, c0, c1, row);
+        float *wi = w + i * cols;
+        for (ptrdiff_t j = c0; j < c1; j++) wi[j] += scale * ((float)row[j] * quantum);
+    }
+}
+
 MULTIVERSION
 ptrdiff_t pp_count_nonzero(const float *x, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t stride) {
     ptrdiff_t count = 0;
@@ -234,7 +296,7 @@ ptrdiff_t pp_nonzero_rows(const float *delta, ptrdiff_t batch, ptrdiff_t cols, u
 const char *pp_kernel_isa(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return "avx512f";
+    if (__builtin_cpu_supports("avx512bw")) return "avx512bw";
     if (__builtin_cpu_supports("avx2")) return "avx2";
 #endif
     return "baseline";

@@ -19,7 +19,7 @@
     extern void update_##tag(                                                                                       \
         pp_rule, const int32_t *, const int32_t *, const float *, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t,    \
         ptrdiff_t, ptrdiff_t, ptrdiff_t, float, float *, float *) __asm__("pp_row_update." isa);
-COPY("avx512f.0", avx512) COPY("avx2.1", avx2) COPY("default.2", baseline)
+COPY("avx512bw.0", avx512) COPY("avx2.1", avx2) COPY("default.2", baseline)
 
 enum { BATCH = 37, ROWS = 211, COLS = 110 };
 static float x[BATCH * ROWS], w[ROWS * COLS], delta[BATCH * COLS], row[COLS], value[BATCH * ROWS];
@@ -60,7 +60,7 @@ int main(void) {
     static float reference[BATCH * COLS + 2 * ROWS * COLS], result[BATCH * COLS + 2 * ROWS * COLS];
     run((copy){"baseline", product_baseline, lists_baseline, update_baseline}, reference);
     __builtin_cpu_init();
-    const copy copies[] = {{"avx2", product_avx2, lists_avx2, update_avx2}, {"avx512f", product_avx512, lists_avx512, update_avx512}};
+    const copy copies[] = {{"avx2", product_avx2, lists_avx2, update_avx2}, {"avx512bw", product_avx512, lists_avx512, update_avx512}};
     int failed = 0;
     for (int k = 0; k < 2; k++) {
         if (!(k == 0 ? __builtin_cpu_supports("avx2") : __builtin_cpu_supports("avx512f"))) {

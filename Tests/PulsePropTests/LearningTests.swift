@@ -137,7 +137,10 @@ final class LearningTests: XCTestCase {
     }
 
     /// The shared quantum, rounded to nearest, is bit for bit the update from before
-    /// quantisation became a choice: `q·round(clip(v)·(1/q))` in Float, then the same kernels.
+    /// quantisation became a choice: `q·round(clip(v)·(1/q))` in Float, then the same kernels
+    /// for `times`; for `absmin`, the coincident pulses `Σ_b clamp(n_δ, −n_x, n_x)` counted in
+    /// whole numbers and priced once, `W −= η·(count·q)` (which is the float kernel's sum of the
+    /// values `n·q` whenever those sums are exact, as at 20 levels, `q = 1/4`).
     func testSharedNearestUpdateIsUnchangedBitForBit() throws {
         for (levels, method) in [(20, UpdateMethod.times), (20, .absmin), (100, .times), (100, .absmin), (7, .absmin)] {
             var rng = SeededGenerator(seed: UInt64(levels))
@@ -164,9 +167,25 @@ final class LearningTests: XCTestCase {
                 case .times:
                     Kernels.gemm(transA: true, m: rows, n: cols, k: batch, alpha: -rate, a: xs, lda: rows, b: ds, ldb: cols, beta: 1, c: &w, ldc: cols)
                 case .absmin:
-                    Kernels.rowUpdate(
-                        .absmin, x: xs, xStride: rows, delta: ds, batch: batch, rows: 0..<rows, cols: cols, scale: -rate,
-                        weights: &w)
+                    for i in 0..<rows {
+                        var counts = [Int](repeating: 0, count: cols)
+                        for b in 0..<batch where xs[b * rows + i] != 0 {
+                            let nx = Int((xs[b * rows + i] / q).rounded())
+                            for j in 0..<cols {
+                                let nd = Int((ds[b * cols + j] / q).rounded())
+                                counts[j] += min(max(nd, -nx), nx)
+                            }
+                        }
+                        if (0..<batch).allSatisfy({ xs[$0 * rows + i] == 0 }) { continue }
+                        for j in 0..<cols { w[i * cols + j] += -rate * (Float(counts[j]) * q) }
+                    }
+                    if levels == 20 {
+                        var floats = weights
+                        Kernels.rowUpdate(
+                            .absmin, x: xs, xStride: rows, delta: ds, batch: batch, rows: 0..<rows, cols: cols,
+                            scale: -rate, weights: &floats)
+                        XCTAssertEqual(floats, w, "absmin at q = 1/4: counts and float sums agree")
+                    }
                 }
                 return w
             }

@@ -144,6 +144,44 @@ final class SparseThreadedTrainingTests: XCTestCase {
         }
     }
 
+    /// absmin on pulse counts (16-bit lanes, priced once) is the float kernel on the values
+    /// `n·q`: bit for bit when `q` is a power of two (every float partial sum is exact), and
+    /// within the float kernel's own rounding otherwise; the bound on a row's count is what the
+    /// encoding allows.
+    func testCountUpdateIsTheAbsminUpdateOnPulseValues() {
+        var rng = SeededGenerator(seed: 23)
+        let (batch, rows, cols) = (29, 61, 47)
+        let nx = (0..<(batch * rows)).map { _ in Float.random(in: 0..<1, using: &rng) < 0.3 ? Float(Int.random(in: 1...20, using: &rng)) : 0 }
+        let nd = (0..<(batch * cols)).map { _ in Float(Int.random(in: -8...8, using: &rng)) }
+        let start = (0..<(rows * cols)).map { _ in Float.random(in: -1...1, using: &rng) }
+        for q: Float in [0.25, 0.05] {
+            let lists = Kernels.ColumnLists()
+            lists.reserve(batch: batch, columns: rows)
+            lists.build(x: nx, xStride: rows, columns: 0..<rows, active: nil)
+            var counted = start
+            let counts = nd.map { Int16($0) }
+            for columns in [0..<32, 32..<47] {
+                Kernels.countUpdate(
+                    lists: lists, deltaCounts: counts, rows: 0..<rows, columns: columns, cols: cols, quantum: q, scale: -0.1,
+                    weights: &counted)
+            }
+            var floats = start
+            Kernels.rowUpdate(
+                .absmin, x: nx.map { $0 * q }, xStride: rows, delta: nd.map { $0 * q }, batch: batch, rows: 0..<rows,
+                cols: cols, scale: -0.1, weights: &floats)
+            if q == 0.25 {
+                XCTAssertEqual(counted.map(\.bitPattern), floats.map(\.bitPattern))
+            } else {
+                for k in counted.indices { XCTAssertEqual(counted[k], floats[k], accuracy: 1e-5, "w[\(k)]") }
+                XCTAssertNotEqual(counted, floats, "q = 0.05: the float sums round, the counts do not")
+            }
+        }
+        var encoding = PulseEncoding(levels: 20)
+        XCTAssertEqual(IdealWeightUpdater.largestCoincidenceCount(encoding, batch: 100), 100 * 9)  // min(20, 2/0.25) + 1
+        encoding.levels = 100
+        XCTAssertEqual(IdealWeightUpdater.largestCoincidenceCount(encoding, batch: 100), 100 * 41)
+    }
+
     /// A worker team runs the caller's part once per job and each other member's at most once
     /// (a member that comes late is not waited for), a job started while another runs is
     /// done by the caller alone, and a fixed partition on the team computes every block exactly

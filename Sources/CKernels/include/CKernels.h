@@ -39,6 +39,18 @@ void pp_row_update(
     const float *delta, ptrdiff_t first, ptrdiff_t last, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float scale,
     float *w, float *row);
 
+/// The absmin update on pulse counts: `w[i, j] += scale·(q·Σ_b clamp(n_δ[b, j], −n_x[b, i],
+/// n_x[b, i]))` for the rows `i` in `[first, last)` and the columns `j` in `[c0, c1)`, each
+/// row's count of coincident pulses summed exactly in 16-bit lanes (the caller makes sure
+/// `batch·max|n_δ|` fits) and scaled once. `n_x` are the column lists' values (whole numbers,
+/// from ``pp_column_lists`` over the counts of `x`), `n_δ` is `batch × cols`, `q` the weight
+/// step of one pulse, `row` scratch for `cols` counts. When `q` is a power of two this gives the
+/// bits of ``pp_row_update`` on the values `n·q` (every partial sum there is exact too).
+void pp_count_update(
+    const int32_t *count, const int32_t *example, const float *nx, ptrdiff_t batch, const int16_t *nd,
+    ptrdiff_t first, ptrdiff_t last, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float quantum, float scale, float *w,
+    int16_t *row);
+
 /// The number of non-zero values in the first `cols` columns of `rows` rows of `x` (stride
 /// `stride`).
 ptrdiff_t pp_count_nonzero(const float *x, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t stride);
@@ -63,7 +75,7 @@ int pp_current_cpu(void);
 /// works with, where it would only take turns with it.
 int pp_avoid_cpu(int cpu);
 
-/// The instruction set the kernels run with on this machine: "avx512f", "avx2" or "baseline".
+/// The instruction set the kernels run with on this machine: "avx512bw", "avx2" or "baseline".
 const char *pp_kernel_isa(void);
 
 #endif

@@ -40,7 +40,7 @@ public enum Kernels {
         return Double(pp_count_nonzero(x, rows, cols, stride)) / Double(rows * cols)
     }
 
-    /// The instruction set the sparse kernels run with here ("avx512f", "avx2" or
+    /// The instruction set the sparse kernels run with here ("avx512bw", "avx2" or
     /// "baseline"); their results are the same bits on each.
     public static var instructionSet: String { String(cString: pp_kernel_isa()) }
 
@@ -129,6 +129,23 @@ public enum Kernels {
             pp_row_update(
                 rule, lists.count, lists.example, lists.value, lists.batch, delta, rows.lowerBound, rows.upperBound, cols,
                 columns.lowerBound, columns.upperBound, scale, weights, row.baseAddress!)
+        }
+    }
+
+    /// The absmin update on pulse counts (``pp_count_update``): `W[i, j] += scale·(q·Σ_b
+    /// clamp(n_δ[b, j], −n_x[b, i], n_x[b, i]))` for the rows `rows` and the columns `columns`
+    /// (default: all), where `lists` were built from the counts `n_x` and `deltaCounts` holds
+    /// `n_δ` (`batch × cols`). The coincident pulses of each row are counted exactly in 16-bit
+    /// lanes; the caller makes sure `batch·max|n_δ|` fits in them.
+    public static func countUpdate(
+        lists: ColumnLists, deltaCounts: UnsafePointer<Int16>, rows: Range<Int>, columns: Range<Int>? = nil, cols: Int,
+        quantum: Float, scale: Float, weights: UnsafeMutablePointer<Float>
+    ) {
+        let columns = columns ?? 0..<cols
+        withUnsafeTemporaryAllocation(of: Int16.self, capacity: cols) { row in
+            pp_count_update(
+                lists.count, lists.example, lists.value, lists.batch, deltaCounts, rows.lowerBound, rows.upperBound, cols,
+                columns.lowerBound, columns.upperBound, quantum, scale, weights, row.baseAddress!)
         }
     }
 

@@ -63,6 +63,8 @@ public final class IdealWeightUpdater: WeightUpdater {
     private var active: [UInt8] = []
     /// The non-zero `x` of a minibatch by row of `W` (sparse path).
     private let lists = Kernels.ColumnLists()
+    /// The `δ` pulse counts of a minibatch (absmin on counts).
+    private var deltaCounts: [Int16] = []
     /// Source of the stochastic-rounding dither (used only with `rounding: .stochastic`).
     public private(set) var dither: SeededGenerator
 
@@ -108,8 +110,12 @@ public final class IdealWeightUpdater: WeightUpdater {
         // its row turns out to matter. Only the x rows of examples with a non-zero δ row are
         // discretised (the others add nothing; their rows keep stale finite values): at 20
         // levels most hidden-error rows round to zero.
+        // absmin counts coincident pulses in 16-bit lanes when a row's count cannot overflow them:
+        // the signals are then kept as pulse counts (a step of 1) and priced once at the end.
+        let counting = method == .absmin && Self.largestCoincidenceCount(encoding, batch: count) <= Int(Int16.max)
         let (xQuantum, deltaQuantum) = (Float(encoding.xQuantum), Float(encoding.deltaQuantum))
-        let xs = xStep(method, xQuantum, deltaQuantum)
+        let xs = counting ? 1 : xStep(method, xQuantum, deltaQuantum)
+        let deltaStep = counting ? 1 : deltaQuantum
         let (deltaMin, deltaMax, xMax) = (Float(encoding.deltaMin), Float(encoding.deltaMax), Float(encoding.xMax))
         let dithers = (0..<count).map { _ in encoding.rounding == .stochastic ? Float.random(in: 0..<1, using: &dither) : 0 }
         if quantized.count < xCount + deltaCount { quantized = [Float](repeating: 0, count: xCount + deltaCount) }
@@ -119,7 +125,7 @@ public final class IdealWeightUpdater: WeightUpdater {
             delta.withUnsafeBufferPointer { qd.update(from: $0.baseAddress!, count: deltaCount) }
             for b in 0..<count {
                 Kernels.quantize(
-                    qd + b * cols, count: cols, quantum: deltaQuantum, step: deltaQuantum, lower: deltaMin, upper: deltaMax,
+                    qd + b * cols, count: cols, quantum: deltaQuantum, step: deltaStep, lower: deltaMin, upper: deltaMax,
                     rounding: encoding.rounding, dither: dithers[b])
             }
             if Kernels.markNonZeroRows(qd, batch: count, cols: cols, active: &active) == 0 { return }
@@ -136,7 +142,49 @@ public final class IdealWeightUpdater: WeightUpdater {
                     }
                 }
             }
-            apply(&weights, x: qx, xStride: xStride, delta: qd, cols: cols, count: count, rate: rate)
+            if counting {
+                applyCounts(&weights, nx: qx, xStride: xStride, nd: qd, cols: cols, count: count, quantum: deltaQuantum, rate: rate)
+            } else {
+                apply(&weights, x: qx, xStride: xStride, delta: qd, cols: cols, count: count, rate: rate)
+            }
+        }
+    }
+
+    /// The most coincident pulses one weight can get from a minibatch: every example sends at
+    /// most `min(n_x, |n_δ|)` of them (one more than the largest nearest count, for stochastic
+    /// rounding's round-ups).
+    static func largestCoincidenceCount(_ encoding: PulseEncoding, batch: Int) -> Int {
+        let xCount = encoding.xMax / encoding.xQuantum
+        let deltaCount = max(abs(encoding.deltaMin), abs(encoding.deltaMax)) / encoding.deltaQuantum
+        let perExample = min(xCount, deltaCount).rounded(.up) + 1
+        return perExample.isFinite && perExample < Double(Int32.max) ? batch * Int(perExample) : Int.max
+    }
+
+    /// absmin on pulse counts: `W −= η·q_δ·Σ_b clamp(n_δ, −n_x, n_x)`, counted exactly per row
+    /// (``Kernels/countUpdate(lists:deltaCounts:rows:columns:cols:quantum:scale:weights:)``).
+    /// `nx` holds the active examples' `x` counts, `nd` all `δ` counts (as whole floats).
+    private func applyCounts(
+        _ weights: inout [Float], nx: UnsafePointer<Float>, xStride: Int, nd: UnsafePointer<Float>, cols: Int,
+        count: Int, quantum: Float, rate: Float
+    ) {
+        if deltaCounts.count < count * cols { deltaCounts = [Int16](repeating: 0, count: count * cols) }
+        for k in 0..<(count * cols) { deltaCounts[k] = Int16(nd[k]) }
+        let threads = threads
+        weights.withUnsafeMutableBufferPointer { w in
+            let w = w.baseAddress!
+            active.withUnsafeBufferPointer { active in
+                deltaCounts.withUnsafeBufferPointer { counts in
+                    lists.reserve(batch: count, columns: xStride)
+                    FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { rows in
+                        lists.build(x: nx, xStride: xStride, columns: rows, active: active.baseAddress!)
+                    }
+                    FixedPartition.run(count: cols, block: Self.columnBlock, threads: threads) { columns in
+                        Kernels.countUpdate(
+                            lists: lists, deltaCounts: counts.baseAddress!, rows: 0..<xStride, columns: columns, cols: cols,
+                            quantum: quantum, scale: -rate, weights: w)
+                    }
+                }
+            }
         }
     }
 

@@ -166,8 +166,9 @@ struct BenchTrain: ParsableCommand {
     }
 
     /// The first layer's absmin update on one MNIST minibatch (100 × 785 inputs, 110 hidden
-    /// errors), single thread: synapse terms (non-zero x × columns) per second, against the
-    /// rate at which memory could stream one δ float per term (copy bandwidth / 4 bytes).
+    /// errors), single thread, on floats and on 16-bit pulse counts: synapse terms (non-zero x ×
+    /// columns) per second, against the rate at which memory could stream one δ value per term
+    /// (copy bandwidth / 4 or 2 bytes).
     func absminThroughput(_ train: Dataset) throws {
         let (batch, rows, cols) = (100, train.features + 1, 110)
         var x = [Float](repeating: 1, count: batch * rows)
@@ -177,18 +178,36 @@ struct BenchTrain: ParsableCommand {
         var rng = SeededGenerator(seed: 2)
         let delta = (0..<(batch * cols)).map { _ in Float.random(in: -0.1...0.1, using: &rng) }
         var weights = [Float](repeating: 0, count: rows * cols)
+        /// Calls of `body` per second over one second.
+        func callsPerSecond(_ body: () -> Void) -> Double {
+            var calls = 0
+            let start = DispatchTime.now().uptimeNanoseconds
+            var elapsed = 0.0
+            while elapsed < 1 {
+                body()
+                calls += 1
+                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            }
+            return Double(calls) / elapsed
+        }
         let terms = x.reduce(0) { $0 + ($1 != 0 ? cols : 0) }
-        var calls = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        var elapsed = 0.0
-        while elapsed < 1 {
+        let termsPerSecond = Double(terms) * callsPerSecond {
             Kernels.rowUpdate(
                 .absmin, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: -1e-6,
                 weights: &weights)
-            calls += 1
-            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
-        let termsPerSecond = Double(terms * calls) / elapsed
+        // The same update on pulse counts at 20 levels (q = 1/4): x in 0…4 pulses, δ in −8…8.
+        let countsX = x.map { ($0 * 4).rounded() }
+        let countsDelta = (0..<(batch * cols)).map { _ in Int16.random(in: -8...8, using: &rng) }
+        let lists = Kernels.ColumnLists()
+        lists.reserve(batch: batch, columns: rows)
+        lists.build(x: countsX, xStride: rows, columns: 0..<rows, active: nil)
+        let countTerms = countsX.reduce(0) { $0 + ($1 != 0 ? cols : 0) }
+        let countTermsPerSecond = Double(countTerms) * callsPerSecond {
+            Kernels.countUpdate(
+                lists: lists, deltaCounts: countsDelta, rows: 0..<rows, cols: cols, quantum: 0.25, scale: -1e-6,
+                weights: &weights)
+        }
         let copied = 1 << 24
         let source = [Float](repeating: 1, count: copied)
         var target = [Float](repeating: 0, count: copied)
@@ -203,5 +222,9 @@ struct BenchTrain: ParsableCommand {
             format: "absmin kernel: %.2f G terms/s (1 thread; %.1f%% of x non-zero); memory %.1f GB/s streams %.2f G δ floats/s; ratio %.1f",
             termsPerSecond / 1e9, 100 * Double(terms) / Double(batch * rows * cols), bandwidth / 1e9,
             bandwidth / 4 / 1e9, termsPerSecond / (bandwidth / 4)))
+        print(String(
+            format: "absmin on 16-bit pulse counts (20 levels): %.2f G terms/s (1 thread; %.1f%% of x count non-zero); memory streams %.2f G δ counts/s; ratio %.1f",
+            countTermsPerSecond / 1e9, 100 * Double(countTerms) / Double(batch * rows * cols), bandwidth / 2 / 1e9,
+            countTermsPerSecond / (bandwidth / 2)))
     }
 }
