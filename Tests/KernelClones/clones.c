@@ -1,6 +1,7 @@
 // Checks that the instruction-set copies of the training kernels (Sources/CKernels) give the
 // same bits: each copy that this CPU can run gets the same random sparse inputs, and its
-// products and both rules' updates are compared with the baseline x86-64 copy's byte for byte.
+// products, both rules' updates and the absmin update on pulse counts are compared with the
+// baseline x86-64 copy's byte for byte.
 // Built and run by scripts/check-kernel-clones (part of scripts/test). Exit status 1 on a
 // difference.
 #include <stdint.h>
@@ -18,7 +19,10 @@
         __asm__("pp_column_lists." isa);                                                                            \
     extern void update_##tag(                                                                                       \
         pp_rule, const int32_t *, const int32_t *, const float *, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t,    \
-        ptrdiff_t, ptrdiff_t, ptrdiff_t, float, float *, float *) __asm__("pp_row_update." isa);
+        ptrdiff_t, ptrdiff_t, ptrdiff_t, float, float *, float *) __asm__("pp_row_update." isa);                  \
+    extern void counts_##tag(                                                                                       \
+        const int32_t *, const int32_t *, const float *, ptrdiff_t, const int16_t *, ptrdiff_t, ptrdiff_t, ptrdiff_t, \
+        ptrdiff_t, ptrdiff_t, float, float, float *, int16_t *) __asm__("pp_count_update." isa);
 COPY("avx512bw.0", avx512) COPY("avx2.1", avx2) COPY("default.2", baseline)
 
 enum { BATCH = 37, ROWS = 211, COLS = 110 };
@@ -40,9 +44,15 @@ typedef struct {
     void (*lists)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const uint8_t *, int32_t *, int32_t *, float *);
     void (*update)(pp_rule, const int32_t *, const int32_t *, const float *, ptrdiff_t, const float *, ptrdiff_t,
                    ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float, float *, float *);
+    void (*counts)(const int32_t *, const int32_t *, const float *, ptrdiff_t, const int16_t *, ptrdiff_t, ptrdiff_t,
+                   ptrdiff_t, ptrdiff_t, ptrdiff_t, float, float, float *, int16_t *);
 } copy;
 
-/// The product and both updates of one copy, written to `out` (product, then times and absmin weights).
+static float x_counts[BATCH * ROWS];
+static int16_t delta_counts[BATCH * COLS], count_row[COLS];
+
+/// The product and the three updates of one copy, written to `out` (product, then times,
+/// absmin and absmin-on-counts weights).
 static void run(copy c, float *out) {
     c.product(x, ROWS, 0, BATCH, w, ROWS, COLS, 0, COLS, out, COLS, index_, products);
     c.lists(x, ROWS, BATCH, 0, ROWS, NULL, count, example, value);
@@ -51,16 +61,23 @@ static void run(copy c, float *out) {
         memcpy(weights, w, sizeof w);
         c.update((pp_rule)rule, count, example, value, BATCH, delta, 0, ROWS, COLS, 0, COLS, -0.01f, weights, row);
     }
+    float *weights = out + BATCH * COLS + 2 * ROWS * COLS;
+    memcpy(weights, w, sizeof w);
+    c.lists(x_counts, ROWS, BATCH, 0, ROWS, NULL, count, example, value);
+    c.counts(count, example, value, BATCH, delta_counts, 0, ROWS, COLS, 0, COLS, 0.05f, -0.01f, weights, count_row);
 }
 
 int main(void) {
     for (int i = 0; i < BATCH * ROWS; i++) x[i] = uniform() < 0.2f ? uniform() : 0;
     for (int i = 0; i < ROWS * COLS; i++) w[i] = uniform() - 0.5f;
     for (int i = 0; i < BATCH * COLS; i++) delta[i] = 2 * uniform() - 1;
-    static float reference[BATCH * COLS + 2 * ROWS * COLS], result[BATCH * COLS + 2 * ROWS * COLS];
-    run((copy){"baseline", product_baseline, lists_baseline, update_baseline}, reference);
+    for (int i = 0; i < BATCH * ROWS; i++) x_counts[i] = (float)(int)(x[i] * 20);
+    for (int i = 0; i < BATCH * COLS; i++) delta_counts[i] = (int16_t)(int)(delta[i] * 40);
+    static float reference[BATCH * COLS + 3 * ROWS * COLS], result[BATCH * COLS + 3 * ROWS * COLS];
+    run((copy){"baseline", product_baseline, lists_baseline, update_baseline, counts_baseline}, reference);
     __builtin_cpu_init();
-    const copy copies[] = {{"avx2", product_avx2, lists_avx2, update_avx2}, {"avx512bw", product_avx512, lists_avx512, update_avx512}};
+    const copy copies[] = {{"avx2", product_avx2, lists_avx2, update_avx2, counts_avx2},
+                           {"avx512bw", product_avx512, lists_avx512, update_avx512, counts_avx512}};
     int failed = 0;
     for (int k = 0; k < 2; k++) {
         if (!(k == 0 ? __builtin_cpu_supports("avx2") : __builtin_cpu_supports("avx512f"))) {
