@@ -71,23 +71,25 @@ INLINE uint64_t nonzero_mask64(const float *x) {
     return nonzero_mask(x) | nonzero_mask(x + 16) << 16 | nonzero_mask(x + 32) << 32 | nonzero_mask(x + 48) << 48;
 }
 
-/// Writes the indices `i` with `x[i] ≠ 0` to `index` in ascending order and returns their
-/// number: 64 values are tested at once and only the set bits are visited, so runs of zeros
-/// (an image's border) cost one test per 64.
-INLINE ptrdiff_t nonzero_indices(const float *x, ptrdiff_t count, int32_t *index) {
+/// Writes the indices `i` with `x[i] ≠ 0` to `index` in ascending order, and `x[i]` to
+/// `value`, and returns their number: 64 values are tested at once and only the set bits are
+/// visited, so runs of zeros (an image's border) cost one test per 64.
+INLINE ptrdiff_t nonzero_entries(const float *x, ptrdiff_t count, int32_t *index, float *value) {
     ptrdiff_t n = 0, i = 0;
     for (; i + 64 <= count; i += 64) {
-        for (uint64_t mask = nonzero_mask64(x + i); mask != 0; mask &= mask - 1) {
-            index[n++] = (int32_t)(i + __builtin_ctzll(mask));
+        for (uint64_t mask = nonzero_mask64(x + i); mask != 0; mask &= mask - 1, n++) {
+            index[n] = (int32_t)(i + __builtin_ctzll(mask));
+            value[n] = x[index[n]];
         }
     }
     for (; i + 16 <= count; i += 16) {
-        for (uint64_t mask = nonzero_mask(x + i); mask != 0; mask &= mask - 1) {
-            index[n++] = (int32_t)(i + __builtin_ctzll(mask));
+        for (uint64_t mask = nonzero_mask(x + i); mask != 0; mask &= mask - 1, n++) {
+            index[n] = (int32_t)(i + __builtin_ctzll(mask));
+            value[n] = x[index[n]];
         }
     }
     for (; i < count; i++) {
-        if (x[i] != 0) index[n++] = (int32_t)i;
+        if (x[i] != 0) index[n] = (int32_t)i, value[n++] = x[i];
     }
     return n;
 }
@@ -156,8 +158,7 @@ void pp_sparse_product(
     ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride, int32_t *index, float *value) {
     for (ptrdiff_t b = first; b < last; b++) {
         const float *xb = x + b * x_stride;
-        const ptrdiff_t n = nonzero_indices(xb, rows, index);
-        for (ptrdiff_t k = 0; k < n; k++) value[k] = xb[index[k]];
+        const ptrdiff_t n = nonzero_entries(xb, rows, index, value);
         // z[b, j] = Σ_k value[k]·w[index[k], j]: the `times` sum over rows of W.
         sum_rows(PP_TIMES, index, value, n, w, cols, c0, c1, z + b * z_stride);
     }
