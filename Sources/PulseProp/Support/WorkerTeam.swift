@@ -78,10 +78,28 @@ final class WorkerTeam: @unchecked Sendable {
             wake.unlock()
             body(0)
             let joined = entry.bitwiseOr(Self.closed, ordering: .acquiringAndReleasing).oldValue & (Self.closed - 1)
-            while finished.load(ordering: .acquiring) < joined { pp_spin_pause() }
+            Self.spin { finished.load(ordering: .acquiring) >= joined }
             job = nil
         }
         busy.store(false, ordering: .releasing)
+    }
+
+    /// One round of a spin-wait: a `pause`, and from the 64th round on also a `sched_yield`,
+    /// which costs little when the CPU is free and hands it over when the thread being waited
+    /// for shares it (the scheduler may put both threads on one CPU, where a plain spin would
+    /// hold the other one off for a whole time slice).
+    private static func pause(_ round: Int) {
+        pp_spin_pause()
+        if round >= 64 { sched_yield() }
+    }
+
+    /// Spin-waits until `done()`.
+    private static func spin(until done: () -> Bool) {
+        var round = 0
+        while !done() {
+            pause(round)
+            round += 1
+        }
     }
 
     /// Joins job `current` unless it is closed or already replaced; returns whether it joined.
@@ -104,7 +122,7 @@ final class WorkerTeam: @unchecked Sendable {
             var spinStart = clock.now
             var spins = 0
             while generation.load(ordering: .acquiring) == seen {
-                pp_spin_pause()
+                Self.pause(spins)
                 spins += 1
                 if spins & 1023 != 0 || clock.now - spinStart < Self.spinLimit { continue }
                 wake.lock()
