@@ -81,9 +81,6 @@ public protocol LayerProduct: AnyObject {
 }
 
 extension Network {
-    /// Columns of a layer's output per block of sparse-product work shared between threads.
-    static let columnBlock = 64
-
     /// `h = f(x·W1)`, `y = σ(h·W2)` for the first `count` rows of `buffers`; both products
     /// through `product` when one is given, else each by ``Kernels/sparseProduct`` when fewer
     /// than `sparseDensityLimit` of its inputs are non-zero and by CBLAS otherwise. The work is
@@ -111,7 +108,7 @@ extension Network {
                 // The sparse sums split by columns (each thread keeps its columns of W in its own
                 // cache); GEMMs by fixed blocks of 16 examples.
                 if sparse {
-                    FixedPartition.run(count: cols, block: Self.columnBlock, threads: threads) { columns in
+                    FixedPartition.run(count: cols, block: Kernels.columnBlock, threads: threads) { columns in
                         Kernels.sparseProduct(
                             x: x, xStride: lda, examples: 0..<count, weights: w, rows: rows, cols: cols, columns: columns,
                             z: z, zStride: ldc)

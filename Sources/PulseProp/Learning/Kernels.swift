@@ -40,6 +40,11 @@ public enum Kernels {
         return Double(pp_count_nonzero(x, rows, cols, stride)) / Double(rows * cols)
     }
 
+    /// Columns of `W` per block of sparse-kernel work shared between threads (products and
+    /// updates alike, so each thread keeps the same columns of `W` in its cache): four 16-float
+    /// lanes, what one kernel call sums in registers at once.
+    static let columnBlock = 64
+
     /// The instruction set the sparse kernels run with here ("avx512bw", "avx2" or
     /// "baseline"); their results are the same bits on each.
     public static var instructionSet: String { String(cString: pp_kernel_isa()) }

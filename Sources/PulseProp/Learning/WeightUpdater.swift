@@ -56,8 +56,6 @@ public final class IdealWeightUpdater: WeightUpdater {
     public var sparseDensityLimit = Kernels.sparseDensityLimit
     /// Rows of `W` per block of work shared between threads (GEMM).
     static let rowBlock = 64
-    /// Columns of `W` per block of work shared between threads (sparse kernel).
-    static let columnBlock = 64
     private var quantized: [Float] = []
     /// Per example of a minibatch: whether its `δ` row has a non-zero value.
     private var active: [UInt8] = []
@@ -178,7 +176,7 @@ public final class IdealWeightUpdater: WeightUpdater {
                     FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { rows in
                         lists.build(x: nx, xStride: xStride, columns: rows, active: active.baseAddress!)
                     }
-                    FixedPartition.run(count: cols, block: Self.columnBlock, threads: threads) { columns in
+                    FixedPartition.run(count: cols, block: Kernels.columnBlock, threads: threads) { columns in
                         Kernels.countUpdate(
                             lists: lists, deltaCounts: counts.baseAddress!, rows: 0..<xStride, columns: columns, cols: cols,
                             quantum: quantum, scale: -rate, weights: w)
@@ -230,7 +228,7 @@ public final class IdealWeightUpdater: WeightUpdater {
                 }
                 // The sparse kernel splits W by columns, so each thread keeps its columns in its
                 // own cache from one minibatch to the next; the GEMM splits it by rows.
-                let (items, block) = sparse ? (cols, Self.columnBlock) : (xStride, Self.rowBlock)
+                let (items, block) = sparse ? (cols, Kernels.columnBlock) : (xStride, Self.rowBlock)
                 FixedPartition.run(count: items, block: block, threads: threads) { part in
                     if sparse {
                         Kernels.rowUpdate(
