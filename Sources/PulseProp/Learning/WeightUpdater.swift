@@ -167,21 +167,28 @@ public final class IdealWeightUpdater: WeightUpdater {
     ) {
         if deltaCounts.count < count * cols { deltaCounts = [Int16](repeating: 0, count: count * cols) }
         for k in 0..<(count * cols) { deltaCounts[k] = Int16(nd[k]) }
-        let threads = threads
+        buildLists(nx, xStride: xStride, count: count)
+        let (threads, lists) = (threads, lists)
         weights.withUnsafeMutableBufferPointer { w in
             let w = w.baseAddress!
-            active.withUnsafeBufferPointer { active in
-                deltaCounts.withUnsafeBufferPointer { counts in
-                    lists.reserve(batch: count, columns: xStride)
-                    FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { rows in
-                        lists.build(x: nx, xStride: xStride, columns: rows, active: active.baseAddress!)
-                    }
-                    FixedPartition.run(count: cols, block: Kernels.columnBlock, threads: threads) { columns in
-                        Kernels.countUpdate(
-                            lists: lists, deltaCounts: counts.baseAddress!, rows: 0..<xStride, columns: columns, cols: cols,
-                            quantum: quantum, scale: -rate, weights: w)
-                    }
+            deltaCounts.withUnsafeBufferPointer { counts in
+                FixedPartition.run(count: cols, block: Kernels.columnBlock, threads: threads) { columns in
+                    Kernels.countUpdate(
+                        lists: lists, deltaCounts: counts.baseAddress!, rows: 0..<xStride, columns: columns, cols: cols,
+                        quantum: quantum, scale: -rate, weights: w)
                 }
+            }
+        }
+    }
+
+    /// Lists the active examples' non-zero `x` by row of `W` (``Kernels/ColumnLists``), the
+    /// rows shared between the threads.
+    private func buildLists(_ x: UnsafePointer<Float>, xStride: Int, count: Int) {
+        lists.reserve(batch: count, columns: xStride)
+        let (threads, lists) = (threads, lists)
+        active.withUnsafeBufferPointer { active in
+            FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { rows in
+                lists.build(x: x, xStride: xStride, columns: rows, active: active.baseAddress!)
             }
         }
     }
@@ -214,31 +221,22 @@ public final class IdealWeightUpdater: WeightUpdater {
         // Only the rows of active examples count. The others may hold stale (finite) values: the
         // sparse kernel skips them, and in a GEMM they meet an all-zero δ row.
         let sparse = method == .absmin || activeDensity(x, xStride: xStride, count: count) < sparseDensityLimit
-        let threads = threads
-        let method = method
+        if sparse { buildLists(x, xStride: xStride, count: count) }
+        let (threads, method, lists) = (threads, method, lists)
         weights.withUnsafeMutableBufferPointer { w in
             let w = w.baseAddress!
-            active.withUnsafeMutableBufferPointer { active in
-                let active = active.baseAddress!
+            // The sparse kernel splits W by columns, so each thread keeps its columns in its own
+            // cache from one minibatch to the next; the GEMM splits it by rows.
+            let (items, block) = sparse ? (cols, Kernels.columnBlock) : (xStride, Self.rowBlock)
+            FixedPartition.run(count: items, block: block, threads: threads) { part in
                 if sparse {
-                    lists.reserve(batch: count, columns: xStride)
-                    FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { rows in
-                        lists.build(x: x, xStride: xStride, columns: rows, active: active)
-                    }
-                }
-                // The sparse kernel splits W by columns, so each thread keeps its columns in its
-                // own cache from one minibatch to the next; the GEMM splits it by rows.
-                let (items, block) = sparse ? (cols, Kernels.columnBlock) : (xStride, Self.rowBlock)
-                FixedPartition.run(count: items, block: block, threads: threads) { part in
-                    if sparse {
-                        Kernels.rowUpdate(
-                            method, lists: lists, delta: delta, rows: 0..<xStride, columns: part, cols: cols,
-                            scale: -rate, weights: w)
-                    } else {
-                        Kernels.gemm(
-                            transA: true, m: part.count, n: cols, k: count, alpha: -rate, a: x + part.lowerBound,
-                            lda: xStride, b: delta, ldb: cols, beta: 1, c: w + part.lowerBound * cols, ldc: cols)
-                    }
+                    Kernels.rowUpdate(
+                        method, lists: lists, delta: delta, rows: 0..<xStride, columns: part, cols: cols, scale: -rate,
+                        weights: w)
+                } else {
+                    Kernels.gemm(
+                        transA: true, m: part.count, n: cols, k: count, alpha: -rate, a: x + part.lowerBound,
+                        lda: xStride, b: delta, ldb: cols, beta: 1, c: w + part.lowerBound * cols, ldc: cols)
                 }
             }
         }
