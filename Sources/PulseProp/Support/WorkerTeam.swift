@@ -12,9 +12,14 @@ import Synchronization
 /// share their work dynamically (``FixedPartition`` does: each member claims blocks until none
 /// is left). Teams are shared per size and live for the process.
 final class WorkerTeam: @unchecked Sendable {
-    /// How long an idle member spins before it sleeps: longer than the serial stretches between
-    /// a training step's parallel parts, short enough that an idle process stops using the cores.
-    static let spinLimit: Duration = .milliseconds(2)
+    /// How long an idle member spins at least before it sleeps (checked every 1024 rounds, which
+    /// with the yields after round 64 makes a few hundred microseconds): about the serial
+    /// stretches between a minibatch's parallel parts. Longer spins cost more than they save on
+    /// a virtual machine: with 2 ms, two threads were no faster than one in one MNIST run in
+    /// three (the spinning seems to use up the two virtual CPUs' budget on the host); with this
+    /// limit, in none of six. Checking the clock every 64 rounds (a true 100 µs) brought the
+    /// slow runs back (two of six).
+    static let spinLimit: Duration = .microseconds(100)
 
     /// Members, the caller included.
     let size: Int
