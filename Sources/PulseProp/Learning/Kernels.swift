@@ -81,7 +81,8 @@ public enum Kernels {
         private(set) var value = UnsafeMutablePointer<Float>.allocate(capacity: 0)
         /// Examples the lists are built for (the room per column).
         private(set) var batch = 0
-        private var columns = 0
+        /// Allocated room: entries in `count`, and in each of `example` and `value`.
+        private var (countRoom, entryRoom) = (0, 0)
 
         public init() {}
 
@@ -93,16 +94,19 @@ public enum Kernels {
 
         /// Makes room for `columns` columns of `batch` examples.
         public func reserve(batch: Int, columns: Int) {
-            if batch * columns > self.batch * self.columns || columns > self.columns {
+            self.batch = batch
+            if columns > countRoom {
                 count.deallocate()
+                count = .allocate(capacity: columns)
+                countRoom = columns
+            }
+            if batch * columns > entryRoom {
                 example.deallocate()
                 value.deallocate()
-                count = .allocate(capacity: columns)
                 example = .allocate(capacity: batch * columns)
                 value = .allocate(capacity: batch * columns)
-                self.columns = columns
+                entryRoom = batch * columns
             }
-            self.batch = batch
         }
 
         /// Lists the non-zero `x[b, i]` of the columns `columns` of `x` (`batch` rows of stride
