@@ -146,8 +146,8 @@ final class SparseThreadedTrainingTests: XCTestCase {
 
     /// absmin on pulse counts (16-bit lanes, priced once) is the float kernel on the values
     /// `n·q`: bit for bit when `q` is a power of two (every float partial sum is exact), and
-    /// within the float kernel's own rounding otherwise; the bound on a row's count is what the
-    /// encoding allows.
+    /// within the float kernel's own rounding otherwise; counts are used only while a row's
+    /// count cannot pass 16 bits.
     func testCountUpdateIsTheAbsminUpdateOnPulseValues() {
         var rng = SeededGenerator(seed: 23)
         let (batch, rows, cols) = (29, 61, 47)
@@ -176,10 +176,13 @@ final class SparseThreadedTrainingTests: XCTestCase {
                 XCTAssertNotEqual(counted, floats, "q = 0.05: the float sums round, the counts do not")
             }
         }
+        // A row's count is at most batch·maxCount: 20 (L20) or 100 (L100) pulses per example.
         var encoding = PulseEncoding(levels: 20)
-        XCTAssertEqual(IdealWeightUpdater.largestCoincidenceCount(encoding, batch: 100), 100 * 9)  // min(20, 2/0.25) + 1
+        XCTAssertTrue(IdealWeightUpdater.countsFit(encoding, batch: 1638))  // 32 760 pulses
+        XCTAssertFalse(IdealWeightUpdater.countsFit(encoding, batch: 1639))
         encoding.levels = 100
-        XCTAssertEqual(IdealWeightUpdater.largestCoincidenceCount(encoding, batch: 100), 100 * 41)
+        XCTAssertTrue(IdealWeightUpdater.countsFit(encoding, batch: 100))
+        XCTAssertFalse(IdealWeightUpdater.countsFit(encoding, batch: 328))
     }
 
     /// A worker team runs the caller's part once per job and each other member's at most once

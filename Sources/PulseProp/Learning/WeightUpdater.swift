@@ -103,14 +103,14 @@ public final class IdealWeightUpdater: WeightUpdater {
             }
             return
         }
-        // Discretise copies of δ (after x) and of x (first) to the values pulses represent. With
-        // stochastic rounding each example draws its dither, in example order, whether or not
-        // its row turns out to matter. Only the x rows of examples with a non-zero δ row are
-        // discretised (the others add nothing; their rows keep stale finite values): at 20
-        // levels most hidden-error rows round to zero.
-        // absmin counts coincident pulses in 16-bit lanes when a row's count cannot overflow them:
-        // the signals are then kept as pulse counts (a step of 1) and priced once at the end.
-        let counting = method == .absmin && Self.largestCoincidenceCount(encoding, batch: count) <= Int(Int16.max)
+        // Discretise copies of δ (after x) and of x (first) to the values pulses represent, or, for
+        // absmin when a row's count of coincident pulses fits 16-bit lanes, to the pulse counts
+        // themselves (a step of 1; priced once at the end). With stochastic rounding each
+        // example draws its dither, in example order, whether or not its row turns out to
+        // matter. Only the x rows of examples with a non-zero δ row are discretised (the others
+        // add nothing; their rows keep stale finite values): at 20 levels most hidden-error rows
+        // round to zero.
+        let counting = method == .absmin && Self.countsFit(encoding, batch: count)
         let (xQuantum, deltaQuantum) = (Float(encoding.xQuantum), Float(encoding.deltaQuantum))
         let xs = counting ? 1 : xStep(method, xQuantum, deltaQuantum)
         let deltaStep = counting ? 1 : deltaQuantum
@@ -148,14 +148,10 @@ public final class IdealWeightUpdater: WeightUpdater {
         }
     }
 
-    /// The most coincident pulses one weight can get from a minibatch: every example sends at
-    /// most `min(n_x, |n_δ|)` of them (one more than the largest nearest count, for stochastic
-    /// rounding's round-ups).
-    static func largestCoincidenceCount(_ encoding: PulseEncoding, batch: Int) -> Int {
-        let xCount = encoding.xMax / encoding.xQuantum
-        let deltaCount = max(abs(encoding.deltaMin), abs(encoding.deltaMax)) / encoding.deltaQuantum
-        let perExample = min(xCount, deltaCount).rounded(.up) + 1
-        return perExample.isFinite && perExample < Double(Int32.max) ? batch * Int(perExample) : Int.max
+    /// Whether a minibatch of `batch` examples can be counted in 16-bit lanes: each example sends
+    /// a weight at most `min(n_x, |n_δ|) ≤ maxCount` coincident pulses.
+    static func countsFit(_ encoding: PulseEncoding, batch: Int) -> Bool {
+        batch * encoding.maxCount <= Int(Int16.max)
     }
 
     /// absmin on pulse counts: `W −= η·q_δ·Σ_b clamp(n_δ, −n_x, n_x)`, counted exactly per row
