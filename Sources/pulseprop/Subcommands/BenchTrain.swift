@@ -63,6 +63,23 @@ struct BenchTrain: ParsableCommand {
         try devicePairs(train: train, test: test, idealAbsmin: idealAbsmin)
     }
 
+    /// Seconds per call of `first` and `second`, called in turns for `seconds` in all (so load
+    /// from other processes falls on both alike).
+    static func perCall(_ first: () -> Void, _ second: () -> Void, seconds: Double = 0.6) -> (Double, Double) {
+        var (calls, a, b) = (0, 0.0, 0.0)
+        while a + b < seconds {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            first()
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            second()
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            a += Double(t1 - t0) / 1e9
+            b += Double(t2 - t1) / 1e9
+            calls += 1
+        }
+        return (a / Double(calls), b / Double(calls))
+    }
+
     /// GEMM time over sparse-product time for one first-layer product (100 × 785 inputs at a
     /// given density, 785 × 110 weights, 1 thread): where the sparse kernel stops paying, the
     /// evidence for ``Kernels/sparseDensityLimit``.
@@ -71,33 +88,18 @@ struct BenchTrain: ParsableCommand {
         var rng = SeededGenerator(seed: 3)
         let w = (0..<(rows * cols)).map { _ in Float.random(in: -0.1...0.1, using: &rng) }
         var z = [Float](repeating: 0, count: batch * cols)
-        /// Seconds per call of `first` and `second`, called in turns for 0.6 s.
-        func perCall(_ first: () -> Void, _ second: () -> Void) -> (Double, Double) {
-            var (calls, a, b) = (0, 0.0, 0.0)
-            while a + b < 0.6 {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                first()
-                let t1 = DispatchTime.now().uptimeNanoseconds
-                second()
-                let t2 = DispatchTime.now().uptimeNanoseconds
-                a += Double(t1 - t0) / 1e9
-                b += Double(t2 - t1) / 1e9
-                calls += 1
-            }
-            return (a / Double(calls), b / Double(calls))
-        }
         var line = "GEMM / sparse product time by input density:"
         var threadLine: String?
         for density in [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0] {
             let x = (0..<(batch * rows)).map { _ in Double.random(in: 0..<1, using: &rng) < density ? Float.random(in: 0.01...1, using: &rng) : 0 }
-            let (gemm, sparse) = perCall({
+            let (gemm, sparse) = Self.perCall({
                 Kernels.gemm(m: batch, n: cols, k: rows, alpha: 1, a: x, lda: rows, b: w, ldb: cols, beta: 0, c: &z, ldc: cols)
             }, {
                 Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &z, zStride: cols)
             })
             line += String(format: "  %.2f: %.2f", density, gemm / sparse)
             guard density == 0.2, threads > 1 else { continue }
-            let (one, shared) = perCall({
+            let (one, shared) = Self.perCall({
                 Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &z, zStride: cols)
             }, {
                 z.withUnsafeMutableBufferPointer { z in
@@ -178,24 +180,7 @@ struct BenchTrain: ParsableCommand {
         var rng = SeededGenerator(seed: 2)
         let delta = (0..<(batch * cols)).map { _ in Float.random(in: -0.1...0.1, using: &rng) }
         var weights = [Float](repeating: 0, count: rows * cols)
-        /// Calls of `body` per second over one second.
-        func callsPerSecond(_ body: () -> Void) -> Double {
-            var calls = 0
-            let start = DispatchTime.now().uptimeNanoseconds
-            var elapsed = 0.0
-            while elapsed < 1 {
-                body()
-                calls += 1
-                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            }
-            return Double(calls) / elapsed
-        }
         let terms = x.reduce(0) { $0 + ($1 != 0 ? cols : 0) }
-        let termsPerSecond = Double(terms) * callsPerSecond {
-            Kernels.rowUpdate(
-                .absmin, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: -1e-6,
-                weights: &weights)
-        }
         // The same update on pulse counts at 20 levels (q = 1/4): x in 0…4 pulses, δ in −8…8.
         let countsX = x.map { ($0 * 4).rounded() }
         let countsDelta = (0..<(batch * cols)).map { _ in Int16.random(in: -8...8, using: &rng) }
@@ -203,11 +188,16 @@ struct BenchTrain: ParsableCommand {
         lists.reserve(batch: batch, columns: rows)
         lists.build(x: countsX, xStride: rows, columns: 0..<rows, active: nil)
         let countTerms = countsX.reduce(0) { $0 + ($1 != 0 ? cols : 0) }
-        let countTermsPerSecond = Double(countTerms) * callsPerSecond {
+        let (floatSeconds, countSeconds) = Self.perCall({
+            Kernels.rowUpdate(
+                .absmin, x: x, xStride: rows, delta: delta, batch: batch, rows: 0..<rows, cols: cols, scale: -1e-6,
+                weights: &weights)
+        }, {
             Kernels.countUpdate(
                 lists: lists, deltaCounts: countsDelta, rows: 0..<rows, cols: cols, quantum: 0.25, scale: -1e-6,
                 weights: &weights)
-        }
+        }, seconds: 2)
+        let (termsPerSecond, countTermsPerSecond) = (Double(terms) / floatSeconds, Double(countTerms) / countSeconds)
         let copied = 1 << 24
         let source = [Float](repeating: 1, count: copied)
         var target = [Float](repeating: 0, count: copied)
