@@ -153,14 +153,48 @@ INLINE void append(
 }
 
 MULTIVERSION
-void pp_sparse_product(
-    const float *x, ptrdiff_t x_stride, ptrdiff_t first, ptrdiff_t last, const float *w, ptrdiff_t rows,
-    ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride, int32_t *index, float *value) {
+void pp_row_lists(
+    const float *x, ptrdiff_t x_stride, ptrdiff_t cols, ptrdiff_t first, ptrdiff_t last, ptrdiff_t room,
+    int32_t *count, int32_t *index, float *value) {
     for (ptrdiff_t b = first; b < last; b++) {
-        const float *xb = x + b * x_stride;
-        const ptrdiff_t n = nonzero_entries(xb, rows, index, value);
+        count[b] = (int32_t)nonzero_entries(x + b * x_stride, cols, index + b * room, value + b * room);
+    }
+}
+
+MULTIVERSION
+void pp_gather_rows(
+    const ptrdiff_t *start, const int32_t *column, const float *value, const ptrdiff_t *examples, ptrdiff_t first,
+    ptrdiff_t last, ptrdiff_t features, float *x, ptrdiff_t x_stride, ptrdiff_t room, int32_t *count, int32_t *index,
+    float *entries) {
+    enum { AHEAD = 4, LINE = 64 };
+    for (ptrdiff_t b = first; b < last; b++) {
+        // The examples are random rows of a large set: ask for a later example's entries now,
+        // so that its memory latency overlaps this example's work.
+        if (b + 2 * AHEAD < last) __builtin_prefetch(start + examples[b + 2 * AHEAD]);
+        if (b + AHEAD < last) {
+            const ptrdiff_t e = examples[b + AHEAD], from = start[e], bytes = (start[e + 1] - from) * 4;
+            for (ptrdiff_t offset = 0; offset < bytes; offset += LINE) {
+                __builtin_prefetch((const char *)(column + from) + offset);
+                __builtin_prefetch((const char *)(value + from) + offset);
+            }
+        }
+        const ptrdiff_t e = examples[b], from = start[e], n = start[e + 1] - from;
+        float *row = x + b * x_stride;
+        memset(row, 0, (size_t)features * sizeof *row);
+        for (ptrdiff_t k = 0; k < n; k++) row[column[from + k]] = value[from + k];
+        memcpy(index + b * room, column + from, (size_t)n * sizeof *index);
+        memcpy(entries + b * room, value + from, (size_t)n * sizeof *entries);
+        count[b] = (int32_t)n;
+    }
+}
+
+MULTIVERSION
+void pp_list_product(
+    const int32_t *count, const int32_t *index, const float *value, ptrdiff_t room, ptrdiff_t first, ptrdiff_t last,
+    const float *w, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride) {
+    for (ptrdiff_t b = first; b < last; b++) {
         // z[b, j] = Σ_k value[k]·w[index[k], j]: the `times` sum over rows of W.
-        sum_rows(PP_TIMES, index, value, n, w, cols, c0, c1, z + b * z_stride);
+        sum_rows(PP_TIMES, index + b * room, value + b * room, count[b], w, cols, c0, c1, z + b * z_stride);
     }
 }
 
@@ -185,6 +219,35 @@ void pp_column_lists(
         }
         for (; i < last; i++) {
             if (xb[i] != 0) append(i, b, xb, batch, count, example, value);
+        }
+    }
+}
+
+/// The first of the `n` ascending `index` values that is at least `first` (`n` if none).
+INLINE ptrdiff_t lower_bound(const int32_t *index, ptrdiff_t n, ptrdiff_t first) {
+    ptrdiff_t lo = 0, hi = n;
+    while (lo < hi) {
+        const ptrdiff_t mid = lo + (hi - lo) / 2;
+        if (index[mid] < first) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+MULTIVERSION
+void pp_transpose_lists(
+    const int32_t *row_count, const int32_t *row_index, const float *row_value, ptrdiff_t row_room, ptrdiff_t batch,
+    ptrdiff_t first, ptrdiff_t last, const uint8_t *active, int32_t *count, int32_t *example, float *value) {
+    for (ptrdiff_t i = first; i < last; i++) count[i] = 0;
+    for (ptrdiff_t b = 0; b < batch; b++) {
+        if (active != NULL && !active[b]) continue;
+        const int32_t *index = row_index + b * row_room;
+        const float *xb = row_value + b * row_room;
+        const ptrdiff_t n = row_count[b];
+        for (ptrdiff_t k = lower_bound(index, n, first); k < n && index[k] < last; k++) {
+            const ptrdiff_t slot = (ptrdiff_t)index[k] * batch + count[index[k]]++;
+            example[slot] = (int32_t)b;
+            value[slot] = xb[k];
         }
     }
 }

@@ -11,9 +11,12 @@
 #include "CKernels.h"
 
 #define COPY(isa, tag)                                                                                              \
+    extern void rows_##tag(                                                                                         \
+        const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int32_t *, int32_t *, float *)         \
+        __asm__("pp_row_lists." isa);                                                                               \
     extern void product_##tag(                                                                                      \
-        const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,   \
-        float *, ptrdiff_t, int32_t *, float *) __asm__("pp_sparse_product." isa);                                            \
+        const int32_t *, const int32_t *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t,  \
+        ptrdiff_t, ptrdiff_t, float *, ptrdiff_t) __asm__("pp_list_product." isa);                                  \
     extern void lists_##tag(                                                                                        \
         const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const uint8_t *, int32_t *, int32_t *, float *)   \
         __asm__("pp_column_lists." isa);                                                                            \
@@ -27,8 +30,8 @@ COPY("avx512bw.0", avx512) COPY("avx2.1", avx2) COPY("default.2", baseline)
 
 enum { BATCH = 37, ROWS = 211, COLS = 110 };
 static float x[BATCH * ROWS], w[ROWS * COLS], delta[BATCH * COLS], row[COLS], value[BATCH * ROWS];
-static float products[ROWS];
-static int32_t index_[ROWS], count[ROWS], example[BATCH * ROWS];
+static float row_value[BATCH * ROWS];
+static int32_t row_index[BATCH * ROWS], row_count[BATCH], count[ROWS], example[BATCH * ROWS];
 
 /// A fixed pseudo-random sequence in [0, 1).
 static float uniform(void) {
@@ -39,8 +42,9 @@ static float uniform(void) {
 
 typedef struct {
     const char *name;
-    void (*product)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t,
-                    ptrdiff_t, float *, ptrdiff_t, int32_t *, float *);
+    void (*rows)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, int32_t *, int32_t *, float *);
+    void (*product)(const int32_t *, const int32_t *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *,
+                    ptrdiff_t, ptrdiff_t, ptrdiff_t, float *, ptrdiff_t);
     void (*lists)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const uint8_t *, int32_t *, int32_t *, float *);
     void (*update)(pp_rule, const int32_t *, const int32_t *, const float *, ptrdiff_t, const float *, ptrdiff_t,
                    ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float, float *, float *);
@@ -54,7 +58,8 @@ static int16_t delta_counts[BATCH * COLS], count_row[COLS];
 /// The product and the three updates of one copy, written to `out` (product, then times,
 /// absmin and absmin-on-counts weights).
 static void run(copy c, float *out) {
-    c.product(x, ROWS, 0, BATCH, w, ROWS, COLS, 0, COLS, out, COLS, index_, products);
+    c.rows(x, ROWS, ROWS, 0, BATCH, ROWS, row_count, row_index, row_value);
+    c.product(row_count, row_index, row_value, ROWS, 0, BATCH, w, COLS, 0, COLS, out, COLS);
     c.lists(x, ROWS, BATCH, 0, ROWS, NULL, count, example, value);
     for (int rule = 0; rule < 2; rule++) {
         float *weights = out + BATCH * COLS + rule * ROWS * COLS;
@@ -74,10 +79,10 @@ int main(void) {
     for (int i = 0; i < BATCH * ROWS; i++) x_counts[i] = (float)(int)(x[i] * 20);
     for (int i = 0; i < BATCH * COLS; i++) delta_counts[i] = (int16_t)(int)(delta[i] * 40);
     static float reference[BATCH * COLS + 3 * ROWS * COLS], result[BATCH * COLS + 3 * ROWS * COLS];
-    run((copy){"baseline", product_baseline, lists_baseline, update_baseline, counts_baseline}, reference);
+    run((copy){"baseline", rows_baseline, product_baseline, lists_baseline, update_baseline, counts_baseline}, reference);
     __builtin_cpu_init();
-    const copy copies[] = {{"avx2", product_avx2, lists_avx2, update_avx2, counts_avx2},
-                           {"avx512bw", product_avx512, lists_avx512, update_avx512, counts_avx512}};
+    const copy copies[] = {{"avx2", rows_avx2, product_avx2, lists_avx2, update_avx2, counts_avx2},
+                           {"avx512bw", rows_avx512, product_avx512, lists_avx512, update_avx512, counts_avx512}};
     int failed = 0;
     for (int k = 0; k < 2; k++) {
         if (!(k == 0 ? __builtin_cpu_supports("avx2") : __builtin_cpu_supports("avx512f"))) {

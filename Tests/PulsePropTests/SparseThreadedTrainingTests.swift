@@ -97,9 +97,9 @@ final class SparseThreadedTrainingTests: XCTestCase {
             }
             XCTAssertEqual(parts.map(\.bitPattern), whole.map(\.bitPattern), "product split \(split)")
             for method in UpdateMethod.allCases {
-                let lists = Kernels.ColumnLists()
-                lists.reserve(batch: batch, columns: rows)
-                lists.build(x: x, xStride: rows, columns: 0..<rows, active: nil)
+                let lists = Kernels.SparseLists()
+                lists.reserve(lists: rows, room: batch)
+                lists.buildColumns(of: x, xStride: rows, columns: 0..<rows, active: nil)
                 var updatedWhole = w
                 Kernels.rowUpdate(method, lists: lists, delta: delta, rows: 0..<rows, cols: cols, scale: -0.01, weights: &updatedWhole)
                 var updatedParts = w
@@ -125,15 +125,25 @@ final class SparseThreadedTrainingTests: XCTestCase {
         var active = [UInt8](repeating: 9, count: batch)
         XCTAssertEqual(Kernels.markNonZeroRows(delta, batch: batch, cols: cols, active: &active), batch - 8)
         XCTAssertEqual(active, (0..<batch).map { $0 % 3 == 0 ? 0 : 1 })
-        let lists = Kernels.ColumnLists()
-        lists.reserve(batch: batch, columns: rows)
-        lists.build(x: x, xStride: rows, columns: 0..<20, active: active)
-        lists.build(x: x, xStride: rows, columns: 20..<rows, active: active)
+        let lists = Kernels.SparseLists()
+        lists.reserve(lists: rows, room: batch)
+        lists.buildColumns(of: x, xStride: rows, columns: 0..<20, active: active)
+        lists.buildColumns(of: x, xStride: rows, columns: 20..<rows, active: active)
         for i in 0..<rows {
             let expected = (0..<batch).filter { x[$0 * rows + i] != 0 && active[$0] != 0 }
-            let listed = (0..<Int(lists.count[i])).map { Int(lists.example[i * batch + $0]) }
-            XCTAssertEqual(listed, expected, "column \(i)")
-            XCTAssertEqual((0..<listed.count).map { lists.value[i * batch + $0] }, expected.map { x[$0 * rows + i] })
+            XCTAssertEqual(lists.list(i).map(\.position), expected, "column \(i)")
+            XCTAssertEqual(lists.list(i).map(\.value), expected.map { x[$0 * rows + i] })
+        }
+        // The same lists made from the examples' row lists instead of a scan, in other blocks.
+        let rowLists = Kernels.SparseLists()
+        rowLists.reserve(lists: batch, room: rows)
+        rowLists.buildRows(of: x, xStride: rows, examples: 0..<batch)
+        let transposed = Kernels.SparseLists()
+        transposed.reserve(lists: rows, room: batch)
+        for columns in [0..<1, 1..<33, 33..<rows] { transposed.buildColumns(from: rowLists, columns: columns, active: active) }
+        for i in 0..<rows {
+            XCTAssertEqual(transposed.list(i).map(\.position), lists.list(i).map(\.position), "transposed column \(i)")
+            XCTAssertEqual(transposed.list(i).map(\.value), lists.list(i).map(\.value), "transposed column \(i)")
         }
         for method in UpdateMethod.allCases {
             var skipped = [Float](repeating: 0.5, count: rows * cols)
@@ -155,9 +165,9 @@ final class SparseThreadedTrainingTests: XCTestCase {
         let nd = (0..<(batch * cols)).map { _ in Float(Int.random(in: -8...8, using: &rng)) }
         let start = (0..<(rows * cols)).map { _ in Float.random(in: -1...1, using: &rng) }
         for q: Float in [0.25, 0.05] {
-            let lists = Kernels.ColumnLists()
-            lists.reserve(batch: batch, columns: rows)
-            lists.build(x: nx, xStride: rows, columns: 0..<rows, active: nil)
+            let lists = Kernels.SparseLists()
+            lists.reserve(lists: rows, room: batch)
+            lists.buildColumns(of: nx, xStride: rows, columns: 0..<rows, active: nil)
             var counted = start
             let counts = nd.map { Int16($0) }
             for columns in [0..<32, 32..<47] {
@@ -213,8 +223,6 @@ final class SparseThreadedTrainingTests: XCTestCase {
         }
     }
 
-    /// Training is bit for bit the same on 1, 2 and 3 threads, for both rules, continuous and
-    /// with levels, on sparse inputs (the sparse kernels) and dense ones (the GEMMs).
     /// The quantiser's libm-free rounding is IEEE round-to-nearest-even: ties go to the even
     /// integer, both signs, and random ratios in the range the encodings use round alike.
     func testQuantiserRoundsToNearestEven() {
@@ -231,6 +239,9 @@ final class SparseThreadedTrainingTests: XCTestCase {
         XCTAssertEqual(quantized, expected)
     }
 
+    /// Training is bit for bit the same on 1, 2 and 3 threads, for both rules, continuous and
+    /// with levels, on sparse inputs (the sparse kernels) and dense ones (the GEMMs), and on
+    /// sparse inputs read from their lists or scanned.
     func testThreadCountDoesNotChangeTraining() throws {
         var rng = SeededGenerator(seed: 13)
         let dense = prototypeDataset(examples: 120, features: 50, classes: 3, seed: 14)
@@ -242,7 +253,15 @@ final class SparseThreadedTrainingTests: XCTestCase {
         }
         XCTAssertLessThan(density(sparse), Kernels.sparseDensityLimit)
         XCTAssertGreaterThan(density(dense), Kernels.sparseDensityLimit)
-        for (name, data) in [("sparse", sparse), ("dense", dense)] {
+        XCTAssertNotNil(sparse.nonZero)
+        XCTAssertNil(dense.nonZero)
+        // The sparse inputs once more, without their lists: the kernels find the non-zeros by
+        // scanning instead, and must train to the same bits.
+        let unlisted = Dataset(
+            inputs: sparse.inputs, labels: sparse.labels, features: sparse.features, classes: sparse.classes, listingBelow: 0)
+        XCTAssertNil(unlisted.nonZero)
+        var sparseResults: [String: Network] = [:]
+        for (name, data) in [("sparse", sparse), ("dense", dense), ("unlisted", unlisted)] {
             for method in UpdateMethod.allCases {
                 for levels in [0, 20] {
                     var c = TrainingConfiguration()
@@ -265,9 +284,61 @@ final class SparseThreadedTrainingTests: XCTestCase {
                         XCTAssertEqual(result.0.layers[1].values.map(\.bitPattern), results[0].0.layers[1].values.map(\.bitPattern), label)
                         XCTAssertEqual(result.1, results[0].1, label)
                     }
+                    let key = "\(method) L\(levels)"
+                    if name == "sparse" { sparseResults[key] = results[0].0 }
+                    if name == "unlisted", let listed = sparseResults[key] {
+                        for l in 0..<2 {
+                            XCTAssertEqual(
+                                results[0].0.layers[l].values.map(\.bitPattern), listed.layers[l].values.map(\.bitPattern),
+                                "\(key): listed and scanned sparse inputs")
+                        }
+                    }
                     XCTAssertNotEqual(results[0].0.layers[0].values, try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false).checkpoint.network.layers[0].values, "\(name) \(method) L\(levels) learnt nothing")
                 }
             }
         }
+    }
+
+    /// A dataset's non-zero lists hold exactly its non-zero inputs; a minibatch loaded from
+    /// them has the dense rows a plain copy gives and row lists equal to a scan of those rows
+    /// (bias input included), and the lists are dropped once the rows are written to.
+    func testLoadFromNonZeroListsMatchesTheDenseRows() {
+        var rng = SeededGenerator(seed: 31)
+        let (examples, features) = (57, 70)
+        let inputs = sparseValues(examples * features, density: 0.15, &rng)
+        let listed = Dataset(inputs: inputs, labels: Array(repeating: 0, count: examples), features: features, classes: 2)
+        let plain = Dataset(
+            inputs: inputs, labels: listed.labels, features: features, classes: 2, listingBelow: 0)
+        let lists = try! XCTUnwrap(listed.nonZero)
+        for e in 0..<examples {
+            let row = inputs[(e * features)..<((e + 1) * features)]
+            let expected = row.indices.filter { row[$0] != 0 }
+            XCTAssertEqual(lists.column[lists.start[e]..<lists.start[e + 1]].map { Int($0) }, expected.map { $0 - e * features })
+            XCTAssertEqual(Array(lists.value[lists.start[e]..<lists.start[e + 1]]), expected.map { inputs[$0] })
+        }
+        let network = Network(inputs: features, hidden: 5, outputs: 2, activation: .relu, feedback: .transposed, using: &rng)
+        let order = (0..<examples).shuffled(using: &rng)
+        var fromLists = ForwardBuffers(capacity: 25, network: network)
+        var fromRows = ForwardBuffers(capacity: 25, network: network)
+        for start in stride(from: 0, to: examples, by: 25) {
+            let indices = order[start..<min(start + 25, examples)]
+            fromLists.load(listed, indices: indices, threads: 2)
+            fromRows.load(plain, indices: indices, threads: 2)
+            XCTAssertEqual(fromLists.input.map(\.bitPattern), fromRows.input.map(\.bitPattern))
+            XCTAssertNil(fromRows.inputLists)
+            let gathered = try! XCTUnwrap(fromLists.inputLists)
+            let scanned = Kernels.SparseLists()
+            scanned.reserve(lists: indices.count, room: features + 1)
+            fromRows.input.withUnsafeBufferPointer {
+                scanned.buildRows(of: $0.baseAddress!, xStride: features + 1, examples: 0..<indices.count)
+            }
+            for b in 0..<indices.count {
+                XCTAssertEqual(gathered.list(b).map(\.position), scanned.list(b).map(\.position), "example \(b)")
+                XCTAssertEqual(gathered.list(b).map(\.value), scanned.list(b).map(\.value), "example \(b)")
+                XCTAssertEqual(gathered.list(b).last?.position, features, "the bias input")
+            }
+        }
+        fromLists.input[0] = 0.5
+        XCTAssertNil(fromLists.inputLists, "lists of rows that changed")
     }
 }

@@ -7,13 +7,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// `z[b, j] = Σ_i x[b, i]·w[i, j]` for `b` in `[first, last)` and `j` in `[c0, c1)`, summed
-/// over the non-zero `x[b, i]` only, `i` ascending, from 0. `w` is `rows × cols` row-major;
-/// `index` and `value` are scratch for `rows` int32s and floats. Calls on disjoint column
-/// ranges may run at once.
-void pp_sparse_product(
-    const float *x, ptrdiff_t x_stride, ptrdiff_t first, ptrdiff_t last, const float *w, ptrdiff_t rows,
-    ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride, int32_t *index, float *value);
+/// Lists the non-zero values of the rows `b` in `[first, last)` of `x` (stride `x_stride`,
+/// `cols` columns): row `b` has `count[b]` entries, columns ascending, at `index[b·room ...]`
+/// with their values at `value[b·room ...]`; `room ≥ cols`. Calls on disjoint row ranges may
+/// run at once.
+void pp_row_lists(
+    const float *x, ptrdiff_t x_stride, ptrdiff_t cols, ptrdiff_t first, ptrdiff_t last, ptrdiff_t room,
+    int32_t *count, int32_t *index, float *value);
+
+/// Gathers the examples `examples[b]`, `b` in `[first, last)`, of a set stored as compressed
+/// sparse rows (example `e`'s entries are `start[e] ..< start[e + 1]` of `column`, ascending,
+/// and `value`): into the dense rows `x[b, 0 ..< features]` (stride `x_stride`; zeros where no
+/// entry is) and into row lists as ``pp_row_lists`` makes them (`count`, `index`, `entries`,
+/// `room`). Calls on disjoint ranges of `b` may run at once.
+void pp_gather_rows(
+    const ptrdiff_t *start, const int32_t *column, const float *value, const ptrdiff_t *examples, ptrdiff_t first,
+    ptrdiff_t last, ptrdiff_t features, float *x, ptrdiff_t x_stride, ptrdiff_t room, int32_t *count, int32_t *index,
+    float *entries);
+
+/// `z[b, j] = Σ_k value[k]·w[index[k], j]` over row `b`'s list (``pp_row_lists``: `count`,
+/// `index`, `value`, `room`) in list order, summed from 0, for `b` in `[first, last)` and `j`
+/// in `[c0, c1)`: the product `x·W` over the non-zero `x` only. `w` has `cols` columns, `z`
+/// stride `z_stride`. Calls on disjoint column or row ranges may run at once.
+void pp_list_product(
+    const int32_t *count, const int32_t *index, const float *value, ptrdiff_t room, ptrdiff_t first, ptrdiff_t last,
+    const float *w, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, float *z, ptrdiff_t z_stride);
 
 /// The update rules of ``pp_row_update``.
 typedef enum { PP_TIMES = 0, PP_ABSMIN = 1 } pp_rule;
@@ -26,6 +44,14 @@ typedef enum { PP_TIMES = 0, PP_ABSMIN = 1 } pp_rule;
 void pp_column_lists(
     const float *x, ptrdiff_t x_stride, ptrdiff_t batch, ptrdiff_t first, ptrdiff_t last, const uint8_t *active,
     int32_t *count, int32_t *example, float *value);
+
+/// The column lists of ``pp_column_lists`` for the columns `[first, last)`, made from row
+/// lists (``pp_row_lists``: `row_count`, `row_index`, `row_value`, `row_room`, `batch` rows)
+/// instead of a scan of `x`: the same entries in the same order, without the rows that
+/// `active` marks 0 (`active` may be NULL). Calls on disjoint column ranges may run at once.
+void pp_transpose_lists(
+    const int32_t *row_count, const int32_t *row_index, const float *row_value, ptrdiff_t row_room, ptrdiff_t batch,
+    ptrdiff_t first, ptrdiff_t last, const uint8_t *active, int32_t *count, int32_t *example, float *value);
 
 /// `w[i, j] += scale·Σ_b u(x[b, i], δ[b, j])` for the rows `i` in `[first, last)` and the
 /// columns `j` in `[c0, c1)`, with

@@ -10,17 +10,24 @@ public struct Dataset: Sendable {
     public let features: Int
     /// Number of classes.
     public let classes: Int
+    /// The inputs' non-zero values, example by example, when few of them are non-zero (by
+    /// default fewer than ``Kernels/sparseDensityLimit``; MNIST: 19 %), else nil.
+    public let nonZero: NonZeroInputs?
 
     /// Number of examples.
     public var count: Int { labels.count }
 
-    /// Creates a dataset; `inputs.count` must be `labels.count × features`.
-    public init(inputs: [Float], labels: [Int], features: Int, classes: Int) {
+    /// Creates a dataset; `inputs.count` must be `labels.count × features`. Its non-zero
+    /// inputs are listed (``nonZero``) when their fraction is below `listingBelow`.
+    public init(
+        inputs: [Float], labels: [Int], features: Int, classes: Int, listingBelow: Double = Kernels.sparseDensityLimit
+    ) {
         precondition(inputs.count == labels.count * features, "inputs do not match labels × features")
         self.inputs = inputs
         self.labels = labels
         self.features = features
         self.classes = classes
+        nonZero = NonZeroInputs(inputs, features: features, densityBelow: listingBelow)
     }
 
     /// Reads an IDX image file and its label file (pixels scaled by 1/255); the two must hold

@@ -49,7 +49,9 @@ public final class Backpropagation: TrainingAlgorithm {
     ) -> [LayerSignals] {
         [
             LayerSignals(layer: 1, x: buffers.hiddenActivity, xStride: network.hidden + 1, delta: outputDelta, cols: network.outputs),
-            LayerSignals(layer: 0, x: buffers.input, xStride: network.inputs + 1, delta: hiddenDelta, cols: network.hidden),
+            LayerSignals(
+                layer: 0, x: buffers.input, xStride: network.inputs + 1, delta: hiddenDelta, cols: network.hidden,
+                xLists: buffers.inputLists),
         ]
     }
 

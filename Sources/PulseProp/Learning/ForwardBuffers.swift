@@ -6,13 +6,25 @@ public struct ForwardBuffers {
     /// Examples the buffers hold at most.
     public let capacity: Int
     /// `capacity × (inputs+1)`; the last column is 1.
-    public var input: [Float]
+    public var input: [Float] { didSet { inputListsCurrent = false } }
     /// `capacity × (hidden+1)`; the last column is 1.
     public var hiddenActivity: [Float]
     /// `capacity × outputs`.
     public var output: [Float]
     private let inputs: Int
     private let outputs: Int
+    /// The loaded examples' non-zero inputs, the bias input included, one list per example.
+    private var inputRows = Kernels.SparseLists()
+    /// Whether `inputRows` holds the rows of `input` (set by a load from a dataset with
+    /// ``Dataset/nonZero``, cleared by any change to `input`).
+    private var inputListsCurrent = false
+    /// Row lists of a layer's dense inputs, made for its sparse product.
+    let scratchRows = Kernels.SparseLists()
+
+    /// The non-zero values of the loaded input rows (bias input included) as row lists, when
+    /// the last ``load(_:indices:threads:)`` read them from ``Dataset/nonZero`` and `input` has
+    /// not been changed since; nil otherwise.
+    public var inputLists: Kernels.SparseLists? { inputListsCurrent ? inputRows : nil }
 
     /// Allocates buffers for `capacity` examples of `network`.
     public init(capacity: Int, network: Network) {
@@ -26,21 +38,38 @@ public struct ForwardBuffers {
 
     /// Copies the examples `indices` of `data` into the input rows, shared between `threads`
     /// threads (the copies of random rows of a large dataset wait on memory, so two cores
-    /// fetch nearly twice as fast).
+    /// fetch nearly twice as fast). From a dataset with ``Dataset/nonZero`` only the non-zero
+    /// values are read, into the zeroed rows and into ``inputLists``.
     public mutating func load<C: Collection>(_ data: Dataset, indices: C, threads: Int = 1) where C.Element == Int {
         let stride = inputs + 1
         let rows = Array(indices)
         let inputs = inputs
-        data.inputs.withUnsafeBufferPointer { source in
-            input.withUnsafeMutableBufferPointer { target in
-                let (source, target) = (source.baseAddress!, target.baseAddress!)
-                FixedPartition.run(count: rows.count, block: 16, threads: threads) { part in
-                    for b in part {
-                        (target + b * stride).update(from: source + rows[b] * inputs, count: inputs)
+        guard let sparse = data.nonZero else {
+            data.inputs.withUnsafeBufferPointer { source in
+                input.withUnsafeMutableBufferPointer { target in
+                    let (source, target) = (source.baseAddress!, target.baseAddress!)
+                    FixedPartition.run(count: rows.count, block: 16, threads: threads) { part in
+                        for b in part {
+                            (target + b * stride).update(from: source + rows[b] * inputs, count: inputs)
+                        }
                     }
                 }
             }
+            return
         }
+        if !isKnownUniquelyReferenced(&inputRows) { inputRows = Kernels.SparseLists() }
+        inputRows.reserve(lists: capacity, room: stride)
+        let lists = inputRows
+        rows.withUnsafeBufferPointer { examples in
+            input.withUnsafeMutableBufferPointer { target in
+                let (examples, target) = (examples.baseAddress!, target.baseAddress!)
+                FixedPartition.run(count: rows.count, block: 16, threads: threads) { part in
+                    lists.gatherRows(of: sparse, examples: examples, range: part, features: inputs, into: target, xStride: stride)
+                    for b in part { lists.append(toRow: b, position: inputs, value: 1) }
+                }
+            }
+        }
+        inputListsCurrent = true
     }
 
     /// Misclassified examples (arg-max output ≠ label) and the summed binary cross-entropy.
@@ -82,19 +111,22 @@ public protocol LayerProduct: AnyObject {
 
 extension Network {
     /// `h = f(x·W1)`, `y = σ(h·W2)` for the first `count` rows of `buffers`; both products
-    /// through `product` when one is given, else each by ``Kernels/sparseProduct`` when fewer
-    /// than `sparseDensityLimit` of its inputs are non-zero and by CBLAS otherwise. The work is
-    /// split between `threads` threads in fixed blocks (``FixedPartition``): the sparse product
-    /// by blocks of 64 output columns, GEMMs by blocks of 16 examples, so the result does not
-    /// depend on `threads`.
+    /// through `product` when one is given, else each by ``Kernels/sparseProduct(rows:examples:weights:cols:columns:z:zStride:)``
+    /// when fewer than `sparseDensityLimit` of its inputs are non-zero and by CBLAS otherwise.
+    /// The sparse product reads the buffers' ``ForwardBuffers/inputLists`` when there are any,
+    /// else row lists made from the dense rows. The work is split between `threads` threads in
+    /// fixed blocks (``FixedPartition``): the sparse product by blocks of 64 output columns,
+    /// list making and GEMMs by blocks of 16 examples, so the result does not depend on
+    /// `threads`.
     public func forward(
         _ buffers: inout ForwardBuffers, count: Int, product: LayerProduct? = nil, threads: Int = 1,
         sparseDensityLimit: Double = Kernels.sparseDensityLimit
     ) throws {
         let (n, h, o) = (inputs, hidden, outputs)
+        let scratch = buffers.scratchRows
         func multiply(
-            _ layer: Int, _ x: UnsafePointer<Float>, _ lda: Int, _ w: [Float], _ rows: Int, _ cols: Int,
-            _ z: UnsafeMutablePointer<Float>, _ ldc: Int
+            _ layer: Int, _ x: UnsafePointer<Float>, _ lda: Int, _ lists: Kernels.SparseLists?, _ w: [Float], _ rows: Int,
+            _ cols: Int, _ z: UnsafeMutablePointer<Float>, _ ldc: Int
         ) throws {
             if let product {
                 try product.multiply(
@@ -102,16 +134,23 @@ extension Network {
                     output: z, outputStride: ldc)
                 return
             }
-            let sparse = Kernels.density(x, rows: count, cols: rows, stride: lda) < sparseDensityLimit
+            let density = lists.map { Double($0.entries(0..<count)) / Double(max(count * rows, 1)) }
+                ?? Kernels.density(x, rows: count, cols: rows, stride: lda)
             w.withUnsafeBufferPointer { w in
                 let w = w.baseAddress!
                 // The sparse sums split by columns (each thread keeps its columns of W in its own
                 // cache); GEMMs by fixed blocks of 16 examples.
-                if sparse {
+                if density < sparseDensityLimit {
+                    let rowLists = lists ?? scratch
+                    if lists == nil {
+                        scratch.reserve(lists: count, room: rows)
+                        FixedPartition.run(count: count, block: 16, threads: threads) { examples in
+                            scratch.buildRows(of: x, xStride: lda, examples: examples)
+                        }
+                    }
                     FixedPartition.run(count: cols, block: Kernels.columnBlock, threads: threads) { columns in
                         Kernels.sparseProduct(
-                            x: x, xStride: lda, examples: 0..<count, weights: w, rows: rows, cols: cols, columns: columns,
-                            z: z, zStride: ldc)
+                            rows: rowLists, examples: 0..<count, weights: w, cols: cols, columns: columns, z: z, zStride: ldc)
                     }
                     return
                 }
@@ -122,10 +161,11 @@ extension Network {
                 }
             }
         }
+        let inputLists = buffers.inputLists
         try buffers.input.withUnsafeBufferPointer { x in
             try buffers.hiddenActivity.withUnsafeMutableBufferPointer { hid in
                 try buffers.output.withUnsafeMutableBufferPointer { y in
-                    try multiply(0, x.baseAddress!, n + 1, layers[0].values, n + 1, h, hid.baseAddress!, h + 1)
+                    try multiply(0, x.baseAddress!, n + 1, inputLists, layers[0].values, n + 1, h, hid.baseAddress!, h + 1)
                     for b in 0..<count {
                         let row = hid.baseAddress! + b * (h + 1)
                         switch activation {
@@ -134,7 +174,7 @@ extension Network {
                         }
                         row[h] = 1
                     }
-                    try multiply(1, hid.baseAddress!, h + 1, layers[1].values, h + 1, o, y.baseAddress!, o)
+                    try multiply(1, hid.baseAddress!, h + 1, nil, layers[1].values, h + 1, o, y.baseAddress!, o)
                     for k in 0..<(count * o) { y[k] = 1 / (1 + exp(-y[k])) }
                 }
             }

@@ -50,77 +50,136 @@ public enum Kernels {
     public static var instructionSet: String { String(cString: pp_kernel_isa()) }
 
     /// `z[b, :] = Σ_i x[b, i]·W[i, :]` over the non-zero `x[b, i]` only, `i` ascending, for
-    /// the examples `examples`: sparse-times-dense, each output value summed in a fixed order
-    /// whatever the range of examples or of columns (``pp_sparse_product``: each example's
-    /// non-zero inputs are listed, then up to 64 output columns at a time are summed in
-    /// registers). Only the columns `columns` (default: all) are written, so threads can share
-    /// the work by columns and each keeps its part of `W` in its own cache. `W` is
-    /// `rows × cols`, `x` has stride `xStride`, `z` stride `zStride`.
+    /// the examples `examples`, with `x` given by its row lists (``SparseLists``, one list per
+    /// example): sparse-times-dense, each output value summed in a fixed order whatever the
+    /// range of examples or of columns (``pp_list_product``: up to 64 output columns at a time
+    /// are summed in registers). Only the columns `columns` (default: all) are written, so
+    /// threads can share the work by columns and each keeps its part of `W` in its own cache.
+    /// `W` has `cols` columns, `z` stride `zStride`.
+    public static func sparseProduct(
+        rows x: SparseLists, examples: Range<Int>, weights: UnsafePointer<Float>, cols: Int, columns: Range<Int>? = nil,
+        z: UnsafeMutablePointer<Float>, zStride: Int
+    ) {
+        let columns = columns ?? 0..<cols
+        pp_list_product(
+            x.count, x.position, x.value, x.room, examples.lowerBound, examples.upperBound, weights, cols,
+            columns.lowerBound, columns.upperBound, z, zStride)
+    }
+
+    /// ``sparseProduct(rows:examples:weights:cols:columns:z:zStride:)`` on the row lists of
+    /// `x` (stride `xStride`, `rows` columns), made for this call.
     public static func sparseProduct(
         x: UnsafePointer<Float>, xStride: Int, examples: Range<Int>, weights: UnsafePointer<Float>, rows: Int,
         cols: Int, columns: Range<Int>? = nil, z: UnsafeMutablePointer<Float>, zStride: Int
     ) {
-        let columns = columns ?? 0..<cols
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows) { index in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { value in
-                pp_sparse_product(
-                    x, xStride, examples.lowerBound, examples.upperBound, weights, rows, cols, columns.lowerBound,
-                    columns.upperBound, z, zStride, index.baseAddress!, value.baseAddress!)
-            }
-        }
+        let lists = SparseLists()
+        lists.reserve(lists: examples.upperBound, room: rows)
+        lists.buildRows(of: x, xStride: xStride, examples: examples)
+        sparseProduct(rows: lists, examples: examples, weights: weights, cols: cols, columns: columns, z: z, zStride: zStride)
     }
 
-    /// The non-zero values of a minibatch's signals `x`, listed by column (one list per row of
-    /// `W`, examples ascending, room for every example in each): what the row update reads,
-    /// built once per update by all threads (each a range of columns) and then read by all.
+    /// The non-zero values of a matrix listed by row or by column, with room in each list for
+    /// a whole row or column: a minibatch's inputs by example (row lists, what the sparse
+    /// product reads) or a minibatch's signals `x` by row of `W` (column lists, what the row
+    /// update reads). List `l` holds `count[l]` entries at `position[l·room ...]` (the column
+    /// of a row list, the example of a column list, ascending) with their values at
+    /// `value[l·room ...]`. Built by all threads (each a range of lists) and then read by all.
     /// Owns its buffers, which it keeps between minibatches.
-    public final class ColumnLists {
-        /// Column `i` has `count[i]` entries at `example[i·batch ...]` and `value[i·batch ...]`.
+    public final class SparseLists {
         private(set) var count = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-        private(set) var example = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+        private(set) var position = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
         private(set) var value = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-        /// Examples the lists are built for (the room per column).
-        private(set) var batch = 0
-        /// Allocated room: entries in `count`, and in each of `example` and `value`.
+        /// Entries each list has room for (a row's columns, or a column's examples).
+        private(set) var room = 0
+        /// Allocated room: entries in `count`, and in each of `position` and `value`.
         private var (countRoom, entryRoom) = (0, 0)
 
         public init() {}
 
         deinit {
             count.deallocate()
-            example.deallocate()
+            position.deallocate()
             value.deallocate()
         }
 
-        /// Makes room for `columns` columns of `batch` examples.
-        public func reserve(batch: Int, columns: Int) {
-            self.batch = batch
-            if columns > countRoom {
+        /// Makes room for `lists` lists of `room` entries each.
+        public func reserve(lists: Int, room: Int) {
+            self.room = room
+            if lists > countRoom {
                 count.deallocate()
-                count = .allocate(capacity: columns)
-                countRoom = columns
+                count = .allocate(capacity: lists)
+                countRoom = lists
             }
-            if batch * columns > entryRoom {
-                example.deallocate()
+            if lists * room > entryRoom {
+                position.deallocate()
                 value.deallocate()
-                example = .allocate(capacity: batch * columns)
-                value = .allocate(capacity: batch * columns)
-                entryRoom = batch * columns
+                position = .allocate(capacity: lists * room)
+                value = .allocate(capacity: lists * room)
+                entryRoom = lists * room
             }
         }
 
-        /// Lists the non-zero `x[b, i]` of the columns `columns` of `x` (`batch` rows of stride
-        /// `xStride`, as reserved), without the examples that `active` marks 0 (nil: every
-        /// example). Threads may build disjoint column ranges at once.
-        public func build(x: UnsafePointer<Float>, xStride: Int, columns: Range<Int>, active: UnsafePointer<UInt8>?) {
-            pp_column_lists(x, xStride, batch, columns.lowerBound, columns.upperBound, active, count, example, value)
+        /// The entries of the lists `lists`.
+        public func entries(_ lists: Range<Int>) -> Int { lists.reduce(0) { $0 + Int(count[$1]) } }
+
+        /// List `l`'s entries as (position, value) pairs.
+        public func list(_ l: Int) -> [(position: Int, value: Float)] {
+            (0..<Int(count[l])).map { (Int(position[l * room + $0]), value[l * room + $0]) }
+        }
+
+        /// Row lists: lists the non-zero values of the rows `examples` of `x` (stride `xStride`,
+        /// `room` columns, as reserved). Threads may build disjoint ranges at once.
+        public func buildRows(of x: UnsafePointer<Float>, xStride: Int, examples: Range<Int>) {
+            pp_row_lists(x, xStride, room, examples.lowerBound, examples.upperBound, room, count, position, value)
+        }
+
+        /// Row lists of the examples `examples[b]` of `set`, `b` in `range`, read from its
+        /// non-zero entries, which are also written into the dense rows `x[b, 0 ..< features]`
+        /// (stride `xStride`; ``pp_gather_rows``). Threads may gather disjoint ranges at once.
+        public func gatherRows(
+            of set: NonZeroInputs, examples: UnsafePointer<Int>, range: Range<Int>, features: Int,
+            into x: UnsafeMutablePointer<Float>, xStride: Int
+        ) {
+            set.start.withUnsafeBufferPointer { start in
+                set.column.withUnsafeBufferPointer { column in
+                    set.value.withUnsafeBufferPointer { value in
+                        pp_gather_rows(
+                            start.baseAddress!, column.baseAddress!, value.baseAddress!, examples, range.lowerBound,
+                            range.upperBound, features, x, xStride, room, count, position, self.value)
+                    }
+                }
+            }
+        }
+
+        /// Appends `(position, value)` to row `b`'s list (which must have room for it).
+        public func append(toRow b: Int, position: Int, value: Float) {
+            let k = Int(count[b])
+            self.position[b * room + k] = Int32(position)
+            self.value[b * room + k] = value
+            count[b] += 1
+        }
+
+        /// Column lists: lists the non-zero `x[b, i]` of the columns `columns` of `x` (`room`
+        /// rows of stride `xStride`, as reserved), without the examples that `active` marks 0
+        /// (nil: every example). Threads may build disjoint column ranges at once.
+        public func buildColumns(of x: UnsafePointer<Float>, xStride: Int, columns: Range<Int>, active: UnsafePointer<UInt8>?) {
+            pp_column_lists(x, xStride, room, columns.lowerBound, columns.upperBound, active, count, position, value)
+        }
+
+        /// Column lists made from the row lists `rows` of the same `room` examples: the lists
+        /// ``buildColumns(of:xStride:columns:active:)`` makes from the rows' matrix, without
+        /// scanning it (``pp_transpose_lists``).
+        public func buildColumns(from rows: SparseLists, columns: Range<Int>, active: UnsafePointer<UInt8>?) {
+            pp_transpose_lists(
+                rows.count, rows.position, rows.value, rows.room, room, columns.lowerBound, columns.upperBound, active,
+                count, position, value)
         }
     }
 
     /// `W[i, j] += scale · Σ_b u(x[b, i], δ[b, j])` for the rows `rows` and the columns
     /// `columns` (default: all) of `W`, where `u` is
     /// `x·δ` (times) or, for `x ≥ 0`, `sign(x·δ)·min(|x|, |δ|) = clamp(δ, −x, x)` (absmin, a
-    /// branch-free min/max per synapse), over the examples in `lists` (``ColumnLists``).
+    /// branch-free min/max per synapse), over the examples in the column lists `lists` (``SparseLists``).
     ///
     /// Examples with `x[b, i] = 0` are not in the lists and contribute nothing (most MNIST
     /// pixels, and inputs that encode to zero pulses), nor are examples whose `δ` row is all
@@ -129,14 +188,14 @@ public enum Kernels {
     /// the row once, so the result does not depend on how rows or columns are split between
     /// threads (``pp_row_update``). `δ` is `batch × cols`, `W` has `cols` columns.
     public static func rowUpdate(
-        _ method: UpdateMethod, lists: ColumnLists, delta: UnsafePointer<Float>, rows: Range<Int>,
+        _ method: UpdateMethod, lists: SparseLists, delta: UnsafePointer<Float>, rows: Range<Int>,
         columns: Range<Int>? = nil, cols: Int, scale: Float, weights: UnsafeMutablePointer<Float>
     ) {
         let rule = method == .times ? PP_TIMES : PP_ABSMIN
         let columns = columns ?? 0..<cols
         withUnsafeTemporaryAllocation(of: Float.self, capacity: cols) { row in
             pp_row_update(
-                rule, lists.count, lists.example, lists.value, lists.batch, delta, rows.lowerBound, rows.upperBound, cols,
+                rule, lists.count, lists.position, lists.value, lists.room, delta, rows.lowerBound, rows.upperBound, cols,
                 columns.lowerBound, columns.upperBound, scale, weights, row.baseAddress!)
         }
     }
@@ -147,31 +206,31 @@ public enum Kernels {
     /// `n_δ` (`batch × cols`). The coincident pulses of each row are counted exactly in 16-bit
     /// lanes; the caller makes sure `batch·max|n_δ|` fits in them.
     public static func countUpdate(
-        lists: ColumnLists, deltaCounts: UnsafePointer<Int16>, rows: Range<Int>, columns: Range<Int>? = nil, cols: Int,
+        lists: SparseLists, deltaCounts: UnsafePointer<Int16>, rows: Range<Int>, columns: Range<Int>? = nil, cols: Int,
         quantum: Float, scale: Float, weights: UnsafeMutablePointer<Float>
     ) {
         let columns = columns ?? 0..<cols
         withUnsafeTemporaryAllocation(of: Int16.self, capacity: cols) { row in
             pp_count_update(
-                lists.count, lists.example, lists.value, lists.batch, deltaCounts, rows.lowerBound, rows.upperBound, cols,
+                lists.count, lists.position, lists.value, lists.room, deltaCounts, rows.lowerBound, rows.upperBound, cols,
                 columns.lowerBound, columns.upperBound, quantum, scale, weights, row.baseAddress!)
         }
     }
 
-    /// ``rowUpdate(_:lists:delta:rows:columns:cols:scale:weights:)`` on lists built from `x`
-    /// (`batch` rows of stride `xStride`) for this call.
+    /// ``rowUpdate(_:lists:delta:rows:columns:cols:scale:weights:)`` on column lists built
+    /// from `x` (`batch` rows of stride `xStride`) for this call.
     public static func rowUpdate(
         _ method: UpdateMethod, x: UnsafePointer<Float>, xStride: Int, delta: UnsafePointer<Float>, batch: Int,
         rows: Range<Int>, cols: Int, scale: Float, weights: UnsafeMutablePointer<Float>
     ) {
-        let lists = ColumnLists()
-        lists.reserve(batch: batch, columns: rows.upperBound)
-        lists.build(x: x, xStride: xStride, columns: 0..<rows.upperBound, active: nil)
+        let lists = SparseLists()
+        lists.reserve(lists: rows.upperBound, room: batch)
+        lists.buildColumns(of: x, xStride: xStride, columns: 0..<rows.upperBound, active: nil)
         rowUpdate(method, lists: lists, delta: delta, rows: rows, cols: cols, scale: scale, weights: weights)
     }
 
     /// Marks in `active` the rows of the `batch × cols` matrix `delta` that hold a non-zero
-    /// value (to build ``ColumnLists`` without the examples that add nothing);
+    /// value (to build column lists without the examples that add nothing);
     /// returns how many there are.
     @discardableResult
     public static func markNonZeroRows(

@@ -13,13 +13,17 @@ public struct LayerSignals {
     public var delta: [Float]
     /// The layer's columns.
     public var cols: Int
+    /// The non-zero values of `x`, one list per example (``Kernels/SparseLists``), when they
+    /// are known (a sparse dataset's inputs); nil: found by scanning `x`.
+    public var xLists: Kernels.SparseLists?
 
-    public init(layer: Int, x: [Float], xStride: Int, delta: [Float], cols: Int) {
+    public init(layer: Int, x: [Float], xStride: Int, delta: [Float], cols: Int, xLists: Kernels.SparseLists? = nil) {
         self.layer = layer
         self.x = x
         self.xStride = xStride
         self.delta = delta
         self.cols = cols
+        self.xLists = xLists
     }
 }
 
@@ -60,7 +64,7 @@ public final class IdealWeightUpdater: WeightUpdater {
     /// Per example of a minibatch: whether its `δ` row has a non-zero value.
     private var active: [UInt8] = []
     /// The non-zero `x` of a minibatch by row of `W` (sparse path).
-    private let lists = Kernels.ColumnLists()
+    private let lists = Kernels.SparseLists()
     /// The `δ` pulse counts of a minibatch (absmin on counts).
     private var deltaCounts: [Int16] = []
     /// Source of the stochastic-rounding dither (used only with `rounding: .stochastic`).
@@ -82,13 +86,18 @@ public final class IdealWeightUpdater: WeightUpdater {
 
     public func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) {
         for s in signals {
-            update(&layers[s.layer].values, x: s.x, xStride: s.xStride, delta: s.delta, cols: s.cols, count: count, rate: rate)
+            update(
+                &layers[s.layer].values, x: s.x, xStride: s.xStride, xLists: s.xLists, delta: s.delta, cols: s.cols,
+                count: count, rate: rate)
         }
     }
 
-    /// `W −= η·Σ_b u(x_b, δ_b)` for one layer (`W` has `xStride` rows, the bias row last).
+    /// `W −= η·Σ_b u(x_b, δ_b)` for one layer (`W` has `xStride` rows, the bias row last);
+    /// `xLists` are `x`'s row lists when known (continuous signals only: discretised `x` has
+    /// other non-zeros).
     private func update(
-        _ weights: inout [Float], x: [Float], xStride: Int, delta: [Float], cols: Int, count: Int, rate: Float
+        _ weights: inout [Float], x: [Float], xStride: Int, xLists: Kernels.SparseLists?, delta: [Float], cols: Int,
+        count: Int, rate: Float
     ) {
         let xCount = count * xStride
         let deltaCount = count * cols
@@ -98,7 +107,9 @@ public final class IdealWeightUpdater: WeightUpdater {
                 delta.withUnsafeBufferPointer { ds in
                     let activeCount = Kernels.markNonZeroRows(ds.baseAddress!, batch: count, cols: cols, active: &active)
                     if activeCount == 0 { return }
-                    apply(&weights, x: xs.baseAddress!, xStride: xStride, delta: ds.baseAddress!, cols: cols, count: count, rate: rate)
+                    apply(
+                        &weights, x: xs.baseAddress!, xStride: xStride, xLists: xLists, delta: ds.baseAddress!, cols: cols,
+                        count: count, rate: rate)
                 }
             }
             return
@@ -143,7 +154,7 @@ public final class IdealWeightUpdater: WeightUpdater {
             if counting {
                 applyCounts(&weights, nx: qx, xStride: xStride, nd: qd, cols: cols, count: count, quantum: deltaQuantum, rate: rate)
             } else {
-                apply(&weights, x: qx, xStride: xStride, delta: qd, cols: cols, count: count, rate: rate)
+                apply(&weights, x: qx, xStride: xStride, xLists: nil, delta: qd, cols: cols, count: count, rate: rate)
             }
         }
     }
@@ -163,7 +174,7 @@ public final class IdealWeightUpdater: WeightUpdater {
     ) {
         if deltaCounts.count < count * cols { deltaCounts = [Int16](repeating: 0, count: count * cols) }
         for k in 0..<(count * cols) { deltaCounts[k] = Int16(nd[k]) }
-        buildLists(nx, xStride: xStride, count: count)
+        buildLists(nx, xStride: xStride, xLists: nil, count: count)
         let (threads, lists) = (threads, lists)
         weights.withUnsafeMutableBufferPointer { w in
             let w = w.baseAddress!
@@ -177,14 +188,23 @@ public final class IdealWeightUpdater: WeightUpdater {
         }
     }
 
-    /// Lists the active examples' non-zero `x` by row of `W` (``Kernels/ColumnLists``), the
+    /// Lists the active examples' non-zero `x` by row of `W` (column lists,
+    /// ``Kernels/SparseLists``), from `x`'s row lists when given, else by scanning `x`; the
     /// rows shared between the threads.
-    private func buildLists(_ x: UnsafePointer<Float>, xStride: Int, count: Int) {
-        lists.reserve(batch: count, columns: xStride)
+    private func buildLists(_ x: UnsafePointer<Float>, xStride: Int, xLists: Kernels.SparseLists?, count: Int) {
+        lists.reserve(lists: xStride, room: count)
         let (threads, lists) = (threads, lists)
         active.withUnsafeBufferPointer { active in
-            FixedPartition.run(count: xStride, block: Self.rowBlock, threads: threads) { rows in
-                lists.build(x: x, xStride: xStride, columns: rows, active: active.baseAddress!)
+            let active = active.baseAddress!
+            // Made from row lists, each block first searches every example's list for its start,
+            // so the blocks are larger.
+            let block = xLists == nil ? Self.rowBlock : 4 * Self.rowBlock
+            FixedPartition.run(count: xStride, block: block, threads: threads) { rows in
+                if let xLists {
+                    lists.buildColumns(from: xLists, columns: rows, active: active)
+                } else {
+                    lists.buildColumns(of: x, xStride: xStride, columns: rows, active: active)
+                }
             }
         }
     }
@@ -202,22 +222,26 @@ public final class IdealWeightUpdater: WeightUpdater {
         }
     }
 
-    /// Fraction of non-zero values in the active examples' rows of `x`, over all `count` rows.
-    private func activeDensity(_ x: UnsafePointer<Float>, xStride: Int, count: Int) -> Double {
+    /// Fraction of non-zero values in the active examples' rows of `x`, over all `count` rows
+    /// (counted in `xLists` when given).
+    private func activeDensity(_ x: UnsafePointer<Float>, xStride: Int, xLists: Kernels.SparseLists?, count: Int) -> Double {
         let nonZero = (0..<count).reduce(0.0) { sum, b in
-            active[b] == 0 ? sum : sum + Kernels.density(x + b * xStride, rows: 1, cols: xStride, stride: xStride)
+            if active[b] == 0 { return sum }
+            if let xLists { return sum + Double(xLists.entries(b..<(b + 1))) / Double(xStride) }
+            return sum + Kernels.density(x + b * xStride, rows: 1, cols: xStride, stride: xStride)
         }
         return nonZero / Double(count)
     }
 
     private func apply(
-        _ weights: inout [Float], x: UnsafePointer<Float>, xStride: Int, delta: UnsafePointer<Float>, cols: Int,
-        count: Int, rate: Float
+        _ weights: inout [Float], x: UnsafePointer<Float>, xStride: Int, xLists: Kernels.SparseLists?,
+        delta: UnsafePointer<Float>, cols: Int, count: Int, rate: Float
     ) {
         // Only the rows of active examples count. The others may hold stale (finite) values: the
         // sparse kernel skips them, and in a GEMM they meet an all-zero δ row.
-        let sparse = method == .absmin || activeDensity(x, xStride: xStride, count: count) < sparseDensityLimit
-        if sparse { buildLists(x, xStride: xStride, count: count) }
+        let sparse = method == .absmin
+            || activeDensity(x, xStride: xStride, xLists: xLists, count: count) < sparseDensityLimit
+        if sparse { buildLists(x, xStride: xStride, xLists: xLists, count: count) }
         let (threads, method, lists) = (threads, method, lists)
         weights.withUnsafeMutableBufferPointer { w in
             let w = w.baseAddress!

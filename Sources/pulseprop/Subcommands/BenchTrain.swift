@@ -187,10 +187,10 @@ struct BenchTrain: ParsableCommand {
         let countTerms = countsX.reduce(0) { $0 + ($1 != 0 ? cols : 0) }
         // The column lists are built once per minibatch in training; here both kernels read
         // lists built beforehand, so the figures are the kernels' own.
-        func lists(_ x: [Float]) -> Kernels.ColumnLists {
-            let lists = Kernels.ColumnLists()
-            lists.reserve(batch: batch, columns: rows)
-            lists.build(x: x, xStride: rows, columns: 0..<rows, active: nil)
+        func lists(_ x: [Float]) -> Kernels.SparseLists {
+            let lists = Kernels.SparseLists()
+            lists.reserve(lists: rows, room: batch)
+            lists.buildColumns(of: x, xStride: rows, columns: 0..<rows, active: nil)
             return lists
         }
         let (floatLists, countLists) = (lists(x), lists(countsX))
