@@ -24,8 +24,9 @@ typedef int16_t c32 __attribute__((ext_vector_type(32)));
 #endif
 #define INLINE static inline __attribute__((always_inline))
 
-/// Lanes of 16 floats held in registers at once.
-enum { GROUP = 4 };
+/// Lanes of 16 floats held in registers at once, at most: 8 with AVX-512's 32 registers (128
+/// columns), 4 otherwise (``lane_group``).
+enum { GROUP = 8 };
 
 INLINE v16 load16(const float *p) {
     v16 v;
@@ -94,6 +95,18 @@ INLINE ptrdiff_t nonzero_entries(const float *x, ptrdiff_t count, int32_t *index
     return n;
 }
 
+/// Lanes summed in one pass over a list: 8 where the CPU has AVX-512's 32 vector registers
+/// (the 110 columns of the MNIST network in one pass instead of two: the index and value of
+/// each entry are loaded once), else 4, which fit AVX2's 16. Each lane's sums are the same
+/// whatever the group, so the choice does not change results.
+INLINE ptrdiff_t lane_group(void) {
+#if defined(__x86_64__)
+    return __builtin_cpu_supports("avx512f") ? 8 : 4;
+#else
+    return 4;
+#endif
+}
+
 /// Writes `out[j] = Σ_k u(value[k], m[index[k], j])` for the `lanes` lanes from lane `g0`.
 INLINE void sum_lanes(
     pp_rule rule, const int32_t *index, const float *value, ptrdiff_t n, const float *m, ptrdiff_t cols,
@@ -117,8 +130,8 @@ INLINE void sum_lanes(
 
 /// `out[j] = Σ_k u(value[k], m[index[k], j])` for the columns `[c0, c1)` of the `cols`-column
 /// matrix `m`, summed in `k` order from 0: the row update's sum over examples (`m` = `δ`) and
-/// the sparse product's sum over inputs (`m` = `W`, `u` = times). Up to 64 columns at a time are
-/// summed in registers.
+/// the sparse product's sum over inputs (`m` = `W`, `u` = times). Up to 128 columns at a time
+/// (``lane_group``) are summed in registers.
 INLINE void sum_rows(
     pp_rule rule, const int32_t *index, const float *value, ptrdiff_t n, const float *m, ptrdiff_t cols,
     ptrdiff_t c0, ptrdiff_t c1, float *out) {
@@ -134,12 +147,17 @@ INLINE void sum_rows(
         return;
     }
     const ptrdiff_t lanes = (c1 - c0 + 15) / 16;
-    for (ptrdiff_t g = 0; g < lanes; g += GROUP) {
-        switch (lanes - g) {
+    const ptrdiff_t group = lane_group();
+    for (ptrdiff_t g = 0; g < lanes; g += group) {
+        switch (lanes - g < group ? lanes - g : group) {
         case 1: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 1, out); break;
         case 2: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 2, out); break;
         case 3: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 3, out); break;
-        default: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, GROUP, out); break;
+        case 4: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 4, out); break;
+        case 5: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 5, out); break;
+        case 6: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 6, out); break;
+        case 7: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 7, out); break;
+        default: sum_lanes(rule, index, value, n, m, cols, c0, c1, g, 8, out); break;
         }
     }
 }

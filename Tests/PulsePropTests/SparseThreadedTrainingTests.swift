@@ -78,17 +78,24 @@ final class SparseThreadedTrainingTests: XCTestCase {
         }
     }
 
-    /// The kernels split by columns (as threads share them) give the bits of one call over all
-    /// columns: widths below 16 (scalar), a full lane, and lanes with an overlapping tail.
+    /// The kernels split by columns give the bits of one call over all columns: widths below
+    /// 16 (scalar), a full lane, lanes with an overlapping tail, and 110 columns in one pass of
+    /// 7 lanes (AVX-512) or in passes of 4 and 3.
     func testKernelsSplitByColumnsGiveTheWholeResult() {
+        for (cols, splits) in [(45, [[0..<16, 16..<45], [0..<7, 7..<30, 30..<45], [0..<40, 40..<45]]), (110, [[0..<64, 64..<110]])] {
+            kernelsSplitByColumns(cols: cols, splits: splits)
+        }
+    }
+
+    func kernelsSplitByColumns(cols: Int, splits: [[Range<Int>]]) {
         var rng = SeededGenerator(seed: 21)
-        let (batch, rows, cols) = (17, 53, 45)
+        let (batch, rows) = (17, 53)
         let x = sparseValues(batch * rows, density: 0.3, &rng)
         let w = (0..<(rows * cols)).map { _ in Float.random(in: -1...1, using: &rng) }
         let delta = (0..<(batch * cols)).map { _ in Float.random(in: -1.5...1.5, using: &rng) }
         var whole = [Float](repeating: .nan, count: batch * cols)
         Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &whole, zStride: cols)
-        for split in [[0..<16, 16..<45], [0..<7, 7..<30, 30..<45], [0..<40, 40..<45]] {
+        for split in splits {
             var parts = [Float](repeating: .nan, count: batch * cols)
             for columns in split {
                 Kernels.sparseProduct(

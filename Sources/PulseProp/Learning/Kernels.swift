@@ -40,10 +40,9 @@ public enum Kernels {
         return Double(pp_count_nonzero(x, rows, cols, stride)) / Double(rows * cols)
     }
 
-    /// Columns of `W` per block of sparse-kernel work shared between threads (products and
-    /// updates alike, so each thread keeps the same columns of `W` in its cache): four 16-float
-    /// lanes, what one kernel call sums in registers at once.
-    static let columnBlock = 64
+    /// Examples per block of sparse-product work shared between threads: ten blocks in a
+    /// minibatch of 100, so that two threads that claim blocks as they go share it evenly.
+    public static let exampleBlock = 10
 
     /// The instruction set the sparse kernels run with here ("avx512bw", "avx2" or
     /// "baseline"); their results are the same bits on each.
@@ -52,10 +51,9 @@ public enum Kernels {
     /// `z[b, :] = Σ_i x[b, i]·W[i, :]` over the non-zero `x[b, i]` only, `i` ascending, for
     /// the examples `examples`, with `x` given by its row lists (``SparseLists``, one list per
     /// example): sparse-times-dense, each output value summed in a fixed order whatever the
-    /// range of examples or of columns (``pp_list_product``: up to 64 output columns at a time
-    /// are summed in registers). Only the columns `columns` (default: all) are written, so
-    /// threads can share the work by columns and each keeps its part of `W` in its own cache.
-    /// `W` has `cols` columns, `z` stride `zStride`.
+    /// range of examples or of columns (``pp_list_product``: up to 64 output columns at a time,
+    /// or 128 with AVX-512, are summed in registers). Only the columns `columns` (default: all)
+    /// are written. `W` has `cols` columns, `z` stride `zStride`.
     public static func sparseProduct(
         rows x: SparseLists, examples: Range<Int>, weights: UnsafePointer<Float>, cols: Int, columns: Range<Int>? = nil,
         z: UnsafeMutablePointer<Float>, zStride: Int

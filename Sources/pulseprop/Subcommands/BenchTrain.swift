@@ -30,15 +30,20 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "CSV of rule,seconds_per_epoch from a reference implementation of the same rules (scripts/bench-train-torch), shown beside ours with the ratio.")
     var reference: String?
 
+    @Option(help: "Program that times a reference implementation of one rule (called as PROGRAM DATA THREADS EPOCHS RULE, printing rule,seconds_per_epoch; e.g. scripts/bench-train-torch), run just before each rule is timed here, so that both see the same load from other processes.")
+    var referenceProgram: String?
+
     func run() throws {
         try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         try require(blasThreads >= 1, "blas-threads", "must be ≥ 1, got \(blasThreads)")
         try require(threads >= 1, "threads", "must be ≥ 1, got \(threads)")
-        let referenceSeconds = try reference.map(Self.readReference) ?? [:]
+        try require(reference == nil || referenceProgram == nil, "reference-program", "cannot be given with --reference")
+        var referenceSeconds = try reference.map { try Self.readReference(InputFile.text(atPath: $0), source: $0) } ?? [:]
+        let compare = reference != nil || referenceProgram != nil
         let (train, test) = try Dataset.mnist(directory: data)
         print("train s/epoch, median of \(epochs); baseline: GEMMs only, 1 thread; ours: kernels chosen by input density (\(Kernels.instructionSet))")
         print("rule                          baseline    ours 1 thr    ours \(threads) thr  speed-up  test-eval s"
-            + (reference == nil ? "" : "  reference  reference/ours"))
+            + (compare ? "  reference  reference/ours" : ""))
         var idealAbsmin = Double.nan
         for levels in [0, 20] {
             for method in UpdateMethod.allCases {
@@ -47,6 +52,9 @@ struct BenchTrain: ParsableCommand {
                 c.levels = levels
                 c.epochs = epochs
                 if let only, !only.split(separator: ",").contains(Substring(c.ruleName)) { continue }
+                if let referenceProgram {
+                    referenceSeconds.merge(try timeReference(referenceProgram, rule: c.ruleName)) { $1 }
+                }
                 let (baseline, single, parallel) = try seconds(c, train: train, test: test)
                 if method == .absmin, levels == 20 { idealAbsmin = single.train }
                 let compared = referenceSeconds[c.ruleName].map {
@@ -99,38 +107,58 @@ struct BenchTrain: ParsableCommand {
             })
             line += String(format: "  %.2f: %.2f", density, gemm / sparse)
             guard density == 0.2, threads > 1 else { continue }
-            let (one, shared) = Self.perCall({
-                Kernels.sparseProduct(x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, z: &z, zStride: cols)
-            }, {
-                z.withUnsafeMutableBufferPointer { z in
-                    FixedPartition.run(count: cols, block: 64, threads: threads) { columns in
-                        Kernels.sparseProduct(
-                            x: x, xStride: rows, examples: 0..<batch, weights: w, rows: rows, cols: cols, columns: columns,
-                            z: z.baseAddress!, zStride: cols)
+            // As in training on a listed dataset: the row lists are there, the examples are shared.
+            let lists = Kernels.SparseLists()
+            lists.reserve(lists: batch, room: rows)
+            lists.buildRows(of: x, xStride: rows, examples: 0..<batch)
+            let (one, shared) = z.withUnsafeMutableBufferPointer { z in
+                Self.perCall({
+                    Kernels.sparseProduct(rows: lists, examples: 0..<batch, weights: w, cols: cols, z: z.baseAddress!, zStride: cols)
+                }, {
+                    FixedPartition.run(count: batch, block: Kernels.exampleBlock, threads: threads) { examples in
+                        Kernels.sparseProduct(rows: lists, examples: examples, weights: w, cols: cols, z: z.baseAddress!, zStride: cols)
                     }
-                }
-            })
-            threadLine = String(format: "sparse product at density 0.2: %.1f µs on 1 thread, %.1f× faster on %d", one * 1e6, one / shared, threads)
+                })
+            }
+            threadLine = String(
+                format: "sparse product from row lists at density 0.2: %.1f µs on 1 thread, %.1f× faster on %d", one * 1e6,
+                one / shared, threads)
         }
         print(line + String(format: " (sparse below %.2f)", Kernels.sparseDensityLimit))
         if let threadLine { print(threadLine) }
     }
 
     /// `rule,seconds` lines of a reference timing file, by rule name.
-    static func readReference(_ path: String) throws -> [String: Double] {
+    static func readReference(_ text: String, source: String) throws -> [String: Double] {
         var seconds: [String: Double] = [:]
-        for (k, line) in try InputFile.text(atPath: path).split(separator: "\n").enumerated() {
+        for (k, line) in text.split(separator: "\n").enumerated() {
             let fields = line.split(separator: ",")
             guard fields.count == 2, let value = Double(fields[1]), value > 0 else {
-                throw DataError(path, "line \(k + 1) is not `rule,seconds_per_epoch`: \(line)")
+                throw DataError(source, "line \(k + 1) is not `rule,seconds_per_epoch`: \(line)")
             }
             seconds[String(fields[0])] = value
         }
         return seconds
     }
 
+    /// Runs `program DATA THREADS EPOCHS RULE` and reads the `rule,seconds` lines it prints.
+    func timeReference(_ program: String, rule: String) throws -> [String: Double] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program, data, String(threads), String(epochs), rule]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ParameterError("reference-program", "\(program) exited with status \(process.terminationStatus) for \(rule)")
+        }
+        return try Self.readReference(text, source: program)
+    }
+
     /// Median seconds of a training epoch and of a test evaluation for the baseline (dense
-    /// GEMMs, 1 thread), the sparse path on 1 thread and on `threads`; the three settings take
+    /// GEMMs on whole input rows, 1 thread), the sparse path on 1 thread and on `threads`; the three settings take
     /// turns epoch by epoch, so load from other processes falls on all of them alike.
     func seconds(_ c: TrainingConfiguration, train: Dataset, test: Dataset) throws -> (
         baseline: (train: Double, evaluation: Double), single: (train: Double, evaluation: Double),
@@ -150,14 +178,19 @@ struct BenchTrain: ParsableCommand {
         var trainSeconds = [[Double]](repeating: [], count: 3)
         var evalSeconds = [[Double]](repeating: [], count: 3)
         var rng = SeededGenerator(seed: 1)
+        // The baseline reads whole input rows, as before the sets' non-zero lists.
+        func unlisted(_ data: Dataset) -> Dataset {
+            Dataset(inputs: data.inputs, labels: data.labels, features: data.features, classes: data.classes, listingBelow: 0)
+        }
+        let sets = [(unlisted(train), unlisted(test)), (train, test), (train, test)]
         for _ in 0..<epochs {
             var order = Array(0..<train.count)
             order.shuffle(using: &rng)
             for (k, trainer) in trainers.enumerated() {
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                _ = try trainer.trainEpoch(on: train, order: order, rate: 1e-4)
+                _ = try trainer.trainEpoch(on: sets[k].0, order: order, rate: 1e-4)
                 let t1 = DispatchTime.now().uptimeNanoseconds
-                _ = try trainer.evaluate(on: test)
+                _ = try trainer.evaluate(on: sets[k].1)
                 let t2 = DispatchTime.now().uptimeNanoseconds
                 trainSeconds[k].append(Double(t1 - t0) / 1e9)
                 evalSeconds[k].append(Double(t2 - t1) / 1e9)
