@@ -116,6 +116,9 @@ final class HostileInputTests: XCTestCase {
         try assertRefused(ideal + ["--compare"], mentions: "invalid compare")
         try assertRefused(["train", "--compare", "--epochs", "1"], mentions: "--engine spice")
         try assertRefused(["bench", "train", "--data", ".", "--blas-threads", "0"], mentions: "blas-threads")
+        try assertRefused(
+            ["bench", "train", "--data", ".", "--reference", "r.csv", "--reference-program", "scripts/bench-train-torch"],
+            mentions: "reference-program")
     }
 
     /// `train --format csv` prints the per-epoch log.

@@ -81,24 +81,31 @@ public final class Backpropagation: TrainingAlgorithm {
         return scores[0..<count].reduce((0, 0.0)) { ($0.0 + ($1.wrong ? 1 : 0), $0.1 + $1.loss) }
     }
 
-    /// `δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h)`, one GEMM over the minibatch.
+    /// `δ1 = g_h·(δ2·Fᵀ) ⊙ f′(h)`: one GEMM over the minibatch (not split: OpenBLAS rounds
+    /// blocks differently), then the slope, shared between the threads in blocks of examples.
     private func backpropagate(_ network: Network, count: Int) {
         let (hidden, outputs) = (network.hidden, network.outputs)
         let feedback = network.feedback ?? network.layers[1].values  // the first `hidden` rows are W2
+        let (gain, relu) = (Float(configuration.hiddenDeltaGain), network.activation == .relu)
+        let (buffers, threads) = (buffers, threads)
         feedback.withUnsafeBufferPointer { f in
             outputDelta.withUnsafeBufferPointer { d2 in
                 hiddenDelta.withUnsafeMutableBufferPointer { d1 in
+                    let d1 = d1.baseAddress!
                     Kernels.gemm(
                         transB: true, m: count, n: hidden, k: outputs, alpha: 1, a: d2.baseAddress!, lda: outputs,
-                        b: f.baseAddress!, ldb: outputs, beta: 0, c: d1.baseAddress!, ldc: hidden)
-                    let gain = Float(configuration.hiddenDeltaGain)
+                        b: f.baseAddress!, ldb: outputs, beta: 0, c: d1, ldc: hidden)
                     buffers.hiddenActivity.withUnsafeBufferPointer { h in
-                        let stride = hidden + 1
-                        for b in 0..<count {
-                            for j in 0..<hidden {
-                                let a = h[b * stride + j]
-                                let slope: Float = network.activation == .relu ? (a > 0 ? 1 : 0) : a * (1 - a)
-                                d1[b * hidden + j] *= gain * slope
+                        let h = h.baseAddress!
+                        FixedPartition.run(count: count, block: Kernels.exampleBlock, threads: threads) { examples in
+                            for b in examples {
+                                let (row, a) = (d1 + b * hidden, h + b * (hidden + 1))
+                                // gain·f′(h): for ReLU gain·1 or gain·0, as selects (vectorised).
+                                if relu {
+                                    for j in 0..<hidden { row[j] *= a[j] > 0 ? gain : 0 }
+                                } else {
+                                    for j in 0..<hidden { row[j] *= gain * (a[j] * (1 - a[j])) }
+                                }
                             }
                         }
                     }
