@@ -18,7 +18,8 @@ public struct ForwardBuffers {
     /// Whether `inputRows` holds the rows of `input` (set by a load from a dataset with
     /// ``Dataset/nonZero``, cleared by any change to `input`).
     private var inputListsCurrent = false
-    /// Row lists of a layer's dense inputs, made for its sparse product.
+    /// Row lists of a layer's dense inputs, made by ``Network/forward`` for its sparse product
+    /// (shared by copies of the buffers, so they must not run `forward` at once).
     let scratchRows = Kernels.SparseLists()
 
     /// The non-zero values of the loaded input rows (bias input included) as row lists, when
@@ -144,13 +145,9 @@ extension Network {
                 // 11 % less in eight runs of each.)
                 if density < sparseDensityLimit {
                     let rowLists = lists ?? scratch
-                    if lists == nil {
-                        scratch.reserve(lists: count, room: rows)
-                        FixedPartition.run(count: count, block: Kernels.exampleBlock, threads: threads) { examples in
-                            scratch.buildRows(of: x, xStride: lda, examples: examples)
-                        }
-                    }
+                    if lists == nil { scratch.reserve(lists: count, room: rows) }
                     FixedPartition.run(count: count, block: Kernels.exampleBlock, threads: threads) { examples in
+                        if lists == nil { scratch.buildRows(of: x, xStride: lda, examples: examples) }
                         Kernels.sparseProduct(rows: rowLists, examples: examples, weights: w, cols: cols, z: z, zStride: ldc)
                     }
                     return
