@@ -36,7 +36,8 @@ struct BenchDbn: ParsableCommand {
         for write in BeliefNetWrite.allCases {
             c.write = write
             let seconds = try epoch(net, configuration: c, train: train)
-            print(String(format: "pairs (%@), %-10@ %7.2f s   %.2f× the float epoch", device, write.rawValue, seconds, seconds / ideal))
+            print("pairs (\(device)), " + write.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(format: " %7.2f s   %.2f× the float epoch", seconds, seconds / ideal))
         }
     }
 

@@ -60,8 +60,8 @@ struct BenchTrain: ParsableCommand {
                 let compared = referenceSeconds[c.ruleName].map {
                     String(format: "  %9.3f  %13.1f×", $0, $0 / parallel.train)
                 } ?? ""
-                print(String(
-                    format: "%-28@  %8.3f  %12.3f  %12.3f  %7.1f×  %11.3f", c.ruleName as NSString, baseline.train,
+                print(c.ruleName.padding(toLength: 28, withPad: " ", startingAt: 0) + String(
+                    format: "  %8.3f  %12.3f  %12.3f  %7.1f×  %11.3f", baseline.train,
                     single.train, parallel.train, baseline.train / parallel.train, parallel.evaluation) + compared)
             }
         }

@@ -57,6 +57,7 @@ extension BenchTrain {
             evalSeconds.append(Double(t2 - t1) / 1e9)
         }
         let (t, e) = (trainSeconds.sorted()[epochs / 2], evalSeconds.sorted()[epochs / 2])
-        print(String(format: "%-40@  %14.3f  %12.3f   %.2f×", label as NSString, t, e, t / reference))
+        print(label.padding(toLength: 40, withPad: " ", startingAt: 0)
+            + String(format: "  %14.3f  %12.3f   %.2f×", t, e, t / reference))
     }
 }
