@@ -248,7 +248,9 @@ final class SparseThreadedTrainingTests: XCTestCase {
 
     /// Training is bit for bit the same on 1, 2 and 3 threads, for both rules, continuous and
     /// with levels, on sparse inputs (the sparse kernels) and dense ones (the GEMMs), and on
-    /// sparse inputs read from their lists or scanned.
+    /// sparse inputs read from their lists or scanned. (With a team, the ``ThreadChooser``
+    /// runs the first minibatches of its cycle on one thread and the rest on the team, so the
+    /// runs on 2 and 3 threads mix both.)
     func testThreadCountDoesNotChangeTraining() throws {
         var rng = SeededGenerator(seed: 13)
         let dense = prototypeDataset(examples: 120, features: 50, classes: 3, seed: 14)

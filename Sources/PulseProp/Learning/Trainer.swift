@@ -15,12 +15,15 @@ public final class Trainer {
     }
     /// Threads that share each minibatch's forward products and, for float weights, its
     /// update (results do not depend on it).
+    /// While training, each minibatch runs on the team or on one thread, whichever
+    /// ``ThreadChooser`` finds faster at the time.
     public var threads = 1 {
         didSet {
-            algorithm.threads = threads
-            (weightUpdater as? IdealWeightUpdater)?.threads = max(threads, 1)
+            chooser = ThreadChooser(team: max(threads, 1))
+            use(threads: threads)
         }
     }
+    private var chooser = ThreadChooser(team: 1)
     /// Input density below which products and float-weight `times` updates take the sparse
     /// kernels (0: always the GEMMs, as a baseline).
     public var sparseDensityLimit = Kernels.sparseDensityLimit {
@@ -46,10 +49,24 @@ public final class Trainer {
     /// One pass over `data` in the order `order`, at learning rate `rate`; returns the
     /// fraction of examples misclassified (before their update) and the mean loss.
     public func trainEpoch(on data: Dataset, order: [Int], rate: Double) throws -> (error: Double, loss: Double) {
+        defer { use(threads: threads) }
         let (wrong, loss) = try algorithm.trainEpoch(
-            &network, data: data, order: order, batch: configuration.batch, rate: Float(rate), updater: weightUpdater,
-            progress: batchProgress)
+            &network, data: data, order: order, batch: configuration.batch, rate: Float(rate), updater: weightUpdater
+        ) { [unowned self] done, total in
+            if threads > 1 {
+                let now = DispatchTime.now().uptimeNanoseconds
+                if done == 0 { chooser.startEpoch(now: now) } else { chooser.endMinibatch(now: now) }
+                use(threads: chooser.threads)
+            }
+            batchProgress?(done, total)
+        }
         return (Double(wrong) / Double(order.count), loss / Double(order.count))
+    }
+
+    /// Runs the next minibatches (or evaluations) on `count` threads.
+    private func use(threads count: Int) {
+        algorithm.threads = count
+        (weightUpdater as? IdealWeightUpdater)?.threads = max(count, 1)
     }
 
     /// Fraction of `data` misclassified by the current network, and the mean loss.

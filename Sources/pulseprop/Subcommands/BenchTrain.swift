@@ -41,7 +41,8 @@ struct BenchTrain: ParsableCommand {
         var referenceSeconds = try reference.map { try Self.readReference(InputFile.text(atPath: $0), source: $0) } ?? [:]
         let compare = reference != nil || referenceProgram != nil
         let (train, test) = try Dataset.mnist(directory: data)
-        print("train s/epoch, median of \(epochs); baseline: GEMMs only, 1 thread; ours: kernels chosen by input density (\(Kernels.instructionSet))")
+        print("train s/epoch, median of \(epochs); baseline: GEMMs only, 1 thread; ours: kernels chosen by input density (\(Kernels.instructionSet))"
+            + (threads > 1 ? ", on \(threads) threads or 1 per minibatch, whichever is faster at the time" : ""))
         print("rule                          baseline    ours 1 thr    ours \(threads) thr  speed-up  test-eval s"
             + (compare ? "  reference  reference/ours" : ""))
         var idealAbsmin = Double.nan
