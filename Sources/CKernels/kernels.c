@@ -17,11 +17,17 @@ typedef int16_t c32 __attribute__((ext_vector_type(32)));
 // Each public kernel is compiled three times and the loader picks the widest one the CPU has
 // (an ELF ifunc): AVX-512 with its 16-bit integer operations (BW), AVX2, baseline x86-64. The
 // inline helpers are compiled into each copy. Built with PULSEPROP_KERNELS_UP_TO_AVX2 defined
-// (`scripts/bench-train --as-avx2`), the kernels stop at AVX2, as on a machine without AVX-512.
-#if defined(__x86_64__) && defined(__ELF__) && defined(PULSEPROP_KERNELS_UP_TO_AVX2)
-#define MULTIVERSION __attribute__((target_clones("avx2", "default")))
-#elif defined(__x86_64__) && defined(__ELF__)
+// (`scripts/bench-train --as-avx2`), the kernels stop at AVX2, as on a machine without AVX-512:
+// WITH_AVX512 is that one switch.
+#if defined(__x86_64__) && !defined(PULSEPROP_KERNELS_UP_TO_AVX2)
+#define WITH_AVX512 1
+#else
+#define WITH_AVX512 0
+#endif
+#if defined(__x86_64__) && defined(__ELF__) && WITH_AVX512
 #define MULTIVERSION __attribute__((target_clones("avx512bw", "avx2", "default")))
+#elif defined(__x86_64__) && defined(__ELF__)
+#define MULTIVERSION __attribute__((target_clones("avx2", "default")))
 #else
 #define MULTIVERSION
 #endif
@@ -103,7 +109,7 @@ INLINE ptrdiff_t nonzero_entries(const float *x, ptrdiff_t count, int32_t *index
 /// each entry are loaded once), else 4, which fit AVX2's 16. Each lane's sums are the same
 /// whatever the group, so the choice does not change results.
 INLINE ptrdiff_t lane_group(void) {
-#if defined(__x86_64__) && !defined(PULSEPROP_KERNELS_UP_TO_AVX2)
+#if WITH_AVX512
     return __builtin_cpu_supports("avx512f") ? 8 : 4;
 #else
     return 4;
@@ -383,7 +389,7 @@ ptrdiff_t pp_nonzero_rows(const float *delta, ptrdiff_t batch, ptrdiff_t cols, u
 const char *pp_kernel_isa(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-#if !defined(PULSEPROP_KERNELS_UP_TO_AVX2)
+#if WITH_AVX512
     if (__builtin_cpu_supports("avx512bw")) return "avx512bw";
 #endif
     if (__builtin_cpu_supports("avx2")) return "avx2";

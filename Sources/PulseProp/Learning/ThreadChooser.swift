@@ -25,7 +25,7 @@ struct ThreadChooser {
     /// and on the other one.
     private var inUse = (seconds: 0.0, count: 0)
     private var other = (seconds: 0.0, count: 0)
-    /// When the minibatch running now started (nil at an epoch's start).
+    /// When the minibatch running now started (nil before the first epoch).
     private var started: UInt64?
 
     init(team: Int) {

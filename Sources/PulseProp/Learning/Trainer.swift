@@ -14,9 +14,8 @@ public final class Trainer {
         didSet { algorithm.product = product }
     }
     /// Threads that share each minibatch's forward products and, for float weights, its
-    /// update (results do not depend on it).
-    /// While training, each minibatch runs on the team or on one thread, whichever
-    /// ``ThreadChooser`` finds faster at the time.
+    /// update (results do not depend on it). While training, each minibatch runs on the team
+    /// or on one thread, whichever ``ThreadChooser`` finds faster at the time.
     public var threads = 1 {
         didSet {
             chooser = ThreadChooser(team: max(threads, 1))
