@@ -30,7 +30,7 @@ final class CircuitCLITests: XCTestCase {
             XCTAssertEqual(matrix[0].count, 2, key)
         }
         let final = try XCTUnwrap(object["final_state"] as? [[Double]])
-        let program = try NgspiceProgram.finalStates(netlistAt: netlist, codeModel: model == .compiled ? CodeModel() : nil)
+        let program = try NgspiceProgram.finalStates(netlistAt: netlist, compiledModel: model == .compiled ? TestSupport.compiledModel() : nil)
         for i in 0..<3 {
             for j in 0..<2 {
                 XCTAssertEqual(program["x\(i)_\(j)"]!, final[i][j], accuracy: 1e-6)

@@ -103,7 +103,8 @@ final class NetlistTests: XCTestCase {
         for dialect in SpiceDialect.allCases {
             for (energy, probe) in [(true, nil), (false, DeviceIndex(row: 0, col: 1))] {
                 let netlist = try CrossbarNetlist(
-                    circuit: wired, step: step, states: states, dialect: dialect, measureEnergy: energy, probe: probe)
+                    circuit: wired, step: step, states: states, dialect: dialect, measureEnergy: energy, probe: probe,
+                    solver: energy ? .klu : nil, preOsdi: energy ? "m.osdi" : nil)
                 try assertBound("\(dialect.templateFolder)/crossbar.cir", netlist.context, checked: &checked)
             }
             let device = MemristorTemplateContext(name: "m", device: ThresholdDevice(), energy: true)
@@ -111,8 +112,12 @@ final class NetlistTests: XCTestCase {
         }
         for energy in [true, false] {
             let device = MemristorTemplateContext(name: "m", device: ThresholdDevice(), energy: energy)
-            let model = CodeModelMemristorTemplateContext(device: device, codeModel: try CodeModel())
+            let model = CodeModelMemristorTemplateContext(
+                device: device, codeModel: CodeModel(path: "/m.cm", builtFor: "ngspice-39 x"))
             try assertBound("ngspice/memristor-codemodel.cir", model, checked: &checked)
+            let osdi = OSDIMemristorTemplateContext(
+                device: device, model: OSDIModel(path: "/m.osdi", sourcePath: "/m.va", compiler: "OpenVAF x"))
+            try assertBound("ngspice/memristor-osdi.cir", osdi, checked: &checked)
         }
         let read = try CrossbarReadNetlist(circuit: wired, states: states, voltages: [0.1, 0.2, 0])
         try assertBound("ngspice/read.cir", read.context, checked: &checked)

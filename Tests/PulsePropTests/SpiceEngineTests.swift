@@ -51,7 +51,7 @@ final class SpiceEngineTests: XCTestCase {
         let dir = try TestSupport.temporaryDirectory()
         let path = dir.appendingPathComponent("step.cir").path
         try AtomicFile.write(netlist.text, to: path)
-        let program = try NgspiceProgram.finalStates(netlistAt: path, codeModel: netlist.codeModel)
+        let program = try NgspiceProgram.finalStates(netlistAt: path, compiledModel: netlist.compiledModel)
         XCTAssertEqual(program.count, 12)
         for i in 0..<3 {
             for j in 0..<4 {

@@ -33,6 +33,11 @@ enum TestSupport {
         }
     }
 
+    /// The compiled model a `--spice-model compiled` engine loads on this machine.
+    static func compiledModel() throws -> CompiledDeviceModel {
+        try XCTUnwrap(SpiceEngine(circuit: CrossbarCircuit(), model: .compiled).compiledModel)
+    }
+
     /// A fresh temporary folder.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("pulseprop-tests-\(UUID().uuidString)")

@@ -38,36 +38,86 @@ final class NgspiceLibrary {
     private var exited = false
     private let sourcePath: String
 
-    /// Code models loaded into this instance, again after every reload.
-    private var codeModels: [CodeModel] = []
+    /// Compiled models loaded into this instance, again after every reload.
+    private var compiledModels: [CompiledDeviceModel] = []
 
-    /// Opens a private copy of the ngspice library found by ``NgspiceLibrary/locate()``.
-    init() throws {
+    /// What this ngspice build can do (probed once per library file and process).
+    private(set) var capabilities = NgspiceCapabilities(version: "", build: "", hasKLU: false, hasOSDI: false)
+    /// The solver every netlist loaded here uses (KLU or Sparse; never `auto`).
+    private(set) var solver = SpiceSolver.sparse
+
+    /// Opens a private copy of the ngspice library found by ``NgspiceLibrary/locate()``, which
+    /// solves with `solver` (`auto`: KLU where the build has it). `.klu` on a build without
+    /// KLU is a ``SpiceError/capabilityMissing(_:ngspice:)``.
+    init(solver: SpiceSolver = .auto) throws {
         sourcePath = try Self.located.get()
         try open()
+        let probed = try Self.probed(sourcePath) { self.probeCapabilities() }
+        capabilities = probed
+        self.solver = try solver.resolved(for: probed)
     }
 
-    /// Loads `model` (already checked against ``buildIdentity``) into this instance and into
-    /// every fresh copy opened after a fatal error. Must precede the first netlist that uses it:
-    /// ngspice resolves model types while parsing.
+    private static let probeLock = NSLock()
+    nonisolated(unsafe) private static var probes: [String: NgspiceCapabilities] = [:]
+
+    private static func probed(_ path: String, _ probe: () -> NgspiceCapabilities) throws -> NgspiceCapabilities {
+        probeLock.lock()
+        defer { probeLock.unlock() }
+        if let known = probes[path] { return known }
+        let found = probe()
+        probes[path] = found
+        return found
+    }
+
+    /// Asks this instance for its version, then tries KLU on a one-resistor operating point
+    /// (a KLU build prints "Using KLU") and the `osdi` command (unknown to builds without OSDI).
+    private func probeCapabilities() -> NgspiceCapabilities {
+        let build = buildIdentity
+        let version = String(build.split(separator: " ").first ?? "ngspice-unknown")
+        _ = drain()
+        var hasKLU = false
+        if (try? loadNetlist(["pulseprop solver probe", "R1 a 0 1k", "V1 a 0 1", ".options klu", ".op", ".end"])) != nil {
+            run(command: "op")
+            hasKLU = drain().lines.contains { $0.contains("Using KLU") }
+            clear()
+        }
+        run(command: "osdi")
+        let osdiAnswer = drain().lines.joined(separator: " ").lowercased()
+        let hasOSDI = !osdiAnswer.contains("no such command")
+        return NgspiceCapabilities(version: version, build: build, hasKLU: hasKLU, hasOSDI: hasOSDI)
+    }
+
+    /// Loads `model` (already resolved for this build) into this instance and into every fresh
+    /// copy opened after a fatal error. Must precede the first netlist that uses it: ngspice
+    /// resolves model types while parsing.
     ///
-    /// Each instance loads its own copy of the `.cm` file: a code model keeps the host's
-    /// callback table in a global variable, so one file mapped by two library copies would
-    /// call into whichever copy loaded it last (the crash seen with two private copies and a
-    /// shared `.cm`).
-    func load(codeModel model: CodeModel) throws {
+    /// Each instance loads its own copy of the file: a code model (and an OSDI library's log
+    /// hook) keeps the host's callbacks in a global variable, so one file mapped by two library
+    /// copies would call into whichever copy loaded it last (the crash seen with two private
+    /// copies and a shared `.cm`).
+    func load(compiled model: CompiledDeviceModel) throws {
         try loadCopy(of: model)
-        codeModels.append(model)
+        compiledModels.append(model)
     }
 
-    private func loadCopy(of model: CodeModel) throws {
-        let copy = try Self.privateCopy(of: model.path, prefix: "pulseprop", suffix: ".cm")
+    private func loadCopy(of model: CompiledDeviceModel) throws {
+        let suffix = URL(fileURLWithPath: model.path).pathExtension
+        let copy = try Self.privateCopy(of: model.path, prefix: "pulseprop", suffix: "." + suffix)
         defer { try? FileManager.default.removeItem(atPath: copy) }
         _ = drain()
-        run(command: "codemodel \(copy)")
+        switch model {
+        case .osdi:
+            guard capabilities.hasOSDI else { throw SpiceError.capabilityMissing(.osdi, ngspice: capabilities.version) }
+            run(command: "osdi \(copy)")
+        case .xspice:
+            run(command: "codemodel \(copy)")
+        }
         let printed = drain().lines
-        if let error = printed.first(where: { $0.lowercased().contains("error") || $0.lowercased().contains("unable") }) {
-            throw CodeModelUnavailable("codemodel \(model.path): \(error)")
+        if let error = printed.first(where: {
+            let line = $0.lowercased()
+            return line.contains("error") || line.contains("unable") || line.contains("fail") || line.contains("no such")
+        }) {
+            throw CompiledModelError.loadFailed(path: model.path, message: error.replacingOccurrences(of: copy, with: "(copy)"))
         }
     }
 
@@ -185,22 +235,25 @@ final class NgspiceLibrary {
         close()
         reloads += 1
         try open()
-        try codeModels.forEach(loadCopy(of:))
+        try compiledModels.forEach(loadCopy(of:))
     }
 
     /// Loads `netlist` (which runs its `.control` block) and returns what ngspice printed.
     ///
     /// Throws ``SpiceError/simulationFailed(_:transcript:)`` when ngspice reports an error or
     /// exits; the instance is then reloaded, so the next call starts clean.
+    ///
+    /// On a build with KLU, the line `.options klu` or `.options sparse` (``solver``) is added
+    /// after the title, unless the netlist chooses a solver itself.
     @discardableResult
     func load(_ netlist: String) throws -> [String] {
         if handle == nil { try reload() }
         _ = drain()
-        var lines = netlist.split(separator: "\n", omittingEmptySubsequences: false).map { strdup(String($0)) }
-        lines.append(nil)
-        defer { lines.forEach { free($0) } }
-        let status = lines.withUnsafeMutableBufferPointer { circuit($0.baseAddress) }
-        let (printed, exited) = drain()
+        var lines = netlist.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if capabilities.hasKLU, let option = solver.optionsLine, !Self.choosesSolver(lines) {
+            lines.insert(option, at: min(1, lines.count))
+        }
+        let (status, printed, exited) = loadNetlist(lines)
         let transcript = NgspiceTranscript(lines: printed, netlist: netlist)
         if exited {
             try reload()
@@ -213,6 +266,27 @@ final class NgspiceLibrary {
             throw SpiceError.simulationFailed(transcript.reason(status: status), transcript: printed)
         }
         return printed
+    }
+
+    /// Whether `lines` hold an `.options` line naming `klu` or `sparse`.
+    static func choosesSolver(_ lines: [String]) -> Bool {
+        lines.contains { line in
+            let words = line.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return words.first.map { $0 == ".options" || $0 == ".option" } == true
+                && words.contains { $0 == "klu" || $0 == "sparse" }
+        }
+    }
+
+    /// Sends `lines` to ngspice as one circuit; returns its status, what it printed and whether
+    /// it asked to exit.
+    @discardableResult
+    private func loadNetlist(_ lines: [String]) -> (status: Int32, printed: [String], exited: Bool) {
+        var pointers = lines.map { strdup($0) }
+        pointers.append(nil)
+        defer { pointers.forEach { free($0) } }
+        let status = pointers.withUnsafeMutableBufferPointer { circuit($0.baseAddress) }
+        let (printed, exited) = drain()
+        return (status, printed, exited)
     }
 
     /// Loads `netlist`, reads its results with `read`, and clears the simulator afterwards

@@ -12,16 +12,16 @@ public enum NgspiceProgram {
     public static let endMarker = "PULSEPROP-FINAL-STATES-END"
 
     /// Runs `ngspice -b path` and returns each device's final state by instance name. A netlist
-    /// that needs `codeModel` runs in a folder whose `.spiceinit` loads it (the documented way:
-    /// code models must be loaded before the netlist is parsed).
+    /// that needs `compiledModel` runs in a folder whose `.spiceinit` loads it (the documented
+    /// way: compiled models must be loaded before the netlist is parsed).
     public static func finalStates(
-        netlistAt path: String, codeModel: CodeModel? = nil, program: String = "ngspice"
+        netlistAt path: String, compiledModel: CompiledDeviceModel? = nil, program: String = "ngspice"
     ) throws -> [String: Double] {
-        guard let codeModel else { return try parseFinalStates(run(program, arguments: ["-b", path])) }
+        guard let compiledModel else { return try parseFinalStates(run(program, arguments: ["-b", path])) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pulseprop-spiceinit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try AtomicFile.write("codemodel \(codeModel.path)\n", to: folder.appendingPathComponent(".spiceinit").path)
+        try AtomicFile.write(compiledModel.loadCommand + "\n", to: folder.appendingPathComponent(".spiceinit").path)
         let absolute = URL(fileURLWithPath: path).path
         return try parseFinalStates(run(program, arguments: ["-b", absolute], in: folder))
     }
@@ -46,23 +46,11 @@ public enum NgspiceProgram {
     /// Runs `program` with `arguments`, returning stdout and stderr together; a non-zero exit
     /// or a missing program is a ``SpiceError/programFailed(_:)``.
     static func run(_ program: String, arguments: [String], in folder: URL? = nil) throws -> String {
-        let process = Process()
-        process.currentDirectoryURL = folder
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch {
+        let run: ProgramRun
+        do { run = try ProgramRun.run(program, arguments: arguments, in: folder) } catch {
             throw SpiceError.programFailed("cannot start \(program): \(error.localizedDescription)")
         }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            let tail = output.split(separator: "\n").suffix(5).joined(separator: " | ")
-            throw SpiceError.programFailed("\(program) exited with status \(process.terminationStatus): \(tail)")
-        }
-        return output
+        guard run.succeeded else { throw SpiceError.programFailed("\(program) \(run.ending): \(run.tail(5))") }
+        return run.output
     }
 }

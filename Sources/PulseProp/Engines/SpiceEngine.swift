@@ -13,25 +13,34 @@ public final class SpiceEngine: CrossbarEngine {
     /// Whether netlists include energy integrators (slower: one more B-source per device).
     public let measuresEnergy: Bool
 
-    /// The compiled device model this engine simulates, or nil for the B-source subcircuit.
-    public let codeModel: CodeModel?
+    /// The compiled device model this engine simulates (OSDI or XSPICE), or nil for the
+    /// B-source subcircuit.
+    public let compiledModel: CompiledDeviceModel?
 
     /// Opens a private ngspice instance for `circuit`; throws if the circuit is invalid or
     /// libngspice cannot be loaded. With `measureEnergy`, every step also reports the energy
     /// dissipated in the devices and delivered by the drivers in each phase. `model` picks the
-    /// device form (``SpiceModelChoice``); `codeModelPath` overrides ``CodeModel/defaultPath``.
+    /// device form (``SpiceModelChoice``), `solver` the linear solver (``SpiceSolver``);
+    /// `codeModelPath` overrides ``CodeModel/defaultPath`` (the XSPICE model of ngspice 39.3),
+    /// `compilerPath` the Verilog-A compiler ``VerilogACompiler/locate()`` finds.
     public init(
         circuit: CrossbarCircuit, measureEnergy: Bool = false, model: SpiceModelChoice = .auto,
-        codeModelPath: String = CodeModel.defaultPath
+        solver: SpiceSolver = .auto, codeModelPath: String = CodeModel.defaultPath, compilerPath: String? = nil
     ) throws {
         try circuit.validate()
         self.measuresEnergy = measureEnergy
         self.circuit = circuit
-        let library = try NgspiceLibrary()
-        codeModel = try CodeModel.resolve(model, library: library.buildIdentity, path: codeModelPath)
-        if let codeModel { try library.load(codeModel: codeModel) }
+        let library = try NgspiceLibrary(solver: solver)
+        compiledModel = try CompiledDeviceModel.resolve(
+            model, capabilities: library.capabilities, codeModelPath: codeModelPath, compilerPath: compilerPath)
+        if let compiledModel { try library.load(compiled: compiledModel) }
         self.library = library
     }
+
+    /// What the loaded ngspice can do.
+    public var capabilities: NgspiceCapabilities { library.capabilities }
+    /// The solver this engine's simulations use (`klu` or `sparse`).
+    public var solver: SpiceSolver { library.solver }
 
     /// Number of times the simulator was reloaded after a fatal ngspice error.
     public var reloads: Int { library.reloads }
@@ -39,7 +48,7 @@ public final class SpiceEngine: CrossbarEngine {
     /// The ngspice netlist this engine simulates for `step` from `states`.
     public func netlist(for step: LearningStep, from states: Matrix<Double>) throws -> CrossbarNetlist {
         try CrossbarNetlist(
-            circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, codeModel: codeModel)
+            circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, compiledModel: compiledModel)
     }
 
     /// Cycle-to-cycle variation: each step's devices get their rates scaled by the step's
@@ -53,7 +62,7 @@ public final class SpiceEngine: CrossbarEngine {
         }
         return try simulate(
             CrossbarNetlist(
-                circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, codeModel: codeModel,
+                circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, compiledModel: compiledModel,
                 reportsFinalStates: false, population: population))
     }
 
@@ -101,7 +110,7 @@ public final class SpiceEngine: CrossbarEngine {
     /// `.options interp`).
     public func trace(_ step: LearningStep, from states: Matrix<Double>, device: DeviceIndex) throws -> ElectrodeTrace {
         let netlist = try CrossbarNetlist(
-            circuit: circuit, step: step, states: states, probe: device, codeModel: codeModel, reportsFinalStates: false)
+            circuit: circuit, step: step, states: states, probe: device, compiledModel: compiledModel, reportsFinalStates: false)
         let name = netlist.deviceNames[device.row, device.col]
         return try library.withResults(of: netlist.text) {
             func vector(_ name: String) throws -> [Double] { try library.requiredVector(name, "probed vector") }

@@ -6,10 +6,10 @@ public final class SpiceEnginePool {
     /// The engines, one per simulator instance.
     public let engines: [SpiceEngine]
 
-    /// Opens `instances` simulators for `circuit` with the device form `model`.
-    public init(circuit: CrossbarCircuit, instances: Int, model: SpiceModelChoice = .auto) throws {
+    /// Opens `instances` simulators for `circuit` with the device form `model` and `solver`.
+    public init(circuit: CrossbarCircuit, instances: Int, model: SpiceModelChoice = .auto, solver: SpiceSolver = .auto) throws {
         try require(instances >= 1, "instances", "must be ≥ 1, got \(instances)")
-        engines = try (0..<instances).map { _ in try SpiceEngine(circuit: circuit, model: model) }
+        engines = try (0..<instances).map { _ in try SpiceEngine(circuit: circuit, model: model, solver: solver) }
     }
 
     /// Runs each `(step, states)` job; job `k` runs on engine `k mod instances`, engines in

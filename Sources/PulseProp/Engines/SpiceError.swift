@@ -8,6 +8,8 @@ public enum SpiceError: Error, CustomStringConvertible {
     case missingResult(String)
     /// The `ngspice` command-line program failed.
     case programFailed(String)
+    /// The loaded ngspice lacks a capability the request needs (e.g. `--solver klu` on 39.3).
+    case capabilityMissing(NgspiceCapability, ngspice: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum SpiceError: Error, CustomStringConvertible {
         case .simulationFailed(let why, _): return "ngspice failed: \(why)"
         case .missingResult(let what): return "ngspice result missing: \(what)"
         case .programFailed(let why): return "ngspice program failed: \(why)"
+        case .capabilityMissing(let capability, let version):
+            return "\(version) has no \(capability.rawValue); \(capability.remedy)"
         }
     }
 }

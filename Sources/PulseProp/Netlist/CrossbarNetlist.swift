@@ -40,7 +40,7 @@ public struct CrossbarNetlist: Sendable {
 
     /// The compiled device model the netlist needs (loaded before it is parsed), or nil for the
     /// portable B-source subcircuit.
-    public let codeModel: CodeModel?
+    public let compiledModel: CompiledDeviceModel?
 
     /// Name of the subcircuit of the threshold memristor.
     public static let deviceModelName = "pp_memristor"
@@ -48,7 +48,10 @@ public struct CrossbarNetlist: Sendable {
     /// Builds the netlist of `step` on `circuit` with devices starting at `states` (R×C, each
     /// in `[0, 1]`). With `probe`, the netlist also saves that device's two electrode
     /// voltages at every simulator time point (no `.options interp`), for waveform plots.
-    /// With `codeModel` (ngspice dialect only), devices use the compiled XSPICE model.
+    /// With `compiledModel` (ngspice dialect only), devices use the compiled model (OSDI or
+    /// XSPICE). For exports: `solver` adds its `.options` line (ngspice dialect; nil: none), and
+    /// `preOsdi` names the `.osdi` file the `.control` block loads (the OSDI form; the shared
+    /// library loads the model with its own command instead).
     ///
     /// `population` replaces the circuit's devices for this step (cycle-to-cycle noise).
     ///
@@ -60,13 +63,13 @@ public struct CrossbarNetlist: Sendable {
     public init(
         circuit: CrossbarCircuit, step: LearningStep, states: Matrix<Double>,
         dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step", measureEnergy: Bool = false,
-        probe: DeviceIndex? = nil, codeModel: CodeModel? = nil, reportsFinalStates: Bool = true,
-        population: DevicePopulation? = nil
+        probe: DeviceIndex? = nil, compiledModel: CompiledDeviceModel? = nil, reportsFinalStates: Bool = true,
+        population: DevicePopulation? = nil, solver: SpiceSolver? = nil, preOsdi: String? = nil
     ) throws {
         try circuit.validate()
         try require(
-            codeModel == nil || dialect == .ngspice, "spice-model",
-            "the compiled code model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
+            compiledModel == nil || dialect == .ngspice, "spice-model",
+            "the compiled model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
         try require(
             states.rows == step.rows && states.cols == step.cols, "state",
             "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
@@ -113,7 +116,7 @@ public struct CrossbarNetlist: Sendable {
                 rowCounts: step.rowCounts.map(String.init).joined(separator: " "),
                 columnCounts: step.columnCounts.map(String.init).joined(separator: " "),
                 segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance)),
-            subcircuit: Self.subcircuits(devices, names: names, dialect: dialect, energy: measureEnergy, codeModel: codeModel),
+            subcircuit: Self.subcircuits(devices, names: names, dialect: dialect, energy: measureEnergy, compiledModel: compiledModel),
             sources: schedule.rows.enumerated().map { PWLSourceLines("vr\($0)", node: "r\($0)", $1) }
                 + schedule.columns.enumerated().map { PWLSourceLines("vc\($0)", node: "c\($0)", $1) },
             wires: WireLines(lines),
@@ -131,11 +134,13 @@ public struct CrossbarNetlist: Sendable {
             xyceSaveLines: SpiceFormatting.lines(stateVectors, perLine: 8),
             interp: probe == nil,
             step: time(circuit.shape.gridPeriod), transientStop: time(transientStop), maxStep: time(circuit.shape.gridPeriod),
-            measureTime: time(schedule.stopTime))
+            measureTime: time(schedule.stopTime),
+            solverLines: dialect == .ngspice ? [solver?.optionsLine].compactMap { $0 } : [],
+            preOsdi: dialect == .ngspice ? [preOsdi].compactMap { $0 } : [])
         self.text = TemplateRenderer.render("\(dialect.templateFolder)/crossbar.cir", context)
         self.context = context
         self.dialect = dialect
-        self.codeModel = codeModel
+        self.compiledModel = compiledModel
         self.deviceNames = names
         self.devices = devices
         self.initialStates = states
@@ -154,31 +159,39 @@ public struct CrossbarNetlist: Sendable {
     /// with its own parameter values (its model card, for the compiled model), all rendered
     /// from the same template.
     static func subcircuits(
-        _ devices: DevicePopulation, names: Matrix<String>, dialect: SpiceDialect, energy: Bool, codeModel: CodeModel?
+        _ devices: DevicePopulation, names: Matrix<String>, dialect: SpiceDialect, energy: Bool,
+        compiledModel: CompiledDeviceModel?
     ) -> String {
         guard let instances = devices.instances else {
-            return subcircuit(devices.nominal, dialect: dialect, energy: energy, codeModel: codeModel)
+            return subcircuit(devices.nominal, dialect: dialect, energy: energy, compiledModel: compiledModel)
         }
         return (0..<instances.rows).flatMap { i in
             (0..<instances.cols).map { j in
                 subcircuit(
                     instances[i, j].parameters, name: modelName(devices, i, j), dialect: dialect, energy: energy,
-                    codeModel: codeModel)
+                    compiledModel: compiledModel)
             }
         }.joined(separator: "\n")
     }
 
     /// The rendered device subcircuit for `device` in `dialect`: B-sources, or the compiled
-    /// `codeModel` with the same parameter values.
+    /// model with the same parameter values.
     static func subcircuit(
         _ device: ThresholdDevice, name: String = deviceModelName, dialect: SpiceDialect, energy: Bool = false,
-        codeModel: CodeModel? = nil
+        compiledModel: CompiledDeviceModel? = nil
     ) -> String {
         let context = MemristorTemplateContext(name: name, device: device, energy: energy)
-        let text = codeModel.map {
-            TemplateRenderer.render(
-                "\(dialect.templateFolder)/memristor-codemodel.cir", CodeModelMemristorTemplateContext(device: context, codeModel: $0))
-        } ?? TemplateRenderer.render("\(dialect.templateFolder)/memristor.cir", context)
+        let folder = dialect.templateFolder
+        let text: String
+        switch compiledModel {
+        case nil:
+            text = TemplateRenderer.render("\(folder)/memristor.cir", context)
+        case .xspice(let model)?:
+            text = TemplateRenderer.render(
+                "\(folder)/memristor-codemodel.cir", CodeModelMemristorTemplateContext(device: context, codeModel: model))
+        case .osdi(let model)?:
+            text = TemplateRenderer.render("\(folder)/memristor-osdi.cir", OSDIMemristorTemplateContext(device: context, model: model))
+        }
         return text.trimmingCharacters(in: .newlines)
     }
 }

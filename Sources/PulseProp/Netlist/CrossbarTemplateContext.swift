@@ -57,4 +57,9 @@ struct CrossbarTemplateContext: TemplateContext {
     /// LTspice: when the `.meas` lines read the final states (the end of the last phase,
     /// strictly inside the transient).
     let measureTime: String
+    /// ngspice: the `.options` line choosing the linear solver (exports), if any.
+    let solverLines: [String]
+    /// ngspice: the compiled model file the `.control` block loads with `pre_osdi` (exports of
+    /// the OSDI form; the shared library loads it with its `osdi` command instead), if any.
+    let preOsdi: [String]
 }

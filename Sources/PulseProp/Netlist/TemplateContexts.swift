@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value a template of `templates/` renders from. Templates look names up as the stored
 /// properties of the context (by reflection); `NetlistTests` checks that every name every
 /// template uses, partials included, is a stored property of the context type it is given.
@@ -113,5 +115,23 @@ struct CodeModelMemristorTemplateContext: TemplateContext {
         codeModelType = CodeModel.modelType
         codeModelPath = codeModel.path
         codeModelBuild = codeModel.builtFor
+    }
+}
+
+/// `ngspice/memristor-osdi.cir`: the memristor as PulseProp's Verilog-A module compiled to OSDI,
+/// with the B-source form's values (``MemristorTemplateContext``, rendered inside a `device`
+/// section).
+struct OSDIMemristorTemplateContext: TemplateContext {
+    let device: MemristorTemplateContext
+    /// The module instantiated: with the energy port `e` when the device measures energy.
+    let module: String
+    let osdiFile: String
+    let compiler: String
+
+    init(device: MemristorTemplateContext, model: OSDIModel) {
+        self.device = device
+        module = device.energy ? OSDIModel.thresholdEnergyModule : OSDIModel.thresholdModule
+        osdiFile = URL(fileURLWithPath: model.path).lastPathComponent
+        compiler = model.compiler
     }
 }

@@ -71,7 +71,7 @@ struct BenchSpice: ParsableCommand {
                 for (k, job) in jobs.enumerated() {
                     let path = folder.appendingPathComponent("step-\(n)-\(k).cir").path
                     try AtomicFile.write(try compiled.netlist(for: job.step, from: job.states).text, to: path)
-                    _ = try NgspiceProgram.finalStates(netlistAt: path, codeModel: compiled.codeModel)
+                    _ = try NgspiceProgram.finalStates(netlistAt: path, compiledModel: compiled.compiledModel)
                 }
             } / Double(steps)
             let parallel = try measure { _ = try pool.run(jobs) } / Double(steps)

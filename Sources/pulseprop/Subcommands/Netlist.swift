@@ -19,9 +19,17 @@ struct Netlist: ParsableCommand {
 
     @Option(help: """
         Memristor form: the portable B-source subcircuit (behavioral; also what auto writes), or \
-        compiled (needs the XSPICE code model loaded before the netlist, as its header says).
+        compiled: the Verilog-A model compiled to OSDI for ngspice ≥ 42, written beside the \
+        netlist (.va and .osdi) and loaded by its pre_osdi line (on ngspice 39.3: the XSPICE code \
+        model, loaded by a .spiceinit as the header says).
         """)
     var spiceModel: SpiceModelChoice = .behavioral
+
+    @Option(help: """
+        Linear solver line written into ngspice netlists: klu (.options klu; ngspice 39.3 \
+        ignores it), sparse (.options sparse), auto (no line).
+        """)
+    var solver: SpiceSolver = .klu
 
     @Option(help: "Simulator dialect: \(SpiceDialect.allCases.map(\.rawValue).joined(separator: ", ")).")
     var dialect: SpiceDialect = .ngspice
@@ -56,12 +64,13 @@ struct Netlist: ParsableCommand {
             return
         }
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
+        let compiled = spiceModel == .compiled ? try CompiledModelExport.prepare(beside: output, dialect: dialect) : nil
         let netlist = try CrossbarNetlist(
             circuit: circuitOptions.circuit(), step: learningStep, states: inputs.states, dialect: dialect,
             title: "pulseprop netlist --rows \(step.rows) --cols \(step.cols) --levels \(step.levels) --seed \(step.seed)",
-            codeModel: spiceModel == .compiled ? CodeModel() : nil)
+            compiledModel: compiled?.model, solver: solver, preOsdi: compiled?.preOsdi)
         try AtomicFile.write(netlist.text, to: output)
-        let note = netlist.codeModel.map { "it needs the code model: run it with a .spiceinit holding \"codemodel \($0.path)\"" }
+        let note = compiled?.note
         if AtomicFile.isStandardOutput(output) {
             if let note { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         } else {
@@ -72,3 +81,4 @@ struct Netlist: ParsableCommand {
 }
 
 extension SpiceDialect: ExpressibleByArgument {}
+extension SpiceSolver: ExpressibleByArgument {}

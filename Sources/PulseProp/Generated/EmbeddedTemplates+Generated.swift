@@ -181,8 +181,14 @@ enum EmbeddedTemplates {
         {{#interp}}
         .options interp
         {{/interp}}
+        {{#solverLines}}
+        {{{.}}}
+        {{/solverLines}}
         .tran {{{step}}} {{{transientStop}}} 0 {{{maxStep}}} uic
         .control
+        {{#preOsdi}}
+        pre_osdi {{{.}}}
+        {{/preOsdi}}
         set numdgt=15
         run
         {{#reportsFinalStates}}
@@ -293,6 +299,35 @@ enum EmbeddedTemplates {
         + e_scale={{{energyScale}}}{{^plainSetWindow}} w_set={{{setWindowOffset}}}{{/plainSetWindow}}{{^plainResetWindow}} w_reset={{{resetWindowOffset}}}{{/plainResetWindow}}{{^plainWindows}} w_bound={{{windowBoundWidth}}}{{/plainWindows}})
         * The B-sources' Newton path: no XSPICE input limiting, ngspice's default truncation tolerance.
         .options convabsstep=1e30 xtrtol=7
+        {{/device}}
+
+        """#,
+        "ngspice/memristor-osdi.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{#device}}
+        * Threshold memristor (VTEAM-type, true dead zone, linear window), PulseProp, compiled form.
+        * Same equations and parameters as the B-source subcircuit, evaluated by the Verilog-A module
+        * {{{module}}} (codemodels/verilog-a/pp_threshold_memristor.va) compiled to OSDI by
+        * {{{compiler}}}. NEEDS {{{osdiFile}}}, loaded before this file is parsed
+        * ("pre_osdi {{{osdiFile}}}" in a .control block, or "osdi FILE" in a .spiceinit; ngspice >= 42).
+        * p = row electrode, n = column electrode; state x in [0,1] is the voltage of node s.
+        * Vset={{{setThreshold}}} V, Vreset={{{resetThreshold}}} V, kset={{{setRate}}} /s, kreset={{{resetRate}}} /s,
+        * aset={{{setExponent}}}, areset={{{resetExponent}}}, Gon={{{onConductance}}} S, Goff={{{offConductance}}} S
+        .subckt {{{name}}} p n params: x0=0.5
+        Cs s 0 1 IC={x0}
+        {{^energy}}
+        Ndev p n s {{{name}}}_va
+        {{/energy}}
+        {{#energy}}
+        * energy dissipated in the device, J: node e integrates v*i (the module's port e, scaled like
+        * the B-source integrator)
+        Ndev p n s e {{{name}}}_va
+        Ce e 0 {{{energyScale}}} IC=0
+        {{/energy}}
+        .ends {{{name}}}
+        .model {{{name}}}_va {{{module}}} v_set={{{setThreshold}}} v_reset={{{resetThreshold}}} k_set={{{setRate}}}
+        + k_reset={{{resetRate}}} a_set={{{setExponent}}} a_reset={{{resetExponent}}} g_on={{{onConductance}}} g_off={{{offConductance}}}
+        + e_scale={{{energyScale}}} w_set={{{setWindowOffset}}} w_reset={{{resetWindowOffset}}} w_bound={{{windowBoundWidth}}}
         {{/device}}
 
         """#,

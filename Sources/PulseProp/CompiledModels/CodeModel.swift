@@ -21,38 +21,34 @@ public struct CodeModel: Equatable, Sendable {
     /// `.build/codemodel/pulseprop.cm` in the checkout this library was compiled from.
     public static var defaultPath: String {
         if let path = ProcessInfo.processInfo.environment["PULSEPROP_CODEMODEL"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/codemodel/pulseprop.cm").path
+        return PulsePropCache.checkout.appendingPathComponent(".build/codemodel/pulseprop.cm").path
     }
 
     /// Reads the code model at `path` and its version record; a missing file or record is a
-    /// ``CodeModelUnavailable`` that says how to build it.
+    /// ``CompiledModelError`` that says how to build it.
     public init(path: String = CodeModel.defaultPath) throws {
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw CodeModelUnavailable("no code model at \(path) (build it with scripts/build-codemodel)")
+            throw CompiledModelError.codeModelMissing(path: path)
         }
         guard let record = try? String(contentsOfFile: path + ".version", encoding: .utf8),
               !record.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         else {
-            throw CodeModelUnavailable("\(path).version is missing (rebuild with scripts/build-codemodel)")
+            throw CompiledModelError.codeModelUnrecorded(path: path)
         }
         self.path = path
         self.builtFor = record.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A record of a `.cm` at `path` built for `builtFor`, not read from disk (tests, reports).
+    init(path: String, builtFor: String) {
+        self.path = path
+        self.builtFor = builtFor
+    }
+
     /// Throws unless this `.cm` was built for the ngspice build `library` (same record form).
     public func check(against library: String) throws {
         guard builtFor == library else {
-            throw CodeModelUnavailable(
-                "\(path) was built for \(builtFor), but the loaded library is \(library); rebuild with scripts/build-codemodel")
+            throw CompiledModelError.codeModelForAnotherBuild(path: path, builtFor: builtFor, library: library)
         }
     }
-}
-
-/// The compiled device model is missing, unreadable or built for another ngspice.
-public struct CodeModelUnavailable: Error, CustomStringConvertible {
-    public let reason: String
-    init(_ reason: String) { self.reason = reason }
-    public var description: String { "code model unavailable: \(reason)" }
 }
