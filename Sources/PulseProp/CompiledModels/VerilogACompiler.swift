@@ -11,6 +11,8 @@ public struct VerilogACompiler: Equatable, Sendable {
     public let path: String
     /// Its version line, e.g. `OpenVAF-Reloaded osdi_0.5_20260820-7-gde9c640`.
     public let version: String
+    /// Where compiled files are kept: `osdi/` under ``PulsePropCache`` unless chosen.
+    public var cacheFolder = PulsePropCache.folder.appendingPathComponent("osdi")
 
     /// Where ``locate()`` looks, in order: `$PULSEPROP_OPENVAF`, the checkout's
     /// `.build/tools/bin/openvaf-r`, `openvaf-r` on `PATH`.
@@ -74,9 +76,6 @@ public struct VerilogACompiler: Equatable, Sendable {
         text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
     }
 
-    /// The cache folder for compiled models.
-    static var cacheFolder: URL { PulsePropCache.folder.appendingPathComponent("osdi") }
-
     /// Compiles the Verilog-A file at `path` (its `include`s resolve beside it), or returns the
     /// cached result of the same text and compiler.
     public func compile(file path: String) throws -> OSDIModel {
@@ -84,18 +83,19 @@ public struct VerilogACompiler: Equatable, Sendable {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw CompiledModelError.sourceUnreadable(path: path, reason: error.localizedDescription)
         }
-        return try compile(text: text, at: URL(fileURLWithPath: path).standardizedFileURL.path)
+        return try compile(text: text, at: URL(fileURLWithPath: path).standardizedFileURL.path, stem: cacheStem(path, text))
     }
 
     /// Compiles Verilog-A `source` (a file's text without `include`s of its neighbours) named
     /// `name`: the text is written to the cache beside its `.osdi`.
     public func compile(source: String, named name: String) throws -> OSDIModel {
-        let copy = Self.cacheFolder.appendingPathComponent(cacheStem(name, source) + ".va").path
+        let stem = cacheStem(name, source)
+        let copy = cacheFolder.appendingPathComponent(stem + ".va").path
         if (try? String(contentsOfFile: copy, encoding: .utf8)) != source {
             try createCacheFolder()
             try AtomicFile.write(source, to: copy)
         }
-        return try compile(text: source, at: copy)
+        return try compile(text: source, at: copy, stem: stem)
     }
 
     private func cacheStem(_ name: String, _ text: String) -> String {
@@ -105,14 +105,15 @@ public struct VerilogACompiler: Equatable, Sendable {
     }
 
     private func createCacheFolder() throws {
-        do { try FileManager.default.createDirectory(at: Self.cacheFolder, withIntermediateDirectories: true) } catch {
+        do { try FileManager.default.createDirectory(at: cacheFolder, withIntermediateDirectories: true) } catch {
             throw CompiledModelError.compileFailed(
-                file: Self.cacheFolder.path, message: "cannot create the cache folder (\(error.localizedDescription))")
+                file: cacheFolder.path, message: "cannot create the cache folder (\(error.localizedDescription))")
         }
     }
 
-    private func compile(text: String, at source: String) throws -> OSDIModel {
-        let output = Self.cacheFolder.appendingPathComponent(cacheStem(source, text) + ".osdi")
+    /// Compiles the file `source` (whose text is `text`) into the cache as `stem.osdi`.
+    private func compile(text: String, at source: String, stem: String) throws -> OSDIModel {
+        let output = cacheFolder.appendingPathComponent(stem + ".osdi")
         let model = OSDIModel(path: output.path, sourcePath: source, compiler: version)
         if FileManager.default.fileExists(atPath: output.path) { return model }
         try createCacheFolder()

@@ -55,6 +55,17 @@ public struct Dataset: Sendable {
     /// The training and test sets of an MNIST-layout folder (MNIST or Fashion-MNIST): files
     /// named `train-images-idx3-ubyte` or `train-images.idx3-ubyte`, optionally `.gz`.
     public static func mnist(directory: String) throws -> (train: Dataset, test: Dataset) {
+        let files = try mnistFiles(directory: directory)
+        return (
+            try Dataset(images: files.trainImages, labels: files.trainLabels),
+            try Dataset(images: files.testImages, labels: files.testLabels)
+        )
+    }
+
+    /// The four IDX files of an MNIST-layout folder (see ``mnist(directory:)``), without reading them.
+    public static func mnistFiles(directory: String) throws
+        -> (trainImages: String, trainLabels: String, testImages: String, testLabels: String)
+    {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
             throw DataError(directory, "is not a folder")
@@ -69,8 +80,8 @@ public struct Dataset: Sendable {
             throw DataError(directory, "has no \(stem)-\(kind)[.gz] file")
         }
         return (
-            try Dataset(images: find("train-images", "idx3-ubyte"), labels: find("train-labels", "idx1-ubyte")),
-            try Dataset(images: find("t10k-images", "idx3-ubyte"), labels: find("t10k-labels", "idx1-ubyte"))
+            try find("train-images", "idx3-ubyte"), try find("train-labels", "idx1-ubyte"),
+            try find("t10k-images", "idx3-ubyte"), try find("t10k-labels", "idx1-ubyte")
         )
     }
 

@@ -8,8 +8,9 @@ public final class SpiceReader {
     public let readVoltage: Double
     private let library: NgspiceLibrary
 
-    /// Opens a private ngspice instance; `readVoltage` must lie in `(0, min(V_set, V_reset))`.
-    public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2) throws {
+    /// Opens a private ngspice instance solving with `solver`; `readVoltage` must lie in
+    /// `(0, min(V_set, V_reset))`.
+    public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2, solver: SpiceSolver = .auto) throws {
         try circuit.validate()
         let limit = min(circuit.device.setThreshold, circuit.device.resetThreshold)
         try require(
@@ -17,7 +18,7 @@ public final class SpiceReader {
             "must lie between 0 and the lower switching threshold (\(limit) V), got \(readVoltage)")
         self.circuit = circuit
         self.readVoltage = readVoltage
-        library = try NgspiceLibrary()
+        library = try NgspiceLibrary(solver: solver)
     }
 
     /// Column currents minus the reference column's current, A, for devices at `states` and

@@ -19,9 +19,9 @@ public final class CircuitReadout: LayerProduct {
     private var squaredIdeal = 0.0
     private var products = 0
 
-    /// Creates a readout of crossbars of `circuit` at `readVoltage`.
-    public init(circuit: CrossbarCircuit, mapping: WeightMapping, readVoltage: Double = 0.2) throws {
-        reader = try SpiceReader(circuit: circuit, readVoltage: readVoltage)
+    /// Creates a readout of crossbars of `circuit` at `readVoltage`, solved with `solver`.
+    public init(circuit: CrossbarCircuit, mapping: WeightMapping, readVoltage: Double = 0.2, solver: SpiceSolver = .auto) throws {
+        reader = try SpiceReader(circuit: circuit, readVoltage: readVoltage, solver: solver)
         device = try ThresholdMemristor(circuit.device)
         self.mapping = mapping
     }

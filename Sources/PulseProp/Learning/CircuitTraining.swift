@@ -41,7 +41,7 @@ public final class CircuitTraining {
         let readout = hardware.spiceRead
             ? try CircuitReadout(
                 circuit: hardware.circuit, mapping: WeightMapping(.reference, maxWeight: configuration.weightRange),
-                readVoltage: hardware.readVoltage)
+                readVoltage: hardware.readVoltage, solver: hardware.spiceSolver)
             : nil
         self.readout = readout
         run.product = readout

@@ -32,6 +32,8 @@ public struct CrossbarHardware: Sendable {
     public var readVoltage = 0.2
     /// Device form of the SPICE engines (compiled code model or B-source subcircuit).
     public var spiceModel = SpiceModelChoice.auto
+    /// Linear solver of the SPICE engines and reads (KLU where the library has it, by default).
+    public var spiceSolver = SpiceSolver.auto
     /// Whether SPICE runs the two crossbars' steps of an example concurrently (one simulator
     /// each, on two cores; bit-identical to running them in turn).
     public var concurrentLayers = true
@@ -48,7 +50,7 @@ public struct CrossbarHardware: Sendable {
     public func makeEngine(_ kind: EngineKind? = nil) throws -> CrossbarEngine {
         switch kind ?? engine {
         case .analytic: return try analyticEngine()
-        case .spice: return try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel)
+        case .spice: return try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: spiceSolver)
         }
     }
 

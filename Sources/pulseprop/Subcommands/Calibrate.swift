@@ -33,7 +33,7 @@ struct Calibrate: ParsableCommand {
             try require(levels >= 1, "levels", "must be ≥ 1 pulse, got \(levels)")
             try StepCost(rows: grid, cols: 2, slots: levels).checkSpice(memory.budget(), sizeOption: "grid")
             let calibrator = try SpiceCalibrator(circuit: circuit, gridStates: grid, pulses: levels)
-            calibration = try calibrator.calibrate(with: SpiceEngine(circuit: circuit, model: spiceModelOptions.spiceModel))
+            calibration = try calibrator.calibrate(with: spiceModelOptions.engine(circuit))
         }
         try AtomicFile.write(try calibration.json(), to: output)
         let summary = String(

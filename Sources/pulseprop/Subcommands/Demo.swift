@@ -49,6 +49,7 @@ struct Demo: ParsableCommand {
         var hardware = CrossbarHardware(circuit: circuit, engine: .spice, calibrationPath: try calibrationPath(for: circuit, in: path))
         hardware.spiceRead = spiceRead
         hardware.spiceModel = spiceModelOptions.spiceModel
+        hardware.spiceSolver = spiceModelOptions.solver
 
         FileHandle.standardError.write(Data("""
             demo: [9-\(configuration.hidden)-\(train.classes)] network on the built-in task (\(train.count) training, \
@@ -73,7 +74,7 @@ struct Demo: ParsableCommand {
         guard let written = spice.monitor.firstWritingStep else {
             throw ValidationError("no learning step wrote a device; nothing to trace (try more examples or epochs)")
         }
-        let engine = try SpiceEngine(circuit: hardware.circuit, model: hardware.spiceModel)
+        let engine = try spiceModelOptions.engine(hardware.circuit)
         let trace = try engine.trace(written.step, from: written.states, device: written.step.illustrativeDevice)
         let netlist = try CrossbarNetlist(
             circuit: hardware.circuit, step: written.step, states: written.states,

@@ -29,7 +29,7 @@ struct Simulate: ParsableCommand {
         let inputs = try step.inputs()
         let encoding = try step.encoding()
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
-        let engine = try SpiceEngine(circuit: circuitOptions.circuit(), model: spiceModelOptions.spiceModel)
+        let engine = try spiceModelOptions.engine(circuitOptions.circuit())
         let netlist = try engine.netlist(for: learningStep, from: inputs.states)
         if let netlistOut { try AtomicFile.write(netlist.text, to: netlistOut) }
         let start = Date()

@@ -194,6 +194,7 @@ struct Train: ParsableCommand {
         hardware.spiceRead = spiceRead
         hardware.readVoltage = readVoltage
         hardware.spiceModel = spiceModelOptions.spiceModel
+        hardware.spiceSolver = spiceModelOptions.solver
         if let deviceEta, let encoding = configuration.encoding, let mapping = configuration.mapping {
             configuration.pulseGain = DeviceWeightUpdater.matchedGain(
                 eta: deviceEta, encoding: encoding, mapping: mapping, scheme: configuration.update,

@@ -49,7 +49,7 @@ struct Validate: ParsableCommand {
         try require(c2c >= 0 && c2c.isFinite, "c2c", "must be a finite value ≥ 0, got \(c2c)")
         let inputs = try step.inputs()
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
-        let spice = try SpiceEngine(circuit: circuit, model: spiceModelOptions.spiceModel)
+        let spice = try spiceModelOptions.engine(circuit)
         if c2c > 0 {
             spice.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
             analytic.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
@@ -62,7 +62,7 @@ struct Validate: ParsableCommand {
     private func runSweep() throws {
         _ = try step.encoding()
         var arguments = ["--x-max=\(step.xMax)", "--delta-min=\(step.deltaMin)", "--delta-max=\(step.deltaMax)"]
-        arguments += circuitOptions.argumentsExceptWires + ["--spice-model=\(spiceModelOptions.spiceModel.rawValue)"]
+        arguments += circuitOptions.argumentsExceptWires + spiceModelOptions.arguments
         if let calibration { arguments.append("--calibration=" + URL(fileURLWithPath: calibration).standardizedFileURL.path) }
         let folder = SweepFolder(output)
         try WireSweepStudy.plan(sweep.study(levels: step.levels, seed: step.seed, validateArguments: arguments), into: folder)
