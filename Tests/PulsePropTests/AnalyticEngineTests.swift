@@ -118,14 +118,21 @@ final class AnalyticEngineTests: XCTestCase {
         }
     }
 
-    /// The shipped calibration is what the current model and ngspice produce.
+    /// The shipped calibration is what the current model and ngspice produce: to 1e-9 on the
+    /// ngspice version that made it (its `origin`), and within 1e-4 of the state range on
+    /// another. The shipped files were made by ngspice 39.3 and are kept, so every analytic-path
+    /// result stays bit-identical; ngspice 46 moves the per-pulse responses by at most 8.9e-5
+    /// (time-step control; 1 % of the table's own fit error of 8.5e-3; README "ngspice 46").
     func testShippedCalibrationIsCurrent() throws {
         let fresh = try SpiceCalibrator(circuit: CrossbarCircuit()).calibrate(with: Self.spice)
         let shipped = try PulseResponseCalibration.shipped()
         XCTAssertEqual(fresh.device, shipped.device)
         XCTAssertEqual(fresh.shape, shipped.shape)
-        for (a, b) in zip(fresh.potentiation + fresh.depression, shipped.potentiation + shipped.depression) {
-            XCTAssertEqual(a, b, accuracy: 1e-9, "regenerate with scripts/calibrate-default")
-        }
+        let tolerance = fresh.origin == shipped.origin ? 1e-9 : 1e-4
+        let worst = zip(fresh.potentiation + fresh.depression, shipped.potentiation + shipped.depression)
+            .map { abs($0 - $1) }.max()!
+        XCTAssertLessThanOrEqual(
+            worst, tolerance, "\(fresh.origin) vs shipped \(shipped.origin): regenerate with scripts/calibrate-default")
+        print("shipped calibration (\(shipped.origin)) vs \(fresh.origin): max difference \(worst)")
     }
 }

@@ -33,8 +33,8 @@ final class EqPropExportTests: XCTestCase {
     /// The ngspice export of a trained network runs unchanged in the `ngspice` program and
     /// prints the library's operating point (17 digits, the same simulator: 1e-12 V), which is
     /// the analytic twin's within 1e-6 V; the LTspice export, run by ngspice in its LTspice
-    /// compatibility mode, reports the same voltages through its `.meas` lines (7 significant digits,
-    /// so within 1e-6 of each value).
+    /// compatibility mode, reports the same voltages through its `.meas` lines (6 significant
+    /// digits in ngspice 46, 7 in 39.3: within 5e-6 of each value).
     func testNgspiceAndLTspiceExportsRunAndAgreeWithTheLibrary() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -56,7 +56,7 @@ final class EqPropExportTests: XCTestCase {
                 let node = network.nodeName(k)
                 XCTAssertEqual(try XCTUnwrap(printed["v(\(node))"], node), library[k], accuracy: 1e-12, node)
                 XCTAssertEqual(library[k], analytic[k], accuracy: 1e-6, node)
-                XCTAssertEqual(try XCTUnwrap(measured["v_\(node)"], "LTspice \(node)"), library[k], accuracy: 1e-6 * abs(library[k]), node)
+                XCTAssertEqual(try XCTUnwrap(measured["v_\(node)"], "LTspice \(node)"), library[k], accuracy: 5e-6 * abs(library[k]), node)
             }
         }
     }

@@ -102,7 +102,17 @@ public final class SpiceEngine: CrossbarEngine {
 
     private func readTrajectories(_ netlist: CrossbarNetlist) throws -> Matrix<[Double]> {
         precondition(netlist.dialect == .ngspice, "the SPICE engine runs ngspice netlists")
-        return try netlist.deviceNames.map { try library.requiredVector($0 + ".s", "state vector") }
+        let samples = 2 * netlist.slotsPerPhase
+        return try netlist.deviceNames.map {
+            let vector = try library.requiredVector($0 + ".s", "state vector")
+            // One sample per pulse period, then the transient's end a little later (nothing moves
+            // there); a probed netlist keeps every simulator time point.
+            if netlist.probe != nil { return vector }
+            guard vector.count >= samples else {
+                throw SpiceError.missingResult("state vector \($0).s has \(vector.count) samples, fewer than one per period (\(samples))")
+            }
+            return Array(vector.prefix(samples))
+        }
     }
 
     /// Simulates `step` from `states` and returns device `device`'s electrode voltages and

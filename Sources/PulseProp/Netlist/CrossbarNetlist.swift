@@ -107,7 +107,17 @@ public struct CrossbarNetlist: Sendable {
         }
         // LTspice reads the final states with .meas at the end of the last phase; its transient
         // runs one empty period longer, so that instant lies inside it whatever the round-off.
-        let transientStop = dialect == .ltspice ? schedule.stopTime + circuit.shape.gridPeriod : schedule.stopTime
+        // ngspice 46's interpolated output drops its last sample when the stop time is a whole
+        // number of steps and the division rounds down (a 2-period transient gives 1 sample, a
+        // 1 µs-step 4 µs one 3): its transient runs a thousandth of a period longer, when every
+        // pulse has ended and nothing moves.
+        let period = circuit.shape.gridPeriod
+        let transientStop: GridTime
+        switch dialect {
+        case .ltspice: transientStop = schedule.stopTime + period
+        case .ngspice: transientStop = schedule.stopTime + GridTime(femtoseconds: period.femtoseconds / 1000)
+        case .xyce: transientStop = schedule.stopTime
+        }
         let context = CrossbarTemplateContext(
             header: .init(
                 title: title, dialectLabel: dialect.label, rows: step.rows, cols: step.cols,
