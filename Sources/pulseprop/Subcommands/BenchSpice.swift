@@ -32,21 +32,64 @@ struct BenchSpice: ParsableCommand {
     @Option(help: "Crossbar size for --levers.")
     var leverSize: Int = 16
 
+    @Option(help: "Comma-separated wire segment resistances, Ω: also measure wired steps at --wired-sizes (compiled model on KLU vs B-source on Sparse 1.3).")
+    var wires: String?
+
+    @Option(help: "Comma-separated square sizes of the wired measurement.")
+    var wiredSizes: String = "16,32,64,128"
+
+    @Option(help: "Largest size at which the wired B-source/Sparse baseline runs.")
+    var wiredBaselineLimit: Int = 64
+
+    @Option(help: "Steps per wired size and resistance.")
+    var wiredSteps: Int = 2
+
+    @Flag(help: "Only the wired measurement (with --wires).")
+    var wiredOnly = false
+
     @Option(help: "Also write the results as JSON to this file.")
     var json: String?
 
     @OptionGroup var memory: MemoryOptions
 
-    func run() throws {
-        let sizeList = try sizes.split(separator: ",").map { text -> Int in
-            guard let n = Int(text), n >= 1 else { throw ParameterError("sizes", "'\(text)' is not a size ≥ 1") }
-            return n
+    /// A comma-separated list of `option` values, each checked by `valid`.
+    private func list<T: LosslessStringConvertible>(_ text: String, _ option: String, _ valid: (T) -> Bool) throws -> [T] {
+        try text.split(separator: ",").map { item -> T in
+            guard let value = T(String(item)), valid(value) else {
+                throw ParameterError(option, "'\(item)' is not a valid value")
+            }
+            return value
         }
+    }
+
+    func run() throws {
+        let sizeList: [Int] = wiredOnly ? [] : try list(sizes, "sizes") { $0 >= 1 }
         try require(steps >= 1, "steps", "must be ≥ 1")
         let encoding = PulseEncoding(levels: levels)
         try encoding.validate()
         try require(instances >= 1, "instances", "must be ≥ 1, got \(instances)")
-        for n in sizeList { try StepCost(rows: n, cols: n, slots: encoding.maxCount).checkSpice(memory.budget()) }
+        try require(wires != nil || !wiredOnly, "wired-only", "needs --wires")
+        try require(wiredSteps >= 1, "wired-steps", "must be ≥ 1")
+        let wiredSizeList: [Int] = wires == nil ? [] : try list(wiredSizes, "wired-sizes") { $0 >= 1 }
+        let resistances: [Double] = try wires.map { try list($0, "wires") { $0 >= 0 && $0.isFinite } } ?? []
+        for n in sizeList + wiredSizeList { try StepCost(rows: n, cols: n, slots: encoding.maxCount).checkSpice(memory.budget()) }
+        print("CPU: \(Host.cpu)")
+        var rows: [SpiceBenchmarkRow] = []
+        var leverRows: [SpiceLeverRow] = []
+        if !sizeList.isEmpty {
+            (rows, leverRows) = try measureSizes(sizeList, encoding: encoding)
+        }
+        let wiredRows = try WiredSpiceBenchmark(
+            sizes: wiredSizeList, resistances: resistances, levels: levels, steps: wiredSteps,
+            baselineLimit: wiredBaselineLimit
+        ).run()
+        if let json {
+            try AtomicFile.write(
+                try SnakeCaseJSON.encode(SpiceBenchmark(cpu: Host.cpu, sizes: rows, levers: leverRows, wired: wiredRows)), to: json)
+        }
+    }
+
+    private func measureSizes(_ sizeList: [Int], encoding: PulseEncoding) throws -> ([SpiceBenchmarkRow], [SpiceLeverRow]) {
         let circuit = CrossbarCircuit()
         let compiled = try SpiceEngine(circuit: circuit, model: .compiled)
         let behavioral = try SpiceEngine(circuit: circuit, model: .behavioral)
@@ -105,9 +148,7 @@ struct BenchSpice: ParsableCommand {
         }
         var leverRows: [SpiceLeverRow] = []
         if levers { leverRows = try measureLevers(engine: compiled, encoding: encoding) }
-        if let json {
-            try AtomicFile.write(try SnakeCaseJSON.encode(SpiceBenchmark(sizes: rows, levers: leverRows)), to: json)
-        }
+        return (rows, leverRows)
     }
 
     private func measureLevers(engine: SpiceEngine, encoding: PulseEncoding) throws -> [SpiceLeverRow] {
@@ -140,17 +181,15 @@ struct BenchSpice: ParsableCommand {
         return rows
     }
 
-    private func measure(_ body: () throws -> Void) throws -> Double {
-        let start = DispatchTime.now()
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    }
+    private func measure(_ body: () throws -> Void) throws -> Double { try WiredSpiceBenchmark.measure(body) }
 }
 
 /// The SPICE benchmark's JSON.
 struct SpiceBenchmark: Codable {
+    let cpu: String
     let sizes: [SpiceBenchmarkRow]
     let levers: [SpiceLeverRow]
+    let wired: [WiredSpiceRow]
 }
 
 /// One size of the SPICE benchmark (nil: not run at this size).
