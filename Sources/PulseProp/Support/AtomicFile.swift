@@ -34,7 +34,8 @@ public enum AtomicFile {
     /// Writes `data` to `path` (see ``AtomicFile``).
     public static func write(_ data: Data, to path: String) throws {
         if path == standardOutput {
-            fflush(stdout)  // after anything `print` buffered
+            // After anything `print` buffered, whose failure `print` never reported.
+            guard fflush(stdout) == 0 else { throw WriteError("standard output", systemReason()) }
             try writeAll(data, to: STDOUT_FILENO, path: "standard output")
             return
         }
