@@ -15,14 +15,15 @@ struct ChildProcess {
     let stdout: String
     let stderr: String
 
-    /// Runs `executable` with `arguments` in `directory` (default: this process's folder).
+    /// Runs `executable` with `arguments` in `directory` (default: this process's folder), its
+    /// standard output into the file `standardOutput` (e.g. `/dev/full`) when given, else captured.
     static func run(
-        _ executable: URL, _ arguments: [String], in directory: URL? = nil,
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil,
         timeout: TimeInterval = 900, file: StaticString = #filePath, line: UInt = #line
     ) throws -> ChildProcess {
         if let directory {  // glibc's addchdir_np is not visible to Swift: let a shell change folder
             return try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \"$0\" && exec \"$@\"", directory.path, executable.path] + arguments,
-                           timeout: timeout, file: file, line: line)
+                           standardOutput: standardOutput, timeout: timeout, file: file, line: line)
         }
         let folder = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -32,7 +33,7 @@ struct ChildProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput ?? outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

@@ -124,6 +124,26 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(lock.staleOwner, 2147483646)
         XCTAssertThrowsError(try OutputLock(folder: dir)) { XCTAssertTrue("\($0)".contains("process \(getpid())")) }
     }
+
+    /// A held lock and a lock that cannot be tried are different errors: only the first means
+    /// another run owns the folder.
+    func testLockFailuresAreTyped() throws {
+        let dir = try TestSupport.temporaryDirectory().path
+        let lockFile = (dir as NSString).appendingPathComponent(OutputLock.fileName)
+        do {
+            let lock = try OutputLock(folder: dir)
+            XCTAssertThrowsError(try OutputLock(folder: dir)) {
+                XCTAssertEqual($0 as? OutputLockError, .held(folder: dir, pid: getpid(), lockFile: lockFile))
+                XCTAssertEqual("\($0)", "\(dir) is in use by another pulseprop run (process \(getpid()), lock file \(lockFile)); wait for it or choose another output folder")
+            }
+            lock.release()
+        }
+        try FileManager.default.createDirectory(atPath: lockFile, withIntermediateDirectories: false)
+        XCTAssertThrowsError(try OutputLock(folder: dir)) {
+            XCTAssertEqual($0 as? OutputLockError, .cannotOpen(folder: dir, path: lockFile, reason: "Is a directory"))
+            XCTAssertEqual("\($0)", "\(dir) cannot be locked: lock file \(lockFile): Is a directory")
+        }
+    }
 }
 
 /// A value set by another thread.

@@ -219,6 +219,33 @@ final class SweepTests: XCTestCase {
         }
     }
 
+    /// A run whose lock is held by a live process is skipped (exit 0); a run whose lock cannot
+    /// be opened (a folder where the lock file goes) is not done, and `sweep exec` and
+    /// `sweep run` say so with a non-zero exit.
+    func testOnlyAHeldRunLockIsSkipped() throws {
+        let plan = try TestSupport.temporaryDirectory().appendingPathComponent("plan").path
+        _ = try cli(["sweep", "plan", "wire-sweep", "--sweep-sizes", "2", "--sweep-resistances", "0", "--levels", "4", "--output", plan])
+        let runFolder = plan + "/runs/2x2-wire0"
+        do {
+            let held = try OutputLock(folder: runFolder, fileName: SweepExecutor.lockFileName)
+            let exec = try TestSupport.runCLI(["sweep", "exec", plan, "--run", "2x2-wire0"])
+            XCTAssertEqual(exec.status, 0, exec.stderr)
+            XCTAssertTrue(exec.stdout.contains("another process is running it"), exec.stdout)
+            let run = try TestSupport.runCLI(["sweep", "run", plan])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stderr.contains("running elsewhere, skipped"), run.stderr)
+            held.release()
+        }
+        try FileManager.default.createDirectory(atPath: runFolder + "/" + SweepExecutor.lockFileName, withIntermediateDirectories: false)
+        let exec = try TestSupport.runCLI(["sweep", "exec", plan, "--run", "2x2-wire0"])
+        XCTAssertNotEqual(exec.status, 0, exec.stdout)
+        XCTAssertTrue(exec.stderr.contains("cannot be locked") && exec.stderr.contains("Is a directory"), exec.stderr)
+        let run = try TestSupport.runCLI(["sweep", "run", plan])
+        XCTAssertNotEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("cannot be locked") && run.stderr.contains("1 run(s) failed"), run.stderr)
+        XCTAssertEqual(try SweepFolder(plan).status(of: SweepFolder(plan).header().runs[0]).state, .pending)
+    }
+
     func testOtherVersionAndCorruptStatusAreRefusedWithOneLine() throws {
         let plan = try TestSupport.temporaryDirectory().appendingPathComponent("plan").path
         _ = try cli(["sweep", "plan", "wire-sweep", "--sweep-sizes", "2", "--sweep-resistances", "0", "--output", plan])

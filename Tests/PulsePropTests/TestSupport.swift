@@ -45,9 +45,13 @@ enum TestSupport {
         return url
     }
 
-    /// Runs `pulseprop` with `arguments`; returns its exit status, stdout and stderr.
-    static func runCLI(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> (status: Int32, stdout: String, stderr: String) {
-        let run = try ChildProcess.run(executable, arguments, file: file, line: line)
+    /// Runs `pulseprop` with `arguments` (in `directory`, default this process's folder; standard
+    /// output into the file `standardOutput` when given); returns its exit status, stdout and stderr.
+    static func runCLI(
+        _ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
+        let run = try ChildProcess.run(executable, arguments, in: directory, standardOutput: standardOutput, file: file, line: line)
         return (run.status, run.stdout, run.stderr)
     }
 

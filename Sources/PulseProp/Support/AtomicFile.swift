@@ -34,7 +34,8 @@ public enum AtomicFile {
     /// Writes `data` to `path` (see ``AtomicFile``).
     public static func write(_ data: Data, to path: String) throws {
         if path == standardOutput {
-            fflush(stdout)  // after anything `print` buffered
+            // After anything `print` buffered, whose failure `print` never reported.
+            guard fflush(stdout) == 0 else { throw WriteError("standard output", systemReason()) }
             try writeAll(data, to: STDOUT_FILENO, path: "standard output")
             return
         }
@@ -70,7 +71,7 @@ public enum AtomicFile {
             let destination = try FileManager.default.destinationOfSymbolicLink(atPath: current)
             current = destination.hasPrefix("/")
                 ? destination
-                : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
+                : (ParentFolder.of(current) as NSString).appendingPathComponent(destination)
         }
         throw WriteError(path, "it is a chain of more than 40 symbolic links")
     }
@@ -78,7 +79,7 @@ public enum AtomicFile {
     /// Writes `data` into a temporary file beside `target`, then renames it over `target`.
     /// `mode` keeps an existing file's permissions.
     private static func replace(_ target: String, with data: Data, mode: mode_t?, shownAs path: String) throws {
-        let folder = (target as NSString).deletingLastPathComponent
+        let folder = ParentFolder.of(target)
         let name = (target as NSString).lastPathComponent
         let temporary = ((folder.isEmpty ? "." : folder) as NSString)
             .appendingPathComponent(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -131,7 +132,7 @@ public enum AtomicFile {
 
     /// Creates the folders above `target`, naming a path component that is not a folder.
     private static func createParent(of target: String, shownAs path: String) throws {
-        try createFolder((target as NSString).deletingLastPathComponent, shownAs: path)
+        try createFolder(ParentFolder.of(target), shownAs: path)
     }
 
     /// Creates `folder` and the folders above it, naming a path component that is not a folder.
@@ -143,7 +144,7 @@ public enum AtomicFile {
             return
         }
         guard errno == ENOENT || errno == ENOTDIR else { throw WriteError(path, "\(folder): \(systemReason())") }
-        try createFolder((folder as NSString).deletingLastPathComponent, shownAs: path)
+        try createFolder(ParentFolder.of(folder), shownAs: path)
         guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {
             throw WriteError(path, "folder \(folder) cannot be created (\(systemReason()))")
         }

@@ -18,7 +18,9 @@ public final class OutputLock {
     public private(set) var staleOwner: Int32?
     private var descriptor: Int32
 
-    /// Locks `folder` (creating it), or throws a ``DataError`` naming the process that holds it.
+    /// Locks `folder` (creating it), or throws an ``OutputLockError``: ``OutputLockError/held(folder:pid:lockFile:)``
+    /// naming the process that holds it, or ``OutputLockError/cannotOpen(folder:path:reason:)``
+    /// when the lock cannot be tried (a ``WriteError`` when the folder cannot be created).
     public init(folder: String, fileName: String = OutputLock.fileName) throws {
         try AtomicFile.createFolder(folder, shownAs: folder)
         path = (folder as NSString).appendingPathComponent(fileName)
@@ -26,12 +28,15 @@ public final class OutputLock {
         // Retry when the file was replaced between open and flock (its owner released it).
         for _ in 0..<10 {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw DataError(folder, "cannot be locked: \(AtomicFile.systemReason())") }
+            guard fd >= 0 else { throw OutputLockError.cannotOpen(folder: folder, path: path, reason: AtomicFile.systemReason()) }
             let previous = Self.owner(fd)
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                let held = errno == EWOULDBLOCK
+                let reason = AtomicFile.systemReason()
                 close(fd)
-                let holder = previous.map { "process \($0)" } ?? "another process"
-                throw DataError(folder, "is in use by another pulseprop run (\(holder), lock file \(path)); wait for it or choose another output folder")
+                throw held
+                    ? OutputLockError.held(folder: folder, pid: previous, lockFile: path)
+                    : OutputLockError.cannotOpen(folder: folder, path: path, reason: reason)
             }
             var opened = stat()
             var current = stat()
@@ -46,7 +51,7 @@ public final class OutputLock {
             descriptor = fd
             return
         }
-        throw DataError(folder, "cannot be locked: its lock file keeps changing")
+        throw OutputLockError.cannotOpen(folder: folder, path: path, reason: "it keeps being replaced")
     }
 
     /// Removes the lock file and releases the lock.

@@ -17,7 +17,8 @@ public final class SweepExecutor: @unchecked Sendable {
         case interrupted
         /// It was finished already.
         case alreadyDone
-        /// Another process holds its lock.
+        /// A live process holds its lock (``OutputLockError/held(folder:pid:lockFile:)``);
+        /// every other lock failure is thrown.
         case lockedElsewhere
     }
 
@@ -42,6 +43,7 @@ public final class SweepExecutor: @unchecked Sendable {
     }
 
     /// Runs `run` unless it is done or locked by another process, and records its status.
+    /// A lock that cannot be tried (``OutputLockError/cannotOpen(folder:path:reason:)``) is thrown.
     public func execute(_ run: SweepRun) throws -> Outcome {
         let runFolder = folder.folder(of: run)
         let statusPath = folder.statusPath(of: run)
@@ -49,7 +51,11 @@ public final class SweepExecutor: @unchecked Sendable {
         guard try folder.status(of: run).state != .done else { return .alreadyDone }
         // A lock file of its own: the run's command may lock its output folder (the same folder).
         let runLock: OutputLock
-        do { runLock = try OutputLock(folder: runFolder, fileName: Self.lockFileName) } catch is DataError { return .lockedElsewhere }
+        do {
+            runLock = try OutputLock(folder: runFolder, fileName: Self.lockFileName)
+        } catch OutputLockError.held {
+            return .lockedElsewhere  // any other lock failure is thrown: the run was not done
+        }
         defer { runLock.release() }
         var status = try folder.status(of: run)
         guard status.state != .done else { return .alreadyDone }

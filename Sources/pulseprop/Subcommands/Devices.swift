@@ -19,6 +19,6 @@ struct Devices: ParsableCommand {
 
     func run() throws {
         let list = DeviceList()
-        print(format == .json ? try list.json() : list.table(), terminator: format == .json ? "\n" : "")
+        try StandardOutput.write(format == .json ? try list.json() : list.table(), terminator: format == .json ? "\n" : "")
     }
 }

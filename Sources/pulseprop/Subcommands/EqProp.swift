@@ -83,7 +83,7 @@ struct EqPropTrain: ParsableCommand {
             let run = try EqPropRun(configuration: c, task: task, checkpointPath: checkpoint, resume: resume)
             try run.run { progress(c.engine, $0) }
             let summary = try finish(run, folder: output)
-            print(format == .json ? try summary.json() : line(summary))
+            try StandardOutput.write(format == .json ? try summary.json() : line(summary))
             return
         }
         let comparison = try EqPropComparison(configuration: c, task: task, folder: output, resume: resume)
@@ -94,13 +94,14 @@ struct EqPropTrain: ParsableCommand {
             spice: try finish(comparison.spice, folder: output.map { EqPropComparison.folder($0, .spice) }))
         if let output { try EqPropComparisonReport.writeFiles(comparison, summary: summary, folder: output) }
         if format == .json {
-            print(try summary.json())
+            try StandardOutput.write(try summary.json())
         } else {
-            print(line(summary.analytic))
-            print(line(summary.spice))
-            print(String(
-                format: "largest difference, spice vs analytic: device state %.3g, test error %.3g, train loss %.3g",
-                summary.largestStateDifference, summary.largestErrorDifference, summary.largestLossDifference))
+            try StandardOutput.write([
+                line(summary.analytic), line(summary.spice),
+                String(
+                    format: "largest difference, spice vs analytic: device state %.3g, test error %.3g, train loss %.3g",
+                    summary.largestStateDifference, summary.largestErrorDifference, summary.largestLossDifference),
+            ].joined(separator: "\n"))
         }
     }
 

@@ -240,12 +240,13 @@ struct Train: ParsableCommand {
         }
         let summary = try TrainingReport.writeFiles(history: history, configuration: configuration, folder: folder)
         switch format {
-        case .json: print(try summary.json())
-        case .csv: print(try TrainingReport.csv(history), terminator: "")
+        case .json: try StandardOutput.write(try summary.json())
+        case .csv: try StandardOutput.write(try TrainingReport.csv(history), terminator: "")
         case .table:
-            print(String(format: "%@: test error %.2f %%, train error %.2f %% after %d epochs (%.2f s/epoch); files in %@",
-                         configuration.ruleName, 100 * summary.testError, 100 * summary.trainError, summary.epochs,
-                         summary.secondsPerEpoch, folder))
+            try StandardOutput.write(String(
+                format: "%@: test error %.2f %%, train error %.2f %% after %d epochs (%.2f s/epoch); files in %@",
+                configuration.ruleName, 100 * summary.testError, 100 * summary.trainError, summary.epochs,
+                summary.secondsPerEpoch, folder))
         }
     }
 }

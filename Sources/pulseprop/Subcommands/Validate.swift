@@ -55,7 +55,7 @@ struct Validate: ParsableCommand {
             analytic.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
         }
         let comparison = try EngineComparison(step: learningStep, states: inputs.states, spice: spice, analytic: analytic)
-        print(format == .json ? try comparison.json() : comparison.table(), terminator: format == .json ? "\n" : "")
+        try StandardOutput.write(format == .json ? try comparison.json() : comparison.table(), terminator: format == .json ? "\n" : "")
     }
 
     /// The wire-sweep study with this command's step, circuit and calibration options.

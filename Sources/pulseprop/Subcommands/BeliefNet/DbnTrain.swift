@@ -122,10 +122,10 @@ struct DbnTrain: ParsableCommand {
         }
         let summary = try BeliefNetReport.writeFiles(history: history, configuration: configuration, writes: run.writes, folder: folder)
         switch format {
-        case .json: print(try summary.json())
-        case .csv: print(try BeliefNetReport.csv(history), terminator: "")
+        case .json: try StandardOutput.write(try summary.json())
+        case .csv: try StandardOutput.write(try BeliefNetReport.csv(history), terminator: "")
         case .table:
-            print(String(
+            try StandardOutput.write(String(
                 format: "dbn %@ (%@%@): test error %.2f %% after %d epochs per RBM (%.2f s/epoch), %ld pulses; files in %@",
                 configuration.layers.map(String.init).joined(separator: "-"), configuration.weights.rawValue,
                 configuration.weights == .pair ? ", \(configuration.device), \(configuration.write.rawValue)" : "",

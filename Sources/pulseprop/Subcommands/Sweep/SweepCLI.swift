@@ -27,7 +27,7 @@ enum SweepCLI {
         if !failures.isEmpty {
             throw SweepError(
                 folder.path,
-                "\(failures.count) run(s) failed, e.g. \(failures[0]) (see runs/\(failures[0])/run.log and 'pulseprop sweep status'; run again to retry)")
+                "\(failures.count) run(s) failed, e.g. \(failures[0]) (see its line above, runs/\(failures[0])/run.log and 'pulseprop sweep status'; run again to retry)")
         }
     }
 

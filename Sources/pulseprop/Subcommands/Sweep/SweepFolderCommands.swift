@@ -21,7 +21,7 @@ struct SweepStatus: ParsableCommand {
 
     func run() throws {
         let progress = try SweepProgress(of: SweepFolder(plan))
-        print(format == .json ? try SnakeCaseJSON.string(progress) : progress.text, terminator: format == .json ? "\n" : "")
+        try StandardOutput.write(format == .json ? try SnakeCaseJSON.string(progress) : progress.text, terminator: format == .json ? "\n" : "")
     }
 }
 
@@ -43,9 +43,10 @@ struct SweepCommands: ParsableCommand {
 
     func run() throws {
         let folder = SweepFolder(plan)
-        for run in try folder.header().runs where try folder.status(of: run).state != .done {
-            print("\(shellQuoted(SweepCLI.executable.path)) sweep exec \(shellQuoted(folder.path)) --run \(shellQuoted(run.id))")
+        let commands = try folder.header().runs.filter { try folder.status(of: $0).state != .done }.map {
+            "\(shellQuoted(SweepCLI.executable.path)) sweep exec \(shellQuoted(folder.path)) --run \(shellQuoted($0.id))\n"
         }
+        try StandardOutput.write(commands.joined(), terminator: "")
     }
 }
 
