@@ -21,7 +21,9 @@ final class NetlistTests: XCTestCase {
         XCTAssertEqual(lines(text, prefix: "vr").count, 3)
         XCTAssertEqual(lines(text, prefix: "vc").count, 2)
         XCTAssertTrue((lines(text, prefix: "rd") + lines(text, prefix: "rw")).isEmpty, "ideal wires need no resistors")
-        XCTAssertTrue(text.contains(".tran 2u 8u 0 2u uic"))
+        // The transient ends a thousandth of a period after the last phase (ngspice 46 keeps its
+        // last interpolated sample then).
+        XCTAssertTrue(text.contains(".tran 2u 8.002u 0 2u uic"), text)
     }
 
     func testWireAndDriverResistors() throws {

@@ -19,6 +19,6 @@ struct Doctor: ParsableCommand {
 
     func run() throws {
         let report = InstallationReport.gather()
-        try AtomicFile.write(format == .json ? try SnakeCaseJSON.string(report) + "\n" : report.text, to: "-")
+        try StandardOutput.write(format == .json ? try SnakeCaseJSON.string(report) : report.text, terminator: format == .json ? "\n" : "")
     }
 }
