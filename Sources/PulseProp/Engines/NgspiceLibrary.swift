@@ -76,7 +76,8 @@ final class NgspiceLibrary {
         let version = String(build.split(separator: " ").first ?? "ngspice-unknown")
         _ = drain()
         var hasKLU = false
-        if (try? loadNetlist(["pulseprop solver probe", "R1 a 0 1k", "V1 a 0 1", ".options klu", ".op", ".end"])) != nil {
+        let loaded = loadNetlist(["pulseprop solver probe", "R1 a 0 1k", "V1 a 0 1", ".options klu", ".op", ".end"])
+        if loaded.status == 0 && !loaded.exited {
             run(command: "op")
             hasKLU = drain().lines.contains { $0.contains("Using KLU") }
             clear()
