@@ -90,7 +90,7 @@ public struct EqPropNetlist: Sendable {
             }
         } ?? []
         context = EqPropTemplateContext(
-            title: title, inputs: n, hidden: H, outputs: network.outputs, phase: EqPropPhase(nudge).description,
+            title: SpiceFormatting.comment(title), inputs: n, hidden: H, outputs: network.outputs, phase: EqPropPhase(nudge).description,
             largestSource: f(neuron.largestSource),
             sources: zip(sourceNodes, u).map { .init(name: "v\($0)", node: $0, volts: f($1)) }
                 + [.init(name: "vcp", node: "cp", volts: f(neuron.clampVoltage)), .init(name: "vcn", node: "cn", volts: f(-neuron.clampVoltage))],

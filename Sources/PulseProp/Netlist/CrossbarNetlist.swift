@@ -120,7 +120,7 @@ public struct CrossbarNetlist: Sendable {
         }
         let context = CrossbarTemplateContext(
             header: .init(
-                title: title, dialectLabel: dialect.label, rows: step.rows, cols: step.cols,
+                title: SpiceFormatting.comment(title), dialectLabel: dialect.label, rows: step.rows, cols: step.cols,
                 phaseLength: time(schedule.phaseLength), stopTime: time(schedule.stopTime),
                 halfSet: f(circuit.shape.setAmplitude / 2), halfReset: f(circuit.shape.resetAmplitude / 2),
                 rowCounts: step.rowCounts.map(String.init).joined(separator: " "),

@@ -36,7 +36,7 @@ public struct CrossbarReadNetlist: Sendable {
         let f = SpiceFormatting.number
         senseSources = (0...cols).map { "vc\($0)" }
         context = ReadTemplateContext(
-            title: title, rows: rows, cols: cols, referenceColumn: cols,
+            title: SpiceFormatting.comment(title), rows: rows, cols: cols, referenceColumn: cols,
             readVoltage: f(voltages.map(abs).max() ?? 0), referenceConductance: f(reference),
             segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance),
             rowSources: voltages.enumerated().map { .init(name: "vr\($0)", node: "r\($0)", volts: f($1)) },

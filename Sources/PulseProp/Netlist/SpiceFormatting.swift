@@ -27,6 +27,13 @@ enum SpiceFormatting {
         return (t.femtoseconds < 0 ? "-" : "") + mantissa + suffixes[exponent]!
     }
 
+    /// `text` fit for a SPICE title or comment line: SPICE reads a netlist line by line, so a
+    /// newline in a title (say, a file name holding `\n.control\nshell …`) would start a line of
+    /// its own; each control character is written as a visible escape instead (`\n` → `\\n`).
+    static func comment(_ text: String) -> String {
+        ControlCharacters.escaped(text)
+    }
+
     /// Splits `items` into lines of at most `perLine` items joined by spaces.
     static func lines(_ items: [String], perLine: Int) -> [String] {
         stride(from: 0, to: items.count, by: perLine).map {

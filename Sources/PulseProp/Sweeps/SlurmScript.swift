@@ -37,16 +37,28 @@ public struct SlurmScript: Sendable {
 
     /// The batch script for `taskCount` array tasks reading run ids from `taskList`; logs go
     /// to `logFolder/<job>_<task>.out`.
-    public func render(study: String, executable: String, plan: String, taskList: String, taskCount: Int, logFolder: String) -> String {
+    ///
+    /// Paths are quoted for where they go: single quotes in the shell lines, sbatch's own double
+    /// quotes in `#SBATCH` lines (sbatch splits those at spaces and ends them at an unquoted `#`;
+    /// a `%` of the log folder is doubled so Slurm does not expand it). A control character in
+    /// any of them, or a backslash in the log folder (which turns off Slurm's `%A_%a` patterns),
+    /// is refused with one line naming the path: it could not be written faithfully.
+    public func render(study: String, executable: String, plan: String, taskList: String, taskCount: Int, logFolder: String) throws -> String {
         precondition(taskCount >= 1)
+        for path in [plan, taskList, logFolder, executable, study] {
+            try ControlCharacters.refuse(in: path, "plan", because: "it would split the batch script's lines")
+        }
+        try require(
+            !logFolder.contains("\\"), "plan",
+            "'\(logFolder)' contains a backslash, which Slurm's --output cannot take; rename the folder")
         var lines = [
             "#!/bin/bash",
             "# PulseProp sweep '\(study)': \(taskCount) array task(s), one per unfinished run of \(plan).",
             "# Written by 'pulseprop sweep slurm'; submit with sbatch, or run 'pulseprop sweep slurm --submit' again",
             "# after failures (it lists only unfinished runs).",
-            "#SBATCH --job-name=pulseprop-\(study)",
+            "#SBATCH --job-name=" + Self.sbatchQuoted("pulseprop-\(study)"),
             "#SBATCH --array=0-\(taskCount - 1)" + (maxParallel.map { "%\($0)" } ?? ""),
-            "#SBATCH --output=\(logFolder)/%A_%a.out",
+            "#SBATCH --output=" + Self.sbatchQuoted(logFolder.replacingOccurrences(of: "%", with: "%%") + "/%A_%a.out"),
             "#SBATCH --cpus-per-task=\(cpusPerTask)",
         ]
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
@@ -57,9 +69,25 @@ public struct SlurmScript: Sendable {
         ]
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// `text` as one argument of an `#SBATCH` line: in double quotes, with `"` and `\`
+    /// escaped by a backslash (sbatch's own rules; it does no other shell processing).
+    static func sbatchQuoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
 }
 
 /// `text` in single quotes for a POSIX shell.
 public func shellQuoted(_ text: String) -> String {
     "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+}
+
+/// `words` as one shell command line for a list read one command per line (GNU parallel, `sh -c`
+/// per line), each word in single quotes. A word with a control character is refused with one
+/// line naming it: inside quotes a newline is harmless to a shell, but it would split the list.
+public func shellCommandLine(_ words: [String], parameter: String) throws -> String {
+    for word in words {
+        try ControlCharacters.refuse(in: word, parameter, because: "it would split the list of commands, one a line")
+    }
+    return words.map(shellQuoted).joined(separator: " ")
 }

@@ -44,7 +44,7 @@ struct SweepCommands: ParsableCommand {
     func run() throws {
         let folder = SweepFolder(plan)
         let commands = try folder.header().runs.filter { try folder.status(of: $0).state != .done }.map {
-            "\(shellQuoted(SweepCLI.executable.path)) sweep exec \(shellQuoted(folder.path)) --run \(shellQuoted($0.id))\n"
+            try shellCommandLine([SweepCLI.executable.path, "sweep", "exec", folder.path, "--run", $0.id], parameter: "plan") + "\n"
         }
         try StandardOutput.write(commands.joined(), terminator: "")
     }

@@ -33,12 +33,13 @@ struct SweepSlurm: ParsableCommand {
         let taskList = (jobFolder as NSString).appendingPathComponent("tasks.txt")
         let scriptPath = (jobFolder as NSString).appendingPathComponent("job.sbatch")
         let logs = folder.file("slurm/logs")
+        // Rendered first: a path the script cannot hold is refused before anything is written.
+        let text = try script.render(
+            study: header.study, executable: SweepCLI.executable.path, plan: folder.path,
+            taskList: taskList, taskCount: unfinished.count, logFolder: logs)
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         try AtomicFile.write(unfinished.map(\.id).joined(separator: "\n") + "\n", to: taskList)
-        try AtomicFile.write(
-            script.render(study: header.study, executable: SweepCLI.executable.path, plan: folder.path,
-                          taskList: taskList, taskCount: unfinished.count, logFolder: logs),
-            to: scriptPath)
+        try AtomicFile.write(text, to: scriptPath)
         print("wrote \(scriptPath) (\(unfinished.count) array tasks)")
         if submit { print("submitted job \(try sbatch(scriptPath))") }
     }
