@@ -15,6 +15,8 @@ public enum CompiledDeviceModel: Equatable, Sendable {
     }
 
     /// The ngspice command that loads it (shared library, or a `.spiceinit` of the program).
+    /// Paths with control characters never get here (``NgspiceLibrary`` and the compiler
+    /// refuse them), so the command is one line.
     public var loadCommand: String {
         switch self {
         case .osdi(let model): return "osdi \(model.path)"

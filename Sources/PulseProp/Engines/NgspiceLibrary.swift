@@ -102,6 +102,8 @@ final class NgspiceLibrary {
     }
 
     private func loadCopy(of model: CompiledDeviceModel) throws {
+        // The path goes into one ngspice command line.
+        try ControlCharacters.refuse(in: model.path, "compiled model", because: "it would split the ngspice command that loads it")
         let suffix = URL(fileURLWithPath: model.path).pathExtension
         let copy = try Self.privateCopy(of: model.path, prefix: "pulseprop", suffix: "." + suffix)
         defer { try? FileManager.default.removeItem(atPath: copy) }

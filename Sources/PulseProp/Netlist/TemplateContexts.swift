@@ -113,8 +113,8 @@ struct CodeModelMemristorTemplateContext: TemplateContext {
     init(device: MemristorTemplateContext, codeModel: CodeModel) {
         self.device = device
         codeModelType = CodeModel.modelType
-        codeModelPath = codeModel.path
-        codeModelBuild = codeModel.builtFor
+        codeModelPath = SpiceFormatting.comment(codeModel.path)
+        codeModelBuild = SpiceFormatting.comment(codeModel.builtFor)
     }
 }
 
@@ -131,7 +131,7 @@ struct OSDIMemristorTemplateContext: TemplateContext {
     init(device: MemristorTemplateContext, model: OSDIModel) {
         self.device = device
         module = device.energy ? OSDIModel.thresholdEnergyModule : OSDIModel.thresholdModule
-        osdiFile = URL(fileURLWithPath: model.path).lastPathComponent
-        compiler = model.compiler
+        osdiFile = SpiceFormatting.comment(URL(fileURLWithPath: model.path).lastPathComponent)
+        compiler = SpiceFormatting.comment(model.compiler)
     }
 }
