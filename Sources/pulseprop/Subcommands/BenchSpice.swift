@@ -136,10 +136,6 @@ struct BenchSpice: ParsableCommand {
                 compiledSeconds: compiledSeconds, compiledProgramSeconds: program, parallelSeconds: parallel,
                 instances: instances, naiveMaxStateDifference: naiveDeviation)
             rows.append(row)
-            func cell(_ value: Double?, _ format: String, _ width: Int) -> String {
-                let text = value.map { String(format: format, $0) } ?? "-"
-                return String(repeating: " ", count: max(0, width - text.count)) + text
-            }
             print(
                 String(format: "%4d", n) + cell(naiveSeconds, "%.4f", 11) + cell(behavioralSeconds, "%.4f", 14)
                     + cell(compiledSeconds, "%.4f", 14) + cell(program, "%.4f", 15) + cell(parallel, "%.4f", 13)

@@ -46,10 +46,6 @@ struct WiredSpiceBenchmark {
                     solver: fast.solver.rawValue, seconds: fastSeconds, baselineSeconds: baselineSeconds,
                     maxStateDifference: deviation, peakResidentMebibytes: Host.peakResidentMebibytes)
                 rows.append(row)
-                func cell(_ value: Double?, _ format: String, _ width: Int) -> String {
-                    let text = value.map { String(format: format, $0) } ?? "-"
-                    return String(repeating: " ", count: max(0, width - text.count)) + text
-                }
                 print(
                     String(format: "%4d", n) + cell(ohms, "%.1f", 12) + cell(fastSeconds, "%.3f", 16)
                         + cell(baselineSeconds, "%.3f", 18) + cell(baselineSeconds.map { $0 / fastSeconds }, "%.2fx", 11)
@@ -79,6 +75,12 @@ struct WiredSpiceRow: Codable {
     let baselineSeconds: Double?
     let maxStateDifference: Double?
     let peakResidentMebibytes: Double
+}
+
+/// A right-aligned table cell of `width` characters: `value` in `format`, or `-` when nil.
+func cell(_ value: Double?, _ format: String, _ width: Int) -> String {
+    let text = value.map { String(format: format, $0) } ?? "-"
+    return String(repeating: " ", count: max(0, width - text.count)) + text
 }
 
 /// Facts of the machine a benchmark ran on.
