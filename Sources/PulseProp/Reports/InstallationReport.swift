@@ -110,7 +110,8 @@ public struct InstallationReport: Codable, Sendable {
                 if capabilities.hasOSDI { xspice.error = "not used: this ngspice loads the OSDI model" }
             }
         } catch {
-            xspice.error = "\(error)"
+            // ngspice with OSDI never uses the XSPICE model (and 46's source, which it needs, is not served).
+            xspice.error = capabilities?.hasOSDI == true ? "not needed: this ngspice loads the OSDI model" : "\(error)"
         }
 
         let checkout = PulsePropCache.checkout
