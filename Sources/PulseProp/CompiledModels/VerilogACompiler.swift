@@ -14,34 +14,27 @@ public struct VerilogACompiler: Equatable, Sendable {
     /// Where compiled files are kept: `osdi/` under ``PulsePropCache`` unless chosen.
     public var cacheFolder = PulsePropCache.folder.appendingPathComponent("osdi")
 
-    /// Where ``locate()`` looks, in order: `$PULSEPROP_OPENVAF`, the checkout's
-    /// `.build/tools/bin/openvaf-r`, `openvaf-r` on `PATH`.
-    public static var searchPaths: [String] {
-        var paths: [String] = []
-        if let path = ProcessInfo.processInfo.environment["PULSEPROP_OPENVAF"], !path.isEmpty { paths.append(path) }
-        paths.append(PulsePropCache.checkout.appendingPathComponent(".build/tools/bin/openvaf-r").path)
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        paths += searchPath.split(separator: ":").map { "\($0)/openvaf-r" }
-        return paths
+    /// The checkout's compiler, installed by `scripts/install-openvaf`.
+    static var checkoutCompiler: String {
+        PulsePropCache.checkout.appendingPathComponent(".build/tools/bin/openvaf-r").path
     }
 
+    /// Looks, in order, at `$PULSEPROP_OPENVAF` (an explicit choice that does not work is an
+    /// error, not a reason to look elsewhere), the checkout's `.build/tools/bin/openvaf-r`, and
+    /// `openvaf-r` on `PATH`.
     private static let located: Result<VerilogACompiler, Error> = Result {
-        let environment = ProcessInfo.processInfo.environment
-        // An explicit choice that does not work is an error, not a reason to look elsewhere.
-        if let chosen = environment["PULSEPROP_OPENVAF"], !chosen.isEmpty {
+        if let chosen = ProcessInfo.processInfo.environment["PULSEPROP_OPENVAF"], !chosen.isEmpty {
             guard FileManager.default.isExecutableFile(atPath: chosen) else {
                 throw CompiledModelError.compilerMissing(searched: ["PULSEPROP_OPENVAF=\(chosen)"])
             }
             return try VerilogACompiler(path: chosen)
         }
-        let paths = searchPaths
-        guard let path = paths.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw CompiledModelError.compilerMissing(searched: [paths[0], "PATH"])
-        }
+        let candidate = FileManager.default.isExecutableFile(atPath: checkoutCompiler) ? checkoutCompiler : ProgramRun.onPath("openvaf-r")
+        guard let path = candidate else { throw CompiledModelError.compilerMissing(searched: [checkoutCompiler, "PATH"]) }
         return try VerilogACompiler(path: path)
     }
 
-    /// The compiler found on ``searchPaths`` (once per process).
+    /// The compiler found where ``located`` looks (once per process).
     public static func locate() throws -> VerilogACompiler { try located.get() }
 
     /// The compiler at `path`, after asking it for its version.

@@ -306,14 +306,6 @@ final class NgspiceLibrary {
         _ = text.withCString { command(UnsafeMutablePointer(mutating: $0)) }
     }
 
-    /// The library's version banner word, e.g. `ngspice-39`.
-    var version: String {
-        _ = drain()
-        run(command: "version -s")
-        let printed = drain().lines.joined(separator: " ")
-        return printed.split(separator: " ").first { $0.hasPrefix("ngspice-") }.map(String.init) ?? "ngspice-unknown"
-    }
-
     /// The ngspice build of this library as `ngspice-<N> <creation date>` (the form of
     /// ``CodeModel/builtFor``), from `version -s`.
     var buildIdentity: String {

@@ -134,7 +134,7 @@ public final class SpiceEngine: CrossbarEngine {
     }
 
     /// The ngspice version string (e.g. `ngspice-39`), as the library reports it.
-    public var ngspiceVersion: String { library.version }
+    public var ngspiceVersion: String { library.capabilities.version }
 
     /// Loads arbitrary netlist text into this engine's simulator (for diagnostics and tests of
     /// error handling) and returns what ngspice printed.

@@ -71,8 +71,7 @@ public struct InstallationReport: Codable, Sendable {
             ngspice.error = "\(error)"
         }
         if let run = try? ProgramRun.run("ngspice", arguments: ["--version"]), run.succeeded {
-            ngspice.program = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":")
-                .map { "\($0)/ngspice" }.first(where: FileManager.default.isExecutableFile(atPath:))
+            ngspice.program = ProgramRun.onPath("ngspice")
             ngspice.programVersion = run.output.split(separator: " ").first { $0.hasPrefix("ngspice-") }.map(String.init)
         }
 

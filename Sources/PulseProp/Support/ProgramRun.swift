@@ -36,6 +36,12 @@ struct ProgramRun {
             output: String(decoding: data, as: UTF8.self))
     }
 
+    /// The first executable file called `name` in a folder of `PATH`.
+    static func onPath(_ name: String) -> String? {
+        let folders = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return folders.split(separator: ":").map { "\($0)/\(name)" }.first(where: FileManager.default.isExecutableFile(atPath:))
+    }
+
     /// The last `count` non-empty lines of the output joined by ` | `.
     func tail(_ count: Int) -> String {
         output.split(separator: "\n").suffix(count).joined(separator: " | ")
