@@ -204,7 +204,15 @@ final class NgspiceLibrary {
             { _, _, _ in 0 },
             Unmanaged.passUnretained(self).toOpaque())
         guard status == 0 else { throw SpiceError.libraryUnavailable("ngSpice_Init returned \(status)") }
+        run(command: Self.singleThreaded)
     }
+
+    /// Device evaluation on one thread. Debian's ngspice is built with OpenMP and evaluates
+    /// compiled (OSDI) instances on `num_threads` threads, two by default; starting and joining
+    /// them in every Newton iteration costs more than the evaluation (wired 32×32 step with the
+    /// OSDI model: matrix load 4.7 s on two threads, 0.38 s on one), and PulseProp already runs
+    /// one simulator per core (``SpiceEnginePool``). A build without OpenMP ignores the variable.
+    static let singleThreaded = "set num_threads=1"
 
     private func close() {
         if let handle { dlclose(handle) }
