@@ -54,6 +54,10 @@ public final class OutputLock {
         throw OutputLockError.cannotOpen(folder: folder, path: path, reason: "it keeps being replaced")
     }
 
+    /// The open lock file's descriptor (close-on-exec), e.g. to let a child hold the lock too:
+    /// `flock` locks belong to the open file, which a child that keeps the descriptor shares.
+    var fileDescriptor: Int32 { descriptor }
+
     /// Removes the lock file and releases the lock.
     public func release() {
         guard descriptor >= 0 else { return }

@@ -113,6 +113,12 @@ public enum DbnStudy: Study {
         BeliefNetReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
     }
 
+    public static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String? {
+        RunResultFile.problem(in: folder, "summary.json", as: BeliefNetReport.Summary.self) {
+            isComplete(run, folder: folder, options: options) ? nil : "summary.json is of \($0.epochs) epochs or another configuration than the plan's"
+        }
+    }
+
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         let results = try results(of: options.cells, id: \.id, options: options, finished: finished, in: folder) { run, runFolder in
             isComplete(run, folder: runFolder, options: options) ? BeliefNetReport.Summary.read(in: runFolder) : nil

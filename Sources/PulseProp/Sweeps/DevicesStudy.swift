@@ -114,6 +114,10 @@ public enum DevicesStudy: Study {
         TrainingReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
     }
 
+    public static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String? {
+        RunResultFile.trainingSummaryProblem(in: folder, epochs: options.epochs)
+    }
+
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         let results = try results(of: options.cells, id: \.id, options: options, finished: finished, in: folder) { _, runFolder in
             TrainingReport.Summary.read(in: runFolder).flatMap { $0.epochs == options.epochs ? $0 : nil }

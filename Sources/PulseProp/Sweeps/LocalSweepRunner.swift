@@ -14,8 +14,14 @@ public struct LocalSweepRunner {
         self.describe = describe
     }
 
-    /// Runs every unfinished run; returns the ids of those that failed.
-    public func run(log: @escaping @Sendable (String) -> Void) throws -> [String] {
+    /// The runs left undone: failed, or stopped by a signal (they stay pending).
+    public struct Undone: Equatable, Sendable {
+        public var failed: [String]
+        public var stopped: [String]
+    }
+
+    /// Runs every unfinished run; returns those that failed or were stopped.
+    public func run(log: @escaping @Sendable (String) -> Void) throws -> Undone {
         let folder = executor.folder
         let runs = try folder.header().runs
         let pending = try runs.filter { try folder.status(of: $0).state != .done }
@@ -32,14 +38,15 @@ public struct LocalSweepRunner {
                 defer { slots.signal(); group.leave() }
                 let outcome: String
                 var failed = false
+                var stopped = false
                 var ran = true
                 do {
                     switch try executor.execute(run) {
                     case .done: outcome = describe(run) ?? "done"
                     case .failed(let code):
                         failed = true
-                        outcome = "FAILED (exit \(code)): \((try? folder.status(of: run).failureReason) ?? "")"
-                    case .interrupted: outcome = "interrupted"
+                        outcome = "FAILED: " + ((try? folder.status(of: run).failureReason) ?? "exit \(code)")
+                    case .interrupted: (outcome, stopped) = ("stopped by a signal; it stays pending", true)
                     case .alreadyDone: (outcome, ran) = ("finished elsewhere", false)
                     case .lockedElsewhere: (outcome, ran) = ("running elsewhere, skipped", false)
                     }
@@ -47,7 +54,7 @@ public struct LocalSweepRunner {
                     failed = true
                     outcome = "FAILED: \(error)"
                 }
-                let (done, timed) = tally.finish(run.id, failed: failed, ran: ran)
+                let (done, timed) = tally.finish(run.id, failed: failed, stopped: stopped, ran: ran)
                 let elapsed = Date().timeIntervalSince(started)
                 // Runs finish at timed/elapsed per second with all slots busy; the rest take as long.
                 let eta = timed > 0 ? elapsed * Double(pending.count - done) / Double(timed) : 0
@@ -55,7 +62,7 @@ public struct LocalSweepRunner {
             }
         }
         group.wait()
-        return tally.failures
+        return tally.undone
     }
 }
 
@@ -65,20 +72,22 @@ private final class Tally: @unchecked Sendable {
     private var done = 0
     private var timed = 0
     private var failed: [String] = []
+    private var stopped: [String] = []
 
     /// Records one finished run; returns how many have finished and how many of those ran here.
-    func finish(_ id: String, failed isFailure: Bool, ran: Bool) -> (done: Int, timed: Int) {
+    func finish(_ id: String, failed isFailure: Bool, stopped isStopped: Bool, ran: Bool) -> (done: Int, timed: Int) {
         lock.lock()
         defer { lock.unlock() }
         done += 1
         if ran { timed += 1 }
         if isFailure { failed.append(id) }
+        if isStopped { stopped.append(id) }
         return (done, timed)
     }
 
-    var failures: [String] {
+    var undone: LocalSweepRunner.Undone {
         lock.lock()
         defer { lock.unlock() }
-        return failed
+        return LocalSweepRunner.Undone(failed: failed, stopped: stopped)
     }
 }

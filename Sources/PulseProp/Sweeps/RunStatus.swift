@@ -19,6 +19,8 @@ public struct RunStatus: Codable, Equatable, Sendable {
     public var attempts: Int = 0
     /// Exit status of the last attempt (a signal number is reported as 128 + signal).
     public var exitCode: Int32?
+    /// The signal that ended the last attempt, if one did.
+    public var signal: Int32?
     /// Host and process that ran the last attempt.
     public var host: String?
     public var pid: Int32?
@@ -32,11 +34,34 @@ public struct RunStatus: Codable, Equatable, Sendable {
         self.state = state
     }
 
-    /// The line of the kept output that says most: the first naming an error, else the last.
+    /// Why the last attempt failed: how it ended (exit status or signal) and the last line of
+    /// its own output that names an error (a crash's register dump or an earlier attempt's
+    /// lines are not taken), else its last line.
     public var failureReason: String {
         let tail = stderrTail ?? []
-        return tail.first { $0.localizedCaseInsensitiveContains("error") || $0.hasPrefix("invalid ") } ?? tail.last ?? ""
+        let said = tail.last(where: Self.namesError) ?? tail.last ?? ""
+        let ending: String
+        if let signal {
+            ending = "killed by signal \(signal)" + (Self.signalNames[signal].map { " (\($0))" } ?? "")
+        } else if let exitCode {
+            ending = "exit \(exitCode)"
+        } else {
+            return said
+        }
+        return said.isEmpty ? ending : "\(ending): \(said)"
     }
+
+    /// Whether an output line reports an error: PulseProp's and Swift's own error lines.
+    static func namesError(_ line: String) -> Bool {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        return ["Error:", "error:", "Fatal error:", "Program crashed:", "invalid "].contains { text.hasPrefix($0) }
+            || text.contains("Fatal error:")
+    }
+
+    private static let signalNames: [Int32: String] = [
+        SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGABRT: "SIGABRT",
+        SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV", SIGPIPE: "SIGPIPE", SIGTERM: "SIGTERM",
+    ]
 
     /// Reads `path`; a file that is not a status record is refused with one line naming it.
     public static func read(at path: String) throws -> RunStatus? {

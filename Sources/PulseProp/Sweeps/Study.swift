@@ -25,6 +25,10 @@ public protocol Study {
 
     /// One line on a finished run for progress output (e.g. its test error), if there is one.
     static func describe(_ run: SweepRun, folder: String) -> String?
+
+    /// Why the result of a run that finished cannot be collected (its result file missing,
+    /// truncated, invalid or from another configuration), or nil when it can.
+    static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String?
 }
 
 extension Study {
@@ -40,10 +44,26 @@ extension Study {
         return plan
     }
 
-    /// Collects the study planned in `folder` (reading its options from `plan.json`).
+    /// Collects the study planned in `folder` (reading its options from `plan.json`); finished
+    /// runs whose result cannot be read are left out and listed in the report.
     public static func collect(planIn folder: SweepFolder) throws -> StudyReport {
         let plan = try folder.plan(Options.self)
-        return try collect(plan.options, finished: try folder.finishedRuns(), in: folder)
+        let broken = try brokenRuns(of: plan.options, in: folder)
+        let usable = try folder.finishedRuns().filter { run in !broken.contains { $0.id == run.id } }
+        var report = try collect(plan.options, finished: usable, in: folder)
+        report.brokenRuns = broken
+        return report
+    }
+
+    /// The runs of the plan in `folder` that finished but whose result cannot be read.
+    public static func brokenRuns(planIn folder: SweepFolder) throws -> [BrokenRun] {
+        try brokenRuns(of: folder.plan(Options.self).options, in: folder)
+    }
+
+    private static func brokenRuns(of options: Options, in folder: SweepFolder) throws -> [BrokenRun] {
+        try folder.finishedRuns().compactMap { run in
+            unreadableResult(run, folder: folder.folder(of: run), options: options).map { BrokenRun(id: run.id, reason: $0) }
+        }
     }
 
     /// Each cell's results: `read` of every finished run whose id is the cell's `id` and a
@@ -72,10 +92,41 @@ extension Study {
 public struct StudyReport: Sendable {
     public var text: String
     public var files: [String]
+    /// Finished runs left out because their result could not be read.
+    public var brokenRuns: [BrokenRun] = []
 
     public init(text: String, files: [String]) {
         self.text = text
         self.files = files
+    }
+}
+
+/// A run that finished (exit 0) but whose result file cannot be read, and why.
+public struct BrokenRun: Codable, Equatable, Sendable {
+    public var id: String
+    public var reason: String
+}
+
+/// A run's result file read for collecting, with the reason when it cannot be used.
+enum RunResultFile {
+    /// Why `name` in `folder` cannot be used: missing, not valid JSON of `type`, or what
+    /// `check` says of its contents; nil when it can.
+    static func problem<T: Decodable>(in folder: String, _ name: String, as type: T.Type, check: (T) -> String? = { _ in nil }) -> String? {
+        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)) else {
+            return "\(name) is missing"
+        }
+        do {
+            return check(try SnakeCaseJSON.decode(T.self, from: data))
+        } catch {
+            return "\(name) is not valid (\(SnakeCaseJSON.reason(error)))"
+        }
+    }
+
+    /// `summary.json` of a training run, which must cover `epochs` epochs.
+    static func trainingSummaryProblem(in folder: String, epochs: Int) -> String? {
+        problem(in: folder, "summary.json", as: TrainingReport.Summary.self) {
+            $0.epochs == epochs ? nil : "summary.json covers \($0.epochs) epochs, the plan \(epochs)"
+        }
     }
 }
 

@@ -13,7 +13,8 @@ public final class SweepExecutor: @unchecked Sendable {
         case done
         /// It ran and failed (exit status, or 128 + signal).
         case failed(exitCode: Int32)
-        /// This executor was interrupted while it ran; it stays pending.
+        /// This executor was interrupted while it ran, or the run was stopped by SIGINT, SIGTERM
+        /// or SIGHUP; it stays pending.
         case interrupted
         /// It was finished already.
         case alreadyDone
@@ -34,7 +35,7 @@ public final class SweepExecutor: @unchecked Sendable {
     public static let stderrTailLines = 20
 
     private let lock = NSLock()
-    private var children: [Process] = []
+    private var children: [SpawnedChild] = []
     private var interrupted = false
 
     public init(folder: SweepFolder, executable: URL) {
@@ -66,19 +67,34 @@ public final class SweepExecutor: @unchecked Sendable {
         status.started = Date()
         status.finished = nil
         status.exitCode = nil
+        status.signal = nil
         status.stderrTail = nil
         try status.write(to: statusPath)
 
-        let exitCode = try launch(run, in: runFolder, attempt: status.attempts)
-        status.finished = Date()
-        if isInterrupted {
-            status.state = .pending
-            status.stderrTail = ["interrupted (the runner received a signal); it restarts from its checkpoint"]
+        let ending: SpawnedChild.Ending
+        do {
+            ending = try launch(run, in: runFolder, attempt: status.attempts, holding: runLock)
+        } catch {
+            // Never leave a run marked running that nothing runs.
+            status.finished = Date()
+            status.state = .failed
+            status.stderrTail = ["the runner could not start the run: \(error)"]
             try status.write(to: statusPath)
+            throw error
+        }
+        status.finished = Date()
+        status.exitCode = ending.code
+        status.signal = ending.signalled ? ending.status : nil
+        // A run that finished counts as done even when the runner was being stopped meanwhile;
+        // one stopped by a signal (Ctrl-C reaches the whole process group, before the runner's
+        // own handler may have run) stays pending and restarts from its checkpoint.
+        if ending.code != 0 && (isInterrupted || Self.stopSignals.contains(ending.code - 128)) {
+            status.state = .pending
+            status.stderrTail = ["stopped (\(ending.signalled ? "signal \(ending.status)" : "exit \(ending.code)")); it restarts from its checkpoint"]
+            try writeRestoringRunFile(status, of: run)
             return .interrupted
         }
-        status.exitCode = exitCode
-        if exitCode == 0 {
+        if ending.code == 0 {
             if let stdoutFile = run.stdoutFile {
                 let target = (runFolder as NSString).appendingPathComponent(stdoutFile)
                 try? FileManager.default.removeItem(atPath: target)
@@ -87,10 +103,22 @@ public final class SweepExecutor: @unchecked Sendable {
             status.state = .done
         } else {
             status.state = .failed
-            status.stderrTail = Self.tail(ofFile: (runFolder as NSString).appendingPathComponent("run.log"))
+            status.stderrTail = Self.lastAttempt(ofFile: (runFolder as NSString).appendingPathComponent("run.log"))
         }
-        try status.write(to: statusPath)
-        return exitCode == 0 ? .done : .failed(exitCode: exitCode)
+        if !FileManager.default.fileExists(atPath: (runFolder as NSString).appendingPathComponent("run.json")) {
+            status.state = .failed
+            status.stderrTail = (status.stderrTail ?? []) + ["the run's folder was deleted or emptied while it ran; its output is lost"]
+        }
+        try writeRestoringRunFile(status, of: run)
+        return status.state == .done ? .done : .failed(exitCode: ending.code)
+    }
+
+    /// Writes `status`, and `run.json` again when it is gone (the run folder was deleted while
+    /// the run ran), so the folder still says what the run is.
+    private func writeRestoringRunFile(_ status: RunStatus, of run: SweepRun) throws {
+        let runFile = (folder.folder(of: run) as NSString).appendingPathComponent("run.json")
+        if !FileManager.default.fileExists(atPath: runFile) { try AtomicFile.write(SnakeCaseJSON.encode(run), to: runFile) }
+        try status.write(to: folder.statusPath(of: run))
     }
 
     /// Stops every child this executor started (SIGTERM); their runs stay pending.
@@ -99,7 +127,7 @@ public final class SweepExecutor: @unchecked Sendable {
         interrupted = true
         let running = children
         lock.unlock()
-        for child in running where child.isRunning { child.terminate() }
+        for child in running { child.send(SIGTERM) }
     }
 
     private var isInterrupted: Bool {
@@ -109,56 +137,63 @@ public final class SweepExecutor: @unchecked Sendable {
     }
 
     /// Starts the child in the plan folder, standard error (and standard output, unless the run
-    /// keeps it in a file) appended to `run.log`; returns its exit status.
-    private func launch(_ run: SweepRun, in runFolder: String, attempt: Int) throws -> Int32 {
+    /// keeps it in a file) appended to `run.log`, and waits for it. The child starts with a clean
+    /// signal state (``SpawnedChild``) and holds the run's lock too, so a run whose runner was
+    /// killed stays locked while its orphaned child lives.
+    private func launch(_ run: SweepRun, in runFolder: String, attempt: Int, holding runLock: OutputLock) throws -> SpawnedChild.Ending {
         let logPath = (runFolder as NSString).appendingPathComponent("run.log")
         guard FileManager.default.fileExists(atPath: logPath) || FileManager.default.createFile(atPath: logPath, contents: nil),
               let log = FileHandle(forWritingAtPath: logPath) else { throw SweepError(logPath, "cannot be written") }
         defer { try? log.close() }
         log.seekToEndOfFile()
-        let header = "=== attempt \(attempt) on \(ProcessInfo.processInfo.hostName) at \(ISO8601DateFormatter().string(from: Date())): pulseprop \(run.arguments.joined(separator: " "))\n"
+        let header = "\(Self.attemptMarker)\(attempt) on \(ProcessInfo.processInfo.hostName) at \(ISO8601DateFormatter().string(from: Date())): pulseprop \(run.arguments.joined(separator: " "))\n"
         log.write(Data(header.utf8))
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = run.arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        process.standardError = log
         var output: FileHandle?
         if let stdoutFile = run.stdoutFile {
             let partial = (runFolder as NSString).appendingPathComponent(stdoutFile + ".partial")
-            guard FileManager.default.createFile(atPath: partial, contents: nil) else { throw SweepError(partial, "cannot be written") }
-            output = FileHandle(forWritingAtPath: partial)
-            process.standardOutput = output
-        } else {
-            process.standardOutput = log
+            guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+                throw SweepError(partial, "cannot be written")
+            }
+            output = handle
         }
         defer { try? output?.close() }
         lock.lock()
         if interrupted {
             lock.unlock()
-            return 128 + SIGTERM
+            return SpawnedChild.Ending(status: SIGTERM, signalled: true)
         }
+        let child: SpawnedChild
         do {
-            try process.run()
+            child = try SpawnedChild(
+                executable: executable.path, arguments: run.arguments, folder: folder.path,
+                standardOutput: (output ?? log).fileDescriptor, standardError: log.fileDescriptor, keep: [runLock.fileDescriptor])
         } catch {
             lock.unlock()
-            log.write(Data("cannot start \(executable.path): \(error.localizedDescription)\n".utf8))
-            return 127
+            log.write(Data("\(error)\n".utf8))
+            return SpawnedChild.Ending(status: 127, signalled: false)
         }
-        children.append(process)
+        children.append(child)
         lock.unlock()
-        process.waitUntilExit()
+        let ending = child.wait()
         lock.lock()
-        children.removeAll { $0 === process }
+        children.removeAll { $0 === child }
         lock.unlock()
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return ending
     }
 
-    /// The last ``stderrTailLines`` non-empty lines of a file.
-    static func tail(ofFile path: String) -> [String] {
+    /// Signals that stop a run rather than fail it (a child killed by one, or exiting with
+    /// 128 + one, is left pending).
+    static let stopSignals: Set<Int32> = [SIGINT, SIGTERM, SIGHUP]
+
+    /// How `run.log` marks the start of each attempt.
+    static let attemptMarker = "=== attempt "
+
+    /// The last ``stderrTailLines`` non-empty lines the last attempt wrote into `run.log`.
+    static func lastAttempt(ofFile path: String) -> [String] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        return Array(lines.suffix(stderrTailLines))
+        let start = lines.lastIndex { $0.hasPrefix(attemptMarker) }.map { $0 + 1 } ?? 0
+        return Array(lines[start...].suffix(stderrTailLines))
     }
 }

@@ -23,4 +23,34 @@ public struct SweepRun: Codable, Equatable, Sendable {
 
     /// The run's folder relative to the plan folder.
     public var folder: String { "runs/\(id)" }
+
+    private enum CodingKeys: String, CodingKey { case id, arguments, seed, stdoutFile }
+
+    /// Reads a run from a plan or `run.json`, refusing an id that would put its folder
+    /// anywhere but below `runs/` (see ``problem(withID:)``).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        if let problem = Self.problem(withID: id) {
+            throw DecodingError.dataCorruptedError(forKey: .id, in: container, debugDescription: problem)
+        }
+        arguments = try container.decode([String].self, forKey: .arguments)
+        seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
+        stdoutFile = try container.decodeIfPresent(String.self, forKey: .stdoutFile)
+        if let stdoutFile, stdoutFile.contains("/") || stdoutFile.hasPrefix(".") || ControlCharacters.occur(in: stdoutFile) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .stdoutFile, in: container, debugDescription: "run '\(id)': stdout file '\(stdoutFile)' is not a plain file name")
+        }
+    }
+
+    /// Why `id` is not a run id, or nil: an id is one or more plain names joined by `/` (no
+    /// empty, `.` or `..` part, no leading `/`, no control characters).
+    public static func problem(withID id: String) -> String? {
+        if ControlCharacters.occur(in: id) { return "run id '\(ControlCharacters.escaped(id))' holds a control character" }
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+        if id.isEmpty || parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            return "run id '\(id)' is not a plain name below runs/ (no empty, '.' or '..' parts)"
+        }
+        return nil
+    }
 }

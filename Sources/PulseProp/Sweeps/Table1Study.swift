@@ -117,6 +117,10 @@ public enum Table1Study: Study {
         TrainingReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
     }
 
+    public static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String? {
+        RunResultFile.trainingSummaryProblem(in: folder, epochs: options.epochs)
+    }
+
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         var results: [Table1.Cell: [Double]] = [:]
         var histories: [Table1.Cell: [[EpochRecord]]] = [:]

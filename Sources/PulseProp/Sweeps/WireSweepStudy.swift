@@ -58,6 +58,10 @@ public enum WireSweepStudy: Study {
         comparison(in: folder).map { String(format: "rms %.3f %%, max %.3f %% of the range", 100 * $0.rmsErrorFraction, 100 * $0.maxErrorFraction) }
     }
 
+    public static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String? {
+        RunResultFile.problem(in: folder, resultFile, as: EngineComparison.self)
+    }
+
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         let rows = try runs(options).filter(finished.contains).compactMap { comparison(in: folder.folder(of: $0)) }
         let markdown = WireSweepReport.markdown(rows)

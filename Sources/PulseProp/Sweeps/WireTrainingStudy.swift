@@ -67,6 +67,10 @@ public enum WireTrainingStudy: Study {
         TrainingReport.Summary.read(in: folder).map { String(format: "test accuracy %.1f %%", 100 * (1 - $0.testError)) }
     }
 
+    public static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String? {
+        RunResultFile.trainingSummaryProblem(in: folder, epochs: options.epochs)
+    }
+
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         let rows: [WireTrainingReport.Row] = zip(options.pairs, try runs(options)).compactMap { pair, run in
             guard finished.contains(run), let s = TrainingReport.Summary.read(in: folder.folder(of: run)) else { return nil }

@@ -36,6 +36,7 @@ struct Validate: ParsableCommand {
     var jobs: Int = 1
 
     func run() throws {
+        guard format != .csv else { throw ValidationError("--format takes table or json") }
         let circuit = try circuitOptions.circuit()
         let analytic = try AnalyticEngine(
             circuit: circuit, calibration: PulseResponseCalibration.resolve(path: calibration, for: circuit))

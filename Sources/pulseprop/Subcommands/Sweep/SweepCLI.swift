@@ -19,15 +19,20 @@ enum SweepCLI {
         let study = try StudyRegistry.study(named: folder.header().study)
         let executor = SweepExecutor(folder: folder, executable: executable)
         let stop = interruptOnSignals(executor)
-        let failures = try LocalSweepRunner(executor: executor, jobs: jobs) { study.describe($0, in: folder) }.run(log: log)
+        let undone = try LocalSweepRunner(executor: executor, jobs: jobs) { study.describe($0, in: folder) }.run(log: log)
         withExtendedLifetime(stop) {}
         if stop.fired {
             throw SweepError(folder.path, "interrupted; unfinished runs stay pending (run the same command again to resume)")
         }
-        if !failures.isEmpty {
+        if let first = undone.failed.first {
             throw SweepError(
                 folder.path,
-                "\(failures.count) run(s) failed, e.g. \(failures[0]) (see its line above, runs/\(failures[0])/run.log and 'pulseprop sweep status'; run again to retry)")
+                "\(undone.failed.count) run(s) failed, e.g. \(first) (see its line above, runs/\(first)/run.log and 'pulseprop sweep status'; run again to retry)")
+        }
+        if let first = undone.stopped.first {
+            throw SweepError(
+                folder.path,
+                "\(undone.stopped.count) run(s) were stopped by a signal from outside this runner, e.g. \(first); they stay pending (run again to resume)")
         }
     }
 
@@ -44,8 +49,13 @@ enum SweepCLI {
     static func collect(_ folder: SweepFolder) throws {
         let study = try StudyRegistry.study(named: folder.header().study)
         let report = try study.collect(planIn: folder)
-        print(report.text, terminator: "")
-        print("wrote " + report.files.joined(separator: ", "))
+        for run in report.brokenRuns {
+            log("warning: run \(run.id) finished, but \(run.reason); left out of the tables\n")
+        }
+        if !report.brokenRuns.isEmpty {
+            log("warning: \(report.brokenRuns.count) finished run(s) left out ('pulseprop sweep status' lists them as broken)\n")
+        }
+        try StandardOutput.write(report.text + "wrote " + report.files.joined(separator: ", ") + "\n", terminator: "")
     }
 
     /// Forwards SIGINT and SIGTERM to `executor.interrupt()` for as long as the result lives.

@@ -17,11 +17,16 @@ struct SweepStatus: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Count a plan's runs by state; list failed runs with their last lines.")
     @Argument(help: "Plan folder.") var plan: String
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table (counts and failures), json (the same) or csv (one line per run).")
+    var format: OutputFormat = .table
 
     func run() throws {
-        let progress = try SweepProgress(of: SweepFolder(plan))
-        try StandardOutput.write(format == .json ? try SnakeCaseJSON.string(progress) : progress.text, terminator: format == .json ? "\n" : "")
+        let folder = SweepFolder(plan)
+        switch format {
+        case .table: try StandardOutput.write(try SweepProgress(of: folder).text, terminator: "")
+        case .json: try StandardOutput.write(try SnakeCaseJSON.string(SweepProgress(of: folder)))
+        case .csv: try StandardOutput.write(try SweepProgress.csv(of: folder), terminator: "")
+        }
     }
 }
 
