@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "PulseProp", targets: ["PulseProp"]),
         .executable(name: "pulseprop", targets: ["pulseprop"]),
         .executable(name: "pulseprop-fuzz", targets: ["pulseprop-fuzz"]),
+        .executable(name: "pulseprop-bench", targets: ["pulseprop-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,12 +51,31 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
-        .executableTarget(
-            name: "pulseprop",
+        // Option groups the command-line programs share.
+        .target(
+            name: "PulsePropOptions",
             dependencies: [
                 "PulseProp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "pulseprop",
+            dependencies: [
+                "PulseProp",
+                "PulsePropOptions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Speed measurements, out of the product executable (scripts/bench-* run them).
+        .executableTarget(
+            name: "pulseprop-bench",
+            dependencies: [
+                "PulseProp",
+                "PulsePropOptions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/pulseprop-bench"
         ),
         // The readers of untrusted files as fuzz targets: a seeded mutation harness in a normal
         // build, a libFuzzer binary when scripts/fuzz builds it with -sanitize=fuzzer.
@@ -65,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PulsePropTests",
-            dependencies: ["PulseProp", "pulseprop", "pulseprop-fuzz"]
+            dependencies: ["PulseProp", "pulseprop", "pulseprop-fuzz", "pulseprop-bench"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -21,8 +21,10 @@ final class HostileInputTests: XCTestCase {
         return dir.path
     }
 
-    func assertRefused(_ arguments: [String], mentions words: String..., file: StaticString = #filePath, line: UInt = #line) throws {
-        let run = try TestSupport.runCLI(arguments)
+    func assertRefused(
+        _ arguments: [String], mentions words: String..., program: URL = TestSupport.executable, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let run = try TestSupport.runCLI(arguments, program: program)
         XCTAssertEqual(run.status, 1, "\(arguments): \(run.stderr)", file: file, line: line)
         XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr, file: file, line: line)
         for word in words { XCTAssertTrue(run.stderr.contains(word), "\(arguments): '\(run.stderr)' lacks '\(word)'", file: file, line: line) }
@@ -63,21 +65,21 @@ final class HostileInputTests: XCTestCase {
     /// Sizes that cannot fit are refused before allocation, naming the option, the estimate
     /// and the limit; the limit is an option.
     func testUnboundedSizesAreRefusedBeforeAllocating() throws {
-        let cases: [([String], String)] = [
-            (["netlist", "--rows", "2", "--cols", "2", "--levels", "1000000000", "--output", "-"], "invalid levels"),
-            (["netlist", "--rows", "100000", "--cols", "100000", "--output", "-"], "invalid rows"),
-            (["simulate", "--rows", "100000", "--cols", "100000"], "invalid rows"),
-            (["validate", "--rows", "2", "--cols", "2", "--levels", "1000000000"], "invalid levels"),
-            (["train", "--hidden", "100000000", "--weights", "ideal", "--levels", "0", "--method", "times"], "invalid hidden"),
-            (["train", "--levels", "1000000000"], "invalid levels"),
-            (["train", "--batch", "100000000000"], "invalid batch"),
-            (["bench", "analytic", "--rows", "100000", "--cols", "100000"], "invalid rows"),
-            (["bench", "spice", "--sizes", "100000"], "invalid rows"),
-            (["calibrate", "--grid", "100000000", "--output", "-"], "invalid grid"),
+        let cases: [([String], String, URL)] = [
+            (["netlist", "--rows", "2", "--cols", "2", "--levels", "1000000000", "--output", "-"], "invalid levels", TestSupport.executable),
+            (["netlist", "--rows", "100000", "--cols", "100000", "--output", "-"], "invalid rows", TestSupport.executable),
+            (["simulate", "--rows", "100000", "--cols", "100000"], "invalid rows", TestSupport.executable),
+            (["validate", "--rows", "2", "--cols", "2", "--levels", "1000000000"], "invalid levels", TestSupport.executable),
+            (["train", "--hidden", "100000000", "--weights", "ideal", "--levels", "0", "--method", "times"], "invalid hidden", TestSupport.executable),
+            (["train", "--levels", "1000000000"], "invalid levels", TestSupport.executable),
+            (["train", "--batch", "100000000000"], "invalid batch", TestSupport.executable),
+            (["analytic", "--rows", "100000", "--cols", "100000"], "invalid rows", TestSupport.benchExecutable),
+            (["spice", "--sizes", "100000"], "invalid rows", TestSupport.benchExecutable),
+            (["calibrate", "--grid", "100000000", "--output", "-"], "invalid grid", TestSupport.executable),
         ]
-        for (arguments, option) in cases {
+        for (arguments, option, program) in cases {
             let start = Date()
-            try assertRefused(arguments, mentions: option, "needs ≈", "TB", "--max-memory")
+            try assertRefused(arguments, mentions: option, "needs ≈", "TB", "--max-memory", program: program)
             XCTAssertLessThan(Date().timeIntervalSince(start), 30, "\(arguments) must be refused before any work")
         }
         try assertRefused(["netlist", "--rows", "64", "--cols", "64", "--max-memory", "20M", "--output", "-"], mentions: "invalid rows", "limit of 21 MB")
@@ -115,10 +117,10 @@ final class HostileInputTests: XCTestCase {
         try assertRefused(ideal + ["--calibration", "x.json"], mentions: "invalid calibration", "--weights device")
         try assertRefused(ideal + ["--compare"], mentions: "invalid compare")
         try assertRefused(["train", "--compare", "--epochs", "1"], mentions: "--engine spice")
-        try assertRefused(["bench", "train", "--data", ".", "--blas-threads", "0"], mentions: "blas-threads")
+        try assertRefused(["train", "--data", ".", "--blas-threads", "0"], mentions: "blas-threads", program: TestSupport.benchExecutable)
         try assertRefused(
-            ["bench", "train", "--data", ".", "--reference", "r.csv", "--reference-program", "scripts/bench-train-torch"],
-            mentions: "reference-program")
+            ["train", "--data", ".", "--reference", "r.csv", "--reference-program", "scripts/bench-train-torch"],
+            mentions: "reference-program", program: TestSupport.benchExecutable)
     }
 
     /// `train --format csv` prints the per-epoch log.

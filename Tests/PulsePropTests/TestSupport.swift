@@ -13,6 +13,9 @@ enum TestSupport {
     static let executable = URL(fileURLWithPath: CommandLine.arguments[0])
         .deletingLastPathComponent().appendingPathComponent("pulseprop")
 
+    /// The `pulseprop-bench` executable built beside the test bundle.
+    static let benchExecutable = executable.deletingLastPathComponent().appendingPathComponent("pulseprop-bench")
+
     /// Checks that `engine` follows the closed-form solution of the device equation (α = 1)
     /// within 5 % of each move: 1, 3 and 6 SET and RESET pulses from x = 0.4.
     static func assertFollowsClosedForm(_ engine: SpiceEngine, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -48,10 +51,10 @@ enum TestSupport {
     /// Runs `pulseprop` with `arguments` (in `directory`, default this process's folder; standard
     /// output into the file `standardOutput` when given); returns its exit status, stdout and stderr.
     static func runCLI(
-        _ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil,
+        _ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil, program: URL = executable,
         file: StaticString = #filePath, line: UInt = #line
     ) throws -> (status: Int32, stdout: String, stderr: String) {
-        let run = try ChildProcess.run(executable, arguments, in: directory, standardOutput: standardOutput, file: file, line: line)
+        let run = try ChildProcess.run(program, arguments, in: directory, standardOutput: standardOutput, file: file, line: line)
         return (run.status, run.stdout, run.stderr)
     }
 

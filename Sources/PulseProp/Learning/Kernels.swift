@@ -24,7 +24,7 @@ public enum Kernels {
     }
 
     /// Density below which products and the `times` update go through the sparse kernels
-    /// instead of a GEMM. Measured by `pulseprop bench train` on a 2-core AMD EPYC with
+    /// instead of a GEMM. Measured by `pulseprop-bench train` on a 2-core AMD EPYC with
     /// AVX-512 (OpenBLAS 0.3.21 runs its Haswell AVX2 kernels there; ours run their AVX-512
     /// copies): GEMM time over sparse time for a 100 × 785 by 785 × 110 product is 7–8 at 5 %
     /// non-zero, 2.3 at 20 % (MNIST is ≈ 19 %), 0.7–0.9 at 50 % and 0.4 at 100 %, so the

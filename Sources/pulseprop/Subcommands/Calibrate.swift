@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
 /// `pulseprop calibrate`: per-pulse response tables from ngspice sweeps or measured data.
 struct Calibrate: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
 /// `pulseprop netlist`: writes the SPICE netlist of one learning step, or of a read.
 struct Netlist: ParsableCommand {

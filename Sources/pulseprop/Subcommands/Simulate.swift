@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
 /// `pulseprop simulate`: runs one learning step of a crossbar in ngspice (shared library).
 struct Simulate: ParsableCommand {

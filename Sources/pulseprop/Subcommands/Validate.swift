@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
 /// `pulseprop validate`: the same random step in SPICE and in the analytic engine.
 struct Validate: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import PulseProp
 
-/// `pulseprop bench dbn`: seconds per MNIST epoch of contrastive divergence on the first RBM
+/// `pulseprop-bench dbn`: seconds per MNIST epoch of contrastive divergence on the first RBM
 /// of a [784-500-…] belief net (one BLAS thread, float weights), its GEMM rate, and the same
 /// epoch on device pairs written per batch and by accumulate-then-fire, as ratios to it.
 struct BenchDbn: ParsableCommand {

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
-/// `pulseprop bench spice`: seconds per learning step through the naive flow (a textbook
+/// `pulseprop-bench spice`: seconds per learning step through the naive flow (a textbook
 /// B-source netlist in `ngspice -b`), the shared library with the B-source and the compiled
 /// memristor, the ngspice program, and parallel instances; with `--levers`, the time-point
 /// levers on one size.

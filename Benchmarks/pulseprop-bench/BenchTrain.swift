@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import PulseProp
 
-/// `pulseprop bench train`: seconds per MNIST epoch for the update rules, against a baseline
+/// `pulseprop-bench train`: seconds per MNIST epoch for the update rules, against a baseline
 /// measured in the same run (dense GEMMs on one thread, the path before sparse inputs and
 /// threads), the absmin kernel's throughput against a memory-bandwidth estimate, and device
 /// pairs through the analytic engine as a ratio to the ideal absmin-L20 epoch (see

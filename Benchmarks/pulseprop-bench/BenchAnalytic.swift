@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
-/// `pulseprop bench analytic`: one learning step of an MNIST-sized crossbar in the analytic
+/// `pulseprop-bench analytic`: one learning step of an MNIST-sized crossbar in the analytic
 /// engine, against one 16×16 SPICE step.
 struct BenchAnalytic: ParsableCommand {
     static let configuration = CommandConfiguration(
