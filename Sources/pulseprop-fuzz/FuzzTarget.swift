@@ -14,6 +14,8 @@ enum FuzzTarget: String, CaseIterable {
     case calibration
     /// Measured conductance-vs-pulse curves (`calibrate --from-measurements`).
     case measured
+    /// Equilibrium-propagation checkpoints (`eqprop export --checkpoint`, `eqprop train --resume`).
+    case eqpropCheckpoint = "eqprop-checkpoint"
 
     /// Feeds `bytes` to the reader; returns whether it accepted them.
     func run(_ bytes: [UInt8]) -> Bool {
@@ -42,6 +44,11 @@ enum FuzzTarget: String, CaseIterable {
                     .run(step, from: Matrix(rows: 1, cols: 1, elements: [0.5]))
             case .measured:
                 _ = try MeasuredResponseImporter(gridStates: 11).calibration(text: String(decoding: bytes, as: UTF8.self), name: name)
+            case .eqpropCheckpoint:
+                let checkpoint = try EqPropCheckpoint.decode(Data(bytes), name: name)
+                // What `eqprop export` does with one: the netlist of its network's free phase.
+                let network = checkpoint.network
+                _ = try EqPropNetlist(network: network, input: Array(repeating: 0.5, count: network.inputs), nudge: nil)
             }
             return true
         } catch {

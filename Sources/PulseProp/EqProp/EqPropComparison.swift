@@ -23,7 +23,7 @@ public final class EqPropComparison {
             c.engine = engine
             let checkpoint = try folder.map { folder -> String in
                 let sub = Self.folder(folder, engine)
-                try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+                try AtomicFile.createFolder(sub, shownAs: sub)
                 return (sub as NSString).appendingPathComponent("checkpoint.json")
             }
             return try EqPropRun(configuration: c, task: task, checkpointPath: checkpoint, resume: resume)

@@ -42,7 +42,7 @@ public struct EqPropNetwork: Codable, Equatable, Sendable {
         try require(
             !devices.overflow && devices.partialValue * 2 <= Self.largestDeviceCount, "hidden",
             "\(hidden) hidden neurons need more than \(Self.largestDeviceCount) devices")
-        try device.validate()
+        try Self.validate(device: device)
         try neuron.validate(threshold: min(device.setThreshold, device.resetThreshold))
         var generator = SeededGenerator(seed: seed)
         func draw(_ rows: Int, _ cols: Int) -> Matrix<Double> {

@@ -22,7 +22,8 @@ import Foundation
 /// the bias sources `+V_bias` and `−V_bias`, every output neuron the clamp sources `±V_b` (the
 /// swing of the hidden layer it listens to). The network is passive (positive conductances, leak,
 /// increasing `f`), so every node voltage lies within the largest source magnitude (maximum
-/// principle) and no device sees more than twice that: below both switching thresholds the
+/// principle; the nudge adds at most `A_out`, see ``largestDeviceVoltage``) and no device sees
+/// more than twice that: below both switching thresholds the
 /// threshold memristor is the linear resistor `1/G(x)`, which is what the equilibrium uses.
 ///
 /// Outputs are differential node pairs read through an amplification: output
@@ -48,7 +49,7 @@ public struct EqPropNeuron: Codable, Equatable, Sendable {
     public var outputAmplitude: Double
 
     /// Defaults: `G_L = 1 µS`, `I_s = 1 µA`, `V_T = 2 mV`, `V_b = 10 mV`, `A_in = V_bias = 0.4 V`,
-    /// `A_out = 5 mV` (a gain of 200); no device then sees more than 0.8 V (thresholds 1 V).
+    /// `A_out = 5 mV` (a gain of 200); no device then sees more than 0.81 V (thresholds 1 V).
     public init(
         leakConductance: Double = 1e-6, saturationCurrent: Double = 1e-6, thermalVoltage: Double = 0.002,
         clampVoltage: Double = 0.01, inputAmplitude: Double = 0.4, biasVoltage: Double = 0.4, outputAmplitude: Double = 0.005
@@ -74,11 +75,19 @@ public struct EqPropNeuron: Codable, Equatable, Sendable {
         saturationCurrent / thermalVoltage * (exp((v - clampVoltage) / thermalVoltage) + exp((-v - clampVoltage) / thermalVoltage))
     }
 
-    /// The largest voltage any source applies, volts: every node lies within it.
-    public var largestSource: Double { max(inputAmplitude, biasVoltage, outputAmplitude) }
+    /// The largest voltage any source applies, volts (inputs, biases and the clamp sources
+    /// `±V_b` of the output layer): every free-phase node lies within it.
+    public var largestSource: Double { max(inputAmplitude, biasVoltage, clampVoltage) }
 
-    /// Checks every value, naming the first that is out of range; devices must stay below
-    /// `threshold` (the lower switching threshold) so they act as resistors.
+    /// The largest voltage any device can see, volts, in either phase: the nudge is a floating
+    /// source `A_out·t` (`|t| ≤ 1`) between the nodes of an output pair, which can move nodes
+    /// up to `A_out` beyond the sources, so every node lies within `largestSource + A_out` and
+    /// a device between two nodes or a node and a source sees at most twice that.
+    public var largestDeviceVoltage: Double { 2 * (largestSource + outputAmplitude) }
+
+    /// Checks every value, naming the first that is out of range; every device must stay below
+    /// `threshold` (the lower switching threshold) so that it acts as a resistor: a
+    /// ``largestDeviceVoltage`` at or above it is refused, naming the largest source.
     public func validate(threshold: Double) throws {
         for (name, value) in [
             ("leak-conductance", leakConductance), ("saturation-current", saturationCurrent),
@@ -87,10 +96,12 @@ public struct EqPropNeuron: Codable, Equatable, Sendable {
         ] {
             try require(value > 0 && value.isFinite, name, "must be a finite number > 0, got \(value)")
         }
-        let largest = [("input-amplitude", inputAmplitude), ("bias-voltage", biasVoltage), ("output-amplitude", outputAmplitude)]
-            .max { $0.1 < $1.1 }!.0
+        let largest = [
+            ("input-amplitude", inputAmplitude), ("bias-voltage", biasVoltage), ("clamp-voltage", clampVoltage),
+            ("output-amplitude", outputAmplitude),
+        ].max { $0.1 < $1.1 }!.0
         try require(
-            2 * largestSource < threshold, largest,
-            "sources up to \(largestSource) V put up to \(2 * largestSource) V across a device, not below its \(threshold) V threshold")
+            largestDeviceVoltage < threshold, largest,
+            "sources up to \(largestSource) V and the nudge target \(outputAmplitude) V put up to \(largestDeviceVoltage) V across a device, not below its \(threshold) V threshold")
     }
 }

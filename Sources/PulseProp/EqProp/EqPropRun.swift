@@ -59,7 +59,12 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
         try require(rate > 0 && rate.isFinite, "rate", "must be a finite number > 0, got \(rate)")
         try require((hiddenRate ?? 1) > 0 && (hiddenRate ?? 1).isFinite, "hidden-rate", "must be a finite number > 0, got \(hiddenRate ?? 1)")
         try require(hidden >= 1, "hidden", "must be at least 1, got \(hidden)")
+        try require(
+            hidden <= EqPropNetwork.largestDeviceCount, "hidden",
+            "\(hidden) hidden neurons need more than \(EqPropNetwork.largestDeviceCount) devices")
         try require(epochs >= 1, "epochs", "must be at least 1, got \(epochs)")
+        try EqPropNetwork.validate(device: device)
+        try neuron.validate(threshold: min(device.setThreshold, device.resetThreshold))
     }
 }
 
@@ -70,15 +75,27 @@ public struct EqPropCheckpoint: Codable, Equatable, Sendable {
     public var network: EqPropNetwork
     public var history: [EqPropEpochResult]
 
-    /// The checkpoint in the file at `path`; an unreadable one is a ``DataError`` naming the
-    /// file and the field.
+    /// The checkpoint in the file at `path`, every field checked (``validate()``); an
+    /// unreadable or unusable one is a ``DataError`` naming the file and the field.
     public static func read(_ path: String) throws -> EqPropCheckpoint {
         let data = try InputFile.data(atPath: path)
+        return try decode(data, name: path)
+    }
+
+    /// The checkpoint in `data` (read from `name`), every field checked.
+    public static func decode(_ data: Data, name: String) throws -> EqPropCheckpoint {
+        let checkpoint: EqPropCheckpoint
         do {
-            return try SnakeCaseJSON.decode(EqPropCheckpoint.self, from: data)
+            checkpoint = try SnakeCaseJSON.decode(EqPropCheckpoint.self, from: data)
         } catch {
-            throw DataError(path, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
+            throw DataError(name, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
         }
+        do {
+            try checkpoint.validate()
+        } catch let error as ParameterError {
+            throw DataError(name, "is not a usable checkpoint: field \(error.parameter) \(error.problem)")
+        }
+        return checkpoint
     }
 }
 
@@ -93,17 +110,21 @@ public final class EqPropRun {
     private let checkpointPath: String?
 
     /// A run of `configuration` on `task`, from the checkpoint at `checkpointPath` when
-    /// `resume` is set (it must hold the same configuration).
+    /// `resume` is set and it exists (it must hold the same configuration); without one the
+    /// run starts afresh.
     public init(configuration: EqPropConfiguration, task: EqPropTask, checkpointPath: String?, resume: Bool) throws {
         try configuration.validate()
         self.task = task
         self.checkpointPath = checkpointPath
         engine = try configuration.engine.makeEngine()
-        if resume, let checkpointPath {
+        if resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
             let saved = try EqPropCheckpoint.read(checkpointPath)
             var expected = saved.configuration
             expected.epochs = configuration.epochs
             try require(expected == configuration, "resume", "\(checkpointPath) holds a run of another configuration")
+            try require(
+                saved.network.inputs == task.inputs && saved.network.outputs == task.outputs, "resume",
+                "\(checkpointPath) holds a network of \(saved.network.inputs) inputs and \(saved.network.outputs) outputs; the task has \(task.inputs) and \(task.outputs)")
             checkpoint = saved
             checkpoint.configuration.epochs = configuration.epochs
         } else {

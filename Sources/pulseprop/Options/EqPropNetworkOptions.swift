@@ -32,10 +32,10 @@ struct EqPropNetworkOptions: ParsableArguments {
     @Option(help: "Output amplification: target t is the output pair's voltage difference A_out*t, V.")
     var outputAmplitude: Double?
 
-    @Option(help: "mnist: train on the first N training examples only.")
+    @Option(help: "mnist: train on the first N training examples only (refused for the other tasks).")
     var trainLimit: Int?
 
-    @Option(help: "mnist: test on the first N test examples only.")
+    @Option(help: "mnist: test on the first N test examples only (refused for the other tasks).")
     var testLimit: Int?
 
     func validate() throws {
@@ -60,13 +60,9 @@ struct EqPropNetworkOptions: ParsableArguments {
         return c
     }
 
-    /// The examples of the task of `configuration` (patterns are drawn from its seed).
+    /// The examples of the task of `configuration` (patterns are drawn from its seed); the
+    /// MNIST-only options are refused for the other tasks.
     func examples(_ configuration: EqPropConfiguration) throws -> EqPropTask {
-        try require((data != nil) == (task == "mnist"), "data", task == "mnist" ? "mnist needs --data DIR" : "applies to --task mnist only")
-        switch task {
-        case "xor": return .xor
-        case "patterns": return PatternTask.task(seed: configuration.seed)
-        default: return try .mnist(directory: data!, trainCount: trainLimit ?? .max, testCount: testLimit ?? .max)
-        }
+        try EqPropTask.named(task, seed: configuration.seed, data: data, trainLimit: trainLimit, testLimit: testLimit)
     }
 }

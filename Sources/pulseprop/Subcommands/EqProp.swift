@@ -49,8 +49,13 @@ struct EqPropTrain: ParsableCommand {
     @Option(help: "Folder for log.csv, summary.json, eqprop.svg and checkpoint.json.")
     var output: String?
 
-    @Flag(help: "Continue from the output folder's checkpoint.")
+    @Flag(help: "Continue from the output folder's checkpoint (without one, start afresh).")
     var resume = false
+
+    @Flag(help: "Start afresh in an output folder that holds an earlier run's checkpoint (it is replaced).")
+    var overwrite = false
+
+    @OptionGroup var memory: MemoryOptions
 
     @Option(help: "Output format: table (one line) or json (summary.json).")
     var format: OutputFormat = .table
@@ -60,6 +65,8 @@ struct EqPropTrain: ParsableCommand {
         try require(format != .csv, "format", "takes table or json")
         try require(!resume || output != nil, "resume", "continues the checkpoint of --output DIR: give the folder")
         try require(!compare || engine == nil, "compare", "runs both engines: leave out --engine")
+        try RunFolder.checkFlags(resume: resume, overwrite: overwrite)
+        try require(!overwrite || output != nil, "overwrite", "replaces the checkpoint of --output DIR: give the folder")
     }
 
     func run() throws {
@@ -71,7 +78,14 @@ struct EqPropTrain: ParsableCommand {
         if let epochs { c.epochs = epochs }
         try c.validate()
         let task = try network.examples(c)
-        if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
+        try EqPropCost(inputs: task.inputs, hidden: c.hidden, outputs: task.outputs).check(
+            memory.budget(), netlist: false, spice: compare || c.engine == .spice)
+        let lock = try output.map {
+            try RunFolder.claim(
+                $0, checkpoints: ["checkpoint.json"] + EqPropEngineKind.allCases.map { "\($0.rawValue)/checkpoint.json" },
+                resume: resume, overwrite: overwrite)
+        }
+        defer { lock?.release() }
         func progress(_ engine: EqPropEngineKind, _ r: EqPropEpochResult) {
             FileHandle.standardError.write(Data(String(
                 format: "%@epoch %d/%d  loss %.4g  error %.2f %%  mode cosine %.3f  step rms %.3g (modes differ by %.3g)  %.2f s\n",

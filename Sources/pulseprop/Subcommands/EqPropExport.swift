@@ -34,6 +34,8 @@ struct EqPropExport: ParsableCommand {
     @Option(name: .shortAndLong, help: "File to write ('-': standard output).")
     var output: String
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         var c = try network.configuration()
         try c.validate()
@@ -44,9 +46,19 @@ struct EqPropExport: ParsableCommand {
             try require(
                 saved.configuration.task == c.task, "checkpoint",
                 "\(checkpoint) holds a network of the \(saved.configuration.task) task, not \(c.task)")
+            try saved.requireAgreement(
+                path: checkpoint, hidden: network.hidden, device: try network.device.map(Device.resolve),
+                clampVoltage: network.clampVoltage, thermalVoltage: network.thermalVoltage, outputAmplitude: network.outputAmplitude)
+            try require(
+                saved.network.inputs == task.inputs && saved.network.outputs == task.outputs, "checkpoint",
+                "\(checkpoint) holds a network of \(saved.network.inputs) inputs and \(saved.network.outputs) outputs; the \(c.task) task has \(task.inputs) and \(task.outputs)")
             trained = saved.network
             c.beta = network.beta ?? saved.configuration.beta
+            try EqPropCost(inputs: trained.inputs, hidden: trained.hidden, outputs: trained.outputs).check(
+                memory.budget(), netlist: true, spice: false)
         } else {
+            try EqPropCost(inputs: task.inputs, hidden: c.hidden, outputs: task.outputs).check(
+                memory.budget(), netlist: true, spice: false)
             trained = try EqPropRun.initialNetwork(c, task: task)
         }
         try require(example >= 0 && example < task.test.count, "example", "must be in 0...\(task.test.count - 1), got \(example)")

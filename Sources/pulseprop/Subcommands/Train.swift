@@ -202,7 +202,7 @@ struct Train: ParsableCommand {
                 response: try hardware.analyticEngine())
         }
         let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
-        try require(!(resume && overwrite), "overwrite", "contradicts --resume: continue the run or start afresh, not both")
+        try RunFolder.checkFlags(resume: resume, overwrite: overwrite)
         try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
         try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         try require(taskGrid == nil || data == nil, "task-grid", "sizes the built-in task: leave out --data")
@@ -213,12 +213,9 @@ struct Train: ParsableCommand {
         let test = testLimit.map(fullTest.prefix) ?? fullTest
         try TrainingCost(configuration: configuration, inputs: train.features, outputs: train.classes).check(
             memory.budget(), engine: configuration.weights.isDevice ? hardware.engine : nil, compare: compare)
-        let lock = try OutputLock(folder: folder)
+        let lock = try RunFolder.claim(folder, resume: resume, overwrite: overwrite)
         defer { lock.release() }
         let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
-        if !resume, !overwrite, FileManager.default.fileExists(atPath: checkpoint) {
-            throw DataError(folder, "holds the checkpoint of an earlier run; add --resume to continue it or --overwrite to start afresh")
-        }
         let circuitTraining = configuration.weights.isDevice
             ? try CircuitTraining(
                 configuration: configuration, hardware: hardware, train: train, test: test, compare: compare,

@@ -91,7 +91,7 @@ struct DbnTrain: ParsableCommand {
 
     func run() throws {
         let configuration = try runConfiguration()
-        try require(!(resume && overwrite), "overwrite", "contradicts --resume: continue the run or start afresh, not both")
+        try RunFolder.checkFlags(resume: resume, overwrite: overwrite)
         try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
         try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         try require(progressInterval > 0, "progress-interval", "must be > 0")
@@ -99,12 +99,9 @@ struct DbnTrain: ParsableCommand {
         let train = trainLimit.map(fullTrain.prefix) ?? fullTrain
         let test = testLimit.map(fullTest.prefix) ?? fullTest
         let folder = output ?? "out/dbn-\(configuration.weights.rawValue)-seed\(configuration.seed)"
-        let lock = try OutputLock(folder: folder)
+        let lock = try RunFolder.claim(folder, resume: resume, overwrite: overwrite)
         defer { lock.release() }
         let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
-        if !resume, !overwrite, FileManager.default.fileExists(atPath: checkpoint) {
-            throw DataError(folder, "holds the checkpoint of an earlier run; add --resume to continue it or --overwrite to start afresh")
-        }
         let run = try BeliefNetRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume)
         let total = configuration.epochs * configuration.layers.count
         let examples = ExampleProgress(epochs: total, finished: run.checkpoint.history.count, interval: progressInterval)

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The output folder of a training run (`train`, `dbn train`, `eqprop train`): locked for the
+/// run's lifetime (``OutputLock``) and never silently reused. A folder that holds an earlier
+/// run's checkpoint is refused unless the run continues it (`--resume`) or replaces it
+/// (`--overwrite`); `--resume` without a checkpoint starts afresh, so a sweep can pass it to
+/// every run.
+public enum RunFolder {
+    /// Refuses `--resume` with `--overwrite` (a command checks this before loading its data).
+    public static func checkFlags(resume: Bool, overwrite: Bool) throws {
+        try require(!(resume && overwrite), "overwrite", "contradicts --resume: continue the run or start afresh, not both")
+    }
+
+    /// Locks `folder` (creating it) for a run whose checkpoints are the files `checkpoints`
+    /// (paths relative to the folder); keep the lock until the run ends. Throws a
+    /// ``ParameterError`` for `--resume` with `--overwrite`, an ``OutputLockError`` or
+    /// ``WriteError`` for a folder that cannot be locked or created, and a ``DataError`` naming
+    /// the folder when it holds an earlier checkpoint.
+    public static func claim(_ folder: String, checkpoints: [String] = ["checkpoint.json"], resume: Bool, overwrite: Bool) throws -> OutputLock {
+        try checkFlags(resume: resume, overwrite: overwrite)
+        let lock = try OutputLock(folder: folder)
+        let earlier = checkpoints.contains { FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0)) }
+        if !resume, !overwrite, earlier {
+            lock.release()
+            throw DataError(folder, "holds the checkpoint of an earlier run; add --resume to continue it or --overwrite to start afresh")
+        }
+        return lock
+    }
+}
