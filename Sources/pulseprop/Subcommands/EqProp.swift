@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
 extension EqPropEngineKind: ExpressibleByArgument {}
 extension EqPropUpdateMode: ExpressibleByArgument {}

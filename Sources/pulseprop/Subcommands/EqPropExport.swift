@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
 /// `pulseprop eqprop export`: the SPICE netlist of one equilibrium, in any dialect.
 struct EqPropExport: ParsableCommand {
