@@ -122,7 +122,7 @@ final class AnalyticEngineTests: XCTestCase {
     /// ngspice version that made it (its `origin`), and within 1e-4 of the state range on
     /// another. The shipped files were made by ngspice 39.3 and are kept, so every analytic-path
     /// result stays bit-identical; ngspice 46 moves the per-pulse responses by at most 8.9e-5
-    /// (time-step control; 1 % of the table's own fit error of 8.5e-3; README "ngspice 46").
+    /// (time-step control; 1 % of the table's own fit error of 8.5e-3; docs/simulator.md, "Calibrations").
     func testShippedCalibrationIsCurrent() throws {
         let fresh = try SpiceCalibrator(circuit: CrossbarCircuit()).calibrate(with: Self.spice)
         let shipped = try PulseResponseCalibration.shipped()

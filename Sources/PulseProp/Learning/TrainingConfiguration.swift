@@ -162,7 +162,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// die), a hidden-error gain of 8 (the sigmoid slope ≤ 1/4 would otherwise round hidden
     /// errors to zero pulses), signals in `x ∈ [0, 1]`, `δ ∈ [−1, 1]` at 10 levels, weights
     /// `±4` per device, gain 0.5, one example per update. Chosen by a small search on the
-    /// analytic engine (README, "Built-in task").
+    /// analytic engine (docs/backprop.md, "Built-in task").
     public static let builtinTask: TrainingConfiguration = {
         var c = TrainingConfiguration()
         c.method = .absmin
