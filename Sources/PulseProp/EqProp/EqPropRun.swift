@@ -103,7 +103,9 @@ public final class EqPropRun {
             let saved = try EqPropCheckpoint.read(checkpointPath)
             var expected = saved.configuration
             expected.epochs = configuration.epochs
-            try require(expected == configuration, "resume", "\(checkpointPath) holds a run of another configuration")
+            try require(
+                expected == configuration, "resume",
+                "\(checkpointPath) holds a run of another configuration\(FieldDifference.first(expected, configuration).map { " (\($0))" } ?? "")")
             checkpoint = saved
             checkpoint.configuration.epochs = configuration.epochs
         } else {

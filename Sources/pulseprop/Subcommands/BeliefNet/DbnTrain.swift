@@ -59,6 +59,7 @@ struct DbnTrain: ParsableCommand {
     var overwrite = false
     @Option(help: "Output format of the final summary: table (one line), json (summary.json) or csv (log.csv).")
     var format = OutputFormat.table
+    @OptionGroup var memory: MemoryOptions
     @Option(help: "Seconds between progress lines within an epoch (printed while an epoch is longer).")
     var progressInterval = 10.0
 
@@ -78,6 +79,10 @@ struct DbnTrain: ParsableCommand {
             throw ParameterError("write", "must be per-batch or accumulate, got '\(write)'")
         }
         c.write = scheme
+        // θ sets the device writes' pulses; float weights have none to set.
+        try require(
+            threshold == nil || mode == .pair, "threshold",
+            "sets coincidence counts per device pulse; --weights ideal writes no pulses (add --weights pair or drop --threshold)")
         c.threshold = threshold ?? Double(batch)
         c.engine = engine
         // The coincidence path writes the coincidences of binary units themselves: samples, no
@@ -105,8 +110,14 @@ struct DbnTrain: ParsableCommand {
         if !resume, !overwrite, FileManager.default.fileExists(atPath: checkpoint) {
             throw DataError(folder, "holds the checkpoint of an earlier run; add --resume to continue it or --overwrite to start afresh")
         }
-        let run = try BeliefNetRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume)
-        let total = configuration.epochs * configuration.layers.count
+        let run = try BeliefNetRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume,
+            memory: memory.budget())
+        let short = run.checkpoint.epochsTrained.enumerated().filter { $0.offset < (run.checkpoint.next?.layer ?? Int.max) && $0.element < configuration.epochs }
+        for (layer, epochs) in short {
+            FileHandle.standardError.write(Data(
+                "note: RBM \(layer) finished with \(epochs) epochs before --epochs grew to \(configuration.epochs); it keeps them (the RBMs above learned from it)\n".utf8))
+        }
+        let total = run.checkpoint.history.count + run.checkpoint.epochsLeft
         let examples = ExampleProgress(epochs: total, finished: run.checkpoint.history.count, interval: progressInterval)
         run.batchProgress = examples.update
         defer { examples.stop() }
