@@ -43,3 +43,18 @@ final class StudyListTests: XCTestCase {
                       "writes", naming: "accumulate")
     }
 }
+
+/// A plan read from disk names run folders: ids that would leave `runs/` or repeat are refused.
+final class PlanRunIDTests: XCTestCase {
+    func testPlanWhoseRunIdLeavesItsFolderIsRefused() throws {
+        let folder = SweepFolder(try TestSupport.temporaryDirectory().path)
+        for (id, problem) in [("../escape", "not a folder below runs/"), ("a//b", "not a folder below runs/"), ("", "not a folder below runs/")] {
+            let plan = #"{"format_version":1,"runs":[{"arguments":[],"id":"\#(id)"}],"study":"dbn"}"#
+            try plan.write(toFile: folder.planPath, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try folder.header()) { XCTAssertTrue("\($0)".contains(problem), "\($0)") }
+        }
+        let twice = #"{"format_version":1,"runs":[{"arguments":[],"id":"a"},{"arguments":[],"id":"a"}],"study":"dbn"}"#
+        try twice.write(toFile: folder.planPath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try folder.header()) { XCTAssertTrue("\($0)".contains("lists the run 'a' twice"), "\($0)") }
+    }
+}
