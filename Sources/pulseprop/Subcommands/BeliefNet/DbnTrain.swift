@@ -14,7 +14,8 @@ struct DbnTrain: ParsableCommand {
             Weights are floats (--weights ideal) or device pairs of a preset (--weights pair --device NAME), \
             written per batch in proportion to each synapse's CD count or by accumulate-then-fire \
             (--write accumulate: one pulse per --threshold counts, the remainder kept). Writes into the \
-            output folder log.csv, summary.json, curve.svg and checkpoint.json (after every epoch; --resume continues).
+            output folder log.csv, summary.json, curve.svg and checkpoint.json (after every epoch; --resume continues). A run that diverges (non-finite weights) stops naming the epoch; \
+            one that cannot fit --max-memory is refused before it starts.
             """)
 
     @Option(help: "Folder with MNIST-layout IDX files (gzip or raw), e.g. ../shared/data/mnist. Without it: the built-in task.")
@@ -25,7 +26,7 @@ struct DbnTrain: ParsableCommand {
     var epochs = 30
     @Option(help: "Minibatch size.")
     var batch = 100
-    @Option(name: .customLong("cd-k"), help: "Gibbs steps of the model phase (CD-k).")
+    @Option(name: .customLong("cd-k"), help: "Gibbs steps of the model phase (CD-k), 1…1000.")
     var cdK = 1
     @Option(help: "Learning rate on the minibatch mean.")
     var lr = 0.1
@@ -41,7 +42,7 @@ struct DbnTrain: ParsableCommand {
     var device = "taox-hfox"
     @Option(help: "Device writes: per-batch or accumulate.")
     var write = "accumulate"
-    @Option(help: "Coincidence counts per programming pulse (device weights; the batch size in Wang et al.).")
+    @Option(help: "Coincidence counts per programming pulse (--weights pair only; default: the batch size, as in Wang et al.).")
     var threshold: Double?
     @Option(help: "Circuit path for small nets (--weights pair): simulate the crossbars with the analytic engine or spice (per-batch: every example's data and model phases as coincidence steps; accumulate: firings programmed row by row with half-selected devices). Default: each device from its pulse response.")
     var engine: EngineKind?
@@ -53,7 +54,7 @@ struct DbnTrain: ParsableCommand {
     var testLimit: Int?
     @Option(help: "Folder for log.csv, summary.json, curve.svg and checkpoint.json (default out/dbn-<weights>-seed<seed>).")
     var output: String?
-    @Flag(help: "Continue from the output folder's checkpoint.")
+    @Flag(help: "Continue from the output folder's checkpoint, to the same or more --epochs (RBMs already finished keep theirs); any other change is refused.")
     var resume = false
     @Flag(help: "Start afresh in an output folder that holds an earlier run's checkpoint (it is replaced).")
     var overwrite = false
