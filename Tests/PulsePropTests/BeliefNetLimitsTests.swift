@@ -123,7 +123,7 @@ final class BeliefNetLimitsTests: XCTestCase {
 
     /// `dbn train --threshold` with ideal weights was accepted and ignored.
     func testThresholdWithIdealWeightsIsRefused() throws {
-        let run = try TestSupport.runCLI(["dbn", "train", "--threshold", "5", "--output", try TestSupport.temporaryDirectory().path])
+        let run = try TestSupport.runCLI(["dbn", "train", "--threshold", "5", "--epochs", "1", "--layers", "4", "--output", try TestSupport.temporaryDirectory().path])
         XCTAssertNotEqual(run.status, 0)
         XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
         XCTAssertTrue(run.stderr.contains("invalid threshold:"), run.stderr)
