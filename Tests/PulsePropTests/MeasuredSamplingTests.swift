@@ -64,6 +64,10 @@ final class MeasuredSamplingTests: XCTestCase {
         var lines = curves(every: 10).split(separator: "\n").map(String.init)
         lines[3] = "potentiation,5,\(1e-5)"
         assertRefused(lines.joined(separator: "\n"), mentions: "line 4: pulse 5 does not follow pulse 10")
+        // Pulse numbers are interpolated at every pulse: their span is bounded.
+        assertRefused(curves(every: 10, extra: ["potentiation,100001,1e-5"]), mentions: "beyond the 100000 pulses")
+        let many = (0..<12).flatMap { _ in ["depression,0,1e-5", "depression,100000,1e-6"] }
+        assertRefused(curves(every: 10, extra: many), mentions: "span more than 1000000 pulses")
     }
 
     func testFitWorseThanTheBoundIsRefusedNamingBoth() {

@@ -17,6 +17,8 @@ struct MeasuredCurves {
 
     /// Largest pulse number a curve may reach (its states are interpolated at every pulse).
     static let maxPulse = 100_000
+    /// Most pulses all curves of a file may span together (each is interpolated at every pulse).
+    static let maxTotalPulses = 1_000_000
     /// A conductance more than this factor above or below the file's median is no measurement
     /// of the same device (a unit slip, a corrupt row).
     static let plausibleFactor = 1e6
@@ -31,6 +33,7 @@ struct MeasuredCurves {
         else { throw DataError(name, "must start with the header 'phase,pulse,conductance'") }
         lines.removeFirst()
         var sequences: [String: [[Sample]]] = ["potentiation": [], "depression": []]
+        var spanned = 0
         for (number, line) in lines {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count == 3, sequences[fields[0]] != nil, let pulse = Int(fields[1]), pulse >= 0,
@@ -42,7 +45,7 @@ struct MeasuredCurves {
                 throw DataError(name, "line \(number): pulse \(pulse) is beyond the \(Self.maxPulse) pulses a curve may span")
             }
             guard g <= Self.maxConductance else {
-                throw DataError(name, "line \(number): conductance \(g) S is above \(Self.maxConductance) S, no device's")
+                throw DataError(name, "line \(number): conductance \(g) S is above \(Self.maxConductance.shortDecimal) S, more than any device conducts")
             }
             let phase = fields[0]
             if pulse == 0 || sequences[phase]!.isEmpty {
@@ -50,6 +53,10 @@ struct MeasuredCurves {
             } else if let last = sequences[phase]!.last?.last, pulse <= last.pulse {
                 throw DataError(
                     name, "line \(number): pulse \(pulse) does not follow pulse \(last.pulse) of its \(phase) sequence (pulse numbers rise; 0 starts a new sequence)")
+            }
+            spanned += pulse - (sequences[phase]!.last!.last?.pulse ?? pulse)
+            guard spanned <= Self.maxTotalPulses else {
+                throw DataError(name, "line \(number): the curves span more than \(Self.maxTotalPulses) pulses together")
             }
             sequences[phase]![sequences[phase]!.count - 1].append(Sample(pulse: pulse, conductance: g, line: number))
         }
