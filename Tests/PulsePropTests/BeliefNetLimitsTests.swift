@@ -121,6 +121,17 @@ final class BeliefNetLimitsTests: XCTestCase {
         XCTAssertTrue(text.contains("another configuration (seed is \(c.seed - 1) in the checkpoint, \(c.seed) now)"), text)
     }
 
+    /// `eqprop --resume` names the field that differs too.
+    func testEqPropResumeNamesTheDifferingField() throws {
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
+        var c = try EqPropConfiguration.preset(task: "xor")
+        c.epochs = 1
+        try EqPropRun(configuration: c, task: .xor, checkpointPath: path, resume: false).run()
+        c.seed += 1
+        let text = message { _ = try EqPropRun(configuration: c, task: .xor, checkpointPath: path, resume: true) }
+        XCTAssertTrue(text.contains("another configuration (seed is \(c.seed - 1) in the checkpoint, \(c.seed) now)"), text)
+    }
+
     /// `dbn train --threshold` with ideal weights was accepted and ignored.
     func testThresholdWithIdealWeightsIsRefused() throws {
         let run = try TestSupport.runCLI(["dbn", "train", "--threshold", "5", "--epochs", "1", "--layers", "4", "--output", try TestSupport.temporaryDirectory().path])

@@ -138,10 +138,16 @@ struct DbnTrain: ParsableCommand {
         case .csv: try StandardOutput.write(try BeliefNetReport.csv(history), terminator: "")
         case .table:
             try StandardOutput.write(String(
-                format: "dbn %@ (%@%@): test error %.2f %% after %d epochs per RBM (%.2f s/epoch), %ld pulses; files in %@",
+                format: "dbn %@ (%@%@): test error %.2f %% after %@ epochs per RBM (%.2f s/epoch), %ld pulses; files in %@",
                 configuration.layers.map(String.init).joined(separator: "-"), configuration.weights.rawValue,
                 configuration.weights == .pair ? ", \(configuration.device), \(configuration.write.rawValue)" : "",
-                100 * summary.testError, summary.epochs, summary.secondsPerEpoch, summary.totalPulses, folder))
+                100 * summary.testError, Self.epochsPerRBM(run.checkpoint), summary.secondsPerEpoch, summary.totalPulses, folder))
         }
+    }
+
+    /// `30`, or `10,30,30` when a resume to more epochs left finished RBMs with fewer.
+    static func epochsPerRBM(_ checkpoint: BeliefNetCheckpoint) -> String {
+        let epochs = checkpoint.epochsTrained
+        return Set(epochs).count == 1 ? String(epochs[0]) : epochs.map(String.init).joined(separator: ",")
     }
 }
