@@ -200,7 +200,7 @@ final class HostileInputTests: XCTestCase {
     /// many more, and libFuzzer where the toolchain has it).
     func testFuzzTargetsSurviveSeededMutations() throws {
         let fuzz = TestSupport.executable.deletingLastPathComponent().appendingPathComponent("pulseprop-fuzz")
-        for target in ["idx", "csv", "device", "calibration", "measured", "eqprop-checkpoint"] {
+        for target in ["idx", "csv", "device", "calibration", "measured", "eqprop-checkpoint", "dbn-checkpoint", "plan"] {
             let run = try ChildProcess.run(fuzz, [target, "--runs", "1500", "--seed", "11", TestSupport.packageRoot.appendingPathComponent("Tests/FuzzCorpus/\(target)").path])
             XCTAssertFalse(run.signalled, "\(target) crashed; the input is in $TMPDIR/pulseprop-fuzz-\(target).last")
             XCTAssertEqual(run.status, 0, target)

@@ -39,18 +39,27 @@ enum ResponseFitting {
     }
 
     /// RMS and largest difference between iterating the table from each run's first state and
-    /// the run itself.
+    /// the run itself (a state after every pulse).
     static func fitError(_ table: PulseResponseCalibration, setRuns: [[Double]], resetRuns: [[Double]]) -> PulseResponseCalibration.Fit {
+        let numbered = { (runs: [[Double]]) in runs.map { $0.enumerated().map { (pulse: $0.offset, state: $0.element) } } }
+        return fitError(table, setRuns: numbered(setRuns), resetRuns: numbered(resetRuns))
+    }
+
+    /// RMS and largest difference between iterating the table from each run's first state and
+    /// the run's later states, each after its pulse number's pulses (rising within a run).
+    static func fitError(
+        _ table: PulseResponseCalibration, setRuns: [[(pulse: Int, state: Double)]], resetRuns: [[(pulse: Int, state: Double)]]
+    ) -> PulseResponseCalibration.Fit {
         var sumSquares = 0.0
         var largest = 0.0
         var count = 0
         for (runs, step) in [(setRuns, table.potentiation), (resetRuns, table.depression)] {
             let response = ResponseTable(grid: table.states, step: step)
             for run in runs {
-                var x = run[0]
+                guard var x = run.first?.state else { continue }
                 for k in 1..<run.count {
-                    x = response.state(after: 1, from: x)
-                    let error = abs(x - run[k])
+                    for _ in 0..<(run[k].pulse - run[k - 1].pulse) { x = response.state(after: 1, from: x) }
+                    let error = abs(x - run[k].state)
                     sumSquares += error * error
                     largest = max(largest, error)
                     count += 1

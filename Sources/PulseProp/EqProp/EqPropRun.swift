@@ -121,7 +121,9 @@ public final class EqPropRun {
             let saved = try EqPropCheckpoint.read(checkpointPath)
             var expected = saved.configuration
             expected.epochs = configuration.epochs
-            try require(expected == configuration, "resume", "\(checkpointPath) holds a run of another configuration")
+            try require(
+                expected == configuration, "resume",
+                "\(checkpointPath) holds a run of another configuration\(FieldDifference.first(expected, configuration).map { " (\($0))" } ?? "")")
             try require(
                 saved.network.inputs == task.inputs && saved.network.outputs == task.outputs, "resume",
                 "\(checkpointPath) holds a network of \(saved.network.inputs) inputs and \(saved.network.outputs) outputs; the task has \(task.inputs) and \(task.outputs)")

@@ -77,7 +77,8 @@ public final class TrainingRun {
             var comparable = saved.configuration
             comparable.epochs = configuration.epochs
             guard comparable == configuration else {
-                throw DataError(path, "was written by a run with another configuration; start without --resume or use another output folder")
+                let field = FieldDifference.first(comparable, configuration).map { " (\($0))" } ?? ""
+                throw DataError(path, "was written by a run with another configuration\(field); start without --resume or use another output folder")
             }
             saved.configuration = configuration
             checkpoint = saved

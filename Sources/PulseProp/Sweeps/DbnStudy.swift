@@ -54,7 +54,9 @@ public enum DbnStudy: Study {
             try require(trials >= 1, "trials", "must be ≥ 1, got \(trials)")
             try runConfiguration.validate()
             try DevicePreset.requireKnown(devices, option: "devices")
+            try devices.requireDistinct("devices")
             try require(!writes.isEmpty, "writes", "needs at least one write scheme")
+            try PulseProp.requireDistinct(writes, "writes") { $0.rawValue }
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         }

@@ -56,10 +56,12 @@ public enum DevicesStudy: Study {
             try require(refreshSaturation > 0 && refreshSaturation <= 1, "refresh-saturation", "must be in (0, 1], got \(refreshSaturation)")
             try require(!devices.isEmpty, "devices", "needs at least one device")
             try DevicePreset.requireKnown(devices, option: "devices")
+            try devices.requireDistinct("devices")
             try require(!variations.isEmpty, "variations", "needs at least one d2d value (0: none)")
             for sigma in variations {
                 try require(sigma >= 0 && sigma.isFinite, "variations", "must be finite values ≥ 0, got \(sigma)")
             }
+            try PulseProp.requireDistinct(variations, "variations") { $0.shortDecimal }
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         }

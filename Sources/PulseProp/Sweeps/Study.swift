@@ -38,8 +38,7 @@ extension Study {
     @discardableResult
     public static func plan(_ options: Options, into folder: SweepFolder) throws -> SweepPlan<Options> {
         let plan = SweepPlan(study: name, options: options, runs: try runs(options))
-        let ids = Set(plan.runs.map(\.id))
-        precondition(ids.count == plan.runs.count, "study \(name) planned two runs with one id")
+        try PulseProp.requireDistinct(plan.runs.map(\.id), "study \(name)") { "run '\($0)'" }
         try folder.write(plan) { run, runFolder in isComplete(run, folder: runFolder, options: options) }
         return plan
     }

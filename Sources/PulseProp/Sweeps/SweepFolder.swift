@@ -41,6 +41,7 @@ public struct SweepFolder: Sendable {
                 planPath,
                 "was written in plan format \(header.formatVersion); this pulseprop reads format \(SweepPlanHeader.currentFormatVersion) (plan it again)")
         }
+        try RunIDCheck.check(header.runs, file: planPath)
         return header
     }
 

@@ -60,9 +60,11 @@ public enum Table1Study: Study {
             if let levels {
                 try require(!levels.isEmpty && levels.allSatisfy(Table1.levels.contains), "levels",
                             "must be a list of \(Table1.levels.map(String.init).joined(separator: ", ")) (0 = continuous)")
+                try levels.requireDistinct("levels")
             }
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
+            try (beside ?? []).map(\.label).requireDistinct("beside")
             for column in beside ?? [] {
                 try require(!column.label.isEmpty && !column.label.contains(","), "beside", "'\(column.label)' is not a column name (empty or with a comma)")
                 var isFolder: ObjCBool = false

@@ -29,6 +29,8 @@ public enum WireSweepStudy: Study {
             try require(!sizes.isEmpty && sizes.allSatisfy { $0 >= 1 }, "sweep-sizes", "sizes must be ≥ 1")
             try require(!resistances.isEmpty && resistances.allSatisfy { $0 >= 0 && $0.isFinite }, "sweep-resistances",
                         "resistances must be finite and ≥ 0")
+            try sizes.requireDistinct("sweep-sizes")
+            try PulseProp.requireDistinct(resistances, "sweep-resistances") { $0.shortDecimal }
             try require(levels >= 1, "levels", "must be ≥ 1, got \(levels)")
         }
     }

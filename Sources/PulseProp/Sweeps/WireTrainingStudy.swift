@@ -41,6 +41,7 @@ public enum WireTrainingStudy: Study {
                 try require(p.segment >= 0 && p.segment.isFinite && p.driver >= 0 && p.driver.isFinite, "pairs",
                             "resistances must be finite and ≥ 0, got \(p.segment.shortDecimal):\(p.driver.shortDecimal)")
             }
+            try PulseProp.requireDistinct(pairs.map { "\($0.segment.shortDecimal):\($0.driver.shortDecimal)" }, "pairs") { $0 }
             try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         }
     }

@@ -18,7 +18,7 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Grid states from 0 to 1.")
     var grid: Int = 101
 
-    @Option(help: "CSV of measured conductance vs pulse number (columns phase,pulse,conductance) instead of ngspice.")
+    @Option(help: "CSV of measured conductance vs pulse number (columns phase,pulse,conductance; pulse numbers rise within a sequence and may skip, e.g. every 10th pulse) instead of ngspice.")
     var fromMeasurements: String?
 
     @Option(name: .shortAndLong, help: "Calibration file to write (JSON).")

@@ -44,30 +44,76 @@ public struct BeliefNetCheckpoint: Codable, Equatable, Sendable {
         self.sampler = sampler
     }
 
-    /// The RBM and epoch the next epoch trains, or nil when pre-training is done.
+    /// The RBM and epoch the next epoch trains, or nil when pre-training is done: the last
+    /// RBM trained continues until it has ``BeliefNetConfiguration/epochs``, then the next
+    /// starts. (After a resume with more epochs, RBMs that had finished keep their epochs: the
+    /// RBMs above them learned from them as they were.)
     public var next: (layer: Int, epoch: Int)? {
-        let done = history.count
-        let total = configuration.epochs * net.layers.count
-        return done < total ? (done / configuration.epochs, done % configuration.epochs + 1) : nil
+        guard let last = history.last else { return (0, 1) }
+        if last.epoch < configuration.epochs { return (last.layer, last.epoch + 1) }
+        return last.layer + 1 < net.layers.count ? (last.layer + 1, 1) : nil
+    }
+
+    /// Epochs each RBM has trained so far.
+    public var epochsTrained: [Int] {
+        (0..<net.layers.count).map { l in history.filter { $0.layer == l }.count }
+    }
+
+    /// Epochs still to train (for progress and time estimates).
+    public var epochsLeft: Int {
+        guard let (layer, epoch) = next else { return 0 }
+        return (configuration.epochs - epoch + 1) + (net.layers.count - 1 - layer) * configuration.epochs
     }
 
     /// Reads the checkpoint at `path`, checked against `configuration` and the data's shape.
     public static func read(path: String, configuration: BeliefNetConfiguration, features: Int, classes: Int) throws -> BeliefNetCheckpoint {
-        let checkpoint: BeliefNetCheckpoint
+        let data: Data
         do {
-            checkpoint = try SnakeCaseJSON.decode(BeliefNetCheckpoint.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw DataError(path, "is not a readable checkpoint: \(error.localizedDescription)")
+        }
+        return try read(data: data, path: path, configuration: configuration, features: features, classes: classes)
+    }
+
+    /// The checkpoint in `data` (named `path` in errors), checked as ``read(path:configuration:features:classes:)`` checks it.
+    public static func read(
+        data: Data, path: String, configuration: BeliefNetConfiguration, features: Int, classes: Int
+    ) throws -> BeliefNetCheckpoint {
+        var checkpoint: BeliefNetCheckpoint
+        do {
+            checkpoint = try SnakeCaseJSON.decode(BeliefNetCheckpoint.self, from: data)
         } catch {
             throw DataError(path, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
         }
-        // Epochs are per RBM, so even a longer run is not a continuation of a shorter one.
-        guard checkpoint.configuration == configuration else {
-            throw DataError(path, "was written by a run with another configuration; start without --resume or use another output folder")
+        // A run continues to more epochs per RBM (see `next`), never to fewer or another configuration.
+        var comparable = checkpoint.configuration
+        comparable.epochs = configuration.epochs
+        if let difference = FieldDifference.first(comparable, configuration) {
+            throw DataError(
+                path, "was written by a run with another configuration (\(difference)); start without --resume or use another output folder")
         }
+        guard checkpoint.configuration.epochs <= configuration.epochs else {
+            throw DataError(
+                path,
+                "holds a run of \(checkpoint.configuration.epochs) epochs per RBM; --epochs \(configuration.epochs) is fewer (a run resumes to the same or more epochs)")
+        }
+        checkpoint.configuration.epochs = configuration.epochs
         do {
             try checkpoint.net.validate()
             try require(checkpoint.net.sizes == [features] + configuration.layers, "net.sizes", "do not match the data and --layers")
             try require(checkpoint.net.classes == classes, "net.classes", "is \(checkpoint.net.classes); the data has \(classes)")
             try require(checkpoint.history.count <= configuration.epochs * configuration.layers.count, "history", "holds more epochs than the run has")
+            for (index, record) in checkpoint.history.enumerated() {
+                let (layer, epoch) = index == 0 ? (0, 0) : (checkpoint.history[index - 1].layer, checkpoint.history[index - 1].epoch)
+                let follows = (record.layer == layer && record.epoch == epoch + 1) || (index > 0 && record.layer == layer + 1 && record.epoch == 1)
+                try require(
+                    follows && record.epoch <= configuration.epochs && (0..<configuration.layers.count).contains(record.layer), "history",
+                    "record \(index) (RBM \(record.layer), epoch \(record.epoch)) does not follow the one before")
+                try require(
+                    record.reconstructionError.isFinite && record.seconds.isFinite && (record.testError?.isFinite ?? true), "history",
+                    "record \(index) holds a non-finite value")
+            }
             let coincidence = configuration.engine != nil && configuration.write == .perBatch
             try require(
                 (checkpoint.devices != nil) == (configuration.weights == .pair && !coincidence), "devices", "do not match --weights")

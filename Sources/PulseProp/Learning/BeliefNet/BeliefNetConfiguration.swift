@@ -70,6 +70,10 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// Most Gibbs steps of the model phase: far beyond CD-k in practice (Hinton's guide uses
+    /// up to CD-10 or so), small enough that one minibatch stays a bounded amount of work.
+    public static let maxCDK = 1000
+
     /// Epochs of each RBM at momentum `min(μ, 0.5)` (Hinton's code: 5).
     public static let warmEpochs = 5
 
@@ -98,6 +102,9 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
         try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
         try require(batch >= 1, "batch", "must be ≥ 1, got \(batch)")
         try require(cdK >= 1, "cd-k", "must be ≥ 1, got \(cdK)")
+        try require(
+            cdK <= Self.maxCDK, "cd-k",
+            "at most \(Self.maxCDK) Gibbs steps (each minibatch costs cd-k times a CD-1 step), got \(cdK)")
         try require(learningRate > 0 && learningRate.isFinite, "lr", "must be a finite value > 0, got \(learningRate)")
         try require(weights != .reference, "weights", "a belief net's devices are pairs: use ideal or pair")
         let recipe = recipe

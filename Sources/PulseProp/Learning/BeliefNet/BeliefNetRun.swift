@@ -22,13 +22,16 @@ public final class BeliefNetRun {
     public var batchProgress: ((_ done: Int, _ total: Int) -> Void)?
 
     /// Starts a run, or resumes the checkpoint at `checkpointPath` when `resume` is set and one
-    /// exists (its configuration must be the same).
+    /// exists (its configuration must be the same but for more epochs). A run that cannot fit
+    /// `memory` (``BeliefNetCost``) is refused before anything is allocated.
     public init(
-        configuration: BeliefNetConfiguration, train: Dataset, test: Dataset, checkpointPath: String?, resume: Bool
+        configuration: BeliefNetConfiguration, train: Dataset, test: Dataset, checkpointPath: String?, resume: Bool,
+        memory: MemoryBudget = .machine
     ) throws {
         try configuration.validate()
         try require(train.features == test.features, "data", "training and test sets have different input sizes")
         try require(train.count > 0 && test.count > 0, "data", "the training and test sets must not be empty")
+        try BeliefNetCost(configuration: configuration, features: train.features, classes: train.classes).check(memory)
         Kernels.useOneBLASThread()
         self.train = train
         self.test = test
@@ -58,7 +61,7 @@ public final class BeliefNetRun {
     public func run(progress: Progress? = nil) throws -> [BeliefNetEpoch] {
         let configuration = checkpoint.configuration
         let started = (date: Date(), epochs: checkpoint.history.count)
-        let total = configuration.epochs * checkpoint.net.layers.count
+        let total = checkpoint.history.count + checkpoint.epochsLeft
         let rate = Float(configuration.learningRate / Double(configuration.batch))
         while let (layer, epoch) = checkpoint.next {
             let start = Date()
@@ -75,6 +78,8 @@ public final class BeliefNetRun {
             let loss = try cd.trainEpoch(
                 &checkpoint.net, data: train, order: order, batch: configuration.batch, rate: rate, updater: weights.updater,
                 progress: batchProgress).loss
+            try BeliefNetDivergence.check(
+                checkpoint.net, loss: loss, layer: layer, epoch: epoch, learningRate: configuration.learningRate)
             checkpoint.sampler = cd.generator
             let writes = configuration.weights == .pair
                 ? zip(weights.counts(), before).map { now, then in now.adding(then, sign: -1) } : nil

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
 extension BeliefNetStatistics: ExpressibleByArgument {}
 
@@ -14,7 +15,8 @@ struct DbnTrain: ParsableCommand {
             Weights are floats (--weights ideal) or device pairs of a preset (--weights pair --device NAME), \
             written per batch in proportion to each synapse's CD count or by accumulate-then-fire \
             (--write accumulate: one pulse per --threshold counts, the remainder kept). Writes into the \
-            output folder log.csv, summary.json, curve.svg and checkpoint.json (after every epoch; --resume continues).
+            output folder log.csv, summary.json, curve.svg and checkpoint.json (after every epoch; --resume continues). A run that diverges (non-finite weights) stops naming the epoch; \
+            one that cannot fit --max-memory is refused before it starts.
             """)
 
     @Option(help: "Folder with MNIST-layout IDX files (gzip or raw), e.g. ../shared/data/mnist. Without it: the built-in task.")
@@ -25,7 +27,7 @@ struct DbnTrain: ParsableCommand {
     var epochs = 30
     @Option(help: "Minibatch size.")
     var batch = 100
-    @Option(name: .customLong("cd-k"), help: "Gibbs steps of the model phase (CD-k).")
+    @Option(name: .customLong("cd-k"), help: "Gibbs steps of the model phase (CD-k), 1…1000.")
     var cdK = 1
     @Option(help: "Learning rate on the minibatch mean.")
     var lr = 0.1
@@ -41,7 +43,7 @@ struct DbnTrain: ParsableCommand {
     var device = "taox-hfox"
     @Option(help: "Device writes: per-batch or accumulate.")
     var write = "accumulate"
-    @Option(help: "Coincidence counts per programming pulse (device weights; the batch size in Wang et al.).")
+    @Option(help: "Coincidence counts per programming pulse (--weights pair only; default: the batch size, as in Wang et al.).")
     var threshold: Double?
     @Option(help: "Circuit path for small nets (--weights pair): simulate the crossbars with the analytic engine or spice (per-batch: every example's data and model phases as coincidence steps; accumulate: firings programmed row by row with half-selected devices). Default: each device from its pulse response.")
     var engine: EngineKind?
@@ -53,12 +55,13 @@ struct DbnTrain: ParsableCommand {
     var testLimit: Int?
     @Option(help: "Folder for log.csv, summary.json, curve.svg and checkpoint.json (default out/dbn-<weights>-seed<seed>).")
     var output: String?
-    @Flag(help: "Continue from the output folder's checkpoint.")
+    @Flag(help: "Continue from the output folder's checkpoint, to the same or more --epochs (RBMs already finished keep theirs); any other change is refused.")
     var resume = false
     @Flag(help: "Start afresh in an output folder that holds an earlier run's checkpoint (it is replaced).")
     var overwrite = false
     @Option(help: "Output format of the final summary: table (one line), json (summary.json) or csv (log.csv).")
     var format = OutputFormat.table
+    @OptionGroup var memory: MemoryOptions
     @Option(help: "Seconds between progress lines within an epoch (printed while an epoch is longer).")
     var progressInterval = 10.0
 
@@ -78,6 +81,10 @@ struct DbnTrain: ParsableCommand {
             throw ParameterError("write", "must be per-batch or accumulate, got '\(write)'")
         }
         c.write = scheme
+        // θ sets the device writes' pulses; float weights have none to set.
+        try require(
+            threshold == nil || mode == .pair, "threshold",
+            "sets coincidence counts per device pulse; --weights ideal writes no pulses (add --weights pair or drop --threshold)")
         c.threshold = threshold ?? Double(batch)
         c.engine = engine
         // The coincidence path writes the coincidences of binary units themselves: samples, no
@@ -102,8 +109,14 @@ struct DbnTrain: ParsableCommand {
         let lock = try RunFolder.claim(folder, resume: resume, overwrite: overwrite)
         defer { lock.release() }
         let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
-        let run = try BeliefNetRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume)
-        let total = configuration.epochs * configuration.layers.count
+        let run = try BeliefNetRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume,
+            memory: memory.budget())
+        let short = run.checkpoint.epochsTrained.enumerated().filter { $0.offset < (run.checkpoint.next?.layer ?? Int.max) && $0.element < configuration.epochs }
+        for (layer, epochs) in short {
+            FileHandle.standardError.write(Data(
+                "note: RBM \(layer) finished with \(epochs) epochs before --epochs grew to \(configuration.epochs); it keeps them (the RBMs above learned from it)\n".utf8))
+        }
+        let total = run.checkpoint.history.count + run.checkpoint.epochsLeft
         let examples = ExampleProgress(epochs: total, finished: run.checkpoint.history.count, interval: progressInterval)
         run.batchProgress = examples.update
         defer { examples.stop() }
@@ -123,10 +136,16 @@ struct DbnTrain: ParsableCommand {
         case .csv: try StandardOutput.write(try BeliefNetReport.csv(history), terminator: "")
         case .table:
             try StandardOutput.write(String(
-                format: "dbn %@ (%@%@): test error %.2f %% after %d epochs per RBM (%.2f s/epoch), %ld pulses; files in %@",
+                format: "dbn %@ (%@%@): test error %.2f %% after %@ epochs per RBM (%.2f s/epoch), %ld pulses; files in %@",
                 configuration.layers.map(String.init).joined(separator: "-"), configuration.weights.rawValue,
                 configuration.weights == .pair ? ", \(configuration.device), \(configuration.write.rawValue)" : "",
-                100 * summary.testError, summary.epochs, summary.secondsPerEpoch, summary.totalPulses, folder))
+                100 * summary.testError, Self.epochsPerRBM(run.checkpoint), summary.secondsPerEpoch, summary.totalPulses, folder))
         }
+    }
+
+    /// `30`, or `10,30,30` when a resume to more epochs left finished RBMs with fewer.
+    static func epochsPerRBM(_ checkpoint: BeliefNetCheckpoint) -> String {
+        let epochs = checkpoint.epochsTrained
+        return Set(epochs).count == 1 ? String(epochs[0]) : epochs.map(String.init).joined(separator: ",")
     }
 }
