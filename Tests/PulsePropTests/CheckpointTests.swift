@@ -200,6 +200,11 @@ final class CheckpointTests: XCTestCase {
                 XCTAssertEqual(error.path, path)
                 XCTAssertFalse("\(error)".contains("\n"), "\(error)")
                 refused += 1
+            } catch let error as RunError {
+                guard case .configurationDiffers(let checkpoint, _) = error else { throw error }
+                XCTAssertEqual(checkpoint, path)
+                XCTAssertFalse("\(error)".contains("\n"), "\(error)")
+                refused += 1
             }
         }
         XCTAssertGreaterThan(refused, iterations / 4)

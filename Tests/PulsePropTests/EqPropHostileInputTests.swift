@@ -153,7 +153,7 @@ final class EqPropHostileInputTests: XCTestCase {
         XCTAssertNoThrow(try RunFolder.claim(run, resume: true, overwrite: false).release())
         XCTAssertNoThrow(try RunFolder.claim(run, resume: false, overwrite: true).release())
         XCTAssertThrowsError(try RunFolder.claim(run, resume: true, overwrite: true)) {
-            XCTAssertEqual(($0 as? ParameterError)?.parameter, "overwrite")
+            XCTAssertEqual($0 as? RunError, .resumeAndOverwrite)
         }
         // --compare keeps its checkpoints one level down.
         let compared = folder.appendingPathComponent("compared").path

@@ -119,11 +119,7 @@ public final class EqPropRun {
         engine = try configuration.engine.makeEngine()
         if resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
             let saved = try EqPropCheckpoint.read(checkpointPath)
-            var expected = saved.configuration
-            expected.epochs = configuration.epochs
-            try require(
-                expected == configuration, "resume",
-                "\(checkpointPath) holds a run of another configuration\(FieldDifference.first(expected, configuration).map { " (\($0))" } ?? "")")
+            try RunHarness.requireResumable(saved: saved.configuration, requested: configuration, checkpoint: checkpointPath)
             try require(
                 saved.network.inputs == task.inputs && saved.network.outputs == task.outputs, "resume",
                 "\(checkpointPath) holds a network of \(saved.network.inputs) inputs and \(saved.network.outputs) outputs; the task has \(task.inputs) and \(task.outputs)")
@@ -143,26 +139,10 @@ public final class EqPropRun {
 
     public var configuration: EqPropConfiguration { checkpoint.configuration }
 
-    /// Runs the remaining epochs, calling `progress` after each.
+    /// Runs the remaining epochs, checkpointing after each (``RunHarness``), calling `progress`
+    /// after each.
     public func run(progress: (EqPropEpochResult) throws -> Void = { _ in }) throws {
-        let c = checkpoint.configuration
-        var network = checkpoint.network
-        guard checkpoint.history.count < c.epochs else { return }
-        for epoch in (checkpoint.history.count + 1)...c.epochs {
-            let start = Date()
-            let epochSeed = c.seed &* 0x9E37_79B9 &+ UInt64(epoch)
-            var trainer = try trainer(seed: epochSeed)
-            var order = SeededGenerator(seed: epochSeed &+ 1)
-            let statistics = try trainer.epoch(&network, task.train, using: &order)
-            let error = try trainer.error(network, on: task.test, metric: task.metric)
-            let result = EqPropEpochResult(
-                epoch: epoch, trainLoss: statistics.loss, error: error, modeCosine: statistics.modeCosine, stepRms: statistics.stepRms,
-                modeRmsDifference: statistics.modeRmsDifference, seconds: Date().timeIntervalSince(start))
-            checkpoint.network = network
-            checkpoint.history.append(result)
-            if let checkpointPath { try AtomicFile.write(try SnakeCaseJSON.encode(checkpoint), to: checkpointPath) }
-            try progress(result)
-        }
+        try RunHarness.run(self, checkpointPath: checkpointPath) { result, _ in try progress(result) }
     }
 
     /// The free and nudged equilibria of the first test example, by this run's engine.
@@ -184,3 +164,32 @@ public final class EqPropRun {
             engine: engine, beta: c.beta, mode: c.update, rate: c.rate, hiddenRate: c.hiddenRate, device: checkpoint.network.device, seed: seed)
     }
 }
+
+extension EqPropRun: LearningRun {
+    public var epochsFinished: Int { checkpoint.history.count }
+    public var epochsPlanned: Int { checkpoint.configuration.epochs }
+
+    /// Epoch `e` draws its example order and pulse rounding from seeds derived from the run's
+    /// seed and `e` alone.
+    public func runEpoch() throws -> EqPropEpochResult {
+        let c = checkpoint.configuration
+        let epoch = checkpoint.history.count + 1
+        var network = checkpoint.network
+        let start = Date()
+        let epochSeed = c.seed &* 0x9E37_79B9 &+ UInt64(epoch)
+        var trainer = try trainer(seed: epochSeed)
+        var order = SeededGenerator(seed: epochSeed &+ 1)
+        let statistics = try trainer.epoch(&network, task.train, using: &order)
+        let error = try trainer.error(network, on: task.test, metric: task.metric)
+        let result = EqPropEpochResult(
+            epoch: epoch, trainLoss: statistics.loss, error: error, modeCosine: statistics.modeCosine, stepRms: statistics.stepRms,
+            modeRmsDifference: statistics.modeRmsDifference, seconds: Date().timeIntervalSince(start))
+        checkpoint.network = network
+        checkpoint.history.append(result)
+        return result
+    }
+
+    public func checkpointData() throws -> Data { try SnakeCaseJSON.encode(checkpoint) }
+}
+
+extension EqPropConfiguration: ResumableConfiguration {}

@@ -231,3 +231,5 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         "\(feedback.rawValue)-\(method.rawValue)-" + (levels == 0 ? "continuous" : "L\(levels)")
     }
 }
+
+extension TrainingConfiguration: ResumableConfiguration {}

@@ -74,12 +74,7 @@ public final class TrainingRun {
         self.checkpointPath = checkpointPath
         if resume, let path = checkpointPath, let data = FileManager.default.contents(atPath: path) {
             var saved = try TrainingCheckpoint.read(path: path, data: data, features: train.features, classes: train.classes)
-            var comparable = saved.configuration
-            comparable.epochs = configuration.epochs
-            guard comparable == configuration else {
-                let field = FieldDifference.first(comparable, configuration).map { " (\($0))" } ?? ""
-                throw DataError(path, "was written by a run with another configuration\(field); start without --resume or use another output folder")
-            }
+            try RunHarness.requireResumable(saved: saved.configuration, requested: configuration, checkpoint: path)
             saved.configuration = configuration
             checkpoint = saved
         } else {
@@ -97,38 +92,37 @@ public final class TrainingRun {
         trainer = Trainer(configuration: configuration, network: checkpoint.network, weightUpdater: updater)
     }
 
-    /// Runs the remaining epochs, checkpointing after each, and returns the history. The
-    /// time left is estimated from the wall-clock time of this call's epochs (checkpoints and
-    /// logs included), not from epochs run before a resume.
+    /// Runs the remaining epochs, checkpointing after each (``RunHarness``), and returns the
+    /// history.
     @discardableResult
     public func run(progress: Progress? = nil) throws -> [EpochRecord] {
-        let configuration = checkpoint.configuration
-        let started = (date: Date(), epochs: checkpoint.history.count)
-        while checkpoint.history.count < configuration.epochs {
-            let start = Date()
-            var order = Array(0..<train.count)
-            order.shuffle(using: &checkpoint.generator)
-            let rate = checkpoint.nextLearningRate
-            let (trainError, trainLoss) = try trainer.trainEpoch(on: train, order: order, rate: rate)
-            let (testError, testLoss) = try trainer.evaluate(on: test)
-            let record = EpochRecord(
-                epoch: checkpoint.history.count + 1, trainError: trainError, trainLoss: trainLoss, testError: testError,
-                testLoss: testLoss, learningRate: rate, seconds: Date().timeIntervalSince(start),
-                circuit: circuitStats?())
-            checkpoint.nextLearningRate = schedule.next(
-                rate: rate, previous: checkpoint.history.last?.trainError, current: trainError)
-            checkpoint.history.append(record)
-            checkpoint.network = trainer.network
-            if idealUpdater?.encoding?.rounding == .stochastic { checkpoint.roundingDither = idealUpdater?.dither }
-            completeCheckpoint?(&checkpoint)
-            if let checkpointPath { try save(to: checkpointPath) }
-            let meanSeconds = Date().timeIntervalSince(started.date) / Double(checkpoint.history.count - started.epochs)
-            progress?(record, meanSeconds * Double(configuration.epochs - checkpoint.history.count))
-        }
+        try RunHarness.run(self, checkpointPath: checkpointPath) { progress?($0, $1) }
         return checkpoint.history
     }
+}
 
-    private func save(to path: String) throws {
-        try AtomicFile.write(try checkpoint.json(), to: path)
+extension TrainingRun: LearningRun {
+    public var epochsFinished: Int { checkpoint.history.count }
+    public var epochsPlanned: Int { checkpoint.configuration.epochs }
+
+    public func runEpoch() throws -> EpochRecord {
+        let start = Date()
+        var order = Array(0..<train.count)
+        order.shuffle(using: &checkpoint.generator)
+        let rate = checkpoint.nextLearningRate
+        let (trainError, trainLoss) = try trainer.trainEpoch(on: train, order: order, rate: rate)
+        let (testError, testLoss) = try trainer.evaluate(on: test)
+        let record = EpochRecord(
+            epoch: checkpoint.history.count + 1, trainError: trainError, trainLoss: trainLoss, testError: testError,
+            testLoss: testLoss, learningRate: rate, seconds: Date().timeIntervalSince(start),
+            circuit: circuitStats?())
+        checkpoint.nextLearningRate = schedule.next(rate: rate, previous: checkpoint.history.last?.trainError, current: trainError)
+        checkpoint.history.append(record)
+        checkpoint.network = trainer.network
+        if idealUpdater?.encoding?.rounding == .stochastic { checkpoint.roundingDither = idealUpdater?.dither }
+        completeCheckpoint?(&checkpoint)
+        return record
     }
+
+    public func checkpointData() throws -> Data { try checkpoint.json() }
 }

@@ -8,13 +8,13 @@ import Foundation
 public enum RunFolder {
     /// Refuses `--resume` with `--overwrite` (a command checks this before loading its data).
     public static func checkFlags(resume: Bool, overwrite: Bool) throws {
-        try require(!(resume && overwrite), "overwrite", "contradicts --resume: continue the run or start afresh, not both")
+        if resume && overwrite { throw RunError.resumeAndOverwrite }
     }
 
     /// Locks `folder` (creating it) for a run whose checkpoints are the files `checkpoints`
     /// (paths relative to the folder); keep the lock until the run ends. Throws a
-    /// ``ParameterError`` for `--resume` with `--overwrite`, an ``OutputLockError`` or
-    /// ``WriteError`` for a folder that cannot be locked or created, and a ``DataError`` naming
+    /// ``RunError`` for `--resume` with `--overwrite`, an ``OutputLockError`` or
+    /// ``WriteError`` for a folder that cannot be locked or created, and a ``RunError`` naming
     /// the folder when it holds an earlier checkpoint.
     public static func claim(_ folder: String, checkpoints: [String] = ["checkpoint.json"], resume: Bool, overwrite: Bool) throws -> OutputLock {
         try checkFlags(resume: resume, overwrite: overwrite)
@@ -22,7 +22,7 @@ public enum RunFolder {
         let earlier = checkpoints.contains { FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0)) }
         if !resume, !overwrite, earlier {
             lock.release()
-            throw DataError(folder, "holds the checkpoint of an earlier run; add --resume to continue it or --overwrite to start afresh")
+            throw RunError.folderHoldsEarlierRun(folder: folder)
         }
         return lock
     }

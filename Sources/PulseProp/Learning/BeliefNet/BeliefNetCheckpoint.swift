@@ -87,16 +87,10 @@ public struct BeliefNetCheckpoint: Codable, Equatable, Sendable {
             throw DataError(path, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
         }
         // A run continues to more epochs per RBM (see `next`), never to fewer or another configuration.
-        var comparable = checkpoint.configuration
-        comparable.epochs = configuration.epochs
-        if let difference = FieldDifference.first(comparable, configuration) {
-            throw DataError(
-                path, "was written by a run with another configuration (\(difference)); start without --resume or use another output folder")
-        }
+        try RunHarness.requireResumable(saved: checkpoint.configuration, requested: configuration, checkpoint: path)
         guard checkpoint.configuration.epochs <= configuration.epochs else {
-            throw DataError(
-                path,
-                "holds a run of \(checkpoint.configuration.epochs) epochs per RBM; --epochs \(configuration.epochs) is fewer (a run resumes to the same or more epochs)")
+            throw RunError.fewerEpochs(
+                checkpoint: path, saved: checkpoint.configuration.epochs, requested: configuration.epochs, unit: "epochs per RBM")
         }
         checkpoint.configuration.epochs = configuration.epochs
         do {

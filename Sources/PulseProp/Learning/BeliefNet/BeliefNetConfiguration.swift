@@ -124,3 +124,5 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
         }
     }
 }
+
+extension BeliefNetConfiguration: ResumableConfiguration {}

@@ -56,43 +56,49 @@ public final class BeliefNetRun {
         weights = try BeliefNetWeights(configuration: configuration, checkpoint: &checkpoint)
     }
 
-    /// Pre-trains the remaining epochs, checkpointing after each, and returns the history.
+    /// Pre-trains the remaining epochs, checkpointing after each (``RunHarness``), and returns
+    /// the history.
     @discardableResult
     public func run(progress: Progress? = nil) throws -> [BeliefNetEpoch] {
-        let configuration = checkpoint.configuration
-        let started = (date: Date(), epochs: checkpoint.history.count)
-        let total = checkpoint.history.count + checkpoint.epochsLeft
-        let rate = Float(configuration.learningRate / Double(configuration.batch))
-        while let (layer, epoch) = checkpoint.next {
-            let start = Date()
-            let before = weights.counts()
-            if let momentum = weights.momentum {
-                momentum.start(layer: layer, of: checkpoint.net.layers)
-                momentum.momentum = Float(configuration.momentum(epoch: epoch))
-            }
-            let cd = ContrastiveDivergence(
-                net: checkpoint.net, layer: layer, k: configuration.cdK, batch: configuration.batch,
-                statistics: configuration.recipe.statistics, generator: checkpoint.sampler)
-            var order = Array(0..<train.count)
-            order.shuffle(using: &checkpoint.order)
-            let loss = try cd.trainEpoch(
-                &checkpoint.net, data: train, order: order, batch: configuration.batch, rate: rate, updater: weights.updater,
-                progress: batchProgress).loss
-            try BeliefNetDivergence.check(
-                checkpoint.net, loss: loss, layer: layer, epoch: epoch, learningRate: configuration.learningRate)
-            checkpoint.sampler = cd.generator
-            let writes = configuration.weights == .pair
-                ? zip(weights.counts(), before).map { now, then in now.adding(then, sign: -1) } : nil
-            let record = BeliefNetEpoch(
-                layer: layer, epoch: epoch, reconstructionError: loss / Double(order.count),
-                testError: layer == checkpoint.net.top ? checkpoint.net.testError(on: test) : nil,
-                seconds: Date().timeIntervalSince(start), writes: writes)
-            checkpoint.history.append(record)
-            weights.save(&checkpoint)
-            if let checkpointPath { try AtomicFile.write(try SnakeCaseJSON.encode(checkpoint, pretty: false), to: checkpointPath) }
-            let meanSeconds = Date().timeIntervalSince(started.date) / Double(checkpoint.history.count - started.epochs)
-            try progress?(record, meanSeconds * Double(total - checkpoint.history.count))
-        }
+        try RunHarness.run(self, checkpointPath: checkpointPath) { try progress?($0, $1) }
         return checkpoint.history
     }
+}
+
+extension BeliefNetRun: LearningRun {
+    /// Epochs of every RBM together: each RBM trains its epochs in turn, bottom first.
+    public var epochsFinished: Int { checkpoint.history.count }
+    public var epochsPlanned: Int { checkpoint.history.count + checkpoint.epochsLeft }
+
+    public func runEpoch() throws -> BeliefNetEpoch {
+        let configuration = checkpoint.configuration
+        guard let (layer, epoch) = checkpoint.next else { throw DataError("dbn", "has no epoch left to run") }
+        let rate = Float(configuration.learningRate / Double(configuration.batch))
+        let start = Date()
+        let before = weights.counts()
+        if let momentum = weights.momentum {
+            momentum.start(layer: layer, of: checkpoint.net.layers)
+            momentum.momentum = Float(configuration.momentum(epoch: epoch))
+        }
+        let cd = ContrastiveDivergence(
+            net: checkpoint.net, layer: layer, k: configuration.cdK, batch: configuration.batch,
+            statistics: configuration.recipe.statistics, generator: checkpoint.sampler)
+        var order = Array(0..<train.count)
+        order.shuffle(using: &checkpoint.order)
+        let loss = try cd.trainEpoch(
+            &checkpoint.net, data: train, order: order, batch: configuration.batch, rate: rate, updater: weights.updater,
+            progress: batchProgress).loss
+        try BeliefNetDivergence.check(checkpoint.net, loss: loss, layer: layer, epoch: epoch, learningRate: configuration.learningRate)
+        checkpoint.sampler = cd.generator
+        let writes = configuration.weights == .pair ? zip(weights.counts(), before).map { now, then in now.adding(then, sign: -1) } : nil
+        let record = BeliefNetEpoch(
+            layer: layer, epoch: epoch, reconstructionError: loss / Double(order.count),
+            testError: layer == checkpoint.net.top ? checkpoint.net.testError(on: test) : nil,
+            seconds: Date().timeIntervalSince(start), writes: writes)
+        checkpoint.history.append(record)
+        weights.save(&checkpoint)
+        return record
+    }
+
+    public func checkpointData() throws -> Data { try SnakeCaseJSON.encode(checkpoint, pretty: false) }
 }
