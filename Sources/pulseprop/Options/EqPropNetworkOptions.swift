@@ -1,15 +1,13 @@
 import ArgumentParser
 import Foundation
 import PulseProp
+import PulsePropOptions
 
 /// The options that define an equilibrium-propagation network and its task, shared by
 /// `eqprop train` and `eqprop export`.
 struct EqPropNetworkOptions: ParsableArguments {
     @Option(help: "Task: xor, patterns or mnist.")
     var task: String
-
-    @Option(help: "Folder with MNIST-layout IDX files (mnist only).")
-    var data: String?
 
     @Option(help: "Nudging strength beta (> 0, in units of the device's ON conductance).")
     var beta: Double?
@@ -32,18 +30,13 @@ struct EqPropNetworkOptions: ParsableArguments {
     @Option(help: "Output amplification: target t is the output pair's voltage difference A_out*t, V.")
     var outputAmplitude: Double?
 
-    @Option(help: "mnist: train on the first N training examples only (refused for the other tasks).")
-    var trainLimit: Int?
-
-    @Option(help: "mnist: test on the first N test examples only (refused for the other tasks).")
-    var testLimit: Int?
+    /// The mnist task's data (`--data`, `--train-limit`, `--test-limit`; refused for the other tasks).
+    @OptionGroup var data: DataOptions
 
     func validate() throws {
         try requireFinite([
             "beta": beta, "clamp-voltage": clampVoltage, "thermal-voltage": thermalVoltage, "output-amplitude": outputAmplitude,
         ])
-        try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
-        try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
     }
 
     /// The task's preset with these options applied (not yet validated: the caller applies its
@@ -63,6 +56,6 @@ struct EqPropNetworkOptions: ParsableArguments {
     /// The examples of the task of `configuration` (patterns are drawn from its seed); the
     /// MNIST-only options are refused for the other tasks.
     func examples(_ configuration: EqPropConfiguration) throws -> EqPropTask {
-        try EqPropTask.named(task, seed: configuration.seed, data: data, trainLimit: trainLimit, testLimit: testLimit)
+        try EqPropTask.named(task, seed: configuration.seed, data: data.data, trainLimit: data.trainLimit, testLimit: data.testLimit)
     }
 }

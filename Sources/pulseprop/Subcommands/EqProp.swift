@@ -47,14 +47,7 @@ struct EqPropTrain: ParsableCommand {
     @Option(help: "Epochs.")
     var epochs: Int?
 
-    @Option(help: "Folder for log.csv, summary.json, eqprop.svg and checkpoint.json.")
-    var output: String?
-
-    @Flag(help: "Continue from the output folder's checkpoint (without one, start afresh).")
-    var resume = false
-
-    @Flag(help: "Start afresh in an output folder that holds an earlier run's checkpoint (it is replaced).")
-    var overwrite = false
+    @OptionGroup var folder: RunFolderOptions
 
     @OptionGroup var memory: MemoryOptions
 
@@ -64,10 +57,9 @@ struct EqPropTrain: ParsableCommand {
     func validate() throws {
         try requireFinite(["rate": rate, "hidden-rate": hiddenRate])
         try require(format != .csv, "format", "takes table or json")
-        try require(!resume || output != nil, "resume", "continues the checkpoint of --output DIR: give the folder")
+        try require(!folder.resume || folder.output != nil, "resume", "continues the checkpoint of --output DIR: give the folder")
         try require(!compare || engine == nil, "compare", "runs both engines: leave out --engine")
-        try RunFolder.checkFlags(resume: resume, overwrite: overwrite)
-        try require(!overwrite || output != nil, "overwrite", "replaces the checkpoint of --output DIR: give the folder")
+        try require(!folder.overwrite || folder.output != nil, "overwrite", "replaces the checkpoint of --output DIR: give the folder")
     }
 
     func run() throws {
@@ -81,10 +73,10 @@ struct EqPropTrain: ParsableCommand {
         let task = try network.examples(c)
         try EqPropCost(inputs: task.inputs, hidden: c.hidden, outputs: task.outputs).check(
             memory.budget(), netlist: false, spice: compare || c.engine == .spice)
+        let output = folder.output
+        let resume = folder.resume
         let lock = try output.map {
-            try RunFolder.claim(
-                $0, checkpoints: ["checkpoint.json"] + EqPropEngineKind.allCases.map { "\($0.rawValue)/checkpoint.json" },
-                resume: resume, overwrite: overwrite)
+            try folder.claim($0, checkpoints: ["checkpoint.json"] + EqPropEngineKind.allCases.map { "\($0.rawValue)/checkpoint.json" })
         }
         defer { lock?.release() }
         func progress(_ engine: EqPropEngineKind, _ r: EqPropEpochResult) {

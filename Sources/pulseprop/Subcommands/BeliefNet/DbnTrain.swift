@@ -4,6 +4,7 @@ import PulseProp
 import PulsePropOptions
 
 extension BeliefNetStatistics: ExpressibleByArgument {}
+extension BeliefNetWrite: ExpressibleByArgument {}
 
 /// `pulseprop dbn train`: greedy pre-training of a deep belief net, classification by its
 /// joint top RBM.
@@ -19,8 +20,7 @@ struct DbnTrain: ParsableCommand {
             one that cannot fit --max-memory is refused before it starts.
             """)
 
-    @Option(help: "Folder with MNIST-layout IDX files (gzip or raw), e.g. ../shared/data/mnist. Without it: the built-in task.")
-    var data: String?
+    @OptionGroup var data: DataOptions
     @Option(help: "Hidden units of each RBM from the input up, comma-separated (the top one is joint with the labels).")
     var layers = "500,500,2000"
     @Option(help: "Epochs of pre-training per RBM.")
@@ -38,27 +38,19 @@ struct DbnTrain: ParsableCommand {
     @Option(help: "Weight cost per example (L2 decay of the weights, not the biases); default 0.0002, 0 on the coincidence path.")
     var weightDecay: Double?
     @Option(help: "Weights: ideal (floats) or pair (two devices per weight, one written per update).")
-    var weights = "ideal"
+    var weights = WeightMode.ideal
     @Option(help: "Device preset of the pairs (see 'pulseprop devices').")
     var device = "taox-hfox"
     @Option(help: "Device writes: per-batch or accumulate.")
-    var write = "accumulate"
+    var write = BeliefNetWrite.accumulate
     @Option(help: "Coincidence counts per programming pulse (--weights pair only; default: the batch size, as in Wang et al.).")
     var threshold: Double?
     @Option(help: "Circuit path for small nets (--weights pair): simulate the crossbars with the analytic engine or spice (per-batch: every example's data and model phases as coincidence steps; accumulate: firings programmed row by row with half-selected devices). Default: each device from its pulse response.")
     var engine: EngineKind?
     @Option(help: "Seed of weights, data order and sampling.")
     var seed: UInt64 = 1
-    @Option(help: "Train on the first N training examples only.")
-    var trainLimit: Int?
-    @Option(help: "Evaluate on the first N test examples only.")
-    var testLimit: Int?
-    @Option(help: "Folder for log.csv, summary.json, curve.svg and checkpoint.json (default out/dbn-<weights>-seed<seed>).")
-    var output: String?
-    @Flag(help: "Continue from the output folder's checkpoint, to the same or more --epochs (RBMs already finished keep theirs); any other change is refused.")
-    var resume = false
-    @Flag(help: "Start afresh in an output folder that holds an earlier run's checkpoint (it is replaced).")
-    var overwrite = false
+    /// `--output` (default out/dbn-<weights>-seed<seed>), `--resume` (RBMs already finished keep their epochs), `--overwrite`.
+    @OptionGroup var folder: RunFolderOptions
     @Option(help: "Output format of the final summary: table (one line), json (summary.json) or csv (log.csv).")
     var format = OutputFormat.table
     @OptionGroup var memory: MemoryOptions
@@ -74,13 +66,11 @@ struct DbnTrain: ParsableCommand {
         }
         c.layers = sizes.map { $0! }
         (c.epochs, c.batch, c.cdK, c.learningRate, c.seed) = (epochs, batch, cdK, lr, seed)
-        guard let mode = WeightMode(rawValue: weights) else { throw ParameterError("weights", "must be ideal or pair, got '\(weights)'") }
+        try require(weights != .reference, "weights", "must be ideal or pair, got '\(weights.rawValue)'")
+        let mode = weights
         c.weights = mode
         c.device = device
-        guard let scheme = BeliefNetWrite(rawValue: write) else {
-            throw ParameterError("write", "must be per-batch or accumulate, got '\(write)'")
-        }
-        c.write = scheme
+        c.write = write
         // θ sets the device writes' pulses; float weights have none to set.
         try require(
             threshold == nil || mode == .pair, "threshold",
@@ -98,15 +88,11 @@ struct DbnTrain: ParsableCommand {
 
     func run() throws {
         let configuration = try runConfiguration()
-        try RunFolder.checkFlags(resume: resume, overwrite: overwrite)
-        try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
-        try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         try require(progressInterval > 0, "progress-interval", "must be > 0")
-        let (fullTrain, fullTest) = try data.map { try Dataset.mnist(directory: $0) } ?? BuiltinTask.split()
-        let train = trainLimit.map(fullTrain.prefix) ?? fullTrain
-        let test = testLimit.map(fullTest.prefix) ?? fullTest
-        let folder = output ?? "out/dbn-\(configuration.weights.rawValue)-seed\(configuration.seed)"
-        let lock = try RunFolder.claim(folder, resume: resume, overwrite: overwrite)
+        let (train, test) = try data.datasets { BuiltinTask.split() }
+        let resume = self.folder.resume
+        let folder = self.folder.folder(default: "out/dbn-\(configuration.weights.rawValue)-seed\(configuration.seed)")
+        let lock = try self.folder.claim(folder)
         defer { lock.release() }
         let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
         let run = try BeliefNetRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume,
