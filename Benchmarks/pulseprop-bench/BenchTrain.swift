@@ -48,7 +48,7 @@ struct BenchTrain: ParsableCommand {
         var idealAbsmin = Double.nan
         for levels in [0, 20] {
             for method in UpdateMethod.allCases {
-                var c = TrainingConfiguration()
+                var c = BackpropConfiguration()
                 c.method = method
                 c.levels = levels
                 c.epochs = epochs
@@ -161,15 +161,15 @@ struct BenchTrain: ParsableCommand {
     /// Median seconds of a training epoch and of a test evaluation for the baseline (dense
     /// GEMMs on whole input rows, 1 thread), the sparse path on 1 thread and on `threads`; the three settings take
     /// turns epoch by epoch, so load from other processes falls on all of them alike.
-    func seconds(_ c: TrainingConfiguration, train: Dataset, test: Dataset) throws -> (
+    func seconds(_ c: BackpropConfiguration, train: Dataset, test: Dataset) throws -> (
         baseline: (train: Double, evaluation: Double), single: (train: Double, evaluation: Double),
         parallel: (train: Double, evaluation: Double)
     ) {
-        let run = try TrainingRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false)
+        let run = try BackpropRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false)
         Kernels.setBLASThreads(blasThreads)
         let settings = [(1, 0.0), (1, Kernels.sparseDensityLimit), (threads, Kernels.sparseDensityLimit)]
         let trainers = settings.map { threads, limit in
-            let trainer = Trainer(
+            let trainer = BackpropTrainer(
                 configuration: c, network: run.checkpoint.network,
                 weightUpdater: IdealWeightUpdater(method: c.method, encoding: c.encoding))
             trainer.threads = threads

@@ -10,7 +10,7 @@ extension BenchTrain {
         print("device pairs                              train s/epoch   test-eval s   vs ideal absmin-L20 (1 thread)")
         let hardware = CrossbarHardware()
         for (update, stochastic) in [(UpdateScheme.bidirectional, true), (.unidirectional, true), (.bidirectional, false)] {
-            var c = TrainingConfiguration()
+            var c = BackpropConfiguration()
             (c.method, c.levels, c.epochs, c.weights, c.update) = (.absmin, 20, epochs, .pair, update)
             if stochastic {
                 c.rounding = .stochastic
@@ -34,7 +34,7 @@ extension BenchTrain {
     /// Times `epochs` epochs of `configuration` with the updater `make` builds and prints the
     /// medians with the ratio to `reference` seconds.
     private func timeDevicePairs(
-        _ configuration: TrainingConfiguration, train: Dataset, test: Dataset, label: String, reference: Double,
+        _ configuration: BackpropConfiguration, train: Dataset, test: Dataset, label: String, reference: Double,
         make: (Network) throws -> WeightUpdater
     ) throws {
         var rng = SeededGenerator(seed: 1)
@@ -42,7 +42,7 @@ extension BenchTrain {
             inputs: train.features, hidden: configuration.hidden, outputs: train.classes,
             activation: configuration.activation, feedback: configuration.feedback, using: &rng)
         Kernels.setBLASThreads(blasThreads)
-        let trainer = Trainer(configuration: configuration, network: network, weightUpdater: try make(network))
+        let trainer = BackpropTrainer(configuration: configuration, network: network, weightUpdater: try make(network))
         var trainSeconds: [Double] = []
         var evalSeconds: [Double] = []
         for _ in 0..<epochs {

@@ -4,7 +4,7 @@ import PulseProp
 /// Progress lines for long runs (on standard error).
 enum Progress {
     /// `epoch 3/50  train 5.21 %  test 4.90 %  lr 1.21e-04  0.42 s  ETA 20 s`.
-    static func epochLine(_ r: EpochRecord, of total: Int, eta: Double) -> String {
+    static func epochLine(_ r: BackpropEpoch, of total: Int, eta: Double) -> String {
         String(
             format: "epoch %d/%d  train %.2f %%  test %.2f %%  lr %.3g  %.2f s  ETA %@\n", r.epoch, total,
             100 * r.trainError, 100 * r.testError, r.learningRate, r.seconds, duration(eta))

@@ -27,9 +27,9 @@ final class BackpropagationPinTests: XCTestCase {
         try XCTSkipUnless(FileManager.default.fileExists(atPath: folder), "MNIST is not at ../shared/data/mnist")
         let (train, test) = try Dataset.mnist(directory: folder)
         for pin in pins {
-            var c = TrainingConfiguration()
+            var c = BackpropConfiguration()
             (c.method, c.levels, c.learningRate, c.epochs, c.seed, c.batch) = (pin.method, pin.levels, pin.learningRate, 2, 5, 10)
-            let run = try TrainingRun(
+            let run = try BackpropRun(
                 configuration: c, train: train.prefix(1000), test: test.prefix(500), checkpointPath: nil, resume: false)
             let last = try XCTUnwrap(run.run().last)
             XCTAssertEqual(last.testError, pin.testError, accuracy: 1.0 / 500 + 1e-12, "\(pin.method) L\(pin.levels)")

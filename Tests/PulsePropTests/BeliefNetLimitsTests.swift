@@ -112,12 +112,12 @@ final class BeliefNetLimitsTests: XCTestCase {
     /// `train --resume` names the field that differs too.
     func testTrainResumeNamesTheDifferingField() throws {
         let (train, test) = BuiltinTask.split(seed: 2, train: 8, test: 4)
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         c.epochs = 1
         let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
-        try TrainingRun(configuration: c, train: train, test: test, checkpointPath: path, resume: false).run()
+        try BackpropRun(configuration: c, train: train, test: test, checkpointPath: path, resume: false).run()
         c.seed += 1
-        let text = message { _ = try TrainingRun(configuration: c, train: train, test: test, checkpointPath: path, resume: true) }
+        let text = message { _ = try BackpropRun(configuration: c, train: train, test: test, checkpointPath: path, resume: true) }
         XCTAssertTrue(text.contains("another configuration (seed is \(c.seed - 1) in the checkpoint, \(c.seed) now)"), text)
     }
 

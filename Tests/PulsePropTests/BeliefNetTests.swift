@@ -338,13 +338,13 @@ final class BeliefNetTests: XCTestCase {
     func testStudiesKeepRunsOfTheirOwnRecipeOnly() {
         var old = BeliefNetConfiguration()
         (old.statistics, old.momentum, old.weightDecay) = (nil, nil, nil)
-        let byDefault = DbnStudy.Options(data: "/data", trials: 1, epochs: 1)
-        let plain = DbnStudy.Options(data: "/data", trials: 1, epochs: 1, statistics: .samples, momentum: 0, weightDecay: 0)
+        let byDefault = BeliefNetStudy.Options(data: "/data", trials: 1, epochs: 1)
+        let plain = BeliefNetStudy.Options(data: "/data", trials: 1, epochs: 1, statistics: .samples, momentum: 0, weightDecay: 0)
         XCTAssertTrue(byDefault.follows(BeliefNetConfiguration()))
         XCTAssertFalse(byDefault.follows(old))
         XCTAssertTrue(plain.follows(old))
         XCTAssertFalse(plain.follows(BeliefNetConfiguration()))
-        XCTAssertTrue(try DbnStudy.runs(plain).allSatisfy { $0.arguments.contains("--statistics") && $0.arguments.contains("--momentum") })
+        XCTAssertTrue(try BeliefNetStudy.runs(plain).allSatisfy { $0.arguments.contains("--statistics") && $0.arguments.contains("--momentum") })
     }
 
     private struct Stop: Error {}
@@ -384,7 +384,7 @@ final class BeliefNetTests: XCTestCase {
         for (arguments, option) in [
             (["--layers", "500,,2000"], "layers"), (["--layers", "0"], "layers"), (["--cd-k", "0"], "cd-k"),
             (["--threshold", "0"], "threshold"), (["--weights", "pair", "--threshold=-1"], "threshold"),
-            (["--write", "sometimes"], "write"), (["--weights", "pair", "--device", "nonesuch"], "device"),
+            (["--weights", "pair", "--device", "nonesuch"], "device"),
             (["--weights", "reference"], "weights"), (["--batch", "0"], "batch"), (["--momentum", "1"], "momentum"),
             (["--weight-decay=-1"], "weight-decay"),
             (["--weights", "pair", "--engine", "analytic", "--write", "per-batch", "--momentum", "0.5"], "momentum"),
@@ -396,6 +396,13 @@ final class BeliefNetTests: XCTestCase {
             XCTAssertEqual(lines.count, 1, "\(arguments): \(run.stderr)")
             XCTAssertTrue(run.stderr.contains("invalid \(option):"), "\(arguments): \(run.stderr)")
         }
+        // --write and --weights are typed: the parser refuses an unknown value, naming the
+        // option and the values it takes (its usage lines follow).
+        let run = try TestSupport.runCLI(["dbn", "train", "--write", "sometimes", "--output", try TestSupport.temporaryDirectory().path])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(
+            run.stderr.split(separator: "\n").first?.contains("'sometimes' is invalid for '--write <write>'. Please provide one of 'per-batch' and 'accumulate'") == true,
+            run.stderr)
     }
 
     /// `reproduce dbn` equals plan → run → collect, and each table cell is the mean of its

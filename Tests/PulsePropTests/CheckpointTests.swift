@@ -7,7 +7,7 @@ import XCTest
 /// file, however damaged, crashes the process.
 final class CheckpointTests: XCTestCase {
     /// The run's checkpoint with wall-clock times removed (the only thing allowed to differ).
-    private func timeless(_ checkpoint: TrainingCheckpoint) -> TrainingCheckpoint {
+    private func timeless(_ checkpoint: BackpropCheckpoint) -> BackpropCheckpoint {
         var c = checkpoint
         c.history = c.history.map { var r = $0; r.seconds = 0; return r }
         return c
@@ -17,16 +17,16 @@ final class CheckpointTests: XCTestCase {
     /// checkpoint file; both must end in the same checkpoint (network, device states, RNG,
     /// learning rate, history, monitor record).
     private func assertResumeIsExact(
-        _ configuration: TrainingConfiguration, train: Dataset, test: Dataset, hardware: CrossbarHardware? = nil,
+        _ configuration: BackpropConfiguration, train: Dataset, test: Dataset, hardware: CrossbarHardware? = nil,
         compare: Bool = false, file: StaticString = #filePath, line: UInt = #line
     ) throws {
-        func run(_ c: TrainingConfiguration, path: String?, resume: Bool) throws -> TrainingRun {
+        func run(_ c: BackpropConfiguration, path: String?, resume: Bool) throws -> BackpropRun {
             let run = try hardware.map {
                 try CircuitTraining(
                     configuration: c, hardware: $0, train: train, test: test, compare: compare, checkpointPath: path,
                     resume: resume
                 ).run
-            } ?? TrainingRun(configuration: c, train: train, test: test, checkpointPath: path, resume: resume)
+            } ?? BackpropRun(configuration: c, train: train, test: test, checkpointPath: path, resume: resume)
             try run.run()
             return run
         }
@@ -46,7 +46,7 @@ final class CheckpointTests: XCTestCase {
 
     func testIdealWeightsResumeExactly() throws {
         let data = prototypeDataset(examples: 60, features: 8, classes: 3, seed: 2)
-        var c = TrainingConfiguration()
+        var c = BackpropConfiguration()
         (c.method, c.feedback, c.levels, c.batch, c.hidden, c.epochs, c.learningRate) = (.absmin, .const, 20, 7, 6, 3, 0.01)
         try assertResumeIsExact(c, train: data, test: data)
     }
@@ -54,14 +54,14 @@ final class CheckpointTests: XCTestCase {
     /// With stochastic rounding the checkpoint also carries the dither generator.
     func testIdealWeightsWithStochasticRoundingResumeExactly() throws {
         let data = prototypeDataset(examples: 60, features: 8, classes: 3, seed: 3)
-        var c = TrainingConfiguration()
+        var c = BackpropConfiguration()
         (c.method, c.levels, c.rounding, c.batch, c.hidden, c.epochs, c.learningRate) = (.absmin, 20, .stochastic, 7, 6, 3, 0.01)
         try assertResumeIsExact(c, train: data, test: data)
     }
 
     /// Float weights alone lose the low bits of the device states; the checkpoint keeps them.
     func testDeviceWeightsResumeExactlyWithTheAnalyticEngine() throws {
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         c.epochs = 3
         let (train, test) = BuiltinTask.split(seed: 2, train: 40, test: 20)
         try assertResumeIsExact(c, train: train, test: test, hardware: CrossbarHardware(engine: .analytic))
@@ -70,7 +70,7 @@ final class CheckpointTests: XCTestCase {
     /// Pairs with unidirectional updates, refresh, stochastic rounding and c2c noise: the
     /// refresh counters, the dither and noise generators continue exactly where they stopped.
     func testPairRunsWithRefreshResumeExactly() throws {
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         (c.weights, c.update, c.refreshEvery, c.refreshSaturation, c.rounding, c.c2c, c.epochs) =
             (.pair, .unidirectional, 30, 0.7, .stochastic, 0.2, 3)
         let (train, test) = BuiltinTask.split(seed: 2, train: 40, test: 20)
@@ -79,17 +79,17 @@ final class CheckpointTests: XCTestCase {
 
     /// A checkpoint written when `--weights device` was the reference mapping's name still loads.
     func testLegacyDeviceWeightNameReadsAsReference() throws {
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         c.epochs = 1
         let json = String(decoding: try SnakeCaseJSON.encode(c, pretty: false), as: UTF8.self)
             .replacingOccurrences(of: "\"weights\":\"reference\"", with: "\"weights\":\"device\"")
         XCTAssertTrue(json.contains("\"device\""))
-        XCTAssertEqual(try SnakeCaseJSON.decode(TrainingConfiguration.self, from: Data(json.utf8)), c)
+        XCTAssertEqual(try SnakeCaseJSON.decode(BackpropConfiguration.self, from: Data(json.utf8)), c)
     }
 
     /// Every step in ngspice, shadowed by the analytic engine (the monitor's record continues).
     func testDeviceWeightsResumeExactlyWithTheSpiceEngine() throws {
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         c.epochs = 2
         let (train, test) = BuiltinTask.split(seed: 3, train: 4, test: 2)
         try assertResumeIsExact(c, train: train, test: test, hardware: CrossbarHardware(engine: .spice), compare: true)
@@ -100,7 +100,7 @@ final class CheckpointTests: XCTestCase {
     /// array and in the flat `w1`/`w2` form of older checkpoints, which is still read.
     func testShortWeightArrayIsNamed() throws {
         let (train, test) = BuiltinTask.split(seed: 2, train: 8, test: 4)
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         c.epochs = 1
         let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
         try CircuitTraining(
@@ -146,10 +146,10 @@ final class CheckpointTests: XCTestCase {
     /// device states) is still read.
     func testKeysAreSnakeCaseAndOldCheckpointsStayReadable() throws {
         let data = prototypeDataset(examples: 12, features: 4, classes: 2, seed: 1)
-        var c = TrainingConfiguration()
+        var c = BackpropConfiguration()
         (c.hidden, c.epochs, c.batch) = (3, 1, 4)
         let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
-        let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: path, resume: false)
+        let run = try BackpropRun(configuration: c, train: data, test: data, checkpointPath: path, resume: false)
         try run.run()
         let text = try String(contentsOfFile: path, encoding: .utf8)
         XCTAssertTrue(text.contains("\"next_learning_rate\""))
@@ -161,7 +161,7 @@ final class CheckpointTests: XCTestCase {
         try encoder.encode(run.checkpoint).write(to: URL(fileURLWithPath: path))
         XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).contains("\"nextLearningRate\""))
         c.epochs = 2
-        let resumed = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: path, resume: true)
+        let resumed = try BackpropRun(configuration: c, train: data, test: data, checkpointPath: path, resume: true)
         XCTAssertEqual(timeless(resumed.checkpoint).history, timeless(run.checkpoint).history)
         XCTAssertEqual(resumed.checkpoint.network, run.checkpoint.network)
     }
@@ -172,7 +172,7 @@ final class CheckpointTests: XCTestCase {
     /// an epoch. A crash would end the test process. `PULSEPROP_FUZZ_ITERATIONS` runs more.
     func testMutatedCheckpointsNeverCrash() throws {
         let (train, test) = BuiltinTask.split(seed: 4, train: 6, test: 4)
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         c.epochs = 1
         let folder = try TestSupport.temporaryDirectory()
         let path = folder.appendingPathComponent("checkpoint.json").path
@@ -194,7 +194,7 @@ final class CheckpointTests: XCTestCase {
                     checkpointPath: path, resume: true
                 ).run.run()
                 // What train writes from the resumed history.
-                _ = try TrainingReport.writeFiles(history: history, configuration: c, folder: folder.path)
+                _ = try BackpropReport.writeFiles(history: history, configuration: c, folder: folder.path)
                 resumed += 1
             } catch let error as DataError {
                 XCTAssertEqual(error.path, path)

@@ -7,7 +7,7 @@ import XCTest
 final class CircuitTrainingTests: XCTestCase {
     /// The built-in preset on a few examples (one epoch, every step in ngspice).
     private func tinyRun(engine: EngineKind, compare: Bool, wiring: CrossbarWiring = .ideal) throws -> CircuitTraining {
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         c.epochs = 1
         let (train, test) = BuiltinTask.split(seed: 3, train: 6, test: 4)
         let hardware = CrossbarHardware(circuit: CrossbarCircuit(wiring: wiring), engine: engine)
@@ -41,8 +41,8 @@ final class CircuitTrainingTests: XCTestCase {
     /// The two crossbars' steps of each example run concurrently by default; training is
     /// bit-identical to running them in turn (states, weights, log and monitor figures).
     func testConcurrentLayerStepsTrainBitIdentically() throws {
-        func run(concurrent: Bool) throws -> (CircuitTraining, [EpochRecord]) {
-            var c = TrainingConfiguration.builtinTask
+        func run(concurrent: Bool) throws -> (CircuitTraining, [BackpropEpoch]) {
+            var c = BackpropConfiguration.builtinTask
             c.epochs = 1
             let (train, test) = BuiltinTask.split(seed: 5, train: 8, test: 4)
             var hardware = CrossbarHardware(

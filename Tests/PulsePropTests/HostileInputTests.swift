@@ -165,11 +165,11 @@ final class HostileInputTests: XCTestCase {
     /// the trainer reports progress within an epoch after every minibatch.
     func testETAAndProgressWithinTheEpoch() throws {
         let (train, test) = BuiltinTask.split(seed: 2, train: 40, test: 8)
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         c.weights = .ideal
         c.epochs = 4
         c.batch = 8
-        let run = try TrainingRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false)
+        let run = try BackpropRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false)
         var counts: [Int] = []
         run.batchProgress = { done, total in
             XCTAssertEqual(total, 40)

@@ -17,8 +17,8 @@ func prototypeDataset(examples: Int, features: Int, classes: Int, seed: UInt64) 
 }
 
 final class LearningTests: XCTestCase {
-    func configuration(_ method: UpdateMethod, _ feedback: FeedbackKind, levels: Int, batch: Int) -> TrainingConfiguration {
-        var c = TrainingConfiguration()
+    func configuration(_ method: UpdateMethod, _ feedback: FeedbackKind, levels: Int, batch: Int) -> BackpropConfiguration {
+        var c = BackpropConfiguration()
         c.method = method
         c.feedback = feedback
         c.levels = levels
@@ -37,10 +37,10 @@ final class LearningTests: XCTestCase {
             var rng = SeededGenerator(seed: 9)
             let network = Network(inputs: 5, hidden: 6, outputs: 3, activation: activation, feedback: .transposed, using: &rng)
             let rate = 1e-3
-            let trainer = Trainer(configuration: c, network: network, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
+            let trainer = BackpropTrainer(configuration: c, network: network, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
             _ = try trainer.trainEpoch(on: data, order: [0, 1, 2, 3], rate: rate)
             func totalLoss(_ n: Network) throws -> Double {
-                try Trainer(configuration: c, network: n, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
+                try BackpropTrainer(configuration: c, network: n, weightUpdater: IdealWeightUpdater(method: .times, encoding: nil))
                     .evaluate(on: data).loss * Double(data.count)
             }
             for (layer, count) in [(1, network.layers[0].values.count), (2, network.layers[1].values.count)] {
@@ -212,8 +212,8 @@ final class LearningTests: XCTestCase {
             c.batch = 10
             c.epochs = 30
             c.learningRate = 0.003
-            let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
-            let initial = try Trainer(
+            let run = try BackpropRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
+            let initial = try BackpropTrainer(
                 configuration: c, network: run.checkpoint.network,
                 weightUpdater: IdealWeightUpdater(method: c.method, encoding: c.encoding)
             ).evaluate(on: data)
@@ -228,7 +228,7 @@ final class LearningTests: XCTestCase {
     /// A configuration written before a field existed decodes with that field's default.
     func testOlderConfigurationFilesStayReadable() throws {
         let old = #"{"method":"absmin","feedback":"const","levels":20,"hidden":50,"activation":"relu","epochs":7,"batch":10,"seed":3,"learningRate":0.01,"weights":"ideal","xMax":5,"deltaMin":-1,"deltaMax":2}"#
-        let c = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(old.utf8))
+        let c = try JSONDecoder().decode(BackpropConfiguration.self, from: Data(old.utf8))
         XCTAssertEqual(c.method, .absmin)
         XCTAssertEqual(c.levels, 20)
         XCTAssertEqual(c.hiddenDeltaGain, 1)
@@ -236,11 +236,11 @@ final class LearningTests: XCTestCase {
         XCTAssertEqual(c.rounding, .nearest)
         XCTAssertEqual(c.encoding, PulseEncoding(levels: 20))
         XCTAssertEqual(c.weightRange, 1)
-        var expected = TrainingConfiguration()
+        var expected = BackpropConfiguration()
         (expected.method, expected.feedback, expected.levels, expected.hidden) = (.absmin, .const, 20, 50)
         (expected.epochs, expected.batch, expected.seed, expected.learningRate) = (7, 10, 3, 0.01)
         XCTAssertEqual(c, expected)
-        XCTAssertEqual(try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(TrainingConfiguration.builtinTask)), .builtinTask)
+        XCTAssertEqual(try JSONDecoder().decode(BackpropConfiguration.self, from: JSONEncoder().encode(BackpropConfiguration.builtinTask)), .builtinTask)
     }
 
     func testDeterministicAndResumable() throws {
@@ -248,17 +248,17 @@ final class LearningTests: XCTestCase {
         var c = configuration(.absmin, .const, levels: 20, batch: 7)
         c.epochs = 4
         c.learningRate = 0.01
-        let straight = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
+        let straight = try BackpropRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
         try straight.run()
-        let again = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
+        let again = try BackpropRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
         try again.run()
         XCTAssertEqual(straight.checkpoint.network, again.checkpoint.network)
 
         let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
         var first = c
         first.epochs = 2
-        try TrainingRun(configuration: first, train: data, test: data, checkpointPath: path, resume: false).run()
-        let resumed = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: path, resume: true)
+        try BackpropRun(configuration: first, train: data, test: data, checkpointPath: path, resume: false).run()
+        let resumed = try BackpropRun(configuration: c, train: data, test: data, checkpointPath: path, resume: true)
         XCTAssertEqual(resumed.checkpoint.history.count, 2)
         try resumed.run()
         XCTAssertEqual(resumed.checkpoint.network, straight.checkpoint.network)
@@ -266,7 +266,7 @@ final class LearningTests: XCTestCase {
 
         var other = c
         other.method = .times
-        XCTAssertThrowsError(try TrainingRun(configuration: other, train: data, test: data, checkpointPath: path, resume: true)) {
+        XCTAssertThrowsError(try BackpropRun(configuration: other, train: data, test: data, checkpointPath: path, resume: true)) {
             XCTAssertTrue(String(describing: $0).contains("another configuration"))
         }
     }
@@ -277,7 +277,7 @@ final class DeviceWeightTests: XCTestCase {
     /// problem, and the network's weights always equal the mapped device states.
     func testDeviceWeightsLearnThroughTheAnalyticEngine() throws {
         let data = prototypeDataset(examples: 120, features: 12, classes: 3, seed: 5)
-        var c = TrainingConfiguration()
+        var c = BackpropConfiguration()
         c.method = .absmin
         c.levels = 20
         c.weights = .reference
@@ -287,7 +287,7 @@ final class DeviceWeightTests: XCTestCase {
         c.learningRate = 1
         let hardware = CrossbarHardware()
         var updater: DeviceWeightUpdater?
-        let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false) {
+        let run = try BackpropRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false) {
             updater = try hardware.updater(for: $0.network, configuration: c)
             return updater!
         }
@@ -299,7 +299,7 @@ final class DeviceWeightTests: XCTestCase {
     }
 
     func testDeviceWeightsNeedPulsesAndTheCoincidenceRule() {
-        var c = TrainingConfiguration()
+        var c = BackpropConfiguration()
         c.weights = .reference
         c.method = .absmin
         XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "levels") }

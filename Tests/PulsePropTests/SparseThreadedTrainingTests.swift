@@ -273,7 +273,7 @@ final class SparseThreadedTrainingTests: XCTestCase {
         for (name, data) in [("sparse", sparse), ("dense", dense), ("unlisted", unlisted)] {
             for method in UpdateMethod.allCases {
                 for levels in [0, 20] {
-                    var c = TrainingConfiguration()
+                    var c = BackpropConfiguration()
                     c.method = method
                     c.levels = levels
                     c.hidden = 21
@@ -282,7 +282,7 @@ final class SparseThreadedTrainingTests: XCTestCase {
                     c.learningRate = 0.003
                     var results: [(Network, [Double])] = []
                     for threads in [1, 2, 3] {
-                        let run = try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
+                        let run = try BackpropRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false)
                         run.threads = threads
                         let history = try run.run()
                         results.append((run.checkpoint.network, history.flatMap { [$0.trainError, $0.trainLoss, $0.testLoss] }))
@@ -302,7 +302,7 @@ final class SparseThreadedTrainingTests: XCTestCase {
                                 "\(key): listed and scanned sparse inputs")
                         }
                     }
-                    XCTAssertNotEqual(results[0].0.layers[0].values, try TrainingRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false).checkpoint.network.layers[0].values, "\(name) \(method) L\(levels) learnt nothing")
+                    XCTAssertNotEqual(results[0].0.layers[0].values, try BackpropRun(configuration: c, train: data, test: data, checkpointPath: nil, resume: false).checkpoint.network.layers[0].values, "\(name) \(method) L\(levels) learnt nothing")
                 }
             }
         }

@@ -37,9 +37,9 @@ final class StudyListTests: XCTestCase {
                       "devices", naming: device)
         assertRefused({ try DevicesStudy.Options(data: "/x", trials: 1, epochs: 1, variations: [0.1, 0, 0.1]).validate() },
                       "variations", naming: "0.1")
-        assertRefused({ try DbnStudy.Options(data: "/x", trials: 1, epochs: 1, devices: [device, device]).validate() },
+        assertRefused({ try BeliefNetStudy.Options(data: "/x", trials: 1, epochs: 1, devices: [device, device]).validate() },
                       "devices", naming: device)
-        assertRefused({ try DbnStudy.Options(data: "/x", trials: 1, epochs: 1, writes: [.accumulate, .accumulate]).validate() },
+        assertRefused({ try BeliefNetStudy.Options(data: "/x", trials: 1, epochs: 1, writes: [.accumulate, .accumulate]).validate() },
                       "writes", naming: "accumulate")
     }
 }
@@ -48,7 +48,7 @@ final class StudyListTests: XCTestCase {
 final class PlanRunIDTests: XCTestCase {
     func testPlanWhoseRunIdLeavesItsFolderIsRefused() throws {
         let folder = SweepFolder(try TestSupport.temporaryDirectory().path)
-        for (id, problem) in [("../escape", "not a folder below runs/"), ("a//b", "not a folder below runs/"), ("", "not a folder below runs/")] {
+        for (id, problem) in [("../escape", "not a plain name below runs/"), ("a//b", "not a plain name below runs/"), ("", "not a plain name below runs/")] {
             let plan = #"{"format_version":1,"runs":[{"arguments":[],"id":"\#(id)"}],"study":"dbn"}"#
             try plan.write(toFile: folder.planPath, atomically: true, encoding: .utf8)
             XCTAssertThrowsError(try folder.header()) { XCTAssertTrue("\($0)".contains(problem), "\($0)") }

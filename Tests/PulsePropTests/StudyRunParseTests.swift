@@ -20,7 +20,7 @@ final class StudyRunParseTests: XCTestCase {
                 .init(sizes: [2, 3], resistances: [0, 5], levels: 4, seed: 3, validateArguments: ["--driver-resistance", "40"])),
             WireTrainingStudy.name: try WireTrainingStudy.runs(.init(epochs: 2, trainArguments: ["--levels", "10"])),
             DevicesStudy.name: try DevicesStudy.runs(.init(data: data, trials: 2, epochs: 2, trainLimit: 50, testLimit: 20)),
-            DbnStudy.name: try DbnStudy.runs(
+            BeliefNetStudy.name: try BeliefNetStudy.runs(
                 .init(data: data, trials: 1, epochs: 2, layers: [20, 10], statistics: .probabilities, momentum: 0.5, weightDecay: 1e-4,
                       trainLimit: 50, testLimit: 20)),
         ]

@@ -39,11 +39,11 @@ final class Table1Tests: XCTestCase {
         let cell = Table1.Cell(levels: 20, feedback: .transposed, method: .times)
         var configuration = cell.configuration
         configuration.epochs = 1
-        let record = EpochRecord(epoch: 1, trainError: 0.5, trainLoss: 1, testError: 0.25, testLoss: 1, learningRate: 1e-4, seconds: 1)
+        let record = BackpropEpoch(epoch: 1, trainError: 0.5, trainLoss: 1, testError: 0.25, testLoss: 1, learningRate: 1e-4, seconds: 1)
         let beside = root.appendingPathComponent("shared").path
         let output = root.appendingPathComponent("out").path
         for folder in [beside, output] {
-            try TrainingReport.writeFiles(history: [record], configuration: configuration, folder: "\(folder)/runs/\(configuration.ruleName)/seed1")
+            try BackpropReport.writeFiles(history: [record], configuration: configuration, folder: "\(folder)/runs/\(configuration.ruleName)/seed1")
         }
         let run = try TestSupport.runCLI([
             "reproduce", "table1", "--data", data, "--levels", "20", "--trials", "1", "--epochs", "1", "--jobs", "2",
@@ -52,7 +52,7 @@ final class Table1Tests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         for cell in Table1.cells where cell.levels == 20 {
             let summary = try SnakeCaseJSON.decode(
-                TrainingReport.Summary.self,
+                BackpropReport.Summary.self,
                 from: Data(contentsOf: URL(fileURLWithPath: "\(output)/runs/\(cell.configuration.ruleName)/seed1/summary.json")))
             XCTAssertEqual(summary.configuration.quantisation, .separate, cell.configuration.ruleName)
             XCTAssertEqual(summary.configuration.rounding, .floor, cell.configuration.ruleName)

@@ -24,13 +24,13 @@ final class UpdateSchemeTests: XCTestCase {
     /// Unidirectional pairs: no learning step sends a depression pulse (no row or column pulse
     /// in phase 2), and the run does learn; depression pulses appear only in refresh steps.
     func testUnidirectionalNeverDepressesOutsideRefresh() throws {
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         (c.weights, c.update, c.refreshEvery, c.epochs) = (.pair, .unidirectional, 25, 4)
         let (train, test) = BuiltinTask.split(seed: 4, train: 40, test: 40)
         let hardware = CrossbarHardware(engine: .analytic)
         var learningSteps = 0
         var resets = 0
-        let run = try TrainingRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false) {
+        let run = try BackpropRun(configuration: c, train: train, test: test, checkpointPath: nil, resume: false) {
             let updater = try hardware.updater(for: $0.network, configuration: c)
             updater.observer = { event in
                 let depression = event.step.phases.first { $0.kind == .depression }!
@@ -140,13 +140,13 @@ final class UpdateSchemeTests: XCTestCase {
     }
 
     func testSchemesAreRefusedWhereTheyCannotApply() {
-        var c = TrainingConfiguration.builtinTask
+        var c = BackpropConfiguration.builtinTask
         c.update = .unidirectional
         XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "update") }
         c.update = .bidirectional
         c.refreshEvery = 10
         XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "refresh-every") }
-        var ideal = TrainingConfiguration()
+        var ideal = BackpropConfiguration()
         ideal.rounding = .stochastic
         ideal.method = .times
         XCTAssertThrowsError(try ideal.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "rounding") }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One configuration trained twice from the same seed, once with each engine
-/// (``EqPropEngineKind``): the analytic twin and ngspice, as the demo sets the crossbar rule's
+/// (``EngineKind``): the analytic twin and ngspice, as the demo sets the crossbar rule's
 /// SPICE run beside its analytic one.
 ///
 /// Both runs start from the same network and draw the same example order and pulse rounding
@@ -18,7 +18,7 @@ public final class EqPropComparison {
     /// Both runs of `configuration` (its engine is ignored) on `task`; with a `folder`, each
     /// keeps its checkpoint in `folder/analytic` and `folder/spice`, which `resume` continues.
     public init(configuration: EqPropConfiguration, task: EqPropTask, folder: String?, resume: Bool) throws {
-        func run(_ engine: EqPropEngineKind) throws -> EqPropRun {
+        func run(_ engine: EngineKind) throws -> EqPropRun {
             var c = configuration
             c.engine = engine
             let checkpoint = try folder.map { folder -> String in
@@ -33,12 +33,12 @@ public final class EqPropComparison {
     }
 
     /// The folder of `engine`'s run inside `folder`.
-    public static func folder(_ folder: String, _ engine: EqPropEngineKind) -> String {
+    public static func folder(_ folder: String, _ engine: EngineKind) -> String {
         (folder as NSString).appendingPathComponent(engine.rawValue)
     }
 
     /// Both runs, in turn; `progress` is called after every epoch of each.
-    public func run(progress: (EqPropEngineKind, EqPropEpochResult) throws -> Void = { _, _ in }) throws {
+    public func run(progress: (EngineKind, EqPropEpochResult) throws -> Void = { _, _ in }) throws {
         try analytic.run { try progress(.analytic, $0) }
         try spice.run { try progress(.spice, $0) }
     }

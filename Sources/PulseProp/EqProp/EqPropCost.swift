@@ -3,7 +3,7 @@
 /// for the machine is refused with one line (``MemoryBudget``, `--max-memory`) instead of
 /// dying in the allocator after minutes.
 ///
-/// Rules of thumb per device (as ``TrainingCost``'s, meant to tell a request that fits from
+/// Rules of thumb per device (as ``BackpropCost``'s, meant to tell a request that fits from
 /// one that cannot): ≈ 160 bytes for its state and conductance in doubles in every copy a run
 /// holds (network, checkpoint, trainer, gradients of both phases) and the checkpoint's JSON;
 /// ≈ 200 bytes for its netlist line (the line, the rendered text, the file); ≈ 1 kB for its

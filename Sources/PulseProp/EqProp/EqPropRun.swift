@@ -1,11 +1,8 @@
 import Foundation
 
-/// Which solver finds the equilibria.
-public enum EqPropEngineKind: String, Codable, CaseIterable, Sendable {
-    case analytic, spice
-
-    /// A solver of this kind.
-    public func makeEngine() throws -> any EqPropEngine {
+extension EngineKind {
+    /// An equilibrium solver of this kind (the analytic Newton solver, or ngspice's operating point).
+    public func makeEqPropEngine() throws -> any EqPropEngine {
         switch self {
         case .analytic: return EqPropAnalyticSolver()
         case .spice: return try EqPropSpiceSolver()
@@ -16,7 +13,7 @@ public enum EqPropEngineKind: String, Codable, CaseIterable, Sendable {
 /// Everything that defines an equilibrium-propagation training run.
 public struct EqPropConfiguration: Codable, Equatable, Sendable {
     public var task: String
-    public var engine: EqPropEngineKind
+    public var engine: EngineKind
     public var update: EqPropUpdateMode
     /// Nudging strength `β` (units of `G_on`).
     public var beta: Double
@@ -116,7 +113,7 @@ public final class EqPropRun {
         try configuration.validate()
         self.task = task
         self.checkpointPath = checkpointPath
-        engine = try configuration.engine.makeEngine()
+        engine = try configuration.engine.makeEqPropEngine()
         if resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
             let saved = try EqPropCheckpoint.read(checkpointPath)
             try RunHarness.requireResumable(saved: saved.configuration, requested: configuration, checkpoint: checkpointPath)

@@ -1,8 +1,9 @@
-/// Which engine simulates the crossbars of a device-weight network.
+/// Which engine simulates a circuit: the crossbars of a device-weight network, or the
+/// equilibria of an equilibrium-propagation network.
 public enum EngineKind: String, Codable, CaseIterable, Sendable {
-    /// The calibrated analytic engine (fast; no wire effects).
+    /// The calibrated analytic engine (fast; no wire effects), or the analytic Newton solver.
     case analytic
-    /// ngspice, one transient per crossbar per example (small networks only).
+    /// ngspice: one transient per crossbar per example (small networks only), or its operating point.
     case spice
 }
 
@@ -57,7 +58,7 @@ public struct CrossbarHardware: Sendable {
     /// The updater that holds `network`'s weights in crossbars of this hardware, one per layer, starting
     /// from `saved` device states when a checkpoint has them.
     public func updater(
-        for network: Network, saved: DeviceStates? = nil, configuration: TrainingConfiguration
+        for network: Network, saved: DeviceStates? = nil, configuration: BackpropConfiguration
     ) throws -> DeviceWeightUpdater {
         guard let encoding = configuration.encoding, let mapping = configuration.mapping else {
             throw ParameterError("levels", "device weights are updated by whole pulses: give --levels ≥ 1")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A learning procedure as the run harness drives it: backpropagation (``TrainingRun``), the
+/// A learning procedure as the run harness drives it: backpropagation (``BackpropRun``), the
 /// belief net (``BeliefNetRun``) and equilibrium propagation (``EqPropRun``) each implement
 /// this and nothing of the loop; a new procedure is one new conformance.
 ///

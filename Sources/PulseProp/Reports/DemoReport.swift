@@ -7,7 +7,7 @@ public struct DemoData: Codable, Sendable {
     /// Rule name, e.g. `transposed-absmin-L10`.
     public var rule: String
     /// The training configuration both engines used.
-    public var configuration: TrainingConfiguration
+    public var configuration: BackpropConfiguration
     /// The crossbar circuit both engines simulated.
     public var circuit: CrossbarCircuit
     /// Devices in both crossbars.
@@ -15,9 +15,9 @@ public struct DemoData: Codable, Sendable {
     /// ngspice version of the SPICE engine.
     public var ngspiceVersion: String
     /// Epochs of the SPICE-engine run (analytic shadow figures included).
-    public var spice: [EpochRecord]
+    public var spice: [BackpropEpoch]
     /// Epochs of the analytic-engine run from the same seed.
-    public var analytic: [EpochRecord]
+    public var analytic: [BackpropEpoch]
     /// ΔG of written devices, SPICE vs the analytic shadow from the same states.
     public var deltaG: [DeltaGPair]
     /// One device's electrode voltages and state through both phases of a real step.
@@ -29,8 +29,8 @@ public struct DemoData: Codable, Sendable {
 
     /// Creates the record.
     public init(
-        rule: String, configuration: TrainingConfiguration, circuit: CrossbarCircuit, devices: Int,
-        ngspiceVersion: String, spice: [EpochRecord], analytic: [EpochRecord], deltaG: [DeltaGPair],
+        rule: String, configuration: BackpropConfiguration, circuit: CrossbarCircuit, devices: Int,
+        ngspiceVersion: String, spice: [BackpropEpoch], analytic: [BackpropEpoch], deltaG: [DeltaGPair],
         trace: ElectrodeTrace, netlist: String, seconds: [String: Double]
     ) {
         self.rule = rule
@@ -114,7 +114,7 @@ public enum DemoReport {
     }
 
     private static func curves(_ data: DemoData) -> String {
-        func series(_ label: String, _ history: [EpochRecord], _ value: (EpochRecord) -> Double) -> SVGPlot.Series {
+        func series(_ label: String, _ history: [BackpropEpoch], _ value: (BackpropEpoch) -> Double) -> SVGPlot.Series {
             .init(label: label, points: history.map { (Double($0.epoch), 100 * value($0)) })
         }
         return SVGPlot(
@@ -182,7 +182,7 @@ public enum DemoReport {
             """
     }
 
-    private static func energyTable(spice: CircuitEpochStats?, analytic: CircuitEpochStats?, epochs: [EpochRecord]) -> String {
+    private static func energyTable(spice: CircuitEpochStats?, analytic: CircuitEpochStats?, epochs: [BackpropEpoch]) -> String {
         func row(_ name: String, _ c: CircuitEpochStats?) -> String {
             guard let c else { return "" }
             let energy = c.deviceEnergy.reduce(0, +)

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Estimates are in bytes as `Double`, so that the products of absurd sizes
 /// (`--rows 100000 --cols 100000`) cannot overflow; they are measured rules of thumb for the
-/// dominant allocations (see ``StepCost`` and ``TrainingCost``), meant to tell a request that
+/// dominant allocations (see ``StepCost`` and ``BackpropCost``), meant to tell a request that
 /// fits from one that cannot, not to predict the peak to the byte.
 public struct MemoryBudget: Sendable, Equatable {
     /// The limit, bytes.

@@ -123,7 +123,7 @@ enum RunResultFile {
 
     /// `summary.json` of a training run, which must cover `epochs` epochs.
     static func trainingSummaryProblem(in folder: String, epochs: Int) -> String? {
-        problem(in: folder, "summary.json", as: TrainingReport.Summary.self) {
+        problem(in: folder, "summary.json", as: BackpropReport.Summary.self) {
             $0.epochs == epochs ? nil : "summary.json covers \($0.epochs) epochs, the plan \(epochs)"
         }
     }
@@ -131,7 +131,7 @@ enum RunResultFile {
 
 /// Every study `pulseprop sweep` knows, by name.
 public enum StudyRegistry {
-    public static let studies: [any Study.Type] = [Table1Study.self, WireSweepStudy.self, WireTrainingStudy.self, DevicesStudy.self, DbnStudy.self]
+    public static let studies: [any Study.Type] = [Table1Study.self, WireSweepStudy.self, WireTrainingStudy.self, DevicesStudy.self, BeliefNetStudy.self]
 
     /// The study called `name`, or a one-line error listing the known ones.
     public static func study(named name: String) throws -> any Study.Type {

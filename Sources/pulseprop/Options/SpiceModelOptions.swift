@@ -26,4 +26,3 @@ struct SpiceModelOptions: ParsableArguments {
     var arguments: [String] { ["--spice-model=\(spiceModel.rawValue)", "--solver=\(solver.rawValue)"] }
 }
 
-extension SpiceModelChoice: ExpressibleByArgument {}

@@ -200,13 +200,13 @@ struct DbnStudyOptions: ParsableArguments {
     var testLimit: Int?
 
     /// The study's options, validated, with the data folder checked before any run starts.
-    func study() throws -> DbnStudy.Options {
+    func study() throws -> BeliefNetStudy.Options {
         let schemes = try writes.split(separator: ",").map { name -> BeliefNetWrite in
             let name = name.trimmingCharacters(in: .whitespaces)
             guard let scheme = BeliefNetWrite(rawValue: name) else { throw ParameterError("writes", "'\(name)' is not per-batch or accumulate") }
             return scheme
         }
-        let options = DbnStudy.Options(
+        let options = BeliefNetStudy.Options(
             data: data, trials: trials, epochs: epochs, layers: try integerList(layers, name: "layers"), batch: batch,
             devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 ?? DevicePreset.all.map(\.name),

@@ -37,7 +37,7 @@ struct Demo: ParsableCommand {
     var calibration: String?
 
     func run() throws {
-        var configuration = TrainingConfiguration.builtinTask
+        var configuration = BackpropConfiguration.builtinTask
         configuration.seed = seed
         configuration.epochs = epochs ?? (quick ? 1 : configuration.epochs)
         try configuration.validate()
@@ -61,7 +61,7 @@ struct Demo: ParsableCommand {
         let spiceStart = Date()
         let spiceHistory = try spice.run.run { record, eta in report("[1/2] SPICE engine", record, of: configuration.epochs, eta: eta) }
         let spiceSeconds = Date().timeIntervalSince(spiceStart)
-        try TrainingReport.writeFiles(history: spiceHistory, configuration: configuration, folder: path("spice"), title: "SPICE engine")
+        try BackpropReport.writeFiles(history: spiceHistory, configuration: configuration, folder: path("spice"), title: "SPICE engine")
         try AtomicFile.write(spice.divergenceCSV(), to: path("steps.csv"))
 
         hardware.engine = .analytic
@@ -69,7 +69,7 @@ struct Demo: ParsableCommand {
         let analyticStart = Date()
         let analyticHistory = try analytic.run.run { record, eta in report("[2/2] analytic engine", record, of: configuration.epochs, eta: eta) }
         let analyticSeconds = Date().timeIntervalSince(analyticStart)
-        try TrainingReport.writeFiles(history: analyticHistory, configuration: configuration, folder: path("analytic"), title: "analytic engine")
+        try BackpropReport.writeFiles(history: analyticHistory, configuration: configuration, folder: path("analytic"), title: "analytic engine")
 
         guard let written = spice.monitor.firstWritingStep else {
             throw ValidationError("no learning step wrote a device; nothing to trace (try more examples or epochs)")
@@ -112,7 +112,7 @@ struct Demo: ParsableCommand {
         return path("calibration.json")
     }
 
-    private func report(_ stage: String, _ record: EpochRecord, of total: Int, eta: Double) {
+    private func report(_ stage: String, _ record: BackpropEpoch, of total: Int, eta: Double) {
         FileHandle.standardError.write(Data("\(stage): \(Progress.epochLine(record, of: total, eta: eta))".utf8))
     }
 }

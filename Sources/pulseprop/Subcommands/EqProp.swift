@@ -3,8 +3,6 @@ import Foundation
 import PulseProp
 import PulsePropOptions
 
-extension EqPropEngineKind: ExpressibleByArgument {}
-extension EqPropUpdateMode: ExpressibleByArgument {}
 
 /// `pulseprop eqprop`: equilibrium propagation in an analog memristor network.
 struct EqProp: ParsableCommand {
@@ -30,7 +28,7 @@ struct EqPropTrain: ParsableCommand {
     @OptionGroup var network: EqPropNetworkOptions
 
     @Option(help: "Equilibrium solver: analytic (Newton) or spice (ngspice operating point; with --update continuous the nudged phase is an ngspice transient in which the devices drift).")
-    var engine: EqPropEngineKind?
+    var engine: EngineKind?
 
     @Flag(help: "Train twice from the same seed, with the analytic and the spice engine, and draw both curves side by side (compare.svg, compare.csv; each run's files in analytic/ and spice/).")
     var compare = false
@@ -76,10 +74,10 @@ struct EqPropTrain: ParsableCommand {
         let output = folder.output
         let resume = folder.resume
         let lock = try output.map {
-            try folder.claim($0, checkpoints: ["checkpoint.json"] + EqPropEngineKind.allCases.map { "\($0.rawValue)/checkpoint.json" })
+            try folder.claim($0, checkpoints: ["checkpoint.json"] + EngineKind.allCases.map { "\($0.rawValue)/checkpoint.json" })
         }
         defer { lock?.release() }
-        func progress(_ engine: EqPropEngineKind, _ r: EqPropEpochResult) {
+        func progress(_ engine: EngineKind, _ r: EqPropEpochResult) {
             FileHandle.standardError.write(Data(String(
                 format: "%@epoch %d/%d  loss %.4g  error %.2f %%  mode cosine %.3f  step rms %.3g (modes differ by %.3g)  %.2f s\n",
                 compare ? "\(engine.rawValue): " : "", r.epoch, c.epochs, r.trainLoss, 100 * r.error, r.modeCosine, r.stepRms ?? .nan,

@@ -81,5 +81,3 @@ struct Netlist: ParsableCommand {
     }
 }
 
-extension SpiceDialect: ExpressibleByArgument {}
-extension SpiceSolver: ExpressibleByArgument {}

@@ -22,7 +22,7 @@ struct ReproduceDbn: ParsableCommand {
 
     func run() throws {
         let folder = SweepFolder(output)
-        try DbnStudy.plan(study.study(), into: folder)
+        try BeliefNetStudy.plan(study.study(), into: folder)
         try SweepCLI.runAndCollect(folder, jobs: jobs)
     }
 }

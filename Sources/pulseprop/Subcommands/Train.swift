@@ -3,17 +3,6 @@ import Foundation
 import PulseProp
 import PulsePropOptions
 
-extension UpdateMethod: ExpressibleByArgument {}
-extension FeedbackKind: ExpressibleByArgument {}
-extension Activation: ExpressibleByArgument {}
-extension WeightMode: ExpressibleByArgument {
-    /// Takes the legacy `device` as `reference`.
-    public init?(argument: String) { self.init(name: argument) }
-}
-extension UpdateScheme: ExpressibleByArgument {}
-extension EngineKind: ExpressibleByArgument {}
-extension PulseQuantisation: ExpressibleByArgument {}
-extension PulseRounding: ExpressibleByArgument {}
 
 /// Options that choose the network, the rule and the schedule; unset ones take the preset's
 /// value (the paper's MNIST setting with `--data`, the built-in task's without).
@@ -69,7 +58,7 @@ struct TrainingOptions: ParsableArguments {
     }
 
     /// `preset` with every given option applied, validated.
-    func configuration(preset: TrainingConfiguration) throws -> TrainingConfiguration {
+    func configuration(preset: BackpropConfiguration) throws -> BackpropConfiguration {
         var c = preset
         if let method { c.method = method }
         if let feedback { c.feedback = feedback }
@@ -113,19 +102,12 @@ struct Train: ParsableCommand {
             simulates every example's learning step in ngspice.
             """)
 
-    @Option(help: "Folder with MNIST-layout IDX files (gzip or raw), e.g. ../shared/data/mnist or /usr/share/datasets/fashion-mnist. Without it: the built-in task.")
-    var data: String?
+    @OptionGroup var data: DataOptions
 
     @Option(help: "Built-in task (without --data): side of its square stroke image, odd, 3 to 63 (default 3: the [9-6-4] task; 7: 49 inputs, crossbar columns long enough that wire resistance matters).")
     var taskGrid: Int?
 
     @OptionGroup var options: TrainingOptions
-
-    @Option(help: "Train on the first N training examples only.")
-    var trainLimit: Int?
-
-    @Option(help: "Evaluate on the first N test examples only.")
-    var testLimit: Int?
 
     @Option(help: "Device weights: set the pulse gain so that one pulse is one device step and an example's expected weight change is ETA·min(x, |delta|), as with ideal weights at --lr ETA (replaces --lr; use with --rounding stochastic).")
     var deviceEta: Double?
@@ -148,14 +130,8 @@ struct Train: ParsableCommand {
     @OptionGroup(title: "Crossbar circuit (device weights)") var circuitOptions: CircuitOptions
     @OptionGroup var spiceModelOptions: SpiceModelOptions
 
-    @Option(help: "Folder for log.csv, summary.json, curve.svg and checkpoint.json (default out/train-<rule>-seed<S>).")
-    var output: String?
-
-    @Flag(help: "Continue from the output folder's checkpoint.")
-    var resume = false
-
-    @Flag(help: "Start afresh in an output folder that holds an earlier run's checkpoint (it is replaced).")
-    var overwrite = false
+    /// `--output` (default out/train-<rule>-seed<S>), `--resume`, `--overwrite`.
+    @OptionGroup var folder: RunFolderOptions
 
     @Option(help: "Output format of the final summary: table (one line), json (summary.json) or csv (log.csv, one line per epoch).")
     var format: OutputFormat = .table
@@ -177,52 +153,20 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        var configuration = try options.configuration(preset: data == nil ? .builtinTask : .paperMNIST)
-        if configuration.weights == .ideal {
-            let deviceOnly = [
-                ("engine", engine != nil), ("calibration", calibration != nil), ("compare", compare), ("spice-read", spiceRead),
-                ("device-eta", deviceEta != nil),
-            ]
-            if let (option, _) = deviceOnly.first(where: { $0.1 }) {
-                throw ParameterError(option, "applies to device weights only; add --weights device (ideal weights are floats, no crossbar is simulated)")
-            }
-        }
-        try require(!compare || engine == .spice, "compare", "shadows the SPICE engine with the analytic one: add --engine spice")
-        try require(
-            !compare || (options.c2c ?? 0) == 0, "compare",
-            "shadows SPICE with a noiseless analytic model, so with --c2c it would compare different noise: leave out one of them")
-        var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine ?? .analytic, calibrationPath: calibration)
-        hardware.spiceRead = spiceRead
-        hardware.readVoltage = readVoltage
-        hardware.spiceModel = spiceModelOptions.spiceModel
-        hardware.spiceSolver = spiceModelOptions.solver
-        if let deviceEta, let encoding = configuration.encoding, let mapping = configuration.mapping {
-            configuration.pulseGain = DeviceWeightUpdater.matchedGain(
-                eta: deviceEta, encoding: encoding, mapping: mapping, scheme: configuration.update,
-                response: try hardware.analyticEngine())
-        }
-        let folder = output ?? "out/train-\(configuration.ruleName)-seed\(configuration.seed)"
-        try RunFolder.checkFlags(resume: resume, overwrite: overwrite)
-        try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
-        try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
-        try require(taskGrid == nil || data == nil, "task-grid", "sizes the built-in task: leave out --data")
+        let request = try self.request()
+        try request.validate()
+        let configuration = try request.resolvedConfiguration()
+        try require(taskGrid == nil || data.data == nil, "task-grid", "sizes the built-in task: leave out --data")
         try taskGrid.map(BuiltinTask.validate(side:))
-        let (fullTrain, fullTest) = try data.map { try Dataset.mnist(directory: $0) }
-            ?? BuiltinTask.split(side: taskGrid ?? BuiltinTask.defaultSide)
-        let train = trainLimit.map(fullTrain.prefix) ?? fullTrain
-        let test = testLimit.map(fullTest.prefix) ?? fullTest
-        try TrainingCost(configuration: configuration, inputs: train.features, outputs: train.classes).check(
-            memory.budget(), engine: configuration.weights.isDevice ? hardware.engine : nil, compare: compare)
-        let lock = try RunFolder.claim(folder, resume: resume, overwrite: overwrite)
+        let (train, test) = try data.datasets { try BuiltinTask.split(side: taskGrid ?? BuiltinTask.defaultSide) }
+        try request.checkCost(inputs: train.features, outputs: train.classes, budget: memory.budget())
+        let folder = self.folder.folder(default: request.defaultFolder)
+        let lock = try self.folder.claim(folder)
         defer { lock.release() }
-        let checkpoint = (folder as NSString).appendingPathComponent("checkpoint.json")
-        let circuitTraining = configuration.weights.isDevice
-            ? try CircuitTraining(
-                configuration: configuration, hardware: hardware, train: train, test: test, compare: compare,
-                checkpointPath: checkpoint, resume: resume)
-            : nil
-        let run = try circuitTraining?.run
-            ?? TrainingRun(configuration: configuration, train: train, test: test, checkpointPath: checkpoint, resume: resume)
+        let started = try request.start(
+            configuration, train: train, test: test, checkpointPath: (folder as NSString).appendingPathComponent("checkpoint.json"),
+            resume: self.folder.resume)
+        let (run, circuitTraining) = (started.run, started.circuit)
         run.threads = threads
         let examples = ExampleProgress(
             epochs: configuration.epochs, finished: run.checkpoint.history.count, interval: progressInterval)
@@ -230,21 +174,37 @@ struct Train: ParsableCommand {
         defer { examples.stop() }
         let history = try run.run { record, eta in
             FileHandle.standardError.write(Data(Progress.epochLine(record, of: configuration.epochs, eta: eta).utf8))
-            try? AtomicFile.write(TrainingReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
+            try? AtomicFile.write(BackpropReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
         }
         if let circuitTraining, compare {
             try AtomicFile.write(circuitTraining.divergenceCSV(), to: (folder as NSString).appendingPathComponent("steps.csv"))
             try AtomicFile.write(circuitTraining.deltaGCSV(), to: (folder as NSString).appendingPathComponent("deltag.csv"))
         }
-        let summary = try TrainingReport.writeFiles(history: history, configuration: configuration, folder: folder)
+        let summary = try BackpropReport.writeFiles(history: history, configuration: configuration, folder: folder)
         switch format {
         case .json: try StandardOutput.write(try summary.json())
-        case .csv: try StandardOutput.write(try TrainingReport.csv(history), terminator: "")
+        case .csv: try StandardOutput.write(try BackpropReport.csv(history), terminator: "")
         case .table:
             try StandardOutput.write(String(
                 format: "%@: test error %.2f %%, train error %.2f %% after %d epochs (%.2f s/epoch); files in %@",
                 configuration.ruleName, 100 * summary.testError, 100 * summary.trainError, summary.epochs,
                 summary.secondsPerEpoch, folder))
         }
+    }
+
+    /// The request these options make (``BackpropRequest`` holds the rules).
+    private func request() throws -> BackpropRequest {
+        var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine ?? .analytic, calibrationPath: calibration)
+        hardware.spiceRead = spiceRead
+        hardware.readVoltage = readVoltage
+        hardware.spiceModel = spiceModelOptions.spiceModel
+        hardware.spiceSolver = spiceModelOptions.solver
+        let given = [
+            ("engine", engine != nil), ("calibration", calibration != nil), ("compare", compare), ("spice-read", spiceRead),
+            ("device-eta", deviceEta != nil),
+        ].filter(\.1).map(\.0)
+        return BackpropRequest(
+            configuration: try options.configuration(preset: data.data == nil ? .builtinTask : .paperMNIST), hardware: hardware,
+            deviceOptionsGiven: given, compare: compare, deviceEta: deviceEta)
     }
 }

@@ -3,8 +3,6 @@ import Foundation
 import PulseProp
 import PulsePropOptions
 
-extension BeliefNetStatistics: ExpressibleByArgument {}
-extension BeliefNetWrite: ExpressibleByArgument {}
 
 /// `pulseprop dbn train`: greedy pre-training of a deep belief net, classification by its
 /// joint top RBM.

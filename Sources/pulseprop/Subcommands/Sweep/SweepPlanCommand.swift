@@ -62,6 +62,6 @@ struct SweepPlanCommand: ParsableCommand {
         @OptionGroup var options: DbnStudyOptions
         @Option(help: "Plan folder.") var output: String
 
-        func run() throws { try plan(DbnStudy.self, options.study(), output: output) }
+        func run() throws { try plan(BeliefNetStudy.self, options.study(), output: output) }
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 
 /// The files of a training run: CSV log, JSON summary and SVG training curve.
-public enum TrainingReport {
+public enum BackpropReport {
     /// CSV with one line per epoch: `epoch,train_error,test_error,learning_rate,seconds,train_loss,test_loss`,
     /// and for device training with a circuit monitor also `steps,pulses_sent,coincident_pulses,
     /// disturbed_devices,device_energy_phase1_j,device_energy_phase2_j,driver_energy_j,
     /// analytic_energy_j,dg_rms_difference,direction_agreement,read_products,read_rms_error,
     /// read_relative_error`.
-    public static func csv(_ history: [EpochRecord]) throws -> String {
+    public static func csv(_ history: [BackpropEpoch]) throws -> String {
         let circuit = history.contains { $0.circuit != nil }
         var header = ["epoch", "train_error", "test_error", "learning_rate", "seconds", "train_loss", "test_loss"]
         if circuit {
@@ -50,15 +50,15 @@ public enum TrainingReport {
         /// The rule, e.g. `transposed-absmin-L20`.
         public var rule: String
         /// The configuration.
-        public var configuration: TrainingConfiguration
+        public var configuration: BackpropConfiguration
         /// Every epoch.
-        public var history: [EpochRecord]
+        public var history: [BackpropEpoch]
         /// Circuit figures summed over all epochs (device training), see
         /// ``CircuitEpochStats/total(of:)``.
         public var circuit: CircuitEpochStats?
 
         /// Summarises `history` of a run with `configuration`.
-        public init(configuration: TrainingConfiguration, history: [EpochRecord]) {
+        public init(configuration: BackpropConfiguration, history: [BackpropEpoch]) {
             let last = history.last
             testError = last?.testError ?? .nan
             trainError = last?.trainError ?? .nan
@@ -84,7 +84,7 @@ public enum TrainingReport {
     }
 
     /// Training and test error (percent) against epoch.
-    public static func curve(_ history: [EpochRecord], title: String) -> String {
+    public static func curve(_ history: [BackpropEpoch], title: String) -> String {
         SVGPlot(
             title: title, xLabel: "epoch", yLabel: "error (%)",
             series: [
@@ -98,7 +98,7 @@ public enum TrainingReport {
     /// and returns the summary.
     @discardableResult
     public static func writeFiles(
-        history: [EpochRecord], configuration: TrainingConfiguration, folder: String, title: String? = nil
+        history: [BackpropEpoch], configuration: BackpropConfiguration, folder: String, title: String? = nil
     ) throws -> Summary {
         let summary = Summary(configuration: configuration, history: history)
         let path = { (name: String) in (folder as NSString).appendingPathComponent(name) }

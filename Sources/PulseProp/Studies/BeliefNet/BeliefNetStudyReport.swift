@@ -4,7 +4,7 @@ import Foundation
 /// a write scheme) the final test error as mean ± std over seeds beside Wang et al.'s claims,
 /// the writes, pulses and energy per run, and for each device the write reduction of
 /// accumulate-then-fire against per-batch writes.
-public struct DbnReport {
+public struct BeliefNetStudyReport {
     /// Ideal weights (device nil) or a device preset written by one scheme.
     public struct Cell: Hashable, Sendable {
         public var device: String?

@@ -37,10 +37,10 @@ public struct DevicesReport {
     }
 
     public var cells: [Cell]
-    public var results: [Cell: [TrainingReport.Summary]]
+    public var results: [Cell: [BackpropReport.Summary]]
     public var epochs: Int
 
-    public init(cells: [Cell], results: [Cell: [TrainingReport.Summary]], epochs: Int) {
+    public init(cells: [Cell], results: [Cell: [BackpropReport.Summary]], epochs: Int) {
         self.cells = cells
         self.results = results
         self.epochs = epochs

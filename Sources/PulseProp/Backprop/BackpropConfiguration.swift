@@ -66,7 +66,7 @@ public enum UpdateScheme: String, Codable, CaseIterable, Sendable {
 
 /// Every choice of a training run (Negrov et al. 2017, Section 3, with the defaults of the
 /// paper's [784-110-10] experiments).
-public struct TrainingConfiguration: Codable, Equatable, Sendable {
+public struct BackpropConfiguration: Codable, Equatable, Sendable {
     /// Weight-update rule.
     public var method: UpdateMethod = .times
     /// Error feedback to the hidden layer.
@@ -155,7 +155,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 
     /// The paper's MNIST setting (the default configuration).
-    public static let paperMNIST = TrainingConfiguration()
+    public static let paperMNIST = BackpropConfiguration()
 
     /// Circuit-in-the-loop training on ``BuiltinTask``: a [9-6-4] network of 88 devices whose
     /// every example is one learning step per crossbar. Sigmoid hidden units (small ReLU layers
@@ -163,8 +163,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// errors to zero pulses), signals in `x ∈ [0, 1]`, `δ ∈ [−1, 1]` at 10 levels, weights
     /// `±4` per device, gain 0.5, one example per update. Chosen by a small search on the
     /// analytic engine (docs/backprop.md, "Built-in task").
-    public static let builtinTask: TrainingConfiguration = {
-        var c = TrainingConfiguration()
+    public static let builtinTask: BackpropConfiguration = {
+        var c = BackpropConfiguration()
         c.method = .absmin
         c.levels = 10
         c.hidden = 6
@@ -232,4 +232,4 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 }
 
-extension TrainingConfiguration: ResumableConfiguration {}
+extension BackpropConfiguration: ResumableConfiguration {}

@@ -13,8 +13,8 @@ public enum Table1 {
         public let method: UpdateMethod
 
         /// The training configuration of this cell (other fields at the paper's defaults).
-        public var configuration: TrainingConfiguration {
-            var c = TrainingConfiguration()
+        public var configuration: BackpropConfiguration {
+            var c = BackpropConfiguration()
             c.levels = levels
             c.feedback = feedback
             c.method = method
@@ -149,7 +149,7 @@ public enum Table1 {
     }
 
     /// Fig. 6-style plot for one resolution: mean test error against epoch for the four rules.
-    public static func curves(histories: [Cell: [[EpochRecord]]], levels: Int) -> String {
+    public static func curves(histories: [Cell: [[BackpropEpoch]]], levels: Int) -> String {
         let series = rules.map { rule -> SVGPlot.Series in
             let cell = Cell(levels: levels, feedback: rule.0, method: rule.1)
             let runs = histories[cell] ?? []

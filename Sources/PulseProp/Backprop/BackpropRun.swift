@@ -1,7 +1,7 @@
 import Foundation
 
 /// One epoch's figures.
-public struct EpochRecord: Codable, Equatable, Sendable {
+public struct BackpropEpoch: Codable, Equatable, Sendable {
     /// Epoch number, from 1.
     public var epoch: Int
     /// Fraction of training examples misclassified during the epoch (before their update).
@@ -24,16 +24,16 @@ public struct EpochRecord: Codable, Equatable, Sendable {
 /// (written atomically) and exact resumption from it. The same configuration and data give a
 /// bitwise identical network and history (single-threaded BLAS, seeded data order), for any
 /// number of ``threads``.
-public final class TrainingRun {
+public final class BackpropRun {
     /// Where progress is reported after every epoch: the record and the estimated seconds left.
-    public typealias Progress = (EpochRecord, Double) -> Void
+    public typealias Progress = (BackpropEpoch, Double) -> Void
 
-    public private(set) var checkpoint: TrainingCheckpoint
+    public private(set) var checkpoint: BackpropCheckpoint
     private let train: Dataset
     private let test: Dataset
     private let checkpointPath: String?
     private let schedule = LearningRateSchedule()
-    private let trainer: Trainer
+    private let trainer: BackpropTrainer
     /// The float-weight updater, whose stochastic-rounding dither the checkpoint keeps.
     private let idealUpdater: IdealWeightUpdater?
     /// Computes the forward products instead of CBLAS when set (e.g. a SPICE crossbar read).
@@ -41,7 +41,7 @@ public final class TrainingRun {
         get { trainer.product }
         set { trainer.product = newValue }
     }
-    /// Threads that share each minibatch (``Trainer/threads``); 1 by default, as runs that
+    /// Threads that share each minibatch (``BackpropTrainer/threads``); 1 by default, as runs that
     /// share the machine (reproductions, sweeps) use.
     public var threads: Int {
         get { trainer.threads }
@@ -56,15 +56,15 @@ public final class TrainingRun {
     public var circuitStats: (() -> CircuitEpochStats)?
     /// Called at the end of every epoch, before the checkpoint is written, to add the state
     /// that lives outside the network (device states, the circuit monitor's record).
-    public var completeCheckpoint: ((inout TrainingCheckpoint) -> Void)?
+    public var completeCheckpoint: ((inout BackpropCheckpoint) -> Void)?
 
     /// Starts a run, or resumes the checkpoint at `checkpointPath` when `resume` is set and one
     /// exists (its configuration must match, except for a larger epoch count; every field is
     /// checked against the configuration and the data before use). `weightUpdater` builds the
     /// updater from the starting (or resumed) checkpoint; default: float weights.
     public init(
-        configuration: TrainingConfiguration, train: Dataset, test: Dataset, checkpointPath: String?, resume: Bool,
-        weightUpdater: ((TrainingCheckpoint) throws -> WeightUpdater)? = nil
+        configuration: BackpropConfiguration, train: Dataset, test: Dataset, checkpointPath: String?, resume: Bool,
+        weightUpdater: ((BackpropCheckpoint) throws -> WeightUpdater)? = nil
     ) throws {
         try configuration.validate()
         try require(train.features == test.features, "data", "training and test sets have different input sizes")
@@ -73,7 +73,7 @@ public final class TrainingRun {
         self.test = test
         self.checkpointPath = checkpointPath
         if resume, let path = checkpointPath, let data = FileManager.default.contents(atPath: path) {
-            var saved = try TrainingCheckpoint.read(path: path, data: data, features: train.features, classes: train.classes)
+            var saved = try BackpropCheckpoint.read(path: path, data: data, features: train.features, classes: train.classes)
             try RunHarness.requireResumable(saved: saved.configuration, requested: configuration, checkpoint: path)
             saved.configuration = configuration
             checkpoint = saved
@@ -82,37 +82,37 @@ public final class TrainingRun {
             let network = Network(
                 inputs: train.features, hidden: configuration.hidden, outputs: train.classes,
                 activation: configuration.activation, feedback: configuration.feedback, using: &generator)
-            checkpoint = TrainingCheckpoint(configuration: configuration, network: network, generator: generator)
+            checkpoint = BackpropCheckpoint(configuration: configuration, network: network, generator: generator)
         }
         let updater = try weightUpdater?(checkpoint)
             ?? IdealWeightUpdater(
                 method: configuration.method, encoding: configuration.encoding,
                 dither: checkpoint.roundingDither ?? IdealWeightUpdater.initialDither(seed: configuration.seed))
         idealUpdater = updater as? IdealWeightUpdater
-        trainer = Trainer(configuration: configuration, network: checkpoint.network, weightUpdater: updater)
+        trainer = BackpropTrainer(configuration: configuration, network: checkpoint.network, weightUpdater: updater)
     }
 
     /// Runs the remaining epochs, checkpointing after each (``RunHarness``), and returns the
     /// history.
     @discardableResult
-    public func run(progress: Progress? = nil) throws -> [EpochRecord] {
+    public func run(progress: Progress? = nil) throws -> [BackpropEpoch] {
         try RunHarness.run(self, checkpointPath: checkpointPath) { progress?($0, $1) }
         return checkpoint.history
     }
 }
 
-extension TrainingRun: LearningRun {
+extension BackpropRun: LearningRun {
     public var epochsFinished: Int { checkpoint.history.count }
     public var epochsPlanned: Int { checkpoint.configuration.epochs }
 
-    public func runEpoch() throws -> EpochRecord {
+    public func runEpoch() throws -> BackpropEpoch {
         let start = Date()
         var order = Array(0..<train.count)
         order.shuffle(using: &checkpoint.generator)
         let rate = checkpoint.nextLearningRate
         let (trainError, trainLoss) = try trainer.trainEpoch(on: train, order: order, rate: rate)
         let (testError, testLoss) = try trainer.evaluate(on: test)
-        let record = EpochRecord(
+        let record = BackpropEpoch(
             epoch: checkpoint.history.count + 1, trainError: trainError, trainLoss: trainLoss, testError: testError,
             testLoss: testLoss, learningRate: rate, seconds: Date().timeIntervalSince(start),
             circuit: circuitStats?())

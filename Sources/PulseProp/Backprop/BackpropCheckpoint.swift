@@ -7,9 +7,9 @@ import Foundation
 /// Checkpoints written before the keys were snake_case (camelCase, without device states or
 /// monitor record) are still read: their keys decode alike, and a device run resumed from one
 /// reprograms its devices from the float weights, as it did then (not bit-exact).
-public struct TrainingCheckpoint: Codable, Equatable, Sendable {
+public struct BackpropCheckpoint: Codable, Equatable, Sendable {
     /// The run's configuration.
-    public var configuration: TrainingConfiguration
+    public var configuration: BackpropConfiguration
     /// The network after the last finished epoch.
     public var network: Network
     /// The random generator after the last finished epoch (data order continues from it).
@@ -17,7 +17,7 @@ public struct TrainingCheckpoint: Codable, Equatable, Sendable {
     /// Learning rate for the next epoch (the pulse gain, for device weights).
     public var nextLearningRate: Double
     /// Finished epochs.
-    public var history: [EpochRecord]
+    public var history: [BackpropEpoch]
     /// Device states of both crossbars in full precision (device weights).
     public var devices: DeviceStates?
     /// The circuit monitor's running record (device weights).
@@ -26,7 +26,7 @@ public struct TrainingCheckpoint: Codable, Equatable, Sendable {
     public var roundingDither: SeededGenerator?
 
     /// Creates a checkpoint of a run that has not started yet.
-    public init(configuration: TrainingConfiguration, network: Network, generator: SeededGenerator) {
+    public init(configuration: BackpropConfiguration, network: Network, generator: SeededGenerator) {
         self.configuration = configuration
         self.network = network
         self.generator = generator
@@ -37,10 +37,10 @@ public struct TrainingCheckpoint: Codable, Equatable, Sendable {
     /// Reads the checkpoint at `path` (snake_case or older camelCase keys) and checks it
     /// against the data it will train on; every problem is a ``DataError`` naming the file and
     /// the first bad field.
-    public static func read(path: String, data: Data, features: Int, classes: Int) throws -> TrainingCheckpoint {
-        let checkpoint: TrainingCheckpoint
+    public static func read(path: String, data: Data, features: Int, classes: Int) throws -> BackpropCheckpoint {
+        let checkpoint: BackpropCheckpoint
         do {
-            checkpoint = try SnakeCaseJSON.decode(TrainingCheckpoint.self, from: data)
+            checkpoint = try SnakeCaseJSON.decode(BackpropCheckpoint.self, from: data)
         } catch {
             throw DataError(path, "is not a readable checkpoint: \(SnakeCaseJSON.reason(error))")
         }

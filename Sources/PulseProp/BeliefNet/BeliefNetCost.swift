@@ -26,7 +26,7 @@ public struct BeliefNetCost: Sendable {
     }
 
     /// Bytes per parameter: the net, velocities and scratch, the checkpoint's value and JSON
-    /// text (as ``TrainingCost``), and for device pairs two device states, an accumulator and
+    /// text (as ``BackpropCost``), and for device pairs two device states, an accumulator and
     /// their JSON text.
     public var bytesPerParameter: Double { configuration.weights == .pair ? 240 : 80 }
 

@@ -3,8 +3,8 @@ import Foundation
 /// The memristive deep belief net of Wang et al. (2022) on MNIST (issue 12): ideal weights,
 /// then each device preset's pairs written per batch and by accumulate-then-fire, one
 /// `pulseprop dbn train` run per cell and seed in `runs/<cell>/seed<S>/`. Collected into
-/// `dbn.md`, `dbn.csv` and `dbn.svg` (``DbnReport``).
-public enum DbnStudy: Study {
+/// `dbn.md`, `dbn.csv` and `dbn.svg` (``BeliefNetStudyReport``).
+public enum BeliefNetStudy: Study {
     public struct Options: Codable, Equatable, Sendable {
         /// Folder with the MNIST IDX files (absolute).
         public var data: String
@@ -75,8 +75,8 @@ public enum DbnStudy: Study {
         public func follows(_ c: BeliefNetConfiguration) -> Bool { c.recipe == runConfiguration.recipe }
 
         /// Ideal weights, then each device's write schemes.
-        public var cells: [DbnReport.Cell] {
-            [DbnReport.Cell(device: nil, write: nil)] + devices.flatMap { d in writes.map { DbnReport.Cell(device: d, write: $0) } }
+        public var cells: [BeliefNetStudyReport.Cell] {
+            [BeliefNetStudyReport.Cell(device: nil, write: nil)] + devices.flatMap { d in writes.map { BeliefNetStudyReport.Cell(device: d, write: $0) } }
         }
     }
 
@@ -125,7 +125,7 @@ public enum DbnStudy: Study {
         let results = try results(of: options.cells, id: \.id, options: options, finished: finished, in: folder) { run, runFolder in
             isComplete(run, folder: runFolder, options: options) ? BeliefNetReport.Summary.read(in: runFolder) : nil
         }
-        let report = DbnReport(cells: options.cells, results: results, epochs: options.epochs, layers: options.layers)
+        let report = BeliefNetStudyReport(cells: options.cells, results: results, epochs: options.epochs, layers: options.layers)
         let markdown = report.markdown()
         try AtomicFile.write(markdown, to: folder.file("dbn.md"))
         try AtomicFile.write(try report.csv(), to: folder.file("dbn.csv"))

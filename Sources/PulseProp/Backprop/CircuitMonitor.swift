@@ -53,7 +53,7 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
 
     /// The figures of every epoch of `history` that has them, summed; the ratios and RMS
     /// figures are those of the last epoch. Nil when no epoch has circuit figures.
-    public static func total(of history: [EpochRecord]) -> CircuitEpochStats? {
+    public static func total(of history: [BackpropEpoch]) -> CircuitEpochStats? {
         let epochs = history.compactMap(\.circuit)
         guard let first = epochs.first else { return nil }
         return epochs.dropFirst().reduce(into: first) { total, e in

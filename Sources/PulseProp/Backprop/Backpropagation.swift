@@ -10,7 +10,7 @@
 /// layer's signals come first. Owns every buffer, so a minibatch allocates nothing.
 public final class Backpropagation: TrainingAlgorithm {
     /// The configuration trained with (batch size, hidden-error gain).
-    public let configuration: TrainingConfiguration
+    public let configuration: BackpropConfiguration
     /// Computes the forward products instead of CBLAS when set (e.g. a SPICE crossbar read).
     public var product: LayerProduct?
     /// Threads that share each minibatch's forward products (results do not depend on it).
@@ -24,7 +24,7 @@ public final class Backpropagation: TrainingAlgorithm {
     private var scores: [(wrong: Bool, loss: Double)] = []
 
     /// An algorithm for networks shaped like `network`.
-    public init(configuration: TrainingConfiguration, network: Network) {
+    public init(configuration: BackpropConfiguration, network: Network) {
         self.configuration = configuration
         buffers = ForwardBuffers(capacity: configuration.batch, network: network)
         hiddenDelta = [Float](repeating: 0, count: configuration.batch * network.hidden)

@@ -109,11 +109,11 @@ public enum DevicesStudy: Study {
     }
 
     public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
-        TrainingReport.Summary.read(in: folder)?.epochs == options.epochs
+        BackpropReport.Summary.read(in: folder)?.epochs == options.epochs
     }
 
     public static func describe(_ run: SweepRun, folder: String) -> String? {
-        TrainingReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
+        BackpropReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
     }
 
     public static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String? {
@@ -122,7 +122,7 @@ public enum DevicesStudy: Study {
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         let results = try results(of: options.cells, id: \.id, options: options, finished: finished, in: folder) { _, runFolder in
-            TrainingReport.Summary.read(in: runFolder).flatMap { $0.epochs == options.epochs ? $0 : nil }
+            BackpropReport.Summary.read(in: runFolder).flatMap { $0.epochs == options.epochs ? $0 : nil }
         }
         let report = DevicesReport(cells: options.cells, results: results, epochs: options.epochs)
         let markdown = report.markdown()

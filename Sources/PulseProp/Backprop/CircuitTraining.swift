@@ -5,7 +5,7 @@
 /// product is read from the crossbars in SPICE (``CircuitReadout``).
 public final class CircuitTraining {
     /// The training run (epochs, schedule, checkpoints).
-    public let run: TrainingRun
+    public let run: BackpropRun
     /// Pulse, write, energy and divergence figures.
     public let monitor: CircuitMonitor
     /// The crossbars' updater (device states of both layers).
@@ -15,7 +15,7 @@ public final class CircuitTraining {
 
     /// Builds the run; `configuration.weights` must be a device mapping (reference or pair).
     public init(
-        configuration: TrainingConfiguration, hardware: CrossbarHardware, train: Dataset, test: Dataset, compare: Bool,
+        configuration: BackpropConfiguration, hardware: CrossbarHardware, train: Dataset, test: Dataset, compare: Bool,
         checkpointPath: String? = nil, resume: Bool = false
     ) throws {
         try require(configuration.weights.isDevice, "weights", "circuit training needs --weights reference or pair")
@@ -26,7 +26,7 @@ public final class CircuitTraining {
             circuit: hardware.circuit, shadow: compare && hardware.engine != .analytic ? hardware.analyticEngine() : nil)
         self.monitor = monitor
         var made: DeviceWeightUpdater?
-        run = try TrainingRun(
+        run = try BackpropRun(
             configuration: configuration, train: train, test: test, checkpointPath: checkpointPath, resume: resume
         ) { checkpoint in
             let updater = try hardware.updater(for: checkpoint.network, saved: checkpoint.devices, configuration: configuration)
@@ -35,7 +35,7 @@ public final class CircuitTraining {
             made = updater
             return updater
         }
-        // TrainingRun builds its weight updater in its initializer, so `made` is set here.
+        // BackpropRun builds its weight updater in its initializer, so `made` is set here.
         let updater = made!
         self.updater = updater
         let readout = hardware.spiceRead

@@ -2,9 +2,9 @@ import Foundation
 
 /// Trains a ``Network`` by minibatches with ``Backpropagation`` through a weight holder
 /// (``WeightUpdater``), and evaluates it.
-public final class Trainer {
+public final class BackpropTrainer {
     /// The configuration trained with.
-    public let configuration: TrainingConfiguration
+    public let configuration: BackpropConfiguration
     /// The network as trained so far.
     public private(set) var network: Network
     private let weightUpdater: WeightUpdater
@@ -37,7 +37,7 @@ public final class Trainer {
     private var evaluationBuffers: ForwardBuffers
 
     /// Creates a trainer for `network` (whose shape must match the data it will see).
-    public init(configuration: TrainingConfiguration, network: Network, weightUpdater: WeightUpdater) {
+    public init(configuration: BackpropConfiguration, network: Network, weightUpdater: WeightUpdater) {
         self.configuration = configuration
         self.network = network
         self.weightUpdater = weightUpdater

@@ -78,7 +78,7 @@ public enum Table1Study: Study {
         var cells: [Table1.Cell] { Table1.cells.filter { levels?.contains($0.levels) ?? true } }
 
         /// Whether a trial's configuration has this study's encoding.
-        func encodes(like configuration: TrainingConfiguration) -> Bool {
+        func encodes(like configuration: BackpropConfiguration) -> Bool {
             configuration.quantisation == quantisation ?? .shared && configuration.rounding == rounding ?? .nearest
         }
 
@@ -111,12 +111,12 @@ public enum Table1Study: Study {
     }
 
     public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
-        guard let summary = TrainingReport.Summary.read(in: folder), options.encodes(like: summary.configuration) else { return false }
+        guard let summary = BackpropReport.Summary.read(in: folder), options.encodes(like: summary.configuration) else { return false }
         return summary.epochs == options.epochs
     }
 
     public static func describe(_ run: SweepRun, folder: String) -> String? {
-        TrainingReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
+        BackpropReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
     }
 
     public static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String? {
@@ -125,7 +125,7 @@ public enum Table1Study: Study {
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         var results: [Table1.Cell: [Double]] = [:]
-        var histories: [Table1.Cell: [[EpochRecord]]] = [:]
+        var histories: [Table1.Cell: [[BackpropEpoch]]] = [:]
         let runs = try Self.runs(options)
         for cell in options.cells {
             for run in runs where run.id.hasPrefix(cell.configuration.ruleName + "/") && finished.contains(run) {
@@ -173,8 +173,8 @@ public enum Table1Study: Study {
     }
 
     /// The history of a run that finished all `epochs`, or nil.
-    private static func history(in folder: String, epochs: Int) -> [EpochRecord]? {
-        guard let summary = TrainingReport.Summary.read(in: folder), summary.epochs == epochs else { return nil }
+    private static func history(in folder: String, epochs: Int) -> [BackpropEpoch]? {
+        guard let summary = BackpropReport.Summary.read(in: folder), summary.epochs == epochs else { return nil }
         return summary.history
     }
 }

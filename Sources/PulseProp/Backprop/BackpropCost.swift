@@ -7,16 +7,16 @@
 /// JSON is encoded; minibatch and evaluation buffers (1000 examples) of every layer's
 /// activity in floats, twice; device weights add their states in doubles (three copies)
 /// and each crossbar's engine (``StepCost``).
-public struct TrainingCost: Sendable {
+public struct BackpropCost: Sendable {
     /// The configuration.
-    public let configuration: TrainingConfiguration
+    public let configuration: BackpropConfiguration
     /// Input features.
     public let inputs: Int
     /// Output classes.
     public let outputs: Int
 
     /// The cost of training `configuration` on data of `inputs` features and `outputs` classes.
-    public init(configuration: TrainingConfiguration, inputs: Int, outputs: Int) {
+    public init(configuration: BackpropConfiguration, inputs: Int, outputs: Int) {
         self.configuration = configuration
         self.inputs = inputs
         self.outputs = outputs

@@ -61,11 +61,11 @@ public enum WireTrainingStudy: Study {
     }
 
     public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
-        TrainingReport.Summary.read(in: folder)?.epochs == options.epochs
+        BackpropReport.Summary.read(in: folder)?.epochs == options.epochs
     }
 
     public static func describe(_ run: SweepRun, folder: String) -> String? {
-        TrainingReport.Summary.read(in: folder).map { String(format: "test accuracy %.1f %%", 100 * (1 - $0.testError)) }
+        BackpropReport.Summary.read(in: folder).map { String(format: "test accuracy %.1f %%", 100 * (1 - $0.testError)) }
     }
 
     public static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String? {
@@ -74,7 +74,7 @@ public enum WireTrainingStudy: Study {
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         let rows: [WireTrainingReport.Row] = zip(options.pairs, try runs(options)).compactMap { pair, run in
-            guard finished.contains(run), let s = TrainingReport.Summary.read(in: folder.folder(of: run)) else { return nil }
+            guard finished.contains(run), let s = BackpropReport.Summary.read(in: folder.folder(of: run)) else { return nil }
             return WireTrainingReport.Row(segment: pair.segment, driver: pair.driver, summary: s)
         }
         let markdown = WireTrainingReport.markdown(rows)

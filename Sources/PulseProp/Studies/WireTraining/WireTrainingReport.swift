@@ -7,9 +7,9 @@ public enum WireTrainingReport {
     public struct Row: Sendable {
         public var segment: Double
         public var driver: Double
-        public var summary: TrainingReport.Summary
+        public var summary: BackpropReport.Summary
 
-        public init(segment: Double, driver: Double, summary: TrainingReport.Summary) {
+        public init(segment: Double, driver: Double, summary: BackpropReport.Summary) {
             self.segment = segment
             self.driver = driver
             self.summary = summary
