@@ -45,7 +45,7 @@ struct Calibrate: ParsableCommand {
         if AtomicFile.isStandardOutput(output) {
             FileHandle.standardError.write(Data(summary.utf8))
         } else {
-            print(summary, terminator: "")
+            try StandardOutput.write(summary, terminator: "")
         }
     }
 }

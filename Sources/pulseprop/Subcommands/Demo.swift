@@ -91,10 +91,10 @@ struct Demo: ParsableCommand {
         try AtomicFile.write(spice.deltaGCSV(), to: path("deltag.csv"))
         try AtomicFile.write(try SnakeCaseJSON.encode(data), to: path("data.json"))
         try AtomicFile.write(try DemoReport.html(data), to: path("report.html"))
-        print(String(
+        try StandardOutput.write(String(
             format: "SPICE engine: test accuracy %.1f %% (%.0f s); analytic engine: test accuracy %.1f %% (%.1f s)",
             100 * (1 - spiceHistory.last!.testError), spiceSeconds, 100 * (1 - analyticHistory.last!.testError), analyticSeconds))
-        print("report: \(path("report.html"))")
+        try StandardOutput.write("report: \(path("report.html"))")
     }
 
     /// The calibration file for `circuit`: `--calibration`, nil when the shipped one fits, or

@@ -71,7 +71,7 @@ struct EqPropExport: ParsableCommand {
                 + (checkpoint.map { " --checkpoint \(($0 as NSString).lastPathComponent)" } ?? " --seed \(c.seed)") + (nudged ? " --nudged" : ""))
         try AtomicFile.write(netlist.text, to: output)
         if !AtomicFile.isStandardOutput(output) {
-            print("wrote \(output) (\(dialect.rawValue), \(nudged ? "nudged" : "free") phase, \(trained.deviceCount) devices)")
+            try StandardOutput.write("wrote \(output) (\(dialect.rawValue), \(nudged ? "nudged" : "free") phase, \(trained.deviceCount) devices)")
         }
     }
 }

@@ -60,7 +60,7 @@ struct Netlist: ParsableCommand {
                 title: "pulseprop netlist --read --rows \(step.rows) --cols \(step.cols) --seed \(step.seed)")
             try AtomicFile.write(netlist.text, to: output)
             if !AtomicFile.isStandardOutput(output) {
-                print("wrote \(output) (read, \(step.rows)x\(step.cols) devices and a reference column)")
+                try StandardOutput.write("wrote \(output) (read, \(step.rows)x\(step.cols) devices and a reference column)")
             }
             return
         }
@@ -75,8 +75,8 @@ struct Netlist: ParsableCommand {
         if AtomicFile.isStandardOutput(output) {
             if let note { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         } else {
-            print("wrote \(output) (\(dialect.rawValue), \(step.rows)x\(step.cols) devices)")
-            if let note { print(note) }
+            try StandardOutput.write("wrote \(output) (\(dialect.rawValue), \(step.rows)x\(step.cols) devices)")
+            if let note { try StandardOutput.write(note) }
         }
     }
 }

@@ -76,8 +76,8 @@ struct SweepExec: ParsableCommand {
         let outcome = try executor.execute(target)
         withExtendedLifetime(stop) {}
         switch outcome {
-        case .done, .alreadyDone: print("\(id): done")
-        case .lockedElsewhere: print("\(id): another process is running it")
+        case .done, .alreadyDone: try StandardOutput.write("\(id): done")
+        case .lockedElsewhere: try StandardOutput.write("\(id): another process is running it")
         case .interrupted: throw SweepError(id, "interrupted; it stays pending")
         case .failed(let code): throw SweepError(id, "failed with exit status \(code); see \(folder.folder(of: target))/run.log")
         }

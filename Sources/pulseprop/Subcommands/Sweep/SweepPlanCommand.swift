@@ -12,8 +12,8 @@ struct SweepPlanCommand: ParsableCommand {
     static func plan<S: Study>(_ study: S.Type, _ options: S.Options, output: String) throws {
         let folder = SweepFolder(output)
         try study.plan(options, into: folder)
-        print(try SweepProgress(of: folder).text, terminator: "")
-        print("planned in \(folder.path); next: pulseprop sweep run \(output) (or sweep slurm, sweep commands)")
+        try StandardOutput.write(try SweepProgress(of: folder).text, terminator: "")
+        try StandardOutput.write("planned in \(folder.path); next: pulseprop sweep run \(output) (or sweep slurm, sweep commands)")
     }
 
     struct Table1: ParsableCommand {

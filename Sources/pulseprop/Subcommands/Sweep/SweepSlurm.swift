@@ -26,7 +26,7 @@ struct SweepSlurm: ParsableCommand {
         let header = try folder.header()
         let unfinished = try header.runs.filter { try folder.status(of: $0).state != .done }
         guard !unfinished.isEmpty else {
-            print("all \(header.runs.count) runs of \(folder.path) are done; nothing to submit")
+            try StandardOutput.write("all \(header.runs.count) runs of \(folder.path) are done; nothing to submit")
             return
         }
         let jobFolder = nextJobFolder(folder)
@@ -40,8 +40,8 @@ struct SweepSlurm: ParsableCommand {
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         try AtomicFile.write(unfinished.map(\.id).joined(separator: "\n") + "\n", to: taskList)
         try AtomicFile.write(text, to: scriptPath)
-        print("wrote \(scriptPath) (\(unfinished.count) array tasks)")
-        if submit { print("submitted job \(try sbatch(scriptPath))") }
+        try StandardOutput.write("wrote \(scriptPath) (\(unfinished.count) array tasks)")
+        if submit { try StandardOutput.write("submitted job \(try sbatch(scriptPath))") }
     }
 
     /// `slurm/job-<N>` with the first unused N.
