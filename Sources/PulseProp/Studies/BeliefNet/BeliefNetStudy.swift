@@ -88,19 +88,13 @@ public enum BeliefNetStudy: Study {
             (1...options.trials).map { trial in
                 let seed = UInt64(trial)
                 let id = "\(cell.id)/seed\(seed)"
-                var arguments = [
-                    "dbn", "train", "--data", options.data, "--layers", options.layers.map(String.init).joined(separator: ","),
-                    "--epochs", String(options.epochs), "--batch", String(options.batch), "--seed", String(seed),
-                ]
-                if let device = cell.device, let write = cell.write {
-                    arguments += ["--weights", "pair", "--device", device, "--write", write.rawValue]
-                }
-                if let statistics = options.statistics { arguments += ["--statistics", statistics.rawValue] }
-                if let momentum = options.momentum { arguments += ["--momentum", String(momentum)] }
-                if let decay = options.weightDecay { arguments += ["--weight-decay", String(decay)] }
-                if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
-                if let n = options.testLimit { arguments += ["--test-limit", String(n)] }
-                return SweepRun(id: id, arguments: arguments + ["--output", "runs/\(id)", "--resume"], seed: seed)
+                var command = BeliefNetTrainCommand(
+                    layers: options.layers, epochs: options.epochs, batch: options.batch, seed: seed, output: "runs/\(id)")
+                command.data = options.data
+                if let device = cell.device, let write = cell.write { command.pairs = (device, write) }
+                (command.statistics, command.momentum, command.weightDecay) = (options.statistics, options.momentum, options.weightDecay)
+                (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
+                return SweepRun(id: id, command: command, seed: seed)
             }
         }
     }

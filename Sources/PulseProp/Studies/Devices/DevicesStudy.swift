@@ -85,25 +85,19 @@ public enum DevicesStudy: Study {
             (1...options.trials).map { trial in
                 let seed = UInt64(trial)
                 let id = "\(cell.id)/seed\(seed)"
-                var arguments = [
-                    "train", "--data", options.data, "--method", "absmin", "--levels", String(options.levels),
-                    "--epochs", String(options.epochs), "--seed", String(seed),
-                ]
+                var command = TrainCommand(output: "runs/\(id)")
+                (command.data, command.method, command.levels, command.epochs, command.seed) =
+                    (options.data, .absmin, options.levels, options.epochs, seed)
                 if let device = cell.device, let update = cell.update {
-                    arguments += ["--device", device]
-                    if cell.d2d > 0 { arguments += ["--d2d", cell.d2d.shortDecimal] }
-                    arguments += [
-                        "--weights", "pair", "--update", update.rawValue, "--rounding", "stochastic",
-                        "--device-eta", options.eta.shortDecimal,
-                    ]
-                    if update == .unidirectional { arguments += ["--refresh-saturation", options.refreshSaturation.shortDecimal] }
+                    (command.device, command.d2d) = (device, cell.d2d > 0 ? cell.d2d : nil)
+                    (command.weights, command.update, command.rounding, command.deviceEta) = (.pair, update, .stochastic, options.eta)
+                    if update == .unidirectional { command.refreshSaturation = options.refreshSaturation }
                 } else {
-                    arguments += ["--weights", "ideal", "--lr", options.eta.shortDecimal]
-                    if cell.stochasticIdeal { arguments += ["--rounding", "stochastic"] }
+                    (command.weights, command.lr) = (.ideal, options.eta)
+                    if cell.stochasticIdeal { command.rounding = .stochastic }
                 }
-                if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
-                if let n = options.testLimit { arguments += ["--test-limit", String(n)] }
-                return SweepRun(id: id, arguments: arguments + ["--output", "runs/\(id)", "--resume"], seed: seed)
+                (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
+                return SweepRun(id: id, command: command, seed: seed)
             }
         }
     }

@@ -96,16 +96,13 @@ public enum Table1Study: Study {
             (1...options.trials).map { trial in
                 let seed = UInt64(trial)
                 let id = "\(cell.configuration.ruleName)/seed\(seed)"
-                var arguments = [
-                    "train", "--data", options.data, "--method", cell.method.rawValue, "--feedback", cell.feedback.rawValue,
-                    "--levels", String(cell.levels), "--epochs", String(options.epochs), "--seed", String(seed),
-                    "--output", "runs/\(id)", "--resume", "--threads", "1",  // runs run side by side, one core each
-                ]
-                if let n = options.trainLimit { arguments += ["--train-limit", String(n)] }
-                if let n = options.testLimit { arguments += ["--test-limit", String(n)] }
-                if let q = options.quantisation { arguments += ["--quantisation", q.rawValue] }
-                if let r = options.rounding { arguments += ["--rounding", r.rawValue] }
-                return SweepRun(id: id, arguments: arguments, seed: seed)
+                var command = TrainCommand(output: "runs/\(id)")
+                (command.data, command.method, command.feedback, command.levels, command.epochs, command.seed) =
+                    (options.data, cell.method, cell.feedback, cell.levels, options.epochs, seed)
+                command.threads = 1  // runs run side by side, one core each
+                (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
+                (command.quantisation, command.rounding) = (options.quantisation, options.rounding)
+                return SweepRun(id: id, command: command, seed: seed)
             }
         }
     }

@@ -44,9 +44,8 @@ public enum WireSweepStudy: Study {
             options.resistances.map { r in
                 SweepRun(
                     id: "\(n)x\(n)-wire\(r.shortDecimal)",
-                    arguments: ["validate", "--rows", String(n), "--cols", String(n), "--levels", String(options.levels),
-                                "--seed", String(options.seed)] + options.validateArguments
-                        + ["--wire-resistance", r.shortDecimal, "--format", "json"],
+                    command: ValidateCommand(
+                        size: n, levels: options.levels, seed: options.seed, wireResistance: r, extra: options.validateArguments),
                     seed: options.seed, stdoutFile: resultFile)
             }
         }

@@ -52,11 +52,11 @@ public enum WireTrainingStudy: Study {
         try options.validate()
         return options.pairs.map { p in
             let id = "wire\(p.segment.shortDecimal)-driver\(p.driver.shortDecimal)"
-            return SweepRun(
-                id: id,
-                arguments: ["train", "--engine", "spice", "--compare", "--spice-read", "--epochs", String(options.epochs),
-                            "--wire-resistance", p.segment.shortDecimal, "--driver-resistance", p.driver.shortDecimal]
-                    + options.trainArguments + ["--output", "runs/\(id)", "--resume"])
+            var command = TrainCommand(output: "runs/\(id)")
+            (command.engine, command.compare, command.spiceRead, command.epochs) = (.spice, true, true, options.epochs)
+            (command.wireResistance, command.driverResistance) = (p.segment, p.driver)
+            command.extra = options.trainArguments
+            return SweepRun(id: id, command: command)
         }
     }
 
