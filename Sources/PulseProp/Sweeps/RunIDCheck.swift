@@ -6,8 +6,8 @@ enum RunIDCheck {
     static func check(_ runs: [SweepRun], file: String) throws {
         var seen = Set<String>()
         for run in runs {
-            if let problem = SweepRun.problem(withID: run.id) { throw SweepError(file, problem) }
-            guard seen.insert(run.id).inserted else { throw SweepError(file, "lists the run '\(run.id)' twice") }
+            if let problem = SweepRun.problem(withID: run.id) { throw SweepError.badRunID(plan: file, problem: problem) }
+            guard seen.insert(run.id).inserted else { throw SweepError.badRunID(plan: file, problem: "lists the run '\(run.id)' twice") }
         }
     }
 }

@@ -69,7 +69,7 @@ public struct RunStatus: Codable, Equatable, Sendable {
         do {
             return try SnakeCaseJSON.decode(RunStatus.self, from: data)
         } catch {
-            throw SweepError(path, "is not a run status file (\(SnakeCaseJSON.reason(error)))")
+            throw SweepError.notAStatusFile(path: path, reason: SnakeCaseJSON.reason(error))
         }
     }
 

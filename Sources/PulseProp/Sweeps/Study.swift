@@ -136,7 +136,7 @@ public enum StudyRegistry {
     /// The study called `name`, or a one-line error listing the known ones.
     public static func study(named name: String) throws -> any Study.Type {
         guard let study = studies.first(where: { $0.name == name }) else {
-            throw SweepError(name, "is not a study; known: \(studies.map { $0.name }.joined(separator: ", "))")
+            throw SweepError.unknownStudy(name: name, known: studies.map { $0.name })
         }
         return study
     }

@@ -143,7 +143,7 @@ public final class SweepExecutor: @unchecked Sendable {
     private func launch(_ run: SweepRun, in runFolder: String, attempt: Int, holding runLock: OutputLock) throws -> SpawnedChild.Ending {
         let logPath = (runFolder as NSString).appendingPathComponent("run.log")
         guard FileManager.default.fileExists(atPath: logPath) || FileManager.default.createFile(atPath: logPath, contents: nil),
-              let log = FileHandle(forWritingAtPath: logPath) else { throw SweepError(logPath, "cannot be written") }
+              let log = FileHandle(forWritingAtPath: logPath) else { throw SweepError.cannotWrite(logPath) }
         defer { try? log.close() }
         log.seekToEndOfFile()
         let header = "\(Self.attemptMarker)\(attempt) on \(ProcessInfo.processInfo.hostName) at \(ISO8601DateFormatter().string(from: Date())): pulseprop \(run.arguments.joined(separator: " "))\n"
@@ -153,7 +153,7 @@ public final class SweepExecutor: @unchecked Sendable {
         if let stdoutFile = run.stdoutFile {
             let partial = (runFolder as NSString).appendingPathComponent(stdoutFile + ".partial")
             guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-                throw SweepError(partial, "cannot be written")
+                throw SweepError.cannotWrite(partial)
             }
             output = handle
         }

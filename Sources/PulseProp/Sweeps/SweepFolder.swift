@@ -28,18 +28,16 @@ public struct SweepFolder: Sendable {
     /// The plan's study-independent part; refuses a missing, corrupt or other-version plan with one line.
     public func header() throws -> SweepPlanHeader {
         guard let data = FileManager.default.contents(atPath: planPath) else {
-            throw SweepError(path, "is not a plan folder (no plan.json); write one with 'pulseprop sweep plan'")
+            throw SweepError.notAPlanFolder(path)
         }
         let header: SweepPlanHeader
         do {
             header = try SnakeCaseJSON.decode(SweepPlanHeader.self, from: data)
         } catch {
-            throw SweepError(planPath, "is not a sweep plan (\(SnakeCaseJSON.reason(error)))")
+            throw SweepError.notAPlan(path: planPath, reason: SnakeCaseJSON.reason(error))
         }
         guard header.formatVersion == SweepPlanHeader.currentFormatVersion else {
-            throw SweepError(
-                planPath,
-                "was written in plan format \(header.formatVersion); this pulseprop reads format \(SweepPlanHeader.currentFormatVersion) (plan it again)")
+            throw SweepError.otherPlanFormat(path: planPath, found: header.formatVersion, expected: SweepPlanHeader.currentFormatVersion)
         }
         try RunIDCheck.check(header.runs, file: planPath)
         return header
@@ -51,7 +49,7 @@ public struct SweepFolder: Sendable {
         do {
             return try SnakeCaseJSON.decode(SweepPlan<Options>.self, from: Data(contentsOf: URL(fileURLWithPath: planPath)))
         } catch {
-            throw SweepError(planPath, "has options this study cannot read (\(SnakeCaseJSON.reason(error)))")
+            throw SweepError.unreadableOptions(path: planPath, reason: SnakeCaseJSON.reason(error))
         }
     }
 
@@ -73,7 +71,7 @@ public struct SweepFolder: Sendable {
         if FileManager.default.fileExists(atPath: planPath) {
             let existing = try header()
             guard existing.study == plan.study else {
-                throw SweepError(path, "holds a plan of study '\(existing.study)', not '\(plan.study)'; choose another folder")
+                throw SweepError.otherStudy(folder: path, existing: existing.study, requested: plan.study)
             }
         }
         for run in plan.runs {

@@ -22,17 +22,13 @@ enum SweepCLI {
         let undone = try LocalSweepRunner(executor: executor, jobs: jobs) { study.describe($0, in: folder) }.run(log: log)
         withExtendedLifetime(stop) {}
         if stop.fired {
-            throw SweepError(folder.path, "interrupted; unfinished runs stay pending (run the same command again to resume)")
+            throw SweepError.interrupted(folder: folder.path)
         }
         if let first = undone.failed.first {
-            throw SweepError(
-                folder.path,
-                "\(undone.failed.count) run(s) failed, e.g. \(first) (see its line above, runs/\(first)/run.log and 'pulseprop sweep status'; run again to retry)")
+            throw SweepError.runsFailed(folder: folder.path, count: undone.failed.count, example: first)
         }
         if let first = undone.stopped.first {
-            throw SweepError(
-                folder.path,
-                "\(undone.stopped.count) run(s) were stopped by a signal from outside this runner, e.g. \(first); they stay pending (run again to resume)")
+            throw SweepError.runsStopped(folder: folder.path, count: undone.stopped.count, example: first)
         }
     }
 
@@ -40,7 +36,14 @@ enum SweepCLI {
     /// interrupted (then it reports that after collecting).
     static func runAndCollect(_ folder: SweepFolder, jobs: Int) throws {
         var failure: Error?
-        do { try runLocally(folder, jobs: jobs) } catch let error as SweepError { failure = error }
+        do {
+            try runLocally(folder, jobs: jobs)
+        } catch let error as SweepError {
+            switch error {
+            case .interrupted, .runsFailed, .runsStopped: failure = error  // collect what finished, then report
+            default: throw error
+            }
+        }
         try collect(folder)
         if let failure { throw failure }
     }

@@ -69,7 +69,7 @@ struct SweepExec: ParsableCommand {
         let folder = SweepFolder(plan)
         let id = try chosenRun()
         guard let target = try folder.header().runs.first(where: { $0.id == id }) else {
-            throw SweepError(id, "is not a run of the plan in \(folder.path)")
+            throw SweepError.unknownRun(id: id, folder: folder.path)
         }
         let executor = SweepExecutor(folder: folder, executable: SweepCLI.executable)
         let stop = SweepCLI.interruptOnSignals(executor)
@@ -78,8 +78,8 @@ struct SweepExec: ParsableCommand {
         switch outcome {
         case .done, .alreadyDone: try StandardOutput.write("\(id): done")
         case .lockedElsewhere: try StandardOutput.write("\(id): another process is running it")
-        case .interrupted: throw SweepError(id, "interrupted; it stays pending")
-        case .failed(let code): throw SweepError(id, "failed with exit status \(code); see \(folder.folder(of: target))/run.log")
+        case .interrupted: throw SweepError.runInterrupted(id: id)
+        case .failed(let code): throw SweepError.runFailed(id: id, exitCode: code, log: "\(folder.folder(of: target))/run.log")
         }
     }
 
@@ -87,9 +87,9 @@ struct SweepExec: ParsableCommand {
         switch (runID, taskList, index) {
         case (let id?, nil, nil): return id
         case (nil, let list?, let k?):
-            guard let text = try? String(contentsOfFile: list, encoding: .utf8) else { throw SweepError(list, "cannot be read") }
+            guard let text = try? String(contentsOfFile: list, encoding: .utf8) else { throw SweepError.taskList(path: list, problem: "cannot be read") }
             let ids = text.split(separator: "\n").map(String.init)
-            guard ids.indices.contains(k) else { throw SweepError(list, "has \(ids.count) runs; there is no task \(k)") }
+            guard ids.indices.contains(k) else { throw SweepError.taskList(path: list, problem: "has \(ids.count) runs; there is no task \(k)") }
             return ids[k]
         default:
             throw ParameterError("run", "give either --run ID or both --task-list FILE and --index K")

@@ -60,13 +60,13 @@ struct SweepSlurm: ParsableCommand {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        do { try process.run() } catch { throw SweepError("sbatch", "cannot be started: \(error.localizedDescription)") }
+        do { try process.run() } catch { throw SweepError.scheduler(command: "sbatch", problem: "cannot be started: \(error.localizedDescription)") }
         let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let reason = message.split(separator: "\n").first.map(String.init) ?? "exit status \(process.terminationStatus)"
-            throw SweepError("sbatch", process.terminationStatus == 127 ? "not found (is Slurm installed here?)" : reason)
+            throw SweepError.scheduler(command: "sbatch", problem: process.terminationStatus == 127 ? "not found (is Slurm installed here?)" : reason)
         }
         return output.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? output
     }
