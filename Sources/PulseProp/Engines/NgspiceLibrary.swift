@@ -112,6 +112,7 @@ final class NgspiceLibrary {
         case .osdi:
             guard capabilities.hasOSDI else { throw SpiceError.capabilityMissing(.osdi, ngspice: capabilities.version) }
             run(command: "osdi \(copy)")
+            run(command: Self.singleThreaded)
         case .xspice:
             run(command: "codemodel \(copy)")
         }
@@ -204,14 +205,14 @@ final class NgspiceLibrary {
             { _, _, _ in 0 },
             Unmanaged.passUnretained(self).toOpaque())
         guard status == 0 else { throw SpiceError.libraryUnavailable("ngSpice_Init returned \(status)") }
-        run(command: Self.singleThreaded)
     }
 
-    /// Device evaluation on one thread. Debian's ngspice is built with OpenMP and evaluates
+    /// OSDI device evaluation on one thread. Debian's ngspice is built with OpenMP and evaluates
     /// compiled (OSDI) instances on `num_threads` threads, two by default; starting and joining
     /// them in every Newton iteration costs more than the evaluation (wired 32×32 step with the
     /// OSDI model: matrix load 4.7 s on two threads, 0.38 s on one), and PulseProp already runs
-    /// one simulator per core (``SpiceEnginePool``). A build without OpenMP ignores the variable.
+    /// one simulator per core (``SpiceEnginePool``). Set only where an OSDI model is loaded: the
+    /// B-source form measured no slower on ngspice's default. A build without OpenMP ignores it.
     static let singleThreaded = "set num_threads=1"
 
     private func close() {

@@ -190,9 +190,11 @@ enum EmbeddedTemplates {
         pre_osdi {{{.}}}
         {{/preOsdi}}
         set numdgt=15
-        * One thread for device evaluation: an OpenMP build's default of two spends most of each
-        * Newton iteration starting and joining threads (compiled model, 32x32 wired: 8.7 s vs 3.0 s).
+        {{#preOsdi}}
+        * One thread for OSDI device evaluation: an OpenMP build's default of two spends most of each
+        * Newton iteration starting and joining threads (32x32 wired: 8.7 s vs 3.0 s).
         set num_threads=1
+        {{/preOsdi}}
         run
         {{#reportsFinalStates}}
         {{#devices}}
