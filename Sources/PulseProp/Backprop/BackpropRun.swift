@@ -125,4 +125,11 @@ extension BackpropRun: LearningRun {
     }
 
     public func checkpointData() throws -> Data { try checkpoint.json() }
+
+    public func logCSV() throws -> String { try BackpropReport.csv(checkpoint.history) }
+
+    public func finish(in folder: String?) throws -> BackpropReport.Summary {
+        guard let folder else { return BackpropReport.Summary(configuration: checkpoint.configuration, history: checkpoint.history) }
+        return try BackpropReport.writeFiles(history: checkpoint.history, configuration: checkpoint.configuration, folder: folder)
+    }
 }

@@ -101,4 +101,13 @@ extension BeliefNetRun: LearningRun {
     }
 
     public func checkpointData() throws -> Data { try SnakeCaseJSON.encode(checkpoint, pretty: false) }
+
+    public func logCSV() throws -> String { try BeliefNetReport.csv(checkpoint.history) }
+
+    public func finish(in folder: String?) throws -> BeliefNetReport.Summary {
+        guard let folder else {
+            return BeliefNetReport.Summary(history: checkpoint.history, configuration: checkpoint.configuration, writes: writes)
+        }
+        return try BeliefNetReport.writeFiles(history: checkpoint.history, configuration: checkpoint.configuration, writes: writes, folder: folder)
+    }
 }

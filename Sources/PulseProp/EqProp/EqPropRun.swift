@@ -187,6 +187,26 @@ extension EqPropRun: LearningRun {
     }
 
     public func checkpointData() throws -> Data { try SnakeCaseJSON.encode(checkpoint) }
+
+    public func logCSV() throws -> String { EqPropReport.csv(checkpoint.history) }
+
+    /// The summary (for patterns with the reconstruction table against the Hopfield baseline);
+    /// with a `folder`, `log.csv`, `summary.json` and `eqprop.svg` are written there.
+    public func finish(in folder: String?) throws -> EqPropSummary {
+        let c = configuration
+        let reconstruction = c.task == "patterns" ? try PatternTask.levels.map { level in
+            let probes = PatternTask.examples(level: level, copies: 20, seed: c.seed &+ 200)
+            return ReconstructionPoint(
+                corruption: level, eqpropError: try error(on: probes),
+                hopfieldError: HopfieldNetwork(storing: PatternTask.letters).error(on: probes))
+        } : nil
+        let summary = EqPropSummary(run: self, reconstruction: reconstruction)
+        if let folder {
+            let (_, free, nudged) = try phases()
+            try EqPropReport.writeFiles(run: self, summary: summary, free: free, nudged: nudged, folder: folder)
+        }
+        return summary
+    }
 }
 
 extension EqPropConfiguration: ResumableConfiguration {}

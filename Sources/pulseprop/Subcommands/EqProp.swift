@@ -86,8 +86,7 @@ struct EqPropTrain: ParsableCommand {
         guard compare else {
             let checkpoint = output.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
             let run = try EqPropRun(configuration: c, task: task, checkpointPath: checkpoint, resume: resume)
-            try run.run { progress(c.engine, $0) }
-            let summary = try finish(run, folder: output)
+            let summary = try RunHarness.complete(run, folder: output) { record, _ in progress(c.engine, record) }
             try StandardOutput.write(format == .json ? try summary.json() : line(summary))
             return
         }
@@ -95,8 +94,8 @@ struct EqPropTrain: ParsableCommand {
         try comparison.run(progress: progress)
         let summary = EqPropComparisonSummary(
             comparison: comparison,
-            analytic: try finish(comparison.analytic, folder: output.map { EqPropComparison.folder($0, .analytic) }),
-            spice: try finish(comparison.spice, folder: output.map { EqPropComparison.folder($0, .spice) }))
+            analytic: try comparison.analytic.finish(in: output.map { EqPropComparison.folder($0, .analytic) }),
+            spice: try comparison.spice.finish(in: output.map { EqPropComparison.folder($0, .spice) }))
         if let output { try EqPropComparisonReport.writeFiles(comparison, summary: summary, folder: output) }
         if format == .json {
             try StandardOutput.write(try summary.json())
@@ -108,24 +107,6 @@ struct EqPropTrain: ParsableCommand {
                     summary.largestStateDifference, summary.largestErrorDifference, summary.largestLossDifference),
             ].joined(separator: "\n"))
         }
-    }
-
-    /// The summary of a finished run (for patterns with the reconstruction table against the
-    /// Hopfield baseline); with a `folder`, its files are written there.
-    private func finish(_ run: EqPropRun, folder: String?) throws -> EqPropSummary {
-        let c = run.configuration
-        let reconstruction = c.task == "patterns" ? try PatternTask.levels.map { level in
-            let probes = PatternTask.examples(level: level, copies: 20, seed: c.seed &+ 200)
-            return ReconstructionPoint(
-                corruption: level, eqpropError: try run.error(on: probes),
-                hopfieldError: HopfieldNetwork(storing: PatternTask.letters).error(on: probes))
-        } : nil
-        let summary = EqPropSummary(run: run, reconstruction: reconstruction)
-        if let folder {
-            let (_, free, nudged) = try run.phases()
-            try EqPropReport.writeFiles(run: run, summary: summary, free: free, nudged: nudged, folder: folder)
-        }
-        return summary
     }
 
     /// The one-line table form of `summary`.

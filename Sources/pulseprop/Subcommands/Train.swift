@@ -64,18 +64,16 @@ struct Train: ParsableCommand {
             epochs: configuration.epochs, finished: run.checkpoint.history.count, interval: progressInterval)
         run.batchProgress = examples.update
         defer { examples.stop() }
-        let history = try run.run { record, eta in
+        let summary = try RunHarness.complete(run, folder: folder) { record, eta in
             FileHandle.standardError.write(Data(Progress.epochLine(record, of: configuration.epochs, eta: eta).utf8))
-            try? AtomicFile.write(BackpropReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
         }
         if let circuitTraining, device.compare {
             try AtomicFile.write(circuitTraining.divergenceCSV(), to: (folder as NSString).appendingPathComponent("steps.csv"))
             try AtomicFile.write(circuitTraining.deltaGCSV(), to: (folder as NSString).appendingPathComponent("deltag.csv"))
         }
-        let summary = try BackpropReport.writeFiles(history: history, configuration: configuration, folder: folder)
         switch format {
         case .json: try StandardOutput.write(try summary.json())
-        case .csv: try StandardOutput.write(try BackpropReport.csv(history), terminator: "")
+        case .csv: try StandardOutput.write(try run.logCSV(), terminator: "")
         case .table:
             try StandardOutput.write(String(
                 format: "%@: test error %.2f %%, train error %.2f %% after %d epochs (%.2f s/epoch); files in %@",

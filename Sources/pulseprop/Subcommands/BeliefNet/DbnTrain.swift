@@ -104,7 +104,7 @@ struct DbnTrain: ParsableCommand {
         let examples = ExampleProgress(epochs: total, finished: run.checkpoint.history.count, interval: progressInterval)
         run.batchProgress = examples.update
         defer { examples.stop() }
-        let history = try run.run { record, eta in
+        let summary = try RunHarness.complete(run, folder: folder) { record, eta in
             let test = record.testError.map { String(format: "  test %.2f %%", 100 * $0) } ?? ""
             let pulses = (record.writes ?? []).map(\.totalPulses).reduce(0, +)
             let disturbed = (record.writes ?? []).map(\.disturbed).reduce(0, +)
@@ -112,12 +112,10 @@ struct DbnTrain: ParsableCommand {
             FileHandle.standardError.write(Data(String(
                 format: "RBM %d epoch %d/%d  reconstruction %.4f%@%@  %.2f s  ETA %@\n", record.layer, record.epoch,
                 configuration.epochs, record.reconstructionError, test, writes, record.seconds, Progress.duration(eta)).utf8))
-            try? AtomicFile.write(BeliefNetReport.csv(run.checkpoint.history), to: (folder as NSString).appendingPathComponent("log.csv"))
         }
-        let summary = try BeliefNetReport.writeFiles(history: history, configuration: configuration, writes: run.writes, folder: folder)
         switch format {
         case .json: try StandardOutput.write(try summary.json())
-        case .csv: try StandardOutput.write(try BeliefNetReport.csv(history), terminator: "")
+        case .csv: try StandardOutput.write(try run.logCSV(), terminator: "")
         case .table:
             try StandardOutput.write(String(
                 format: "dbn %@ (%@%@): test error %.2f %% after %@ epochs per RBM (%.2f s/epoch), %ld pulses; files in %@",
