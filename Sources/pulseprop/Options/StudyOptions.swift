@@ -162,7 +162,7 @@ struct DevicesStudyOptions: ParsableArguments {
 }
 
 /// Options of the belief-net study (`reproduce dbn`, `sweep plan dbn`).
-struct DbnStudyOptions: ParsableArguments {
+struct BeliefNetStudyOptions: ParsableArguments {
     @Option(help: "Folder with the MNIST IDX files.")
     var data: String
 

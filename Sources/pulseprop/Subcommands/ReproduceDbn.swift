@@ -12,7 +12,7 @@ struct ReproduceDbn: ParsableCommand {
         commandName: "dbn",
         abstract: "Train the deep belief net with ideal weights and on device pairs (per-batch vs accumulate writes); tabulate mean ± std.")
 
-    @OptionGroup var study: DbnStudyOptions
+    @OptionGroup var study: BeliefNetStudyOptions
 
     @Option(help: "Trials run at once (each single-threaded).")
     var jobs: Int = 2

@@ -59,7 +59,7 @@ struct SweepPlanCommand: ParsableCommand {
     struct Dbn: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "dbn", abstract: "MNIST deep belief nets: ideal weights and device pairs × write schemes.")
-        @OptionGroup var options: DbnStudyOptions
+        @OptionGroup var options: BeliefNetStudyOptions
         @Option(help: "Plan folder.") var output: String
 
         func run() throws { try plan(BeliefNetStudy.self, options.study(), output: output) }
