@@ -1,6 +1,7 @@
 /// Per-epoch circuit figures of device training.
 public struct CircuitEpochStats: Codable, Equatable, Sendable {
-    /// Learning steps (one per crossbar per example that sent pulses).
+    /// Learning steps (one per crossbar per example that sent pulses; with per-batch writes one
+    /// per written row of a crossbar per minibatch).
     public var steps = 0
     /// Pulses sent by all drivers (rows pulse in both phases, columns in one).
     public var pulsesSent = 0

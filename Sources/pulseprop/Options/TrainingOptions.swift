@@ -46,7 +46,7 @@ struct TrainingOptions: ParsableArguments {
     var deltaMax: Double?
     @Option(help: "Pulse quanta: shared (x-max/N for x and delta) or separate (x-max/N for x, (delta-max − delta-min)/N for delta).")
     var quantisation: PulseQuantisation?
-    @Option(help: "Rounding of pulse counts: nearest (ties to even), floor (toward zero) or stochastic (absmin: up with probability equal to the fractional part, one dither per example and layer).")
+    @Option(help: "Rounding of pulse counts: nearest (ties to even), floor (toward zero) or stochastic (absmin: up with probability equal to the fractional part, one dither per example and layer; with --write per-batch one per device and minibatch).")
     var rounding: PulseRounding?
 
     func validate() throws {
