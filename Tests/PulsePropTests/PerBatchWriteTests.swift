@@ -171,6 +171,21 @@ final class PerBatchWriteTests: XCTestCase {
         XCTAssertNotEqual(perExample, perBatch)
     }
 
+    /// Per-batch row steps in ngspice, shadowed by the analytic engine: the engines move every
+    /// written device the same way (listed in ngspice-tests.txt).
+    func testSpiceWritesPerBatchLikeTheAnalyticEngine() throws {
+        var c = BackpropConfiguration.builtinTask
+        (c.write, c.batch, c.epochs) = (.perBatch, 4, 1)
+        let (train, test) = BuiltinTask.split(seed: 3, train: 8, test: 2)
+        let training = try CircuitTraining(
+            configuration: c, hardware: CrossbarHardware(engine: .spice), train: train, test: test, compare: true)
+        try training.run.run()
+        let stats = try XCTUnwrap(training.run.checkpoint.history.last?.circuit)
+        XCTAssertGreaterThan(stats.coincidentPulses, 0)
+        XCTAssertEqual(stats.directionAgreement, 1)
+        XCTAssertLessThan(stats.deltaGRMSDifference, 0.01)
+    }
+
     private func timeless(_ checkpoint: BackpropCheckpoint) -> BackpropCheckpoint {
         var c = checkpoint
         c.history = c.history.map { var r = $0; r.seconds = 0; return r }
