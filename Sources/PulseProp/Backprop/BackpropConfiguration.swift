@@ -64,6 +64,17 @@ public enum UpdateScheme: String, Codable, CaseIterable, Sendable {
     case unidirectional
 }
 
+/// When device weights are written (`--write`).
+public enum DeviceWrite: String, Codable, CaseIterable, Sendable {
+    /// Every example's coincidence pulses, one learning step per crossbar per example
+    /// (Negrov et al.'s fully local scheme).
+    case perExample = "per-example"
+    /// Once per minibatch: the minibatch's summed update per device, in pulse quanta, becomes
+    /// one net pulse count per device (potentiation and depression cancel digitally before
+    /// any pulse), written row by row (``DeviceWeightUpdater``).
+    case perBatch = "per-batch"
+}
+
 /// Every choice of a training run (Negrov et al. 2017, Section 3, with the defaults of the
 /// paper's [784-110-10] experiments).
 public struct BackpropConfiguration: Codable, Equatable, Sendable {
@@ -120,6 +131,8 @@ public struct BackpropConfiguration: Codable, Equatable, Sendable {
     /// Cycle-to-cycle noise: the standard deviation of each pulse's state change, relative to
     /// the change (0: none). Drawn from a generator seeded by ``seed``.
     public var c2c: Double = 0
+    /// Device weights: write every example's pulses, or each minibatch's net counts.
+    public var write: DeviceWrite = .perExample
 
     /// Creates the paper's default configuration.
     public init() {}
@@ -152,6 +165,7 @@ public struct BackpropConfiguration: Codable, Equatable, Sendable {
         refreshEvery = try value(.refreshEvery, refreshEvery)
         refreshSaturation = try value(.refreshSaturation, refreshSaturation)
         c2c = try value(.c2c, c2c)
+        write = try value(.write, write)
     }
 
     /// The paper's MNIST setting (the default configuration).
@@ -204,6 +218,9 @@ public struct BackpropConfiguration: Codable, Equatable, Sendable {
             try require(weightRange > 0 && weightRange.isFinite, "weight-range", "must be a finite value > 0, got \(weightRange)")
         } else {
             try require(c2c == 0, "c2c", "cycle-to-cycle noise applies to device weights: add --weights reference or pair")
+            try require(
+                write == .perExample, "write",
+                "applies to device weights only (ideal weights are updated per minibatch anyway): add --weights reference or pair")
             // min(⌊a + u⌋, ⌊b + u⌋) = ⌊min(a, b) + u⌋ keeps absmin unbiased under a shared dither;
             // the product ⌊a + u⌋·⌊b + u⌋ of times is not (a = b = ½ gives ½, not ¼).
             try require(

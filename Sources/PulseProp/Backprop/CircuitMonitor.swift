@@ -1,6 +1,7 @@
 /// Per-epoch circuit figures of device training.
 public struct CircuitEpochStats: Codable, Equatable, Sendable {
-    /// Learning steps (one per crossbar per example that sent pulses).
+    /// Learning steps (one per crossbar per example that sent pulses; with per-batch writes one
+    /// per written row of a crossbar per minibatch).
     public var steps = 0
     /// Pulses sent by all drivers (rows pulse in both phases, columns in one).
     public var pulsesSent = 0
@@ -185,12 +186,19 @@ public final class CircuitMonitor {
         }
         var stepSquares = 0.0
         var stepWritten = 0
+        // A device coincides only where its row and its column pulse in one phase; every other
+        // device is only checked for disturb (a row step of a per-batch write pulses one row).
+        let pulsingRows = (0..<step.rows).map { i in step.phases.contains { $0.rowCounts[i] > 0 } }
+        let pulsingColumns = (0..<step.cols).map { j in step.phases.contains { $0.columnCounts[j] > 0 } }
+        let (beforeStates, afterStates) = (event.before.elements, event.after.elements)
         for i in 0..<step.rows {
             for j in 0..<step.cols {
-                let k = abs(step.coincidences(row: i, col: j))
-                let moved = event.after[i, j] - event.before[i, j]
+                let k = pulsingRows[i] && pulsingColumns[j] ? abs(step.coincidences(row: i, col: j)) : 0
                 if k == 0 {
-                    if abs(moved) > CrossbarStepResult.changeThreshold { current.disturbedDevices += 1 }
+                    let moved = afterStates[i * step.cols + j] - beforeStates[i * step.cols + j]
+                    if moved > CrossbarStepResult.changeThreshold || -moved > CrossbarStepResult.changeThreshold {
+                        current.disturbedDevices += 1
+                    }
                     continue
                 }
                 current.coincidentPulses += k

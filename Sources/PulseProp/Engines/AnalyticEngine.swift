@@ -73,9 +73,13 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
         for (p, phase) in step.phases.enumerated() {
             let u = shape.amplitude(of: phase.kind)
             let u2 = u * u
+            // A device whose row and column both sit out the phase adds an exact zero: each row
+            // that does not pulse visits the pulsing columns only (same terms, same order).
+            let pulsing = (0..<step.cols).filter { phase.columnCounts[$0] > 0 }
+            let everyColumn = Array(0..<step.cols)
             for i in 0..<step.rows {
                 let r = phase.rowCounts[i]
-                for j in 0..<step.cols {
+                for j in r > 0 ? everyColumn : pulsing {
                     let c = phase.columnCounts[j]
                     let (x0, x1) = (before[i, j], after[i, j])
                     let k = phase.coincidences(row: i, col: j)

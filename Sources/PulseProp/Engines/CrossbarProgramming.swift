@@ -22,11 +22,21 @@ public enum CrossbarProgramming {
     /// device on the row or on a pulsing column sees half-amplitude pulses only. Nil when the
     /// row has nothing to write.
     public static func rowStep(_ pulses: Matrix<Int>, row: Int) throws -> LearningStep? {
-        let counts = (0..<pulses.cols).map { pulses[row, $0] }
-        guard let longest = counts.max(), longest > 0 else { return nil }
-        var rows = [Int](repeating: 0, count: pulses.rows)
-        rows[row] = longest
-        return try LearningStep(rowCounts: rows, columnCounts: counts.map { -$0 }, slotsPerPhase: longest, only: .potentiation)
+        try rowStep(columnCounts: (0..<pulses.cols).map { -pulses[row, $0] }, row: row, rows: pulses.rows, only: .potentiation)
+    }
+
+    /// The learning step that writes row `row` of a `rows`-row crossbar with the signed column
+    /// counts `counts` (the convention of ``LearningStep``: `−n` potentiates device `(row, j)`
+    /// by `n` pulses, `+n` depresses it by `n`): the row sends the longest train in both
+    /// phases (or in `only`), so device `(row, j)` sees exactly `|counts[j]|` coincidences and
+    /// every other device half-amplitude pulses only. Nil when every count is 0. Shared by
+    /// row-by-row programming (accumulate-then-fire) and per-batch net-count writes of
+    /// device weights (``DeviceWeightUpdater``).
+    public static func rowStep(columnCounts counts: [Int], row: Int, rows: Int, only: LearningPhase.Kind?) throws -> LearningStep? {
+        guard let longest = counts.map(abs).max(), longest > 0 else { return nil }
+        var rowCounts = [Int](repeating: 0, count: rows)
+        rowCounts[row] = longest
+        return try LearningStep(rowCounts: rowCounts, columnCounts: counts, slotsPerPhase: longest, only: only)
     }
 }
 

@@ -74,7 +74,7 @@ public struct CrossbarHardware: Sendable {
         let updater = try DeviceWeightUpdater(
             layers: network.layers, saved: saved, engines: engines, encoding: encoding,
             mapping: mapping, scheme: configuration.update, refresh: refresh,
-            response: refresh.isEnabled ? analyticEngine() : nil, seed: configuration.seed)
+            response: refresh.isEnabled ? analyticEngine() : nil, seed: configuration.seed, write: configuration.write)
         updater.runsLayersConcurrently = engine == .spice && concurrentLayers
         return updater
     }

@@ -19,6 +19,12 @@ import Dispatch
 /// ``UpdateScheme`` decides which of them pulse (``columnCounts(_:)``), and a
 /// ``PairRefresh`` policy resets and reprograms the pairs (``refresh(layer:)``).
 ///
+/// With ``DeviceWrite/perBatch`` (`write`) a minibatch is written once instead: each
+/// device's summed update in the rule's pulse quanta (``netQuanta(_:count:gain:encoding:)``)
+/// is rounded to one net pulse count (``netCounts(_:rounding:dither:)``), so potentiation
+/// and depression of one device cancel digitally before any pulse, and the counts go to the
+/// crossbar row by row (``writeNetCounts(_:layer:)``) through the same engine.
+///
 /// Every layer is one crossbar with its own engine. Once an example's signals are computed,
 /// its crossbar steps are independent (different engines, different devices): with
 /// ``runsLayersConcurrently`` they run on one thread each, and the observer still sees them in
@@ -34,6 +40,8 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public let scheme: UpdateScheme
     /// When pairs are refreshed.
     public let refreshPolicy: PairRefresh
+    /// Every example's pulses, or each minibatch's net counts.
+    public let write: DeviceWrite
     /// The device model a refresh plans its reprogramming pulses with.
     private let response: PulseResponse?
     /// Device states of every layer's crossbar, `rows × cols·m` (`m` columns per weight).
@@ -66,7 +74,8 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public init(
         layers: [WeightLayer], saved: DeviceStates? = nil, engines: [CrossbarEngine],
         encoding: PulseEncoding, mapping: WeightMapping, scheme: UpdateScheme = .bidirectional,
-        refresh: PairRefresh = PairRefresh(), response: PulseResponse? = nil, seed: UInt64 = 0
+        refresh: PairRefresh = PairRefresh(), response: PulseResponse? = nil, seed: UInt64 = 0,
+        write: DeviceWrite = .perExample
     ) throws {
         try encoding.validate()
         try require(mapping.maxWeight > 0, "weight-range", "must be > 0")
@@ -79,6 +88,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
         self.mapping = mapping
         self.scheme = scheme
         refreshPolicy = refresh
+        self.write = write
         self.response = response
         dither = SeededGenerator(seed: seed ^ 0x5EED_D17E_5EED_D17E)
         if let saved {
@@ -113,6 +123,18 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) throws {
         // The schedule's rate is the pulse gain on both signals here.
         let gain = Double(rate)
+        if write == .perBatch {
+            // Every layer's net counts come from signals computed before any update; the
+            // layers are written in the signals' order, each row by row.
+            for s in signals {
+                let quanta = Self.netQuanta(s, count: count, gain: gain, encoding: encoding)
+                try writeNetCounts(netCounts(quanta), layer: s.layer)
+            }
+            examplesSinceRefresh += count
+            try refreshIfDue()
+            for (layer, held) in states.enumerated() { layers[layer].values = mapping.weights(of: held) }
+            return
+        }
         for b in 0..<count {
             // Every layer's signals were computed before any update; the steps go in the
             // signals' order (backpropagation: the output layer first), as float weights are
@@ -145,6 +167,69 @@ public final class DeviceWeightUpdater: WeightUpdater {
             try refreshIfDue()
         }
         for (layer, held) in states.enumerated() { layers[layer].values = mapping.weights(of: held) }
+    }
+
+    /// The summed absmin update of the first `count` examples of `s` per device in pulse
+    /// quanta, `S_ij = Σ_b sign(δ_bj)·min(a_bi, |d_bj|)` with `a = clip(gain·x, 0, xMax)/q_x`
+    /// and `d = clip(gain·δ, δmin, δmax)/q_δ` (the unrounded coincidences the per-example path
+    /// rounds and sends): `rows × cols` (weight columns), positive to lower the weight, as
+    /// `n_δ`.
+    public static func netQuanta(_ s: LayerSignals, count: Int, gain: Double, encoding: PulseEncoding) -> Matrix<Double> {
+        var sums = Matrix<Double>(rows: s.xStride, cols: s.cols) { _, _ in 0 }
+        let (qx, qd) = (encoding.xQuantum, encoding.deltaQuantum)
+        for b in 0..<count {
+            let d = (0..<s.cols).map { min(max(gain * Double(s.delta[b * s.cols + $0]), encoding.deltaMin), encoding.deltaMax) / qd }
+            guard d.contains(where: { $0 != 0 }) else { continue }
+            for i in 0..<s.xStride {
+                let a = min(max(gain * Double(s.x[b * s.xStride + i]), 0), encoding.xMax) / qx
+                guard a > 0 else { continue }
+                for j in 0..<s.cols where d[j] != 0 {
+                    sums[i, j] += d[j] > 0 ? min(a, d[j]) : -min(a, -d[j])
+                }
+            }
+        }
+        return sums
+    }
+
+    /// `quanta` rounded to whole net pulse counts with the encoding's rounding, sign kept:
+    /// `sign(S)·R(|S|)`, one dither of the updater's generator per non-zero `S` (row-major
+    /// order), so stochastic rounding is unbiased per device and a checkpoint continues it.
+    public func netCounts(_ quanta: Matrix<Double>) -> Matrix<Int> {
+        Self.netCounts(quanta, rounding: encoding.rounding, dither: &dither)
+    }
+
+    /// `sign(S)·R(|S|)` for every `S` of `quanta`; stochastic rounding draws one dither from
+    /// `dither` per non-zero `S`, in row-major order.
+    public static func netCounts(_ quanta: Matrix<Double>, rounding: PulseRounding, dither: inout SeededGenerator) -> Matrix<Int> {
+        let counts = quanta.elements.map { S -> Int in
+            guard S != 0 else { return 0 }
+            let u = rounding == .stochastic ? Double.random(in: 0..<1, using: &dither) : 0
+            let magnitude = Int(rounding.whole(abs(S), dither: u))
+            return S < 0 ? -magnitude : magnitude
+        }
+        return Matrix(rows: quanta.rows, cols: quanta.cols, elements: counts)
+    }
+
+    /// Writes net pulse counts `counts` (`rows × cols` weight columns, signed as `n_δ`:
+    /// positive lowers the weight) to layer `layer`'s crossbar, one row step per row with a
+    /// non-zero count (``CrossbarProgramming/rowStep(columnCounts:row:rows:only:)``); the
+    /// crossbar columns follow ``columnCounts(_:)`` (pairs: both devices, or for unidirectional
+    /// updates potentiation of the device of the sign). Each row step goes through the engine
+    /// and the observer like a learning step.
+    public func writeNetCounts(_ counts: Matrix<Int>, layer: Int) throws {
+        let engine = engines[layer]
+        for row in 0..<counts.rows {
+            let weightCounts = (0..<counts.cols).map { counts[row, $0] }
+            guard weightCounts.contains(where: { $0 != 0 }) else { continue }
+            guard let step = try CrossbarProgramming.rowStep(
+                columnCounts: columnCounts(weightCounts), row: row, rows: states[layer].rows,
+                only: scheme == .unidirectional ? .potentiation : nil)
+            else { continue }
+            let before = observer == nil ? nil : states[layer]
+            let place = "learning step \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
+            let energy = try CircuitStepError.at(place) { try engine.apply(step, to: &states[layer]) }
+            try record(layer: layer, step, before: before, after: states[layer], energy: energy)
+        }
     }
 
     /// The step for `x` and `delta`; nil when no row or no column pulses (nothing can move).

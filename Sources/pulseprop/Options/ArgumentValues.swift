@@ -12,6 +12,7 @@ extension UpdateMethod: ExpressibleByArgument {}
 extension FeedbackKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension UpdateScheme: ExpressibleByArgument {}
+extension DeviceWrite: ExpressibleByArgument {}
 extension EngineKind: ExpressibleByArgument {}
 extension PulseQuantisation: ExpressibleByArgument {}
 extension PulseRounding: ExpressibleByArgument {}

@@ -26,6 +26,8 @@ struct TrainingOptions: ParsableArguments {
     var weights: WeightMode?
     @Option(help: "Device weights: bidirectional (both polarities) or unidirectional (pairs: potentiation pulses only, on G⁺ or G⁻).")
     var update: UpdateScheme?
+    @Option(help: "Device weights: per-example (every example's coincidence pulses, the default) or per-batch (each minibatch's summed update as one net pulse count per device, rounded by --rounding, written row by row).")
+    var write: DeviceWrite?
     @Option(help: "Pairs: reset and reprogram every layer's pairs every N examples (0: never).")
     var refreshEvery: Int?
     @Option(help: "Pairs: refresh a layer when both devices of one of its pairs reach this state (0: never).")
@@ -44,7 +46,7 @@ struct TrainingOptions: ParsableArguments {
     var deltaMax: Double?
     @Option(help: "Pulse quanta: shared (x-max/N for x and delta) or separate (x-max/N for x, (delta-max − delta-min)/N for delta).")
     var quantisation: PulseQuantisation?
-    @Option(help: "Rounding of pulse counts: nearest (ties to even), floor (toward zero) or stochastic (absmin: up with probability equal to the fractional part, one dither per example and layer).")
+    @Option(help: "Rounding of pulse counts: nearest (ties to even), floor (toward zero) or stochastic (absmin: up with probability equal to the fractional part, one dither per example and layer; with --write per-batch one per device and minibatch).")
     var rounding: PulseRounding?
 
     func validate() throws {
@@ -83,6 +85,7 @@ struct TrainingOptions: ParsableArguments {
         if let refreshEvery { c.refreshEvery = refreshEvery }
         if let refreshSaturation { c.refreshSaturation = refreshSaturation }
         if let c2c { c.c2c = c2c }
+        if let write { c.write = write }
         try c.validate()
         return c
     }
