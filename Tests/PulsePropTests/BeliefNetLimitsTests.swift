@@ -140,3 +140,29 @@ final class BeliefNetLimitsTests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("invalid threshold:"), run.stderr)
     }
 }
+
+/// The belief net's path defaults, in the library (they lived in `dbn train`).
+final class BeliefNetPathDefaultsTests: XCTestCase {
+    func testCoincidencePathTakesSamplesAndNoDigitalMomentumOrDecay() {
+        var digital = BeliefNetConfiguration()
+        let recipe = (digital.statistics, digital.momentum, digital.weightDecay)
+        digital.fillPathDefaults(statistics: nil, momentum: nil, weightDecay: nil)
+        XCTAssertTrue(digital.digitalUpdate)
+        XCTAssertEqual(digital.statistics, recipe.0)
+        XCTAssertEqual(digital.momentum, recipe.1)
+        XCTAssertEqual(digital.weightDecay, recipe.2)
+
+        var coincidence = BeliefNetConfiguration()
+        (coincidence.weights, coincidence.write, coincidence.engine) = (.pair, .perBatch, .analytic)
+        coincidence.fillPathDefaults(statistics: nil, momentum: nil, weightDecay: nil)
+        XCTAssertFalse(coincidence.digitalUpdate)
+        XCTAssertEqual(coincidence.statistics, .samples)
+        XCTAssertEqual(coincidence.momentum, 0)
+        XCTAssertEqual(coincidence.weightDecay, 0)
+
+        coincidence.fillPathDefaults(statistics: .probabilities, momentum: 0.5, weightDecay: 1e-4)
+        XCTAssertEqual(coincidence.statistics, .probabilities, "what the user gives wins")
+        XCTAssertEqual(coincidence.momentum, 0.5)
+        XCTAssertEqual(coincidence.weightDecay, 1e-4)
+    }
+}

@@ -93,6 +93,17 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
     /// but per-batch writes through a crossbar engine, whose pulses are the coincidences.
     public var digitalUpdate: Bool { !(engine != nil && write == .perBatch && weights == .pair) }
 
+    /// Fills in what the user left unset (nil) from the update path: the coincidence path
+    /// (``digitalUpdate`` false: pairs written per batch through an engine) writes the
+    /// coincidences of binary units themselves, so it takes samples and no digital momentum or
+    /// weight cost; the digital path keeps Hinton's recipe. Set ``engine``, ``write`` and
+    /// ``weights`` first.
+    public mutating func fillPathDefaults(statistics: BeliefNetStatistics?, momentum: Double?, weightDecay: Double?) {
+        self.statistics = statistics ?? (digitalUpdate ? self.statistics : .samples)
+        self.momentum = momentum ?? (digitalUpdate ? self.momentum : 0)
+        self.weightDecay = weightDecay ?? (digitalUpdate ? self.weightDecay : 0)
+    }
+
     /// Checks every choice, naming the first bad option.
     public func validate() throws {
         try require(version == 1, "version", "is \(version); this PulseProp reads version 1")

@@ -75,11 +75,7 @@ struct DbnTrain: ParsableCommand {
             "sets coincidence counts per device pulse; --weights ideal writes no pulses (add --weights pair or drop --threshold)")
         c.threshold = threshold ?? Double(batch)
         c.engine = engine
-        // The coincidence path writes the coincidences of binary units themselves: samples, no
-        // digital momentum or weight cost by default.
-        c.statistics = statistics ?? (c.digitalUpdate ? c.statistics : .samples)
-        c.momentum = momentum ?? (c.digitalUpdate ? c.momentum : 0)
-        c.weightDecay = weightDecay ?? (c.digitalUpdate ? c.weightDecay : 0)
+        c.fillPathDefaults(statistics: statistics, momentum: momentum, weightDecay: weightDecay)
         try c.validate()
         return c
     }
