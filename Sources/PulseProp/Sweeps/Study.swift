@@ -6,8 +6,8 @@ import Foundation
 /// (``SweepExecutor``); ``collect(_:finished:in:)`` turns whatever has finished into the study's
 /// files, so partial results are useful. Studies are listed in ``StudyRegistry``.
 public protocol Study {
-    /// Options of the study, stored in `plan.json`.
-    associatedtype Options: Codable & Sendable
+    /// Options of the study, stored in `plan.json` with their paths relative to the plan folder.
+    associatedtype Options: PlanOptions
 
     /// The name used by `pulseprop sweep plan NAME`.
     static var name: String { get }
@@ -37,6 +37,7 @@ extension Study {
     /// Expands `options` into runs and writes the plan into `folder` (see ``SweepFolder/write(_:isComplete:)``).
     @discardableResult
     public static func plan(_ options: Options, into folder: SweepFolder) throws -> SweepPlan<Options> {
+        let options = options.relative(to: folder.path)
         let plan = SweepPlan(study: name, options: options, runs: try runs(options))
         try PulseProp.requireDistinct(plan.runs.map(\.id), "study \(name)") { "run '\($0)'" }
         try folder.write(plan) { run, runFolder in isComplete(run, folder: runFolder, options: options) }

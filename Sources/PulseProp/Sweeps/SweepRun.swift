@@ -1,8 +1,8 @@
 /// One run of a study: a `pulseprop` command line that writes only inside its own folder.
 ///
 /// Paths in `arguments` are relative to the plan folder (the runner starts every run there),
-/// except inputs the user named, which the study makes absolute: a plan folder can then move,
-/// and a cluster node sees the same files through a shared filesystem.
+/// inputs the user named included (``PlanOptions``): a plan holds no path of the machine that
+/// made it, and a cluster node sees the same files through a shared filesystem.
 public struct SweepRun: Codable, Equatable, Sendable {
     /// Unique within the plan, and the run's folder below `runs/` (may contain `/`).
     public var id: String

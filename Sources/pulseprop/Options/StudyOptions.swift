@@ -44,6 +44,7 @@ struct Table1StudyOptions: ParsableArguments {
             levels: try levels.map { try integerList($0, name: "levels") }, trainLimit: trainLimit, testLimit: testLimit,
             quantisation: quantisation, rounding: rounding, beside: columns.isEmpty ? nil : columns)
         try options.validate()
+        try options.checkFoldersBeside()
         _ = try Dataset.mnist(directory: options.data)
         return options
     }

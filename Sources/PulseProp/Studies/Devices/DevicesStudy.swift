@@ -9,8 +9,15 @@ import Foundation
 /// all cells share the ideal run's learning rate. Collected into `devices.md`, `devices.csv`
 /// and `devices.svg` (``DevicesReport``).
 public enum DevicesStudy: Study {
-    public struct Options: Codable, Equatable, Sendable {
-        /// Folder with the MNIST IDX files (absolute).
+    public struct Options: PlanOptions, Equatable {
+        /// The data folder relative to the plan folder.
+        public func relative(to folder: String) -> Self {
+            var options = self
+            options.data = PlanPath.relative(data, to: folder)
+            return options
+        }
+
+        /// Folder with the MNIST IDX files (absolute; in a plan, relative to the plan folder).
         public var data: String
         /// Trials (seeds 1…trials) per cell.
         public var trials: Int

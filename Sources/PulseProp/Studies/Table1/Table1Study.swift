@@ -5,8 +5,16 @@ import Foundation
 /// `table1.csv` and `fig6-<resolution>.svg`; with ``Options/beside``, also `comparison.md` and
 /// `comparison.csv` (this study's cells beside other finished Table 1 folders).
 public enum Table1Study: Study {
-    public struct Options: Codable, Equatable, Sendable {
-        /// Folder with the MNIST IDX files (absolute).
+    public struct Options: PlanOptions, Equatable {
+        /// The data folder and the folders beside relative to the plan folder.
+        public func relative(to folder: String) -> Self {
+            var options = self
+            options.data = PlanPath.relative(data, to: folder)
+            options.beside = beside?.map { Beside(label: $0.label, relativeFolder: PlanPath.relative($0.folder, to: folder)) }
+            return options
+        }
+
+        /// Folder with the MNIST IDX files (absolute; in a plan, relative to the plan folder).
         public var data: String
         /// Trials (seeds 1…trials) per cell.
         public var trials: Int
@@ -29,12 +37,17 @@ public enum Table1Study: Study {
         public struct Beside: Codable, Equatable, Sendable {
             /// Column name, e.g. `shared`.
             public var label: String
-            /// The folder (absolute).
+            /// The folder: absolute, or in a plan relative to the plan folder.
             public var folder: String
 
             public init(label: String, folder: String) {
                 self.label = label
                 self.folder = URL(fileURLWithPath: folder).standardizedFileURL.path
+            }
+
+            init(label: String, relativeFolder: String) {
+                self.label = label
+                folder = relativeFolder
             }
         }
 
@@ -67,6 +80,13 @@ public enum Table1Study: Study {
             try (beside ?? []).map(\.label).requireDistinct("beside")
             for column in beside ?? [] {
                 try require(!column.label.isEmpty && !column.label.contains(","), "beside", "'\(column.label)' is not a column name (empty or with a comma)")
+            }
+        }
+
+        /// Refuses folders beside that do not exist (checked before planning, while the paths
+        /// are still the user's; in a plan they are relative to the plan folder).
+        public func checkFoldersBeside() throws {
+            for column in beside ?? [] {
                 var isFolder: ObjCBool = false
                 try require(
                     FileManager.default.fileExists(atPath: column.folder, isDirectory: &isFolder) && isFolder.boolValue, "beside",
@@ -144,7 +164,9 @@ public enum Table1Study: Study {
         if let beside = options.beside, !beside.isEmpty {
             let rows = Table1.levels.filter { options.levels?.contains($0) ?? true }
             let variants = [Table1.Variant(label: options.variantLabel, results: results)]
-                + beside.map { Table1.Variant(label: $0.label, results: finishedResults(in: $0.folder, epochs: options.epochs)) }
+                + beside.map {
+                    Table1.Variant(label: $0.label, results: finishedResults(in: PlanPath.resolved($0.folder, in: folder.path), epochs: options.epochs))
+                }
             let comparison = Table1.comparisonMarkdown(variants, epochs: options.epochs, levels: rows)
             try AtomicFile.write(comparison, to: folder.file("comparison.md"))
             try AtomicFile.write(Table1.comparisonCSV(variants, levels: rows), to: folder.file("comparison.csv"))

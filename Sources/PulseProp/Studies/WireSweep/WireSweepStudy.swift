@@ -4,7 +4,10 @@ import Foundation
 /// (the same random step in SPICE and in the analytic engine), collected into
 /// `wire-sweep.csv`, `wire-sweep.md` and `wire-sweep.svg`.
 public enum WireSweepStudy: Study {
-    public struct Options: Codable, Equatable, Sendable {
+    public struct Options: PlanOptions, Equatable {
+        /// Unchanged: the study names no file (`validateArguments` are passed on as given).
+        public func relative(to folder: String) -> Self { self }
+
         /// Square array sizes.
         public var sizes: [Int]
         /// Wire resistances per segment, ohms.

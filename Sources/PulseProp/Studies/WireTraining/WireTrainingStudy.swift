@@ -4,7 +4,10 @@ import Foundation
 /// `pulseprop train --engine spice --compare --spice-read` run per (segment, driver)
 /// resistance pair, collected into `wire-training.csv` and `wire-training.md`.
 public enum WireTrainingStudy: Study {
-    public struct Options: Codable, Equatable, Sendable {
+    public struct Options: PlanOptions, Equatable {
+        /// Unchanged: the study names no file (`trainArguments` are passed on as given).
+        public func relative(to folder: String) -> Self { self }
+
         /// (segment, driver) resistance pairs, ohms.
         public var pairs: [Pair]
         /// Epochs per run.
