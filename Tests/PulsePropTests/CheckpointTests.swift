@@ -6,44 +6,6 @@ import XCTest
 /// Checkpoints: a resumed run equals one that never stopped, bit for bit, and no checkpoint
 /// file, however damaged, crashes the process.
 final class CheckpointTests: XCTestCase {
-    /// The run's checkpoint with wall-clock times removed (the only thing allowed to differ).
-    private func timeless(_ checkpoint: BackpropCheckpoint) -> BackpropCheckpoint {
-        var c = checkpoint
-        c.history = c.history.map { var r = $0; r.seconds = 0; return r }
-        return c
-    }
-
-    /// Trains `epochs` epochs straight, and again as one epoch then a resumed run from the
-    /// checkpoint file; both must end in the same checkpoint (network, device states, RNG,
-    /// learning rate, history, monitor record).
-    private func assertResumeIsExact(
-        _ configuration: BackpropConfiguration, train: Dataset, test: Dataset, hardware: CrossbarHardware? = nil,
-        compare: Bool = false, file: StaticString = #filePath, line: UInt = #line
-    ) throws {
-        func run(_ c: BackpropConfiguration, path: String?, resume: Bool) throws -> BackpropRun {
-            let run = try hardware.map {
-                try CircuitTraining(
-                    configuration: c, hardware: $0, train: train, test: test, compare: compare, checkpointPath: path,
-                    resume: resume
-                ).run
-            } ?? BackpropRun(configuration: c, train: train, test: test, checkpointPath: path, resume: resume)
-            try run.run()
-            return run
-        }
-        let straight = try run(configuration, path: nil, resume: false)
-        let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
-        var first = configuration
-        first.epochs = 1
-        _ = try run(first, path: path, resume: false)
-        let resumed = try run(configuration, path: path, resume: true)
-        XCTAssertEqual(resumed.checkpoint.history.count, configuration.epochs, file: file, line: line)
-        XCTAssertEqual(timeless(resumed.checkpoint), timeless(straight.checkpoint), file: file, line: line)
-        if hardware != nil {
-            XCTAssertNotNil(resumed.checkpoint.devices, file: file, line: line)
-            XCTAssertGreaterThan(resumed.checkpoint.monitor?.stepCount ?? 0, 0, file: file, line: line)
-        }
-    }
-
     func testIdealWeightsResumeExactly() throws {
         let data = prototypeDataset(examples: 60, features: 8, classes: 3, seed: 2)
         var c = BackpropConfiguration()
