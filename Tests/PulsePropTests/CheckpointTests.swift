@@ -6,6 +6,25 @@ import XCTest
 /// Checkpoints: a resumed run equals one that never stopped, bit for bit, and no checkpoint
 /// file, however damaged, crashes the process.
 final class CheckpointTests: XCTestCase {
+    /// A checkpoint that exists but cannot be read is refused on resume, naming it, in every
+    /// procedure (backprop used to start afresh when the file could not be read, and then
+    /// replaced it).
+    func testUnreadableCheckpointIsRefusedNotReplaced() throws {
+        let folder = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (train, test) = BuiltinTask.split(seed: 2, train: 20, test: 10)
+        var c = BackpropConfiguration.paperMNIST
+        (c.hidden, c.epochs) = (4, 1)
+        XCTAssertThrowsError(try BackpropRun(configuration: c, train: train, test: test, checkpointPath: folder, resume: true)) {
+            XCTAssertTrue("\($0)".contains(folder) && "\($0)".contains("folder"), "\($0)")
+        }
+        var b = BeliefNetConfiguration()
+        (b.layers, b.epochs) = ([4], 1)
+        XCTAssertThrowsError(try BeliefNetRun(configuration: b, train: train, test: test, checkpointPath: folder, resume: true))
+        XCTAssertThrowsError(
+            try EqPropRun(configuration: EqPropConfiguration.preset(task: "xor"), task: EqPropTask.named("xor", seed: 1, data: nil, trainLimit: nil, testLimit: nil), checkpointPath: folder, resume: true))
+    }
+
     func testIdealWeightsResumeExactly() throws {
         let data = prototypeDataset(examples: 60, features: 8, classes: 3, seed: 2)
         var c = BackpropConfiguration()

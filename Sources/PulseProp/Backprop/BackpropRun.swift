@@ -72,7 +72,8 @@ public final class BackpropRun {
         self.train = train
         self.test = test
         self.checkpointPath = checkpointPath
-        if resume, let path = checkpointPath, let data = FileManager.default.contents(atPath: path) {
+        if let path = RunHarness.checkpointToResume(checkpointPath, resume: resume) {
+            let data = try InputFile.data(atPath: path)
             var saved = try BackpropCheckpoint.read(path: path, data: data, features: train.features, classes: train.classes)
             try RunHarness.requireResumable(saved: saved.configuration, requested: configuration, checkpoint: path)
             saved.configuration = configuration

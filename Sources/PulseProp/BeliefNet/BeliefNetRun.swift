@@ -36,7 +36,7 @@ public final class BeliefNetRun {
         self.train = train
         self.test = test
         self.checkpointPath = checkpointPath
-        if resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) {
+        if let path = RunHarness.checkpointToResume(checkpointPath, resume: resume) {
             checkpoint = try BeliefNetCheckpoint.read(
                 path: path, configuration: configuration, features: train.features, classes: train.classes)
         } else {

@@ -114,7 +114,7 @@ public final class EqPropRun {
         self.task = task
         self.checkpointPath = checkpointPath
         engine = try configuration.engine.makeEqPropEngine()
-        if resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
+        if let checkpointPath = RunHarness.checkpointToResume(checkpointPath, resume: resume) {
             let saved = try EqPropCheckpoint.read(checkpointPath)
             try RunHarness.requireResumable(saved: saved.configuration, requested: configuration, checkpoint: checkpointPath)
             try require(

@@ -67,10 +67,10 @@ public enum RunHarness {
         return try run.finish(in: folder)
     }
 
-    /// The checkpoint file to continue from: its contents when `resume` is set and it exists,
-    /// else nil (the run starts afresh, so a sweep can pass `--resume` to every run).
-    public static func savedCheckpoint(at path: String?, resume: Bool) throws -> Data? {
+    /// The checkpoint file a run continues from: `path` when `resume` is set and the file
+    /// exists, else nil (the run starts afresh, so a sweep can pass `--resume` to every run).
+    public static func checkpointToResume(_ path: String?, resume: Bool) -> String? {
         guard resume, let path, FileManager.default.fileExists(atPath: path) else { return nil }
-        return try InputFile.data(atPath: path)
+        return path
     }
 }

@@ -1,13 +1,12 @@
-/// The run ids of a plan read from disk: each names a folder below `runs/`, so each must be a
-/// plain name (``SweepRun/problem(withID:)``) and unique; a hostile or corrupt `plan.json`
-/// could otherwise send a runner's writes outside the plan or run one folder twice.
+/// The run ids of a plan read from disk must be unique: each names a folder below `runs/`, and
+/// two runs in one folder would overwrite each other. (Each id is a plain name already: a run
+/// whose id is not refuses to decode, ``SweepRun/problem(withID:)``.)
 enum RunIDCheck {
-    /// Throws a one-line ``SweepError`` naming `file` and the first bad id.
+    /// Throws a one-line ``SweepError`` naming `file` and the first id listed twice.
     static func check(_ runs: [SweepRun], file: String) throws {
         var seen = Set<String>()
-        for run in runs {
-            if let problem = SweepRun.problem(withID: run.id) { throw SweepError.badRunID(plan: file, problem: problem) }
-            guard seen.insert(run.id).inserted else { throw SweepError.badRunID(plan: file, problem: "lists the run '\(run.id)' twice") }
+        for run in runs where !seen.insert(run.id).inserted {
+            throw SweepError.badRunID(plan: file, problem: "lists the run '\(run.id)' twice")
         }
     }
 }
