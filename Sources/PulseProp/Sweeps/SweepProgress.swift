@@ -27,30 +27,45 @@ public struct SweepProgress: Codable, Equatable, Sendable {
         public var stderrTail: [String]
     }
 
+    /// Where one run stands, as `sweep status` counts it: its recorded state, except that a run
+    /// marked running whose lock nobody holds is interrupted, and a finished run whose result
+    /// cannot be read is broken.
+    enum Standing: String {
+        case done, running, pending, interrupted, failed, broken
+    }
+
+    /// Every run of the plan in `folder` with its status and standing, and the broken runs.
+    static func standings(of folder: SweepFolder) throws
+        -> (header: SweepPlanHeader, runs: [(run: SweepRun, status: RunStatus, standing: Standing)], broken: [BrokenRun])
+    {
+        let header = try folder.header()
+        let broken = try brokenRuns(in: folder, study: header.study)
+        let runs = try header.runs.map { run -> (run: SweepRun, status: RunStatus, standing: Standing) in
+            let status = try folder.status(of: run)
+            let standing: Standing
+            switch status.state {
+            case .done: standing = broken.contains { $0.id == run.id } ? .broken : .done
+            case .pending: standing = .pending
+            case .failed: standing = .failed
+            case .running:
+                standing = OutputLock.isHeld(folder: folder.folder(of: run), fileName: SweepExecutor.lockFileName) ? .running : .interrupted
+            }
+            return (run, status, standing)
+        }
+        return (header, runs, broken)
+    }
+
     /// Reads every run's status in `folder`.
     public init(of folder: SweepFolder) throws {
-        let header = try folder.header()
+        let (header, runs, broken) = try Self.standings(of: folder)
         study = header.study
         total = header.runs.count
-        (done, running, pending, interrupted, failed) = (0, 0, 0, 0, 0)
-        failures = []
-        brokenRuns = try Self.brokenRuns(in: folder, study: header.study)
-        broken = brokenRuns.count
-        for run in header.runs {
-            let status = try folder.status(of: run)
-            switch status.state {
-            case .done: if !brokenRuns.contains(where: { $0.id == run.id }) { done += 1 }
-            case .pending: pending += 1
-            case .failed:
-                failed += 1
-                failures.append(Failure(id: run.id, exitCode: status.exitCode, reason: status.failureReason, stderrTail: status.stderrTail ?? []))
-            case .running:
-                if OutputLock.isHeld(folder: folder.folder(of: run), fileName: SweepExecutor.lockFileName) {
-                    running += 1
-                } else {
-                    interrupted += 1
-                }
-            }
+        brokenRuns = broken
+        self.broken = broken.count
+        func count(_ standing: Standing) -> Int { runs.filter { $0.standing == standing }.count }
+        (done, running, pending, interrupted, failed) = (count(.done), count(.running), count(.pending), count(.interrupted), count(.failed))
+        failures = runs.filter { $0.standing == .failed }.map {
+            Failure(id: $0.run.id, exitCode: $0.status.exitCode, reason: $0.status.failureReason, stderrTail: $0.status.stderrTail ?? [])
         }
     }
 
@@ -71,19 +86,17 @@ public struct SweepProgress: Codable, Equatable, Sendable {
     /// One CSV line per run: `id,state,attempts,exit_code,signal,reason`, where state is one of
     /// the counted ones (done, running, pending, interrupted, failed, broken).
     public static func csv(of folder: SweepFolder) throws -> String {
-        let header = try folder.header()
-        let broken = try brokenRuns(in: folder, study: header.study)
+        let (_, runs, broken) = try standings(of: folder)
         var table = CSVTable(header: ["id", "state", "attempts", "exit_code", "signal", "reason"])
-        for run in header.runs {
-            let status = try folder.status(of: run)
-            var state = status.state.rawValue
-            var reason = status.state == .failed ? status.failureReason : ""
-            if let b = broken.first(where: { $0.id == run.id }) {
-                (state, reason) = ("broken", b.reason)
-            } else if status.state == .running, !OutputLock.isHeld(folder: folder.folder(of: run), fileName: SweepExecutor.lockFileName) {
-                state = "interrupted"
+        for (run, status, standing) in runs {
+            let reason = switch standing {
+            case .failed: status.failureReason
+            case .broken: broken.first { $0.id == run.id }?.reason ?? ""
+            default: ""
             }
-            table.append([run.id, state, status.attempts, status.exitCode.map(String.init) ?? "", status.signal.map(String.init) ?? "", reason])
+            table.append([
+                run.id, standing.rawValue, status.attempts, status.exitCode.map(String.init) ?? "", status.signal.map(String.init) ?? "", reason,
+            ])
         }
         return try table.text()
     }
