@@ -67,4 +67,23 @@ final class PlanPathTests: XCTestCase {
         try Table1Study.plan(.init(data: data, trials: 1, epochs: 1, levels: [0], beside: [.init(label: "other", folder: beside)]), into: folders[0].1)
         XCTAssertEqual(try folders[0].1.plan(Table1Study.Options.self).runs, table1.runs)
     }
+
+    /// End to end from a working folder: a one-character relative plan folder and a data folder
+    /// whose name has spaces and quotes; the runs find the data from the plan folder, and the
+    /// plan holds neither path as absolute.
+    func testOddRelativeNamesPlanAndRun() throws {
+        let root = try TestSupport.temporaryDirectory()
+        let odd = #"d "q" 'x'"#
+        try FileManager.default.copyItem(atPath: SweepTests.tinyIDXData(), toPath: root.appendingPathComponent(odd).path)
+        let plan = try TestSupport.runCLI(
+            ["sweep", "plan", "table1", "--data", odd, "--trials", "1", "--epochs", "1", "--levels", "0", "--train-limit", "20",
+             "--test-limit", "10", "--output", "b"], in: root)
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        let text = try String(contentsOf: root.appendingPathComponent("b/plan.json"), encoding: .utf8)
+        XCTAssertTrue(text.contains(#"..\/d \"q\" 'x'"#), text)
+        XCTAssertFalse(text.contains(root.path.replacingOccurrences(of: "/", with: "\\/")))
+        let run = try TestSupport.runCLI(["sweep", "run", "b", "--jobs", "2"], in: root)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try SweepProgress(of: SweepFolder(root.appendingPathComponent("b").path)).done, 4)
+    }
 }
