@@ -33,7 +33,7 @@ struct BenchDbn: ParsableCommand {
         let ideal = try epoch(net, configuration: c, train: train)
         print(String(format: "float weights              %7.2f s   (%.1f GFLOP/s in the products and update)", ideal, flop / ideal / 1e9))
         c.weights = .pair
-        for write in BeliefNetWrite.allCases {
+        for write in DeviceWrite.minibatchWrites {
             c.write = write
             let seconds = try epoch(net, configuration: c, train: train)
             print("pairs (\(device)), " + write.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)

@@ -26,6 +26,7 @@ extension BenchTrain {
                 let updater = try hardware.updater(for: network, configuration: c)
                 let monitor = try CircuitMonitor(circuit: hardware.circuit, shadow: nil)
                 updater.observer = { try monitor.record($0) }
+                updater.writeObserver = { monitor.record(write: $0) }
                 return updater
             }
         }

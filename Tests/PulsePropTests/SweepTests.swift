@@ -94,27 +94,34 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(table, try read(root.appendingPathComponent("reproduce/devices.csv").path))
         XCTAssertTrue(try read(plan + "/devices.svg").contains("<svg"))
         let rows = table.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-            .map { Array($0[0..<3] + $0[4...]) }  // without the d2d column
-        XCTAssertEqual(rows.map { $0[0] }, ["ideal", "ideal-stochastic", "metal-oxide-bidirectional", "metal-oxide-unidirectional"])
+            .map { Array($0[0..<4] + $0[5...]) }  // without the d2d column
+        let devices = ["per-example", "per-batch", "accumulate"].flatMap { write in
+            ["bidirectional", "unidirectional"].map { "metal-oxide-\($0)" + (write == "per-example" ? "" : "-\(write)") }
+        }
+        XCTAssertEqual(rows.map { $0[0] }, ["ideal", "ideal-stochastic"] + devices)
         for f in rows {
             let summaries = try (1...2).map { seed -> [String: Any] in
                 let text = try read("\(plan)/runs/\(f[0])/seed\(seed)/summary.json")
                 return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
             }
             let errors = try summaries.map { try XCTUnwrap($0["test_error"] as? Double) * 100 }
-            XCTAssertEqual(f[3], "2")
-            XCTAssertEqual(Double(f[4])!, (errors[0] + errors[1]) / 2, accuracy: 1e-9)
+            XCTAssertEqual(f[4], "2")
+            XCTAssertEqual(Double(f[5])!, (errors[0] + errors[1]) / 2, accuracy: 1e-9)
             let configuration = try XCTUnwrap(summaries[0]["configuration"] as? [String: Any])
             if f[0].hasPrefix("ideal") {
                 XCTAssertEqual(configuration["weights"] as? String, "ideal")
                 XCTAssertEqual(configuration["rounding"] as? String, f[0] == "ideal" ? "nearest" : "stochastic")
-                XCTAssertEqual(f[6], "")
+                XCTAssertEqual(f[3], "")
+                XCTAssertEqual(f[7], "")
             } else {
                 XCTAssertEqual(configuration["weights"] as? String, "pair")
                 XCTAssertEqual(configuration["update"] as? String, f[2])
+                XCTAssertEqual(configuration["write"] as? String, f[3])
                 XCTAssertEqual(configuration["rounding"] as? String, "stochastic")
+                // Bidirectional cells are not refreshed: the study spells out what train would otherwise choose.
+                XCTAssertEqual(configuration["refresh_saturation"] as? Double, f[2] == "bidirectional" ? 0 : 0.8)
                 let pulses = try summaries.map { try XCTUnwrap(($0["circuit"] as? [String: Any])?["pulses_sent"] as? Int) }
-                XCTAssertEqual(Double(f[6])!, Double(pulses.reduce(0, +)) / 4, accuracy: 1e-9)
+                XCTAssertEqual(Double(f[7])!, Double(pulses.reduce(0, +)) / 4, accuracy: 1e-9)
             }
         }
     }

@@ -64,17 +64,6 @@ public enum UpdateScheme: String, Codable, CaseIterable, Sendable {
     case unidirectional
 }
 
-/// When device weights are written (`--write`).
-public enum DeviceWrite: String, Codable, CaseIterable, Sendable {
-    /// Every example's coincidence pulses, one learning step per crossbar per example
-    /// (Negrov et al.'s fully local scheme).
-    case perExample = "per-example"
-    /// Once per minibatch: the minibatch's summed update per device, in pulse quanta, becomes
-    /// one net pulse count per device (potentiation and depression cancel digitally before
-    /// any pulse), written row by row (``DeviceWeightUpdater``).
-    case perBatch = "per-batch"
-}
-
 /// Every choice of a training run (Negrov et al. 2017, Section 3, with the defaults of the
 /// paper's [784-110-10] experiments).
 public struct BackpropConfiguration: Codable, Equatable, Sendable {
@@ -131,8 +120,14 @@ public struct BackpropConfiguration: Codable, Equatable, Sendable {
     /// Cycle-to-cycle noise: the standard deviation of each pulse's state change, relative to
     /// the change (0: none). Drawn from a generator seeded by ``seed``.
     public var c2c: Double = 0
-    /// Device weights: write every example's pulses, or each minibatch's net counts.
+    /// Device weights: write every example's pulses, each minibatch's net counts, or
+    /// accumulate-then-fire.
     public var write: DeviceWrite = .perExample
+    /// Accumulate-then-fire: pulse quanta per pulse, `θ` (`--threshold`; 1 otherwise).
+    public var writeThreshold: Double = 1
+    /// Whether each layer's crossbar draws its own device-to-device pattern (new runs) or all
+    /// share one (configurations from before the choice existed read as shared).
+    public var variationPattern: VariationPattern = .perLayer
 
     /// Creates the paper's default configuration.
     public init() {}
@@ -166,6 +161,8 @@ public struct BackpropConfiguration: Codable, Equatable, Sendable {
         refreshSaturation = try value(.refreshSaturation, refreshSaturation)
         c2c = try value(.c2c, c2c)
         write = try value(.write, write)
+        writeThreshold = try value(.writeThreshold, writeThreshold)
+        variationPattern = try value(.variationPattern, VariationPattern.shared)
     }
 
     /// The paper's MNIST setting (the default configuration).
@@ -238,6 +235,11 @@ public struct BackpropConfiguration: Codable, Equatable, Sendable {
             (refreshEvery == 0 && refreshSaturation == 0) || weights == .pair, "refresh-every",
             "a refresh reprograms the difference of a pair: add --weights pair")
         try require(c2c >= 0 && c2c.isFinite, "c2c", "must be a finite value ≥ 0, got \(c2c)")
+        try require(
+            writeThreshold > 0 && writeThreshold.isFinite, "threshold", "must be a finite number of pulse quanta > 0, got \(writeThreshold)")
+        try require(
+            writeThreshold == 1 || write == .accumulate, "threshold",
+            "sets the quanta per pulse of accumulate-then-fire: add --write accumulate or drop --threshold")
     }
 
     /// The weight mapping of device weights (nil for ideal weights).

@@ -14,11 +14,16 @@ public struct BackpropRequest {
     public var compare: Bool
     /// Sets the pulse gain so one pulse is one device step at this ideal learning rate.
     public var deviceEta: Double?
+    /// With device weights, the options the command line gave (its names), when the rest are
+    /// to be chosen so that the run learns (``DeviceDefaults``); nil: take the configuration
+    /// as it is (the built-in task's preset, tuned for its circuit).
+    public var givenOptions: Set<String>?
 
     public init(
         configuration: BackpropConfiguration, hardware: CrossbarHardware, deviceOptionsGiven: [String] = [], compare: Bool = false,
-        deviceEta: Double? = nil
+        deviceEta: Double? = nil, givenOptions: Set<String>? = nil
     ) {
+        self.givenOptions = givenOptions
         self.configuration = configuration
         self.hardware = hardware
         self.deviceOptionsGiven = deviceOptionsGiven
@@ -38,15 +43,34 @@ public struct BackpropRequest {
         try require((deviceEta ?? 1) > 0 && (deviceEta ?? 1).isFinite, "device-eta", "must be a finite number > 0")
     }
 
-    /// The configuration the run uses: with `deviceEta`, its pulse gain matched to the device's
-    /// step (``DeviceWeightUpdater/matchedGain(eta:encoding:mapping:scheme:response:)``).
-    public func resolvedConfiguration() throws -> BackpropConfiguration {
-        var c = configuration
-        if let deviceEta, let encoding = c.encoding, let mapping = c.mapping {
-            c.pulseGain = DeviceWeightUpdater.matchedGain(
-                eta: deviceEta, encoding: encoding, mapping: mapping, scheme: c.update, response: try hardware.analyticEngine())
+    /// The configuration the run uses: with ``givenOptions``, the device defaults for what was
+    /// not given (``DeviceDefaults``); with `deviceEta` (given or chosen), its pulse gain matched
+    /// to the device's step
+    /// (``DeviceWeightUpdater/matchedGain(eta:encoding:mapping:scheme:response:quantaPerPulse:)``).
+    public func resolvedConfiguration() throws -> BackpropConfiguration { try resolution().configuration }
+
+    /// ``resolvedConfiguration()`` and one line saying what was chosen for the user (nil when
+    /// nothing was), e.g. `device weights: chose --device-eta 0.0001 (pulse gain 0.00075),
+    /// --rounding stochastic, --write per-batch (give any of them to choose otherwise)`.
+    public func resolution() throws -> (configuration: BackpropConfiguration, note: String?) {
+        var (c, eta, chosen) = (configuration, deviceEta, [String]())
+        if let givenOptions {
+            let defaults = DeviceDefaults.apply(to: c, given: givenOptions)
+            (c, chosen) = (defaults.configuration, defaults.chosen)
+            eta = eta ?? defaults.eta
         }
-        return c
+        if let eta, let encoding = c.encoding, let mapping = c.mapping {
+            c.pulseGain = DeviceWeightUpdater.matchedGain(
+                eta: eta, encoding: encoding, mapping: mapping, scheme: c.update, response: try hardware.analyticEngine(),
+                quantaPerPulse: c.write == .accumulate ? c.writeThreshold : 1)
+            if let first = chosen.first, first.hasPrefix("--device-eta") {
+                chosen[0] = first + " (pulse gain \(String(format: "%.3g", c.pulseGain)))"
+            }
+        }
+        try c.validate()
+        let note = chosen.isEmpty
+            ? nil : "device weights: chose " + chosen.joined(separator: ", ") + " (give any of them to choose otherwise)"
+        return (c, note)
     }
 
     /// The output folder when none is given: `out/train-<rule>-seed<S>`.

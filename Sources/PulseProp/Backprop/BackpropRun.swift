@@ -75,8 +75,11 @@ public final class BackpropRun {
         if let path = RunHarness.checkpointToResume(checkpointPath, resume: resume) {
             let data = try InputFile.data(atPath: path)
             var saved = try BackpropCheckpoint.read(path: path, data: data, features: train.features, classes: train.classes)
-            try RunHarness.requireResumable(saved: saved.configuration, requested: configuration, checkpoint: path)
-            saved.configuration = configuration
+            // A run keeps the variation pattern it began with (not a choice of the command line).
+            var requested = configuration
+            requested.variationPattern = saved.configuration.variationPattern
+            try RunHarness.requireResumable(saved: saved.configuration, requested: requested, checkpoint: path)
+            saved.configuration = requested
             checkpoint = saved
         } else {
             var generator = SeededGenerator(seed: configuration.seed)

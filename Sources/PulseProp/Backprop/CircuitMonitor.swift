@@ -221,6 +221,29 @@ public final class CircuitMonitor {
         }
     }
 
+    /// Records one minibatch write an analytic engine made in one pass (install as
+    /// ``DeviceWeightUpdater/writeObserver``): its row steps, pulses and energy, and every
+    /// device's coincident pulses. The analytic engine disturbs no half-selected device and
+    /// is not shadowed.
+    public func record(write event: DeviceWriteEvent) {
+        let report = event.report
+        state.stepCount += report.rowSteps
+        current.steps += report.rowSteps
+        current.pulsesSent += report.pulsesSent
+        current.coincidentPulses += report.coincidentPulses
+        let counts = event.counts
+        if state.writes[event.layer] == nil { state.writes[event.layer] = Matrix(rows: counts.rows, cols: counts.cols) { _, _ in 0 } }
+        state.writes[event.layer]!.elements.withUnsafeMutableBufferPointer { writes in
+            for (k, n) in counts.elements.enumerated() where n != 0 { writes[k] += abs(n) }
+        }
+        if let energy = report.energy {
+            for p in 0..<2 {
+                current.deviceEnergy[p] += energy.devices[p]
+                current.driverEnergy[p] += energy.drivers[p]
+            }
+        }
+    }
+
     /// The figures since the last call, and a fresh start for the next epoch.
     public func takeEpochStats() -> CircuitEpochStats {
         var stats = current

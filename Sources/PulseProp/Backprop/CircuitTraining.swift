@@ -29,9 +29,11 @@ public final class CircuitTraining {
         run = try BackpropRun(
             configuration: configuration, train: train, test: test, checkpointPath: checkpointPath, resume: resume
         ) { checkpoint in
-            let updater = try hardware.updater(for: checkpoint.network, saved: checkpoint.devices, configuration: configuration)
+            let updater = try hardware.updater(
+                for: checkpoint.network, saved: checkpoint.devices, configuration: checkpoint.configuration)
             if let saved = checkpoint.monitor { monitor.state = saved }
             updater.observer = { try monitor.record($0) }
+            updater.writeObserver = { monitor.record(write: $0) }
             made = updater
             return updater
         }

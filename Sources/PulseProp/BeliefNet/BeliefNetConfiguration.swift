@@ -1,13 +1,3 @@
-/// How a deep belief net's device weights are written (Wang et al. 2022).
-public enum BeliefNetWrite: String, Codable, CaseIterable, Sendable {
-    /// After every minibatch each synapse is written with pulses in proportion to its CD
-    /// count `c` (`|c|/θ` pulses, stochastically rounded), as naive hardware would.
-    case perBatch = "per-batch"
-    /// Accumulate-then-fire ("CDacc"): each synapse adds its CD count to an accumulator and
-    /// fires one pulse for every `θ` accumulated, keeping the remainder.
-    case accumulate
-}
-
 /// What the contrastive-divergence statistics are made of (``ContrastiveDivergence``).
 public enum BeliefNetStatistics: String, Codable, CaseIterable, Sendable {
     /// Binary samples of every unit: the products are pulse coincidences (Wang et al.).
@@ -62,7 +52,7 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
     /// Device preset of the pairs (device weights).
     public var device = "taox-hfox"
     /// How device weights are written.
-    public var write = BeliefNetWrite.accumulate
+    public var write = DeviceWrite.accumulate
     /// `θ`: coincidence counts per pulse (device weights; the batch size in Wang et al.).
     public var threshold = 100.0
     /// The crossbar engine of the circuit path (nil: each device from its pulse response).
@@ -129,6 +119,9 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
             digitalUpdate || recipe.statistics == .samples, "statistics",
             "must be samples for per-batch writes through an engine: their pulses are the coincidences of binary units")
         try require(threshold > 0 && threshold.isFinite, "threshold", "must be a finite value > 0, got \(threshold)")
+        try require(
+            write != .perExample, "write",
+            "a belief net writes once per minibatch: use per-batch or accumulate (per-example writes are backpropagation's)")
         try require(engine == nil || weights == .pair, "engine", "simulates device crossbars: add --weights pair")
         if weights == .pair {
             try require(DevicePreset.named(device) != nil, "device", "unknown preset '\(device)' (see 'pulseprop devices')")

@@ -53,12 +53,12 @@ public struct PairWriteState: Codable, Equatable, Sendable {
 /// phase's for contrastive divergence), and only one device of a pair is written, with
 /// potentiation pulses: `G⁺` for `c > 0`, `G⁻` for `c < 0`.
 ///
-/// - ``BeliefNetWrite/perBatch``: every synapse with `c ≠ 0` is written after every
+/// - ``DeviceWrite/perBatch``: every synapse with `c ≠ 0` is written after every
 ///   minibatch with one programming pulse whose dose is `|c|/θ` nominal pulses (a wider or
 ///   narrower pulse: the update as naive hardware applies it, exactly, with nothing rounded
 ///   away). A fractional dose moves the device by the same fraction of its next nominal
 ///   pulse's step.
-/// - ``BeliefNetWrite/accumulate``: `a ← a + c`; while `|a| ≥ θ` one pulse fires and
+/// - ``DeviceWrite/accumulate``: `a ← a + c`; while `|a| ≥ θ` one pulse fires and
 ///   `a ← a ∓ θ`, so the accumulator never holds `θ` or more after an update.
 ///
 /// Both move a weight by one pulse's step per `θ` counts on average; they differ in how many
@@ -83,7 +83,7 @@ public final class PairWriteUpdater: CountWriter {
     /// The pair mapping.
     public let mapping: WeightMapping
     /// How synapses are written.
-    public let write: BeliefNetWrite
+    public let write: DeviceWrite
     /// Coincidence counts per pulse.
     public let threshold: Float
     /// State of the written device above which its pair is refreshed.
@@ -102,7 +102,7 @@ public final class PairWriteUpdater: CountWriter {
     /// threshold `threshold` and pulses of `response` on devices of `circuit`, or through
     /// `engines` (one per layer; accumulate writes only).
     public init(
-        layers: [WeightLayer], saved: PairWriteState? = nil, mapping: WeightMapping, write: BeliefNetWrite,
+        layers: [WeightLayer], saved: PairWriteState? = nil, mapping: WeightMapping, write: DeviceWrite,
         threshold: Double, response: PulseResponse, circuit: CrossbarCircuit, engines: [CrossbarEngine] = []
     ) throws {
         try require(
@@ -110,6 +110,7 @@ public final class PairWriteUpdater: CountWriter {
             "programs accumulate writes only, with one engine per layer (per-batch writes are coincidence steps)")
         try require(mapping.kind == .pair, "weights", "written belief nets hold their weights in pairs")
         try require(threshold > 0 && threshold.isFinite, "threshold", "must be a finite value > 0, got \(threshold)")
+        try require(write != .perExample, "write", "a belief net writes once per minibatch: use per-batch or accumulate")
         self.mapping = mapping
         self.write = write
         self.threshold = Float(threshold)
@@ -150,14 +151,10 @@ public final class PairWriteUpdater: CountWriter {
                 continue
             case .accumulate:
                 guard c != 0 else { continue }
-                var a = state.accumulators[layer][k] + c
-                if abs(a) >= theta {
-                    positive = a > 0
-                    let fired = (abs(a) / theta).rounded(.down)
-                    pulses = Int(fired)
-                    a -= (positive ? 1 : -1) * fired * theta
-                }
-                state.accumulators[layer][k] = a
+                let fired = AccumulateThenFire.fire(&state.accumulators[layer][k], adding: c, threshold: theta)
+                (pulses, positive) = (abs(fired), fired > 0)
+            case .perExample:
+                preconditionFailure("a belief net writes once per minibatch (BeliefNetConfiguration.validate)")
             }
             guard pulses > 0 else { continue }
             if program != nil {

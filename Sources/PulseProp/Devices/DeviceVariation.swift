@@ -29,6 +29,17 @@ public struct DeviceVariation: Codable, Equatable, Sendable {
     /// No variation: every device is the nominal one.
     public static let none = DeviceVariation()
 
+    /// The variation of layer `layer`'s crossbar when each layer draws its own pattern
+    /// (``VariationPattern/perLayer``): layer 0 keeps ``seed``, layer `l > 0` draws from a
+    /// seed mixed from `(seed, l)`, so the layers' defects are independent and reproduce.
+    public func forLayer(_ layer: Int, pattern: VariationPattern) -> DeviceVariation {
+        guard pattern == .perLayer, layer > 0 else { return self }
+        var copy = self
+        var mixer = SeededGenerator(seed: seed ^ (0x1A7E_12D0_0000_0000 &+ UInt64(layer)))
+        copy.seed = mixer.next()
+        return copy
+    }
+
     /// Whether every device is the nominal one.
     public var isNone: Bool { d2d == 0 && stuckOn == 0 && stuckOff == 0 }
 
@@ -40,4 +51,13 @@ public struct DeviceVariation: Codable, Equatable, Sendable {
         try require(
             stuckOn + stuckOff <= 1, "stuck-off", "plus stuck-on must be at most 1, got \(stuckOn) + \(stuckOff)")
     }
+}
+
+/// Whether the crossbars of a network's layers share one device-to-device pattern.
+public enum VariationPattern: String, Codable, CaseIterable, Sendable {
+    /// Every layer draws its own pattern (``DeviceVariation/forLayer(_:pattern:)``).
+    case perLayer = "per-layer"
+    /// Every layer's crossbar has the same pattern (device `(i, j)` alike in each): how runs
+    /// made before per-layer patterns drew, kept so that their checkpoints resume as they ran.
+    case shared
 }

@@ -10,10 +10,10 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
     public let circuit: CrossbarCircuit
     /// The calibration in use.
     public let calibration: PulseResponseCalibration
-    private var up: ResponseTable
-    private var down: ResponseTable
+    var up: ResponseTable
+    var down: ResponseTable
     /// The devices of the last crossbar size stepped (drawn again when the size changes).
-    private var devices: DevicePopulation
+    private(set) var devices: DevicePopulation
 
     /// Whether steps also estimate their energy from the device model (costs one more pass).
     public var estimatesEnergy = false
@@ -93,7 +93,7 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
     }
 
     /// The devices of a `rows × cols` crossbar of ``circuit``, drawn once per size.
-    private func population(rows: Int, cols: Int) -> DevicePopulation {
+    func population(rows: Int, cols: Int) -> DevicePopulation {
         if devices.rows != rows || devices.cols != cols { devices = circuit.population(rows: rows, cols: cols) }
         return devices
     }

@@ -63,7 +63,13 @@ public struct CrossbarHardware: Sendable {
         guard let encoding = configuration.encoding, let mapping = configuration.mapping else {
             throw ParameterError("levels", "device weights are updated by whole pulses: give --levels ≥ 1")
         }
-        let engines = try network.layers.map { _ in try makeEngine() }
+        // Each layer's crossbar draws its own device-to-device pattern, unless the run began
+        // when all shared one.
+        let engines = try network.layers.indices.map { layer in
+            var hardware = self
+            hardware.circuit.variation = circuit.variation.forLayer(layer, pattern: configuration.variationPattern)
+            return try hardware.makeEngine()
+        }
         if configuration.c2c > 0 {
             // Each crossbar's noise has its own stream, seeded from the run's seed.
             for (layer, engine) in engines.enumerated() {
@@ -74,7 +80,8 @@ public struct CrossbarHardware: Sendable {
         let updater = try DeviceWeightUpdater(
             layers: network.layers, saved: saved, engines: engines, encoding: encoding,
             mapping: mapping, scheme: configuration.update, refresh: refresh,
-            response: refresh.isEnabled ? analyticEngine() : nil, seed: configuration.seed, write: configuration.write)
+            response: refresh.isEnabled ? analyticEngine() : nil, seed: configuration.seed, write: configuration.write,
+            threshold: configuration.writeThreshold)
         updater.runsLayersConcurrently = engine == .spice && concurrentLayers
         return updater
     }

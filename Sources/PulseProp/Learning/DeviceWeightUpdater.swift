@@ -40,28 +40,38 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public let scheme: UpdateScheme
     /// When pairs are refreshed.
     public let refreshPolicy: PairRefresh
-    /// Every example's pulses, or each minibatch's net counts.
+    /// Every example's pulses, each minibatch's net counts, or accumulate-then-fire.
     public let write: DeviceWrite
+    /// Accumulate-then-fire: pulse quanta per pulse (`θ`).
+    public let threshold: Float
+    /// Accumulate-then-fire: every device's accumulated quanta per layer, `rows × cols` weight
+    /// columns (empty for the other writes).
+    var accumulators: [[Float]]
     /// The device model a refresh plans its reprogramming pulses with.
     private let response: PulseResponse?
     /// Device states of every layer's crossbar, `rows × cols·m` (`m` columns per weight).
-    public private(set) var states: [Matrix<Double>]
+    public internal(set) var states: [Matrix<Double>]
     /// Learning steps applied so far (one per crossbar per example; refresh steps too).
-    public private(set) var stepsApplied = 0
+    public internal(set) var stepsApplied = 0
     /// Refreshes so far (one per layer refreshed).
     public private(set) var refreshes = 0
     /// Examples since the last periodic refresh.
-    public private(set) var examplesSinceRefresh = 0
+    public internal(set) var examplesSinceRefresh = 0
     /// Source of the stochastic-rounding dither (one draw per learning step).
-    private var dither: SeededGenerator
+    var dither: SeededGenerator
     /// Every crossbar's device states, counters and generators: what a checkpoint keeps.
     public var saved: DeviceStates {
         DeviceStates(
             layers: states, stepsApplied: stepsApplied, refreshes: refreshes,
-            examplesSinceRefresh: examplesSinceRefresh, dither: dither, cycleNoise: engines.map(\.cycleNoise))
+            examplesSinceRefresh: examplesSinceRefresh, dither: dither, cycleNoise: engines.map(\.cycleNoise),
+            accumulators: write == .accumulate ? accumulators : nil)
     }
     /// Observer of every step, e.g. to count pulses or compare engines.
     public var observer: ((DeviceStepEvent) throws -> Void)?
+    /// Observer of every minibatch write an analytic engine makes in one pass
+    /// (``AnalyticEngine/writeRows(_:only:to:)``) instead of row steps. Without it, an
+    /// updater with an ``observer`` writes row steps, so the observer sees them all.
+    public var writeObserver: ((DeviceWriteEvent) throws -> Void)?
     /// Whether the crossbars' steps of one example run concurrently (worth it for SPICE
     /// engines, whose steps take milliseconds; the engines must not share a simulator).
     public var runsLayersConcurrently = false
@@ -75,8 +85,9 @@ public final class DeviceWeightUpdater: WeightUpdater {
         layers: [WeightLayer], saved: DeviceStates? = nil, engines: [CrossbarEngine],
         encoding: PulseEncoding, mapping: WeightMapping, scheme: UpdateScheme = .bidirectional,
         refresh: PairRefresh = PairRefresh(), response: PulseResponse? = nil, seed: UInt64 = 0,
-        write: DeviceWrite = .perExample
+        write: DeviceWrite = .perExample, threshold: Double = 1
     ) throws {
+        try require(threshold > 0 && threshold.isFinite, "threshold", "must be a finite value > 0, got \(threshold)")
         try encoding.validate()
         try require(mapping.maxWeight > 0, "weight-range", "must be > 0")
         try require(scheme == .bidirectional || mapping.kind == .pair, "update", "unidirectional updates need --weights pair")
@@ -89,6 +100,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
         self.scheme = scheme
         refreshPolicy = refresh
         self.write = write
+        self.threshold = Float(threshold)
         self.response = response
         dither = SeededGenerator(seed: seed ^ 0x5EED_D17E_5EED_D17E)
         if let saved {
@@ -101,6 +113,12 @@ public final class DeviceWeightUpdater: WeightUpdater {
         } else {
             states = layers.map { mapping.states(weights: $0.values, rows: $0.rows, cols: $0.cols) }
         }
+        accumulators = write == .accumulate
+            ? saved?.accumulators ?? layers.map { [Float](repeating: 0, count: $0.rows * $0.cols) }
+            : []
+        try require(
+            accumulators.map(\.count) == (write == .accumulate ? layers.map { $0.rows * $0.cols } : []), "devices.accumulators",
+            "must hold one accumulator per weight of every layer")
     }
 
     /// The weights the crossbars hold for `layers` (clipped to the devices' range).
@@ -113,25 +131,22 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// coincidence moves (2 for bidirectional pairs, whose `G⁺` and `G⁻` both move; else 1):
     ///
     ///     gain = η·q_δ / Δw₁.
+    ///
+    /// Accumulate-then-fire sends one pulse per `θ` quanta (`quantaPerPulse`), so its gain is
+    /// `θ` times as large for the same expected update.
     public static func matchedGain(
-        eta: Double, encoding: PulseEncoding, mapping: WeightMapping, scheme: UpdateScheme, response: PulseResponse
+        eta: Double, encoding: PulseEncoding, mapping: WeightMapping, scheme: UpdateScheme, response: PulseResponse,
+        quantaPerPulse: Double = 1
     ) -> Double {
         let devicesMoved = mapping.kind == .pair && scheme == .bidirectional ? 2.0 : 1.0
-        return eta * encoding.deltaQuantum / (devicesMoved * mapping.weightPerState * response.midRangeStep)
+        return eta * quantaPerPulse * encoding.deltaQuantum / (devicesMoved * mapping.weightPerState * response.midRangeStep)
     }
 
     public func update(_ layers: inout [WeightLayer], signals: [LayerSignals], count: Int, rate: Float) throws {
         // The schedule's rate is the pulse gain on both signals here.
         let gain = Double(rate)
-        if write == .perBatch {
-            // Every layer's net counts come from signals computed before any update; the
-            // layers are written in the signals' order, each row by row.
-            for s in signals {
-                let quanta = Self.netQuanta(s, count: count, gain: gain, encoding: encoding)
-                try writeNetCounts(netCounts(quanta), layer: s.layer)
-            }
-            examplesSinceRefresh += count
-            try refreshIfDue()
+        if write != .perExample {
+            try writeMinibatch(signals, count: count, gain: gain)
             for (layer, held) in states.enumerated() { layers[layer].values = mapping.weights(of: held) }
             return
         }
@@ -169,69 +184,6 @@ public final class DeviceWeightUpdater: WeightUpdater {
         for (layer, held) in states.enumerated() { layers[layer].values = mapping.weights(of: held) }
     }
 
-    /// The summed absmin update of the first `count` examples of `s` per device in pulse
-    /// quanta, `S_ij = Σ_b sign(δ_bj)·min(a_bi, |d_bj|)` with `a = clip(gain·x, 0, xMax)/q_x`
-    /// and `d = clip(gain·δ, δmin, δmax)/q_δ` (the unrounded coincidences the per-example path
-    /// rounds and sends): `rows × cols` (weight columns), positive to lower the weight, as
-    /// `n_δ`.
-    public static func netQuanta(_ s: LayerSignals, count: Int, gain: Double, encoding: PulseEncoding) -> Matrix<Double> {
-        var sums = Matrix<Double>(rows: s.xStride, cols: s.cols) { _, _ in 0 }
-        let (qx, qd) = (encoding.xQuantum, encoding.deltaQuantum)
-        for b in 0..<count {
-            let d = (0..<s.cols).map { min(max(gain * Double(s.delta[b * s.cols + $0]), encoding.deltaMin), encoding.deltaMax) / qd }
-            guard d.contains(where: { $0 != 0 }) else { continue }
-            for i in 0..<s.xStride {
-                let a = min(max(gain * Double(s.x[b * s.xStride + i]), 0), encoding.xMax) / qx
-                guard a > 0 else { continue }
-                for j in 0..<s.cols where d[j] != 0 {
-                    sums[i, j] += d[j] > 0 ? min(a, d[j]) : -min(a, -d[j])
-                }
-            }
-        }
-        return sums
-    }
-
-    /// `quanta` rounded to whole net pulse counts with the encoding's rounding, sign kept:
-    /// `sign(S)·R(|S|)`, one dither of the updater's generator per non-zero `S` (row-major
-    /// order), so stochastic rounding is unbiased per device and a checkpoint continues it.
-    public func netCounts(_ quanta: Matrix<Double>) -> Matrix<Int> {
-        Self.netCounts(quanta, rounding: encoding.rounding, dither: &dither)
-    }
-
-    /// `sign(S)·R(|S|)` for every `S` of `quanta`; stochastic rounding draws one dither from
-    /// `dither` per non-zero `S`, in row-major order.
-    public static func netCounts(_ quanta: Matrix<Double>, rounding: PulseRounding, dither: inout SeededGenerator) -> Matrix<Int> {
-        let counts = quanta.elements.map { S -> Int in
-            guard S != 0 else { return 0 }
-            let u = rounding == .stochastic ? Double.random(in: 0..<1, using: &dither) : 0
-            let magnitude = Int(rounding.whole(abs(S), dither: u))
-            return S < 0 ? -magnitude : magnitude
-        }
-        return Matrix(rows: quanta.rows, cols: quanta.cols, elements: counts)
-    }
-
-    /// Writes net pulse counts `counts` (`rows × cols` weight columns, signed as `n_δ`:
-    /// positive lowers the weight) to layer `layer`'s crossbar, one row step per row with a
-    /// non-zero count (``CrossbarProgramming/rowStep(columnCounts:row:rows:only:)``); the
-    /// crossbar columns follow ``columnCounts(_:)`` (pairs: both devices, or for unidirectional
-    /// updates potentiation of the device of the sign). Each row step goes through the engine
-    /// and the observer like a learning step.
-    public func writeNetCounts(_ counts: Matrix<Int>, layer: Int) throws {
-        let engine = engines[layer]
-        for row in 0..<counts.rows {
-            let weightCounts = (0..<counts.cols).map { counts[row, $0] }
-            guard weightCounts.contains(where: { $0 != 0 }) else { continue }
-            guard let step = try CrossbarProgramming.rowStep(
-                columnCounts: columnCounts(weightCounts), row: row, rows: states[layer].rows,
-                only: scheme == .unidirectional ? .potentiation : nil)
-            else { continue }
-            let before = observer == nil ? nil : states[layer]
-            let place = "learning step \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
-            let energy = try CircuitStepError.at(place) { try engine.apply(step, to: &states[layer]) }
-            try record(layer: layer, step, before: before, after: states[layer], energy: energy)
-        }
-    }
-
     /// The step for `x` and `delta`; nil when no row or no column pulses (nothing can move).
     /// With stochastic rounding every step draws its own dither (also a step that sends nothing).
     private func pulses(x: [Double], delta: [Double]) throws -> LearningStep? {
@@ -257,7 +209,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
     }
 
     /// Refreshes the layers the policy asks for after an example.
-    private func refreshIfDue() throws {
+    func refreshIfDue() throws {
         let periodic = refreshPolicy.every > 0 && examplesSinceRefresh >= refreshPolicy.every
         for layer in states.indices.reversed() where periodic || refreshPolicy.isSaturated(states[layer]) {
             try refresh(layer: layer)
@@ -333,7 +285,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
         return try zip(results, places).map { result, place in try CircuitStepError.at(place) { try result!.get() } }
     }
 
-    private func record(
+    func record(
         layer: Int, _ step: LearningStep?, before: Matrix<Double>?, after: Matrix<Double>, energy: StepEnergy?,
         refresh: RefreshStage? = nil
     ) throws {
@@ -388,11 +340,15 @@ public struct DeviceStates: Codable, Equatable, Sendable {
     public var dither: SeededGenerator?
     /// The cycle-to-cycle noise of every crossbar's engine.
     public var cycleNoise: [CycleToCycleNoise?]?
+    /// Accumulate-then-fire writes: every weight's accumulated pulse quanta per layer
+    /// (`rows·cols`, row-major); nil for the other writes.
+    public var accumulators: [[Float]]?
 
     public init(
         layers: [Matrix<Double>], stepsApplied: Int, refreshes: Int = 0, examplesSinceRefresh: Int = 0,
-        dither: SeededGenerator? = nil, cycleNoise: [CycleToCycleNoise?]? = nil
+        dither: SeededGenerator? = nil, cycleNoise: [CycleToCycleNoise?]? = nil, accumulators: [[Float]]? = nil
     ) {
+        self.accumulators = accumulators
         self.layers = layers
         self.stepsApplied = stepsApplied
         self.refreshes = refreshes
@@ -402,7 +358,7 @@ public struct DeviceStates: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case layers, stepsApplied, refreshes, examplesSinceRefresh, dither, cycleNoise, hidden, output
+        case layers, stepsApplied, refreshes, examplesSinceRefresh, dither, cycleNoise, accumulators, hidden, output
     }
 
     public init(from decoder: Decoder) throws {
@@ -414,6 +370,7 @@ public struct DeviceStates: Codable, Equatable, Sendable {
         examplesSinceRefresh = try c.decodeIfPresent(Int.self, forKey: .examplesSinceRefresh) ?? 0
         dither = try c.decodeIfPresent(SeededGenerator.self, forKey: .dither)
         cycleNoise = try c.decodeIfPresent([CycleToCycleNoise?].self, forKey: .cycleNoise)
+        accumulators = try c.decodeIfPresent([[Float]].self, forKey: .accumulators)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -424,6 +381,7 @@ public struct DeviceStates: Codable, Equatable, Sendable {
         try c.encode(examplesSinceRefresh, forKey: .examplesSinceRefresh)
         try c.encodeIfPresent(dither, forKey: .dither)
         try c.encodeIfPresent(cycleNoise, forKey: .cycleNoise)
+        try c.encodeIfPresent(accumulators, forKey: .accumulators)
     }
 
     /// Checks the shapes against the weight `layers` and `mapping` (two columns per weight
@@ -443,6 +401,12 @@ public struct DeviceStates: Codable, Equatable, Sendable {
         try require(examplesSinceRefresh >= 0, "devices.examples_since_refresh", "must be ≥ 0, got \(examplesSinceRefresh)")
         try require(
             (cycleNoise?.count ?? layers.count) == layers.count, "devices.cycle_noise", "must hold every crossbar's noise")
+        if let accumulators {
+            try require(
+                accumulators.map(\.count) == weights.map { $0.rows * $0.cols }, "devices.accumulators",
+                "must hold one accumulator per weight of every layer")
+            try require(accumulators.allSatisfy { $0.allSatisfy(\.isFinite) }, "devices.accumulators", "holds a value that is not finite")
+        }
     }
 }
 

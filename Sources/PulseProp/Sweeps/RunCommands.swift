@@ -50,6 +50,8 @@ public struct TrainCommand: RunCommand, Equatable, Sendable {
     public var lr: Double?
     public var deviceEta: Double?
     public var refreshSaturation: Double?
+    public var write: DeviceWrite?
+    public var threshold: Double?
     public var engine: EngineKind?
     public var compare = false
     public var spiceRead = false
@@ -82,6 +84,8 @@ public struct TrainCommand: RunCommand, Equatable, Sendable {
         list.add("lr", lr)
         list.add("device-eta", deviceEta)
         list.add("refresh-saturation", refreshSaturation)
+        list.add("write", write)
+        list.add("threshold", threshold)
         list.add("engine", engine)
         list.flag("compare", compare)
         list.flag("spice-read", spiceRead)
@@ -105,7 +109,7 @@ public struct BeliefNetTrainCommand: RunCommand, Equatable, Sendable {
     public var batch: Int
     public var seed: UInt64
     /// Device pairs of this preset written this way (nil: float weights).
-    public var pairs: (device: String, write: BeliefNetWrite)?
+    public var pairs: (device: String, write: DeviceWrite)?
     public var statistics: BeliefNetStatistics?
     public var momentum: Double?
     public var weightDecay: Double?

@@ -17,7 +17,16 @@ extension EngineKind: ExpressibleByArgument {}
 extension PulseQuantisation: ExpressibleByArgument {}
 extension PulseRounding: ExpressibleByArgument {}
 extension BeliefNetStatistics: ExpressibleByArgument {}
-extension BeliefNetWrite: ExpressibleByArgument {}
 extension SpiceDialect: ExpressibleByArgument {}
 extension SpiceSolver: ExpressibleByArgument {}
 extension EqPropUpdateMode: ExpressibleByArgument {}
+
+/// The writes a belief net takes (`dbn train --write`): those of ``DeviceWrite`` that write
+/// once per minibatch, so the parser lists only them.
+enum MinibatchWrite: String, CaseIterable, ExpressibleByArgument {
+    case perBatch = "per-batch"
+    case accumulate
+
+    /// The library's choice.
+    var write: DeviceWrite { DeviceWrite(rawValue: rawValue)! }
+}

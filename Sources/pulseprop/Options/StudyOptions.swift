@@ -125,7 +125,7 @@ struct DevicesStudyOptions: ParsableArguments {
     var trials: Int = 3
 
     @Option(help: "Epochs per trial.")
-    var epochs: Int = 5
+    var epochs: Int = 20
 
     @Option(help: "Pulse levels of the encoding.")
     var levels: Int = 20
@@ -142,6 +142,12 @@ struct DevicesStudyOptions: ParsableArguments {
     @Option(help: "Comma-separated device-to-device variations (--d2d sigma; 0 = none).")
     var variations = "0,0.1"
 
+    @Option(help: "Comma-separated write schemes of the device cells: per-example, per-batch, accumulate (default: all three).")
+    var writes = DeviceWrite.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(help: "Pulse quanta per fired pulse of the accumulate cells (train --threshold).")
+    var threshold = 1.0
+
     @Option(help: "Train on the first N training examples only (a quick look).")
     var trainLimit: Int?
 
@@ -150,12 +156,20 @@ struct DevicesStudyOptions: ParsableArguments {
 
     /// The study's options, validated, with the data folder checked before any run starts.
     func study() throws -> DevicesStudy.Options {
-        try requireFinite(["eta": eta, "refresh-saturation": refreshSaturation])
+        try requireFinite(["eta": eta, "refresh-saturation": refreshSaturation, "threshold": threshold])
+        let schemes = try writes.split(separator: ",").map { name -> DeviceWrite in
+            let name = name.trimmingCharacters(in: .whitespaces)
+            guard let scheme = DeviceWrite(rawValue: name) else {
+                throw ParameterError("writes", "'\(name)' is not per-example, per-batch or accumulate")
+            }
+            return scheme
+        }
         let options = DevicesStudy.Options(
             data: data, trials: trials, epochs: epochs, levels: levels, eta: eta, refreshSaturation: refreshSaturation,
             devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 ?? DevicePreset.all.map(\.name),
-            variations: try numberList(variations, name: "variations"), trainLimit: trainLimit, testLimit: testLimit)
+            variations: try numberList(variations, name: "variations"), writes: schemes, threshold: threshold,
+            trainLimit: trainLimit, testLimit: testLimit)
         try options.validate()
         _ = try Dataset.mnist(directory: options.data)
         return options
@@ -202,9 +216,11 @@ struct BeliefNetStudyOptions: ParsableArguments {
 
     /// The study's options, validated, with the data folder checked before any run starts.
     func study() throws -> BeliefNetStudy.Options {
-        let schemes = try writes.split(separator: ",").map { name -> BeliefNetWrite in
+        let schemes = try writes.split(separator: ",").map { name -> DeviceWrite in
             let name = name.trimmingCharacters(in: .whitespaces)
-            guard let scheme = BeliefNetWrite(rawValue: name) else { throw ParameterError("writes", "'\(name)' is not per-batch or accumulate") }
+            guard let scheme = DeviceWrite(rawValue: name), DeviceWrite.minibatchWrites.contains(scheme) else {
+                throw ParameterError("writes", "'\(name)' is not per-batch or accumulate")
+            }
             return scheme
         }
         let options = BeliefNetStudy.Options(

@@ -26,8 +26,10 @@ struct TrainingOptions: ParsableArguments {
     var weights: WeightMode?
     @Option(help: "Device weights: bidirectional (both polarities) or unidirectional (pairs: potentiation pulses only, on G⁺ or G⁻).")
     var update: UpdateScheme?
-    @Option(help: "Device weights: per-example (every example's coincidence pulses, the default) or per-batch (each minibatch's summed update as one net pulse count per device, rounded by --rounding, written row by row).")
+    @Option(help: "Device weights: per-example (every example's coincidence pulses), per-batch (each minibatch's summed update as one net pulse count per device, rounded by --rounding, written row by row) or accumulate (each device accumulates its summed updates and fires one pulse per --threshold quanta, keeping the remainder). Default with --data: per-batch for minibatches > 1, else per-example.")
     var write: DeviceWrite?
+    @Option(help: "With --write accumulate: pulse quanta per fired pulse (default 1; the matched gain of --device-eta grows with it).")
+    var threshold: Double?
     @Option(help: "Pairs: reset and reprogram every layer's pairs every N examples (0: never).")
     var refreshEvery: Int?
     @Option(help: "Pairs: refresh a layer when both devices of one of its pairs reach this state (0: never).")
@@ -53,7 +55,19 @@ struct TrainingOptions: ParsableArguments {
         try requireFinite([
             "lr": lr, "hidden-delta-gain": hiddenDeltaGain, "weight-range": weightRange, "x-max": xMax,
             "delta-min": deltaMin, "delta-max": deltaMax, "refresh-saturation": refreshSaturation, "c2c": c2c,
+            "threshold": threshold,
         ])
+        try require(
+            threshold == nil || write == .accumulate, "threshold",
+            "sets the quanta per pulse of accumulate-then-fire: add --write accumulate or drop --threshold")
+    }
+
+    /// The names of the options given that ``DeviceDefaults`` would otherwise choose.
+    var given: Set<String> {
+        Set([
+            ("lr", lr != nil), ("rounding", rounding != nil), ("write", write != nil), ("refresh-every", refreshEvery != nil),
+            ("refresh-saturation", refreshSaturation != nil),
+        ].filter(\.1).map(\.0))
     }
 
     /// `preset` with every given option applied, validated.
@@ -86,6 +100,7 @@ struct TrainingOptions: ParsableArguments {
         if let refreshSaturation { c.refreshSaturation = refreshSaturation }
         if let c2c { c.c2c = c2c }
         if let write { c.write = write }
+        if let threshold { c.writeThreshold = threshold }
         try c.validate()
         return c
     }

@@ -47,7 +47,8 @@ struct Train: ParsableCommand {
     func run() throws {
         let request = try self.request()
         try request.validate()
-        let configuration = try request.resolvedConfiguration()
+        let (configuration, note) = try request.resolution()
+        if let note { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         try require(taskGrid == nil || data.data == nil, "task-grid", "sizes the built-in task: leave out --data")
         try taskGrid.map(BuiltinTask.validate(side:))
         let (train, test) = try data.datasets { try BuiltinTask.split(side: taskGrid ?? BuiltinTask.defaultSide) }
@@ -86,6 +87,7 @@ struct Train: ParsableCommand {
     private func request() throws -> BackpropRequest {
         BackpropRequest(
             configuration: try options.configuration(preset: data.data == nil ? .builtinTask : .paperMNIST),
-            hardware: try device.hardware(), deviceOptionsGiven: device.given, compare: device.compare, deviceEta: device.deviceEta)
+            hardware: try device.hardware(), deviceOptionsGiven: device.given, compare: device.compare, deviceEta: device.deviceEta,
+            givenOptions: data.data == nil ? nil : options.given.union(device.deviceEta == nil ? [] : ["device-eta"]))
     }
 }

@@ -26,7 +26,7 @@ public enum BeliefNetStudy: Study {
         /// Device presets to run.
         public var devices: [String]
         /// Write schemes to run for each device.
-        public var writes: [BeliefNetWrite]
+        public var writes: [DeviceWrite]
         /// The recipe of every run (nil: `dbn train`'s default): CD statistics, momentum and
         /// weight cost (``BeliefNetConfiguration``).
         public var statistics: BeliefNetStatistics?
@@ -38,7 +38,7 @@ public enum BeliefNetStudy: Study {
 
         public init(
             data: String, trials: Int, epochs: Int, layers: [Int] = [500, 500, 2000], batch: Int = 100,
-            devices: [String] = DevicePreset.all.map(\.name), writes: [BeliefNetWrite] = BeliefNetWrite.allCases,
+            devices: [String] = DevicePreset.all.map(\.name), writes: [DeviceWrite] = DeviceWrite.minibatchWrites,
             statistics: BeliefNetStatistics? = nil, momentum: Double? = nil, weightDecay: Double? = nil,
             trainLimit: Int? = nil, testLimit: Int? = nil
         ) {

@@ -8,9 +8,9 @@ public struct BeliefNetStudyReport {
     /// Ideal weights (device nil) or a device preset written by one scheme.
     public struct Cell: Hashable, Sendable {
         public var device: String?
-        public var write: BeliefNetWrite?
+        public var write: DeviceWrite?
 
-        public init(device: String?, write: BeliefNetWrite?) {
+        public init(device: String?, write: DeviceWrite?) {
             self.device = device
             self.write = write
         }

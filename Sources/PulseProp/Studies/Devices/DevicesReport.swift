@@ -15,24 +15,32 @@ public struct DevicesReport {
         public var d2d: Double
         /// Ideal weights with `--rounding stochastic` (the device cells' rounding).
         public var stochasticIdeal: Bool
+        /// How the device cell's pairs are written (per-example for ideal cells).
+        public var write: DeviceWrite
 
-        public init(device: String?, update: UpdateScheme?, d2d: Double = 0, stochasticIdeal: Bool = false) {
+        public init(
+            device: String?, update: UpdateScheme?, d2d: Double = 0, stochasticIdeal: Bool = false, write: DeviceWrite = .perExample
+        ) {
             self.device = device
             self.update = update
             self.d2d = d2d
             self.stochasticIdeal = stochasticIdeal
+            self.write = write
         }
 
         private var variation: String { d2d > 0 ? "-d2d\(d2d.shortDecimal)" : "" }
+        /// Per-example writes keep the folder names of the study before write schemes.
+        private var writing: String { write == .perExample ? "" : "-\(write.rawValue)" }
 
-        /// Folder name: `ideal`, `ideal-stochastic` or `<device>-<update>[-d2d<σ>]`.
+        /// Folder name: `ideal`, `ideal-stochastic` or `<device>-<update>[-<write>][-d2d<σ>]`.
         public var id: String {
-            device.map { "\($0)-\(update?.rawValue ?? "")\(variation)" } ?? (stochasticIdeal ? "ideal-stochastic" : "ideal")
+            device.map { "\($0)-\(update?.rawValue ?? "")\(writing)\(variation)" } ?? (stochasticIdeal ? "ideal-stochastic" : "ideal")
         }
         /// Table label.
         public var label: String {
-            device.map { "\($0), pairs, \(update?.rawValue ?? "")" + (d2d > 0 ? ", d2d \(Int((100 * d2d).rounded())) %" : "") }
-                ?? (stochasticIdeal ? "ideal weights, stochastic rounding" : "ideal weights")
+            device.map {
+                "\($0), pairs, \(update?.rawValue ?? ""), \(write.rawValue)" + (d2d > 0 ? ", d2d \(Int((100 * d2d).rounded())) %" : "")
+            } ?? (stochasticIdeal ? "ideal weights, stochastic rounding" : "ideal weights")
         }
     }
 
@@ -75,11 +83,11 @@ public struct DevicesReport {
         return out
     }
 
-    /// CSV: `cell,device,update,d2d,trials,mean_test_error_percent,std_test_error_percent,
+    /// CSV: `cell,device,update,write,d2d,trials,mean_test_error_percent,std_test_error_percent,
     /// pulses_per_epoch,device_energy_j_per_epoch,refreshes_per_epoch` (empty where unknown).
     public func csv() throws -> String {
         var table = CSVTable(header: [
-            "cell", "device", "update", "d2d", "trials", "mean_test_error_percent", "std_test_error_percent", "pulses_per_epoch",
+            "cell", "device", "update", "write", "d2d", "trials", "mean_test_error_percent", "std_test_error_percent", "pulses_per_epoch",
             "device_energy_j_per_epoch", "refreshes_per_epoch",
         ])
         for cell in cells {
@@ -87,7 +95,7 @@ public struct DevicesReport {
             let stats = Table1.meanAndStd(e).map { ("\($0.mean)", "\($0.std)") } ?? ("", "")
             let figures = perEpoch(cell).map { ("\($0.pulses)", "\($0.energy)", "\($0.refreshes)") } ?? ("", "", "")
             table.append([
-                cell.id, cell.device ?? "", cell.update?.rawValue ?? "", cell.d2d, e.count, stats.0, stats.1, figures.0, figures.1,
+                cell.id, cell.device ?? "", cell.update?.rawValue ?? "", cell.device == nil ? "" : cell.write.rawValue, cell.d2d, e.count, stats.0, stats.1, figures.0, figures.1,
                 figures.2,
             ])
         }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Device weights at MNIST scale (issue 9): the [784-110-10] network trained with the absmin
-/// rule on differential pairs of each device preset, bidirectional and unidirectional, without
-/// and with device-to-device variation, one
+/// Device weights at MNIST scale (issues 9 and 30): the [784-110-10] network trained with the
+/// absmin rule on differential pairs of each device preset, bidirectional and unidirectional,
+/// written per example, per batch or by accumulate-then-fire, without and with
+/// device-to-device variation, one
 /// `pulseprop train` run per cell and seed in `runs/<cell>/seed<S>/`, beside the same rule on
 /// ideal (float) weights with the same levels and epochs, rounded to nearest and stochastically. Every device run uses stochastic
 /// rounding and the gain matched to `η` (`--device-eta`, one pulse = one device step), so
@@ -33,15 +34,23 @@ public enum DevicesStudy: Study {
         public var devices: [String]
         /// Device-to-device variations to run (`--d2d`; 0: none).
         public var variations: [Double]
+        /// Write schemes to run (`--write`; nil in plans made before the choice: per-example).
+        public var writes: [DeviceWrite]?
+        /// Pulse quanta per fired pulse of accumulate writes (`--threshold`).
+        public var threshold: Double?
+        /// The write schemes run.
+        public var schemes: [DeviceWrite] { writes ?? [.perExample] }
         /// Train and test on the first examples only (quick looks and tests).
         public var trainLimit: Int?
         public var testLimit: Int?
 
         public init(
             data: String, trials: Int, epochs: Int, levels: Int = 20, eta: Double = 1e-4, refreshSaturation: Double = 0.8,
-            devices: [String] = DevicePreset.all.map(\.name), variations: [Double] = [0, 0.1], trainLimit: Int? = nil,
-            testLimit: Int? = nil
+            devices: [String] = DevicePreset.all.map(\.name), variations: [Double] = [0, 0.1],
+            writes: [DeviceWrite] = DeviceWrite.allCases, threshold: Double = 1, trainLimit: Int? = nil, testLimit: Int? = nil
         ) {
+            self.writes = writes
+            self.threshold = threshold
             self.data = URL(fileURLWithPath: data).standardizedFileURL.path
             self.trials = trials
             self.epochs = epochs
@@ -69,6 +78,9 @@ public enum DevicesStudy: Study {
                 try require(sigma >= 0 && sigma.isFinite, "variations", "must be finite values ≥ 0, got \(sigma)")
             }
             try PulseProp.requireDistinct(variations, "variations") { $0.shortDecimal }
+            try require(!schemes.isEmpty, "writes", "needs at least one write scheme")
+            try PulseProp.requireDistinct(schemes, "writes") { $0.rawValue }
+            try require((threshold ?? 1) > 0 && (threshold ?? 1).isFinite, "threshold", "must be a finite value > 0")
             try require((trainLimit ?? 1) >= 1, "train-limit", "must be ≥ 1")
             try require((testLimit ?? 1) >= 1, "test-limit", "must be ≥ 1")
         }
@@ -78,7 +90,9 @@ public enum DevicesStudy: Study {
         public var cells: [DevicesReport.Cell] {
             [DevicesReport.Cell(device: nil, update: nil), DevicesReport.Cell(device: nil, update: nil, stochasticIdeal: true)]
                 + devices.flatMap { d in
-                    variations.flatMap { v in UpdateScheme.allCases.map { DevicesReport.Cell(device: d, update: $0, d2d: v) } }
+                    variations.flatMap { v in
+                        schemes.flatMap { w in UpdateScheme.allCases.map { DevicesReport.Cell(device: d, update: $0, d2d: v, write: w) } }
+                    }
                 }
         }
     }
@@ -98,7 +112,10 @@ public enum DevicesStudy: Study {
                 if let device = cell.device, let update = cell.update {
                     (command.device, command.d2d) = (device, cell.d2d > 0 ? cell.d2d : nil)
                     (command.weights, command.update, command.rounding, command.deviceEta) = (.pair, update, .stochastic, options.eta)
-                    if update == .unidirectional { command.refreshSaturation = options.refreshSaturation }
+                    // Every choice spelled out, so that train's defaults for device weights change nothing.
+                    command.refreshSaturation = update == .unidirectional ? options.refreshSaturation : 0
+                    command.write = cell.write
+                    if cell.write == .accumulate { command.threshold = options.threshold ?? 1 }
                 } else {
                     (command.weights, command.lr) = (.ideal, options.eta)
                     if cell.stochasticIdeal { command.rounding = .stochastic }

@@ -40,7 +40,7 @@ struct DbnTrain: ParsableCommand {
     @Option(help: "Device preset of the pairs (see 'pulseprop devices').")
     var device = "taox-hfox"
     @Option(help: "Device writes: per-batch or accumulate.")
-    var write = BeliefNetWrite.accumulate
+    var write = MinibatchWrite.accumulate
     @Option(help: "Coincidence counts per programming pulse (--weights pair only; default: the batch size, as in Wang et al.).")
     var threshold: Double?
     @Option(help: "Circuit path for small nets (--weights pair): simulate the crossbars with the analytic engine or spice (per-batch: every example's data and model phases as coincidence steps; accumulate: firings programmed row by row with half-selected devices). Default: each device from its pulse response.")
@@ -68,7 +68,7 @@ struct DbnTrain: ParsableCommand {
         let mode = weights
         c.weights = mode
         c.device = device
-        c.write = write
+        c.write = write.write
         // θ sets the device writes' pulses; float weights have none to set.
         try require(
             threshold == nil || mode == .pair, "threshold",

@@ -1,0 +1,114 @@
+/// What writing signed pulse counts row by row did (``AnalyticEngine/writeRows(_:only:to:)``).
+public struct RowWriteReport: Equatable, Sendable {
+    /// Row steps: rows with a non-zero count.
+    public var rowSteps = 0
+    /// Pulses sent by all drivers: each written row sends its longest train in every phase of
+    /// the step, each column its device's count.
+    public var pulsesSent = 0
+    /// Coincident (writing) pulses summed over devices, `Σ|n_ij|`.
+    public var coincidentPulses = 0
+    /// The energy estimate of all row steps, per phase (nil unless the engine estimates energy).
+    public var energy: StepEnergy?
+}
+
+extension AnalyticEngine {
+    /// Whether ``writeRows(_:only:to:)`` gives what row steps through ``apply(_:to:)`` give:
+    /// without cycle-to-cycle noise (drawn per step), where this engine moves only a row
+    /// step's written devices.
+    public var writesRowsDirectly: Bool { cycleNoise == nil }
+
+    /// Writes the signed pulse counts `counts` (the convention of ``LearningStep``: `−n`
+    /// potentiates device `(i, j)` by `n` pulses, `+n` depresses it) into `states`, as the row
+    /// steps of ``CrossbarProgramming/rowStep(columnCounts:row:rows:only:)`` for rows 0, 1, …
+    /// through ``apply(_:to:)`` would, in one pass over the written devices: a row step moves
+    /// only the devices it writes (every other device on its row or columns sees
+    /// half-amplitude pulses, which this engine does not move), each by `|n|` pulses of one
+    /// kind, so the states are those of the row steps bit for bit.
+    ///
+    /// The energy estimate is that of ``energy(of:from:to:)`` for every row step, with the
+    /// half-selected devices of a column summed as the column's conductance less the written
+    /// device (kept up to date as rows are written), so it equals the row steps' up to the
+    /// order of summation.
+    @discardableResult
+    public func writeRows(_ counts: Matrix<Int>, only: LearningPhase.Kind?, to states: inout Matrix<Double>) throws -> RowWriteReport {
+        try require(writesRowsDirectly, "c2c", "cycle-to-cycle noise is drawn per row step: write the rows as learning steps")
+        try require(
+            counts.rows == states.rows && counts.cols == states.cols, "counts",
+            "are \(counts.rows)×\(counts.cols); the crossbar is \(states.rows)×\(states.cols)")
+        let (rows, cols) = (states.rows, states.cols)
+        let population = population(rows: rows, cols: cols)
+        states = population.pinned(states)
+        if let instances = population.instances {
+            for (k, device) in instances.elements.enumerated() {
+                if let stuck = device.stuckState { states.elements[k] = stuck }
+            }
+        }
+        let longest = counts.elements.lazy.map(abs).max() ?? 0
+        up.extend(to: longest)
+        down.extend(to: longest)
+        let phases: [LearningPhase.Kind] = only.map { [$0] } ?? [.potentiation, .depression]
+        var report = RowWriteReport()
+        let shape = circuit.shape
+        let tau = shape.plateau + 2 * shape.edge / 3
+        let (uUp, uDown) = (shape.amplitude(of: .potentiation), shape.amplitude(of: .depression))
+        // Σ_i G_ij at the current states, per column (energy only).
+        var columnConductance = [Double](repeating: 0, count: estimatesEnergy ? cols : 0)
+        if estimatesEnergy {
+            for i in 0..<rows {
+                for j in 0..<cols { columnConductance[j] += population.conductance(state: states[i, j], row: i, col: j) }
+            }
+        }
+        var energy = [0.0, 0.0]
+        let nominal = devices.nominal
+        let instances = population.instances
+        for i in 0..<rows {
+            var rowLongest = 0
+            var written = 0
+            for j in 0..<cols {
+                let n = counts[i, j]
+                guard n != 0 else { continue }
+                rowLongest = max(rowLongest, abs(n))
+                written += abs(n)
+            }
+            guard rowLongest > 0 else { continue }
+            report.rowSteps += 1
+            report.pulsesSent += phases.count * rowLongest + written
+            report.coincidentPulses += written
+            for j in 0..<cols {
+                let n = counts[i, j]
+                let x0 = states[i, j]
+                var x1 = x0
+                if n != 0 {
+                    let potentiating = n < 0
+                    x1 = (potentiating ? up : down).state(after: abs(n), from: x0)
+                    if let instances {
+                        x1 = instances[i, j].state(afterNominal: x1, from: x0, potentiating: potentiating, nominal: nominal)
+                    }
+                    states[i, j] = x1
+                }
+                guard estimatesEnergy else { continue }
+                let (g0, g1) = (population.conductance(state: x0, row: i, col: j), population.conductance(state: x1, row: i, col: j))
+                let gMid = n == 0 ? g0 : population.conductance(state: (x0 + x1) / 2, row: i, col: j)
+                let others = columnConductance[j] - g0
+                let l = Double(rowLongest)
+                for kind in phases {
+                    let p = kind == .potentiation ? 0 : 1
+                    let u2 = kind == .potentiation ? uUp * uUp : uDown * uDown
+                    let c = Double((kind == .potentiation) == (n < 0) ? abs(n) : 0)
+                    // The written row: every device sees the row's train, coincident or half-selected;
+                    // a device switches in its own phase (mean state) and sits at x0 before, x1 after.
+                    let g = c > 0 ? gMid : (kind == .potentiation ? g0 : g1)
+                    energy[p] += g * tau * u2 * (c + (l - c) / 4)
+                    // The rest of the column: half-selected by the column's pulses.
+                    if c > 0 { energy[p] += others * tau * c * u2 / 4 }
+                }
+                columnConductance[j] += g1 - g0
+            }
+        }
+        if estimatesEnergy {
+            let perPhase = [energy[0], energy[1]]
+            report.energy = StepEnergy(devices: perPhase, drivers: perPhase)
+        }
+        return report
+    }
+}

@@ -1,0 +1,126 @@
+/// Writes once per minibatch (``DeviceWrite/perBatch`` and ``DeviceWrite/accumulate``): each
+/// layer's summed update in pulse quanta becomes signed pulse counts per device, written to
+/// the crossbar row by row.
+extension DeviceWeightUpdater {
+    /// Writes every layer's minibatch update from `signals` (computed before any update), in
+    /// the signals' order, then refreshes pairs as due.
+    func writeMinibatch(_ signals: [LayerSignals], count: Int, gain: Double) throws {
+        for s in signals {
+            let quanta = Self.netQuanta(s, count: count, gain: gain, encoding: encoding)
+            let counts = write == .accumulate ? fire(quanta, layer: s.layer) : netCounts(quanta)
+            try writeNetCounts(counts, layer: s.layer)
+        }
+        examplesSinceRefresh += count
+        try refreshIfDue()
+    }
+
+    /// The summed absmin update of the first `count` examples of `s` per device in pulse
+    /// quanta, `S_ij = Σ_b sign(δ_bj)·min(a_bi, |d_bj|)` with `a = clip(gain·x, 0, xMax)/q_x`
+    /// and `d = clip(gain·δ, δmin, δmax)/q_δ` (the unrounded coincidences the per-example path
+    /// rounds and sends): `rows × cols` (weight columns), positive to lower the weight, as
+    /// `n_δ`. Summed in `b` order by the training kernel (``Kernels/rowUpdate(_:x:xStride:delta:batch:rows:cols:scale:weights:)``).
+    public static func netQuanta(_ s: LayerSignals, count: Int, gain: Double, encoding: PulseEncoding) -> Matrix<Float> {
+        let (qx, qd) = (encoding.xQuantum, encoding.deltaQuantum)
+        let a = (0..<count * s.xStride).map { Float(min(max(gain * Double(s.x[$0]), 0), encoding.xMax) / qx) }
+        let d = (0..<count * s.cols).map {
+            Float(min(max(gain * Double(s.delta[$0]), encoding.deltaMin), encoding.deltaMax) / qd)
+        }
+        var sums = [Float](repeating: 0, count: s.xStride * s.cols)
+        a.withUnsafeBufferPointer { a in
+            d.withUnsafeBufferPointer { d in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    Kernels.rowUpdate(
+                        .absmin, x: a.baseAddress!, xStride: s.xStride, delta: d.baseAddress!, batch: count,
+                        rows: 0..<s.xStride, cols: s.cols, scale: 1, weights: sums.baseAddress!)
+                }
+            }
+        }
+        return Matrix(rows: s.xStride, cols: s.cols, elements: sums)
+    }
+
+    /// `quanta` rounded to whole net pulse counts with the encoding's rounding, sign kept:
+    /// `sign(S)·R(|S|)`, one dither of the updater's generator per non-zero `S` (row-major
+    /// order), so stochastic rounding is unbiased per device and a checkpoint continues it.
+    public func netCounts(_ quanta: Matrix<Float>) -> Matrix<Int> {
+        Self.netCounts(quanta, rounding: encoding.rounding, dither: &dither)
+    }
+
+    /// `sign(S)·R(|S|)` for every `S` of `quanta`; stochastic rounding draws one dither from
+    /// `dither` per non-zero `S`, in row-major order.
+    public static func netCounts(_ quanta: Matrix<Float>, rounding: PulseRounding, dither: inout SeededGenerator) -> Matrix<Int> {
+        let counts = quanta.elements.map { S -> Int in
+            guard S != 0 else { return 0 }
+            let u = rounding == .stochastic ? Double.random(in: 0..<1, using: &dither) : 0
+            let magnitude = Int(rounding.whole(Double(abs(S)), dither: u))
+            return S < 0 ? -magnitude : magnitude
+        }
+        return Matrix(rows: quanta.rows, cols: quanta.cols, elements: counts)
+    }
+
+    /// Accumulate-then-fire (``AccumulateThenFire``): adds `quanta` to layer `layer`'s
+    /// accumulators and returns the pulses each device fires, one per ``threshold`` quanta,
+    /// signed as `n_δ`.
+    func fire(_ quanta: Matrix<Float>, layer: Int) -> Matrix<Int> {
+        var counts = [Int](repeating: 0, count: quanta.elements.count)
+        let theta = threshold
+        accumulators[layer].withUnsafeMutableBufferPointer { a in
+            for (k, S) in quanta.elements.enumerated() where S != 0 {
+                counts[k] = AccumulateThenFire.fire(&a[k], adding: S, threshold: theta)
+            }
+        }
+        return Matrix(rows: quanta.rows, cols: quanta.cols, elements: counts)
+    }
+
+    /// Writes net pulse counts `counts` (`rows × cols` weight columns, signed as `n_δ`:
+    /// positive lowers the weight) to layer `layer`'s crossbar, one row step per row with a
+    /// non-zero count (``CrossbarProgramming/rowStep(columnCounts:row:rows:only:)``); the
+    /// crossbar columns follow ``columnCounts(_:)`` (pairs: both devices, or for unidirectional
+    /// updates potentiation of the device of the sign). An analytic engine writes them in one
+    /// pass (``AnalyticEngine/writeRows(_:only:to:)``, seen by ``writeObserver``); other
+    /// engines, or an updater with only an ``observer``, go through the row steps one by one,
+    /// each seen by the observer like a learning step.
+    public func writeNetCounts(_ counts: Matrix<Int>, layer: Int) throws {
+        guard counts.elements.contains(where: { $0 != 0 }) else { return }
+        let engine = engines[layer]
+        let only: LearningPhase.Kind? = scheme == .unidirectional ? .potentiation : nil
+        if let analytic = engine as? AnalyticEngine, analytic.writesRowsDirectly, writeObserver != nil || observer == nil {
+            let crossbar = crossbarCounts(counts)
+            let place = "minibatch write \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
+            let report = try CircuitStepError.at(place) { try analytic.writeRows(crossbar, only: only, to: &states[layer]) }
+            stepsApplied += report.rowSteps
+            try writeObserver?(DeviceWriteEvent(layer: layer, counts: crossbar, report: report))
+            return
+        }
+        for row in 0..<counts.rows {
+            let weightCounts = (0..<counts.cols).map { counts[row, $0] }
+            guard weightCounts.contains(where: { $0 != 0 }) else { continue }
+            guard let step = try CrossbarProgramming.rowStep(
+                columnCounts: columnCounts(weightCounts), row: row, rows: states[layer].rows, only: only)
+            else { continue }
+            let before = observer == nil ? nil : states[layer]
+            let place = "learning step \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
+            let energy = try CircuitStepError.at(place) { try engine.apply(step, to: &states[layer]) }
+            try record(layer: layer, step, before: before, after: states[layer], energy: energy)
+        }
+    }
+
+    /// The crossbar's signed counts (``columnCounts(_:)`` of every row) for weight counts.
+    func crossbarCounts(_ counts: Matrix<Int>) -> Matrix<Int> {
+        let m = mapping.columnsPerWeight
+        var crossbar = Matrix<Int>(rows: counts.rows, cols: counts.cols * m) { _, _ in 0 }
+        for i in 0..<counts.rows {
+            for (j, n) in columnCounts((0..<counts.cols).map { counts[i, $0] }).enumerated() { crossbar[i, j] = n }
+        }
+        return crossbar
+    }
+}
+
+/// One minibatch write of one layer's crossbar made in one pass by an analytic engine.
+public struct DeviceWriteEvent {
+    /// The layer (0: input-to-hidden).
+    public let layer: Int
+    /// The signed pulse counts per crossbar device (``LearningStep``'s convention).
+    public let counts: Matrix<Int>
+    /// Row steps, pulses and energy of the write.
+    public let report: RowWriteReport
+}

@@ -1,0 +1,131 @@
+import Foundation
+import XCTest
+
+@testable import PulseProp
+
+/// Minibatch writes of backprop device weights (issue 30): the analytic engine's one-pass
+/// write equals the row steps it replaces, accumulate-then-fire conserves the update and
+/// keeps its remainder, and each scheme resumes bit for bit.
+final class MinibatchWriteTests: XCTestCase {
+    /// Random signed counts on a 7×6 crossbar (some rows silent), written in one pass and as
+    /// row steps through `apply`: the same states bit for bit, the same pulses, and the energy
+    /// to rounding — with and without device variation and stuck devices, in both phases and
+    /// potentiation only.
+    func testOnePassWriteEqualsTheRowSteps() throws {
+        let variations = [DeviceVariation.none, DeviceVariation(d2d: 0.2, stuckOn: 0.05, stuckOff: 0.05, seed: 3)]
+        for variation in variations {
+            for only in [nil, LearningPhase.Kind.potentiation] {
+                var source = SeededGenerator(seed: 9)
+                let (rows, cols) = (7, 6)
+                let start = Matrix<Double>(rows: rows, cols: cols) { _, _ in Double.random(in: 0...1, using: &source) }
+                let counts = Matrix<Int>(rows: rows, cols: cols) { i, _ in
+                    guard i % 3 != 1 else { return 0 }
+                    let n = Int.random(in: -4...4, using: &source)
+                    return only == .potentiation ? -abs(n) : n
+                }
+                let hardware = CrossbarHardware(circuit: CrossbarCircuit(variation: variation))
+                let onePass = try hardware.analyticEngine()
+                var direct = start
+                let report = try onePass.writeRows(counts, only: only, to: &direct)
+
+                let stepped = try hardware.analyticEngine()
+                var states = start
+                var (pulses, steps, energy) = (0, 0, [0.0, 0.0])
+                for row in 0..<rows {
+                    let rowCounts = (0..<cols).map { counts[row, $0] }
+                    guard let step = try CrossbarProgramming.rowStep(columnCounts: rowCounts, row: row, rows: rows, only: only) else {
+                        continue
+                    }
+                    let e = try XCTUnwrap(try stepped.apply(step, to: &states))
+                    energy = zip(energy, e.devices).map(+)
+                    pulses += step.phases.reduce(0) { $0 + $1.pulsesSent }
+                    steps += 1
+                }
+                let label = "d2d \(variation.d2d), only \(String(describing: only))"
+                XCTAssertEqual(direct, states, label)
+                XCTAssertEqual(report.rowSteps, steps, label)
+                XCTAssertEqual(report.pulsesSent, pulses, label)
+                XCTAssertEqual(report.coincidentPulses, counts.elements.map(abs).reduce(0, +), label)
+                let reported = try XCTUnwrap(report.energy).devices
+                for p in 0..<2 {
+                    XCTAssertEqual(reported[p], energy[p], accuracy: 1e-12 * max(energy[p], 1e-30), label)
+                }
+                XCTAssertGreaterThan(energy[0], 0, label)
+            }
+        }
+    }
+
+    /// `θ = 2`: `+0.5` fires nothing (0.5 kept); `+3` makes 3.5, fires 1, keeps 1.5; `−4`
+    /// makes −2.5, fires −1, keeps −0.5; `+5.5` makes 5, fires 2, keeps 1.
+    func testAccumulateThenFireKeepsTheRemainder() {
+        var a: Float = 0
+        let fired = [0.5, 3, -4, 5.5].map { AccumulateThenFire.fire(&a, adding: Float($0), threshold: 2) }
+        XCTAssertEqual(fired, [0, 1, -1, 2])
+        XCTAssertEqual(a, 1)
+    }
+
+    /// Over a long random sequence the pulses fired times `θ` plus what is left equal the sum
+    /// added, and the accumulator always ends below `θ`.
+    func testAccumulateThenFireConservesTheUpdate() {
+        var source = SeededGenerator(seed: 4)
+        let theta: Float = 0.75
+        var (a, fired, added) = (Float(0), 0, 0.0)
+        for _ in 0..<10_000 {
+            let c = Float.random(in: -2...2.5, using: &source)
+            added += Double(c)
+            fired += AccumulateThenFire.fire(&a, adding: c, threshold: theta)
+            XCTAssertLessThan(abs(a), theta)
+        }
+        XCTAssertEqual(Double(fired) * Double(theta) + Double(a), added, accuracy: 1e-3)
+        XCTAssertGreaterThan(fired, 100)
+    }
+
+    /// Reference devices, `θ = 2`, the minibatch of ``PerBatchWriteTests`` (net quanta `+1`
+    /// and `0`): the first minibatch fires nothing and keeps `+1`; the second reaches `2` and
+    /// fires one depression pulse on device (0, 0), keeping 0.
+    func testAccumulateFiresOncePerThreshold() throws {
+        let encoding = PulseEncoding(levels: 8, xMax: 1, deltaMin: -1, deltaMax: 1)
+        let signals = LayerSignals(layer: 0, x: [0.375, 0.25, 0.25, 0.25], xStride: 2, delta: [0.625, -0.25], cols: 1)
+        var layers = [WeightLayer(rows: 2, cols: 1, values: [0.25, 0.25])]
+        let updater = try DeviceWeightUpdater(
+            layers: layers, engines: [CrossbarHardware().analyticEngine()], encoding: encoding,
+            mapping: WeightMapping(.reference, maxWeight: 1), write: .accumulate, threshold: 2)
+        var written: [[Int]] = []
+        updater.writeObserver = { written.append($0.counts.elements) }
+        try updater.update(&layers, signals: [signals], count: 2, rate: 1)
+        XCTAssertEqual(written, [])
+        XCTAssertEqual(updater.saved.accumulators, [[1, 0]])
+        try updater.update(&layers, signals: [signals], count: 2, rate: 1)
+        XCTAssertEqual(written, [[1, 0]])
+        XCTAssertEqual(updater.saved.accumulators, [[0, 0]])
+    }
+
+    /// Accumulate writes resume bit for bit (accumulators in the checkpoint), for reference
+    /// devices and for unidirectional pairs with refresh.
+    func testAccumulateWritesResumeExactly() throws {
+        var reference = BackpropConfiguration.builtinTask
+        (reference.write, reference.writeThreshold, reference.batch, reference.epochs) = (.accumulate, 0.5, 4, 2)
+        let (train, test) = BuiltinTask.split(seed: 2, train: 40, test: 20)
+        let resumed = try assertResumeIsExact(reference, train: train, test: test, hardware: CrossbarHardware(engine: .analytic))
+        let accumulators = try XCTUnwrap(resumed.checkpoint.devices?.accumulators)
+        XCTAssertTrue(accumulators.joined().contains { $0 != 0 }, "the remainders are kept")
+        var pair = reference
+        (pair.weights, pair.update, pair.refreshSaturation) = (.pair, .unidirectional, 0.7)
+        _ = try assertResumeIsExact(pair, train: train, test: test, hardware: CrossbarHardware(engine: .analytic))
+    }
+
+    /// `--threshold` belongs to accumulate writes and must be a positive number of quanta; a
+    /// belief net refuses per-example writes.
+    func testThresholdNeedsAccumulateWrites() {
+        var c = BackpropConfiguration.builtinTask
+        (c.write, c.writeThreshold) = (.perBatch, 2)
+        XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "threshold") }
+        c.write = .accumulate
+        XCTAssertNoThrow(try c.validate())
+        c.writeThreshold = 0
+        XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "threshold") }
+        var dbn = BeliefNetConfiguration()
+        (dbn.weights, dbn.write) = (.pair, .perExample)
+        XCTAssertThrowsError(try dbn.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "write") }
+    }
+}
