@@ -27,6 +27,15 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Comma-separated rules to time (e.g. transposed-times-L20); the kernel and device-pair sections are then skipped. Default: all four, and both sections.")
     var only: String?
 
+    @Option(help: "Device pairs: comma-separated presets (default: every preset).")
+    var devices: String?
+
+    @Option(help: "Device pairs: comma-separated write schemes (default: per-example,per-batch).")
+    var writes = "per-example,per-batch"
+
+    @Flag(help: "Time only the ideal absmin-L20 baseline and the device pairs.")
+    var devicePairsOnly = false
+
     @Option(help: "CSV of rule,seconds_per_epoch from a reference implementation of the same rules (scripts/bench-train-torch), shown beside ours with the ratio.")
     var reference: String?
 
@@ -53,6 +62,7 @@ struct BenchTrain: ParsableCommand {
                 c.levels = levels
                 c.epochs = epochs
                 if let only, !only.split(separator: ",").contains(Substring(c.ruleName)) { continue }
+                if devicePairsOnly, c.ruleName != "transposed-absmin-L20" { continue }
                 if let referenceProgram {
                     referenceSeconds.merge(try timeReference(referenceProgram, rule: c.ruleName)) { $1 }
                 }
@@ -67,8 +77,10 @@ struct BenchTrain: ParsableCommand {
             }
         }
         if only != nil { return }
-        sparseCrossover()
-        try absminThroughput(train)
+        if !devicePairsOnly {
+            sparseCrossover()
+            try absminThroughput(train)
+        }
         try devicePairs(train: train, test: test, idealAbsmin: idealAbsmin)
     }
 

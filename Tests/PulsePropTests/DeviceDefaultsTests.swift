@@ -57,3 +57,17 @@ final class DeviceDefaultsTests: XCTestCase {
         XCTAssertEqual(try request([]) { $0.batch = 1 }.resolvedConfiguration().write, .perExample)
     }
 }
+
+extension DeviceDefaultsTests {
+    /// A learning rate whose matched gain exceeds 1 would need more pulses than a step has:
+    /// refused, naming `device-eta` and the pulses asked for.
+    func testAGainBeyondThePulseBudgetIsRefused() throws {
+        var c = BackpropConfiguration.paperMNIST
+        (c.weights, c.method, c.levels) = (.pair, .absmin, 20)
+        let request = BackpropRequest(configuration: c, hardware: CrossbarHardware(), deviceEta: 1, givenOptions: ["device-eta"])
+        XCTAssertThrowsError(try request.resolvedConfiguration()) { error in
+            XCTAssertEqual((error as? ParameterError)?.parameter, "device-eta")
+            XCTAssertTrue("\(error)".contains("budget of 20 per step"), "\(error)")
+        }
+    }
+}

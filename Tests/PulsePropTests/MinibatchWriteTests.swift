@@ -128,4 +128,32 @@ final class MinibatchWriteTests: XCTestCase {
         (dbn.weights, dbn.write) = (.pair, .perExample)
         XCTAssertThrowsError(try dbn.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "write") }
     }
+
+    /// Opposed pulses: per example, device (0, 0) of the minibatch of ``PerBatchWriteTests``
+    /// gets 3 depression then 2 potentiation pulses and device (1, 0) 2 and 2, so
+    /// `Σ min(P, D) = 2 + 2 = 4`; written per batch the net counts `+1, 0` oppose nothing.
+    func testOpposedPulsesCountWhatNetWritesCancel() throws {
+        let encoding = PulseEncoding(levels: 8, xMax: 1, deltaMin: -1, deltaMax: 1)
+        let signals = LayerSignals(layer: 0, x: [0.375, 0.25, 0.25, 0.25], xStride: 2, delta: [0.625, -0.25], cols: 1)
+        func stats(_ write: DeviceWrite) throws -> CircuitEpochStats {
+            var layers = [WeightLayer(rows: 2, cols: 1, values: [0.25, 0.25])]
+            let hardware = CrossbarHardware()
+            let updater = try DeviceWeightUpdater(
+                layers: layers, engines: [hardware.analyticEngine()], encoding: encoding,
+                mapping: WeightMapping(.reference, maxWeight: 1), write: write)
+            let monitor = try CircuitMonitor(circuit: hardware.circuit, shadow: nil)
+            updater.observer = { try monitor.record($0) }
+            updater.writeObserver = { monitor.record(write: $0) }
+            try updater.update(&layers, signals: [signals], count: 2, rate: 1)
+            return monitor.takeEpochStats()
+        }
+        let perExample = try stats(.perExample)
+        XCTAssertEqual(perExample.opposedPulses, 4)
+        XCTAssertEqual(perExample.depressionPulses, 5)
+        XCTAssertEqual(perExample.potentiationPulses, 4)
+        let perBatch = try stats(.perBatch)
+        XCTAssertEqual(perBatch.opposedPulses, 0)
+        XCTAssertEqual(perBatch.depressionPulses, 1)
+        XCTAssertEqual(perBatch.potentiationPulses, 0)
+    }
 }

@@ -63,6 +63,10 @@ public struct BackpropRequest {
             c.pulseGain = DeviceWeightUpdater.matchedGain(
                 eta: eta, encoding: encoding, mapping: mapping, scheme: c.update, response: try hardware.analyticEngine(),
                 quantaPerPulse: c.write == .accumulate ? c.writeThreshold : 1)
+            // Beyond a gain of 1 a signal at the top of its range asks more pulses than a step has.
+            try require(
+                c.pulseGain <= 1, "device-eta",
+                "\(eta.shortDecimal) needs a pulse gain of \(String(format: "%.3g", c.pulseGain)): a signal at the top of its range would ask for \(Int((c.pulseGain * Double(c.levels)).rounded(.up))) pulses, above the budget of \(c.levels) per step (--levels); lower --device-eta or raise --levels")
             if let first = chosen.first, first.hasPrefix("--device-eta") {
                 chosen[0] = first + " (pulse gain \(String(format: "%.3g", c.pulseGain)))"
             }

@@ -29,6 +29,15 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
     public var refreshes = 0
     /// Pulses sent by refresh steps (part of ``pulsesSent``).
     public var refreshPulses = 0
+    /// Coincident potentiation pulses of learning writes (refreshes not included).
+    public var potentiationPulses = 0
+    /// Coincident depression pulses of learning writes (refreshes not included).
+    public var depressionPulses = 0
+    /// `Σ_devices min(P, D)` over the epoch, `P` and `D` a device's potentiation and depression
+    /// pulses: the pulses that undid each other on one device. On a device whose up and down
+    /// steps differ they leave a drift instead of nothing; a write of net counts would have
+    /// cancelled them before any pulse (as per-batch writes do within a minibatch).
+    public var opposedPulses = 0
 
     /// Creates empty figures.
     public init() {}
@@ -50,6 +59,9 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
         readRelativeError = try c.decode(Double.self, forKey: .readRelativeError)
         refreshes = try c.decodeIfPresent(Int.self, forKey: .refreshes) ?? 0
         refreshPulses = try c.decodeIfPresent(Int.self, forKey: .refreshPulses) ?? 0
+        potentiationPulses = try c.decodeIfPresent(Int.self, forKey: .potentiationPulses) ?? 0
+        depressionPulses = try c.decodeIfPresent(Int.self, forKey: .depressionPulses) ?? 0
+        opposedPulses = try c.decodeIfPresent(Int.self, forKey: .opposedPulses) ?? 0
     }
 
     /// The figures of every epoch of `history` that has them, summed; the ratios and RMS
@@ -72,6 +84,9 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
             total.readRelativeError = e.readRelativeError
             total.refreshes += e.refreshes
             total.refreshPulses += e.refreshPulses
+            total.potentiationPulses += e.potentiationPulses
+            total.depressionPulses += e.depressionPulses
+            total.opposedPulses += e.opposedPulses
         }
     }
 
@@ -80,7 +95,7 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
         case deltaGRMSDifference = "dgRmsDifference"
         case directionAgreement, readProducts
         case readRMSError = "readRmsError"
-        case readRelativeError, refreshes, refreshPulses
+        case readRelativeError, refreshes, refreshPulses, potentiationPulses, depressionPulses, opposedPulses
     }
 }
 
@@ -141,6 +156,9 @@ public final class CircuitMonitor {
     private let device: ThresholdMemristor
     private let shadow: AnalyticEngine?
     private var current = CircuitEpochStats()
+    /// This epoch's coincident potentiation and depression pulses per device, per layer
+    /// (learning writes only; kept for ``CircuitEpochStats/opposedPulses``).
+    private var epochPulses: [(up: [Int], down: [Int])?] = []
     private var squaredDifference = 0.0
     private var compared = 0
     private var agreeing = 0
@@ -203,6 +221,7 @@ public final class CircuitMonitor {
                 }
                 current.coincidentPulses += k
                 state.writes[event.layer]![i, j] += k
+                if event.refresh == nil { tally(layer: event.layer, device: i * step.cols + j, cols: step.rows * step.cols, signed: step.coincidences(row: i, col: j)) }
                 if firstWritingStep == nil, event.layer == 0 { firstWritingStep = (step, event.before) }
                 guard shadow != nil else { continue }
                 let dgEngine = device.conductance(state: event.after[i, j]) - device.conductance(state: event.before[i, j])
@@ -236,6 +255,10 @@ public final class CircuitMonitor {
         state.writes[event.layer]!.elements.withUnsafeMutableBufferPointer { writes in
             for (k, n) in counts.elements.enumerated() where n != 0 { writes[k] += abs(n) }
         }
+        // The write's convention: −n potentiates by n.
+        for (k, n) in counts.elements.enumerated() where n != 0 {
+            tally(layer: event.layer, device: k, cols: counts.elements.count, signed: -n)
+        }
         if let energy = report.energy {
             for p in 0..<2 {
                 current.deviceEnergy[p] += energy.devices[p]
@@ -244,9 +267,27 @@ public final class CircuitMonitor {
         }
     }
 
+    /// Adds `signed` pulses (positive: potentiation) of device `device` of layer `layer`
+    /// (`devices` in the layer's crossbar) to this epoch's tallies.
+    private func tally(layer: Int, device: Int, cols devices: Int, signed: Int) {
+        while epochPulses.count <= layer { epochPulses.append(nil) }
+        if epochPulses[layer] == nil { epochPulses[layer] = ([Int](repeating: 0, count: devices), [Int](repeating: 0, count: devices)) }
+        if signed > 0 {
+            epochPulses[layer]!.up[device] += signed
+            current.potentiationPulses += signed
+        } else {
+            epochPulses[layer]!.down[device] -= signed
+            current.depressionPulses -= signed
+        }
+    }
+
     /// The figures since the last call, and a fresh start for the next epoch.
     public func takeEpochStats() -> CircuitEpochStats {
         var stats = current
+        stats.opposedPulses = epochPulses.compactMap { $0 }.reduce(0) { total, layer in
+            total + zip(layer.up, layer.down).reduce(0) { $0 + min($1.0, $1.1) }
+        }
+        epochPulses = []
         if compared > 0 {
             stats.deltaGRMSDifference = (squaredDifference / Double(compared)).squareRoot()
             stats.directionAgreement = Double(agreeing) / Double(compared)

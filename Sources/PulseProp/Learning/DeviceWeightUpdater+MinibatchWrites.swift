@@ -104,14 +104,10 @@ extension DeviceWeightUpdater {
         }
     }
 
-    /// The crossbar's signed counts (``columnCounts(_:)`` of every row) for weight counts.
+    /// The crossbar's signed counts for weight counts: ``columnCounts(_:)`` of every row
+    /// (pairs: `G⁺` in column `2j`, `G⁻` in `2j + 1`, so the row-major elements map alike).
     func crossbarCounts(_ counts: Matrix<Int>) -> Matrix<Int> {
-        let m = mapping.columnsPerWeight
-        var crossbar = Matrix<Int>(rows: counts.rows, cols: counts.cols * m) { _, _ in 0 }
-        for i in 0..<counts.rows {
-            for (j, n) in columnCounts((0..<counts.cols).map { counts[i, $0] }).enumerated() { crossbar[i, j] = n }
-        }
-        return crossbar
+        Matrix(rows: counts.rows, cols: counts.cols * mapping.columnsPerWeight, elements: columnCounts(counts.elements))
     }
 }
 

@@ -202,10 +202,12 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// (`n_δ < 0`, count `n_δ`) or on `G⁻` (`n_δ > 0`, count `−n_δ`).
     public func columnCounts(_ counts: [Int]) -> [Int] {
         guard mapping.kind == .pair else { return counts }
-        switch scheme {
-        case .bidirectional: return counts.flatMap { [$0, -$0] }
-        case .unidirectional: return counts.flatMap { [min($0, 0), -max($0, 0)] }
+        var crossbar = [Int](repeating: 0, count: 2 * counts.count)
+        let bidirectional = scheme == .bidirectional
+        for (j, n) in counts.enumerated() where n != 0 {
+            (crossbar[2 * j], crossbar[2 * j + 1]) = bidirectional ? (n, -n) : (min(n, 0), -max(n, 0))
         }
+        return crossbar
     }
 
     /// Refreshes the layers the policy asks for after an example.
