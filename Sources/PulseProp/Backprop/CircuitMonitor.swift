@@ -251,14 +251,28 @@ public final class CircuitMonitor {
         current.pulsesSent += report.pulsesSent
         current.coincidentPulses += report.coincidentPulses
         let counts = event.counts
-        if state.writes[event.layer] == nil { state.writes[event.layer] = Matrix(rows: counts.rows, cols: counts.cols) { _, _ in 0 } }
-        state.writes[event.layer]!.elements.withUnsafeMutableBufferPointer { writes in
-            for (k, n) in counts.elements.enumerated() where n != 0 { writes[k] += abs(n) }
-        }
+        let layer = event.layer
+        if state.writes[layer] == nil { state.writes[layer] = Matrix(rows: counts.rows, cols: counts.cols) { _, _ in 0 } }
+        while epochPulses.count <= layer { epochPulses.append(nil) }
+        var tallies = epochPulses[layer] ?? ([Int](repeating: 0, count: counts.elements.count), [Int](repeating: 0, count: counts.elements.count))
+        epochPulses[layer] = nil
+        var (up, down) = (0, 0)
         // The write's convention: −n potentiates by n.
-        for (k, n) in counts.elements.enumerated() where n != 0 {
-            tally(layer: event.layer, device: k, cols: counts.elements.count, signed: -n)
+        state.writes[layer]!.elements.withUnsafeMutableBufferPointer { writes in
+            for (k, n) in counts.elements.enumerated() where n != 0 {
+                writes[k] += abs(n)
+                if n < 0 {
+                    tallies.up[k] -= n
+                    up -= n
+                } else {
+                    tallies.down[k] += n
+                    down += n
+                }
+            }
         }
+        epochPulses[layer] = tallies
+        current.potentiationPulses += up
+        current.depressionPulses += down
         if let energy = report.energy {
             for p in 0..<2 {
                 current.deviceEnergy[p] += energy.devices[p]

@@ -26,9 +26,10 @@ extension AnalyticEngine {
     /// kind, so the states are those of the row steps bit for bit.
     ///
     /// The energy estimate is that of ``energy(of:from:to:)`` for every row step, with the
-    /// half-selected devices of a column summed as the column's conductance less the written
-    /// device (kept up to date as rows are written), so it equals the row steps' up to the
-    /// order of summation.
+    /// half-selected devices of a row summed as the row's conductance (then corrected for
+    /// its written devices) and those of a column as the column's conductance less the
+    /// written device (kept up to date as rows are written), so it equals the row steps' up
+    /// to the order of summation.
     @discardableResult
     public func writeRows(_ counts: Matrix<Int>, only: LearningPhase.Kind?, to states: inout Matrix<Double>) throws -> RowWriteReport {
         try require(writesRowsDirectly, "c2c", "cycle-to-cycle noise is drawn per row step: write the rows as learning steps")
@@ -54,13 +55,27 @@ extension AnalyticEngine {
         // Σ_i G_ij at the current states, per column (energy only).
         var columnConductance = [Double](repeating: 0, count: estimatesEnergy ? cols : 0)
         if estimatesEnergy {
-            for i in 0..<rows {
-                for j in 0..<cols { columnConductance[j] += population.conductance(state: states[i, j], row: i, col: j) }
+            if population.instances == nil {
+                // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum.
+                let (gOff, gOn) = (devices.nominal.offConductance, devices.nominal.onConductance)
+                var stateSums = [Double](repeating: 0, count: cols)
+                states.elements.withUnsafeBufferPointer { x in
+                    for i in 0..<rows {
+                        for j in 0..<cols { stateSums[j] += x[i * cols + j] }
+                    }
+                }
+                for j in 0..<cols { columnConductance[j] = Double(rows) * gOff + (gOn - gOff) * stateSums[j] }
+            } else {
+                for i in 0..<rows {
+                    for j in 0..<cols { columnConductance[j] += population.conductance(state: states[i, j], row: i, col: j) }
+                }
             }
         }
         var energy = [0.0, 0.0]
         let nominal = devices.nominal
         let instances = population.instances
+        let (gOff, gSpan) = (nominal.offConductance, nominal.onConductance - nominal.offConductance)
+        let u2 = [uUp * uUp, uDown * uDown]
         for i in 0..<rows {
             var rowLongest = 0
             var written = 0
@@ -74,33 +89,47 @@ extension AnalyticEngine {
             report.rowSteps += 1
             report.pulsesSent += phases.count * rowLongest + written
             report.coincidentPulses += written
-            for j in 0..<cols {
-                let n = counts[i, j]
-                let x0 = states[i, j]
-                var x1 = x0
-                if n != 0 {
-                    let potentiating = n < 0
-                    x1 = (potentiating ? up : down).state(after: abs(n), from: x0)
-                    if let instances {
-                        x1 = instances[i, j].state(afterNominal: x1, from: x0, potentiating: potentiating, nominal: nominal)
-                    }
-                    states[i, j] = x1
+            let l = Double(rowLongest)
+            if estimatesEnergy {
+                // Every device of the row as if half-selected at its starting state in each phase
+                // (G·τ·u²·L/4); the written devices are corrected below.
+                var rowConductance = 0.0
+                if instances == nil {
+                    var stateSum = 0.0
+                    for j in 0..<cols { stateSum += states[i, j] }
+                    rowConductance = Double(cols) * gOff + gSpan * stateSum
+                } else {
+                    for j in 0..<cols { rowConductance += population.conductance(state: states[i, j], row: i, col: j) }
                 }
-                guard estimatesEnergy else { continue }
-                let (g0, g1) = (population.conductance(state: x0, row: i, col: j), population.conductance(state: x1, row: i, col: j))
-                let gMid = n == 0 ? g0 : population.conductance(state: (x0 + x1) / 2, row: i, col: j)
-                let others = columnConductance[j] - g0
-                let l = Double(rowLongest)
                 for kind in phases {
                     let p = kind == .potentiation ? 0 : 1
-                    let u2 = kind == .potentiation ? uUp * uUp : uDown * uDown
-                    let c = Double((kind == .potentiation) == (n < 0) ? abs(n) : 0)
-                    // The written row: every device sees the row's train, coincident or half-selected;
-                    // a device switches in its own phase (mean state) and sits at x0 before, x1 after.
+                    energy[p] += rowConductance * tau * u2[p] * l / 4
+                }
+            }
+            for j in 0..<cols {
+                let n = counts[i, j]
+                guard n != 0 else { continue }
+                let x0 = states[i, j]
+                let potentiating = n < 0
+                var x1 = (potentiating ? up : down).state(after: abs(n), from: x0)
+                if let instances {
+                    x1 = instances[i, j].state(afterNominal: x1, from: x0, potentiating: potentiating, nominal: nominal)
+                }
+                states[i, j] = x1
+                guard estimatesEnergy else { continue }
+                let g0 = population.conductance(state: x0, row: i, col: j)
+                let g1 = population.conductance(state: x1, row: i, col: j)
+                let gMid = population.conductance(state: (x0 + x1) / 2, row: i, col: j)
+                let others = columnConductance[j] - g0
+                for kind in phases {
+                    let p = kind == .potentiation ? 0 : 1
+                    let c = Double(potentiating == (kind == .potentiation) ? abs(n) : 0)
+                    // The written row: the device switches in its own phase (mean state) and sits
+                    // at x0 before, x1 after; the row's pass above counted it at x0, half-selected.
                     let g = c > 0 ? gMid : (kind == .potentiation ? g0 : g1)
-                    energy[p] += g * tau * u2 * (c + (l - c) / 4)
+                    energy[p] += tau * u2[p] * (g * (c + (l - c) / 4) - g0 * l / 4)
                     // The rest of the column: half-selected by the column's pulses.
-                    if c > 0 { energy[p] += others * tau * c * u2 / 4 }
+                    if c > 0 { energy[p] += others * tau * c * u2[p] / 4 }
                 }
                 columnConductance[j] += g1 - g0
             }

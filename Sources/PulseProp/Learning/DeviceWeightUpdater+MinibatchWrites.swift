@@ -21,9 +21,10 @@ extension DeviceWeightUpdater {
     /// `n_δ`. Summed in `b` order by the training kernel (``Kernels/rowUpdate(_:x:xStride:delta:batch:rows:cols:scale:weights:)``).
     public static func netQuanta(_ s: LayerSignals, count: Int, gain: Double, encoding: PulseEncoding) -> Matrix<Float> {
         let (qx, qd) = (encoding.xQuantum, encoding.deltaQuantum)
-        let a = (0..<count * s.xStride).map { Float(min(max(gain * Double(s.x[$0]), 0), encoding.xMax) / qx) }
-        let d = (0..<count * s.cols).map {
-            Float(min(max(gain * Double(s.delta[$0]), encoding.deltaMin), encoding.deltaMax) / qd)
+        var (a, d) = ([Float](repeating: 0, count: count * s.xStride), [Float](repeating: 0, count: count * s.cols))
+        for k in a.indices where s.x[k] != 0 { a[k] = Float(min(max(gain * Double(s.x[k]), 0), encoding.xMax) / qx) }
+        for k in d.indices where s.delta[k] != 0 {
+            d[k] = Float(min(max(gain * Double(s.delta[k]), encoding.deltaMin), encoding.deltaMax) / qd)
         }
         var sums = [Float](repeating: 0, count: s.xStride * s.cols)
         a.withUnsafeBufferPointer { a in
@@ -46,13 +47,21 @@ extension DeviceWeightUpdater {
     }
 
     /// `sign(S)·R(|S|)` for every `S` of `quanta`; stochastic rounding draws one dither from
-    /// `dither` per non-zero `S`, in row-major order.
+    /// `dither` per non-zero `S`, in row-major order: `u = ⌊r/2¹¹⌋·2⁻⁵³` of the generator's next
+    /// 64 bits `r`, uniform on [0, 1) in steps of 2⁻⁵³.
     public static func netCounts(_ quanta: Matrix<Float>, rounding: PulseRounding, dither: inout SeededGenerator) -> Matrix<Int> {
-        let counts = quanta.elements.map { S -> Int in
-            guard S != 0 else { return 0 }
-            let u = rounding == .stochastic ? Double.random(in: 0..<1, using: &dither) : 0
-            let magnitude = Int(rounding.whole(Double(abs(S)), dither: u))
-            return S < 0 ? -magnitude : magnitude
+        var counts = [Int](repeating: 0, count: quanta.elements.count)
+        quanta.elements.withUnsafeBufferPointer { q in
+            for k in 0..<q.count where q[k] != 0 {
+                let magnitude = Double(abs(q[k]))
+                let whole: Int
+                if rounding == .stochastic {
+                    whole = Int(magnitude + Double(dither.next() >> 11) * 0x1p-53)
+                } else {
+                    whole = Int(rounding.whole(magnitude))
+                }
+                counts[k] = q[k] < 0 ? -whole : whole
+            }
         }
         return Matrix(rows: quanta.rows, cols: quanta.cols, elements: counts)
     }
