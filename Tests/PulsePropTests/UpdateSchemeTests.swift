@@ -188,4 +188,20 @@ final class UpdateSchemeTests: XCTestCase {
         check(network.layers[1].values, updated.layers[1].values, x: h, delta: outputDelta)
         check(network.layers[0].values, updated.layers[0].values, x: x, delta: hiddenDelta)
     }
+
+    /// The saturation check of an example's step sees exactly the written pairs: a pair at
+    /// (0.9, 0.85) counts when its row and one of its columns pulse, and not otherwise, while
+    /// the whole-crossbar scan always finds it.
+    func testSaturationOfWrittenPairs() throws {
+        let policy = PairRefresh(saturation: 0.8)
+        var states = Matrix<Double>(rows: 3, cols: 4) { _, _ in 0.1 }
+        (states[1, 2], states[1, 3]) = (0.9, 0.85)
+        XCTAssertTrue(policy.isSaturated(states))
+        let writing = try LearningStep(rowCounts: [0, 2, 0], columnCounts: [0, 0, 0, -1], slotsPerPhase: 2)
+        XCTAssertTrue(policy.isSaturated(states, by: writing))
+        let otherRow = try LearningStep(rowCounts: [2, 0, 1], columnCounts: [0, 0, -1, 1], slotsPerPhase: 2)
+        XCTAssertFalse(policy.isSaturated(states, by: otherRow))
+        let otherPair = try LearningStep(rowCounts: [0, 2, 0], columnCounts: [1, -1, 0, 0], slotsPerPhase: 2)
+        XCTAssertFalse(policy.isSaturated(states, by: otherPair))
+    }
 }

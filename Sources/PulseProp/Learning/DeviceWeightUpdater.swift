@@ -179,7 +179,10 @@ public final class DeviceWeightUpdater: WeightUpdater {
                 try record(layer: layer, step, before: before.isEmpty ? nil : before[k], after: states[layer], energy: energy[k])
             }
             examplesSinceRefresh += 1
-            try refreshIfDue()
+            // Only the pairs an example wrote can have become saturated (any other saturated
+            // pair was refreshed when it was written): a scan of the written rows and columns
+            // instead of the whole crossbar, per example.
+            try refreshIfDue(saturated: Set(steps.filter { refreshPolicy.isSaturated(states[$0.layer], by: $0.step) }.map(\.layer)))
         }
         for (layer, held) in states.enumerated() { layers[layer].values = mapping.weights(of: held) }
     }
@@ -210,10 +213,13 @@ public final class DeviceWeightUpdater: WeightUpdater {
         return crossbar
     }
 
-    /// Refreshes the layers the policy asks for after an example.
-    func refreshIfDue() throws {
+    /// Refreshes the layers the policy asks for after an example or a minibatch: every layer
+    /// when the period is over, else those with a saturated pair (`saturated`, when the caller
+    /// knows them; else found by scanning each layer).
+    func refreshIfDue(saturated: Set<Int>? = nil) throws {
         let periodic = refreshPolicy.every > 0 && examplesSinceRefresh >= refreshPolicy.every
-        for layer in states.indices.reversed() where periodic || refreshPolicy.isSaturated(states[layer]) {
+        for layer in states.indices.reversed()
+        where periodic || (saturated.map { $0.contains(layer) } ?? refreshPolicy.isSaturated(states[layer])) {
             try refresh(layer: layer)
         }
         if periodic { examplesSinceRefresh = 0 }

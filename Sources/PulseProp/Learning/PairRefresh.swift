@@ -35,6 +35,17 @@ public struct PairRefresh: Equatable, Sendable {
         }
     }
 
+    /// Whether a pair that `step` wrote (a pulsing row and a pulsing column of either device)
+    /// has both devices of `states` at or above ``saturation``.
+    public func isSaturated(_ states: Matrix<Double>, by step: LearningStep) -> Bool {
+        guard saturation > 0 else { return false }
+        let rows = step.rowCounts.indices.filter { step.rowCounts[$0] > 0 }
+        let pairs = Set(step.columnCounts.indices.filter { step.columnCounts[$0] != 0 }.map { $0 / 2 })
+        return states.elements.withUnsafeBufferPointer { x in
+            rows.contains { i in pairs.contains { p in min(x[i * states.cols + 2 * p], x[i * states.cols + 2 * p + 1]) >= saturation } }
+        }
+    }
+
     /// Depression pulses that bring a fully-on device below ``resetFloor`` (at most ``maxPulses``).
     public func resetPulses(_ response: PulseResponse) -> Int {
         smallestCount(upTo: Self.maxPulses) { response.state(after: $0, of: .depression, from: 1) <= Self.resetFloor }
