@@ -239,6 +239,8 @@ final class LearningTests: XCTestCase {
         var expected = BackpropConfiguration()
         (expected.method, expected.feedback, expected.levels, expected.hidden) = (.absmin, .const, 20, 50)
         (expected.epochs, expected.batch, expected.seed, expected.learningRate) = (7, 10, 3, 0.01)
+        // Configurations from before per-layer variation patterns drew one shared pattern.
+        expected.variationPattern = .shared
         XCTAssertEqual(c, expected)
         XCTAssertEqual(try JSONDecoder().decode(BackpropConfiguration.self, from: JSONEncoder().encode(BackpropConfiguration.builtinTask)), .builtinTask)
     }
