@@ -1,0 +1,40 @@
+/// Where a value lies on an increasing grid: the cell `lo` and the fraction `t ∈ [0, 1)` of the
+/// way to the next node, clamped to the grid's ends. The one piecewise-linear lookup of the
+/// response tables: ``ResponseTable`` (state axis) and ``AmplitudeResponseTable`` (state and
+/// amplitude axes) both read through it, so a lookup at a grid node returns the node's value
+/// exactly (`t` is then 0 and the value is read, not blended).
+struct GridLookup {
+    /// The cell: the largest node at or below the value (the last node for values beyond it).
+    var lo: Int
+    /// The fraction of the way from node `lo` to node `lo + 1` (0 at a node and beyond the ends).
+    var t: Double
+
+    /// Locates `x` on `grid` (increasing, at least 2 nodes). Uniform grids, the usual case,
+    /// index directly; otherwise bisection.
+    @inline(__always)
+    init(_ x: Double, on grid: UnsafeBufferPointer<Double>) {
+        let n = grid.count
+        if x <= grid[0] { (lo, t) = (0, 0); return }
+        if x >= grid[n - 1] { (lo, t) = (n - 1, 0); return }
+        let spacing = (grid[n - 1] - grid[0]) / Double(n - 1)
+        let guess = Int((x - grid[0]) / spacing)
+        if guess < n - 1, grid[guess] <= x, x <= grid[guess + 1] {
+            lo = guess
+        } else {
+            lo = 0
+            var hi = n - 1
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                if grid[mid] <= x { lo = mid } else { hi = mid }
+            }
+        }
+        t = (x - grid[lo]) / (grid[lo + 1] - grid[lo])
+    }
+
+    /// `values` (one per grid node, starting at `offset`) interpolated at this position.
+    @inline(__always)
+    func value(_ values: UnsafeBufferPointer<Double>, offset: Int = 0) -> Double {
+        let a = values[offset + lo]
+        return t == 0 ? a : a + t * (values[offset + lo + 1] - a)
+    }
+}
