@@ -9,19 +9,22 @@
 /// - Exact at grid points: at a grid amplitude the slice is read, not blended, so at the
 ///   nominal amplitude the result is bit for bit what the nominal table (and the wire-free
 ///   ``AnalyticEngine``) gives.
-/// - No movement below the lowest grid amplitude (an ngspice grid starts below the switching
-///   threshold and has a node at it, whose slices are the dead zone's no movement); above the
-///   highest amplitude the highest slice holds. A NaN amplitude moves nothing.
+/// - No movement below the lowest grid amplitude, nor up to the last of the leading slices that
+///   move nothing (an ngspice grid starts below the switching threshold and has a node at it,
+///   whose slices are the dead zone's no movement): the state comes back exactly as it went in.
+///   Above the highest amplitude the highest slice holds. A NaN amplitude moves nothing.
 /// - A calibration without an amplitude axis gives its nominal table whatever the amplitude
 ///   (``hasAmplitudeAxis`` is false; ``PulseResponseCalibration/requireAmplitudeAxis(name:)``
 ///   refuses it for wires).
 ///
 /// Lookups allocate nothing: the slices are stored flat.
 public struct AmplitudeResponseTable: Sendable {
-    /// One polarity's slices, flat: `values[a * states + s]`.
+    /// One polarity's slices, flat: `values[a * states + s]`; the first `still` slices move
+    /// nothing (each equals the state grid), and there the state is returned as it is.
     struct Polarity: Sendable {
         let amplitudes: [Double]
         let values: [Double]
+        let still: Int
     }
 
     /// The state grid.
@@ -35,8 +38,9 @@ public struct AmplitudeResponseTable: Sendable {
     public init(_ calibration: PulseResponseCalibration) {
         states = calibration.states
         func polarity(_ slices: AmplitudeAxis.Slices?, nominal: [Double]) -> Polarity {
-            guard let slices else { return Polarity(amplitudes: [.infinity], values: nominal) }
-            return Polarity(amplitudes: slices.amplitudes, values: slices.responses.flatMap { $0 })
+            guard let slices else { return Polarity(amplitudes: [.infinity], values: nominal, still: 0) }
+            let still = slices.responses.firstIndex { $0 != calibration.states } ?? slices.responses.count
+            return Polarity(amplitudes: slices.amplitudes, values: slices.responses.flatMap { $0 }, still: still)
         }
         hasAmplitudeAxis = calibration.amplitudeAxis != nil
         potentiation = polarity(calibration.amplitudeAxis?.potentiation, nominal: calibration.potentiation)
@@ -59,9 +63,12 @@ public struct AmplitudeResponseTable: Sendable {
                 table.values.withUnsafeBufferPointer { values in
                     guard hasAmplitudeAxis else { return GridLookup(x, on: grid).value(values) }
                     guard amplitude >= amplitudes[0] else { return x }
-                    let a = GridLookup(amplitude, on: amplitudes)
+                    var a = GridLookup(amplitude, on: amplitudes)
+                    // At a node that ends its cell, read that node's slice rather than blend all the way to it.
+                    if a.t != 0, amplitudes[a.lo + 1] == amplitude { (a.lo, a.t) = (a.lo + 1, 0) }
+                    if a.lo < table.still, a.t == 0 { return x }
                     let s = GridLookup(x, on: grid)
-                    let lower = s.value(values, offset: a.lo * n)
+                    let lower = a.lo < table.still ? x : s.value(values, offset: a.lo * n)
                     return a.t == 0 ? lower : lower + a.t * (s.value(values, offset: (a.lo + 1) * n) - lower)
                 }
             }

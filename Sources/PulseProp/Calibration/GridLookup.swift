@@ -1,8 +1,10 @@
 /// Where a value lies on an increasing grid: the cell `lo` and the fraction `t ∈ [0, 1)` of the
 /// way to the next node, clamped to the grid's ends. The one piecewise-linear lookup of the
 /// response tables: ``ResponseTable`` (state axis) and ``AmplitudeResponseTable`` (state and
-/// amplitude axes) both read through it, so a lookup at a grid node returns the node's value
-/// exactly (`t` is then 0 and the value is read, not blended).
+/// amplitude axes) both read through it. It is the lookup ``ResponseTable`` has always made,
+/// bit for bit (the nominal tables' results must not change): where `t` is 0 the node's value
+/// is read, not blended; a value at a node may still land at the end of the cell below it
+/// (`t` = 1 after rounding), which ``AmplitudeResponseTable`` turns into a read of the node.
 struct GridLookup {
     /// The cell: the largest node at or below the value (the last node for values beyond it).
     var lo: Int
