@@ -155,6 +155,40 @@ final class AmplitudeCalibrationTests: XCTestCase {
         }
     }
 
+    /// The shipped calibrations (made by the calibrator) have the axis, move nothing at or below
+    /// each preset's thresholds, and keep the version 1 tables: metal-oxide's equals the version
+    /// 1 file bit for bit, and at the nominal amplitude the table reads them.
+    func testShippedCalibrationsHaveTheAxisAndKeepTheirVersion1Tables() throws {
+        let v1 = try PulseResponseCalibration.load(path: Self.version1Path)
+        for preset in DevicePreset.all {
+            let shipped = try PulseResponseCalibration.shipped(preset: preset.name)
+            XCTAssertEqual(shipped.schemaVersion, 2)
+            XCTAssertNoThrow(try shipped.requireAmplitudeAxis(), preset.name)
+            if preset.name == "metal-oxide" {
+                XCTAssertEqual(shipped.potentiation.map(\.bitPattern), v1.potentiation.map(\.bitPattern))
+                XCTAssertEqual(shipped.depression.map(\.bitPattern), v1.depression.map(\.bitPattern))
+                XCTAssertEqual(shipped.fit, v1.fit)
+            }
+            let table = AmplitudeResponseTable(shipped)
+            let device = preset.device.switching
+            let shape = try XCTUnwrap(shipped.shape)
+            for x in stride(from: 0.0, through: 1.0, by: 0.0123) {
+                for v in [0, device.setThreshold / 2, device.setThreshold] {
+                    XCTAssertEqual(table.state(afterPulseOf: .potentiation, amplitude: v, from: x), x, "\(preset.name) SET \(v) V")
+                }
+                for v in [0, device.resetThreshold / 2, device.resetThreshold] {
+                    XCTAssertEqual(table.state(afterPulseOf: .depression, amplitude: v, from: x), x, "\(preset.name) RESET \(v) V")
+                }
+                XCTAssertEqual(
+                    table.state(afterPulseOf: .potentiation, amplitude: shape.setAmplitude, from: x),
+                    Self.referenceInterpolation(shipped.states, shipped.potentiation, at: x))
+                XCTAssertEqual(
+                    table.state(afterPulseOf: .depression, amplitude: shape.resetAmplitude, from: x),
+                    Self.referenceInterpolation(shipped.states, shipped.depression, at: x))
+            }
+        }
+    }
+
     /// Between nodes the interpolated response stays close to the device equations' own
     /// response at that amplitude (the grid's interpolation error, without ngspice).
     func testInterpolationBetweenNodesFollowsTheDeviceEquations() throws {
