@@ -113,6 +113,14 @@ final class AmplitudeCalibrationTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("old.json has an amplitude_axis, which schema_version 1"), "\($0)")
         }
         XCTAssertNoThrow(try Self.modelCalibration(v1).requireAmplitudeAxis())
+        // Resolving a file for an engine that needs the axis refuses it there, naming the file.
+        XCTAssertNoThrow(try PulseResponseCalibration.resolve(path: Self.version1Path, for: CrossbarCircuit()))
+        XCTAssertThrowsError(try PulseResponseCalibration.resolve(path: Self.version1Path, for: CrossbarCircuit(), needsAmplitudeAxis: true)) {
+            XCTAssertEqual(
+                $0 as? CalibrationError,
+                .noAmplitudeAxis(file: Self.version1Path, command: "pulseprop calibrate --device metal-oxide --output \(Self.version1Path)"))
+        }
+        XCTAssertNoThrow(try PulseResponseCalibration.resolve(path: nil, for: CrossbarCircuit(), needsAmplitudeAxis: true))
     }
 
     /// At every grid node (amplitude and state) the table returns the slice's entry exactly; in

@@ -186,10 +186,17 @@ extension PulseResponseCalibration {
 
     /// The calibration at `path`, or when `path` is nil the shipped one of the preset whose
     /// device `circuit` holds; either must match `circuit`'s device and pulses.
-    public static func resolve(path: String?, for circuit: CrossbarCircuit) throws -> PulseResponseCalibration {
+    ///
+    /// With `needsAmplitudeAxis` (an engine that knows the voltage each device sees), a
+    /// calibration without an amplitude axis is refused too
+    /// (``CalibrationError/noAmplitudeAxis(file:command:)``, naming the file).
+    public static func resolve(
+        path: String?, for circuit: CrossbarCircuit, needsAmplitudeAxis: Bool = false
+    ) throws -> PulseResponseCalibration {
         if let path {
             let calibration = try load(path: path)
             try calibration.requireMatch(circuit, name: path)
+            if needsAmplitudeAxis { try calibration.requireAmplitudeAxis(name: path) }
             return calibration
         }
         let preset = DevicePreset.all.first { $0.device == circuit.device } ?? DevicePreset.all[0]
@@ -200,6 +207,7 @@ extension PulseResponseCalibration {
             throw DataError(
                 error.path, error.problem + "; run `pulseprop calibrate` with the same options and pass --calibration FILE")
         }
+        if needsAmplitudeAxis { try calibration.requireAmplitudeAxis(name: "calibrations/\(preset.name).json") }
         return calibration
     }
 }
