@@ -39,6 +39,9 @@ struct Calibrate: ParsableCommand {
     func run() throws {
         let calibration: PulseResponseCalibration
         if let fromMeasurements {
+            try require(
+                keepNominalFrom == nil, "keep-nominal-from",
+                "keeps ngspice's full-amplitude tables; --from-measurements makes all of them from the CSV")
             calibration = try MeasuredResponseImporter(gridStates: grid).calibration(csvPath: fromMeasurements)
         } else {
             let circuit = try circuitOptions.circuit()
