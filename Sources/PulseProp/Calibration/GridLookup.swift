@@ -15,10 +15,16 @@ struct GridLookup {
     /// index directly; otherwise bisection.
     @inline(__always)
     init(_ x: Double, on grid: UnsafeBufferPointer<Double>) {
+        self.init(x, on: grid, spacing: Self.spacing(grid))
+    }
+
+    /// Locates `x` on `grid` whose mean spacing, ``spacing(_:)``, a caller looking up many
+    /// values has computed once.
+    @inline(__always)
+    init(_ x: Double, on grid: UnsafeBufferPointer<Double>, spacing: Double) {
         let n = grid.count
         if x <= grid[0] { (lo, t) = (0, 0); return }
         if x >= grid[n - 1] { (lo, t) = (n - 1, 0); return }
-        let spacing = (grid[n - 1] - grid[0]) / Double(n - 1)
         let guess = Int((x - grid[0]) / spacing)
         if guess < n - 1, grid[guess] <= x, x <= grid[guess + 1] {
             lo = guess
@@ -31,6 +37,12 @@ struct GridLookup {
             }
         }
         t = (x - grid[lo]) / (grid[lo + 1] - grid[lo])
+    }
+
+    /// The spacing of `grid` if it were uniform, from which the lookup guesses the cell.
+    @inline(__always)
+    static func spacing(_ grid: UnsafeBufferPointer<Double>) -> Double {
+        (grid[grid.count - 1] - grid[0]) / Double(grid.count - 1)
     }
 
     /// `values` (one per grid node, starting at `offset`) interpolated at this position.
