@@ -26,28 +26,21 @@ final class AmplitudeCalibrationTests: XCTestCase {
     static func modelCalibration(_ base: PulseResponseCalibration, pulses: Int = 5) throws -> PulseResponseCalibration {
         let device = try XCTUnwrap(base.device).switching
         let shape = try XCTUnwrap(base.shape)
-        var error = ResponseFitting.FitError()
-        func slices(threshold: Double, nominal: Double, table: [Double], potentiating: Bool) -> AmplitudeAxis.Slices {
-            let measured = AmplitudeGrid.nodes(threshold: threshold, nominal: nominal).map { v in
+        func measured(threshold: Double, nominal: Double, potentiating: Bool) -> [AmplitudeAxisFitting.Measured] {
+            AmplitudeGrid.nodes(threshold: threshold, nominal: nominal).map { v in
                 v <= threshold ? .deadZone(v) : AmplitudeAxisFitting.Measured(amplitude: v, runs: base.states.map { x0 in
                     var run = [x0]
                     for _ in 0..<pulses { run.append(modelResponse(device, shape, amplitude: v, potentiating: potentiating, from: run.last!)) }
                     return run
                 })
             }
-            let fitted = AmplitudeAxisFitting.slices(
-                states: base.states, measured: measured, nominal: nominal, nominalTable: table, potentiating: potentiating)
-            error.add(fitted.error)
-            return fitted.slices
         }
         var calibration = base
         calibration.schemaVersion = 2
-        calibration.amplitudeAxis = AmplitudeAxis(
-            origin: "device equations",
-            potentiation: slices(threshold: device.setThreshold, nominal: shape.setAmplitude, table: base.potentiation, potentiating: true),
-            depression: slices(threshold: device.resetThreshold, nominal: shape.resetAmplitude, table: base.depression, potentiating: false),
-            fit: .init(rmsStateError: 0, maxStateError: 0, samples: 0))
-        calibration.amplitudeAxis!.fit = error.fit
+        calibration.amplitudeAxis = AmplitudeAxisFitting.axis(
+            origin: "device equations", states: base.states,
+            potentiation: (measured(threshold: device.setThreshold, nominal: shape.setAmplitude, potentiating: true), shape.setAmplitude, base.potentiation),
+            depression: (measured(threshold: device.resetThreshold, nominal: shape.resetAmplitude, potentiating: false), shape.resetAmplitude, base.depression))
         try calibration.validate()
         return calibration
     }

@@ -75,6 +75,19 @@ public struct AmplitudeAxis: Codable, Equatable, Sendable {
     public func slices(_ kind: LearningPhase.Kind) -> Slices { kind == .potentiation ? potentiation : depression }
 }
 
+extension AmplitudeAxis.InterpolationCheck {
+    /// `table`'s one-pulse responses of `kind` at `amplitudes` from every grid state against
+    /// `measured[a][s]`, the state measured after one pulse of `amplitudes[a]` from grid state `s`.
+    init(_ table: AmplitudeResponseTable, _ kind: LearningPhase.Kind, amplitudes: [Double], measured: [[Double]]) {
+        let errors = zip(amplitudes, measured).map { v, after in
+            zip(table.states, after).map { x, measured in abs(table.state(afterPulseOf: kind, amplitude: v, from: x) - measured) }
+        }
+        self.init(
+            amplitudes: amplitudes, rmsStateError: errors.map { ($0.map { $0 * $0 }.reduce(0, +) / Double(max($0.count, 1))).squareRoot() },
+            maxStateError: errors.map { $0.max() ?? 0 })
+    }
+}
+
 extension AmplitudeAxis.Slices {
     /// Checks the grid and the responses of the polarity called `key` (`potentiation` or
     /// `depression`) against the calibration's `states` and nominal table `nominalTable`; errors

@@ -37,6 +37,19 @@ enum AmplitudeAxisFitting {
         }
     }
 
+    /// One polarity's measurements: increasing amplitudes, one of them `nominal`, whose slice
+    /// is `table` (the calibration's top-level table).
+    typealias Polarity = (measured: [Measured], nominal: Double, table: [Double])
+
+    /// The axis on `states` from both polarities' measurements, its fit error over every slice.
+    static func axis(origin: String, states: [Double], potentiation: Polarity, depression: Polarity) -> AmplitudeAxis {
+        let up = slices(states: states, measured: potentiation.measured, nominal: potentiation.nominal, nominalTable: potentiation.table, potentiating: true)
+        let down = slices(states: states, measured: depression.measured, nominal: depression.nominal, nominalTable: depression.table, potentiating: false)
+        var error = up.error
+        error.add(down.error)
+        return AmplitudeAxis(origin: origin, potentiation: up.slices, depression: down.slices, fit: error.fit)
+    }
+
     /// The slices on `states` from `measured` (increasing amplitudes, one of them `nominal`,
     /// whose table is `nominalTable`), and their summed fit error.
     static func slices(

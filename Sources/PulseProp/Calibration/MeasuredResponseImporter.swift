@@ -72,27 +72,19 @@ public struct MeasuredResponseImporter {
             fit: .init(rmsStateError: 0, maxStateError: 0, samples: 0))
         table.fit = ResponseFitting.fitError(table, setRuns: measured["potentiation"]!, resetRuns: measured["depression"]!)
         if curves.hasAmplitudes {
-            var error = ResponseFitting.FitError()
-            func slices(_ phase: String, table: [Double]) throws -> AmplitudeAxis.Slices {
+            func measured(_ phase: String) throws -> [AmplitudeAxisFitting.Measured] {
                 let runs = sequences[phase]!
-                let amplitudes = Set(runs.compactMap { $0.first?.amplitude }).sorted()
-                let measured = try amplitudes.map { v -> AmplitudeAxisFitting.Measured in
+                return try Set(runs.compactMap { $0.first?.amplitude }).sorted().map { v in
                     let at = runs.filter { $0.first?.amplitude == v }
                     guard at.contains(where: { $0.count >= 2 }) else {
                         throw DataError(csvPath, "has no \(phase) sequence of two or more pulses at \(v) V")
                     }
                     return .init(amplitude: v, everyPulse: everyPulse(at), samples: samples(at))
                 }
-                let fitted = AmplitudeAxisFitting.slices(
-                    states: grid, measured: measured, nominal: nominal[phase]!!, nominalTable: table, potentiating: phase == "potentiation")
-                error.add(fitted.error)
-                return fitted.slices
             }
-            var axis = AmplitudeAxis(
-                origin: table.origin, potentiation: try slices("potentiation", table: up), depression: try slices("depression", table: down),
-                fit: .init(rmsStateError: 0, maxStateError: 0, samples: 0))
-            axis.fit = error.fit
-            table.amplitudeAxis = axis
+            table.amplitudeAxis = AmplitudeAxisFitting.axis(
+                origin: table.origin, states: grid, potentiation: (try measured("potentiation"), nominal["potentiation"]!!, up),
+                depression: (try measured("depression"), nominal["depression"]!!, down))
         }
         try table.validate(name: csvPath)
         guard table.fit.rmsStateError <= Self.maxRMSStateError else {

@@ -91,41 +91,25 @@ public struct SpiceCalibrator {
             pulseShape.resetAmplitude = jobs[k].reset
             return try sweep(pulseShape, pulses: jobs[k].pulses, title: "PulseProp amplitude calibration sweep", engine: engine)
         }
-        var error = ResponseFitting.FitError()
-        func slices(_ nodes: [Double], nominal: Double, table: [Double], potentiating: Bool) -> AmplitudeAxis.Slices {
-            let measured = nodes.indices.map { a -> AmplitudeAxisFitting.Measured in
+        func measured(_ nodes: [Double], potentiating: Bool) -> [AmplitudeAxisFitting.Measured] {
+            nodes.indices.map { a in
                 guard let k = switching.firstIndex(of: a) else { return .deadZone(nodes[a]) }
                 return .init(amplitude: nodes[a], runs: potentiating ? results[k].set : results[k].reset)
             }
-            let fitted = AmplitudeAxisFitting.slices(
-                states: grid, measured: measured, nominal: nominal, nominalTable: table, potentiating: potentiating)
-            error.add(fitted.error)
-            return fitted.slices
         }
         var calibration = base
         calibration.schemaVersion = PulseResponseCalibration.currentSchemaVersion
-        var axis = AmplitudeAxis(
-            origin: engines[0].ngspiceVersion,
-            potentiation: slices(setNodes, nominal: shape.setAmplitude, table: base.potentiation, potentiating: true),
-            depression: slices(resetNodes, nominal: shape.resetAmplitude, table: base.depression, potentiating: false),
-            fit: .init(rmsStateError: 0, maxStateError: 0, samples: 0))
-        axis.fit = error.fit
-        calibration.amplitudeAxis = axis
+        calibration.amplitudeAxis = AmplitudeAxisFitting.axis(
+            origin: engines[0].ngspiceVersion, states: grid,
+            potentiation: (measured(setNodes, potentiating: true), shape.setAmplitude, base.potentiation),
+            depression: (measured(resetNodes, potentiating: false), shape.resetAmplitude, base.depression))
         // Interpolated against the one-pulse sweeps: the state after the first pulse from each grid state.
         let table = AmplitudeResponseTable(calibration)
-        let checks = Array(results[switching.count...])
-        for (kind, mid) in [(LearningPhase.Kind.potentiation, setMid), (.depression, resetMid)] {
-            let errors = zip(mid, checks).map { v, result in
-                zip(grid, kind == .potentiation ? result.set : result.reset).map { x, run in
-                    abs(table.state(afterPulseOf: kind, amplitude: v, from: x) - run[1])
-                }
-            }
-            let check = AmplitudeAxis.InterpolationCheck(
-                amplitudes: mid, rmsStateError: errors.map { ($0.map { $0 * $0 }.reduce(0, +) / Double($0.count)).squareRoot() },
-                maxStateError: errors.map { $0.max() ?? 0 })
-            if kind == .potentiation { calibration.amplitudeAxis!.potentiation.interpolationCheck = check }
-            else { calibration.amplitudeAxis!.depression.interpolationCheck = check }
-        }
+        let checks = results[switching.count...]
+        calibration.amplitudeAxis!.potentiation.interpolationCheck = .init(
+            table, .potentiation, amplitudes: setMid, measured: checks.map { $0.set.map { $0[1] } })
+        calibration.amplitudeAxis!.depression.interpolationCheck = .init(
+            table, .depression, amplitudes: resetMid, measured: checks.map { $0.reset.map { $0[1] } })
         try calibration.validate()
         return calibration
     }
