@@ -49,11 +49,13 @@ struct Calibrate: ParsableCommand {
             try require(levels >= 1, "levels", "must be ≥ 1 pulse, got \(levels)")
             try StepCost(rows: grid, cols: 2, slots: levels).checkSpice(memory.budget(), sizeOption: "grid")
             try require(jobs >= 1, "jobs", "must be ≥ 1 simulator, got \(jobs)")
+            try require(
+                keepNominalFrom == nil || !nominalOnly, "keep-nominal-from",
+                "keeps the full-amplitude tables to add the amplitude axis; --nominal-only adds none")
+            let base = try keepNominalFrom.map(PulseResponseCalibration.load(path:))
             let calibrator = try SpiceCalibrator(circuit: circuit, gridStates: grid, pulses: levels, amplitudePulses: amplitudePulses)
             let engines = try (0..<(nominalOnly ? 1 : jobs)).map { _ in try spiceModelOptions.engine(circuit) }
-            if let keepNominalFrom {
-                try require(!nominalOnly, "keep-nominal-from", "keeps the full-amplitude tables to add the amplitude axis; --nominal-only adds none")
-                let base = try PulseResponseCalibration.load(path: keepNominalFrom)
+            if let base {
                 calibration = try calibrator.withAmplitudeAxis(base, with: engines)
             } else {
                 calibration = nominalOnly ? try calibrator.nominal(with: engines[0]) : try calibrator.calibrate(with: engines)
