@@ -46,6 +46,7 @@ struct BenchAnalytic: ParsableCommand {
             }
         }
         let analytic = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(self.steps)
+        let lookup = try Self.amplitudeLookup(devices: rows * cols, slots: 2 * encoding.maxCount)
         let small = try StepInputs.random(rows: 16, cols: 16, seed: 1, encoding: encoding)
         let smallStep = try LearningStep(x: small.x, delta: small.delta, encoding: encoding)
         let spice = try SpiceEngine(circuit: circuit)
@@ -53,7 +54,35 @@ struct BenchAnalytic: ParsableCommand {
         _ = try spice.run(smallStep, from: small.states)
         let spiceSeconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         print(String(format: "analytic %dx%d step, %d levels: %.3f ms (mean of %d; states checksum %.6f)", rows, cols, levels, analytic * 1e3, self.steps, states.reduce(0, +) / Double(states.count)))
+        let lookups = Double(rows * cols * 2 * encoding.maxCount)
+        print(String(format: "amplitude table (what a wired step asks of every device in every slot of both phases, %d x %d lookups): %.3f ms, %.1f ns per lookup; CPU %.3f ms, %.1f ns (checksum %.6f)",
+                     rows * cols, 2 * encoding.maxCount, lookup.seconds * 1e3, lookup.seconds / lookups * 1e9,
+                     lookup.cpuSeconds * 1e3, lookup.cpuSeconds / lookups * 1e9, lookup.checksum))
         print(String(format: "SPICE 16x16 step: %.3f s; one analytic %dx%d step is %.0fx faster while covering %.0fx the devices",
                      spiceSeconds, rows, cols, spiceSeconds / analytic, Double(rows * cols) / 256))
+    }
+
+    /// Seconds for `devices × slots` one-pulse lookups in the shipped calibration's two-axis
+    /// table at amplitudes between the half-selected one and 10 % over the nominal one (the
+    /// polarity alternating by phase), the thread's CPU seconds (on a shared machine the wall
+    /// clock counts other programs' time too), and a checksum of the states reached.
+    static func amplitudeLookup(devices: Int, slots: Int) throws -> (seconds: Double, cpuSeconds: Double, checksum: Double) {
+        let table = AmplitudeResponseTable(try PulseResponseCalibration.shipped())
+        var generator = SeededGenerator(seed: 5)
+        var states = (0..<devices).map { _ in Double.random(in: 0...1, using: &generator) }
+        let volts = (0..<devices).map { _ in Double.random(in: 0.9...1.98, using: &generator) }
+        func cpu() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = cpu()
+        for slot in 0..<slots {
+            let kind: LearningPhase.Kind = slot < slots / 2 ? .potentiation : .depression
+            for d in 0..<devices { states[d] = table.state(afterPulseOf: kind, amplitude: volts[d], from: states[d]) }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (seconds, cpu() - cpuStart, states.reduce(0, +) / Double(devices))
     }
 }

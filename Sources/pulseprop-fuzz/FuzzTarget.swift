@@ -47,6 +47,13 @@ enum FuzzTarget: String, CaseIterable {
                     shape: calibration.shape ?? PulseShape())
                 _ = try AnalyticEngine(circuit: circuit, calibration: calibration)
                     .run(step, from: Matrix(rows: 1, cols: 1, elements: [0.5]))
+                // What a wire-aware engine does: one pulse at amplitudes around the grid.
+                let table = AmplitudeResponseTable(calibration)
+                for kind in [LearningPhase.Kind.potentiation, .depression] {
+                    for v in table.amplitudes(kind) + [0, 0.95, 1.5, 2.5] {
+                        _ = table.state(afterPulseOf: kind, amplitude: v, from: 0.37)
+                    }
+                }
             case .measured:
                 _ = try MeasuredResponseImporter(gridStates: 11).calibration(text: String(decoding: bytes, as: UTF8.self), name: name)
             case .eqpropCheckpoint:

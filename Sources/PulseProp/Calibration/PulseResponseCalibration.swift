@@ -1,22 +1,34 @@
 import Foundation
 
-/// A device's per-pulse response: the state after one full-amplitude pulse of each polarity,
-/// as a function of the state before it, tabulated on a grid.
+/// A device's per-pulse response: the state after one pulse of each polarity, as a function of
+/// the state before it, tabulated on a grid — at the full (nominal) amplitude and, from schema
+/// version 2, on a grid of pulse amplitudes (``AmplitudeAxis``) for circuits whose wires lower
+/// the voltage a device sees.
 ///
-/// JSON schema (version 1), keys as below:
+/// JSON schema (version 2; version 1 files, which have no `amplitude_axis`, still load), keys
+/// as below:
 ///
 /// | key | type | meaning |
 /// |---|---|---|
-/// | `schema_version` | int | 1 |
+/// | `schema_version` | int | 2 (1: no amplitude axis) |
 /// | `source` | string | `ngspice` or `measurements` |
-/// | `origin` | string | ngspice version or the measurement file's name |
+/// | `origin` | string | ngspice version or the measurement file's name (of the nominal tables) |
 /// | `device` | object or null | the ``Device`` simulated, with its `kind` (null for measurements) |
 /// | `shape` | object or null | the `PulseShape` simulated (null for measurements) |
 /// | `on_conductance`, `off_conductance` | number | conductance at state 1 and 0, siemens |
 /// | `states` | [number] | grid of states, increasing, from 0 to 1 |
-/// | `potentiation` | [number] | state after one SET pulse from each grid state |
-/// | `depression` | [number] | state after one RESET pulse from each grid state |
+/// | `potentiation` | [number] | state after one full-amplitude SET pulse from each grid state |
+/// | `depression` | [number] | state after one full-amplitude RESET pulse from each grid state |
 /// | `fit` | object | `rms_state_error`, `max_state_error`, `samples`: iterated response vs the source's own multi-pulse sequences |
+/// | `amplitude_axis` | object, optional | version 2 only; absent: nominal amplitude only (wires are refused) |
+/// | `amplitude_axis.origin` | string | ngspice version or measurement file of the other amplitudes' slices |
+/// | `amplitude_axis.potentiation`, `.depression` | object | one polarity's slices, below |
+/// | `….amplitudes` | [number] | volts across the device (magnitudes), increasing, > 0 |
+/// | `….nominal` | number | the full amplitude, one of `amplitudes`; its slice equals the top-level table bit for bit |
+/// | `….responses` | [[number]] | per amplitude, the state after one pulse from each grid state; more movement at higher amplitude |
+/// | `….fit` | [object] | per amplitude, as `fit` (0 samples for slices fixed by the dead zone) |
+/// | `….interpolation_check` | object, optional | `amplitudes` between nodes and, per amplitude, `rms_state_error`, `max_state_error` of the interpolated response against a direct measurement |
+/// | `amplitude_axis.fit` | object | as `fit`, over every slice of both polarities |
 public struct PulseResponseCalibration: Codable, Equatable, Sendable {
     /// How well the iterated per-pulse response reproduces the source's pulse sequences.
     public struct Fit: Codable, Equatable, Sendable {
@@ -35,8 +47,13 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
         }
     }
 
-    /// Schema version, 1.
-    public var schemaVersion: Int = 1
+    /// The schema version this PulseProp writes.
+    public static let currentSchemaVersion = 2
+    /// Schema versions this PulseProp reads.
+    public static let readableSchemaVersions = [1, 2]
+
+    /// Schema version: 2 for new calibrations, 1 for files read from version 1.
+    public var schemaVersion: Int = Self.currentSchemaVersion
     /// `ngspice` or `measurements`.
     public var source: String
     /// ngspice version or measurement file name.
@@ -57,11 +74,14 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
     public var depression: [Double]
     /// Fit error of the iterated response.
     public var fit: Fit
+    /// Responses at other pulse amplitudes (nil: the nominal amplitude only, as version 1).
+    public var amplitudeAxis: AmplitudeAxis?
 
     /// Creates a calibration; call ``validate()`` before use.
     public init(
         source: String, origin: String, device: Device?, shape: PulseShape?, onConductance: Double,
-        offConductance: Double, states: [Double], potentiation: [Double], depression: [Double], fit: Fit
+        offConductance: Double, states: [Double], potentiation: [Double], depression: [Double], fit: Fit,
+        amplitudeAxis: AmplitudeAxis? = nil
     ) {
         self.source = source
         self.origin = origin
@@ -73,33 +93,30 @@ public struct PulseResponseCalibration: Codable, Equatable, Sendable {
         self.potentiation = potentiation
         self.depression = depression
         self.fit = fit
+        self.amplitudeAxis = amplitudeAxis
     }
 
     /// Checks the table: finite values in `[0, 1]`, an increasing grid from 0 to 1, responses
-    /// that preserve order (a higher state never ends below a lower one) and move the right way.
+    /// that preserve order (a higher state never ends below a lower one) and move the right way;
+    /// and the amplitude axis if there is one (``AmplitudeAxis``).
     public func validate(name: String = "calibration") throws {
         func fail(_ problem: String) -> DataError { DataError(name, problem) }
-        guard schemaVersion == 1 else { throw fail("has schema_version \(schemaVersion); this PulseProp reads 1") }
-        guard states.count >= 2 else { throw fail("needs at least 2 grid states, has \(states.count)") }
-        guard potentiation.count == states.count, depression.count == states.count else {
-            throw fail("has \(states.count) states but \(potentiation.count) potentiation and \(depression.count) depression entries")
+        guard Self.readableSchemaVersions.contains(schemaVersion) else {
+            throw fail("has schema_version \(schemaVersion); this PulseProp reads \(Self.readableSchemaVersions.map(String.init).joined(separator: " and "))")
         }
+        guard states.count >= 2 else { throw fail("needs at least 2 grid states, has \(states.count)") }
         guard onConductance > offConductance, offConductance > 0 else {
             throw fail("needs on_conductance > off_conductance > 0, got \(onConductance) and \(offConductance)")
         }
-        for (key, values) in [("states", states), ("potentiation", potentiation), ("depression", depression)] {
-            if let k = values.firstIndex(where: { !$0.isFinite }) { throw fail("has a non-finite \(key) entry at index \(k)") }
-            if let k = values.firstIndex(where: { $0 < 0 || $0 > 1 }) { throw fail("has \(key)[\(k)] = \(values[k]) outside [0, 1]") }
-        }
+        if let k = states.firstIndex(where: { !$0.isFinite }) { throw fail("has a non-finite states entry at index \(k)") }
         guard states.first == 0, states.last == 1 else { throw fail("states must run from 0 to 1") }
-        for k in 1..<states.count {
-            guard states[k] > states[k - 1] else { throw fail("states are not increasing at index \(k)") }
-            guard potentiation[k] >= potentiation[k - 1] else { throw fail("potentiation is non-monotonic at index \(k)") }
-            guard depression[k] >= depression[k - 1] else { throw fail("depression is non-monotonic at index \(k)") }
-        }
-        for k in 0..<states.count {
-            guard potentiation[k] >= states[k] - 1e-12 else { throw fail("potentiation lowers the state at index \(k)") }
-            guard depression[k] <= states[k] + 1e-12 else { throw fail("depression raises the state at index \(k)") }
+        for k in 1..<states.count where states[k] <= states[k - 1] { throw fail("states are not increasing at index \(k)") }
+        try ResponseChecks.check(potentiation, key: "potentiation", states: states, potentiating: true, name: name)
+        try ResponseChecks.check(depression, key: "depression", states: states, potentiating: false, name: name)
+        if let amplitudeAxis {
+            guard schemaVersion >= 2 else { throw fail("has an amplitude_axis, which schema_version \(schemaVersion) does not have") }
+            try amplitudeAxis.potentiation.validate(key: "potentiation", states: states, nominalTable: potentiation, name: name)
+            try amplitudeAxis.depression.validate(key: "depression", states: states, nominalTable: depression, name: name)
         }
     }
 
@@ -169,10 +186,17 @@ extension PulseResponseCalibration {
 
     /// The calibration at `path`, or when `path` is nil the shipped one of the preset whose
     /// device `circuit` holds; either must match `circuit`'s device and pulses.
-    public static func resolve(path: String?, for circuit: CrossbarCircuit) throws -> PulseResponseCalibration {
+    ///
+    /// With `needsAmplitudeAxis` (an engine that knows the voltage each device sees), a
+    /// calibration without an amplitude axis is refused too
+    /// (``CalibrationError/noAmplitudeAxis(file:command:)``, naming the file).
+    public static func resolve(
+        path: String?, for circuit: CrossbarCircuit, needsAmplitudeAxis: Bool = false
+    ) throws -> PulseResponseCalibration {
         if let path {
             let calibration = try load(path: path)
             try calibration.requireMatch(circuit, name: path)
+            if needsAmplitudeAxis { try calibration.requireAmplitudeAxis(name: path) }
             return calibration
         }
         let preset = DevicePreset.all.first { $0.device == circuit.device } ?? DevicePreset.all[0]
@@ -183,6 +207,7 @@ extension PulseResponseCalibration {
             throw DataError(
                 error.path, error.problem + "; run `pulseprop calibrate` with the same options and pass --calibration FILE")
         }
+        if needsAmplitudeAxis { try calibration.requireAmplitudeAxis(name: "calibrations/\(preset.name).json") }
         return calibration
     }
 }

@@ -50,11 +50,29 @@ enum ResponseFitting {
     static func fitError(
         _ table: PulseResponseCalibration, setRuns: [[(pulse: Int, state: Double)]], resetRuns: [[(pulse: Int, state: Double)]]
     ) -> PulseResponseCalibration.Fit {
+        var error = FitError()
+        error.add(grid: table.states, step: table.potentiation, runs: setRuns)
+        error.add(grid: table.states, step: table.depression, runs: resetRuns)
+        return error.fit
+    }
+
+    /// The fit error of one polarity's one-pulse response `step` on `grid` against `runs` (a
+    /// state after every pulse).
+    static func fitError(grid: [Double], step: [Double], runs: [[Double]]) -> PulseResponseCalibration.Fit {
+        var error = FitError()
+        error.add(grid: grid, step: step, runs: runs.map { $0.enumerated().map { (pulse: $0.offset, state: $0.element) } })
+        return error.fit
+    }
+
+    /// Squared and largest state errors summed over compared samples.
+    struct FitError {
         var sumSquares = 0.0
         var largest = 0.0
         var count = 0
-        for (runs, step) in [(setRuns, table.potentiation), (resetRuns, table.depression)] {
-            let response = ResponseTable(grid: table.states, step: step)
+
+        /// Adds the errors of iterating `step` on `grid` from each run's first state.
+        mutating func add(grid: [Double], step: [Double], runs: [[(pulse: Int, state: Double)]]) {
+            let response = ResponseTable(grid: grid, step: step)
             for run in runs {
                 guard var x = run.first?.state else { continue }
                 for k in 1..<run.count {
@@ -66,6 +84,16 @@ enum ResponseFitting {
                 }
             }
         }
-        return .init(rmsStateError: (sumSquares / Double(max(count, 1))).squareRoot(), maxStateError: largest, samples: count)
+
+        /// Adds another sum.
+        mutating func add(_ other: FitError) {
+            sumSquares += other.sumSquares
+            largest = max(largest, other.largest)
+            count += other.count
+        }
+
+        var fit: PulseResponseCalibration.Fit {
+            .init(rmsStateError: (sumSquares / Double(max(count, 1))).squareRoot(), maxStateError: largest, samples: count)
+        }
     }
 }

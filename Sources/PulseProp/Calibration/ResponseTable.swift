@@ -14,25 +14,9 @@ struct ResponseTable: Sendable {
     /// `f(x)` for the table `table` by linear interpolation on the grid (clamped to its ends).
     @inline(__always)
     func interpolate(_ table: [Double], at x: Double) -> Double {
-        let n = grid.count
-        if x <= grid[0] { return table[0] }
-        if x >= grid[n - 1] { return table[n - 1] }
-        // Uniform grids (the usual case) index directly; otherwise bisect.
-        var lo: Int
-        let spacing = (grid[n - 1] - grid[0]) / Double(n - 1)
-        let guess = Int((x - grid[0]) / spacing)
-        if guess < n - 1, grid[guess] <= x, x <= grid[guess + 1] {
-            lo = guess
-        } else {
-            lo = 0
-            var hi = n - 1
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2
-                if grid[mid] <= x { lo = mid } else { hi = mid }
-            }
+        grid.withUnsafeBufferPointer { grid in
+            table.withUnsafeBufferPointer { GridLookup(x, on: grid).value($0) }
         }
-        let t = (x - grid[lo]) / (grid[lo + 1] - grid[lo])
-        return table[lo] + t * (table[lo + 1] - table[lo])
     }
 
     /// Makes sure the composition `f^k` is tabulated up to `k` pulses.
