@@ -124,7 +124,7 @@ final class CircuitCLITests: XCTestCase {
 
     func testNetlistExportInEveryDialect() throws {
         let dir = try TestSupport.temporaryDirectory()
-        for dialect in ["ngspice", "xyce", "ltspice"] {
+        for dialect in SpiceDialect.allCases.map(\.rawValue) {
             let path = dir.appendingPathComponent("\(dialect).cir").path
             let run = try TestSupport.runCLI([
                 "netlist", "--rows", "2", "--cols", "3", "--levels", "4", "--seed", "9",
