@@ -206,5 +206,12 @@ final class CircuitCLITests: XCTestCase {
                 try String(contentsOf: folder.appendingPathComponent(words[0]), encoding: .utf8),
                 "netlists/\(words[0]) is stale: run scripts/export-netlists")
         }
+        // What the exports write beside them (the VACASK examples' Verilog-A source).
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasSuffix(".va") {
+            XCTAssertEqual(
+                try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8),
+                try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8),
+                "netlists/\(file) is stale: run scripts/export-netlists")
+        }
     }
 }
