@@ -15,20 +15,27 @@ final class VacaskExportTests: XCTestCase {
 
     /// `pulseprop netlist --dialect vacask` of small random steps, with and without wires, run in
     /// VACASK: every device's final state within 1e-3 of the range of the shared library's on
-    /// the same step (VACASK's own time-step control; the Verilog-A model is the same).
+    /// the same step (VACASK's own time-step control; the Verilog-A model is the same). The last
+    /// case varies the devices and sticks some (rates 0, one model card per device).
     func testLearningStepAgreesWithTheSharedLibrary() throws {
         let program = try vacask()
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var worst = 0.0
-        for (n, (wire, driver)) in [(0.0, 0.0), (5.0, 20.0), (0.0, 0.0), (20.0, 50.0)].enumerated() {
+        let varied = DeviceVariation(d2d: 0.1, stuckOn: 0.1, stuckOff: 0.1, seed: 3)
+        let cases: [(wire: Double, driver: Double, variation: DeviceVariation)] = [
+            (0, 0, .none), (5, 20, .none), (0, 0, .none), (20, 50, .none), (2, 50, varied),
+        ]
+        for (n, (wire, driver, variation)) in cases.enumerated() {
             let (rows, cols, levels, seed): (Int, Int, Int, UInt64) = n < 2 ? (3, 4, 20, 11) : (4, 3, 12, 73)
-            let label = "\(rows)x\(cols), levels \(levels), seed \(seed), wire \(wire) ohm, driver \(driver) ohm"
+            let label = "\(rows)x\(cols), levels \(levels), seed \(seed), wire \(wire) ohm, driver \(driver) ohm, \(variation)"
             let folder = dir.appendingPathComponent("case\(n)")
             let path = folder.appendingPathComponent("step.sim").path
             let run = try TestSupport.runCLI([
                 "netlist", "--dialect", "vacask", "--rows", "\(rows)", "--cols", "\(cols)", "--levels", "\(levels)",
-                "--seed", "\(seed)", "--wire-resistance", "\(wire)", "--driver-resistance", "\(driver)", "--output", path,
+                "--seed", "\(seed)", "--wire-resistance", "\(wire)", "--driver-resistance", "\(driver)",
+                "--d2d", "\(variation.d2d)", "--stuck-on", "\(variation.stuckOn)", "--stuck-off", "\(variation.stuckOff)",
+                "--device-seed", "\(variation.seed)", "--output", path,
             ])
             XCTAssertEqual(run.status, 0, run.stderr)
             XCTAssertEqual(
@@ -36,7 +43,8 @@ final class VacaskExportTests: XCTestCase {
                 VerilogASource.threshold.text, "the export writes the model's source beside the netlist")
             let states = try VacaskProgram.finalStates(netlistAt: path, program: program)
 
-            let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: wire, driverResistance: driver))
+            let circuit = CrossbarCircuit(
+                wiring: CrossbarWiring(segmentResistance: wire, driverResistance: driver), variation: variation)
             let encoding = PulseEncoding(levels: levels)
             let inputs = try StepInputs.random(rows: rows, cols: cols, seed: seed, encoding: encoding)
             let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
@@ -52,6 +60,14 @@ final class VacaskExportTests: XCTestCase {
                 }
             }
             XCTAssertGreaterThan(moved, 0, "\(label): the step writes some device")
+            if variation != .none {
+                let population = circuit.population(rows: rows, cols: cols)
+                let stuck = (0..<rows).flatMap { i in (0..<cols).filter { population.instance(i, $0)?.stuckState != nil }.map { (i, $0) } }
+                XCTAssertFalse(stuck.isEmpty, "\(label): some device is stuck")
+                for (i, j) in stuck {
+                    XCTAssertEqual(try XCTUnwrap(states["x\(i)_\(j)"]), try XCTUnwrap(population.instance(i, j)?.stuckState), accuracy: 1e-12, label)
+                }
+            }
         }
         print("VACASK export vs shared library: largest final-state difference \(worst)")
     }
