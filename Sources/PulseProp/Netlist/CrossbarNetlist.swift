@@ -15,7 +15,8 @@ public struct CrossbarNetlist: Sendable {
     /// Device instance names, `x<row>_<col>`.
     public let deviceNames: Matrix<String>
     /// End of the last phase, seconds: every pulse has ended, and the final states are read
-    /// here (the end of the ngspice and Xyce transients; LTspice's runs one period longer).
+    /// here (the end of the Xyce and VACASK transients; ngspice's runs a thousandth of a period
+    /// longer, LTspice's one period).
     public let stopTime: Double
     /// Pulse slots per phase (the state samples per phase).
     public let slotsPerPhase: Int
