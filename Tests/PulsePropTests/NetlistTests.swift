@@ -79,20 +79,20 @@ final class NetlistTests: XCTestCase {
     /// VACASK netlists load the Verilog-A source they are given, by its file name, and list it
     /// for the export to write beside them; the other dialects load none. File names that could
     /// not stand between quotes in a `load` line, or in the netlist's folder, are refused.
-    func testVACASKLoadsTheVerilogASourceItIsGiven() throws {
+    func testVACASKLoadsTheVerilogAFileItIsGiven() throws {
         let step = try TestSupport.step(rows: [2, 0, 1], cols: [-1, 2])
         let states = Matrix(rows: 3, cols: 2) { i, j in 0.1 * Double(i + j) }
-        let source = try VerilogASource(fileName: "my_device.va", text: "// a model\n")
+        let source = try VerilogAFile(fileName: "my_device.va", text: "// a model\n")
         let netlist = try CrossbarNetlist(circuit: CrossbarCircuit(), step: step, states: states, dialect: .vacask, verilogA: source)
-        XCTAssertEqual(netlist.verilogASources, [source])
+        XCTAssertEqual(netlist.verilogAFiles, [source])
         XCTAssertTrue(netlist.text.contains("load \"my_device.va\""), netlist.text)
         XCTAssertFalse(netlist.text.contains(OSDIModel.thresholdSource))
-        XCTAssertEqual(try self.netlist(dialect: .vacask).verilogASources, [.threshold])
+        XCTAssertEqual(try self.netlist(dialect: .vacask).verilogAFiles, [.threshold])
         for dialect in SpiceDialect.allCases where dialect != .vacask {
-            XCTAssertEqual(try self.netlist(dialect: dialect).verilogASources, [], "\(dialect)")
+            XCTAssertEqual(try self.netlist(dialect: dialect).verilogAFiles, [], "\(dialect)")
         }
         for name in ["a/b.va", "q\"uote.va", "line\nbreak.va", "model.txt", ".va"] {
-            XCTAssertThrowsError(try VerilogASource(fileName: name, text: ""), name) {
+            XCTAssertThrowsError(try VerilogAFile(fileName: name, text: ""), name) {
                 XCTAssertEqual(($0 as? ParameterError)?.parameter, "device")
             }
         }
@@ -143,7 +143,7 @@ final class NetlistTests: XCTestCase {
             let device = MemristorTemplateContext(name: "m", device: ThresholdDevice(), energy: true)
             try assertBound(
                 "\(dialect.templateFolder)/memristor.cir",
-                dialect.loadsVerilogASource ? VerilogAMemristorTemplateContext(device: device, source: .threshold) : device,
+                dialect.loadsVerilogA ? VacaskMemristorTemplateContext(device: device, source: .threshold) : device,
                 checked: &checked)
         }
         for energy in [true, false] {

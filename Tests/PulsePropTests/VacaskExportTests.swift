@@ -40,7 +40,7 @@ final class VacaskExportTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.stderr)
             XCTAssertEqual(
                 try String(contentsOf: folder.appendingPathComponent(OSDIModel.thresholdSource), encoding: .utf8),
-                VerilogASource.threshold.text, "the export writes the model's source beside the netlist")
+                VerilogAFile.threshold.text, "the export writes the model's source beside the netlist")
             let states = try VacaskProgram.finalStates(netlistAt: path, program: program)
 
             let circuit = CrossbarCircuit(

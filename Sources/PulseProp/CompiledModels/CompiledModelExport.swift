@@ -32,7 +32,7 @@ public struct CompiledModelExport {
         }
         let built = try OSDIModel.threshold(compiler: compiler)
         let stem = URL(fileURLWithPath: OSDIModel.thresholdSource).deletingPathExtension().lastPathComponent
-        let source = try VerilogASource.threshold.write(beside: output)
+        let source = try VerilogAFile.threshold.write(beside: output)
         let binary = folder.appendingPathComponent(stem + ".osdi").path
         try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: built.path)), to: binary)
         return CompiledModelExport(

@@ -18,6 +18,6 @@ public struct OSDIModel: Equatable, Sendable {
 
     /// The built-in threshold memristor compiled by `compiler` (from its cache when current).
     public static func threshold(compiler: VerilogACompiler) throws -> OSDIModel {
-        try compiler.compile(source: VerilogASource.threshold.text, named: thresholdSource)
+        try compiler.compile(source: VerilogAFile.threshold.text, named: thresholdSource)
     }
 }

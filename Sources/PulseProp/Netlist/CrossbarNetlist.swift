@@ -45,7 +45,7 @@ public struct CrossbarNetlist: Sendable {
 
     /// The Verilog-A sources the netlist loads by file name from its own folder (VACASK; empty
     /// for the other dialects): an export writes each beside the netlist.
-    public let verilogASources: [VerilogASource]
+    public let verilogAFiles: [VerilogAFile]
 
     /// Name of the subcircuit of the threshold memristor.
     public static let deviceModelName = "pp_memristor"
@@ -62,7 +62,7 @@ public struct CrossbarNetlist: Sendable {
     ///
     /// The VACASK dialect takes compiled devices only: its devices are the Verilog-A module of
     /// `verilogA` (the built-in threshold memristor unless given), which the netlist loads by
-    /// file name and VACASK compiles; ``verilogASources`` lists what must lie beside it.
+    /// file name and VACASK compiles; ``verilogAFiles`` lists what must lie beside it.
     ///
     /// `reportsFinalStates` (ngspice): the `.control` block prints every device's final state
     /// as `state_<dev> = <x>` for the batch program. The shared library reads the state vectors
@@ -74,12 +74,12 @@ public struct CrossbarNetlist: Sendable {
         dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step", measureEnergy: Bool = false,
         probe: DeviceIndex? = nil, compiledModel: CompiledDeviceModel? = nil, reportsFinalStates: Bool = true,
         population: DevicePopulation? = nil, solver: SpiceSolver? = nil, preOsdi: String? = nil,
-        verilogA: VerilogASource = .threshold
+        verilogA: VerilogAFile = .threshold
     ) throws {
         try circuit.validate()
         try require(
             compiledModel == nil || dialect == .ngspice, "spice-model",
-            dialect.loadsVerilogASource
+            dialect.loadsVerilogA
                 ? "\(dialect.label) netlists load the Verilog-A source, not a compiled model ngspice loads"
                 : "the compiled model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
         try require(
@@ -130,7 +130,7 @@ public struct CrossbarNetlist: Sendable {
         case .ngspice: transientStop = schedule.stopTime + GridTime(femtoseconds: period.femtoseconds / 1000)
         case .xyce, .vacask: transientStop = schedule.stopTime
         }
-        let sources = dialect.loadsVerilogASource ? [verilogA] : []
+        let sources = dialect.loadsVerilogA ? [verilogA] : []
         let context = CrossbarTemplateContext(
             header: .init(
                 comment: dialect.comment, title: SpiceFormatting.comment(title), dialectLabel: dialect.label, rows: step.rows, cols: step.cols,
@@ -171,7 +171,7 @@ public struct CrossbarNetlist: Sendable {
         self.context = context
         self.dialect = dialect
         self.compiledModel = compiledModel
-        self.verilogASources = sources
+        self.verilogAFiles = sources
         self.deviceNames = names
         self.devices = devices
         self.initialStates = states
@@ -191,7 +191,7 @@ public struct CrossbarNetlist: Sendable {
     /// from the same template.
     static func subcircuits(
         _ devices: DevicePopulation, names: Matrix<String>, dialect: SpiceDialect, energy: Bool,
-        compiledModel: CompiledDeviceModel?, verilogA: VerilogASource
+        compiledModel: CompiledDeviceModel?, verilogA: VerilogAFile
     ) -> String {
         guard let instances = devices.instances else {
             return subcircuit(devices.nominal, dialect: dialect, energy: energy, compiledModel: compiledModel, verilogA: verilogA)
@@ -209,15 +209,15 @@ public struct CrossbarNetlist: Sendable {
     /// with the same parameter values, or (VACASK) the Verilog-A module of `verilogA` with them.
     static func subcircuit(
         _ device: ThresholdDevice, name: String = deviceModelName, dialect: SpiceDialect, energy: Bool = false,
-        compiledModel: CompiledDeviceModel? = nil, verilogA: VerilogASource = .threshold
+        compiledModel: CompiledDeviceModel? = nil, verilogA: VerilogAFile = .threshold
     ) -> String {
         let context = MemristorTemplateContext(name: name, device: device, energy: energy)
         let folder = dialect.templateFolder
         let text: String
         switch compiledModel {
-        case nil where dialect.loadsVerilogASource:
+        case nil where dialect.loadsVerilogA:
             text = TemplateRenderer.render(
-                "\(folder)/memristor.cir", VerilogAMemristorTemplateContext(device: context, source: verilogA))
+                "\(folder)/memristor.cir", VacaskMemristorTemplateContext(device: context, source: verilogA))
         case nil:
             text = TemplateRenderer.render("\(folder)/memristor.cir", context)
         case .xspice(let model)?:

@@ -41,7 +41,7 @@ public enum SpiceDialect: String, CaseIterable, Codable, Sendable {
     /// Whether devices are the Verilog-A model loaded from its source (VACASK, which takes
     /// compiled devices only), rather than the B-source subcircuit or a compiled model that
     /// ngspice loads.
-    public var loadsVerilogASource: Bool { self == .vacask }
+    public var loadsVerilogA: Bool { self == .vacask }
 
     /// Folder under `templates/` holding this dialect's templates.
     var templateFolder: String { rawValue }

@@ -161,15 +161,15 @@ struct OSDIMemristorTemplateContext: TemplateContext {
 /// netlist loads and VACASK compiles, with the B-source form's values
 /// (``MemristorTemplateContext``, rendered inside a `device` section). VACASK netlists measure
 /// no energy, so the module is always the one without the energy port.
-struct VerilogAMemristorTemplateContext: TemplateContext {
+struct VacaskMemristorTemplateContext: TemplateContext {
     let device: MemristorTemplateContext
     let module: String
-    /// The file the netlist loads (a plain name: ``VerilogASource`` refuses others).
+    /// The file the netlist loads (a plain name: ``VerilogAFile`` refuses others).
     let sourceFile: String
     /// The model's parameters (``MemristorTemplateContext/verilogAParameterLines``).
     let parameterLines: [String]
 
-    init(device: MemristorTemplateContext, source: VerilogASource) {
+    init(device: MemristorTemplateContext, source: VerilogAFile) {
         self.device = device
         module = OSDIModel.thresholdModule
         sourceFile = source.fileName

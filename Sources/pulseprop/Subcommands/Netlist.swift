@@ -70,13 +70,13 @@ struct Netlist: ParsableCommand {
             return
         }
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
-        let compiled = spiceModel == .compiled && !dialect.loadsVerilogASource
+        let compiled = spiceModel == .compiled && !dialect.loadsVerilogA
             ? try CompiledModelExport.prepare(beside: output, dialect: dialect) : nil
         let netlist = try CrossbarNetlist(
             circuit: circuitOptions.circuit(), step: learningStep, states: inputs.states, dialect: dialect,
             title: "pulseprop netlist --rows \(step.rows) --cols \(step.cols) --levels \(step.levels) --seed \(step.seed)",
             compiledModel: compiled?.model, solver: solver, preOsdi: compiled?.preOsdi)
-        let written = try netlist.verilogASources.map { try $0.write(beside: output) }
+        let written = try netlist.verilogAFiles.map { try $0.write(beside: output) }
         try AtomicFile.write(netlist.text, to: output)
         let note = compiled?.note
             ?? (written.isEmpty ? nil : "wrote \(written.joined(separator: ", ")) beside it: \(dialect.label) loads and compiles it by the netlist's load line")

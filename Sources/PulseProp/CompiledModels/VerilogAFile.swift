@@ -1,13 +1,13 @@
 import Foundation
 
-/// A Verilog-A device model as its source text and the file name a netlist loads it by.
+/// A Verilog-A device model's file: the name a netlist loads it by, and its text.
 ///
-/// A VACASK netlist names the source (`load "pp_threshold_memristor.va"`) and VACASK compiles
-/// it with its own `openvaf-r` when it reads the netlist, so an export writes the source beside
+/// A VACASK netlist names the file (`load "pp_threshold_memristor.va"`) and VACASK compiles
+/// it with its own `openvaf-r` when it reads the netlist, so an export writes the file beside
 /// the netlist and nothing else (``write(beside:)``). The built-in threshold memristor is
-/// ``threshold``; a user's model is read from its file (``init(file:)``), so every netlist that
-/// loads Verilog-A takes the source as a parameter rather than assuming the built-in one.
-public struct VerilogASource: Equatable, Sendable {
+/// ``threshold``; a user's model is read from its path (``init(file:)``), so every netlist that
+/// loads Verilog-A takes the file as a parameter rather than assuming the built-in one.
+public struct VerilogAFile: Equatable, Sendable {
     /// The file name the netlist loads it by, without a folder (`pp_threshold_memristor.va`).
     public let fileName: String
     /// The Verilog-A text.
@@ -36,11 +36,11 @@ public struct VerilogASource: Equatable, Sendable {
     /// PulseProp's threshold memristor, `codemodels/verilog-a/pp_threshold_memristor.va`
     /// (embedded in the library by `scripts/embed-resources`): modules ``OSDIModel/thresholdModule``
     /// and ``OSDIModel/thresholdEnergyModule``.
-    public static let threshold: VerilogASource = {
+    public static let threshold: VerilogAFile = {
         guard let text = EmbeddedVerilogA.files[OSDIModel.thresholdSource] else {
             preconditionFailure("\(OSDIModel.thresholdSource) is not embedded: run scripts/embed-resources")
         }
-        return try! VerilogASource(fileName: OSDIModel.thresholdSource, text: text)
+        return try! VerilogAFile(fileName: OSDIModel.thresholdSource, text: text)
     }()
 
     /// Writes the source into the folder of a netlist written to `output` (`-`: standard
