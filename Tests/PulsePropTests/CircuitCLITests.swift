@@ -124,7 +124,7 @@ final class CircuitCLITests: XCTestCase {
 
     func testNetlistExportInEveryDialect() throws {
         let dir = try TestSupport.temporaryDirectory()
-        for dialect in ["ngspice", "xyce", "ltspice"] {
+        for dialect in SpiceDialect.allCases.map(\.rawValue) {
             let path = dir.appendingPathComponent("\(dialect).cir").path
             let run = try TestSupport.runCLI([
                 "netlist", "--rows", "2", "--cols", "3", "--levels", "4", "--seed", "9",
@@ -205,6 +205,13 @@ final class CircuitCLITests: XCTestCase {
                 try String(contentsOfFile: fresh, encoding: .utf8),
                 try String(contentsOf: folder.appendingPathComponent(words[0]), encoding: .utf8),
                 "netlists/\(words[0]) is stale: run scripts/export-netlists")
+        }
+        // What the exports write beside them (the VACASK examples' Verilog-A source).
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasSuffix(".va") {
+            XCTAssertEqual(
+                try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8),
+                try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8),
+                "netlists/\(file) is stale: run scripts/export-netlists")
         }
     }
 }

@@ -63,11 +63,42 @@ final class NetlistTests: XCTestCase {
                 ".subckt pp_memristor p n s PARAMS: x0=0.5", "x2_1 r2 c1 s2_1 pp_memristor PARAMS: x0=0.30000000000000004",
                 ".meas TRAN state_x1_0 FIND V(s1_0) AT=",
             ],
+            .vacask: [
+                "// PulseProp 3x2 crossbar", "load \"pp_threshold_memristor.va\"", "subckt pp_memristor(p n)",
+                "dev (p n s) pp_memristor_va", "x2_1 (r2 c1) pp_memristor", "save v(\"x0_0:s\")",
+                "icmode=\"uic\" ic={", "\"x1_0:s\", 0.1,", "type=\"pwl\" wave=[",
+            ],
         ]
         for (dialect, forms) in expected {
             let text = try netlist(dialect: dialect).text
             for form in forms { XCTAssertTrue(text.contains(form), "\(dialect): \(form)") }
             XCTAssertFalse(text.contains(".control"), "\(dialect)")
+        }
+    }
+
+    /// VACASK netlists load the Verilog-A source they are given, by its file name, and list it
+    /// for the export to write beside them; the other dialects load none. File names that could
+    /// not stand between quotes in a `load` line, or in the netlist's folder, are refused.
+    func testVACASKLoadsTheVerilogAFileItIsGiven() throws {
+        let step = try TestSupport.step(rows: [2, 0, 1], cols: [-1, 2])
+        let states = Matrix(rows: 3, cols: 2) { i, j in 0.1 * Double(i + j) }
+        let source = try VerilogAFile(fileName: "my_device.va", text: "// a model\n")
+        let netlist = try CrossbarNetlist(circuit: CrossbarCircuit(), step: step, states: states, dialect: .vacask, verilogA: source)
+        XCTAssertEqual(netlist.verilogAFiles, [source])
+        XCTAssertTrue(netlist.text.contains("load \"my_device.va\""), netlist.text)
+        XCTAssertFalse(netlist.text.contains(OSDIModel.thresholdSource))
+        XCTAssertEqual(try self.netlist(dialect: .vacask).verilogAFiles, [.threshold])
+        for dialect in SpiceDialect.allCases where dialect != .vacask {
+            XCTAssertEqual(try self.netlist(dialect: dialect).verilogAFiles, [], "\(dialect)")
+        }
+        for name in ["a/b.va", "q\"uote.va", "line\nbreak.va", "model.txt", ".va"] {
+            XCTAssertThrowsError(try VerilogAFile(fileName: name, text: ""), name) {
+                XCTAssertEqual(($0 as? ParameterError)?.parameter, "device")
+            }
+        }
+        let network = try EqPropNetwork(inputs: 2, hidden: 2, outputs: 1, seed: 1)
+        XCTAssertThrowsError(try EqPropNetlist(network: network, input: [1, -1], nudge: nil, dialect: .vacask)) {
+            XCTAssertEqual(($0 as? ParameterError)?.parameter, "dialect")
         }
     }
 
@@ -110,7 +141,10 @@ final class NetlistTests: XCTestCase {
                 try assertBound("\(dialect.templateFolder)/crossbar.cir", netlist.context, checked: &checked)
             }
             let device = MemristorTemplateContext(name: "m", device: ThresholdDevice(), energy: true)
-            try assertBound("\(dialect.templateFolder)/memristor.cir", device, checked: &checked)
+            try assertBound(
+                "\(dialect.templateFolder)/memristor.cir",
+                dialect.loadsVerilogA ? VacaskMemristorTemplateContext(device: device, source: .threshold) : device,
+                checked: &checked)
         }
         for energy in [true, false] {
             let device = MemristorTemplateContext(name: "m", device: ThresholdDevice(), energy: energy)
@@ -121,10 +155,12 @@ final class NetlistTests: XCTestCase {
                 device: device, model: OSDIModel(path: "/m.osdi", sourcePath: "/m.va", compiler: "OpenVAF x"))
             try assertBound("ngspice/memristor-osdi.cir", osdi, checked: &checked)
         }
-        let read = try CrossbarReadNetlist(circuit: wired, states: states, voltages: [0.1, 0.2, 0])
-        try assertBound("ngspice/read.cir", read.context, checked: &checked)
+        for dialect in CrossbarReadNetlist.dialects {
+            let read = try CrossbarReadNetlist(circuit: wired, states: states, voltages: [0.1, 0.2, 0], dialect: dialect)
+            try assertBound("\(dialect.templateFolder)/read.cir", read.context, checked: &checked)
+        }
         let network = try EqPropNetwork(inputs: 2, hidden: 2, outputs: 1, seed: 1)
-        for dialect in SpiceDialect.allCases {
+        for dialect in EqPropNetlist.dialects {
             for nudge in [nil, EqPropNudge(beta: 0.1, targets: [1])] {
                 let netlist = try EqPropNetlist(network: network, input: [1, -1], nudge: nudge, dialect: dialect)
                 try assertBound("\(dialect.templateFolder)/eqprop.cir", netlist.context, checked: &checked)

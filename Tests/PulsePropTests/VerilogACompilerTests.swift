@@ -93,6 +93,8 @@ final class VerilogACompilerTests: XCTestCase {
         XCTAssertEqual(osdi["loadable"] as? Bool, compiled?.kind == "osdi")
         XCTAssertEqual(xspice["loadable"] as? Bool, compiled?.kind == "xspice")
         XCTAssertNotNil(object["verilog_a_compiler"] as? [String: Any])
+        let vacask = try XCTUnwrap(object["vacask"] as? [String: Any])
+        XCTAssertEqual(vacask["path"] as? String, try? VacaskProgram.locate())
         let blas = try XCTUnwrap(object["blas"] as? [String: Any])
         XCTAssertFalse(try XCTUnwrap(blas["core"] as? String).isEmpty)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(blas["threads"] as? Int), 1)

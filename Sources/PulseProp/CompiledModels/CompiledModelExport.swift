@@ -22,9 +22,7 @@ public struct CompiledModelExport {
         try require(
             dialect == .ngspice, "spice-model",
             "the compiled model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
-        let folder = AtomicFile.isStandardOutput(output)
-            ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            : URL(fileURLWithPath: output).deletingLastPathComponent()
+        let folder = ExportFolder.beside(output)
         let compiler: VerilogACompiler
         do { compiler = try VerilogACompiler.locate() } catch {
             let codeModel = try CodeModel()
@@ -34,9 +32,8 @@ public struct CompiledModelExport {
         }
         let built = try OSDIModel.threshold(compiler: compiler)
         let stem = URL(fileURLWithPath: OSDIModel.thresholdSource).deletingPathExtension().lastPathComponent
-        let source = folder.appendingPathComponent(OSDIModel.thresholdSource).path
+        let source = try VerilogAFile.threshold.write(beside: output)
         let binary = folder.appendingPathComponent(stem + ".osdi").path
-        try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: built.sourcePath)), to: source)
         try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: built.path)), to: binary)
         return CompiledModelExport(
             model: .osdi(OSDIModel(path: binary, sourcePath: source, compiler: built.compiler)), preOsdi: stem + ".osdi",

@@ -18,9 +18,6 @@ public struct OSDIModel: Equatable, Sendable {
 
     /// The built-in threshold memristor compiled by `compiler` (from its cache when current).
     public static func threshold(compiler: VerilogACompiler) throws -> OSDIModel {
-        guard let source = EmbeddedVerilogA.files[thresholdSource] else {
-            preconditionFailure("\(thresholdSource) is not embedded: run scripts/embed-resources")
-        }
-        return try compiler.compile(source: source, named: thresholdSource)
+        try compiler.compile(source: VerilogAFile.threshold.text, named: thresholdSource)
     }
 }

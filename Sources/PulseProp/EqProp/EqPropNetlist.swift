@@ -30,10 +30,17 @@ public struct EqPropNetlist: Sendable {
     /// The simulator it is written for.
     public let dialect: SpiceDialect
 
+    /// The dialects the network is written in: VACASK has no behavioural sources for the
+    /// neurons' diode pairs.
+    public static let dialects: [SpiceDialect] = [.ngspice, .xyce, .ltspice]
+
     public init(
         network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, drift: EqPropDrift? = nil, dialect: SpiceDialect = .ngspice,
         title: String = "PulseProp equilibrium propagation"
     ) throws {
+        try require(
+            Self.dialects.contains(dialect), "dialect",
+            "the network is written in the \(Self.dialects.map(\.rawValue).joined(separator: ", ")) dialects only (its neurons are behavioural sources)")
         try require(input.count == network.inputs, "input", "\(input.count) values for \(network.inputs) inputs")
         if let nudge {
             try require(nudge.targets.count == network.outputs, "targets", "\(nudge.targets.count) targets for \(network.outputs) outputs")

@@ -43,15 +43,26 @@ enum EmbeddedTemplates {
         {{/sources}}
 
         """#,
+        "common/read-header.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{{comment}}} {{{title}}}
+        {{{comment}}} PulseProp {{rows}}x{{cols}} crossbar read ({{{dialectLabel}}} dialect): operating point at sub-threshold
+        {{{comment}}} voltages (at most {{{readVoltage}}} V across any device, below both switching thresholds,
+        {{{comment}}} where the threshold memristor is the linear resistor 1/G(x)). Columns are held at 0 V by
+        {{{comment}}} sense sources (virtual grounds of transimpedance amplifiers); column {{{referenceColumn}}} is the
+        {{{comment}}} reference column, every device of it at G_ref = {{{referenceConductance}}} S.
+        {{{comment}}} Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
+
+        """#,
         "common/step-header.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
-        * {{{title}}}
-        * PulseProp {{rows}}x{{cols}} crossbar, one learning step ({{{dialectLabel}}} dialect).
-        * Phase 1 (potentiation) 0 .. {{{phaseLength}}} s: rows +{{{halfSet}}} V, columns with delta<0 -{{{halfSet}}} V.
-        * Phase 2 (depression) {{{phaseLength}}} .. {{{stopTime}}} s: rows -{{{halfReset}}} V, columns with delta>0 +{{{halfReset}}} V.
-        * Row pulses (n_x): {{{rowCounts}}}
-        * Column pulses (n_delta): {{{columnCounts}}}
-        * Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
+        {{{comment}}} {{{title}}}
+        {{{comment}}} PulseProp {{rows}}x{{cols}} crossbar, one learning step ({{{dialectLabel}}} dialect).
+        {{{comment}}} Phase 1 (potentiation) 0 .. {{{phaseLength}}} s: rows +{{{halfSet}}} V, columns with delta<0 -{{{halfSet}}} V.
+        {{{comment}}} Phase 2 (depression) {{{phaseLength}}} .. {{{stopTime}}} s: rows -{{{halfReset}}} V, columns with delta>0 +{{{halfReset}}} V.
+        {{{comment}}} Row pulses (n_x): {{{rowCounts}}}
+        {{{comment}}} Column pulses (n_delta): {{{columnCounts}}}
+        {{{comment}}} Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
 
         """#,
         "common/wires.mustache": #"""
@@ -330,9 +341,10 @@ enum EmbeddedTemplates {
         Ce e 0 {{{energyScale}}} IC=0
         {{/energy}}
         .ends {{{name}}}
-        .model {{{name}}}_va {{{module}}} v_set={{{setThreshold}}} v_reset={{{resetThreshold}}} k_set={{{setRate}}}
-        + k_reset={{{resetRate}}} a_set={{{setExponent}}} a_reset={{{resetExponent}}} g_on={{{onConductance}}} g_off={{{offConductance}}}
-        + e_scale={{{energyScale}}} w_set={{{setWindowOffset}}} w_reset={{{resetWindowOffset}}} w_bound={{{windowBoundWidth}}}
+        .model {{{name}}}_va {{{module}}}
+        {{#parameterLines}}
+        + {{{.}}}
+        {{/parameterLines}}
         {{/device}}
 
         """#,
@@ -363,13 +375,7 @@ enum EmbeddedTemplates {
         """#,
         "ngspice/read.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
-        * {{{title}}}
-        * PulseProp {{rows}}x{{cols}} crossbar read (ngspice dialect): operating point at sub-threshold
-        * voltages (at most {{{readVoltage}}} V across any device, below both switching thresholds,
-        * where the threshold memristor is the linear resistor 1/G(x)). Columns are held at 0 V by
-        * sense sources (virtual grounds of transimpedance amplifiers); column {{{referenceColumn}}} is the
-        * reference column, every device of it at G_ref = {{{referenceConductance}}} S.
-        * Wires: segment {{{segmentResistance}}} ohm, driver {{{driverResistance}}} ohm.
+        {{> common/read-header}}
         * Column currents are printed between PULSEPROP-READ-BEGIN and -END as "i(vc<j>) = <A>".
         *
         * Row drivers and column sense sources
@@ -401,6 +407,122 @@ enum EmbeddedTemplates {
         .end
 
         """#,
+        "vacask/crossbar.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{#header}}
+        {{> common/step-header}}
+        {{/header}}
+        // Final states: the last point of the analysis "step" (step.raw, written in the folder VACASK
+        // runs in), vectors x<row>_<col>:s. Run: vacask <this file>.
+        //
+        ground 0
+        {{#loads}}
+        load "{{{.}}}"
+        {{/loads}}
+        load "capacitor.osdi"
+        load "resistor.osdi"
+        model pp_vsource vsource
+        model pp_capacitor capacitor
+        model pp_resistor resistor
+        //
+        {{{subcircuit}}}
+        //
+        // Electrode drivers
+        {{#sources}}
+        {{{name}}} ({{{node}}} 0) pp_vsource type="pwl" wave=[
+        {{#lines}}
+          {{{.}}}
+        {{/lines}}
+        ]
+        {{/sources}}
+        {{#wires}}
+        {{> vacask/wires}}
+        {{/wires}}
+        //
+        // Devices: x<row>_<col>, state node x<row>_<col>:s; initial states are the analysis's ic
+        {{#devices}}
+        {{{name}}} ({{{row}}} {{{col}}}) {{{model}}}
+        {{/devices}}
+        //
+        control
+        {{#vectorLines}}
+          save {{{.}}}
+        {{/vectorLines}}
+          analysis step tran step={{{step}}} stop={{{transientStop}}} maxstep={{{maxStep}}} icmode="uic" ic={
+        {{#initialConditionLines}}
+            {{{.}}}
+        {{/initialConditionLines}}
+          }
+        endc
+
+        """#,
+        "vacask/memristor.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{#device}}
+        // Threshold memristor (VTEAM-type, true dead zone, linear window), PulseProp, VACASK dialect.
+        // Same equations and parameters as the ngspice subcircuit, evaluated by the Verilog-A module
+        // {{{module}}} of {{{sourceFile}}} (loaded above: VACASK compiles it with its openvaf-r).
+        // p = row electrode, n = column electrode; state x in [0,1] is the voltage of node s.
+        // Vset={{{setThreshold}}} V, Vreset={{{resetThreshold}}} V, kset={{{setRate}}} /s, kreset={{{resetRate}}} /s,
+        // aset={{{setExponent}}}, areset={{{resetExponent}}}, Gon={{{onConductance}}} S, Goff={{{offConductance}}} S
+        model {{{name}}}_va {{{module}}} (
+        {{#parameterLines}}
+          {{{.}}}
+        {{/parameterLines}}
+        )
+        subckt {{{name}}}(p n)
+          cs (s 0) pp_capacitor c=1
+          dev (p n s) {{{name}}}_va
+        ends
+        {{/device}}
+
+        """#,
+        "vacask/read.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{> common/read-header}}
+        // Column currents: the analysis "read" (read.raw, written in the folder VACASK runs in),
+        // vectors vc<j>:flow(br). Run: vacask <this file>.
+        //
+        ground 0
+        load "resistor.osdi"
+        model pp_vsource vsource
+        model pp_resistor resistor
+        //
+        // Row drivers and column sense sources
+        {{#rowSources}}
+        {{{name}}} ({{{node}}} 0) pp_vsource dc={{{volts}}}
+        {{/rowSources}}
+        {{#columnSources}}
+        {{{name}}} ({{{node}}} 0) pp_vsource dc=0
+        {{/columnSources}}
+        {{#wires}}
+        {{> vacask/wires}}
+        {{/wires}}
+        //
+        // Devices as read resistors: rx<row>_<col>
+        {{#devices}}
+        {{{name}}} ({{{row}}} {{{col}}}) pp_resistor r={{{ohms}}}
+        {{/devices}}
+        //
+        control
+        {{#printLines}}
+          save {{{.}}}
+        {{/printLines}}
+          analysis read op
+        endc
+
+        """#,
+        "vacask/wires.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        {{#hasResistors}}
+        //
+        // Driver and wire resistances
+        {{/hasResistors}}
+        {{#resistors}}
+        {{{name}}} ({{{a}}} {{{b}}}) pp_resistor r={{{value}}}
+        {{/resistors}}
+
+        """#,
         "xyce/crossbar.cir.mustache": #"""
         {{% CONTENT_TYPE: TEXT}}
         {{#header}}
@@ -428,9 +550,9 @@ enum EmbeddedTemplates {
         *
         .TRAN {{{step}}} {{{transientStop}}} 0 {{{maxStep}}} UIC
         .PRINT TRAN FORMAT=CSV
-        {{#xyceSaveLines}}
+        {{#vectorLines}}
         + {{{.}}}
-        {{/xyceSaveLines}}
+        {{/vectorLines}}
         .END
 
         """#,

@@ -22,6 +22,7 @@ enum EmbeddedVerilogA {
         //   I     = (g_off + (g_on - g_off) * x) * v
         //
         // with the window W(d; o) = d for o = 0, else min(o + d, (1 + o/w_bound) * d) (ThresholdWindow).
+        // A stuck device (DeviceVariation) has both rates 0, so the rates' range includes 0.
         // pp_threshold_memristor_e adds port e, an energy integrator node: current e_scale*v*i into a
         // capacitor of e_scale farads, so V(e) is the energy dissipated in the device, in joules.
 
@@ -30,8 +31,8 @@ enum EmbeddedVerilogA {
         `define PP_PARAMETERS \
             parameter real v_set = 1.0 from (0:inf); \
             parameter real v_reset = 1.0 from (0:inf); \
-            parameter real k_set = 2.0e4 from (0:inf); \
-            parameter real k_reset = 2.0e4 from (0:inf); \
+            parameter real k_set = 2.0e4 from [0:inf); \
+            parameter real k_reset = 2.0e4 from [0:inf); \
             parameter real a_set = 1.0 from [1:inf); \
             parameter real a_reset = 1.0 from [1:inf); \
             parameter real g_on = 1.0e-4 from (0:inf); \

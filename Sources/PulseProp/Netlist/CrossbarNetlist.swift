@@ -15,7 +15,8 @@ public struct CrossbarNetlist: Sendable {
     /// Device instance names, `x<row>_<col>`.
     public let deviceNames: Matrix<String>
     /// End of the last phase, seconds: every pulse has ended, and the final states are read
-    /// here (the end of the ngspice and Xyce transients; LTspice's runs one period longer).
+    /// here (the end of the Xyce and VACASK transients; ngspice's runs a thousandth of a period
+    /// longer, LTspice's one period).
     public let stopTime: Double
     /// Pulse slots per phase (the state samples per phase).
     public let slotsPerPhase: Int
@@ -42,6 +43,10 @@ public struct CrossbarNetlist: Sendable {
     /// portable B-source subcircuit.
     public let compiledModel: CompiledDeviceModel?
 
+    /// The Verilog-A sources the netlist loads by file name from its own folder (VACASK; empty
+    /// for the other dialects): an export writes each beside the netlist.
+    public let verilogAFiles: [VerilogAFile]
+
     /// Name of the subcircuit of the threshold memristor.
     public static let deviceModelName = "pp_memristor"
 
@@ -55,6 +60,10 @@ public struct CrossbarNetlist: Sendable {
     ///
     /// `population` replaces the circuit's devices for this step (cycle-to-cycle noise).
     ///
+    /// The VACASK dialect takes compiled devices only: its devices are the Verilog-A module of
+    /// `verilogA` (the built-in threshold memristor unless given), which the netlist loads by
+    /// file name and VACASK compiles; ``verilogAFiles`` lists what must lie beside it.
+    ///
     /// `reportsFinalStates` (ngspice): the `.control` block prints every device's final state
     /// as `state_<dev> = <x>` for the batch program. The shared library reads the state vectors
     /// directly, so the engine leaves that report out: its one `let` per device cost more than
@@ -64,12 +73,15 @@ public struct CrossbarNetlist: Sendable {
         circuit: CrossbarCircuit, step: LearningStep, states: Matrix<Double>,
         dialect: SpiceDialect = .ngspice, title: String = "PulseProp learning step", measureEnergy: Bool = false,
         probe: DeviceIndex? = nil, compiledModel: CompiledDeviceModel? = nil, reportsFinalStates: Bool = true,
-        population: DevicePopulation? = nil, solver: SpiceSolver? = nil, preOsdi: String? = nil
+        population: DevicePopulation? = nil, solver: SpiceSolver? = nil, preOsdi: String? = nil,
+        verilogA: VerilogAFile = .threshold
     ) throws {
         try circuit.validate()
         try require(
             compiledModel == nil || dialect == .ngspice, "spice-model",
-            "the compiled model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
+            dialect.loadsVerilogA
+                ? "\(dialect.label) netlists load the Verilog-A source, not a compiled model ngspice loads"
+                : "the compiled model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
         try require(
             states.rows == step.rows && states.cols == step.cols, "state",
             "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
@@ -82,14 +94,14 @@ public struct CrossbarNetlist: Sendable {
         let lines = CrossbarLines(rows: step.rows, cols: step.cols, wiring: circuit.wiring)
         let f = SpiceFormatting.number
         let time = SpiceFormatting.time
-        var stateVectors = names.elements.map { "v(\(dialect.stateNode(of: $0)))" }
+        var stateVectors = names.elements.map { dialect.voltage(of: dialect.stateNode(of: $0)) }
         if let probe {
             try require(
                 probe.row >= 0 && probe.row < step.rows && probe.col >= 0 && probe.col < step.cols, "probe",
                 "device (\(probe.row), \(probe.col)) is outside the \(step.rows)x\(step.cols) crossbar")
             let nodes = (lines.rowNode(probe.row, probe.col), lines.columnNode(probe.col, probe.row))
             self.probe = (probe, nodes.0, nodes.1)
-            stateVectors += ["v(\(nodes.0))", "v(\(nodes.1))"]
+            stateVectors += [dialect.voltage(of: nodes.0), dialect.voltage(of: nodes.1)]
         } else {
             self.probe = nil
         }
@@ -116,19 +128,21 @@ public struct CrossbarNetlist: Sendable {
         switch dialect {
         case .ltspice: transientStop = schedule.stopTime + period
         case .ngspice: transientStop = schedule.stopTime + GridTime(femtoseconds: period.femtoseconds / 1000)
-        case .xyce: transientStop = schedule.stopTime
+        case .xyce, .vacask: transientStop = schedule.stopTime
         }
+        let sources = dialect.loadsVerilogA ? [verilogA] : []
         let context = CrossbarTemplateContext(
             header: .init(
-                title: SpiceFormatting.comment(title), dialectLabel: dialect.label, rows: step.rows, cols: step.cols,
+                comment: dialect.comment, title: SpiceFormatting.comment(title), dialectLabel: dialect.label, rows: step.rows, cols: step.cols,
                 phaseLength: time(schedule.phaseLength), stopTime: time(schedule.stopTime),
                 halfSet: f(circuit.shape.setAmplitude / 2), halfReset: f(circuit.shape.resetAmplitude / 2),
                 rowCounts: step.rowCounts.map(String.init).joined(separator: " "),
                 columnCounts: step.columnCounts.map(String.init).joined(separator: " "),
                 segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance)),
-            subcircuit: Self.subcircuits(devices, names: names, dialect: dialect, energy: measureEnergy, compiledModel: compiledModel),
-            sources: schedule.rows.enumerated().map { PWLSourceLines("vr\($0)", node: "r\($0)", $1) }
-                + schedule.columns.enumerated().map { PWLSourceLines("vc\($0)", node: "c\($0)", $1) },
+            subcircuit: Self.subcircuits(
+                devices, names: names, dialect: dialect, energy: measureEnergy, compiledModel: compiledModel, verilogA: verilogA),
+            sources: schedule.rows.enumerated().map { PWLSourceLines("vr\($0)", node: "r\($0)", $1, dialect: dialect) }
+                + schedule.columns.enumerated().map { PWLSourceLines("vc\($0)", node: "c\($0)", $1, dialect: dialect) },
             wires: WireLines(lines),
             hasEnergy: measuresEnergy, energyLines: energyLines,
             devices: (0..<step.rows).flatMap { i in
@@ -141,16 +155,23 @@ public struct CrossbarNetlist: Sendable {
             saveLines: SpiceFormatting.lines(stateVectors, perLine: 8).enumerated().map { ($0 == 0 ? ".save " : "+ ") + $1 },
             reportsFinalStates: reportsFinalStates,
             printLines: SpiceFormatting.lines(names.elements.map { "state_\($0)" }, perLine: 8),
-            xyceSaveLines: SpiceFormatting.lines(stateVectors, perLine: 8),
+            vectorLines: SpiceFormatting.lines(stateVectors, perLine: 8),
             interp: probe == nil,
             step: time(circuit.shape.gridPeriod), transientStop: time(transientStop), maxStep: time(circuit.shape.gridPeriod),
             measureTime: time(schedule.stopTime),
             solverLines: dialect == .ngspice ? [solver?.optionsLine].compactMap { $0 } : [],
-            preOsdi: dialect == .ngspice ? [preOsdi].compactMap { $0 } : [])
+            preOsdi: dialect == .ngspice ? [preOsdi].compactMap { $0 } : [],
+            loads: sources.map(\.fileName),
+            initialConditionLines: dialect == .vacask
+                ? SpiceFormatting.listLines(
+                    names.elements.indices.map { "\"\(dialect.stateNode(of: names.elements[$0]))\", \(f(states.elements[$0]))" },
+                    perLine: 4)
+                : [])
         self.text = TemplateRenderer.render("\(dialect.templateFolder)/crossbar.cir", context)
         self.context = context
         self.dialect = dialect
         self.compiledModel = compiledModel
+        self.verilogAFiles = sources
         self.deviceNames = names
         self.devices = devices
         self.initialStates = states
@@ -170,30 +191,33 @@ public struct CrossbarNetlist: Sendable {
     /// from the same template.
     static func subcircuits(
         _ devices: DevicePopulation, names: Matrix<String>, dialect: SpiceDialect, energy: Bool,
-        compiledModel: CompiledDeviceModel?
+        compiledModel: CompiledDeviceModel?, verilogA: VerilogAFile
     ) -> String {
         guard let instances = devices.instances else {
-            return subcircuit(devices.nominal, dialect: dialect, energy: energy, compiledModel: compiledModel)
+            return subcircuit(devices.nominal, dialect: dialect, energy: energy, compiledModel: compiledModel, verilogA: verilogA)
         }
         return (0..<instances.rows).flatMap { i in
             (0..<instances.cols).map { j in
                 subcircuit(
                     instances[i, j].parameters, name: modelName(devices, i, j), dialect: dialect, energy: energy,
-                    compiledModel: compiledModel)
+                    compiledModel: compiledModel, verilogA: verilogA)
             }
         }.joined(separator: "\n")
     }
 
-    /// The rendered device subcircuit for `device` in `dialect`: B-sources, or the compiled
-    /// model with the same parameter values.
+    /// The rendered device subcircuit for `device` in `dialect`: B-sources, the compiled model
+    /// with the same parameter values, or (VACASK) the Verilog-A module of `verilogA` with them.
     static func subcircuit(
         _ device: ThresholdDevice, name: String = deviceModelName, dialect: SpiceDialect, energy: Bool = false,
-        compiledModel: CompiledDeviceModel? = nil
+        compiledModel: CompiledDeviceModel? = nil, verilogA: VerilogAFile = .threshold
     ) -> String {
         let context = MemristorTemplateContext(name: name, device: device, energy: energy)
         let folder = dialect.templateFolder
         let text: String
         switch compiledModel {
+        case nil where dialect.loadsVerilogA:
+            text = TemplateRenderer.render(
+                "\(folder)/memristor.cir", VacaskMemristorTemplateContext(device: context, source: verilogA))
         case nil:
             text = TemplateRenderer.render("\(folder)/memristor.cir", context)
         case .xspice(let model)?:

@@ -19,8 +19,15 @@ public struct CrossbarReadNetlist: Sendable {
     let context: ReadTemplateContext
 
     /// Builds the read of devices at `states` (R×C in `[0, 1]`) with row voltages `voltages`
-    /// (R values, each of magnitude below both switching thresholds).
-    public init(circuit: CrossbarCircuit, states: Matrix<Double>, voltages: [Double], title: String = "PulseProp crossbar read") throws {
+    /// (R values, each of magnitude below both switching thresholds), for ngspice (the column
+    /// currents printed by its `.control` block) or VACASK (saved by its `read` analysis).
+    public init(
+        circuit: CrossbarCircuit, states: Matrix<Double>, voltages: [Double], title: String = "PulseProp crossbar read",
+        dialect: SpiceDialect = .ngspice
+    ) throws {
+        try require(
+            Self.dialects.contains(dialect), "dialect",
+            "the read netlist is written in the \(Self.dialects.map(\.rawValue).joined(separator: " and ")) dialects only")
         try circuit.validate()
         let limit = min(circuit.device.setThreshold, circuit.device.resetThreshold)
         try require(voltages.count == states.rows, "read-voltage", "\(voltages.count) row voltages for \(states.rows) rows")
@@ -36,7 +43,7 @@ public struct CrossbarReadNetlist: Sendable {
         let f = SpiceFormatting.number
         senseSources = (0...cols).map { "vc\($0)" }
         context = ReadTemplateContext(
-            title: SpiceFormatting.comment(title), rows: rows, cols: cols, referenceColumn: cols,
+            comment: dialect.comment, dialectLabel: dialect.label, title: SpiceFormatting.comment(title), rows: rows, cols: cols, referenceColumn: cols,
             readVoltage: f(voltages.map(abs).max() ?? 0), referenceConductance: f(reference),
             segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance),
             rowSources: voltages.enumerated().map { .init(name: "vr\($0)", node: "r\($0)", volts: f($1)) },
@@ -49,12 +56,15 @@ public struct CrossbarReadNetlist: Sendable {
                 }
             },
             printLines: SpiceFormatting.lines(senseSources.map { "i(\($0))" }, perLine: 8))
-        text = TemplateRenderer.render("ngspice/read.cir", context)
+        text = TemplateRenderer.render("\(dialect.templateFolder)/read.cir", context)
     }
+
+    /// The dialects a read is written in.
+    public static let dialects: [SpiceDialect] = [.ngspice, .vacask]
 }
 
-/// `templates/ngspice/read.cir` and its partials (`common/wires` in the `wires` section,
-/// `common/batch-exit`).
+/// `templates/<dialect>/read.cir` (ngspice, VACASK) and its partials: `common/read-header`,
+/// `common/wires` or `vacask/wires` (in the `wires` section), `common/batch-exit`.
 struct ReadTemplateContext: TemplateContext {
     /// A column sense source (0 V).
     struct ColumnSource {
@@ -70,6 +80,9 @@ struct ReadTemplateContext: TemplateContext {
         let ohms: String
     }
 
+    /// What starts a comment line in the dialect (``SpiceDialect/comment``).
+    let comment: String
+    let dialectLabel: String
     let title: String
     let rows: Int
     let cols: Int
@@ -83,5 +96,6 @@ struct ReadTemplateContext: TemplateContext {
     let columnSources: [ColumnSource]
     let wires: WireLines
     let devices: [DeviceResistor]
+    /// The column currents, `i(vc<j>)`, 8 per line: printed by ngspice, saved by VACASK.
     let printLines: [String]
 }

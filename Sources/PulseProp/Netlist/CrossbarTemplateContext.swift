@@ -1,9 +1,10 @@
 /// `templates/<dialect>/crossbar.cir` and its partials: `common/step-header` (rendered in the
-/// `header` section), `common/pwl-sources`, `common/wires` (in the `wires` section) and
-/// `common/batch-exit`, which has no variables.
+/// `header` section), `common/pwl-sources`, `common/wires` or `vacask/wires` (in the `wires`
+/// section) and `common/batch-exit`, which has no variables.
 ///
 /// Every dialect's template is rendered from the same context; the fields a dialect does not
-/// use are empty (energy lines and `interp` are ngspice's, `measureTime` is LTspice's).
+/// use are empty (energy lines and `interp` are ngspice's, `measureTime` is LTspice's, `loads`
+/// and `initialConditionLines` are VACASK's).
 struct CrossbarTemplateContext: TemplateContext {
     /// One device instance line.
     struct DeviceLine {
@@ -17,6 +18,8 @@ struct CrossbarTemplateContext: TemplateContext {
 
     /// `common/step-header`: the comment block that says what the netlist is.
     struct Header {
+        /// What starts a comment line in the dialect (``SpiceDialect/comment``).
+        let comment: String
         let title: String
         let dialectLabel: String
         let rows: Int
@@ -46,8 +49,9 @@ struct CrossbarTemplateContext: TemplateContext {
     let reportsFinalStates: Bool
     /// Names of the state vectors printed by ngspice's `.control` block, 8 per line.
     let printLines: [String]
-    /// The saved vectors as `.PRINT TRAN` continuation lines (Xyce).
-    let xyceSaveLines: [String]
+    /// The saved vectors, 8 per line: Xyce's `.PRINT TRAN` continuation lines, VACASK's `save`
+    /// lines.
+    let vectorLines: [String]
     /// ngspice: output interpolated at every period (no probe).
     let interp: Bool
     /// `.tran` arguments.
@@ -62,4 +66,9 @@ struct CrossbarTemplateContext: TemplateContext {
     /// ngspice: the compiled model file the `.control` block loads with `pre_osdi` (exports of
     /// the OSDI form; the shared library loads it with its `osdi` command instead), if any.
     let preOsdi: [String]
+    /// VACASK: the Verilog-A files the netlist loads by name from its own folder.
+    let loads: [String]
+    /// VACASK: the initial state of every state node as the `ic` list of the analysis,
+    /// `"x<row>_<col>:s", x0,` four devices per line.
+    let initialConditionLines: [String]
 }

@@ -41,6 +41,15 @@ enum SpiceFormatting {
         }
     }
 
+    /// Splits `items` into lines of at most `perLine` items of a comma-separated list (VACASK's
+    /// vectors and lists): items joined by `, `, every line but the last ending in a comma.
+    static func listLines(_ items: [String], perLine: Int) -> [String] {
+        let lines = stride(from: 0, to: items.count, by: perLine).map {
+            items[$0..<min($0 + perLine, items.count)].joined(separator: ", ")
+        }
+        return lines.enumerated().map { $0 < lines.count - 1 ? $1 + "," : $1 }
+    }
+
     /// The B-source factor `((v/V − 1)₊)^α` for a threshold `V` and exponent `α`; `voltage`
     /// is the controlling expression (`v(p,n)` or `-v(p,n)`). `pow` is left out for `α = 1`
     /// because it dominates ngspice's evaluation cost.

@@ -5,19 +5,26 @@ import Foundation
 /// template uses, partials included, is a stored property of the context type it is given.
 protocol TemplateContext {}
 
-/// One voltage source of `common/pwl-sources` (also the Xyce form): name, positive node and
-/// the corners `t v`, four per continuation line.
+/// One voltage source of `common/pwl-sources` (also the Xyce and VACASK forms): name, positive
+/// node and the corners, four per line: `t v` for SPICE's continuation lines, `t, v,` for the
+/// lines of VACASK's `wave=[…]` vector.
 struct PWLSourceLines {
     let name: String
     let node: String
     let lines: [String]
 
-    /// The source `name` driving `node` with `waveform`; times on the grid, with scale suffixes.
-    init(_ name: String, node: String, _ waveform: Waveform) {
-        let corners = waveform.points.map { "\(SpiceFormatting.time($0.time)) \(SpiceFormatting.number($0.volts))" }
+    /// The source `name` driving `node` with `waveform` in `dialect`; times on the grid, with
+    /// scale suffixes.
+    init(_ name: String, node: String, _ waveform: Waveform, dialect: SpiceDialect) {
+        let times = waveform.points.map { SpiceFormatting.time($0.time) }
+        let volts = waveform.points.map { SpiceFormatting.number($0.volts) }
         self.name = name
         self.node = node
-        lines = SpiceFormatting.lines(corners, perLine: 4)
+        if dialect == .vacask {
+            lines = SpiceFormatting.listLines(zip(times, volts).map { "\($0), \($1)" }, perLine: 4)
+        } else {
+            lines = SpiceFormatting.lines(zip(times, volts).map { "\($0) \($1)" }, perLine: 4)
+        }
     }
 }
 
@@ -100,6 +107,17 @@ struct MemristorTemplateContext: TemplateContext {
         (resetWindowOffset, resetWindowSlope) = (f(reset.offset), f(reset.boundSlope))
         windowBoundWidth = f(ThresholdWindow.boundWidth)
     }
+
+    /// The values as parameters of the Verilog-A module (`codemodels/verilog-a/pp_threshold_memristor.va`),
+    /// `name=value`, four per line: the one mapping every netlist that instantiates the module uses.
+    var verilogAParameterLines: [String] {
+        let parameters = [
+            ("v_set", setThreshold), ("v_reset", resetThreshold), ("k_set", setRate), ("k_reset", resetRate),
+            ("a_set", setExponent), ("a_reset", resetExponent), ("g_on", onConductance), ("g_off", offConductance),
+            ("e_scale", energyScale), ("w_set", setWindowOffset), ("w_reset", resetWindowOffset), ("w_bound", windowBoundWidth),
+        ]
+        return SpiceFormatting.lines(parameters.map { "\($0)=\($1)" }, perLine: 4)
+    }
 }
 
 /// `ngspice/memristor-codemodel.cir`: the memristor as PulseProp's XSPICE code model, with the
@@ -127,11 +145,34 @@ struct OSDIMemristorTemplateContext: TemplateContext {
     let module: String
     let osdiFile: String
     let compiler: String
+    /// The `.model` line's parameters (``MemristorTemplateContext/verilogAParameterLines``).
+    let parameterLines: [String]
 
     init(device: MemristorTemplateContext, model: OSDIModel) {
         self.device = device
         module = device.energy ? OSDIModel.thresholdEnergyModule : OSDIModel.thresholdModule
         osdiFile = SpiceFormatting.comment(URL(fileURLWithPath: model.path).lastPathComponent)
         compiler = SpiceFormatting.comment(model.compiler)
+        parameterLines = device.verilogAParameterLines
+    }
+}
+
+/// `vacask/memristor.cir`: the memristor as the Verilog-A module of `source`, which the VACASK
+/// netlist loads and VACASK compiles, with the B-source form's values
+/// (``MemristorTemplateContext``, rendered inside a `device` section). VACASK netlists measure
+/// no energy, so the module is always the one without the energy port.
+struct VacaskMemristorTemplateContext: TemplateContext {
+    let device: MemristorTemplateContext
+    let module: String
+    /// The file the netlist loads (a plain name: ``VerilogAFile`` refuses others).
+    let sourceFile: String
+    /// The model's parameters (``MemristorTemplateContext/verilogAParameterLines``).
+    let parameterLines: [String]
+
+    init(device: MemristorTemplateContext, source: VerilogAFile) {
+        self.device = device
+        module = OSDIModel.thresholdModule
+        sourceFile = source.fileName
+        parameterLines = device.verilogAParameterLines
     }
 }

