@@ -30,7 +30,10 @@ final class VerilogADeviceTests: XCTestCase {
 
     /// The threshold example, equivalent to the built-in model: final states agree with the
     /// built-in compiled model and the B-source form within 1e-6 of the range on random steps,
-    /// with and without wires; its measured conductances are the metal-oxide preset's.
+    /// with and without wires, all three at reltol 1e-7 (at ngspice's default 1e-3 the forms'
+    /// time-step control differs: the state on the module's internal node against the built-in
+    /// subcircuit's capacitor; they then agree within 1e-3); its measured conductances are the
+    /// metal-oxide preset's.
     func testThresholdExampleAgreesWithTheBuiltInModel() throws {
         let wirings = [CrossbarWiring.ideal, CrossbarWiring(segmentResistance: 20, driverResistance: 100)]
         for (k, (rows, cols)) in [(3, 5), (8, 8)].enumerated() {
@@ -43,31 +46,28 @@ final class VerilogADeviceTests: XCTestCase {
                 let encoding = PulseEncoding(levels: 20)
                 let inputs = try StepInputs.random(rows: rows, cols: cols, seed: UInt64(70 + k), encoding: encoding)
                 let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
-                let a = try SpiceEngine(circuit: own).run(step, from: inputs.states)
+                let ownEngine = try SpiceEngine(circuit: own)
+                let loose = try ownEngine.run(step, from: inputs.states)
+                ownEngine.relativeTolerance = 1e-7
+                let a = try ownEngine.run(step, from: inputs.states)
                 for model in [SpiceModelChoice.compiled, .behavioral] {
-                    let b = try SpiceEngine(circuit: builtIn, model: model).run(step, from: inputs.states)
+                    let engine = try SpiceEngine(circuit: builtIn, model: model)
+                    let looseBuiltIn = try engine.run(step, from: inputs.states)
+                    engine.relativeTolerance = 1e-7
+                    let b = try engine.run(step, from: inputs.states)
                     let worst = zip(a.finalState.elements, b.finalState.elements).map { abs($0 - $1) }.max()!
                     XCTAssertLessThan(worst, 1e-6, "\(rows)x\(cols), \(wiring), \(model): states differ by \(worst)")
+                    // At the default tolerance each form lies within its time-step error of the
+                    // converged solution (the module's internal node is the closer one).
+                    let ownError = zip(loose.finalState.elements, a.finalState.elements).map { abs($0 - $1) }.max()!
+                    let builtInError = zip(looseBuiltIn.finalState.elements, b.finalState.elements).map { abs($0 - $1) }.max()!
+                    XCTAssertLessThan(ownError, 1e-3, "\(rows)x\(cols), \(wiring): the module at reltol 1e-3")
+                    XCTAssertLessThan(builtInError, 3e-3, "\(rows)x\(cols), \(wiring), \(model): built-in at reltol 1e-3")
+                    print("threshold example vs built-in \(model), \(rows)x\(cols), \(wiring.segmentResistance) ohm: reltol 1e-7 \(worst); at 1e-3 from the converged: example \(ownError), built-in \(builtInError)")
                     let moved = zip(b.finalState.elements, inputs.states.elements).map { abs($0 - $1) }.max()!
                     XCTAssertGreaterThan(moved, 1e-3, "the step should move some device")
                 }
             }
-        }
-    }
-}
-
-final class VerilogADeviceDebugTests: XCTestCase {
-    func testDebugRestart() throws {
-        let device = try VerilogADevice.file(VerilogADeviceTests.example("threshold"))
-        let circuit = CrossbarCircuit(device: .verilogA(device))
-        let engine = try SpiceEngine(circuit: circuit, measureEnergy: true)
-        let start = Matrix(rows: 1, cols: 3, elements: [0.3, 0.7, 0.5])
-        for n in [1, 2] {
-            let step = try LearningStep(rowCounts: [n], columnCounts: [-n, n, 0], slotsPerPhase: n)
-            let netlist = try CrossbarNetlist(circuit: circuit, step: step, states: start, measureEnergy: true, compiledModel: engine.compiledModel, reportsFinalStates: false)
-            print(netlist.text)
-            let (path, energy) = try engine.trajectoriesAndEnergy(netlist)
-            print(n, path.elements, energy)
         }
     }
 }

@@ -52,6 +52,21 @@ public final class SpiceEngine: CrossbarEngine {
             circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, compiledModel: compiledModel)
     }
 
+    /// ngspice's relative tolerance `reltol` for this engine's transients (nil: ngspice's
+    /// default, 1e-3). Two device forms whose time-step control differs — a Verilog-A model's
+    /// state on an internal node against the built-in model's state capacitor — land within
+    /// about 5e-4 of the range of each other at the default and on the same solution (1e-12)
+    /// as it tightens.
+    public var relativeTolerance: Double?
+
+    /// The text simulated for `netlist`: with ``relativeTolerance``'s `.options` line after the title.
+    private func simulated(_ netlist: CrossbarNetlist) -> String {
+        guard let relativeTolerance else { return netlist.text }
+        var lines = netlist.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.insert(".options reltol=\(SpiceFormatting.number(relativeTolerance))", at: min(1, lines.count))
+        return lines.joined(separator: "\n")
+    }
+
     /// Cycle-to-cycle variation: each step's devices get their rates scaled by the step's
     /// factors as per-instance parameters.
     public var cycleNoise: CycleToCycleNoise?
@@ -69,7 +84,7 @@ public final class SpiceEngine: CrossbarEngine {
 
     /// Simulates an already built ngspice `netlist` (its devices start at its ``CrossbarNetlist/initialStates``).
     public func simulate(_ netlist: CrossbarNetlist) throws -> CrossbarStepResult {
-        try library.withResults(of: netlist.text) {
+        try library.withResults(of: simulated(netlist)) {
             // A device driven into its bound may end a hair outside [0, 1] by the integrator's
             // rounding; the state is bounded, and the next step's netlist requires it.
             let final = try readTrajectories(netlist).map { min(max($0.last!, 0), 1) }
@@ -98,13 +113,13 @@ public final class SpiceEngine: CrossbarEngine {
     /// `t = T, 2T, …, stopTime` (ngspice's interpolated output leaves out `t = 0`). Pulses lie
     /// inside their periods, so sample `k − 1` is the state after the first `k` pulse slots.
     public func trajectories(_ netlist: CrossbarNetlist) throws -> Matrix<[Double]> {
-        try library.withResults(of: netlist.text) { try readTrajectories(netlist) }
+        try library.withResults(of: simulated(netlist)) { try readTrajectories(netlist) }
     }
 
     /// ``trajectories(_:)`` and, for a netlist that measures energy, every device's energy at
     /// the end (joules, row-major).
     func trajectoriesAndEnergy(_ netlist: CrossbarNetlist) throws -> (Matrix<[Double]>, [Double]) {
-        try library.withResults(of: netlist.text) {
+        try library.withResults(of: simulated(netlist)) {
             let paths = try readTrajectories(netlist)
             guard netlist.measuresEnergy else { return (paths, []) }
             return (paths, try netlist.deviceNames.elements.map { try library.requiredVector($0 + ".e", "energy vector").last! })
@@ -144,7 +159,7 @@ public final class SpiceEngine: CrossbarEngine {
         let netlist = try CrossbarNetlist(
             circuit: circuit, step: step, states: states, probe: device, compiledModel: compiledModel, reportsFinalStates: false)
         let stateVector = netlist.stateVectors[device.row, device.col]
-        return try library.withResults(of: netlist.text) {
+        return try library.withResults(of: simulated(netlist)) {
             func vector(_ name: String) throws -> [Double] { try library.requiredVector(name, "probed vector") }
             return ElectrodeTrace(
                 device: device, rowPulses: step.rowCounts[device.row], columnPulses: step.columnCounts[device.col],
