@@ -175,6 +175,11 @@ extension PulseResponseCalibration {
             try calibration.requireMatch(circuit, name: path)
             return calibration
         }
+        if let own = circuit.device.verilogA {
+            throw DataError(
+                "calibration", "none is shipped for the Verilog-A device \(own.source): run `pulseprop calibrate --device "
+                    + "\(own.source)` with the same options and pass --calibration FILE")
+        }
         let preset = DevicePreset.all.first { $0.device == circuit.device } ?? DevicePreset.all[0]
         let calibration = try shipped(preset: preset.name)
         do {

@@ -18,6 +18,8 @@ public enum VerilogADeviceError: Error, Equatable, CustomStringConvertible {
     case noStateNode(module: String, node: String)
     /// One transient and two restarted from the node state disagree.
     case notWellPosed(module: String, difference: Double)
+    /// Full-amplitude pulses leave no lasting change of the state.
+    case doesNotSwitch(module: String, moved: Double)
     /// The state left [0, 1].
     case stateOutOfRange(module: String, state: Double)
     /// The current (or the energy it integrates) is NaN.
@@ -50,6 +52,11 @@ public enum VerilogADeviceError: Error, Equatable, CustomStringConvertible {
             return "Verilog-A device: module \(module) is not well-posed: two transients restarted from the node state end "
                 + "\(g(difference)) of the range away from one transient; the state must live on a node "
                 + "(I(x) <+ ddt(V(x)) - rate), not in Verilog-A variables"
+        case .doesNotSwitch(let module, let moved):
+            return "Verilog-A device: module \(module) keeps nothing of two full-amplitude pulses (its state moved \(g(moved)) "
+                + "of the range): either the pulses do not exceed its thresholds (--set-amplitude, --reset-amplitude), or it "
+                + "keeps its state in Verilog-A variables, which OSDI does not keep between evaluations; the state must live "
+                + "on a node (I(x) <+ ddt(V(x)) - rate)"
         case .stateOutOfRange(let module, let state):
             return "Verilog-A device: module \(module) left the state range [0, 1] (reached \(g(state)))"
         case .nanCurrent(let module, let state):

@@ -8,9 +8,10 @@ import Foundation
 /// 1. the module is in the file and has two terminals (read from the source);
 /// 2. every `--device-param` is a parameter of the module, and the initial-state parameter is
 ///    one of its instance parameters (ngspice's `devhelp` of the compiled model);
-/// 3. at rest — a transient without pulses — every device keeps the state it started at, and
-///    a pulse pair as one transient ends where two transients restarted from the node state
-///    end (``restartTolerance``): a model whose state lives in Verilog-A variables fails one of
+/// 3. at rest — a transient without pulses — every device keeps the state it started at; a
+///    pulse pair leaves a lasting change (up under SET pulses, down under RESET ones); and the
+///    pair as one transient ends where two transients restarted from the node state end
+///    (``restartTolerance``): a model whose state lives in Verilog-A variables fails one of
 ///    these, since OSDI does not keep variables between evaluations;
 /// 4. the state stays in `[0, 1]` under long trains toward either bound, and the current (the
 ///    energy integrated from it) is a number;
@@ -136,8 +137,11 @@ public struct VerilogADeviceCheck {
         let rest = try simulate(step(0), from: start)
         let drift = zip(rest.final.elements, start.elements).map { abs($0 - $1) }.max()!
         guard drift <= Self.restartTolerance else { throw VerilogADeviceError.notWellPosed(module: device.module, difference: drift) }
-        // A pulse pair: one transient against two restarted from the node state.
+        // A pulse pair: one transient against two restarted from the node state; the pair leaves
+        // the potentiated device higher and the depressed one lower.
         let once = try simulate(step(2), from: start)
+        let moved = min(once.final[0, 0] - start[0, 0], start[0, 1] - once.final[0, 1])
+        guard moved > Self.disturbTolerance else { throw VerilogADeviceError.doesNotSwitch(module: device.module, moved: moved) }
         let first = try simulate(step(1), from: start)
         let second = try simulate(step(1), from: first.final)
         let restart = zip(once.final.elements, second.final.elements).map { abs($0 - $1) }.max()!
