@@ -120,6 +120,11 @@ final class NetlistTests: XCTestCase {
             let osdi = OSDIMemristorTemplateContext(
                 device: device, model: OSDIModel(path: "/m.osdi", sourcePath: "/m.va", compiler: "OpenVAF x"))
             try assertBound("ngspice/memristor-osdi.cir", osdi, checked: &checked)
+            let own = VerilogADevice(
+                source: "/m.va", module: "m", parameters: energy ? [.init(name: "k", value: 1)] : [])
+            try assertBound(
+                "ngspice/memristor-verilog-a.cir", VerilogAMemristorTemplateContext(name: "m", device: own, energy: energy),
+                checked: &checked)
         }
         let read = try CrossbarReadNetlist(circuit: wired, states: states, voltages: [0.1, 0.2, 0])
         try assertBound("ngspice/read.cir", read.context, checked: &checked)
