@@ -124,6 +124,9 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
             "a belief net writes once per minibatch: use per-batch or accumulate (per-example writes are backpropagation's)")
         try require(engine == nil || weights == .pair, "engine", "simulates device crossbars: add --weights pair")
         if weights == .pair {
+            try require(
+                !device.lowercased().hasSuffix(".va"), "device",
+                "dbn train takes a device preset; a Verilog-A device (\(device)) is not supported by belief nets yet")
             try require(DevicePreset.named(device) != nil, "device", "unknown preset '\(device)' (see 'pulseprop devices')")
         }
     }

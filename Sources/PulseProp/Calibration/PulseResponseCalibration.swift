@@ -177,8 +177,8 @@ extension PulseResponseCalibration {
         }
         if let own = circuit.device.verilogA {
             throw DataError(
-                "calibration", "none is shipped for the Verilog-A device \(own.source): run `pulseprop calibrate --device "
-                    + "\(own.source)` with the same options and pass --calibration FILE")
+                "--calibration", "is needed for the Verilog-A device \(own.source) (none is shipped): run `pulseprop calibrate "
+                    + "--device \(own.source) --output FILE` with the same options and pass --calibration FILE")
         }
         let preset = DevicePreset.all.first { $0.device == circuit.device } ?? DevicePreset.all[0]
         let calibration = try shipped(preset: preset.name)
