@@ -27,7 +27,7 @@ public struct VerilogADeviceCheck {
 
     /// Largest difference between one transient and two restarted ones, and drift at rest,
     /// as a fraction of the range: ngspice's time-step control alone moves final states by up
-    /// to a few 1e-4 between two time grids (the examples: 6e-6 to 1.5e-4), and a disturbing
+    /// to a few 1e-4 between two time grids (the examples: 6e-6 to 1.3e-4), and a disturbing
     /// model's pulse order adds its disturb times its step; a state kept in variables is lost
     /// outright.
     public static let restartTolerance = 1e-3
