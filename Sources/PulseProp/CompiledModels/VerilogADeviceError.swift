@@ -69,7 +69,8 @@ public enum VerilogADeviceError: Error, Equatable, CustomStringConvertible {
             return "Verilog-A device: module \(module) conducts \(g(off)) S at state 0 and "
                 + "\(g(on)) S at state 1; PulseProp needs 0 < G(0) < G(1)"
         case .needsThresholdFamily(let feature):
-            return "Verilog-A device: \(feature) needs a threshold-family device (a preset or device JSON); not available for a Verilog-A model"
+            return "Verilog-A device: not available for \(feature), which is built on the threshold family's equations "
+                + "(a preset or a threshold device JSON file)"
         }
     }
 }

@@ -191,7 +191,9 @@ public struct CrossbarNetlist: Sendable {
             try require(
                 dialect == .ngspice, "dialect",
                 "a Verilog-A device is exported for ngspice only (\(dialect.label) netlists carry the threshold subcircuit)")
-            guard devices.instances == nil else { throw VerilogADeviceError.needsThresholdFamily(feature: "device-to-device variation") }
+            guard devices.instances == nil else {
+                throw VerilogADeviceError.needsThresholdFamily(feature: "device-to-device variation and cycle-to-cycle noise")
+            }
             let context = VerilogAMemristorTemplateContext(name: deviceModelName, device: model, energy: energy)
             return TemplateRenderer.render("ngspice/memristor-verilog-a.cir", context).trimmingCharacters(in: .newlines)
         }
