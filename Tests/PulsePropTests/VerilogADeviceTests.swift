@@ -312,4 +312,19 @@ final class VerilogADeviceTests: XCTestCase {
         let tran = try XCTUnwrap(netlist.text.split(separator: "\n").first { $0.hasPrefix(".tran") })
         XCTAssertFalse(tran.hasSuffix("uic"), "a Verilog-A device starts from the operating point: \(tran)")
     }
+
+    /// What is built on the threshold family's equations refuses a Verilog-A device by name:
+    /// device-to-device variation, stuck devices and equilibrium propagation.
+    func testThresholdFamilyFeaturesAreRefused() throws {
+        let device = Device.verilogA(try VerilogADevice.file(Self.example("threshold")))
+        for variation in [DeviceVariation(d2d: 0.1), DeviceVariation(d2d: 0, stuckOn: 0.1)] {
+            XCTAssertThrowsError(try CrossbarCircuit(device: device, variation: variation).validate()) { error in
+                guard case .needsThresholdFamily? = error as? VerilogADeviceError else { return XCTFail("\(error)") }
+            }
+        }
+        XCTAssertNoThrow(try CrossbarCircuit(device: device).validate())
+        XCTAssertThrowsError(try EqPropNetwork.validate(device: device)) { error in
+            guard case .needsThresholdFamily? = error as? VerilogADeviceError else { return XCTFail("\(error)") }
+        }
+    }
 }
