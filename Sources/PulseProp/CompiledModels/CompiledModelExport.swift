@@ -23,8 +23,10 @@ public struct CompiledModelExport {
         -> CompiledModelExport
     {
         try require(
-            dialect == .ngspice, "spice-model",
+            dialect == .ngspice || device.verilogA != nil, "spice-model",
             "the compiled model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
+        try require(
+            dialect == .ngspice, "dialect", VerilogADevice.ngspiceOnly(dialect))
         let folder = AtomicFile.isStandardOutput(output)
             ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             : URL(fileURLWithPath: output).deletingLastPathComponent()

@@ -188,9 +188,7 @@ public struct CrossbarNetlist: Sendable {
         compiledModel: CompiledDeviceModel?
     ) throws -> String {
         if let model = device.verilogA {
-            try require(
-                dialect == .ngspice, "dialect",
-                "a Verilog-A device is exported for ngspice only (\(dialect.label) netlists carry the threshold subcircuit)")
+            try require(dialect == .ngspice, "dialect", VerilogADevice.ngspiceOnly(dialect))
             guard devices.instances == nil else {
                 throw VerilogADeviceError.needsThresholdFamily(feature: "device-to-device variation and cycle-to-cycle noise")
             }
