@@ -272,7 +272,8 @@ final class VerilogADeviceTests: XCTestCase {
     }
 
     /// On an ngspice without OSDI a Verilog-A device is refused naming the capability and what
-    /// installs it; `--spice-model behavioral` is refused for it (it exists only compiled).
+    /// installs it; `--spice-model behavioral` is refused for it (it exists only compiled), and
+    /// so are the dialects that cannot load it.
     func testNoOSDIAndBehavioralAreRefused() throws {
         let device = Device.verilogA(try VerilogADevice.file(Self.example("threshold")))
         let old = NgspiceCapabilities(version: "ngspice-39", build: "ngspice-39 x", hasKLU: false, hasOSDI: false)
@@ -282,7 +283,16 @@ final class VerilogADeviceTests: XCTestCase {
         }
         let new = NgspiceCapabilities(version: "ngspice-46", build: "ngspice-46 x", hasKLU: true, hasOSDI: true)
         XCTAssertThrowsError(try CompiledDeviceModel.resolve(.behavioral, device: device, capabilities: new)) { error in
-            XCTAssertEqual((error as? ParameterError)?.parameter, "spice-model")
+            XCTAssertEqual(error as? VerilogADeviceError, .behavioralForm)
+        }
+        for dialect in [SpiceDialect.xyce, .ltspice] {
+            XCTAssertThrowsError(
+                try CrossbarNetlist(
+                    circuit: CrossbarCircuit(device: device), step: TestSupport.step(rows: [1], cols: [-1]),
+                    states: Matrix(rows: 1, cols: 1, elements: [0.5]), dialect: dialect)
+            ) { error in
+                XCTAssertEqual(error as? VerilogADeviceError, .dialect(dialect.label))
+            }
         }
     }
 

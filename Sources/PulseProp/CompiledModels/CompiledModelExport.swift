@@ -25,8 +25,7 @@ public struct CompiledModelExport {
         try require(
             dialect == .ngspice || device.verilogA != nil, "spice-model",
             "the compiled model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
-        try require(
-            dialect == .ngspice, "dialect", VerilogADevice.ngspiceOnly(dialect))
+        if device.verilogA != nil, dialect != .ngspice { throw VerilogADeviceError.dialect(dialect.label) }
         let folder = AtomicFile.isStandardOutput(output)
             ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             : URL(fileURLWithPath: output).deletingLastPathComponent()

@@ -26,9 +26,7 @@ extension CompiledDeviceModel {
         codeModelPath: String = CodeModel.defaultPath, compilerPath: String? = nil
     ) throws -> CompiledDeviceModel? {
         if let model = device.verilogA {
-            try require(
-                choice != .behavioral, "spice-model",
-                "a Verilog-A device exists only compiled (use --spice-model auto or compiled)")
+            guard choice != .behavioral else { throw VerilogADeviceError.behavioralForm }
             guard capabilities.hasOSDI else { throw SpiceError.capabilityMissing(.osdi, ngspice: capabilities.version) }
             let compiler = try compilerPath.map(VerilogACompiler.init(path:)) ?? VerilogACompiler.locate()
             return .osdi(try compiler.compile(file: model.source))

@@ -28,6 +28,10 @@ public enum VerilogADeviceError: Error, Equatable, CustomStringConvertible {
     case disturbs(module: String, perPulse: Double, allowed: Double)
     /// The conductance at the bounds is not positive and increasing.
     case conductanceRange(module: String, off: Double, on: Double)
+    /// A netlist dialect other than ngspice's (which loads the compiled module by OSDI).
+    case dialect(String)
+    /// `--spice-model behavioral`: the device exists only as its compiled module.
+    case behavioralForm
     /// Device-to-device variation and other features built on the threshold family's equations.
     case needsThresholdFamily(feature: String)
 
@@ -68,6 +72,10 @@ public enum VerilogADeviceError: Error, Equatable, CustomStringConvertible {
         case .conductanceRange(let module, let off, let on):
             return "Verilog-A device: module \(module) conducts \(g(off)) S at state 0 and "
                 + "\(g(on)) S at state 1; PulseProp needs 0 < G(0) < G(1)"
+        case .dialect(let label):
+            return "Verilog-A device: exported for ngspice only, which loads its compiled module (OSDI); \(label) netlists cannot carry it"
+        case .behavioralForm:
+            return "Verilog-A device: it exists only as its compiled module (use --spice-model auto or compiled)"
         case .needsThresholdFamily(let feature):
             return "Verilog-A device: not available for \(feature), which is built on the threshold family's equations "
                 + "(a preset or a threshold device JSON file)"

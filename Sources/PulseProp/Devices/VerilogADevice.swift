@@ -105,11 +105,6 @@ public struct VerilogADevice: DeviceModel {
         return VerilogADevice(source: absolute, module: chosen, stateNode: stateNode, parameters: parameters)
     }
 
-    /// Why a netlist of `dialect` cannot carry a Verilog-A device (ngspice loads it by OSDI).
-    static func ngspiceOnly(_ dialect: SpiceDialect) -> String {
-        "a Verilog-A device is exported for ngspice only, which loads its compiled module (OSDI); \(dialect.label) netlists cannot carry it"
-    }
-
     /// The parameters with `overrides` applied (same name: replaced; new: appended).
     public func overriding(_ overrides: [Parameter]) -> VerilogADevice {
         var device = self

@@ -188,7 +188,7 @@ public struct CrossbarNetlist: Sendable {
         compiledModel: CompiledDeviceModel?
     ) throws -> String {
         if let model = device.verilogA {
-            try require(dialect == .ngspice, "dialect", VerilogADevice.ngspiceOnly(dialect))
+            guard dialect == .ngspice else { throw VerilogADeviceError.dialect(dialect.label) }
             guard devices.instances == nil else {
                 throw VerilogADeviceError.needsThresholdFamily(feature: "device-to-device variation and cycle-to-cycle noise")
             }
