@@ -10,9 +10,9 @@ final class VerilogADeviceTests: XCTestCase {
         TestSupport.packageRoot.appendingPathComponent("devices/\(name).va").path
     }
 
-    /// The test models of `Tests/PulsePropTests/VerilogADevices/`.
+    /// The test models of `Tests/VerilogADevices/`.
     static func testModel(_ name: String) -> String {
-        TestSupport.packageRoot.appendingPathComponent("Tests/PulsePropTests/VerilogADevices/\(name).va").path
+        TestSupport.packageRoot.appendingPathComponent("Tests/VerilogADevices/\(name).va").path
     }
 
     /// A circuit of the Verilog-A file at `path` (checked: conductances measured).
