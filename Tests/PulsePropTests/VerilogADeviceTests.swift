@@ -337,4 +337,33 @@ final class VerilogADeviceTests: XCTestCase {
             guard case .needsThresholdFamily? = error as? VerilogADeviceError else { return XCTFail("\(error)") }
         }
     }
+
+    /// The two-command path from a model to training, through the CLI: `calibrate --device
+    /// FILE.va` writes a calibration that `validate` and `train --engine analytic` accept for the
+    /// same device (and without which they name the calibrate command), and a short
+    /// `train --engine spice` runs on the built-in task.
+    func testCalibrateThenTrainThroughTheCLI() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let device = ["--device", Self.example("threshold")]
+        let calibration = dir.appendingPathComponent("cal.json").path
+        let calibrate = try TestSupport.runCLI(["calibrate"] + device + ["--grid", "21", "--levels", "40", "--output", calibration])
+        XCTAssertEqual(calibrate.status, 0, calibrate.stderr)
+        let saved = try PulseResponseCalibration.load(path: calibration)
+        XCTAssertEqual(saved.device?.verilogA?.module, "pp_threshold")
+        let missing = try TestSupport.runCLI(["validate"] + device)
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("pulseprop calibrate --device"), missing.stderr)
+        let validate = try TestSupport.runCLI(["validate", "--rows", "6", "--cols", "6", "--format", "json", "--calibration", calibration] + device)
+        XCTAssertEqual(validate.status, 0, validate.stderr)
+        let analytic = try TestSupport.runCLI(
+            ["train", "--weights", "reference", "--engine", "analytic", "--epochs", "2", "--calibration", calibration,
+             "--output", dir.appendingPathComponent("analytic").path] + device)
+        XCTAssertEqual(analytic.status, 0, analytic.stderr)
+        let spice = try TestSupport.runCLI(
+            ["train", "--weights", "reference", "--engine", "spice", "--epochs", "1", "--output", dir.appendingPathComponent("spice").path]
+                + device)
+        XCTAssertEqual(spice.status, 0, spice.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("spice/log.csv").path))
+    }
 }
