@@ -366,4 +366,34 @@ final class VerilogADeviceTests: XCTestCase {
         XCTAssertEqual(spice.status, 0, spice.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("spice/log.csv").path))
     }
+
+    /// `dbn train --weights pair --device FILE.va` writes its pairs through the model: with its
+    /// calibration on the pulse-response path and through ngspice on the circuit path, pulses
+    /// are written and the run records the checked device; without a calibration it is refused
+    /// naming the calibrate command.
+    func testBeliefNetTrainsOnAVerilogADevice() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let circuit = try Self.checkedCircuit(Self.example("threshold"))
+        let calibration = dir.appendingPathComponent("cal.json").path
+        try AtomicFile.write(
+            try SpiceCalibrator(circuit: circuit, gridStates: 21, pulses: 40).calibrate(with: SpiceEngine(circuit: circuit)).json(),
+            to: calibration)
+        let common = ["dbn", "train", "--weights", "pair", "--device", Self.example("threshold"), "--layers", "6,8",
+            "--epochs", "2", "--batch", "10"]
+        for (name, extra) in [("response", [String]()), ("spice", ["--engine", "spice"])] {
+            let folder = dir.appendingPathComponent(name)
+            let run = try TestSupport.runCLI(common + extra + ["--calibration", calibration, "--output", folder.path])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let summary = try XCTUnwrap(
+                JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("summary.json"))) as? [String: Any])
+            XCTAssertGreaterThan(try XCTUnwrap(summary["total_pulses"] as? Int), 0, name)
+            let configuration = try XCTUnwrap(summary["configuration"] as? [String: Any])
+            let device = try XCTUnwrap(configuration["verilog_a"] as? [String: Any])
+            XCTAssertEqual(device["module"] as? String, "pp_threshold")
+        }
+        let missing = try TestSupport.runCLI(common + ["--output", dir.appendingPathComponent("none").path])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("pulseprop calibrate --device"), missing.stderr)
+    }
 }

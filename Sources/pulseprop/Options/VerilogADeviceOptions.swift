@@ -36,7 +36,7 @@ struct VerilogADeviceOptions: ParsableArguments {
     /// returned as they are; these options on them are refused.
     func checked(_ circuit: CrossbarCircuit) throws -> CrossbarCircuit {
         guard var device = circuit.device.verilogA else {
-            try require(!isUsed, "device-param", "--state-node, --device-param and --allow-disturb are for a Verilog-A device (--device FILE.va)")
+            try requireUnused()
             return circuit
         }
         if let stateNode { device.stateNode = stateNode }
@@ -51,6 +51,11 @@ struct VerilogADeviceOptions: ParsableArguments {
             format: "pulseprop: Verilog-A device %@: restarts agree within %.2g, %.2g of the range per half-amplitude pulse, G(0) = %.4g S, G(1) = %.4g S at %.2g V\n",
             device.module, findings.restartDifference, findings.disturbPerPulse, g.off, g.on, g.readVoltage)).utf8))
         return result
+    }
+
+    /// Throws when any of these options is given (the device is not a Verilog-A one).
+    func requireUnused() throws {
+        try require(!isUsed, "device-param", "--state-node, --device-param and --allow-disturb are for a Verilog-A device (--device FILE.va)")
     }
 
     /// These options as `pulseprop` arguments, for the runs a sweep plans.
