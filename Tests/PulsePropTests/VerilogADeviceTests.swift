@@ -241,7 +241,8 @@ final class VerilogADeviceTests: XCTestCase {
 
     /// Bad input, each refused in one line that names it: a syntax error (the compiler's message
     /// with file and line, nothing printed on standard output), a module with three terminals,
-    /// no such state node, a parameter the module does not have, a missing compiler.
+    /// no such state node, a parameter the module does not have, no initial-state parameter, a
+    /// value that makes the model fail (ngspice's cause), a missing compiler.
     func testBadInputIsRefusedInOneLine() throws {
         let base = ["simulate", "--rows", "2", "--cols", "2", "--device"]
         let syntax = try TestSupport.runCLI(base + [Self.testModel("syntax_error")])
@@ -254,6 +255,9 @@ final class VerilogADeviceTests: XCTestCase {
             ([Self.example("threshold"), "--state-node", "w"], "has no internal node w"),
             ([Self.example("threshold"), "--device-param", "k_sett=1"], "has no parameter k_sett"),
             ([Self.example("threshold"), "--device-param", "k_set"], "is not NAME=VALUE"),
+            ([Self.testModel("no_initial_state")], "has no instance parameter x0"),
+            // sinh(b·1.8 V) at b = 400 overflows: ngspice's own cause.
+            ([Self.example("yakopcic"), "--device-param", "b=400"], "Timestep too small"),
         ]
         for (arguments, message) in cases {
             let run = try TestSupport.runCLI(base + arguments)
