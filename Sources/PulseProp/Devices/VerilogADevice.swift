@@ -96,10 +96,7 @@ public struct VerilogADevice: DeviceModel {
         _ path: String, module: String? = nil, stateNode: String = defaultStateNode, parameters: [Parameter] = []
     ) throws -> VerilogADevice {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let text: String
-        do { text = try String(contentsOfFile: absolute, encoding: .utf8) } catch {
-            throw CompiledModelError.sourceUnreadable(path: path, reason: error.localizedDescription)
-        }
+        let text = try InputFile.text(atPath: absolute)
         let modules = VerilogASource.modules(in: text)
         guard let chosen = module ?? modules.first?.name else { throw VerilogADeviceError.noModule(file: path) }
         return VerilogADevice(source: absolute, module: chosen, stateNode: stateNode, parameters: parameters)

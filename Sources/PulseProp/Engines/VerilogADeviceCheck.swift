@@ -76,11 +76,7 @@ public struct VerilogADeviceCheck {
 
     /// The module exists and has two terminals.
     func checkSource() throws {
-        let text: String
-        do { text = try String(contentsOfFile: device.source, encoding: .utf8) } catch {
-            throw CompiledModelError.sourceUnreadable(path: device.source, reason: error.localizedDescription)
-        }
-        let modules = VerilogASource.modules(in: text)
+        let modules = VerilogASource.modules(in: try InputFile.text(atPath: device.source))
         guard let module = modules.first(where: { $0.name == device.module }) else {
             // A header built by macros is not seen here; the compiler and ngspice judge it then.
             if modules.isEmpty { return }
