@@ -48,8 +48,8 @@ struct VerilogADeviceOptions: ParsableArguments {
         result.device = .verilogA(measured)
         let g = measured.conductance!
         FileHandle.standardError.write(Data((String(
-            format: "pulseprop: Verilog-A device %@: restarts agree within %.2g, %.2g of the range per half-amplitude pulse, G(0) = %.4g S, G(1) = %.4g S at %.2g V\n",
-            device.module, findings.restartDifference, findings.disturbPerPulse, g.off, g.on, g.readVoltage)).utf8))
+            format: "pulseprop: Verilog-A device %@: restarts agree within %.2g and rest drifts %.2g of the range, %.2g per half-amplitude pulse, G(0) = %.4g S, G(1) = %.4g S at %.2g V\n",
+            device.module, findings.restartDifference, findings.restDrift, findings.disturbPerPulse, g.off, g.on, g.readVoltage)).utf8))
         return result
     }
 
