@@ -15,7 +15,7 @@ import Foundation
 /// - an instance parameter (``initialStateParameter``, `x0` by default,
 ///   `(* type="instance" *) parameter real x0 = 0.5 from [0:1];`) at which the module holds
 ///   the node in the operating point before the transient
-///   (`if ($abstime <= 0) V(x) <+ x0; else I(x) <+ ddt(V(x)) - rate;`): ngspice cannot set an
+///   (`if ($abstime <= 0) I(x) <+ V(x) - x0; else I(x) <+ ddt(V(x)) - rate;`): ngspice cannot set an
 ///   internal node's initial condition (`.ic` names only circuit nodes), so this is how every
 ///   device starts at its own state.
 ///
