@@ -49,8 +49,15 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
     /// What holds the weights: floats or device pairs.
     public var weights: WeightMode = .ideal
-    /// Device preset of the pairs (device weights).
+    /// Device of the pairs (device weights): a preset name, or the path of a Verilog-A file
+    /// (then ``verilogA`` holds the device as checked).
     public var device = "taox-hfox"
+    /// The Verilog-A device `device` names, with its options applied and its conductances
+    /// measured (``VerilogADeviceCheck``); nil for a preset.
+    public var verilogA: VerilogADevice?
+    /// Calibration file of the analytic response (nil: the preset's shipped one; a Verilog-A
+    /// device needs one, made by `pulseprop calibrate`).
+    public var calibration: String?
     /// How device weights are written.
     public var write = DeviceWrite.accumulate
     /// `θ`: coincidence counts per pulse (device weights; the batch size in Wang et al.).
@@ -66,6 +73,11 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
 
     /// Epochs of each RBM at momentum `min(μ, 0.5)` (Hinton's code: 5).
     public static let warmEpochs = 5
+
+    /// The device of the pairs: the Verilog-A one, or the preset's.
+    public var pairDevice: Device {
+        verilogA.map(Device.verilogA) ?? DevicePreset.named(device)!.device
+    }
 
     /// The recipe as run: a nil field (configurations from before it existed) is the plain CD
     /// update's choice, samples, no momentum, no weight cost.
@@ -123,8 +135,9 @@ public struct BeliefNetConfiguration: Codable, Equatable, Sendable {
             write != .perExample, "write",
             "a belief net writes once per minibatch: use per-batch or accumulate (per-example writes are backpropagation's)")
         try require(engine == nil || weights == .pair, "engine", "simulates device crossbars: add --weights pair")
-        if weights == .pair {
-            try require(DevicePreset.named(device) != nil, "device", "unknown preset '\(device)' (see 'pulseprop devices')")
+        if weights == .pair, verilogA == nil {
+            try require(
+                DevicePreset.named(device) != nil, "device", "unknown preset '\(device)' (see 'pulseprop devices', or a FILE.va)")
         }
     }
 }

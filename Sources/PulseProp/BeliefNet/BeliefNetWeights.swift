@@ -30,8 +30,9 @@ public struct BeliefNetWeights {
             save = { $0.velocities = momentum.velocities }
             return
         }
-        let circuit = CrossbarCircuit(device: DevicePreset.named(configuration.device)!.device)
-        let hardware = CrossbarHardware(circuit: circuit, engine: configuration.engine ?? .analytic)
+        let circuit = CrossbarCircuit(device: configuration.pairDevice)
+        let hardware = CrossbarHardware(
+            circuit: circuit, engine: configuration.engine ?? .analytic, calibrationPath: configuration.calibration)
         let response = try hardware.analyticEngine()
         let layers = checkpoint.net.layers
         let perCount = configuration.learningRate / Double(configuration.batch)

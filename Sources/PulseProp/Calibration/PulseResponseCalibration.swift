@@ -199,6 +199,11 @@ extension PulseResponseCalibration {
             if needsAmplitudeAxis { try calibration.requireAmplitudeAxis(name: path) }
             return calibration
         }
+        if let own = circuit.device.verilogA {
+            throw DataError(
+                "--calibration", "is needed for the Verilog-A device \(own.source) (none is shipped): run `pulseprop calibrate "
+                    + "--device \(own.source) --output FILE` with the same options and pass --calibration FILE")
+        }
         let preset = DevicePreset.all.first { $0.device == circuit.device } ?? DevicePreset.all[0]
         let calibration = try shipped(preset: preset.name)
         do {

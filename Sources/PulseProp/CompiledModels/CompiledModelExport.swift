@@ -17,12 +17,19 @@ public struct CompiledModelExport {
     public let note: String
 
     /// Prepares the compiled model for a netlist written to `output` (`-`: standard output,
-    /// files then go to the current folder) in `dialect`.
-    public static func prepare(beside output: String, dialect: SpiceDialect) throws -> CompiledModelExport {
+    /// files then go to the current folder) in `dialect`. For a Verilog-A `device` it is the
+    /// user's own file, copied beside the netlist with its `.osdi` (no code-model fallback).
+    public static func prepare(beside output: String, dialect: SpiceDialect, device: Device = .metalOxide) throws
+        -> CompiledModelExport
+    {
         try require(
-            dialect == .ngspice, "spice-model",
+            dialect == .ngspice || device.verilogA != nil, "spice-model",
             "the compiled model exists for ngspice only; export \(dialect.label) netlists with the B-source model")
+        if device.verilogA != nil, dialect != .ngspice { throw VerilogADeviceError.dialect(dialect.label) }
         let folder = ExportFolder.beside(output)
+        if let own = device.verilogA {
+            return try copy(VerilogACompiler.locate().compile(file: own.source), named: URL(fileURLWithPath: own.source).lastPathComponent, into: folder)
+        }
         let compiler: VerilogACompiler
         do { compiler = try VerilogACompiler.locate() } catch {
             let codeModel = try CodeModel()
@@ -30,10 +37,17 @@ public struct CompiledModelExport {
                 model: .xspice(codeModel), preOsdi: nil,
                 note: "it needs the code model (no Verilog-A compiler: \(error)): run it with a .spiceinit holding \"codemodel \(codeModel.path)\"")
         }
-        let built = try OSDIModel.threshold(compiler: compiler)
-        let stem = URL(fileURLWithPath: OSDIModel.thresholdSource).deletingPathExtension().lastPathComponent
-        let source = try VerilogAFile.threshold.write(beside: output)
+        return try copy(OSDIModel.threshold(compiler: compiler), named: OSDIModel.thresholdSource, into: folder)
+    }
+
+    /// Writes `built`'s source as `name` and its `.osdi` beside it into `folder`.
+    private static func copy(_ built: OSDIModel, named name: String, into folder: URL) throws -> CompiledModelExport {
+        let stem = URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent
+        let source = folder.appendingPathComponent(name).path
         let binary = folder.appendingPathComponent(stem + ".osdi").path
+        if URL(fileURLWithPath: built.sourcePath).standardizedFileURL.path != URL(fileURLWithPath: source).standardizedFileURL.path {
+            try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: built.sourcePath)), to: source)
+        }
         try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: built.path)), to: binary)
         return CompiledModelExport(
             model: .osdi(OSDIModel(path: binary, sourcePath: source, compiler: built.compiler)), preOsdi: stem + ".osdi",

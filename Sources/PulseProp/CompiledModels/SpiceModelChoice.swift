@@ -18,10 +18,19 @@ extension CompiledDeviceModel {
     /// `compiled` rethrows why the compiled model cannot be used. `codeModelPath` is where the
     /// XSPICE `.cm` is looked for (ngspice without OSDI only); `compilerPath` overrides
     /// ``VerilogACompiler/locate()``.
+    ///
+    /// A Verilog-A `device` (``VerilogADevice``) exists only compiled: its own file, compiled
+    /// into the same cache, on an ngspice with OSDI, whatever `choice` (`behavioral` is refused).
     static func resolve(
-        _ choice: SpiceModelChoice, capabilities: NgspiceCapabilities, codeModelPath: String = CodeModel.defaultPath,
-        compilerPath: String? = nil
+        _ choice: SpiceModelChoice, device: Device = .metalOxide, capabilities: NgspiceCapabilities,
+        codeModelPath: String = CodeModel.defaultPath, compilerPath: String? = nil
     ) throws -> CompiledDeviceModel? {
+        if let model = device.verilogA {
+            guard choice != .behavioral else { throw VerilogADeviceError.behavioralForm }
+            guard capabilities.hasOSDI else { throw SpiceError.capabilityMissing(.osdi, ngspice: capabilities.version) }
+            let compiler = try compilerPath.map(VerilogACompiler.init(path:)) ?? VerilogACompiler.locate()
+            return .osdi(try compiler.compile(file: model.source))
+        }
         func compiled() throws -> CompiledDeviceModel {
             if capabilities.hasOSDI {
                 let compiler = try compilerPath.map(VerilogACompiler.init(path:)) ?? VerilogACompiler.locate()

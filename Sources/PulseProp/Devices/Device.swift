@@ -6,9 +6,10 @@
 public enum Device: Codable, Equatable, Sendable {
     case threshold(ThresholdDevice)
     case pulseResponse(PulseResponseDevice)
+    case verilogA(VerilogADevice)
 
     /// Every kind, by its tag.
-    public static let kinds: [String] = [ThresholdDevice.kind, PulseResponseDevice.kind]
+    public static let kinds: [String] = [ThresholdDevice.kind, PulseResponseDevice.kind, VerilogADevice.kind]
 
     /// The default metal-oxide device.
     public static let metalOxide = Device.threshold(.metalOxide)
@@ -18,7 +19,15 @@ public enum Device: Codable, Equatable, Sendable {
         switch self {
         case .threshold(let d): return d
         case .pulseResponse(let d): return d
+        case .verilogA(let d): return d
         }
+    }
+
+    /// The Verilog-A model, when this device is one (the SPICE engine then simulates its
+    /// module instead of the threshold subcircuit).
+    public var verilogA: VerilogADevice? {
+        if case .verilogA(let d) = self { return d }
+        return nil
     }
 
     /// The `kind` tag.
@@ -49,6 +58,7 @@ public enum Device: Codable, Equatable, Sendable {
         switch self {
         case .threshold(let d): return .threshold(apply(d))
         case .pulseResponse(let d): return .pulseResponse(apply(d))
+        case .verilogA(let d): return .verilogA(apply(d))
         }
     }
 
@@ -60,6 +70,7 @@ public enum Device: Codable, Equatable, Sendable {
         switch kind {
         case ThresholdDevice.kind: self = .threshold(try ThresholdDevice(from: decoder))
         case PulseResponseDevice.kind: self = .pulseResponse(try PulseResponseDevice(from: decoder))
+        case VerilogADevice.kind: self = .verilogA(try VerilogADevice(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: KindKey.kind, in: try decoder.container(keyedBy: KindKey.self),

@@ -1,10 +1,12 @@
 import Foundation
 
 extension Device {
-    /// The device `--device` names: a preset (``DevicePreset``) or a device JSON file (a path
-    /// ending in `.json` or containing `/`). An unknown preset names the known ones.
+    /// The device `--device` names: a preset (``DevicePreset``), a Verilog-A file (a path ending
+    /// in `.va`: ``VerilogADevice``, state on node `x`, its first module) or a device JSON file
+    /// (a path ending in `.json` or containing `/`). An unknown preset names the known ones.
     public static func resolve(_ nameOrPath: String) throws -> Device {
         if let preset = DevicePreset.named(nameOrPath) { return preset.device }
+        if nameOrPath.lowercased().hasSuffix(".va") { return .verilogA(try VerilogADevice.file(nameOrPath)) }
         guard nameOrPath.hasSuffix(".json") || nameOrPath.contains("/") else {
             throw ParameterError(
                 "device", "unknown preset '\(nameOrPath)'; known: \(DevicePreset.all.map(\.name).joined(separator: ", ")) "
@@ -13,9 +15,18 @@ extension Device {
         return try load(path: nameOrPath)
     }
 
-    /// Reads and validates a device JSON file: the `device` object of a calibration file.
+    /// Reads and validates a device JSON file: the `device` object of a calibration file. A
+    /// Verilog-A device's relative `source` is resolved against the file's folder, and its
+    /// module, when not named, is the source's first.
     public static func load(path: String) throws -> Device {
-        try decode(InputFile.data(atPath: path), name: path)
+        let device = try decode(InputFile.data(atPath: path), name: path)
+        guard case .verilogA(var model) = device else { return device }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        model.source = URL(fileURLWithPath: model.source, relativeTo: folder).standardizedFileURL.path
+        if model.module.isEmpty {
+            model.module = try VerilogADevice.file(model.source).module
+        }
+        return .verilogA(model)
     }
 
     /// Decodes and validates device JSON read from the file `name`; a bad field is named as

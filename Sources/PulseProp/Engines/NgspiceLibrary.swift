@@ -309,6 +309,17 @@ final class NgspiceLibrary {
         return try read()
     }
 
+    /// Runs one ngspice command and returns what it printed (`stdout `/`stderr ` prefixes
+    /// removed).
+    func output(of command: String) -> [String] {
+        _ = drain()
+        run(command: command)
+        return drain().lines.map { line in
+            for prefix in ["stdout ", "stderr "] where line.hasPrefix(prefix) { return String(line.dropFirst(prefix.count)) }
+            return line
+        }
+    }
+
     /// Runs one ngspice command (at most 1023 characters: ngspice truncates longer ones).
     func run(command text: String) {
         precondition(text.utf8.count < 1024, "ngspice commands are limited to 1023 characters")

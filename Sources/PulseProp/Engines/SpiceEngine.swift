@@ -32,7 +32,8 @@ public final class SpiceEngine: CrossbarEngine {
         self.circuit = circuit
         let library = try NgspiceLibrary(solver: solver)
         compiledModel = try CompiledDeviceModel.resolve(
-            model, capabilities: library.capabilities, codeModelPath: codeModelPath, compilerPath: compilerPath)
+            model, device: circuit.device, capabilities: library.capabilities, codeModelPath: codeModelPath,
+            compilerPath: compilerPath)
         if let compiledModel { try library.load(compiled: compiledModel) }
         self.library = library
     }
@@ -49,6 +50,21 @@ public final class SpiceEngine: CrossbarEngine {
     public func netlist(for step: LearningStep, from states: Matrix<Double>) throws -> CrossbarNetlist {
         try CrossbarNetlist(
             circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, compiledModel: compiledModel)
+    }
+
+    /// ngspice's relative tolerance `reltol` for this engine's transients (nil: ngspice's
+    /// default, 1e-3). Two device forms whose time-step control differs — a Verilog-A model's
+    /// state on an internal node against the built-in model's state capacitor — land within
+    /// about 5e-4 of the range of each other at the default and on the same solution (1e-12)
+    /// as it tightens.
+    public var relativeTolerance: Double?
+
+    /// The text simulated for `netlist`: with ``relativeTolerance``'s `.options` line after the title.
+    private func simulated(_ netlist: CrossbarNetlist) -> String {
+        guard let relativeTolerance else { return netlist.text }
+        var lines = netlist.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.insert(".options reltol=\(SpiceFormatting.number(relativeTolerance))", at: min(1, lines.count))
+        return lines.joined(separator: "\n")
     }
 
     /// Cycle-to-cycle variation: each step's devices get their rates scaled by the step's
@@ -68,7 +84,7 @@ public final class SpiceEngine: CrossbarEngine {
 
     /// Simulates an already built ngspice `netlist` (its devices start at its ``CrossbarNetlist/initialStates``).
     public func simulate(_ netlist: CrossbarNetlist) throws -> CrossbarStepResult {
-        try library.withResults(of: netlist.text) {
+        try library.withResults(of: simulated(netlist)) {
             // A device driven into its bound may end a hair outside [0, 1] by the integrator's
             // rounding; the state is bounded, and the next step's netlist requires it.
             let final = try readTrajectories(netlist).map { min(max($0.last!, 0), 1) }
@@ -76,7 +92,7 @@ public final class SpiceEngine: CrossbarEngine {
             if netlist.measuresEnergy {
                 // Integrator values at the end of phase 1 (sample slots − 1) and of phase 2 (last).
                 func phases(_ vector: String) throws -> [Double] {
-                    let v = try library.requiredVector(vector, "energy vector")
+                    let v = periodSamples(try library.requiredVector(vector, "energy vector"), of: netlist)
                     guard v.count >= netlist.slotsPerPhase else {
                         throw SpiceError.missingResult("energy vector \(vector) has \(v.count) samples, fewer than one phase")
                     }
@@ -97,19 +113,40 @@ public final class SpiceEngine: CrossbarEngine {
     /// `t = T, 2T, …, stopTime` (ngspice's interpolated output leaves out `t = 0`). Pulses lie
     /// inside their periods, so sample `k − 1` is the state after the first `k` pulse slots.
     public func trajectories(_ netlist: CrossbarNetlist) throws -> Matrix<[Double]> {
-        try library.withResults(of: netlist.text) { try readTrajectories(netlist) }
+        try library.withResults(of: simulated(netlist)) { try readTrajectories(netlist) }
+    }
+
+    /// ``trajectories(_:)`` and, for a netlist that measures energy, every device's energy at
+    /// the end (joules, row-major).
+    func trajectoriesAndEnergy(_ netlist: CrossbarNetlist) throws -> (Matrix<[Double]>, [Double]) {
+        try library.withResults(of: simulated(netlist)) {
+            let paths = try readTrajectories(netlist)
+            guard netlist.measuresEnergy else { return (paths, []) }
+            return (paths, try netlist.deviceNames.elements.map { try library.requiredVector($0 + ".e", "energy vector").last! })
+        }
+    }
+
+    /// `vector` of the current results without a sample at t = 0: a transient without `uic`
+    /// (a Verilog-A device's) starts from an operating point, which the interpolated output
+    /// keeps as its first sample, where a `uic` transient's starts at the first period.
+    private func periodSamples(_ vector: [Double], of netlist: CrossbarNetlist) -> [Double] {
+        let startsAtZero = netlist.probe == nil && library.vector("time")?.first == 0
+        return startsAtZero ? Array(vector.dropFirst()) : vector
     }
 
     private func readTrajectories(_ netlist: CrossbarNetlist) throws -> Matrix<[Double]> {
         precondition(netlist.dialect == .ngspice, "the SPICE engine runs ngspice netlists")
         let samples = 2 * netlist.slotsPerPhase
-        return try netlist.deviceNames.map {
-            let vector = try library.requiredVector($0 + ".s", "state vector")
+        if let model = circuit.device.verilogA, library.vector(netlist.stateVectors.elements[0]) == nil {
+            throw VerilogADeviceError.noStateNode(module: model.module, node: model.stateNode)
+        }
+        return try netlist.stateVectors.map {
+            let vector = periodSamples(try library.requiredVector($0, "state vector"), of: netlist)
             // One sample per pulse period, then the transient's end a little later (nothing moves
             // there); a probed netlist keeps every simulator time point.
             if netlist.probe != nil { return vector }
             guard vector.count >= samples else {
-                throw SpiceError.missingResult("state vector \($0).s has \(vector.count) samples, fewer than one per period (\(samples))")
+                throw SpiceError.missingResult("state vector \($0) has \(vector.count) samples, fewer than one per period (\(samples))")
             }
             return Array(vector.prefix(samples))
         }
@@ -121,17 +158,26 @@ public final class SpiceEngine: CrossbarEngine {
     public func trace(_ step: LearningStep, from states: Matrix<Double>, device: DeviceIndex) throws -> ElectrodeTrace {
         let netlist = try CrossbarNetlist(
             circuit: circuit, step: step, states: states, probe: device, compiledModel: compiledModel, reportsFinalStates: false)
-        let name = netlist.deviceNames[device.row, device.col]
-        return try library.withResults(of: netlist.text) {
+        let stateVector = netlist.stateVectors[device.row, device.col]
+        return try library.withResults(of: simulated(netlist)) {
             func vector(_ name: String) throws -> [Double] { try library.requiredVector(name, "probed vector") }
             return ElectrodeTrace(
                 device: device, rowPulses: step.rowCounts[device.row], columnPulses: step.columnCounts[device.col],
                 coincidences: step.coincidences(row: device.row, col: device.col), time: try vector("time"),
                 rowVoltage: try vector("v(\(netlist.probe!.rowNode))"),
-                columnVoltage: try vector("v(\(netlist.probe!.columnNode))"), state: try vector("v(\(name).s)"),
+                columnVoltage: try vector("v(\(netlist.probe!.columnNode))"), state: try vector("v(\(stateVector))"),
                 thresholds: [circuit.device.setThreshold, circuit.device.resetThreshold])
         }
     }
+
+    /// Simulates raw ngspice `text` (its `.control` block runs the analysis) and returns the
+    /// vectors `names` of the result, nil where ngspice has no such vector.
+    func vectors(simulating text: String, _ names: [String]) throws -> [[Double]?] {
+        try library.withResults(of: text) { names.map { library.vector($0) } }
+    }
+
+    /// What ngspice prints for `command` (e.g. `devhelp <module>` once the model is loaded).
+    func output(of command: String) -> [String] { library.output(of: command) }
 
     /// The ngspice version string (e.g. `ngspice-39`), as the library reports it.
     public var ngspiceVersion: String { library.capabilities.version }

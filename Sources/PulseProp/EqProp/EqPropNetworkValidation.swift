@@ -11,6 +11,8 @@ extension EqPropNetwork {
     /// Checks `device` as an ``EqPropNetwork``'s: valid, with both conductances in
     /// ``conductanceRange``.
     public static func validate(device: Device) throws {
+        // The network and its drift are built on the threshold family's equations.
+        if device.verilogA != nil { throw VerilogADeviceError.needsThresholdFamily(feature: "equilibrium propagation") }
         try device.validate()
         for (name, g) in [("onConductance", device.onConductance), ("offConductance", device.offConductance)] {
             try require(

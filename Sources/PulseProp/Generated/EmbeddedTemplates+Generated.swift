@@ -181,7 +181,7 @@ enum EmbeddedTemplates {
         {{> common/wires}}
         {{/wires}}
         *
-        * Devices: x<row>_<col>, state node x<row>_<col>.s
+        * Devices: x<row>_<col>{{#useInitialConditions}}, state node x<row>_<col>.s{{/useInitialConditions}}
         {{#devices}}
         {{{name}}} {{{row}}} {{{col}}} {{{model}}} x0={{{x0}}}
         {{/devices}}
@@ -189,13 +189,19 @@ enum EmbeddedTemplates {
         {{#saveLines}}
         {{{.}}}
         {{/saveLines}}
+        {{^useInitialConditions}}
+        * No uic: the transient starts from an operating point, in which the Verilog-A module holds its
+        * state node at its initial state; a 1e15-ohm shunt on every node gives the energy integrators'
+        * capacitors a DC path (time constant 1e6 s, against a transient of microseconds).
+        .options rshunt=1e15
+        {{/useInitialConditions}}
         {{#interp}}
         .options interp
         {{/interp}}
         {{#solverLines}}
         {{{.}}}
         {{/solverLines}}
-        .tran {{{step}}} {{{transientStop}}} 0 {{{maxStep}}} uic
+        .tran {{{step}}} {{{transientStop}}} 0 {{{maxStep}}}{{#useInitialConditions}} uic{{/useInitialConditions}}
         .control
         {{#preOsdi}}
         pre_osdi {{{.}}}
@@ -209,7 +215,7 @@ enum EmbeddedTemplates {
         run
         {{#reportsFinalStates}}
         {{#devices}}
-        let state_{{{name}}} = v({{{name}}}.s)[length(time)-1]
+        let state_{{{name}}} = v({{{stateNode}}})[length(time)-1]
         {{/devices}}
         echo PULSEPROP-FINAL-STATES-BEGIN
         {{#printLines}}
@@ -346,6 +352,33 @@ enum EmbeddedTemplates {
         + {{{.}}}
         {{/parameterLines}}
         {{/device}}
+
+        """#,
+        "ngspice/memristor-verilog-a.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        * Device from a Verilog-A compact model: module {{{module}}} of {{{sourceFile}}}, compiled to OSDI
+        * by openvaf-r. NEEDS {{{osdiFile}}}, loaded before this file is parsed
+        * ("pre_osdi {{{osdiFile}}}" in a .control block, or "osdi FILE" in a .spiceinit; ngspice >= 42).
+        * p = row electrode, n = column electrode; the state x in [0,1] is the module's internal node
+        * {{{stateNode}}} (vector n.<device>.ndev#{{{stateNode}}}), which the module holds at its instance
+        * parameter {{{initialStateParameter}}} in the operating point before the transient (no uic).
+        .subckt {{{name}}} p n params: x0=0.5
+        {{^energy}}
+        Ndev p n {{{name}}}_va {{{initialStateParameter}}}={x0}
+        {{/energy}}
+        {{#energy}}
+        * energy dissipated in the device, J: node e integrates v*i (i through the 0 V source vi,
+        * scaled like the B-source integrator)
+        Vi p pi 0
+        Ndev pi n {{{name}}}_va {{{initialStateParameter}}}={x0}
+        Be 0 e I = {{{energyScale}}}*v(p,n)*i(Vi)
+        Ce e 0 {{{energyScale}}} IC=0
+        {{/energy}}
+        .ends {{{name}}}
+        .model {{{name}}}_va {{{module}}}
+        {{#parameterLines}}
+        + {{{.}}}
+        {{/parameterLines}}
 
         """#,
         "ngspice/memristor.cir.mustache": #"""

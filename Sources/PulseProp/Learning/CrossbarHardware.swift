@@ -71,6 +71,7 @@ public struct CrossbarHardware: Sendable {
             return try hardware.makeEngine()
         }
         if configuration.c2c > 0 {
+            try circuit.requireThresholdFamily(for: "cycle-to-cycle noise")
             // Each crossbar's noise has its own stream, seeded from the run's seed.
             for (layer, engine) in engines.enumerated() {
                 engine.cycleNoise = CycleToCycleNoise(sigma: configuration.c2c, seed: configuration.seed &+ 0xC2C0 &+ UInt64(layer))

@@ -22,9 +22,17 @@ public struct CrossbarCircuit: Codable, Equatable, Sendable {
     /// Validates device, pulses (against the device thresholds) and wiring.
     public func validate() throws {
         try device.validate()
+        if !variation.isNone { try requireThresholdFamily(for: "device-to-device variation and stuck devices") }
         try shape.validate(for: device.switching)
         try wiring.validate()
         try variation.validate()
+    }
+
+    /// Throws unless the device is described by threshold-family equations, which `feature`
+    /// (variation, cycle-to-cycle noise: doses scaled through those equations) is built on; a
+    /// Verilog-A device's equations are its module's, which PulseProp does not know.
+    public func requireThresholdFamily(for feature: String) throws {
+        if device.verilogA != nil { throw VerilogADeviceError.needsThresholdFamily(feature: feature) }
     }
 
     /// Every device of a `rows × cols` crossbar of this circuit.

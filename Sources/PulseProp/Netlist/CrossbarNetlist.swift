@@ -14,6 +14,9 @@ public struct CrossbarNetlist: Sendable {
     public let dialect: SpiceDialect
     /// Device instance names, `x<row>_<col>`.
     public let deviceNames: Matrix<String>
+    /// The vector holding each device's state (ngspice: `x<row>_<col>.s`, or a Verilog-A
+    /// model's internal node `n.x<row>_<col>.ndev#<node>`).
+    public let stateVectors: Matrix<String>
     /// End of the last phase, seconds: every pulse has ended, and the final states are read
     /// here (the end of the Xyce and VACASK transients; ngspice's runs a thousandth of a period
     /// longer, LTspice's one period).
@@ -91,10 +94,11 @@ public struct CrossbarNetlist: Sendable {
         let devices = population ?? circuit.population(rows: step.rows, cols: step.cols)
         let states = devices.pinned(states)
         let names = Matrix(rows: step.rows, cols: step.cols) { "x\($0)_\($1)" }
+        let stateNodes = names.map { Self.stateNode(of: $0, device: circuit.device, dialect: dialect) }
         let lines = CrossbarLines(rows: step.rows, cols: step.cols, wiring: circuit.wiring)
         let f = SpiceFormatting.number
         let time = SpiceFormatting.time
-        var stateVectors = names.elements.map { dialect.voltage(of: dialect.stateNode(of: $0)) }
+        var stateVectors = stateNodes.elements.map { dialect.voltage(of: $0) }
         if let probe {
             try require(
                 probe.row >= 0 && probe.row < step.rows && probe.col >= 0 && probe.col < step.cols, "probe",
@@ -139,8 +143,9 @@ public struct CrossbarNetlist: Sendable {
                 rowCounts: step.rowCounts.map(String.init).joined(separator: " "),
                 columnCounts: step.columnCounts.map(String.init).joined(separator: " "),
                 segmentResistance: f(circuit.wiring.segmentResistance), driverResistance: f(circuit.wiring.driverResistance)),
-            subcircuit: Self.subcircuits(
-                devices, names: names, dialect: dialect, energy: measureEnergy, compiledModel: compiledModel, verilogA: verilogA),
+            subcircuit: try Self.subcircuits(
+                circuit.device, devices, names: names, dialect: dialect, energy: measureEnergy, compiledModel: compiledModel,
+                verilogA: verilogA),
             sources: schedule.rows.enumerated().map { PWLSourceLines("vr\($0)", node: "r\($0)", $1, dialect: dialect) }
                 + schedule.columns.enumerated().map { PWLSourceLines("vc\($0)", node: "c\($0)", $1, dialect: dialect) },
             wires: WireLines(lines),
@@ -149,7 +154,7 @@ public struct CrossbarNetlist: Sendable {
                 (0..<step.cols).map { j in
                     CrossbarTemplateContext.DeviceLine(
                         name: names[i, j], row: lines.rowNode(i, j), col: lines.columnNode(j, i),
-                        model: Self.modelName(devices, i, j), x0: f(states[i, j]), stateNode: dialect.stateNode(of: names[i, j]))
+                        model: Self.modelName(devices, i, j), x0: f(states[i, j]), stateNode: stateNodes[i, j])
                 }
             },
             saveLines: SpiceFormatting.lines(stateVectors, perLine: 8).enumerated().map { ($0 == 0 ? ".save " : "+ ") + $1 },
@@ -158,6 +163,7 @@ public struct CrossbarNetlist: Sendable {
             vectorLines: SpiceFormatting.lines(stateVectors, perLine: 8),
             interp: probe == nil,
             step: time(circuit.shape.gridPeriod), transientStop: time(transientStop), maxStep: time(circuit.shape.gridPeriod),
+            useInitialConditions: circuit.device.verilogA == nil,
             measureTime: time(schedule.stopTime),
             solverLines: dialect == .ngspice ? [solver?.optionsLine].compactMap { $0 } : [],
             preOsdi: dialect == .ngspice ? [preOsdi].compactMap { $0 } : [],
@@ -173,6 +179,7 @@ public struct CrossbarNetlist: Sendable {
         self.compiledModel = compiledModel
         self.verilogAFiles = sources
         self.deviceNames = names
+        self.stateVectors = stateNodes
         self.devices = devices
         self.initialStates = states
         self.stopTime = schedule.stopTime.seconds
@@ -186,13 +193,29 @@ public struct CrossbarNetlist: Sendable {
         devices.instance(i, j) == nil ? deviceModelName : "\(deviceModelName)_\(i)_\(j)"
     }
 
+    /// The node holding the state of device instance `name` in `dialect`: the subcircuit's
+    /// `s`, or the internal state node of a Verilog-A device's module (instance `ndev`).
+    static func stateNode(of name: String, device: Device, dialect: SpiceDialect) -> String {
+        guard let model = device.verilogA, dialect == .ngspice else { return dialect.stateNode(of: name) }
+        return "n.\(name).ndev#\(model.stateNode)"
+    }
+
     /// Every subcircuit the devices need: the nominal one, or under variation one per device
     /// with its own parameter values (its model card, for the compiled model), all rendered
-    /// from the same template.
+    /// from the same template. A Verilog-A device is its module in the ngspice dialect, without
+    /// variation (which is defined on the threshold family's equations).
     static func subcircuits(
-        _ devices: DevicePopulation, names: Matrix<String>, dialect: SpiceDialect, energy: Bool,
-        compiledModel: CompiledDeviceModel?, verilogA: VerilogAFile
-    ) -> String {
+        _ device: Device, _ devices: DevicePopulation, names: Matrix<String>, dialect: SpiceDialect, energy: Bool,
+        compiledModel: CompiledDeviceModel?, verilogA: VerilogAFile = .threshold
+    ) throws -> String {
+        if let model = device.verilogA {
+            guard dialect == .ngspice else { throw VerilogADeviceError.dialect(dialect.label) }
+            guard devices.instances == nil else {
+                throw VerilogADeviceError.needsThresholdFamily(feature: "device-to-device variation and cycle-to-cycle noise")
+            }
+            let context = VerilogAMemristorTemplateContext(name: deviceModelName, device: model, energy: energy)
+            return TemplateRenderer.render("ngspice/memristor-verilog-a.cir", context).trimmingCharacters(in: .newlines)
+        }
         guard let instances = devices.instances else {
             return subcircuit(devices.nominal, dialect: dialect, energy: energy, compiledModel: compiledModel, verilogA: verilogA)
         }

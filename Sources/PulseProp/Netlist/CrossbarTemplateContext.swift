@@ -58,6 +58,10 @@ struct CrossbarTemplateContext: TemplateContext {
     let step: String
     let transientStop: String
     let maxStep: String
+    /// ngspice: `.tran … uic` (the devices' state capacitors start at their `IC=`); false for a
+    /// Verilog-A device, whose module holds its state node at its initial state in the
+    /// operating point the transient then starts from.
+    let useInitialConditions: Bool
     /// LTspice: when the `.meas` lines read the final states (the end of the last phase,
     /// strictly inside the transient).
     let measureTime: String

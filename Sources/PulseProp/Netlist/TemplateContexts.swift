@@ -176,3 +176,33 @@ struct VacaskMemristorTemplateContext: TemplateContext {
         parameterLines = device.verilogAParameterLines
     }
 }
+
+/// `ngspice/memristor-verilog-a.cir`: a user's Verilog-A module (``VerilogADevice``) inside the
+/// device subcircuit every crossbar instantiates, with its model card.
+struct VerilogAMemristorTemplateContext: TemplateContext {
+    let name: String
+    let energy: Bool
+    let module: String
+    /// The `.va` file's name and the `.osdi` an export writes beside the netlist.
+    let sourceFile: String
+    let osdiFile: String
+    let stateNode: String
+    let initialStateParameter: String
+    /// `name=value` of every model parameter, a few per continuation line.
+    let parameterLines: [String]
+    let energyScale: String
+
+    init(name: String, device: VerilogADevice, energy: Bool) {
+        let file = URL(fileURLWithPath: device.source)
+        self.name = name
+        self.energy = energy
+        module = device.module
+        sourceFile = SpiceFormatting.comment(file.lastPathComponent)
+        osdiFile = SpiceFormatting.comment(file.deletingPathExtension().lastPathComponent + ".osdi")
+        stateNode = device.stateNode
+        initialStateParameter = device.initialStateParameter
+        parameterLines = SpiceFormatting.lines(
+            device.parameters.map { "\($0.name)=\(SpiceFormatting.number($0.value))" }, perLine: 4)
+        energyScale = SpiceFormatting.number(CrossbarNetlist.energyScale)
+    }
+}

@@ -4,8 +4,10 @@ import PulseProp
 
 /// Options that describe the crossbar's devices, pulses and wires.
 struct CircuitOptions: ParsableArguments {
-    @Option(help: "Device: a preset name (see 'pulseprop devices') or a device JSON file (the 'device' object of a calibration file: snake_case keys with a 'kind' tag); defaults to metal-oxide.")
+    @Option(help: "Device: a preset name (see 'pulseprop devices'), a Verilog-A file (FILE.va: two terminals, state on an internal node; see --state-node, --device-param) or a device JSON file (the 'device' object of a calibration file: snake_case keys with a 'kind' tag); defaults to metal-oxide.")
     var device: String?
+
+    @OptionGroup var verilogA: VerilogADeviceOptions
 
     @Option(help: "Device-to-device variation: sigma of the log-normal factors on each device's rates, G_on and G_off (0: none).")
     var d2d: Double = 0
@@ -55,6 +57,7 @@ struct CircuitOptions: ParsableArguments {
             let isPreset = DevicePreset.named(device) != nil
             arguments.append("--device=" + (isPreset ? device : URL(fileURLWithPath: device).standardizedFileURL.path))
         }
+        arguments += verilogA.arguments
         if let setThreshold { arguments.append("--set-threshold=\(setThreshold)") }
         if let resetThreshold { arguments.append("--reset-threshold=\(resetThreshold)") }
         return arguments + [
@@ -73,8 +76,14 @@ struct CircuitOptions: ParsableArguments {
         ])
     }
 
-    /// The circuit these options describe, validated.
+    /// The circuit these options describe, validated; a Verilog-A device is checked and its
+    /// conductance range measured (``VerilogADeviceOptions/checked(_:)``).
     func circuit() throws -> CrossbarCircuit {
+        try verilogA.checked(try describedCircuit())
+    }
+
+    /// The circuit as described, before a Verilog-A device is checked.
+    private func describedCircuit() throws -> CrossbarCircuit {
         let circuit = CrossbarCircuit(
             device: try (device.map(Device.resolve) ?? .metalOxide).withThresholds(set: setThreshold, reset: resetThreshold),
             shape: PulseShape(

@@ -70,10 +70,12 @@ struct Netlist: ParsableCommand {
             return
         }
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
-        let compiled = spiceModel == .compiled && !dialect.loadsVerilogA
-            ? try CompiledModelExport.prepare(beside: output, dialect: dialect) : nil
+        let circuit = try circuitOptions.circuit()
+        // A Verilog-A device exists only compiled: its file and .osdi go beside the netlist.
+        let compiled = (spiceModel == .compiled && !dialect.loadsVerilogA) || circuit.device.verilogA != nil
+            ? try CompiledModelExport.prepare(beside: output, dialect: dialect, device: circuit.device) : nil
         let netlist = try CrossbarNetlist(
-            circuit: circuitOptions.circuit(), step: learningStep, states: inputs.states, dialect: dialect,
+            circuit: circuit, step: learningStep, states: inputs.states, dialect: dialect,
             title: "pulseprop netlist --rows \(step.rows) --cols \(step.cols) --levels \(step.levels) --seed \(step.seed)",
             compiledModel: compiled?.model, solver: solver, preOsdi: compiled?.preOsdi)
         let written = try netlist.verilogAFiles.map { try $0.write(beside: output) }

@@ -53,6 +53,7 @@ struct Validate: ParsableCommand {
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
         let spice = try spiceModelOptions.engine(circuit)
         if c2c > 0 {
+            try circuit.requireThresholdFamily(for: "cycle-to-cycle noise")
             spice.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
             analytic.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
         }

@@ -37,8 +37,11 @@ struct DbnTrain: ParsableCommand {
     var weightDecay: Double?
     @Option(help: "Weights: ideal (floats) or pair (two devices per weight, one written per update).")
     var weights = WeightMode.ideal
-    @Option(help: "Device preset of the pairs (see 'pulseprop devices').")
+    @Option(help: "Device of the pairs: a preset (see 'pulseprop devices') or a Verilog-A file FILE.va (with --calibration from 'pulseprop calibrate --device FILE.va').")
     var device = "taox-hfox"
+    @OptionGroup var verilogADevice: VerilogADeviceOptions
+    @Option(help: "Calibration of the pairs' analytic response (default: the preset's shipped one; a Verilog-A device needs one).")
+    var calibration: String?
     @Option(help: "Device writes: per-batch or accumulate.")
     var write = MinibatchWrite.accumulate
     @Option(help: "Coincidence counts per programming pulse (--weights pair only; default: the batch size, as in Wang et al.).")
@@ -68,6 +71,15 @@ struct DbnTrain: ParsableCommand {
         let mode = weights
         c.weights = mode
         c.device = device
+        if device.lowercased().hasSuffix(".va") {
+            // Checked (and its conductances measured) with the default pulses the belief net writes with.
+            let own = CrossbarCircuit(device: .verilogA(try VerilogADevice.file(device)))
+            c.verilogA = try verilogADevice.checked(own).device.verilogA
+            c.device = c.verilogA!.source
+        } else {
+            try verilogADevice.requireUnused()
+        }
+        c.calibration = calibration.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         c.write = write.write
         // θ sets the device writes' pulses; float weights have none to set.
         try require(
