@@ -78,6 +78,7 @@ let package = Package(
         .executableTarget(
             name: "pulseprop-bench",
             dependencies: [
+                "COpenBLAS",
                 "PulseProp",
                 "PulsePropOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

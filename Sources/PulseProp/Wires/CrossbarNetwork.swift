@@ -128,23 +128,13 @@ public final class CrossbarNetwork {
     /// The node voltages for each of `drives` (``nodeCount`` values each, indexed by
     /// ``rowNode(_:_:)`` and ``columnNode(_:_:)``; empty for ideal wires).
     public func nodeVoltages(_ drives: [LineDrive]) throws -> [[Double]] {
-        try drives.forEach(check)
-        guard let factor else { return drives.map { _ in [] } }
-        var result: [[Double]] = []
-        result.reserveCapacity(drives.count)
-        for start in stride(from: 0, to: drives.count, by: Self.blockSize) {
-            let block = drives[start..<min(start + Self.blockSize, drives.count)]
-            let x = try factor.solve(block.flatMap(rightHandSide), count: block.count)
-            for k in 0..<block.count { result.append(Array(x[k * nodeCount..<(k + 1) * nodeCount])) }
-        }
-        return result
+        try solutions(drives) { _, _, v in Array(v) }
     }
 
     /// The voltage across every device, `v(row node) − v(column node)`, for each of `drives`
     /// (exactly `v_row − v_col` with ideal wires).
     public func deviceVoltages(_ drives: [LineDrive]) throws -> [Matrix<Double>] {
-        let nodes = try nodeVoltages(drives)
-        return zip(drives, nodes).map { drive, v in
+        try solutions(drives) { _, drive, v in
             Matrix(rows: rows, cols: cols) { i, j in
                 factor == nil ? drive.rows[i] - drive.columns[j] : v[rowNode(i, j)] - v[columnNode(j, i)]
             }
@@ -160,8 +150,7 @@ public final class CrossbarNetwork {
     /// ground in a read), amperes, for each of `drives`: `(v(column node (j, 0)) −
     /// V_source)·endConductance`; with ideal wires `Σ_i G_ij·(v_row_i − v_col_j)`.
     public func columnCurrents(_ drives: [LineDrive]) throws -> [[Double]] {
-        let nodes = try nodeVoltages(drives)
-        return zip(drives, nodes).map { drive, v in
+        try solutions(drives) { _, drive, v in
             (0..<cols).map { j in
                 guard factor != nil else {
                     return (0..<rows).reduce(0.0) { $0 + conductances[$1, j] * (drive.rows[$1] - drive.columns[j]) }
@@ -169,6 +158,28 @@ public final class CrossbarNetwork {
                 return (v[columnNode(j, 0)] - drive.columns[j]) * endConductance
             }
         }
+    }
+
+    /// `extract(k, drives[k], node voltages)` for every drive, solved ``blockSize`` at a time
+    /// so only one block of node voltages is held (empty voltages for ideal wires).
+    private func solutions<T>(
+        _ drives: [LineDrive], _ extract: (Int, LineDrive, UnsafeBufferPointer<Double>) throws -> T
+    ) throws -> [T] {
+        try drives.forEach(check)
+        guard let factor else { return try drives.enumerated().map { try extract($0, $1, UnsafeBufferPointer(start: nil, count: 0)) } }
+        var result: [T] = []
+        result.reserveCapacity(drives.count)
+        for start in stride(from: 0, to: drives.count, by: Self.blockSize) {
+            let block = drives[start..<min(start + Self.blockSize, drives.count)]
+            let x = try factor.solve(block.flatMap(rightHandSide), count: block.count)
+            try x.withUnsafeBufferPointer { x in
+                for (k, drive) in zip(block.indices, block) {
+                    let offset = (k - start) * nodeCount
+                    result.append(try extract(k, drive, UnsafeBufferPointer(rebasing: x[offset..<offset + nodeCount])))
+                }
+            }
+        }
+        return result
     }
 
     /// The read's transfer matrix `T` (`cols × rows`): with every column at 0 V, column `j`
