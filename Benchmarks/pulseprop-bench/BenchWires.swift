@@ -33,8 +33,11 @@ struct BenchWires: ParsableCommand {
     @Option(help: "Repetitions of each timing (the mean is reported).")
     var repeats = 3
 
-    @Option(help: "Extra square sizes for the CHOLMOD-against-CG comparison.")
+    @Option(help: "Extra square sizes for the CHOLMOD-against-CG comparisons.")
     var compareSizes: [Int] = [128]
+
+    @Flag(help: "Also time Jacobi-preconditioned CG (slow: minutes at 785x110).")
+    var jacobi = false
 
     func run() throws {
         try require(rows >= 1 && cols >= 1 && batch >= 1 && repeats >= 1, "size", "rows, cols, batch and repeats must be ≥ 1")
@@ -43,7 +46,8 @@ struct BenchWires: ParsableCommand {
         try read(circuit)
         try slot(circuit, rows: rows, cols: cols)
         for n in [rows] + compareSizes {
-            try compare(circuit, rows: n, cols: n == rows ? cols : n)
+            if jacobi { try compare(circuit, rows: n, cols: n == rows ? cols : n) }
+            try drift(circuit, rows: n, cols: n == rows ? cols : n)
         }
     }
 
@@ -92,9 +96,7 @@ struct BenchWires: ParsableCommand {
         let encoding = PulseEncoding(levels: levels)
         let inputs = try StepInputs.random(rows: rows, cols: cols, seed: seed, encoding: encoding)
         let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
-        let devices = circuit.population(rows: rows, cols: cols)
-        let g = Matrix(rows: rows, cols: cols) { devices.conductance(state: inputs.states[$0, $1], row: $0, col: $1) }
-        return (g, LineDrive.slots(of: step, shape: circuit.shape))
+        return (circuit.population(rows: rows, cols: cols).conductances(inputs.states), LineDrive.slots(of: step, shape: circuit.shape))
     }
 
     private func slot(_ circuit: CrossbarCircuit, rows: Int, cols: Int) throws {
@@ -129,9 +131,9 @@ struct BenchWires: ParsableCommand {
         var x = [Double](repeating: 0, count: network.nodeCount)
         var iterations: [Int] = []
         var error = 0.0
-        let iterative = Self.seconds(1) { _ in
+        let iterative = try Self.seconds(1) { _ in
             for (k, drive) in slots.enumerated() {
-                iterations.append(cg.solve(network.rightHandSide(drive), &x, tolerance: 1e-10))
+                iterations.append(try cg.solve(network.rightHandSide(drive), &x, tolerance: 1e-10))
                 error = max(error, zip(x, direct[k]).map { abs($0 - $1) }.max()!)
             }
         }
@@ -139,6 +141,53 @@ struct BenchWires: ParsableCommand {
             format: "%dx%d, %d slots: CHOLMOD refactor+solves %.1f ms; Jacobi-PCG warm-started (rel. residual 1e-10) %.1f ms, %d–%d iterations per slot, largest node difference %.1e V → %@ is faster (%.1fx)",
             rows, cols, slots.count, cholmod * 1e3, iterative * 1e3, iterations.min() ?? 0, iterations.max() ?? 0, error,
             cholmod <= iterative ? "CHOLMOD" : "CG", max(cholmod, iterative) / min(cholmod, iterative)))
+    }
+
+    /// The write path with conductances moving every slot (each coincident device by one
+    /// level's share of the range): CHOLMOD refactor + solve per slot, against CG
+    /// preconditioned by the factor of the phase's first slot (stale), warm-started.
+    private func drift(_ circuit: CrossbarCircuit, rows: Int, cols: Int) throws {
+        let encoding = PulseEncoding(levels: levels)
+        let inputs = try StepInputs.random(rows: rows, cols: cols, seed: 9, encoding: encoding)
+        let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
+        let devices = circuit.population(rows: rows, cols: cols)
+        let phase = step.phases[0]
+        var states = inputs.states
+        var conductances: [Matrix<Double>] = []
+        for slot in 0..<levels {
+            conductances.append(devices.conductances(states))
+            for i in 0..<rows where slot < phase.rowCounts[i] {
+                for j in 0..<cols where slot < phase.columnCounts[j] { states[i, j] = min(1, states[i, j] + 1 / Double(levels)) }
+            }
+        }
+        let drives = (0..<levels).map { LineDrive.slot($0, of: phase, shape: circuit.shape) }
+        let stale = try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances[0])
+        let moving = try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances[0])
+        let matrices = try conductances.map { g -> NodalMatrix in
+            try moving.update(conductances: g)
+            return moving.matrix!
+        }
+        var exact: [[Double]] = []
+        let cholmod = try Self.seconds(1) { _ in
+            exact = try zip(conductances, drives).map { g, drive in
+                try moving.update(conductances: g)
+                return try moving.nodeVoltages([drive])[0]
+            }
+        }
+        var x = [Double](repeating: 0, count: stale.nodeCount)
+        var iterations: [Int] = []
+        var error = 0.0
+        let iterative = try Self.seconds(1) { _ in
+            for (k, drive) in drives.enumerated() {
+                let cg = ConjugateGradient(matrices[k]) { try stale.solve($0) }
+                iterations.append(try cg.solve(stale.rightHandSide(drive), &x, tolerance: 1e-10))
+                error = max(error, zip(x, exact[k]).map { abs($0 - $1) }.max()!)
+            }
+        }
+        print(String(
+            format: "%dx%d, %d slots of a potentiation phase, devices moving every slot: CHOLMOD refactor+solve per slot %.1f ms; CG preconditioned by the first slot's factor, warm-started %.1f ms (%d–%d iterations per slot, largest node difference %.1e V) → %@ is faster (%.1fx)",
+            rows, cols, levels, cholmod * 1e3, iterative * 1e3, iterations.min() ?? 0, iterations.max() ?? 0, error,
+            cholmod <= iterative ? "CHOLMOD" : "stale-factor CG", max(cholmod, iterative) / min(cholmod, iterative)))
     }
 
     /// Mean seconds of `count` runs of `body` (passed the run's index).

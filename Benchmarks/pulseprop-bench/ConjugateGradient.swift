@@ -1,25 +1,33 @@
 import PulseProp
 
-/// Jacobi-preconditioned conjugate gradient on a ``NodalMatrix``, warm-started from a given
-/// guess: the competitor the wired solver was measured against (``BenchWires``).
+/// Preconditioned conjugate gradient on a ``NodalMatrix``, warm-started from a given guess:
+/// the competitor the wired solver was measured against (``BenchWires``). The preconditioner
+/// is Jacobi (the inverse diagonal) or any solve, e.g. a Cholesky factor of a nearby network.
 struct ConjugateGradient {
     let matrix: NodalMatrix
-    private let inverseDiagonal: [Double]
+    private let precondition: ([Double]) throws -> [Double]
 
+    /// Jacobi-preconditioned.
     init(_ matrix: NodalMatrix) {
+        let inverseDiagonal = (0..<matrix.order).map { 1 / matrix.values[Int(matrix.columnStarts[$0 + 1]) - 1] }
+        self.init(matrix) { r in zip(inverseDiagonal, r).map { $0 * $1 } }
+    }
+
+    /// Preconditioned by `precondition` (`z = M⁻¹·r`, `M` symmetric positive definite).
+    init(_ matrix: NodalMatrix, precondition: @escaping ([Double]) throws -> [Double]) {
         self.matrix = matrix
-        inverseDiagonal = (0..<matrix.order).map { 1 / matrix.values[Int(matrix.columnStarts[$0 + 1]) - 1] }
+        self.precondition = precondition
     }
 
     /// Solves `A·x = b` from `x`'s present value until `‖r‖ ≤ tolerance·‖b‖`; returns the iterations.
-    func solve(_ b: [Double], _ x: inout [Double], tolerance: Double, limit: Int = 100_000) -> Int {
+    func solve(_ b: [Double], _ x: inout [Double], tolerance: Double, limit: Int = 100_000) throws -> Int {
         let n = matrix.order
-        var r = [Double](repeating: 0, count: n)
-        var z = r, p = r, q = r
+        var q = [Double](repeating: 0, count: n)
         x.withUnsafeBufferPointer { matrix.multiply($0.baseAddress!, into: &q) }
-        for k in 0..<n { r[k] = b[k] - q[k] }
+        var r = zip(b, q).map { $0 - $1 }
         let target = tolerance * (b.reduce(0) { $0 + $1 * $1 }).squareRoot()
-        for k in 0..<n { z[k] = inverseDiagonal[k] * r[k]; p[k] = z[k] }
+        var z = try precondition(r)
+        var p = z
         var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
         for iteration in 0..<limit {
             if (r.reduce(0) { $0 + $1 * $1 }).squareRoot() <= target { return iteration }
@@ -28,8 +36,8 @@ struct ConjugateGradient {
             for k in 0..<n {
                 x[k] += alpha * p[k]
                 r[k] -= alpha * q[k]
-                z[k] = inverseDiagonal[k] * r[k]
             }
+            z = try precondition(r)
             let next = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
             let beta = next / rz
             rz = next

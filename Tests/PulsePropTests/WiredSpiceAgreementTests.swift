@@ -12,7 +12,7 @@ final class WiredSpiceAgreementTests: XCTestCase {
     func testRandomWiredReadsAgreeWithSpice() throws {
         var generator = SeededGenerator(seed: 27)
         var worst = 0.0
-        for (rows, cols) in [(3, 4), (6, 2), (8, 8), (12, 5)] {
+        for (rows, cols) in [(3, 4), (6, 2), (8, 8), (12, 5), (64, 16)] {
             let wiring = CrossbarWiring(
                 segmentResistance: [0, 2, 20, 50].randomElement(using: &generator)!,
                 driverResistance: [0, 10, 200].randomElement(using: &generator)!)

@@ -125,6 +125,13 @@ public final class CrossbarNetwork {
         return b
     }
 
+    /// Solves `G·x = b` for any right-hand side `b` (``nodeCount`` values) with the present
+    /// factor, e.g. as the preconditioner of an iterative solve of a nearby network.
+    public func solve(_ b: [Double]) throws -> [Double] {
+        try require(b.count == nodeCount && factor != nil, "right-hand side", "has \(b.count) values for \(nodeCount) nodes")
+        return try factor!.solve(b, count: 1)
+    }
+
     /// The node voltages for each of `drives` (``nodeCount`` values each, indexed by
     /// ``rowNode(_:_:)`` and ``columnNode(_:_:)``; empty for ideal wires).
     public func nodeVoltages(_ drives: [LineDrive]) throws -> [[Double]] {

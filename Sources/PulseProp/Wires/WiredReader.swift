@@ -49,12 +49,8 @@ public final class WiredReader: CrossbarReader {
     /// The network of devices at `states` plus the reference column, refactored when they changed.
     private func network(for states: Matrix<Double>) throws -> CrossbarNetwork {
         let (rows, cols) = (states.rows, states.cols)
-        let devices = circuit.population(rows: rows, cols: cols)
-        let pinned = devices.pinned(states)
-        let reference = circuit.referenceConductance
-        let g = Matrix(rows: rows, cols: cols + 1) { i, j in
-            j == cols ? reference : devices.conductance(state: pinned[i, j], row: i, col: j)
-        }
+        let devices = circuit.population(rows: rows, cols: cols).conductances(states)
+        let g = Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : devices[i, j] }
         if let network, network.rows == rows, network.cols == cols + 1 {
             if network.conductances != g {
                 try network.update(conductances: g)
