@@ -23,6 +23,7 @@ public final class CircuitTraining {
         try require(
             !hardware.spiceRead || configuration.weights == .reference, "spice-read",
             "reads a device against the reference column: use --weights reference")
+        try require(!(hardware.spiceRead && hardware.wiredRead), "wired-read", "give --spice-read or --wired-read, not both")
         try require(
             !hardware.wiredRead || configuration.weights == .reference, "wired-read",
             "reads a device against the reference column: use --weights reference")
