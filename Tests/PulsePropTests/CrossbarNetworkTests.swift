@@ -193,6 +193,33 @@ final class CrossbarNetworkTests: XCTestCase {
         XCTAssertThrowsError(try network.update(conductances: Matrix(rows: 4, cols: 4) { _, _ in 1e-4 }))
     }
 
+    /// An update that keeps the factor solves by CG preconditioned with it: a small change
+    /// (one pulse level on some devices) gives the refactored voltages without refactoring; a
+    /// change the stale factor cannot precondition makes the network refactor, with the same
+    /// result.
+    func testStaleFactorSolvesEqualRefactoredOnes() throws {
+        var generator = SeededGenerator(seed: 11)
+        let wiring = CrossbarWiring(segmentResistance: 2, driverResistance: 20)
+        let first = Matrix(rows: 12, cols: 9) { _, _ in Double.random(in: 1e-5...1e-4, using: &generator) }
+        var nudged = first
+        for k in stride(from: 0, to: nudged.elements.count, by: 3) { nudged.elements[k] += 4.5e-6 }
+        let far = Matrix(rows: 12, cols: 9) { _, _ in Double.random(in: 1e-2...1e-1, using: &generator) }
+        let drives = (0..<5).map { _ in
+            LineDrive(
+                rows: (0..<12).map { _ in Double.random(in: -0.9...0.9, using: &generator) },
+                columns: (0..<9).map { _ in Double.random(in: -0.9...0.9, using: &generator) })
+        }
+        for target in [nudged, far] {
+            let network = try CrossbarNetwork(wiring: wiring, conductances: first)
+            try network.update(conductances: target, refactor: false)
+            XCTAssertFalse(network.factorIsCurrent)
+            let stale = try network.deviceVoltages(drives)
+            XCTAssertEqual(network.factorIsCurrent, target == far)
+            let exact = try CrossbarNetwork(wiring: wiring, conductances: target).deviceVoltages(drives)
+            for (a, b) in zip(stale, exact) { for (p, q) in zip(a.elements, b.elements) { XCTAssertEqual(p, q, accuracy: 1e-10) } }
+        }
+    }
+
     /// A pulse slot as the netlist drives it: rows at `±u/2` while their train lasts, columns
     /// at `∓u/2`; with ideal wires a coincidence sees `u`, a half-selected device `u/2`.
     func testPulseSlotsDriveAsTheNetlistDoes() throws {

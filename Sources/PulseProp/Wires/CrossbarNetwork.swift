@@ -19,12 +19,15 @@
 /// definite; `b` holds `V_source/R_end` at those nodes.
 ///
 /// **Solver:** CHOLMOD's sparse Cholesky (``CholeskyFactor``): the pattern is analysed once
-/// per network, ``update(conductances:)`` refactors numerically, and each solve takes a block of
-/// right-hand sides. It measured faster than a warm-started Jacobi-preconditioned conjugate
-/// gradient at 785×110 and 128×128 (`pulseprop-bench wires`, docs/performance.md): the lines'
-/// long resistive chains make the system's condition grow with the square of the line length,
-/// so CG needs hundreds to thousands of iterations per right-hand side, while a factor
-/// serves every slot and every example of a step.
+/// per network, ``update(conductances:refactor:)`` refactors numerically, and each solve takes a
+/// block of right-hand sides. Measured (`pulseprop-bench wires`, docs/performance.md): the
+/// factor is 31× (128×128) to 65× (785×110) faster than a warm-started Jacobi-preconditioned
+/// conjugate gradient, which needs 650–2600 iterations a slot (the lines' resistive chains
+/// make the condition grow with the square of the line length). When conductances move a
+/// little between solves (a write's slots), `update(conductances:refactor: false)` keeps the
+/// factor and solves by CG preconditioned with it (``ConjugateGradient``): 1–7 iterations a
+/// slot, 1.3–2.8× faster than refactoring every slot at 128×128 and 785×110; after more than
+/// ``staleIterationLimit`` iterations the network refactors and solves directly.
 ///
 /// **Approximation:** devices are linear resistors at their present conductance (exact for the
 /// threshold memristor, whose current is `G(x)·v`, while its state is frozen; in a write the
@@ -46,10 +49,16 @@ public final class CrossbarNetwork {
     public let nodeCount: Int
     /// Right-hand sides solved together (bounds the solver's memory at 785×110 to a few MB).
     static let blockSize = 16
+    /// CG iterations preconditioned by a stale factor beyond which the network refactors.
+    public static let staleIterationLimit = 12
+    /// Relative residual at which a CG solve on a stale factor stops.
+    static let staleTolerance = 1e-12
 
     /// Device conductances, siemens (row-major `rows × cols`).
     public private(set) var conductances: Matrix<Double>
     private let factor: CholeskyFactor?
+    /// Whether the factor is of the present conductances (else it preconditions CG).
+    public private(set) var factorIsCurrent = true
     /// The pattern's values for the present conductances, and where each device and each
     /// node's diagonal sit among them.
     private var values: [Double]
@@ -87,9 +96,11 @@ public final class CrossbarNetwork {
         values = base
         diagonalPosition = pattern.diagonal
         devicePosition = pattern.devices.map { pattern.position($0.0, $0.1) }
-        factor = try CholeskyFactor(
+        let factor = try CholeskyFactor(
             order: nodeCount, columnStarts: pattern.columnStarts.map(Int32.init), rowIndices: pattern.rowIndices.map(Int32.init))
-        try refactor()
+        self.factor = factor
+        assemble()
+        try factor.factorize(values)
     }
 
     /// Node of row `i` at its crossing with column `j` (with segments `i·C + j`, without `i`).
@@ -98,14 +109,23 @@ public final class CrossbarNetwork {
     /// Node of column `j` at its crossing with row `i` (with segments `R·C + j·R + i`, without `R + j`).
     public func columnNode(_ j: Int, _ i: Int) -> Int { segmentConductance > 0 ? rows * cols + j * rows + i : rows + j }
 
-    /// Replaces the device conductances and refactors numerically (the symbolic analysis is kept).
-    public func update(conductances: Matrix<Double>) throws {
+    /// Replaces the device conductances and refactors numerically (the symbolic analysis is
+    /// kept), or with `refactor: false` keeps the present factor to precondition CG solves
+    /// until a solve needs more than ``staleIterationLimit`` iterations.
+    public func update(conductances: Matrix<Double>, refactor: Bool = true) throws {
         try require(
             conductances.rows == rows && conductances.cols == cols, "conductances",
             "are \(conductances.rows)x\(conductances.cols); the network is \(rows)x\(cols)")
         try Self.check(conductances)
         self.conductances = conductances
-        if factor != nil { try refactor() }
+        guard let factor else { return }
+        assemble()
+        if refactor {
+            try factor.factorize(values)
+            factorIsCurrent = true
+        } else {
+            factorIsCurrent = false
+        }
     }
 
     /// The nodal matrix's upper triangle for the present conductances (compressed columns),
@@ -123,13 +143,6 @@ public final class CrossbarNetwork {
         for i in 0..<rows { b[rowNode(i, 0)] = drive.rows[i] * endConductance }
         for j in 0..<cols { b[columnNode(j, 0)] = drive.columns[j] * endConductance }
         return b
-    }
-
-    /// Solves `G·x = b` for any right-hand side `b` (``nodeCount`` values) with the present
-    /// factor, e.g. as the preconditioner of an iterative solve of a nearby network.
-    public func solve(_ b: [Double]) throws -> [Double] {
-        try require(b.count == nodeCount && factor != nil, "right-hand side", "has \(b.count) values for \(nodeCount) nodes")
-        return try factor!.solve(b, count: 1)
     }
 
     /// The node voltages for each of `drives` (``nodeCount`` values each, indexed by
@@ -176,7 +189,23 @@ public final class CrossbarNetwork {
         guard let factor else { return try drives.enumerated().map { try extract($0, $1, UnsafeBufferPointer(start: nil, count: 0)) } }
         var result: [T] = []
         result.reserveCapacity(drives.count)
-        for start in stride(from: 0, to: drives.count, by: Self.blockSize) {
+        if !factorIsCurrent {
+            let cg = ConjugateGradient(matrix!) { try factor.solve($0, count: 1) }
+            var x = [Double](repeating: 0, count: nodeCount)
+            while result.count < drives.count, !factorIsCurrent {
+                let k = result.count
+                let iterations = try cg.solve(
+                    rightHandSide(drives[k]), &x, tolerance: Self.staleTolerance, limit: Self.staleIterationLimit)
+                if iterations < Self.staleIterationLimit {
+                    result.append(try x.withUnsafeBufferPointer { try extract(k, drives[k], $0) })
+                } else {
+                    try factor.factorize(values)
+                    factorIsCurrent = true
+                }
+            }
+            if result.count == drives.count { return result }
+        }
+        for start in stride(from: result.count, to: drives.count, by: Self.blockSize) {
             let block = drives[start..<min(start + Self.blockSize, drives.count)]
             let x = try factor.solve(block.flatMap(rightHandSide), count: block.count)
             try x.withUnsafeBufferPointer { x in
@@ -194,14 +223,18 @@ public final class CrossbarNetwork {
     /// `T[j, i] = endConductance²·(G⁻¹)[row node (i, 0), column node (j, 0)]`, so `cols`
     /// solves give it whatever the number of reads (ideal wires: `T[j, i] = G_ij`).
     public func readTransfer() throws -> Matrix<Double> {
-        guard factor != nil else { return Matrix(rows: cols, cols: rows) { conductances[$1, $0] } }
+        guard let factor else { return Matrix(rows: cols, cols: rows) { conductances[$1, $0] } }
+        if !factorIsCurrent {
+            try factor.factorize(values)
+            factorIsCurrent = true
+        }
         var transfer = Matrix(rows: cols, cols: rows, elements: [Double](repeating: 0, count: rows * cols))
         let g2 = endConductance * endConductance
         for start in stride(from: 0, to: cols, by: Self.blockSize) {
             let block = start..<min(start + Self.blockSize, cols)
             var b = [Double](repeating: 0, count: nodeCount * block.count)
             for (k, j) in block.enumerated() { b[k * nodeCount + columnNode(j, 0)] = 1 }
-            let x = try factor!.solve(b, count: block.count)
+            let x = try factor.solve(b, count: block.count)
             for (k, j) in block.enumerated() {
                 for i in 0..<rows { transfer[j, i] = g2 * x[k * nodeCount + rowNode(i, 0)] }
             }
@@ -209,7 +242,8 @@ public final class CrossbarNetwork {
         return transfer
     }
 
-    private func refactor() throws {
+    /// The pattern's values for the present conductances.
+    private func assemble() {
         values = baseValues
         let g = conductances.elements
         values.withUnsafeMutableBufferPointer { x in
@@ -222,7 +256,6 @@ public final class CrossbarNetwork {
                 }
             }
         }
-        try factor!.factorize(values)
     }
 
     private func check(_ drive: LineDrive) throws {

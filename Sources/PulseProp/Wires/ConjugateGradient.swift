@@ -1,26 +1,26 @@
-import PulseProp
-
-/// Preconditioned conjugate gradient on a ``NodalMatrix``, warm-started from a given guess:
-/// the competitor the wired solver was measured against (``BenchWires``). The preconditioner
-/// is Jacobi (the inverse diagonal) or any solve, e.g. a Cholesky factor of a nearby network.
-struct ConjugateGradient {
-    let matrix: NodalMatrix
+/// Preconditioned conjugate gradient on a ``NodalMatrix``, warm-started from a given guess.
+/// The preconditioner is Jacobi (the inverse diagonal) or any solve: ``CrossbarNetwork`` uses
+/// the Cholesky factor of the network's earlier conductances (a stale factor) after an update
+/// without refactoring; `pulseprop-bench wires` also times Jacobi against CHOLMOD.
+public struct ConjugateGradient {
+    public let matrix: NodalMatrix
     private let precondition: ([Double]) throws -> [Double]
 
     /// Jacobi-preconditioned.
-    init(_ matrix: NodalMatrix) {
+    public init(_ matrix: NodalMatrix) {
         let inverseDiagonal = (0..<matrix.order).map { 1 / matrix.values[Int(matrix.columnStarts[$0 + 1]) - 1] }
         self.init(matrix) { r in zip(inverseDiagonal, r).map { $0 * $1 } }
     }
 
     /// Preconditioned by `precondition` (`z = M⁻¹·r`, `M` symmetric positive definite).
-    init(_ matrix: NodalMatrix, precondition: @escaping ([Double]) throws -> [Double]) {
+    public init(_ matrix: NodalMatrix, precondition: @escaping ([Double]) throws -> [Double]) {
         self.matrix = matrix
         self.precondition = precondition
     }
 
-    /// Solves `A·x = b` from `x`'s present value until `‖r‖ ≤ tolerance·‖b‖`; returns the iterations.
-    func solve(_ b: [Double], _ x: inout [Double], tolerance: Double, limit: Int = 100_000) throws -> Int {
+    /// Solves `A·x = b` from `x`'s present value until `‖r‖ ≤ tolerance·‖b‖`; returns the
+    /// iterations taken (`limit` when it did not get there).
+    public func solve(_ b: [Double], _ x: inout [Double], tolerance: Double, limit: Int = 100_000) throws -> Int {
         let n = matrix.order
         var q = [Double](repeating: 0, count: n)
         x.withUnsafeBufferPointer { matrix.multiply($0.baseAddress!, into: &q) }
