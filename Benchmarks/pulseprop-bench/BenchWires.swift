@@ -42,7 +42,9 @@ struct BenchWires: ParsableCommand {
     func run() throws {
         try require(rows >= 1 && cols >= 1 && batch >= 1 && repeats >= 1, "size", "rows, cols, batch and repeats must be ≥ 1")
         let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance))
-        print("wired crossbar solver, \(rows)x\(cols), \(wireResistance) Ω/segment, \(driverResistance) Ω drivers (\(Host.cpu))")
+        // One core, as the aims are stated (CHOLMOD's BLAS is OpenBLAS).
+        Kernels.setBLASThreads(1)
+        print("one BLAS thread; wired crossbar solver, \(rows)x\(cols), \(wireResistance) Ω/segment, \(driverResistance) Ω drivers (\(Host.cpu))")
         try read(circuit)
         try slot(circuit, rows: rows, cols: cols)
         for n in [rows] + compareSizes {

@@ -20,14 +20,15 @@
 ///
 /// **Solver:** CHOLMOD's sparse Cholesky (``CholeskyFactor``): the pattern is analysed once
 /// per network, ``update(conductances:refactor:)`` refactors numerically, and each solve takes a
-/// block of right-hand sides. Measured (`pulseprop-bench wires`, docs/performance.md): the
-/// factor is 31× (128×128) to 65× (785×110) faster than a warm-started Jacobi-preconditioned
-/// conjugate gradient, which needs 650–2600 iterations a slot (the lines' resistive chains
-/// make the condition grow with the square of the line length). When conductances move a
-/// little between solves (a write's slots), `update(conductances:refactor: false)` keeps the
-/// factor and solves by CG preconditioned with it (``ConjugateGradient``): 1–7 iterations a
-/// slot, 1.3–2.8× faster than refactoring every slot at 128×128 and 785×110; after more than
-/// ``staleIterationLimit`` iterations the network refactors and solves directly.
+/// block of right-hand sides. Measured (`pulseprop-bench wires`, one BLAS thread, AMD EPYC;
+/// docs/performance.md): the factor is 58× (128×128) to 150× (785×110) faster than a
+/// warm-started Jacobi-preconditioned conjugate gradient on a phase's slots, which needs
+/// 650–2600 iterations a slot (the lines' resistive chains make the condition grow with the
+/// square of the line length). When conductances move a little between solves (a write's
+/// slots), `update(conductances:refactor: false)` keeps the factor and solves by CG
+/// preconditioned with it (``ConjugateGradient``): a few iterations a slot, 2.2× (128×128) and
+/// 3.2× (785×110) faster than refactoring every slot; after ``staleIterationLimit``
+/// iterations the network refactors and solves directly.
 ///
 /// **Approximation:** devices are linear resistors at their present conductance (exact for the
 /// threshold memristor, whose current is `G(x)·v`, while its state is frozen; in a write the
