@@ -271,6 +271,17 @@ final class CrossbarNetworkTests: XCTestCase {
             XCTAssertFalse("\(error)".contains("\n"))
             XCTAssertTrue("\(error)".contains("ill-conditioned"))
         }
+        // An update to ill-conditioning conductances is refused, and so is every solve until a
+        // good update: the failed factor is never used.
+        let wired = try CrossbarNetwork(wiring: CrossbarWiring(segmentResistance: 1, driverResistance: 10), conductances: g)
+        let drive = LineDrive.read([0.1, 0.2, 0.1], columns: 3)
+        let before = try wired.deviceVoltages(drive)
+        XCTAssertThrowsError(try wired.update(conductances: g.map { $0 * 1e18 }))
+        XCTAssertThrowsError(try wired.deviceVoltages(drive))
+        XCTAssertThrowsError(try wired.readTransfer())
+        try wired.update(conductances: g, refactor: false)
+        XCTAssertEqual(try wired.deviceVoltages(drive), before)
+
         let (rd, conductance, v1, v2) = (1e-9, 1e-9, 0.2, -0.05)
         let network = try CrossbarNetwork(
             wiring: CrossbarWiring(driverResistance: rd), conductances: Matrix(rows: 2, cols: 2) { _, _ in conductance })

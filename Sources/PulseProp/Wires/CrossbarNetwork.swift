@@ -60,6 +60,8 @@ public final class CrossbarNetwork {
     private let factor: CholeskyFactor?
     /// Whether the factor is of the present conductances (else it preconditions CG).
     public private(set) var factorIsCurrent = true
+    /// Whether the last factorisation failed (ill-conditioned or not positive definite).
+    private var factorFailed = false
     /// The pattern's values for the present conductances, and where each device and each
     /// node's diagonal sit among them.
     private var values: [Double]
@@ -119,14 +121,18 @@ public final class CrossbarNetwork {
             "are \(conductances.rows)x\(conductances.cols); the network is \(rows)x\(cols)")
         try Self.check(conductances)
         self.conductances = conductances
-        guard let factor else { return }
+        guard factor != nil else { return }
         assemble()
-        if refactor {
-            try factor.factorize(values)
-            factorIsCurrent = true
-        } else {
-            factorIsCurrent = false
-        }
+        factorIsCurrent = false
+        if refactor || factorFailed { try refactorNow() }
+    }
+
+    /// Factors the present values; until a factorisation succeeds every solve tries again
+    /// (and throws its error), so a failed factor is never used.
+    private func refactorNow() throws {
+        factorFailed = true
+        try factor!.factorize(values)
+        (factorFailed, factorIsCurrent) = (false, true)
     }
 
     /// The nodal matrix's upper triangle for the present conductances (compressed columns),
@@ -188,6 +194,7 @@ public final class CrossbarNetwork {
     ) throws -> [T] {
         try drives.forEach(check)
         guard let factor else { return try drives.enumerated().map { try extract($0, $1, UnsafeBufferPointer(start: nil, count: 0)) } }
+        if factorFailed { try refactorNow() }
         var result: [T] = []
         result.reserveCapacity(drives.count)
         if !factorIsCurrent {
@@ -200,8 +207,7 @@ public final class CrossbarNetwork {
                 if iterations < Self.staleIterationLimit {
                     result.append(try x.withUnsafeBufferPointer { try extract(k, drives[k], $0) })
                 } else {
-                    try factor.factorize(values)
-                    factorIsCurrent = true
+                    try refactorNow()
                 }
             }
             if result.count == drives.count { return result }
@@ -225,10 +231,7 @@ public final class CrossbarNetwork {
     /// solves give it whatever the number of reads (ideal wires: `T[j, i] = G_ij`).
     public func readTransfer() throws -> Matrix<Double> {
         guard let factor else { return Matrix(rows: cols, cols: rows) { conductances[$1, $0] } }
-        if !factorIsCurrent {
-            try factor.factorize(values)
-            factorIsCurrent = true
-        }
+        if !factorIsCurrent { try refactorNow() }
         var transfer = Matrix(rows: cols, cols: rows, elements: [Double](repeating: 0, count: rows * cols))
         let g2 = endConductance * endConductance
         for start in stride(from: 0, to: cols, by: Self.blockSize) {
