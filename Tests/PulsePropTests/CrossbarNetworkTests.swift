@@ -221,7 +221,8 @@ final class CrossbarNetworkTests: XCTestCase {
     }
 
     /// A pulse slot as the netlist drives it: rows at `±u/2` while their train lasts, columns
-    /// at `∓u/2`; with ideal wires a coincidence sees `u`, a half-selected device `u/2`.
+    /// at `∓u/2` (the values of the netlist's sources mid-plateau); with ideal wires a
+    /// coincidence sees `u`, a half-selected device `u/2`.
     func testPulseSlotsDriveAsTheNetlistDoes() throws {
         let shape = PulseShape(setAmplitude: 1.8, resetAmplitude: 1.6)
         let step = try LearningStep(rowCounts: [2, 0], columnCounts: [-1, 2], slotsPerPhase: 2)
@@ -231,6 +232,14 @@ final class CrossbarNetworkTests: XCTestCase {
         XCTAssertEqual(slots[1], LineDrive(rows: [0.9, 0], columns: [0, 0]))
         XCTAssertEqual(slots[2], LineDrive(rows: [-0.8, 0], columns: [0, 0.8]))
         XCTAssertEqual(slots[3], LineDrive(rows: [-0.8, 0], columns: [0, 0.8]))
+        // The netlist's sources (ElectrodeSchedule) sit at these values mid-plateau of every slot.
+        let random = try LearningStep(rowCounts: [3, 0, 5, 1], columnCounts: [-4, 2, 0, 5, -1], slotsPerPhase: 5)
+        let schedule = try ElectrodeSchedule(step: random, shape: shape)
+        for (k, drive) in LineDrive.slots(of: random, shape: shape).enumerated() {
+            let t = schedule.phaseLength.seconds * Double(k / 5) + shape.period * Double(k % 5) + shape.edge + shape.plateau / 2
+            XCTAssertEqual(drive.rows, schedule.rows.map { $0.voltage(at: t) }, "slot \(k)")
+            XCTAssertEqual(drive.columns, schedule.columns.map { $0.voltage(at: t) }, "slot \(k)")
+        }
         let network = try CrossbarNetwork(wiring: .ideal, conductances: Matrix(rows: 2, cols: 2) { _, _ in 1e-4 })
         let voltages = try network.deviceVoltages(slots)
         XCTAssertEqual(voltages[0].elements, [1.8, 0.9, 0.9, 0])
