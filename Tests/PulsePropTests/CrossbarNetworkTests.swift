@@ -193,6 +193,26 @@ final class CrossbarNetworkTests: XCTestCase {
         XCTAssertThrowsError(try network.update(conductances: Matrix(rows: 4, cols: 4) { _, _ in 1e-4 }))
     }
 
+    /// One reader serves a network's layers in turn (a network per size), and a batch larger
+    /// than the columns (through the transfer matrix) reads what single reads give.
+    func testWiredReaderAlternatesSizesAndBatches() throws {
+        var generator = SeededGenerator(seed: 3)
+        let reader = try WiredReader(circuit: CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 5, driverResistance: 30)))
+        let small = Matrix(rows: 4, cols: 2) { _, _ in Double.random(in: 0...1, using: &generator) }
+        let large = Matrix(rows: 7, cols: 3) { _, _ in Double.random(in: 0...1, using: &generator) }
+        let reads = (0..<6).map { _ in (0..<7).map { _ in Double.random(in: -0.2...0.2, using: &generator) } }
+        let one = try reader.differentialCurrents(states: large, voltages: [reads[0]])[0]
+        _ = try reader.differentialCurrents(states: small, voltages: [Array(reads[1].prefix(4))])
+        let batch = try reader.differentialCurrents(states: large, voltages: reads)
+        XCTAssertEqual(batch.count, 6)
+        for (p, q) in zip(one, batch[0]) { XCTAssertEqual(p, q, accuracy: 1e-15) }
+        let fresh = try WiredReader(circuit: reader.circuit)
+        for (k, read) in reads.enumerated() {
+            let single = try fresh.differentialCurrents(states: large, voltages: [read])[0]
+            for (p, q) in zip(single, batch[k]) { XCTAssertEqual(p, q, accuracy: 1e-15) }
+        }
+    }
+
     /// An update that keeps the factor solves by CG preconditioned with it: a small change
     /// (one pulse level on some devices) gives the refactored voltages without refactoring; a
     /// change the stale factor cannot precondition makes the network refactor, with the same

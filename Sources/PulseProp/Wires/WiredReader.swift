@@ -4,15 +4,20 @@
 /// devices at `G_ref = (G_on + G_off)/2` as column `C`), solved by ``CrossbarNetwork``. It
 /// returns what ``SpiceReader`` returns, `I_j − I_ref`, with the wires' losses.
 ///
-/// The network is refactored only when the states change; a batch of more reads than there
-/// are columns goes through the read's transfer matrix (``CrossbarNetwork/readTransfer()``,
-/// one solve per column, kept until the states change), fewer through one solve per read.
+/// One network is kept per crossbar size (a network's layers alternate), refactored only when
+/// its states change; a batch of more reads than there are columns goes through the read's
+/// transfer matrix (``CrossbarNetwork/readTransfer()``, one solve per column, kept until the
+/// states change), fewer through one solve per read.
 public final class WiredReader: CrossbarReader {
     public let circuit: CrossbarCircuit
     public let readVoltage: Double
     public var label: String { "wired read" }
-    private var network: CrossbarNetwork?
-    private var transfer: Matrix<Double>?
+    /// A size's network and its transfer matrix for the present states, when computed.
+    private struct Cached {
+        let network: CrossbarNetwork
+        var transfer: Matrix<Double>?
+    }
+    private var cache: [[Int]: Cached] = [:]
 
     /// A reader of crossbars of `circuit` at row voltages up to `readVoltage`, which must lie
     /// in `(0, min(V_set, V_reset))`.
@@ -33,12 +38,13 @@ public final class WiredReader: CrossbarReader {
         }
         let network = try self.network(for: states)
         let cols = states.cols
+        let key = [states.rows, cols]
         let currents: [[Double]]
-        if transfer == nil && voltages.count <= cols {
+        if cache[key]?.transfer == nil && voltages.count <= cols {
             currents = try network.columnCurrents(voltages.map { LineDrive.read($0, columns: cols + 1) })
         } else {
-            let t = try transfer ?? network.readTransfer()
-            transfer = t
+            let t = try cache[key]?.transfer ?? network.readTransfer()
+            cache[key]?.transfer = t
             currents = voltages.map { v in
                 (0...cols).map { j in (0..<states.rows).reduce(0.0) { $0 + t[j, $1] * v[$1] } }
             }
@@ -51,15 +57,15 @@ public final class WiredReader: CrossbarReader {
         let (rows, cols) = (states.rows, states.cols)
         let devices = circuit.population(rows: rows, cols: cols).conductances(states)
         let g = Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : devices[i, j] }
-        if let network, network.rows == rows, network.cols == cols + 1 {
+        if let network = cache[[rows, cols]]?.network {
             if network.conductances != g {
+                cache[[rows, cols]]?.transfer = nil
                 try network.update(conductances: g)
-                transfer = nil
             }
             return network
         }
         let made = try CrossbarNetwork(wiring: circuit.wiring, conductances: g)
-        (network, transfer) = (made, nil)
+        cache[[rows, cols]] = Cached(network: made)
         return made
     }
 }
