@@ -2,6 +2,7 @@ import ArgumentParser
 import COpenBLAS
 import Foundation
 import PulseProp
+import PulsePropOptions
 
 /// `pulseprop-bench wires`: the wired crossbar solver (``CrossbarNetwork``) at MNIST size: a
 /// wired read of a minibatch against the ideal product (CBLAS) in the same run, one pulse
@@ -39,8 +40,15 @@ struct BenchWires: ParsableCommand {
     @Flag(help: "Also time Jacobi-preconditioned CG (slow: minutes at 785x110).")
     var jacobi = false
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         try require(rows >= 1 && cols >= 1 && batch >= 1 && repeats >= 1, "size", "rows, cols, batch and repeats must be ≥ 1")
+        try require(compareSizes.allSatisfy { $0 >= 1 }, "compare-sizes", "every size must be ≥ 1")
+        let largest = ([rows * (cols + 1)] + compareSizes.map { $0 * $0 }).max()!
+        try memory.budget().check(
+            CrossbarNetwork.estimatedBytes(rows: largest, cols: 1) + 2 * 4 * Double(batch) * Double(rows) * Double(cols + 1),
+            option: largest == rows * (cols + 1) ? "rows" : "compare-sizes", request: "a wired \(rows)x\(cols) crossbar")
         let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance))
         // One core, as the aims are stated (CHOLMOD's BLAS is OpenBLAS).
         Kernels.setBLASThreads(1)
