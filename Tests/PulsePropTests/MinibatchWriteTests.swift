@@ -156,4 +156,25 @@ final class MinibatchWriteTests: XCTestCase {
         XCTAssertEqual(perBatch.depressionPulses, 1)
         XCTAssertEqual(perBatch.potentiationPulses, 0)
     }
+
+    /// Pair-opposed pulses: a unidirectional pair (`w = 0.25` on reference-free pairs) written
+    /// per example by the minibatch above gets 3 then 2 potentiation pulses on `G⁻` and `G⁺` of
+    /// pair (0, 0), and 2 and 2 on pair (1, 0): `Σ min(P⁺, P⁻) = 2 + 2 = 4`.
+    func testPairOpposedPulsesCountWhatUnidirectionalPairsUndo() throws {
+        let encoding = PulseEncoding(levels: 8, xMax: 1, deltaMin: -1, deltaMax: 1)
+        let signals = LayerSignals(layer: 0, x: [0.375, 0.25, 0.25, 0.25], xStride: 2, delta: [0.625, -0.25], cols: 1)
+        var layers = [WeightLayer(rows: 2, cols: 1, values: [0.25, 0.25])]
+        let hardware = CrossbarHardware()
+        let updater = try DeviceWeightUpdater(
+            layers: layers, engines: [hardware.analyticEngine()], encoding: encoding,
+            mapping: WeightMapping(.pair, maxWeight: 1), scheme: .unidirectional)
+        let monitor = try CircuitMonitor(circuit: hardware.circuit, shadow: nil)
+        monitor.pairedColumns = true
+        updater.observer = { try monitor.record($0) }
+        try updater.update(&layers, signals: [signals], count: 2, rate: 1)
+        let stats = monitor.takeEpochStats()
+        XCTAssertEqual(stats.pairOpposedPulses, 4)
+        XCTAssertEqual(stats.opposedPulses, 0)
+        XCTAssertEqual(stats.potentiationPulses, 9)
+    }
 }

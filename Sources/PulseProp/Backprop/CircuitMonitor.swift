@@ -38,6 +38,10 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
     /// steps differ they leave a drift instead of nothing; a write of net counts would have
     /// cancelled them before any pulse (as per-batch writes do within a minibatch).
     public var opposedPulses = 0
+    /// Pairs (crossbar columns `2j`, `2j + 1`): `Σ_pairs min(P⁺, P⁻)` over the epoch, the
+    /// potentiation pulses of a pair's two devices that cancel in its weight. Unidirectional
+    /// updates undo a weight change this way: both devices climb toward saturation.
+    public var pairOpposedPulses = 0
 
     /// Creates empty figures.
     public init() {}
@@ -62,6 +66,7 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
         potentiationPulses = try c.decodeIfPresent(Int.self, forKey: .potentiationPulses) ?? 0
         depressionPulses = try c.decodeIfPresent(Int.self, forKey: .depressionPulses) ?? 0
         opposedPulses = try c.decodeIfPresent(Int.self, forKey: .opposedPulses) ?? 0
+        pairOpposedPulses = try c.decodeIfPresent(Int.self, forKey: .pairOpposedPulses) ?? 0
     }
 
     /// The figures of every epoch of `history` that has them, summed; the ratios and RMS
@@ -87,6 +92,7 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
             total.potentiationPulses += e.potentiationPulses
             total.depressionPulses += e.depressionPulses
             total.opposedPulses += e.opposedPulses
+            total.pairOpposedPulses += e.pairOpposedPulses
         }
     }
 
@@ -95,7 +101,7 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
         case deltaGRMSDifference = "dgRmsDifference"
         case directionAgreement, readProducts
         case readRMSError = "readRmsError"
-        case readRelativeError, refreshes, refreshPulses, potentiationPulses, depressionPulses, opposedPulses
+        case readRelativeError, refreshes, refreshPulses, potentiationPulses, depressionPulses, opposedPulses, pairOpposedPulses
     }
 }
 
@@ -174,6 +180,9 @@ public final class CircuitMonitor {
     public var divergence: [StepDivergence] { state.divergence }
     /// How many ΔG pairs to keep.
     public var pairLimit = 20000
+    /// Whether the crossbars hold weights in pairs of adjacent columns (for
+    /// ``CircuitEpochStats/pairOpposedPulses``).
+    public var pairedColumns = false
     /// The first step of layer 0 that wrote a device, for waveform capture.
     public private(set) var firstWritingStep: (step: LearningStep, states: Matrix<Double>)?
 
@@ -298,6 +307,11 @@ public final class CircuitMonitor {
     /// The figures since the last call, and a fresh start for the next epoch.
     public func takeEpochStats() -> CircuitEpochStats {
         var stats = current
+        if pairedColumns {
+            stats.pairOpposedPulses = epochPulses.compactMap { $0 }.reduce(0) { total, layer in
+                total + stride(from: 0, to: layer.up.count - 1, by: 2).reduce(0) { $0 + min(layer.up[$1], layer.up[$1 + 1]) }
+            }
+        }
         stats.opposedPulses = epochPulses.compactMap { $0 }.reduce(0) { total, layer in
             total + zip(layer.up, layer.down).reduce(0) { $0 + min($1.0, $1.1) }
         }

@@ -29,6 +29,7 @@ public final class CircuitTraining {
             "reads a device against the reference column: use --weights reference")
         let monitor = try CircuitMonitor(
             circuit: hardware.circuit, shadow: compare && hardware.engine != .analytic ? hardware.analyticEngine() : nil)
+        monitor.pairedColumns = configuration.weights == .pair
         self.monitor = monitor
         var made: DeviceWeightUpdater?
         run = try BackpropRun(

@@ -56,7 +56,7 @@ public struct DevicesReport {
 
     /// Per-epoch means over the cell's runs of pulses sent, device energy (J), refreshes and
     /// opposed pulses (``CircuitEpochStats/opposedPulses``).
-    private func perEpoch(_ cell: Cell) -> (pulses: Double, energy: Double, refreshes: Double, opposed: Double)? {
+    private func perEpoch(_ cell: Cell) -> (pulses: Double, energy: Double, refreshes: Double, opposed: Double, pairOpposed: Double)? {
         let circuits = (results[cell] ?? []).compactMap(\.circuit)
         guard !circuits.isEmpty else { return nil }
         let n = Double(circuits.count * epochs)
@@ -64,7 +64,8 @@ public struct DevicesReport {
             Double(circuits.map(\.pulsesSent).reduce(0, +)) / n,
             circuits.map { $0.deviceEnergy.reduce(0, +) }.reduce(0, +) / n,
             Double(circuits.map(\.refreshes).reduce(0, +)) / n,
-            Double(circuits.map(\.opposedPulses).reduce(0, +)) / n
+            Double(circuits.map(\.opposedPulses).reduce(0, +)) / n,
+            Double(circuits.map(\.pairOpposedPulses).reduce(0, +)) / n
         )
     }
 
@@ -72,34 +73,37 @@ public struct DevicesReport {
 
     /// Markdown: one row per cell.
     public func markdown() -> String {
-        var out = "| test error after \(epochs) epochs | mean ± std | pulses / epoch | device energy / epoch | refreshes / epoch | opposed pulses / epoch |\n"
-        out += "|---|---|---|---|---|---|\n"
+        var out = "| test error after \(epochs) epochs | mean ± std | pulses / epoch | device energy / epoch | refreshes / epoch | opposed pulses / epoch | pair-opposed pulses / epoch |\n"
+        out += "|---|---|---|---|---|---|---|\n"
         for cell in cells {
             let e = errors(cell)
             let error = Table1.meanAndStd(e).map { String(format: "%.2f ± %.2f %% (n=%d)", $0.mean, $0.std, e.count) } ?? "— (n=0)"
             let figures = perEpoch(cell).map {
-                String(format: "%.3g | %.3g J | %.3g | %.3g", $0.pulses, $0.energy, $0.refreshes, $0.opposed)
-            } ?? "— | — | — | —"
+                String(format: "%.3g | %.3g J | %.3g | %.3g | %.3g", $0.pulses, $0.energy, $0.refreshes, $0.opposed, $0.pairOpposed)
+            } ?? "— | — | — | — | —"
             out += "| \(cell.label) | \(error) | \(figures) |\n"
         }
         return out
     }
 
     /// CSV: `cell,device,update,write,d2d,trials,mean_test_error_percent,std_test_error_percent,
-    /// pulses_per_epoch,device_energy_j_per_epoch,refreshes_per_epoch,opposed_pulses_per_epoch`
+    /// pulses_per_epoch,device_energy_j_per_epoch,refreshes_per_epoch,opposed_pulses_per_epoch,
+    /// pair_opposed_pulses_per_epoch`
     /// (empty where unknown).
     public func csv() throws -> String {
         var table = CSVTable(header: [
             "cell", "device", "update", "write", "d2d", "trials", "mean_test_error_percent", "std_test_error_percent", "pulses_per_epoch",
-            "device_energy_j_per_epoch", "refreshes_per_epoch", "opposed_pulses_per_epoch",
+            "device_energy_j_per_epoch", "refreshes_per_epoch", "opposed_pulses_per_epoch", "pair_opposed_pulses_per_epoch",
         ])
         for cell in cells {
             let e = errors(cell)
             let stats = Table1.meanAndStd(e).map { ("\($0.mean)", "\($0.std)") } ?? ("", "")
-            let figures = perEpoch(cell).map { ("\($0.pulses)", "\($0.energy)", "\($0.refreshes)", "\($0.opposed)") } ?? ("", "", "", "")
+            let figures = perEpoch(cell).map {
+                ("\($0.pulses)", "\($0.energy)", "\($0.refreshes)", "\($0.opposed)", "\($0.pairOpposed)")
+            } ?? ("", "", "", "", "")
             table.append([
                 cell.id, cell.device ?? "", cell.update?.rawValue ?? "", cell.device == nil ? "" : cell.write.rawValue, cell.d2d, e.count, stats.0, stats.1, figures.0, figures.1,
-                figures.2, figures.3,
+                figures.2, figures.3, figures.4,
             ])
         }
         return try table.text()
