@@ -34,6 +34,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // SuiteSparse's sparse Cholesky, for the nodal systems of wired crossbars. Debian's
+        // package has no pkg-config file; the shim includes the header by its folder.
+        .systemLibrary(
+            name: "CCholmod",
+            providers: [.apt(["libsuitesparse-dev"])]
+        ),
         // Training's sparse kernels, compiled for AVX-512, AVX2 and baseline x86-64 and chosen
         // at load time; optimised in debug builds too, so tests of training stay quick.
         .target(
@@ -43,6 +49,7 @@ let package = Package(
         .target(
             name: "PulseProp",
             dependencies: [
+                "CCholmod",
                 "CKernels",
                 "CNgspice",
                 "COpenBLAS",
@@ -71,6 +78,7 @@ let package = Package(
         .executableTarget(
             name: "pulseprop-bench",
             dependencies: [
+                "COpenBLAS",
                 "PulseProp",
                 "PulsePropOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

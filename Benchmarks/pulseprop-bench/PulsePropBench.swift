@@ -7,5 +7,5 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pulseprop-bench",
         abstract: "Measure simulation and training speed (use a release build).",
-        subcommands: [BenchSpice.self, BenchAnalytic.self, BenchTrain.self, BenchDbn.self])
+        subcommands: [BenchSpice.self, BenchAnalytic.self, BenchWires.self, BenchTrain.self, BenchDbn.self])
 }

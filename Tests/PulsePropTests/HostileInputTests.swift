@@ -75,6 +75,7 @@ final class HostileInputTests: XCTestCase {
             (["train", "--batch", "100000000000"], "invalid batch", TestSupport.executable),
             (["analytic", "--rows", "100000", "--cols", "100000"], "invalid rows", TestSupport.benchExecutable),
             (["spice", "--sizes", "100000"], "invalid rows", TestSupport.benchExecutable),
+            (["wires", "--rows", "100000", "--cols", "100000"], "invalid rows", TestSupport.benchExecutable),
             (["calibrate", "--grid", "100000000", "--output", "-"], "invalid grid", TestSupport.executable),
         ]
         for (arguments, option, program) in cases {

@@ -1,4 +1,5 @@
-/// The forward pass read from the crossbars in SPICE instead of computed by CBLAS.
+/// The forward pass read from the crossbars instead of computed by CBLAS: in SPICE
+/// (``SpiceReader``) or through the wires' resistive network (``WiredReader``).
 ///
 /// For each example, the inputs `x` (bias included) are scaled onto the rows as sub-threshold
 /// voltages `v_i = V_read·x_i/s` with `s = max_i |x_i|`; the column currents less the reference
@@ -9,9 +10,10 @@
 ///
 /// With ideal wires this equals `Σ_i x_i·w_ij` up to the weights' float rounding; wire and
 /// driver resistance make it smaller. The error against the ideal product is accumulated.
+/// A batch's examples are read together (one factorisation of a wired network serves them all).
 public final class CircuitReadout: LayerProduct {
-    /// The SPICE reader (one ngspice instance).
-    public let reader: SpiceReader
+    /// The reader (one ngspice instance, or one wired network).
+    public let reader: CrossbarReader
     /// Weight ↔ state mapping of the device pairs.
     public let mapping: WeightMapping
     private let device: ThresholdMemristor
@@ -19,10 +21,15 @@ public final class CircuitReadout: LayerProduct {
     private var squaredIdeal = 0.0
     private var products = 0
 
-    /// Creates a readout of crossbars of `circuit` at `readVoltage`, solved with `solver`.
-    public init(circuit: CrossbarCircuit, mapping: WeightMapping, readVoltage: Double = 0.2, solver: SpiceSolver = .auto) throws {
-        reader = try SpiceReader(circuit: circuit, readVoltage: readVoltage, solver: solver)
-        device = try ThresholdMemristor(circuit.device)
+    /// Creates a readout of crossbars of `circuit` at `readVoltage` in SPICE, solved with `solver`.
+    public convenience init(circuit: CrossbarCircuit, mapping: WeightMapping, readVoltage: Double = 0.2, solver: SpiceSolver = .auto) throws {
+        try self.init(reader: SpiceReader(circuit: circuit, readVoltage: readVoltage, solver: solver), mapping: mapping)
+    }
+
+    /// Creates a readout through `reader`.
+    public init(reader: CrossbarReader, mapping: WeightMapping) throws {
+        self.reader = reader
+        device = try ThresholdMemristor(reader.circuit.device)
         self.mapping = mapping
     }
 
@@ -32,30 +39,34 @@ public final class CircuitReadout: LayerProduct {
     ) throws {
         let states = Matrix(rows: rows, cols: cols, elements: w.map(mapping.state(weight:)))
         let toWeight = mapping.maxWeight / (device.conductanceRange / 2)
+        let inputs = (0..<count).map { b in (0..<rows).map { Double(x[b * inputStride + $0]) } }
+        let scales = inputs.map { $0.map(abs).max() ?? 0 }
+        // Examples with no input read nothing: they are not sent to the reader.
+        let read = (0..<count).filter { scales[$0] > 0 }
+        let currents = try CircuitStepError.at("\(reader.label) of \(CircuitStepError.crossbar(layer))") {
+            try reader.differentialCurrents(
+                states: states, voltages: read.map { b in inputs[b].map { reader.readVoltage * $0 / scales[b] } })
+        }
+        var next = 0
         for b in 0..<count {
-            let input = (0..<rows).map { Double(x[b * inputStride + $0]) }
-            let scale = input.map(abs).max() ?? 0
             let out = z + b * outputStride
-            guard scale > 0 else {
+            guard scales[b] > 0 else {
                 for j in 0..<cols { out[j] = 0 }
                 continue
             }
-            let voltages = input.map { reader.readVoltage * $0 / scale }
-            let currents = try CircuitStepError.at("SPICE read of \(CircuitStepError.crossbar(layer)), example \(b + 1) of the batch") {
-                try reader.differentialCurrents(states: states, voltages: voltages)
-            }
+            let example = currents[next]
+            next += 1
             for j in 0..<cols {
-                let read = currents[j] * scale / reader.readVoltage * toWeight
+                let value = example[j] * scales[b] / reader.readVoltage * toWeight
                 var ideal = 0.0
-                for i in 0..<rows { ideal += input[i] * Double(w[i * cols + j]) }
-                out[j] = Float(read)
-                squaredError += (read - ideal) * (read - ideal)
+                for i in 0..<rows { ideal += inputs[b][i] * Double(w[i * cols + j]) }
+                out[j] = Float(value)
+                squaredError += (value - ideal) * (value - ideal)
                 squaredIdeal += ideal * ideal
                 products += 1
             }
         }
     }
-
     /// Adds the read figures since the last call to `stats` and starts counting afresh.
     public func take(into stats: inout CircuitEpochStats) {
         stats.readProducts = products

@@ -1,8 +1,9 @@
 /// A device-weight training run with its crossbars, engines and circuit monitor wired
 /// together: the network's layers live in crossbars simulated by `hardware.engine`; every
 /// step is counted (pulses, writes, disturb, energy) and, with `compare`, shadowed by the
-/// analytic engine from the same device states. With `hardware.spiceRead`, every forward
-/// product is read from the crossbars in SPICE (``CircuitReadout``).
+/// analytic engine from the same device states. With `hardware.spiceRead` (or
+/// `hardware.wiredRead` on wired crossbars), every forward product is read from the crossbars
+/// in SPICE (or through their wires) (``CrossbarHardware/readout(weightRange:)``).
 public final class CircuitTraining {
     /// The training run (epochs, schedule, checkpoints).
     public let run: BackpropRun
@@ -10,7 +11,7 @@ public final class CircuitTraining {
     public let monitor: CircuitMonitor
     /// The crossbars' updater (device states of both layers).
     public let updater: DeviceWeightUpdater
-    /// The SPICE read of the forward pass, when `hardware.spiceRead` is set.
+    /// The SPICE or wired read of the forward pass, when `hardware` asks for one.
     public let readout: CircuitReadout?
 
     /// Builds the run; `configuration.weights` must be a device mapping (reference or pair).
@@ -21,6 +22,10 @@ public final class CircuitTraining {
         try require(configuration.weights.isDevice, "weights", "circuit training needs --weights reference or pair")
         try require(
             !hardware.spiceRead || configuration.weights == .reference, "spice-read",
+            "reads a device against the reference column: use --weights reference")
+        try require(!(hardware.spiceRead && hardware.wiredRead), "wired-read", "give --spice-read or --wired-read, not both")
+        try require(
+            !hardware.wiredRead || configuration.weights == .reference, "wired-read",
             "reads a device against the reference column: use --weights reference")
         let monitor = try CircuitMonitor(
             circuit: hardware.circuit, shadow: compare && hardware.engine != .analytic ? hardware.analyticEngine() : nil)
@@ -40,11 +45,7 @@ public final class CircuitTraining {
         // BackpropRun builds its weight updater in its initializer, so `made` is set here.
         let updater = made!
         self.updater = updater
-        let readout = hardware.spiceRead
-            ? try CircuitReadout(
-                circuit: hardware.circuit, mapping: WeightMapping(.reference, maxWeight: configuration.weightRange),
-                readVoltage: hardware.readVoltage, solver: hardware.spiceSolver)
-            : nil
+        let readout = try hardware.readout(weightRange: configuration.weightRange)
         self.readout = readout
         run.product = readout
         run.circuitStats = {

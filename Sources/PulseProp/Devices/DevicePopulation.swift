@@ -96,6 +96,13 @@ public struct DevicePopulation: Sendable {
             ?? nominal.offConductance + (nominal.onConductance - nominal.offConductance) * x
     }
 
+    /// Every device's conductance at `states` (stuck devices at their stuck states), siemens:
+    /// what a wired network (``CrossbarNetwork``) is built from.
+    public func conductances(_ states: Matrix<Double>) -> Matrix<Double> {
+        let held = pinned(states)
+        return Matrix(rows: states.rows, cols: states.cols) { conductance(state: held[$0, $1], row: $0, col: $1) }
+    }
+
     /// `states` with every stuck device at the state it is held at.
     public func pinned(_ states: Matrix<Double>) -> Matrix<Double> {
         guard let instances else { return states }

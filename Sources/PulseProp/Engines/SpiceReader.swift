@@ -1,21 +1,17 @@
 /// Reads crossbars in ngspice: the operating point of ``CrossbarReadNetlist`` gives every
 /// column's current less the reference column's, `I_j − I_ref = Σ_i (G_ij − G_ref)·v_i`
 /// with whatever the wires and drivers take away. One reader is one simulator instance.
-public final class SpiceReader {
-    /// Devices and wires of the crossbars read.
+public final class SpiceReader: CrossbarReader {
     public let circuit: CrossbarCircuit
-    /// Largest row voltage magnitude, V (below both switching thresholds).
     public let readVoltage: Double
+    public var label: String { "SPICE read" }
     private let library: NgspiceLibrary
 
     /// Opens a private ngspice instance solving with `solver`; `readVoltage` must lie in
     /// `(0, min(V_set, V_reset))`.
     public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2, solver: SpiceSolver = .auto) throws {
         try circuit.validate()
-        let limit = min(circuit.device.setThreshold, circuit.device.resetThreshold)
-        try require(
-            readVoltage > 0 && readVoltage < limit, "read-voltage",
-            "must lie between 0 and the lower switching threshold (\(limit) V), got \(readVoltage)")
+        try circuit.checkReadVoltage(readVoltage)
         self.circuit = circuit
         self.readVoltage = readVoltage
         library = try NgspiceLibrary(solver: solver)
@@ -30,5 +26,12 @@ public final class SpiceReader {
         }
         let reference = currents.last!
         return currents.dropLast().map { $0 - reference }
+    }
+
+    /// One ngspice operating point per read, in turn; an error names the read it stopped at.
+    public func differentialCurrents(states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
+        try voltages.enumerated().map { b, v in
+            try CircuitStepError.at("read \(b + 1) of \(voltages.count)") { try differentialCurrents(states: states, voltages: v) }
+        }
     }
 }

@@ -29,7 +29,11 @@ public struct CrossbarHardware: Sendable {
     /// Whether the forward pass reads the crossbars in SPICE (sub-threshold `.op`) instead of
     /// computing the ideal matrix product.
     public var spiceRead = false
-    /// Largest row voltage of a SPICE read, V (below both thresholds).
+    /// Whether the analytic forward pass reads the crossbars through their wires
+    /// (``WiredReader``) when the wiring is not ideal; with ideal wiring, and when off, the
+    /// forward pass is the ideal matrix product (the same code, bit for bit).
+    public var wiredRead = false
+    /// Largest row voltage of a SPICE or wired read, V (below both thresholds).
     public var readVoltage = 0.2
     /// Device form of the SPICE engines (compiled code model or B-source subcircuit).
     public var spiceModel = SpiceModelChoice.auto
@@ -45,6 +49,18 @@ public struct CrossbarHardware: Sendable {
             circuit: circuit, calibration: PulseResponseCalibration.resolve(path: calibrationPath, for: circuit))
         engine.estimatesEnergy = measureEnergy
         return engine
+    }
+
+    /// The forward pass's read of the crossbars holding weights in `[−weightRange, weightRange]`
+    /// against a reference column: in SPICE with ``spiceRead``, through the wired network with
+    /// ``wiredRead`` and non-ideal wiring, else nil (the ideal product).
+    public func readout(weightRange: Double) throws -> CircuitReadout? {
+        let mapping = WeightMapping(.reference, maxWeight: weightRange)
+        if spiceRead {
+            return try CircuitReadout(circuit: circuit, mapping: mapping, readVoltage: readVoltage, solver: spiceSolver)
+        }
+        guard wiredRead, !circuit.wiring.isIdeal else { return nil }
+        return try CircuitReadout(reader: WiredReader(circuit: circuit, readVoltage: readVoltage), mapping: mapping)
     }
 
     /// A new engine of the configured kind for one crossbar.

@@ -29,7 +29,7 @@ public struct CrossbarReadNetlist: Sendable {
             Self.dialects.contains(dialect), "dialect",
             "the read netlist is written in the \(Self.dialects.map(\.rawValue).joined(separator: " and ")) dialects only")
         try circuit.validate()
-        let limit = min(circuit.device.setThreshold, circuit.device.resetThreshold)
+        let limit = circuit.readLimit
         try require(voltages.count == states.rows, "read-voltage", "\(voltages.count) row voltages for \(states.rows) rows")
         try require(
             voltages.allSatisfy { $0.isFinite && abs($0) < limit }, "read-voltage",
@@ -39,7 +39,7 @@ public struct CrossbarReadNetlist: Sendable {
         let devices = circuit.population(rows: rows, cols: cols)
         let states = devices.pinned(states)
         let lines = CrossbarLines(rows: rows, cols: cols + 1, wiring: circuit.wiring)
-        let reference = (circuit.device.onConductance + circuit.device.offConductance) / 2
+        let reference = circuit.referenceConductance
         let f = SpiceFormatting.number
         senseSources = (0...cols).map { "vc\($0)" }
         context = ReadTemplateContext(

@@ -19,7 +19,10 @@ struct DeviceWeightOptions: ParsableArguments {
     @Flag(help: "Device weights: read every forward product from the crossbars in SPICE (sub-threshold operating point, reference column) instead of the ideal matrix product; its error against the ideal product is logged.")
     var spiceRead = false
 
-    @Option(help: "Largest row voltage of a SPICE read, V (below both switching thresholds).")
+    @Flag(help: "Device weights, analytic engine: read every forward product through the crossbar's wires (its resistive network solved with the reference column, as --spice-read does in SPICE) when --wire-resistance or --driver-resistance is set; its error against the ideal product is logged. With ideal wires the product is the ideal one, unchanged.")
+    var wiredRead = false
+
+    @Option(help: "Largest row voltage of a SPICE or wired read, V (below both switching thresholds).")
     var readVoltage = 0.2
 
     @OptionGroup(title: "Crossbar circuit (device weights)") var circuitOptions: CircuitOptions
@@ -35,6 +38,7 @@ struct DeviceWeightOptions: ParsableArguments {
     var given: [String] {
         [
             ("engine", engine != nil), ("calibration", calibration != nil), ("compare", compare), ("spice-read", spiceRead),
+            ("wired-read", wiredRead),
             ("device-eta", deviceEta != nil),
         ].filter(\.1).map(\.0)
     }
@@ -43,6 +47,7 @@ struct DeviceWeightOptions: ParsableArguments {
     func hardware() throws -> CrossbarHardware {
         var hardware = CrossbarHardware(circuit: try circuitOptions.circuit(), engine: engine ?? .analytic, calibrationPath: calibration)
         hardware.spiceRead = spiceRead
+        hardware.wiredRead = wiredRead
         hardware.readVoltage = readVoltage
         hardware.spiceModel = spiceModelOptions.spiceModel
         hardware.spiceSolver = spiceModelOptions.solver

@@ -1,0 +1,205 @@
+import ArgumentParser
+import COpenBLAS
+import Foundation
+import PulseProp
+import PulsePropOptions
+
+/// `pulseprop-bench wires`: the wired crossbar solver (``CrossbarNetwork``) at MNIST size: a
+/// wired read of a minibatch against the ideal product (CBLAS) in the same run, one pulse
+/// slot's device voltages, and CHOLMOD against a warm-started Jacobi-preconditioned CG on the
+/// slots of one phase.
+struct BenchWires: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wires",
+        abstract: "Wired crossbar solver: a minibatch read, one slot solve, CHOLMOD against preconditioned CG.")
+
+    @Option(help: "Crossbar rows (inputs plus bias).")
+    var rows = 785
+
+    @Option(help: "Crossbar columns (weights; the read adds the reference column).")
+    var cols = 110
+
+    @Option(help: "Examples in the minibatch read.")
+    var batch = 100
+
+    @Option(help: "Wire resistance per segment, ohm.")
+    var wireResistance = 1.0
+
+    @Option(help: "Driver resistance, ohm.")
+    var driverResistance = 10.0
+
+    @Option(help: "Pulse levels of the learning step whose slots are solved.")
+    var levels = 20
+
+    @Option(help: "Repetitions of each timing (the mean is reported).")
+    var repeats = 3
+
+    @Option(help: "Extra square sizes for the CHOLMOD-against-CG comparisons.")
+    var compareSizes: [Int] = [128]
+
+    @Flag(help: "Also time Jacobi-preconditioned CG (slow: minutes at 785x110).")
+    var jacobi = false
+
+    @OptionGroup var memory: MemoryOptions
+
+    func run() throws {
+        try require(rows >= 1 && cols >= 1 && batch >= 1 && repeats >= 1, "size", "rows, cols, batch and repeats must be ≥ 1")
+        try require(compareSizes.allSatisfy { $0 >= 1 }, "compare-sizes", "every size must be ≥ 1")
+        let largest = ([rows * (cols + 1)] + compareSizes.map { $0 * $0 }).max()!
+        try memory.budget().check(
+            CrossbarNetwork.estimatedBytes(rows: largest, cols: 1) + 2 * 4 * Double(batch) * Double(rows) * Double(cols + 1),
+            option: largest == rows * (cols + 1) ? "rows" : "compare-sizes", request: "a wired \(rows)x\(cols) crossbar")
+        let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance))
+        // One core, as the aims are stated (CHOLMOD's BLAS is OpenBLAS).
+        Kernels.setBLASThreads(1)
+        print("one BLAS thread; wired crossbar solver, \(rows)x\(cols), \(wireResistance) Ω/segment, \(driverResistance) Ω drivers (\(Host.cpu))")
+        try read(circuit)
+        try slot(circuit, rows: rows, cols: cols)
+        for n in [rows] + compareSizes {
+            if jacobi { try compare(circuit, rows: n, cols: n == rows ? cols : n) }
+            try drift(circuit, rows: n, cols: n == rows ? cols : n)
+        }
+    }
+
+    /// Random weights in states, random inputs in [0, 1] with the bias input 1.
+    private func readInputs(seed: UInt64) -> (states: Matrix<Double>, weights: [Float], inputs: [Float]) {
+        var rng = SeededGenerator(seed: seed)
+        let mapping = WeightMapping(.reference, maxWeight: 4)
+        let weights = (0..<rows * cols).map { _ in Float.random(in: -4...4, using: &rng) }
+        var inputs = (0..<batch * rows).map { _ in Float.random(in: 0...1, using: &rng) }
+        for b in 0..<batch { inputs[b * rows + rows - 1] = 1 }
+        return (mapping.states(weights: weights, rows: rows, cols: cols), weights, inputs)
+    }
+
+    private func read(_ circuit: CrossbarCircuit) throws {
+        let sets = [readInputs(seed: 1), readInputs(seed: 2)]
+        var out = [Float](repeating: 0, count: batch * cols)
+        let ideal = Self.seconds(repeats * 10) { k in
+            let (w, x) = (sets[k % 2].weights, sets[k % 2].inputs)
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), Int32(cols), Int32(rows), 1, x, Int32(rows), w,
+                Int32(cols), 0, &out, Int32(cols))
+        }
+        let readout = try CircuitReadout(reader: WiredReader(circuit: circuit), mapping: WeightMapping(.reference, maxWeight: 4))
+        // The first read analyses the pattern; then each read refactors (the weights alternate).
+        let analyse = try Self.seconds(1) { _ in try multiply(readout, sets[0], &out) }
+        let wired = try Self.seconds(repeats) { k in try multiply(readout, sets[(k + 1) % 2], &out) }
+        var stats = CircuitEpochStats()
+        readout.take(into: &stats)
+        print(String(
+            format: "read of a %d-example minibatch: ideal product (CBLAS) %.3f ms; wired %.1f ms (refactor + %d solves), %.0fx the ideal; first read with symbolic analysis %.1f ms; relative read error against the ideal product %.4f",
+            batch, ideal * 1e3, wired * 1e3, min(batch, cols + 1), wired / ideal, analyse * 1e3, stats.readRelativeError))
+    }
+
+    private func multiply(_ readout: CircuitReadout, _ set: (states: Matrix<Double>, weights: [Float], inputs: [Float]), _ out: inout [Float]) throws {
+        try set.inputs.withUnsafeBufferPointer { x in
+            try out.withUnsafeMutableBufferPointer { z in
+                try readout.multiply(
+                    layer: 0, inputs: x.baseAddress!, inputStride: rows, count: batch, weights: set.weights, rows: rows,
+                    cols: cols, output: z.baseAddress!, outputStride: cols)
+            }
+        }
+    }
+
+    /// One learning step's device conductances and slot drives.
+    private func step(_ circuit: CrossbarCircuit, rows: Int, cols: Int, seed: UInt64) throws -> (Matrix<Double>, [LineDrive]) {
+        let encoding = PulseEncoding(levels: levels)
+        let inputs = try StepInputs.random(rows: rows, cols: cols, seed: seed, encoding: encoding)
+        let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
+        return (circuit.population(rows: rows, cols: cols).conductances(inputs.states), LineDrive.slots(of: step, shape: circuit.shape))
+    }
+
+    private func slot(_ circuit: CrossbarCircuit, rows: Int, cols: Int) throws {
+        let (g, drives) = try step(circuit, rows: rows, cols: cols, seed: 3)
+        let (other, _) = try step(circuit, rows: rows, cols: cols, seed: 4)
+        var network: CrossbarNetwork!
+        let build = try Self.seconds(1) { _ in network = try CrossbarNetwork(wiring: circuit.wiring, conductances: g) }
+        let refactor = try Self.seconds(repeats) { k in try network.update(conductances: k % 2 == 0 ? other : g) }
+        let solve = try Self.seconds(repeats) { _ in _ = try network.deviceVoltages(drives[0]) }
+        let slot = try Self.seconds(repeats) { k in
+            try network.update(conductances: k % 2 == 0 ? other : g)
+            _ = try network.deviceVoltages(drives[k % drives.count])
+        }
+        let phase = try Self.seconds(repeats) { _ in _ = try network.deviceVoltages(Array(drives.prefix(levels))) }
+        print(String(
+            format: "slot solve %dx%d (%d nodes, L has %d nonzeros): analyse+factor %.1f ms, refactor %.1f ms, one solve with device voltages %.1f ms, refactor+solve %.1f ms; %d slots of one phase %.1f ms",
+            rows, cols, network.nodeCount, network.factorNonzeros, build * 1e3, refactor * 1e3, solve * 1e3, slot * 1e3, levels,
+            phase * 1e3))
+    }
+
+    /// CHOLMOD (refactor, then the phase's slots) against warm-started Jacobi-PCG on the same slots.
+    private func compare(_ circuit: CrossbarCircuit, rows: Int, cols: Int) throws {
+        let (g, drives) = try step(circuit, rows: rows, cols: cols, seed: 5)
+        let network = try CrossbarNetwork(wiring: circuit.wiring, conductances: g)
+        let slots = Array(drives.prefix(levels))
+        var direct: [[Double]] = []
+        let cholmod = try Self.seconds(1) { _ in
+            try network.update(conductances: g)
+            direct = try network.nodeVoltages(slots)
+        }
+        let cg = ConjugateGradient(network.matrix!)
+        var x = [Double](repeating: 0, count: network.nodeCount)
+        var iterations: [Int] = []
+        var error = 0.0
+        let iterative = try Self.seconds(1) { _ in
+            for (k, drive) in slots.enumerated() {
+                iterations.append(try cg.solve(network.rightHandSide(drive), &x, tolerance: 1e-10))
+                error = max(error, zip(x, direct[k]).map { abs($0 - $1) }.max()!)
+            }
+        }
+        print(String(
+            format: "%dx%d, %d slots: CHOLMOD refactor+solves %.1f ms; Jacobi-PCG warm-started (rel. residual 1e-10) %.1f ms, %d–%d iterations per slot, largest node difference %.1e V → %@ is faster (%.1fx)",
+            rows, cols, slots.count, cholmod * 1e3, iterative * 1e3, iterations.min() ?? 0, iterations.max() ?? 0, error,
+            cholmod <= iterative ? "CHOLMOD" : "CG", max(cholmod, iterative) / min(cholmod, iterative)))
+    }
+
+    /// The write path with conductances moving every slot (each coincident device by one
+    /// level's share of the range): CHOLMOD refactor + solve per slot, against the network's
+    /// CG preconditioned by its stale factor (refactoring when CG needs too many iterations).
+    private func drift(_ circuit: CrossbarCircuit, rows: Int, cols: Int) throws {
+        let encoding = PulseEncoding(levels: levels)
+        let inputs = try StepInputs.random(rows: rows, cols: cols, seed: 9, encoding: encoding)
+        let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
+        let devices = circuit.population(rows: rows, cols: cols)
+        let phase = step.phases[0]
+        var states = inputs.states
+        var conductances: [Matrix<Double>] = []
+        for slot in 0..<levels {
+            conductances.append(devices.conductances(states))
+            for i in 0..<rows where slot < phase.rowCounts[i] {
+                for j in 0..<cols where slot < phase.columnCounts[j] { states[i, j] = min(1, states[i, j] + 1 / Double(levels)) }
+            }
+        }
+        let drives = (0..<levels).map { LineDrive.slot($0, of: phase, shape: circuit.shape) }
+        let moving = try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances[0])
+        var exact: [[Double]] = []
+        let cholmod = try Self.seconds(1) { _ in
+            exact = try zip(conductances, drives).map { g, drive in
+                try moving.update(conductances: g)
+                return try moving.nodeVoltages([drive])[0]
+            }
+        }
+        let stale = try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances[0])
+        var refactors = 0
+        var error = 0.0
+        let iterative = try Self.seconds(1) { _ in
+            for (k, drive) in drives.enumerated() {
+                try stale.update(conductances: conductances[k], refactor: false)
+                let x = try stale.nodeVoltages([drive])[0]
+                if stale.factorIsCurrent { refactors += 1 }
+                error = max(error, zip(x, exact[k]).map { abs($0 - $1) }.max()!)
+            }
+        }
+        print(String(
+            format: "%dx%d, %d slots of a potentiation phase, devices moving every slot: CHOLMOD refactor+solve per slot %.1f ms; CG preconditioned by a stale factor (update(refactor: false)) %.1f ms (%d refactors, largest node difference %.1e V) → %@ is faster (%.1fx)",
+            rows, cols, levels, cholmod * 1e3, iterative * 1e3, refactors, error,
+            cholmod <= iterative ? "CHOLMOD" : "stale-factor CG", max(cholmod, iterative) / min(cholmod, iterative)))
+    }
+
+    /// Mean seconds of `count` runs of `body` (passed the run's index).
+    private static func seconds(_ count: Int, _ body: (Int) throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for k in 0..<count { try body(k) }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(count)
+    }
+}

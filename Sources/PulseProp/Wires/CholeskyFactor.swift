@@ -1,0 +1,127 @@
+import CCholmod
+
+/// A sparse Cholesky factorisation `A = L·Lᵀ` of a symmetric positive definite matrix with a
+/// fixed pattern, through SuiteSparse's CHOLMOD.
+///
+/// The pattern is analysed once (fill-reducing ordering, symbolic factor); ``factorize(_:)``
+/// refactors numerically whenever the values change, and ``solve(_:count:)`` solves any number
+/// of right-hand sides at once. Each factorisation is checked: a matrix that is not positive
+/// definite, or whose reciprocal condition estimate (CHOLMOD's `rcond`, from the diagonal of
+/// `L`) falls below ``minimumReciprocalCondition``, is refused with a
+/// ``WiredNetworkError``. Not thread-safe: one factor per thread.
+final class CholeskyFactor {
+    /// Order of the matrix.
+    let order: Int
+    /// Upper-triangular compressed-column pattern: column `c` holds rows `rowIndices[columnStarts[c]..<columnStarts[c+1]]`, all ≤ `c`.
+    let columnStarts: [Int32]
+    let rowIndices: [Int32]
+    /// Below this reciprocal condition estimate a factorisation is refused: a solution would
+    /// keep fewer than about four significant digits of double precision.
+    static let minimumReciprocalCondition = 1e-12
+
+    private let common: UnsafeMutablePointer<cholmod_common>
+    private let matrix: UnsafeMutablePointer<cholmod_sparse>
+    private let factor: UnsafeMutablePointer<cholmod_factor>
+    private var solution: UnsafeMutablePointer<cholmod_dense>?
+    private var workY: UnsafeMutablePointer<cholmod_dense>?
+    private var workE: UnsafeMutablePointer<cholmod_dense>?
+    /// The reciprocal condition estimate of the last factorisation.
+    private(set) var reciprocalCondition = 0.0
+
+    /// Analyses the pattern (the upper triangle, diagonal included, every diagonal entry
+    /// present) of an `order × order` symmetric matrix.
+    init(order: Int, columnStarts: [Int32], rowIndices: [Int32]) throws {
+        precondition(columnStarts.count == order + 1 && Int(columnStarts[order]) == rowIndices.count, "bad pattern")
+        self.order = order
+        self.columnStarts = columnStarts
+        self.rowIndices = rowIndices
+        common = .allocate(capacity: 1)
+        cholmod_start(common)
+        common.pointee.print = 0
+        guard let a = cholmod_allocate_sparse(order, order, rowIndices.count, 1, 1, 1, CHOLMOD_REAL, common) else {
+            cholmod_finish(common)
+            common.deallocate()
+            throw WiredNetworkError.solver("CHOLMOD could not allocate a \(order)-node matrix")
+        }
+        matrix = a
+        columnStarts.withUnsafeBufferPointer {
+            a.pointee.p.assumingMemoryBound(to: Int32.self).update(from: $0.baseAddress!, count: order + 1)
+        }
+        rowIndices.withUnsafeBufferPointer {
+            a.pointee.i.assumingMemoryBound(to: Int32.self).update(from: $0.baseAddress!, count: $0.count)
+        }
+        a.pointee.x.assumingMemoryBound(to: Double.self).update(repeating: 1, count: rowIndices.count)
+        guard let l = cholmod_analyze(a, common) else {
+            var m: UnsafeMutablePointer<cholmod_sparse>? = a
+            cholmod_free_sparse(&m, common)
+            cholmod_finish(common)
+            common.deallocate()
+            throw WiredNetworkError.solver("CHOLMOD could not analyse the \(order)-node matrix (status \(common.pointee.status))")
+        }
+        factor = l
+    }
+
+    deinit {
+        var m: UnsafeMutablePointer<cholmod_sparse>? = matrix
+        cholmod_free_sparse(&m, common)
+        var f: UnsafeMutablePointer<cholmod_factor>? = factor
+        cholmod_free_factor(&f, common)
+        cholmod_free_dense(&solution, common)
+        cholmod_free_dense(&workY, common)
+        cholmod_free_dense(&workE, common)
+        cholmod_finish(common)
+        common.deallocate()
+    }
+
+    /// Nonzeros of the factor `L` (after a factorisation).
+    var factorNonzeros: Int {
+        factor.pointee.is_super != 0 ? Int(factor.pointee.xsize) : Int(factor.pointee.nzmax)
+    }
+
+    /// Factors the matrix with values `values` (in the order of the pattern), reusing the
+    /// symbolic analysis; throws when it is not positive definite or ill-conditioned.
+    func factorize(_ values: [Double]) throws {
+        precondition(values.count == rowIndices.count, "values do not match the pattern")
+        values.withUnsafeBufferPointer {
+            matrix.pointee.x.assumingMemoryBound(to: Double.self).update(from: $0.baseAddress!, count: $0.count)
+        }
+        let ok = cholmod_factorize(matrix, factor, common)
+        let status = common.pointee.status
+        guard ok != 0, status >= CHOLMOD_OK else {
+            throw WiredNetworkError.solver("CHOLMOD failed to factor the \(order)-node matrix (status \(status))")
+        }
+        guard status != CHOLMOD_NOT_POSDEF, factor.pointee.minor == order else {
+            throw WiredNetworkError.notPositiveDefinite(nodes: order)
+        }
+        reciprocalCondition = cholmod_rcond(factor, common)
+        guard reciprocalCondition >= Self.minimumReciprocalCondition else {
+            throw WiredNetworkError.illConditioned(reciprocalCondition: reciprocalCondition)
+        }
+    }
+
+    /// Solves `A·X = B` for `count` right-hand sides stored column after column in `b`
+    /// (`order·count` values); returns `X` in the same layout.
+    func solve(_ b: [Double], count: Int) throws -> [Double] {
+        precondition(b.count == order * count, "right-hand sides do not match the matrix")
+        var x = [Double](repeating: 0, count: b.count)
+        guard count > 0 else { return x }
+        try b.withUnsafeBufferPointer { source in
+            var dense = cholmod_dense()
+            dense.nrow = order
+            dense.ncol = count
+            dense.nzmax = order * count
+            dense.d = order
+            dense.x = UnsafeMutableRawPointer(mutating: source.baseAddress!)
+            dense.xtype = CHOLMOD_REAL
+            dense.dtype = CHOLMOD_DOUBLE
+            let ok = cholmod_solve2(CHOLMOD_A, factor, &dense, nil, &solution, nil, &workY, &workE, common)
+            guard ok != 0, let solution else {
+                throw WiredNetworkError.solver("CHOLMOD failed to solve (status \(common.pointee.status))")
+            }
+            x.withUnsafeMutableBufferPointer {
+                $0.baseAddress!.update(from: solution.pointee.x.assumingMemoryBound(to: Double.self), count: order * count)
+            }
+        }
+        return x
+    }
+}

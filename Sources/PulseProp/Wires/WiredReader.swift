@@ -1,0 +1,71 @@
+/// Reads crossbars through their wires without SPICE: the same circuit as
+/// ``CrossbarReadNetlist`` (row sources at `v_i` behind their drivers, every column into a
+/// sense amplifier's virtual ground at 0 V behind the driver resistance, a reference column of
+/// devices at `G_ref = (G_on + G_off)/2` as column `C`), solved by ``CrossbarNetwork``. It
+/// returns what ``SpiceReader`` returns, `I_j − I_ref`, with the wires' losses.
+///
+/// One network is kept per crossbar size (a network's layers alternate), refactored only when
+/// its states change; a batch of more reads than there are columns goes through the read's
+/// transfer matrix (``CrossbarNetwork/readTransfer()``, one solve per column, kept until the
+/// states change), fewer through one solve per read.
+public final class WiredReader: CrossbarReader {
+    public let circuit: CrossbarCircuit
+    public let readVoltage: Double
+    public var label: String { "wired read" }
+    /// A size's network and its transfer matrix for the present states, when computed.
+    private struct Cached {
+        let network: CrossbarNetwork
+        var transfer: Matrix<Double>?
+    }
+    private var cache: [[Int]: Cached] = [:]
+
+    /// A reader of crossbars of `circuit` at row voltages up to `readVoltage`, which must lie
+    /// in `(0, min(V_set, V_reset))`.
+    public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2) throws {
+        try circuit.validate()
+        try circuit.checkReadVoltage(readVoltage)
+        self.circuit = circuit
+        self.readVoltage = readVoltage
+    }
+
+    public func differentialCurrents(states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
+        try require(states.elements.allSatisfy { $0 >= 0 && $0 <= 1 }, "state", "every device state must lie in [0, 1]")
+        for v in voltages {
+            try require(v.count == states.rows, "read-voltage", "\(v.count) row voltages for \(states.rows) rows")
+            try require(
+                v.allSatisfy { $0.isFinite && abs($0) < circuit.readLimit }, "read-voltage",
+                "every row voltage must be finite and below the switching thresholds (\(circuit.readLimit) V)")
+        }
+        let network = try self.network(for: states)
+        let cols = states.cols
+        let key = [states.rows, cols]
+        let currents: [[Double]]
+        if cache[key]?.transfer == nil && voltages.count <= cols {
+            currents = try network.columnCurrents(voltages.map { LineDrive.read($0, columns: cols + 1) })
+        } else {
+            let t = try cache[key]?.transfer ?? network.readTransfer()
+            cache[key]?.transfer = t
+            currents = voltages.map { v in
+                (0...cols).map { j in (0..<states.rows).reduce(0.0) { $0 + t[j, $1] * v[$1] } }
+            }
+        }
+        return currents.map { i in i.dropLast().map { $0 - i[cols] } }
+    }
+
+    /// The network of devices at `states` plus the reference column, refactored when they changed.
+    private func network(for states: Matrix<Double>) throws -> CrossbarNetwork {
+        let (rows, cols) = (states.rows, states.cols)
+        let devices = circuit.population(rows: rows, cols: cols).conductances(states)
+        let g = Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : devices[i, j] }
+        if let network = cache[[rows, cols]]?.network {
+            if network.conductances != g {
+                cache[[rows, cols]]?.transfer = nil
+                try network.update(conductances: g)
+            }
+            return network
+        }
+        let made = try CrossbarNetwork(wiring: circuit.wiring, conductances: g)
+        cache[[rows, cols]] = Cached(network: made)
+        return made
+    }
+}
