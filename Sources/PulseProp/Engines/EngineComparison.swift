@@ -179,7 +179,7 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         if let r = wireFreeRmsErrorFraction, let m = wireFreeMaxErrorFraction, let d = wireFreeDirectionAgreement {
             extra += String(format: "wire-free analytic vs SPICE: rms %.4f %%  max %.4f %%  same direction %.2f %%\n", 100 * r, 100 * m, 100 * d)
         }
-        if let r = readErrorFraction { extra += String(format: "wired read vs SPICE read: max error %.4f %% of the largest current\n", 100 * r) }
+        if let r = readErrorFraction { extra += String(format: "wired read vs SPICE read: max error %.3g %% of the largest current\n", 100 * r) }
         return String(
             format: """
                 %dx%d crossbar, %d slots per phase, wires %.3g ohm, drivers %.3g ohm
