@@ -33,8 +33,8 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     public var coincidentMaxErrorFraction: Double
     /// Half-selected devices (no coincidences) whose SPICE state moved by more than 1e-9.
     public var disturbedDevices: Int
-    /// Written devices (with coincidences) whose conductance change has the same sign in
-    /// both engines, fraction (nil in files written before it was measured).
+    /// Written devices (with coincidences, moved by either engine) that both engines moved the
+    /// same way, fraction (nil in files written before it was measured).
     public var directionAgreement: Double?
     /// The wire-free analytic engine's RMS and max error and direction agreement, when it was
     /// compared beside a wire-aware one.
@@ -64,13 +64,13 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         let errors = zip(fromSpice.finalConductance.elements, fromModel.finalConductance.elements).map { abs($0 - $1) / range }
         let coincident = zip(errors, coincidences).filter { $0.1 != 0 }.map(\.0)
         func rms(_ v: [Double]) -> Double { v.isEmpty ? 0 : (v.map { $0 * $0 }.reduce(0, +) / Double(v.count)).squareRoot() }
-        directionAgreement = Self.directionAgreement(fromSpice, fromModel, coincidences: coincidences)
+        directionAgreement = Self.directionAgreement(fromSpice, fromModel, coincidences: coincidences, range: range)
         if let wireFree {
             let other = try wireFree.run(step, from: states)
             let e = zip(fromSpice.finalConductance.elements, other.finalConductance.elements).map { abs($0 - $1) / range }
             wireFreeRmsErrorFraction = rms(e)
             wireFreeMaxErrorFraction = e.max() ?? 0
-            wireFreeDirectionAgreement = Self.directionAgreement(fromSpice, other, coincidences: coincidences)
+            wireFreeDirectionAgreement = Self.directionAgreement(fromSpice, other, coincidences: coincidences, range: range)
         }
         rows = step.rows
         cols = step.cols
@@ -89,13 +89,16 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         analyticSeconds = Double(t2 - t1) / 1e9
     }
 
-    /// Over devices with coincidences, the fraction whose `ΔG` has the same sign in `a` and
-    /// `b` (as ``CircuitMonitor`` counts it; 1 when none was written).
-    static func directionAgreement(_ a: CrossbarStepResult, _ b: CrossbarStepResult, coincidences: [Int]) -> Double {
-        let da = a.deltaConductance.elements, db = b.deltaConductance.elements
-        let written = coincidences.indices.filter { coincidences[$0] != 0 }
+    /// Over the written devices — devices with coincidences that either engine moved by more
+    /// than ``CrossbarStepResult/changeThreshold`` of the range — the fraction that both moved
+    /// the same way (a change within the threshold counts as none: SPICE leaves devices whose
+    /// pulses stay below the threshold within ≈ 1e-15 of their start); 1 when none was written.
+    static func directionAgreement(_ a: CrossbarStepResult, _ b: CrossbarStepResult, coincidences: [Int], range: Double) -> Double {
+        func direction(_ dg: Double) -> Int { abs(dg) / range > CrossbarStepResult.changeThreshold ? (dg > 0 ? 1 : -1) : 0 }
+        let da = a.deltaConductance.elements.map(direction), db = b.deltaConductance.elements.map(direction)
+        let written = coincidences.indices.filter { coincidences[$0] != 0 && (da[$0] != 0 || db[$0] != 0) }
         guard !written.isEmpty else { return 1 }
-        return Double(written.filter { (da[$0] > 0) == (db[$0] > 0) }.count) / Double(written.count)
+        return Double(written.filter { da[$0] == db[$0] }.count) / Double(written.count)
     }
 
     /// How far `model`'s read of `states` at row voltages `voltages` is from `spice`'s: the

@@ -8,6 +8,10 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare the analytic engine with SPICE on a random learning step (or sweep wire resistance and size).",
         discussion: """
+            With --wire-resistance or --driver-resistance it compares the wire-aware analytic engine (its calibration \
+            needs an amplitude axis) and reports the wire-free one beside it, and compares the wired read of the same \
+            states with SPICE's (read_error_fraction).
+
             With --sweep-sizes and --sweep-resistances it plans the wire-sweep study into --output \
             (default out/validate), runs it (--jobs at a time; again to resume) and writes wire-sweep.csv, \
             wire-sweep.md and wire-sweep.svg there: the same as 'sweep plan wire-sweep' + 'sweep run' + \
