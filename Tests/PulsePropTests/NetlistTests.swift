@@ -156,9 +156,11 @@ final class NetlistTests: XCTestCase {
             try assertBound("ngspice/memristor-osdi.cir", osdi, checked: &checked)
             let own = VerilogADevice(
                 source: "/m.va", module: "m", parameters: energy ? [.init(name: "k", value: 1)] : [])
-            try assertBound(
-                "ngspice/memristor-verilog-a.cir", VerilogAMemristorTemplateContext(name: "m", device: own, energy: energy),
-                checked: &checked)
+            for folder in ["ngspice", "vacask"] {
+                try assertBound(
+                    "\(folder)/memristor-verilog-a.cir", VerilogAMemristorTemplateContext(name: "m", device: own, energy: energy),
+                    checked: &checked)
+            }
         }
         for dialect in CrossbarReadNetlist.dialects {
             let read = try CrossbarReadNetlist(circuit: wired, states: states, voltages: [0.1, 0.2, 0], dialect: dialect)

@@ -400,4 +400,41 @@ final class VerilogADeviceTests: XCTestCase {
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("pulseprop calibrate --device"), missing.stderr)
     }
+
+    /// `pulseprop netlist --device devices/threshold.va --dialect vacask` writes the netlist and
+    /// the user's `.va` beside it; VACASK runs it (compiling the source itself) and every device's
+    /// final state is within 1e-3 of the range of the ngspice library's on the same step, with
+    /// and without wires (listed in ngspice-tests.txt; skipped where VACASK is absent).
+    func testVACASKExportOfAUserDeviceAgreesWithTheLibrary() throws {
+        let program: String
+        do { program = try VacaskProgram.locate() } catch { throw XCTSkip("\(error)") }
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (n, wiring) in [CrossbarWiring.ideal, CrossbarWiring(segmentResistance: 20, driverResistance: 50)].enumerated() {
+            let (rows, cols, levels, seed): (Int, Int, Int, UInt64) = (3, 4, 12, 5)
+            let path = dir.appendingPathComponent("case\(n)/step.sim").path
+            let run = try TestSupport.runCLI([
+                "netlist", "--device", Self.example("threshold"), "--dialect", "vacask", "--rows", "\(rows)", "--cols", "\(cols)",
+                "--levels", "\(levels)", "--seed", "\(seed)", "--wire-resistance", "\(wiring.segmentResistance)",
+                "--driver-resistance", "\(wiring.driverResistance)", "--output", path,
+            ])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("case\(n)/threshold.va").path))
+            let states = try VacaskProgram.finalStates(netlistAt: path, program: program, stateSuffix: ":dev:x")
+            let circuit = try Self.checkedCircuit(Self.example("threshold"), wiring: wiring)
+            let encoding = PulseEncoding(levels: levels)
+            let inputs = try StepInputs.random(rows: rows, cols: cols, seed: seed, encoding: encoding)
+            let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
+            let library = try SpiceEngine(circuit: circuit).run(step, from: inputs.states).finalState
+            var moved = 0
+            for i in 0..<rows {
+                for j in 0..<cols {
+                    let value = try XCTUnwrap(states["x\(i)_\(j)"], "no state for x\(i)_\(j)")
+                    XCTAssertEqual(value, library[i, j], accuracy: 1e-3, "\(wiring): x\(i)_\(j)")
+                    if abs(library[i, j] - inputs.states[i, j]) > 1e-3 { moved += 1 }
+                }
+            }
+            XCTAssertGreaterThan(moved, 0, "the step writes some device")
+        }
+    }
 }

@@ -15,7 +15,8 @@ import Foundation
 /// - an instance parameter (``initialStateParameter``, `x0` by default,
 ///   `(* type="instance" *) parameter real x0 = 0.5 from [0:1];`) at which the module holds
 ///   the node in the operating point before the transient
-///   (`if ($abstime <= 0) I(x) <+ V(x) - x0; else I(x) <+ ddt(V(x)) - rate;`): ngspice cannot set an
+///   (`I(x) <+ ddt(V(x)); if ($abstime <= 0) I(x) <+ V(x) - x0; else I(x) <+ -rate;`, the `ddt`
+///   outside the condition so that VACASK keeps its charge from the operating point): ngspice cannot set an
 ///   internal node's initial condition (`.ic` names only circuit nodes), so this is how every
 ///   device starts at its own state.
 ///

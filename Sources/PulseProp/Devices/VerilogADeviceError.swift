@@ -73,7 +73,7 @@ public enum VerilogADeviceError: Error, Equatable, CustomStringConvertible {
             return "Verilog-A device: module \(module) conducts \(g(off)) S at state 0 and "
                 + "\(g(on)) S at state 1; PulseProp needs 0 < G(0) < G(1)"
         case .dialect(let label):
-            return "Verilog-A device: exported for ngspice only, which loads its compiled module (OSDI); \(label) netlists cannot carry it"
+            return "Verilog-A device: exported for ngspice (its compiled module, OSDI) and VACASK (its source) only; \(label) netlists cannot carry it"
         case .behavioralForm:
             return "Verilog-A device: it exists only as its compiled module (use --spice-model auto or compiled)"
         case .needsThresholdFamily(let feature):

@@ -56,9 +56,11 @@ public enum VacaskProgram {
 
     /// Runs the learning-step netlist at `path` and returns each device's final state (the
     /// last point of its state node `x<i>_<j>:s`) by instance name.
-    public static func finalStates(netlistAt path: String, program: String? = nil) throws -> [String: Double] {
+    /// `stateSuffix` names a device's state vector after its instance name: the built-in
+    /// model's `:s`, or `:dev:<node>` of a Verilog-A device's module.
+    public static func finalStates(netlistAt path: String, program: String? = nil, stateSuffix: String? = nil) throws -> [String: Double] {
         let result = try run(netlistAt: path, program: program)
-        let suffix = SpiceDialect.vacask.stateNode(of: "")
+        let suffix = stateSuffix ?? SpiceDialect.vacask.stateNode(of: "")
         var states: [String: Double] = [:]
         for (name, value) in result.lastPoint where name.hasSuffix(suffix) {
             states[String(name.dropLast(suffix.count))] = value

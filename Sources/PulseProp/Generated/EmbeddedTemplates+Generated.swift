@@ -474,19 +474,42 @@ enum EmbeddedTemplates {
         //
         // Devices: x<row>_<col>, state node x<row>_<col>:s; initial states are the analysis's ic
         {{#devices}}
-        {{{name}}} ({{{row}}} {{{col}}}) {{{model}}}
+        {{{name}}} ({{{row}}} {{{col}}}) {{{model}}}{{^useInitialConditions}} x0={{{x0}}}{{/useInitialConditions}}
         {{/devices}}
         //
         control
         {{#vectorLines}}
           save {{{.}}}
         {{/vectorLines}}
+        {{#useInitialConditions}}
           analysis step tran step={{{step}}} stop={{{transientStop}}} maxstep={{{maxStep}}} icmode="uic" ic={
         {{#initialConditionLines}}
             {{{.}}}
         {{/initialConditionLines}}
           }
+        {{/useInitialConditions}}
+        {{^useInitialConditions}}
+          analysis step tran step={{{step}}} stop={{{transientStop}}} maxstep={{{maxStep}}}
+        {{/useInitialConditions}}
         endc
+
+        """#,
+        "vacask/memristor-verilog-a.cir.mustache": #"""
+        {{% CONTENT_TYPE: TEXT}}
+        // Device from a Verilog-A compact model: module {{{module}}} of {{{sourceFile}}} (loaded above:
+        // VACASK compiles it with its openvaf-r). p = row electrode, n = column electrode; the state x in
+        // [0,1] is the module's internal node {{{stateNode}}} (vector <device>:dev:{{{stateNode}}}), which
+        // the module holds at its instance parameter {{{initialStateParameter}}} in the operating point
+        // before the transient.
+        model {{{name}}}_va {{{module}}}{{#hasParameters}} (
+        {{#parameterLines}}
+          {{{.}}}
+        {{/parameterLines}}
+        ){{/hasParameters}}
+        subckt {{{name}}}(p n)
+          parameters x0=0.5
+          dev (p n) {{{name}}}_va {{{initialStateParameter}}}=x0
+        ends
 
         """#,
         "vacask/memristor.cir.mustache": #"""

@@ -134,7 +134,9 @@ public struct CrossbarNetlist: Sendable {
         case .ngspice: transientStop = schedule.stopTime + GridTime(femtoseconds: period.femtoseconds / 1000)
         case .xyce, .vacask: transientStop = schedule.stopTime
         }
-        let sources = dialect.loadsVerilogA ? [verilogA] : []
+        // VACASK loads and compiles the Verilog-A source itself: the built-in model, or the user's own.
+        let ownSource = try circuit.device.verilogA.map { try VerilogAFile(file: $0.source) }
+        let sources = dialect.loadsVerilogA ? [ownSource ?? verilogA] : []
         let context = CrossbarTemplateContext(
             header: .init(
                 comment: dialect.comment, title: SpiceFormatting.comment(title), dialectLabel: dialect.label, rows: step.rows, cols: step.cols,
@@ -168,7 +170,7 @@ public struct CrossbarNetlist: Sendable {
             solverLines: dialect == .ngspice ? [solver?.optionsLine].compactMap { $0 } : [],
             preOsdi: dialect == .ngspice ? [preOsdi].compactMap { $0 } : [],
             loads: sources.map(\.fileName),
-            initialConditionLines: dialect == .vacask
+            initialConditionLines: dialect == .vacask && circuit.device.verilogA == nil
                 ? SpiceFormatting.listLines(
                     names.elements.indices.map { "\"\(dialect.stateNode(of: names.elements[$0]))\", \(f(states.elements[$0]))" },
                     perLine: 4)
@@ -196,8 +198,11 @@ public struct CrossbarNetlist: Sendable {
     /// The node holding the state of device instance `name` in `dialect`: the subcircuit's
     /// `s`, or the internal state node of a Verilog-A device's module (instance `ndev`).
     static func stateNode(of name: String, device: Device, dialect: SpiceDialect) -> String {
-        guard let model = device.verilogA, dialect == .ngspice else { return dialect.stateNode(of: name) }
-        return "n.\(name).ndev#\(model.stateNode)"
+        guard let model = device.verilogA else { return dialect.stateNode(of: name) }
+        switch dialect {
+        case .vacask: return "\(name):dev:\(model.stateNode)"
+        default: return "n.\(name).ndev#\(model.stateNode)"
+        }
     }
 
     /// Every subcircuit the devices need: the nominal one, or under variation one per device
@@ -209,12 +214,12 @@ public struct CrossbarNetlist: Sendable {
         compiledModel: CompiledDeviceModel?, verilogA: VerilogAFile = .threshold
     ) throws -> String {
         if let model = device.verilogA {
-            guard dialect == .ngspice else { throw VerilogADeviceError.dialect(dialect.label) }
+            guard dialect == .ngspice || dialect == .vacask else { throw VerilogADeviceError.dialect(dialect.label) }
             guard devices.instances == nil else {
                 throw VerilogADeviceError.needsThresholdFamily(feature: "device-to-device variation and cycle-to-cycle noise")
             }
-            let context = VerilogAMemristorTemplateContext(name: deviceModelName, device: model, energy: energy)
-            return TemplateRenderer.render("ngspice/memristor-verilog-a.cir", context).trimmingCharacters(in: .newlines)
+            let context = VerilogAMemristorTemplateContext(name: deviceModelName, device: model, energy: energy && dialect == .ngspice)
+            return TemplateRenderer.render("\(dialect.templateFolder)/memristor-verilog-a.cir", context).trimmingCharacters(in: .newlines)
         }
         guard let instances = devices.instances else {
             return subcircuit(devices.nominal, dialect: dialect, energy: energy, compiledModel: compiledModel, verilogA: verilogA)

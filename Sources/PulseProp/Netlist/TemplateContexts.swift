@@ -190,6 +190,8 @@ struct VerilogAMemristorTemplateContext: TemplateContext {
     let initialStateParameter: String
     /// `name=value` of every model parameter, a few per continuation line.
     let parameterLines: [String]
+    /// Whether any parameter is set (VACASK refuses an empty parameter list).
+    let hasParameters: Bool
     let energyScale: String
 
     init(name: String, device: VerilogADevice, energy: Bool) {
@@ -203,6 +205,7 @@ struct VerilogAMemristorTemplateContext: TemplateContext {
         initialStateParameter = device.initialStateParameter
         parameterLines = SpiceFormatting.lines(
             device.parameters.map { "\($0.name)=\(SpiceFormatting.number($0.value))" }, perLine: 4)
+        hasParameters = !device.parameters.isEmpty
         energyScale = SpiceFormatting.number(CrossbarNetlist.energyScale)
     }
 }

@@ -72,7 +72,8 @@ struct Netlist: ParsableCommand {
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
         let circuit = try circuitOptions.circuit()
         // A Verilog-A device exists only compiled: its file and .osdi go beside the netlist.
-        let compiled = (spiceModel == .compiled && !dialect.loadsVerilogA) || circuit.device.verilogA != nil
+        // (VACASK compiles the Verilog-A source it loads itself: the netlist's files beside it.)
+        let compiled = (spiceModel == .compiled || circuit.device.verilogA != nil) && !dialect.loadsVerilogA
             ? try CompiledModelExport.prepare(beside: output, dialect: dialect, device: circuit.device) : nil
         let netlist = try CrossbarNetlist(
             circuit: circuit, step: learningStep, states: inputs.states, dialect: dialect,
