@@ -41,6 +41,38 @@ final class WiredWriteSpiceTests: XCTestCase {
         print("wire-aware write vs SPICE, worst: rms \(worst.rms), max \(worst.max), direction \(worst.direction)")
     }
 
+    /// Device-to-device variation with stuck devices, and cycle-to-cycle noise, through the
+    /// wires: the wire-aware engine agrees with SPICE (which simulates the same drawn devices and
+    /// factors) within the same bounds, and stuck devices stay at their stuck states.
+    func testVariedDevicesAndNoiseThroughWiresAgreeWithSpice() throws {
+        let variation = DeviceVariation(d2d: 0.2, stuckOn: 0.05, stuckOff: 0.05, seed: 7)
+        let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 20, driverResistance: 50), variation: variation)
+        let hardware = CrossbarHardware(circuit: circuit)
+        let encoding = PulseEncoding(levels: 20)
+        let inputs = try StepInputs.random(rows: 10, cols: 8, seed: 21, encoding: encoding)
+        let step = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
+        for sigma in [0, 0.3] {
+            let wired = try hardware.analyticWriteEngine()
+            let spice = try SpiceEngine(circuit: circuit, model: .behavioral)
+            if sigma > 0 {
+                wired.cycleNoise = CycleToCycleNoise(sigma: sigma, seed: 9)
+                spice.cycleNoise = CycleToCycleNoise(sigma: sigma, seed: 9)
+            }
+            let c = try EngineComparison(step: step, states: inputs.states, spice: spice, analytic: wired)
+            print(String(format: "varied devices, c2c %.1f: wire-aware rms %.4f %% max %.4f %% direction %.2f %%",
+                         sigma, 100 * c.rmsErrorFraction, 100 * c.maxErrorFraction, 100 * (c.directionAgreement ?? 0)))
+            XCTAssertLessThan(c.rmsErrorFraction, Self.rmsBound)
+            XCTAssertLessThan(c.maxErrorFraction, Self.maxBound)
+            let devices = circuit.population(rows: 10, cols: 8)
+            let result = try wired.run(step, from: inputs.states)
+            for i in 0..<10 {
+                for j in 0..<8 {
+                    if let stuck = devices.instances?[i, j].stuckState { XCTAssertEqual(result.finalState[i, j], stuck) }
+                }
+            }
+        }
+    }
+
     /// The energy of a wired 12×8 step: the wire-aware estimate of the devices' and the
     /// drivers' energy against SPICE's integrals of `v·i`, per phase (printed; bound from the
     /// measurement), and the drivers deliver more than the devices take.
