@@ -92,6 +92,15 @@ final class WiredAnalyticEngineTests: XCTestCase {
         }
         // Ideal wiring needs no axis.
         XCTAssertNoThrow(try WiredAnalyticEngine(circuit: CrossbarCircuit(), calibration: calibration))
+
+        // The hardware (what train, demo and validate build) names the file.
+        let file = try TestSupport.temporaryDirectory().appendingPathComponent("nominal-only.json").path
+        try calibration.json().write(to: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try CrossbarHardware(circuit: circuit, calibrationPath: file).makeEngine(.analytic)) { error in
+            guard case CalibrationError.noAmplitudeAxis(let named, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(named, file)
+        }
+        XCTAssertTrue(try CrossbarHardware(calibrationPath: file).makeEngine(.analytic) is AnalyticEngine)
     }
 
     /// Half-selected devices with wires see at most half the amplitude, below the threshold,
