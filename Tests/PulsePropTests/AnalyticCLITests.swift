@@ -39,12 +39,15 @@ final class AnalyticCLITests: XCTestCase {
         let csv = try String(contentsOf: dir.appendingPathComponent("wire-sweep.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
-        // Columns: rms_error_fraction (the wire-aware engine with wires) is 5, wire_free_rms_error_fraction 11
-        // (empty at 0 Ω, where both are one engine).
+        // rms_error_fraction is the wire-aware engine's with wires; wire_free_rms_error_fraction is
+        // empty at 0 Ω, where both are one engine.
+        let header = lines[0].split(separator: ",").map(String.init)
+        let (rmsColumn, wireFreeColumn) = try (
+            XCTUnwrap(header.firstIndex(of: "rms_error_fraction")), XCTUnwrap(header.firstIndex(of: "wire_free_rms_error_fraction")))
         let fields = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let rms = fields.map { Double($0[5])! }
-        XCTAssertEqual(fields[0][11], "")
-        let wireFree = try XCTUnwrap(Double(fields[1][11]))
+        let rms = fields.map { Double($0[rmsColumn])! }
+        XCTAssertEqual(fields[0][wireFreeColumn], "")
+        let wireFree = try XCTUnwrap(Double(fields[1][wireFreeColumn]))
         XCTAssertLessThan(rms[0], wireFree, "the wire-free engine's error must grow with wire resistance")
         XCTAssertLessThan(rms[1], wireFree / 3, "the wire-aware engine must beat the wire-free one with wires")
         XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("wire-sweep.svg"), encoding: .utf8).contains("<polyline"))

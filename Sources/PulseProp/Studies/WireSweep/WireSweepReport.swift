@@ -4,21 +4,21 @@
 /// brackets in the table and as its own lines in the plot (runs made before the wire-aware
 /// engine have the wire-free error only, in the main columns).
 public enum WireSweepReport {
-    /// CSV, one line per (size, resistance).
+    /// CSV, one line per (size, resistance); the SPICE time, which varies from run to run, last.
     public static func csv(_ rows: [EngineComparison]) throws -> String {
         var table = CSVTable(header: [
             "rows", "cols", "slots_per_phase", "wire_resistance", "driver_resistance", "rms_error_fraction",
-            "max_error_fraction", "coincident_rms_error_fraction", "disturbed_devices", "spice_seconds",
+            "max_error_fraction", "coincident_rms_error_fraction", "disturbed_devices",
             "direction_agreement", "wire_free_rms_error_fraction", "wire_free_max_error_fraction", "wire_free_direction_agreement",
-            "read_error_fraction",
+            "read_error_fraction", "spice_seconds",
         ])
         for r in rows {
             table.append([
                 r.rows, r.cols, r.slotsPerPhase, r.wireResistance, r.driverResistance, r.rmsErrorFraction,
-                r.maxErrorFraction, r.coincidentRmsErrorFraction, r.disturbedDevices, r.spiceSeconds,
+                r.maxErrorFraction, r.coincidentRmsErrorFraction, r.disturbedDevices,
                 r.directionAgreement.map { "\($0)" } ?? "", r.wireFreeRmsErrorFraction.map { "\($0)" } ?? "",
                 r.wireFreeMaxErrorFraction.map { "\($0)" } ?? "", r.wireFreeDirectionAgreement.map { "\($0)" } ?? "",
-                r.readErrorFraction.map { "\($0)" } ?? "",
+                r.readErrorFraction.map { "\($0)" } ?? "", r.spiceSeconds,
             ])
         }
         return try table.text()
