@@ -66,4 +66,29 @@ final class LayerVariationTests: XCTestCase {
         let perLayer = try run(requested, path: nil, resume: false)
         XCTAssertNotEqual(perLayer.checkpoint.devices, straight.checkpoint.devices)
     }
+
+    /// Bidirectional pairs start centred on mid-range (`x± = ½ ± w/(2·w_max)`), unidirectional
+    /// ones with the lower device at 0; both hold the same weights, and configurations from
+    /// before the choice read as `low`.
+    func testPairsStartWhereTheirUpdatesHaveRoom() throws {
+        let mapping = WeightMapping(.pair, maxWeight: 2)
+        let w: [Float] = [1, -0.5, 0, 2]
+        let centred = mapping.states(weights: w, rows: 2, cols: 2, start: .centred)
+        XCTAssertEqual(centred.elements, [0.75, 0.25, 0.375, 0.625, 0.5, 0.5, 1, 0])
+        XCTAssertEqual(mapping.weights(of: centred), w)
+        let low = mapping.states(weights: w, rows: 2, cols: 2, start: .low)
+        XCTAssertEqual(low.elements, [0.5, 0, 0, 0.25, 0, 0, 1, 0])
+        XCTAssertEqual(mapping.weights(of: low), w)
+        var c = BackpropConfiguration.builtinTask
+        c.weights = .pair
+        XCTAssertEqual(c.resolvedPairStart, .centred)
+        c.update = .unidirectional
+        XCTAssertEqual(c.resolvedPairStart, .low)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: SnakeCaseJSON.encode(c, pretty: false)) as? [String: Any])
+        XCTAssertEqual(object.removeValue(forKey: "pair_start") as? String, "by-update")
+        c.update = .bidirectional
+        object["update"] = "bidirectional"
+        let old = try SnakeCaseJSON.decode(BackpropConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(old.resolvedPairStart, .low)
+    }
 }

@@ -241,6 +241,8 @@ final class LearningTests: XCTestCase {
         (expected.epochs, expected.batch, expected.seed, expected.learningRate) = (7, 10, 3, 0.01)
         // Configurations from before per-layer variation patterns drew one shared pattern.
         expected.variationPattern = .shared
+        // … and programmed pairs with the lower device at 0.
+        expected.pairStart = .low
         XCTAssertEqual(c, expected)
         XCTAssertEqual(try JSONDecoder().decode(BackpropConfiguration.self, from: JSONEncoder().encode(BackpropConfiguration.builtinTask)), .builtinTask)
     }

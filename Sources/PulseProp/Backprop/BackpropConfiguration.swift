@@ -125,6 +125,19 @@ public struct BackpropConfiguration: Codable, Equatable, Sendable {
     public var write: DeviceWrite = .perExample
     /// Accumulate-then-fire: pulse quanta per pulse, `θ` (`--threshold`; 1 otherwise).
     public var writeThreshold: Double = 1
+    /// Pairs: where the devices start when the initial weights are programmed — centred on
+    /// mid-range for bidirectional updates (both devices move both ways), the lower device at 0
+    /// for unidirectional ones (all headroom for potentiation). Configurations from before the
+    /// choice read as `low`, as they ran.
+    public var pairStart: PairStartChoice = .byUpdate
+    /// The start used.
+    public var resolvedPairStart: PairStart {
+        switch pairStart {
+        case .byUpdate: return update == .bidirectional ? .centred : .low
+        case .low: return .low
+        case .centred: return .centred
+        }
+    }
     /// Whether each layer's crossbar draws its own device-to-device pattern (new runs) or all
     /// share one (configurations from before the choice existed read as shared).
     public var variationPattern: VariationPattern = .perLayer
@@ -163,6 +176,7 @@ public struct BackpropConfiguration: Codable, Equatable, Sendable {
         write = try value(.write, write)
         writeThreshold = try value(.writeThreshold, writeThreshold)
         variationPattern = try value(.variationPattern, VariationPattern.shared)
+        pairStart = try value(.pairStart, PairStartChoice.low)
     }
 
     /// The paper's MNIST setting (the default configuration).
@@ -252,3 +266,11 @@ public struct BackpropConfiguration: Codable, Equatable, Sendable {
 }
 
 extension BackpropConfiguration: ResumableConfiguration {}
+
+/// Where a pair's devices start (``BackpropConfiguration/pairStart``): chosen by the update
+/// scheme (`by-update`: centred for bidirectional, low for unidirectional), or fixed.
+public enum PairStartChoice: String, Codable, CaseIterable, Sendable {
+    case byUpdate = "by-update"
+    case low
+    case centred
+}

@@ -111,7 +111,7 @@ public struct CrossbarHardware: Sendable {
             layers: network.layers, saved: saved, engines: engines, encoding: encoding,
             mapping: mapping, scheme: configuration.update, refresh: refresh,
             response: refresh.isEnabled ? analyticEngine() : nil, seed: configuration.seed, write: configuration.write,
-            threshold: configuration.writeThreshold)
+            threshold: configuration.writeThreshold, pairStart: configuration.resolvedPairStart)
         updater.runsLayersConcurrently = engine == .spice && concurrentLayers
         return updater
     }

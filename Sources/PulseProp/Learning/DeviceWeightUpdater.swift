@@ -85,7 +85,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
         layers: [WeightLayer], saved: DeviceStates? = nil, engines: [CrossbarEngine],
         encoding: PulseEncoding, mapping: WeightMapping, scheme: UpdateScheme = .bidirectional,
         refresh: PairRefresh = PairRefresh(), response: PulseResponse? = nil, seed: UInt64 = 0,
-        write: DeviceWrite = .perExample, threshold: Double = 1
+        write: DeviceWrite = .perExample, threshold: Double = 1, pairStart: PairStart = .low
     ) throws {
         try require(threshold > 0 && threshold.isFinite, "threshold", "must be a finite value > 0, got \(threshold)")
         try encoding.validate()
@@ -111,7 +111,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
                 engine.cycleNoise = noise
             }
         } else {
-            states = layers.map { mapping.states(weights: $0.values, rows: $0.rows, cols: $0.cols) }
+            states = layers.map { mapping.states(weights: $0.values, rows: $0.rows, cols: $0.cols, start: pairStart) }
         }
         accumulators = write == .accumulate
             ? saved?.accumulators ?? layers.map { [Float](repeating: 0, count: $0.rows * $0.cols) }

@@ -7,7 +7,9 @@
 /// - ``Kind/pair``: a differential pair, two columns per weight (`G⁺` in column `2j`, `G⁻` in
 ///   column `2j + 1`): `w = w_max·(G⁺ − G⁻)/(G_on − G_off) = w_max·(x⁺ − x⁻)`. A weight is
 ///   programmed with the lower device at `x = 0` (`w ≥ 0`: `x⁺ = w/w_max`, `x⁻ = 0`), which
-///   leaves the most headroom for potentiation-only updates.
+///   leaves the most headroom for potentiation-only updates, or centred on mid-range
+///   (`x± = ½ ± w/(2·w_max)`, ``PairStart/centred``), which leaves both devices room to move
+///   both ways, as bidirectional updates need.
 public struct WeightMapping: Codable, Equatable, Sendable {
     /// One device against a reference column, or a pair of devices.
     public enum Kind: String, Codable, CaseIterable, Sendable {
@@ -50,8 +52,9 @@ public struct WeightMapping: Codable, Equatable, Sendable {
     public func state(weight w: Float) -> Double { min(max((1 + Double(w) / maxWeight) / 2, 0), 1) }
 
     /// The device states holding the row-major `rows × cols` weights `w`: `rows × cols` states
-    /// (reference) or `rows × 2·cols` (pair), every state clipped to `[0, 1]`.
-    public func states(weights w: [Float], rows: Int, cols: Int) -> Matrix<Double> {
+    /// (reference) or `rows × 2·cols` (pair, programmed as `start` says), every state clipped to
+    /// `[0, 1]`.
+    public func states(weights w: [Float], rows: Int, cols: Int, start: PairStart = .low) -> Matrix<Double> {
         precondition(w.count == rows * cols, "weights do not match the shape")
         switch kind {
         case .reference:
@@ -60,7 +63,13 @@ public struct WeightMapping: Codable, Equatable, Sendable {
             var elements = [Double](repeating: 0, count: rows * cols * 2)
             for (k, value) in w.enumerated() {
                 let magnitude = min(abs(Double(value)) / maxWeight, 1)
-                elements[2 * k + (value < 0 ? 1 : 0)] = magnitude
+                switch start {
+                case .low:
+                    elements[2 * k + (value < 0 ? 1 : 0)] = magnitude
+                case .centred:
+                    let half = (value < 0 ? -magnitude : magnitude) / 2
+                    (elements[2 * k], elements[2 * k + 1]) = (0.5 + half, 0.5 - half)
+                }
             }
             return Matrix(rows: rows, cols: cols * 2, elements: elements)
         }
@@ -83,4 +92,12 @@ public struct WeightMapping: Codable, Equatable, Sendable {
     public func weights(of states: [Matrix<Double>], shapedAs layers: [WeightLayer]) -> [WeightLayer] {
         zip(layers, states).map { WeightLayer(rows: $0.rows, cols: $0.cols, values: weights(of: $1)) }
     }
+}
+
+/// Where a pair's devices start when a weight is programmed (``WeightMapping/states(weights:rows:cols:start:)``).
+public enum PairStart: String, Codable, CaseIterable, Sendable {
+    /// The lower device at 0, the other at `|w|/w_max`: all the headroom for potentiation.
+    case low
+    /// Both devices around mid-range, `½ ± w/(2·w_max)`: room to move both ways.
+    case centred
 }
