@@ -13,6 +13,21 @@ final class AnalyticCLITests: XCTestCase {
         }
         XCTAssertEqual(object["devices"] as? Int, 20)
         XCTAssertLessThan(try XCTUnwrap(object["rms_error_fraction"] as? Double), 0.01)
+        XCTAssertNil(object["read_error_fraction"])
+
+        // With wires: the wire-aware engine, the wire-free one beside it, and the wired read.
+        let wired = try TestSupport.runCLI([
+            "validate", "--rows", "6", "--cols", "5", "--levels", "20", "--seed", "2", "--wire-resistance", "20",
+            "--driver-resistance", "50", "--format", "json",
+        ])
+        XCTAssertEqual(wired.status, 0, wired.stderr)
+        let fields = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(wired.stdout.utf8)) as? [String: Any])
+        for key in ["rms_error_fraction", "max_error_fraction", "direction_agreement", "read_error_fraction",
+                    "wire_free_rms_error_fraction", "wire_free_max_error_fraction", "wire_free_direction_agreement"] {
+            XCTAssertNotNil(fields[key] as? Double, key)
+        }
+        XCTAssertLessThan(try XCTUnwrap(fields["read_error_fraction"] as? Double), 1e-6)
+        XCTAssertLessThan(try XCTUnwrap(fields["rms_error_fraction"] as? Double), try XCTUnwrap(fields["wire_free_rms_error_fraction"] as? Double))
     }
 
     func testWireSweepWritesTableAndPlot() throws {
@@ -24,8 +39,17 @@ final class AnalyticCLITests: XCTestCase {
         let csv = try String(contentsOf: dir.appendingPathComponent("wire-sweep.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
-        let rms = lines.dropFirst().map { Double($0.split(separator: ",")[5])! }
-        XCTAssertLessThan(rms[0], rms[1], "error must grow with wire resistance")
+        // rms_error_fraction is the wire-aware engine's with wires; wire_free_rms_error_fraction is
+        // empty at 0 Ω, where both are one engine.
+        let header = lines[0].split(separator: ",").map(String.init)
+        let (rmsColumn, wireFreeColumn) = try (
+            XCTUnwrap(header.firstIndex(of: "rms_error_fraction")), XCTUnwrap(header.firstIndex(of: "wire_free_rms_error_fraction")))
+        let fields = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let rms = fields.map { Double($0[rmsColumn])! }
+        XCTAssertEqual(fields[0][wireFreeColumn], "")
+        let wireFree = try XCTUnwrap(Double(fields[1][wireFreeColumn]))
+        XCTAssertLessThan(rms[0], wireFree, "the wire-free engine's error must grow with wire resistance")
+        XCTAssertLessThan(rms[1], wireFree / 3, "the wire-aware engine must beat the wire-free one with wires")
         XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("wire-sweep.svg"), encoding: .utf8).contains("<polyline"))
     }
 

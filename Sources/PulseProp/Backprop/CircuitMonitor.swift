@@ -160,7 +160,7 @@ public final class CircuitMonitor {
     }
 
     private let device: ThresholdMemristor
-    private let shadow: AnalyticEngine?
+    private let shadow: CrossbarEngine?
     private var current = CircuitEpochStats()
     /// This epoch's coincident potentiation and depression pulses per device, per layer
     /// (learning writes only; kept for ``CircuitEpochStats/opposedPulses``).
@@ -187,7 +187,7 @@ public final class CircuitMonitor {
     public private(set) var firstWritingStep: (step: LearningStep, states: Matrix<Double>)?
 
     /// Creates a monitor for `circuit`; `shadow` is the analytic engine to compare with.
-    public init(circuit: CrossbarCircuit, shadow: AnalyticEngine?) throws {
+    public init(circuit: CrossbarCircuit, shadow: CrossbarEngine?) throws {
         device = try ThresholdMemristor(circuit.device)
         self.shadow = shadow
     }

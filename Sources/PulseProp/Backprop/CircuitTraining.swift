@@ -28,7 +28,7 @@ public final class CircuitTraining {
             !hardware.wiredRead || configuration.weights == .reference, "wired-read",
             "reads a device against the reference column: use --weights reference")
         let monitor = try CircuitMonitor(
-            circuit: hardware.circuit, shadow: compare && hardware.engine != .analytic ? hardware.analyticEngine() : nil)
+            circuit: hardware.circuit, shadow: compare && hardware.engine != .analytic ? hardware.analyticWriteEngine() : nil)
         monitor.pairedColumns = configuration.weights == .pair
         self.monitor = monitor
         var made: DeviceWeightUpdater?

@@ -2,6 +2,11 @@ import Foundation
 
 /// The same learning step in SPICE and in the analytic engine, and how far apart their final
 /// conductances are, as fractions of the device's conductance range `G_on − G_off`.
+///
+/// With wires the analytic engine compared is the wire-aware one (``WiredAnalyticEngine``) and
+/// the wire-free ``AnalyticEngine`` is reported beside it (the `wireFree…` fields); the read
+/// of the same states through the wires (``WiredReader`` against ``SpiceReader``) gives
+/// ``readErrorFraction``.
 public struct EngineComparison: Codable, Equatable, Sendable {
     /// Crossbar rows.
     public var rows: Int
@@ -28,13 +33,27 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     public var coincidentMaxErrorFraction: Double
     /// Half-selected devices (no coincidences) whose SPICE state moved by more than 1e-9.
     public var disturbedDevices: Int
+    /// Written devices (with coincidences, moved by either engine) that both engines moved the
+    /// same way, fraction (nil in files written before it was measured).
+    public var directionAgreement: Double?
+    /// The wire-free analytic engine's RMS and max error and direction agreement, when it was
+    /// compared beside a wire-aware one.
+    public var wireFreeRmsErrorFraction: Double?
+    public var wireFreeMaxErrorFraction: Double?
+    public var wireFreeDirectionAgreement: Double?
+    /// Largest `|I_model − I_spice|` of a read of the initial states over the largest
+    /// `|I_spice|` (differential column currents), when a read was compared.
+    public var readErrorFraction: Double?
     /// Seconds of the SPICE step.
     public var spiceSeconds: Double
     /// Seconds of the analytic step.
     public var analyticSeconds: Double
 
-    /// Runs `step` from `states` in both engines and compares them.
-    public init(step: LearningStep, states: Matrix<Double>, spice: SpiceEngine, analytic: AnalyticEngine) throws {
+    /// Runs `step` from `states` in SPICE and in `analytic` (and in `wireFree` when given) and
+    /// compares them.
+    public init(
+        step: LearningStep, states: Matrix<Double>, spice: SpiceEngine, analytic: CrossbarEngine, wireFree: CrossbarEngine? = nil
+    ) throws {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let fromSpice = try spice.run(step, from: states)
         let t1 = DispatchTime.now().uptimeNanoseconds
@@ -45,6 +64,14 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         let errors = zip(fromSpice.finalConductance.elements, fromModel.finalConductance.elements).map { abs($0 - $1) / range }
         let coincident = zip(errors, coincidences).filter { $0.1 != 0 }.map(\.0)
         func rms(_ v: [Double]) -> Double { v.isEmpty ? 0 : (v.map { $0 * $0 }.reduce(0, +) / Double(v.count)).squareRoot() }
+        directionAgreement = Self.directionAgreement(fromSpice, fromModel, coincidences: coincidences, range: range)
+        if let wireFree {
+            let other = try wireFree.run(step, from: states)
+            let e = zip(fromSpice.finalConductance.elements, other.finalConductance.elements).map { abs($0 - $1) / range }
+            wireFreeRmsErrorFraction = rms(e)
+            wireFreeMaxErrorFraction = e.max() ?? 0
+            wireFreeDirectionAgreement = Self.directionAgreement(fromSpice, other, coincidences: coincidences, range: range)
+        }
         rows = step.rows
         cols = step.cols
         slotsPerPhase = step.slotsPerPhase
@@ -62,6 +89,31 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         analyticSeconds = Double(t2 - t1) / 1e9
     }
 
+    /// Over the written devices — devices with coincidences that either engine moved by more
+    /// than ``CrossbarStepResult/changeThreshold`` of the range — the fraction that both moved
+    /// the same way (a change within the threshold counts as none: SPICE leaves devices whose
+    /// pulses stay below the threshold within ≈ 1e-15 of their start); 1 when none was written.
+    static func directionAgreement(_ a: CrossbarStepResult, _ b: CrossbarStepResult, coincidences: [Int], range: Double) -> Double {
+        func direction(_ dg: Double) -> Int { abs(dg) / range > CrossbarStepResult.changeThreshold ? (dg > 0 ? 1 : -1) : 0 }
+        let da = a.deltaConductance.elements.map(direction), db = b.deltaConductance.elements.map(direction)
+        let written = coincidences.indices.filter { coincidences[$0] != 0 && (da[$0] != 0 || db[$0] != 0) }
+        guard !written.isEmpty else { return 1 }
+        return Double(written.filter { da[$0] == db[$0] }.count) / Double(written.count)
+    }
+
+    /// How far `model`'s read of `states` at row voltages `voltages` is from `spice`'s: the
+    /// largest `|I_model − I_spice|` over every read's differential column currents, divided by
+    /// the largest `|I_spice|`.
+    public static func readErrorFraction(
+        states: Matrix<Double>, voltages: [[Double]], spice: CrossbarReader, model: CrossbarReader
+    ) throws -> Double {
+        let exact = try spice.differentialCurrents(states: states, voltages: voltages).flatMap { $0 }
+        let read = try model.differentialCurrents(states: states, voltages: voltages).flatMap { $0 }
+        let scale = exact.map(abs).max() ?? 0
+        guard scale > 0 else { return 0 }
+        return zip(read, exact).map { abs($0 - $1) }.max()! / scale
+    }
+
     /// Pretty JSON with snake_case keys.
     public func json() throws -> String {
         try SnakeCaseJSON.string(self)
@@ -70,7 +122,8 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case rows, cols, slotsPerPhase, wireResistance, driverResistance, devices, rmsErrorFraction, maxErrorFraction
         case coincidentDevices, coincidentRmsErrorFraction, coincidentMaxErrorFraction, disturbedDevices, spiceSeconds
-        case analyticSeconds
+        case analyticSeconds, directionAgreement, wireFreeRmsErrorFraction, wireFreeMaxErrorFraction
+        case wireFreeDirectionAgreement, readErrorFraction
         /// What files written before the rename call `slotsPerPhase`.
         case levels
     }
@@ -92,6 +145,11 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         disturbedDevices = try c.decode(Int.self, forKey: .disturbedDevices)
         spiceSeconds = try c.decode(Double.self, forKey: .spiceSeconds)
         analyticSeconds = try c.decode(Double.self, forKey: .analyticSeconds)
+        directionAgreement = try c.decodeIfPresent(Double.self, forKey: .directionAgreement)
+        wireFreeRmsErrorFraction = try c.decodeIfPresent(Double.self, forKey: .wireFreeRmsErrorFraction)
+        wireFreeMaxErrorFraction = try c.decodeIfPresent(Double.self, forKey: .wireFreeMaxErrorFraction)
+        wireFreeDirectionAgreement = try c.decodeIfPresent(Double.self, forKey: .wireFreeDirectionAgreement)
+        readErrorFraction = try c.decodeIfPresent(Double.self, forKey: .readErrorFraction)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -110,11 +168,22 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         try c.encode(disturbedDevices, forKey: .disturbedDevices)
         try c.encode(spiceSeconds, forKey: .spiceSeconds)
         try c.encode(analyticSeconds, forKey: .analyticSeconds)
+        try c.encodeIfPresent(directionAgreement, forKey: .directionAgreement)
+        try c.encodeIfPresent(wireFreeRmsErrorFraction, forKey: .wireFreeRmsErrorFraction)
+        try c.encodeIfPresent(wireFreeMaxErrorFraction, forKey: .wireFreeMaxErrorFraction)
+        try c.encodeIfPresent(wireFreeDirectionAgreement, forKey: .wireFreeDirectionAgreement)
+        try c.encodeIfPresent(readErrorFraction, forKey: .readErrorFraction)
     }
 
     /// A human-readable summary.
     public func table() -> String {
-        String(
+        var extra = ""
+        if let d = directionAgreement { extra += String(format: "  same direction as SPICE:  %.2f %% of written devices\n", 100 * d) }
+        if let r = wireFreeRmsErrorFraction, let m = wireFreeMaxErrorFraction, let d = wireFreeDirectionAgreement {
+            extra += String(format: "wire-free analytic vs SPICE: rms %.4f %%  max %.4f %%  same direction %.2f %%\n", 100 * r, 100 * m, 100 * d)
+        }
+        if let r = readErrorFraction { extra += String(format: "wired read vs SPICE read: max error %.3g %% of the largest current\n", 100 * r) }
+        return String(
             format: """
                 %dx%d crossbar, %d slots per phase, wires %.3g ohm, drivers %.3g ohm
                 final conductance, analytic vs SPICE (fraction of G_on - G_off):
@@ -125,6 +194,6 @@ public struct EngineComparison: Codable, Equatable, Sendable {
 
                 """, rows, cols, slotsPerPhase, wireResistance, driverResistance, devices, 100 * rmsErrorFraction,
             100 * maxErrorFraction, coincidentDevices, 100 * coincidentRmsErrorFraction, 100 * coincidentMaxErrorFraction,
-            disturbedDevices, spiceSeconds, analyticSeconds)
+            disturbedDevices, spiceSeconds, analyticSeconds) + extra
     }
 }

@@ -1,7 +1,8 @@
 /// Which engine simulates a circuit: the crossbars of a device-weight network, or the
 /// equilibria of an equilibrium-propagation network.
 public enum EngineKind: String, Codable, CaseIterable, Sendable {
-    /// The calibrated analytic engine (fast; no wire effects), or the analytic Newton solver.
+    /// The calibrated analytic engine (fast; wire-aware when the wiring is not ideal,
+    /// ``WiredAnalyticEngine``), or the analytic Newton solver.
     case analytic
     /// ngspice: one transient per crossbar per example (small networks only), or its operating point.
     case spice
@@ -43,10 +44,22 @@ public struct CrossbarHardware: Sendable {
     /// each, on two cores; bit-identical to running them in turn).
     public var concurrentLayers = true
 
-    /// The calibrated analytic engine for this circuit.
+    /// The calibrated wire-free analytic engine for this circuit: the pulse response a
+    /// refresh plans with, and the write engine with ideal wiring.
     public func analyticEngine() throws -> AnalyticEngine {
         let engine = try AnalyticEngine(
             circuit: circuit, calibration: PulseResponseCalibration.resolve(path: calibrationPath, for: circuit))
+        engine.estimatesEnergy = measureEnergy
+        return engine
+    }
+
+    /// The analytic engine that applies learning steps: with ideal wiring the wire-free
+    /// ``AnalyticEngine`` (``analyticEngine()``), else the wire-aware ``WiredAnalyticEngine``,
+    /// whose calibration must have an amplitude axis (``CalibrationError/noAmplitudeAxis(file:command:)``).
+    public func analyticWriteEngine() throws -> CrossbarEngine {
+        guard !circuit.wiring.isIdeal else { return try analyticEngine() }
+        let calibration = try PulseResponseCalibration.resolve(path: calibrationPath, for: circuit, needsAmplitudeAxis: true)
+        let engine = try WiredAnalyticEngine(circuit: circuit, calibration: calibration, calibrationName: calibrationPath ?? "calibration")
         engine.estimatesEnergy = measureEnergy
         return engine
     }
@@ -66,7 +79,7 @@ public struct CrossbarHardware: Sendable {
     /// A new engine of the configured kind for one crossbar.
     public func makeEngine(_ kind: EngineKind? = nil) throws -> CrossbarEngine {
         switch kind ?? engine {
-        case .analytic: return try analyticEngine()
+        case .analytic: return try analyticWriteEngine()
         case .spice: return try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: spiceSolver)
         }
     }

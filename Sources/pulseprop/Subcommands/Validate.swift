@@ -8,6 +8,10 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare the analytic engine with SPICE on a random learning step (or sweep wire resistance and size).",
         discussion: """
+            With --wire-resistance or --driver-resistance it compares the wire-aware analytic engine (its calibration \
+            needs an amplitude axis) and reports the wire-free one beside it, and compares the wired read of the same \
+            states with SPICE's (read_error_fraction).
+
             With --sweep-sizes and --sweep-resistances it plans the wire-sweep study into --output \
             (default out/validate), runs it (--jobs at a time; again to resume) and writes wire-sweep.csv, \
             wire-sweep.md and wire-sweep.svg there: the same as 'sweep plan wire-sweep' + 'sweep run' + \
@@ -39,25 +43,38 @@ struct Validate: ParsableCommand {
     func run() throws {
         guard format != .csv else { throw ValidationError("--format takes table or json") }
         let circuit = try circuitOptions.circuit()
-        let analytic = try AnalyticEngine(
-            circuit: circuit, calibration: PulseResponseCalibration.resolve(path: calibration, for: circuit))
+        var hardware = CrossbarHardware(circuit: circuit, calibrationPath: calibration)
+        hardware.measureEnergy = false
+        let wireFree = try hardware.analyticEngine()
         if sweep.sweepSizes != nil || sweep.sweepResistances != nil {
             try runSweep()
             return
         }
         let cost = try step.cost()
         try cost.checkSpice(memory.budget())
-        try cost.checkAnalytic(memory.budget(), grid: analytic.calibration.states.count)
+        try cost.checkAnalytic(memory.budget(), grid: wireFree.calibration.states.count)
         try require(c2c >= 0 && c2c.isFinite, "c2c", "must be a finite value ≥ 0, got \(c2c)")
         let inputs = try step.inputs()
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
+        // With wires the wire-aware engine is compared, the wire-free one reported beside it.
+        let wired = circuit.wiring.isIdeal ? nil : try hardware.analyticWriteEngine()
         let spice = try spiceModelOptions.engine(circuit)
         if c2c > 0 {
             try circuit.requireThresholdFamily(for: "cycle-to-cycle noise")
-            spice.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
-            analytic.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
+            for engine in [spice, wireFree, wired] as [CrossbarEngine?] {
+                engine?.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
+            }
         }
-        let comparison = try EngineComparison(step: learningStep, states: inputs.states, spice: spice, analytic: analytic)
+        var comparison = try EngineComparison(
+            step: learningStep, states: inputs.states, spice: spice, analytic: wired ?? wireFree, wireFree: wired == nil ? nil : wireFree)
+        if wired != nil {
+            // The forward signal of the same step, read at up to the read voltage.
+            let scale = hardware.readVoltage / max(step.xMax, .leastNormalMagnitude)
+            comparison.readErrorFraction = try EngineComparison.readErrorFraction(
+                states: inputs.states, voltages: [inputs.x.map { min(max($0 * scale, -hardware.readVoltage), hardware.readVoltage) }],
+                spice: SpiceReader(circuit: circuit, readVoltage: hardware.readVoltage, solver: spiceModelOptions.solver),
+                model: WiredReader(circuit: circuit, readVoltage: hardware.readVoltage))
+        }
         try StandardOutput.write(format == .json ? try comparison.json() : comparison.table(), terminator: format == .json ? "\n" : "")
     }
 

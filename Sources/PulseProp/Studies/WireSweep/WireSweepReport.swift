@@ -1,21 +1,31 @@
 /// How the analytic engine's error against SPICE grows with wire resistance and array size.
+/// With wires `validate` compares the wire-aware engine (``WiredAnalyticEngine``) and records
+/// the wire-free one beside it: both appear, the wire-free one as `wire_free_…` columns, in
+/// brackets in the table and as its own lines in the plot (runs made before the wire-aware
+/// engine have the wire-free error only, in the main columns).
 public enum WireSweepReport {
-    /// CSV, one line per (size, resistance).
+    /// CSV, one line per (size, resistance); the SPICE time, which varies from run to run, last.
     public static func csv(_ rows: [EngineComparison]) throws -> String {
         var table = CSVTable(header: [
             "rows", "cols", "slots_per_phase", "wire_resistance", "driver_resistance", "rms_error_fraction",
-            "max_error_fraction", "coincident_rms_error_fraction", "disturbed_devices", "spice_seconds",
+            "max_error_fraction", "coincident_rms_error_fraction", "disturbed_devices",
+            "direction_agreement", "wire_free_rms_error_fraction", "wire_free_max_error_fraction", "wire_free_direction_agreement",
+            "read_error_fraction", "spice_seconds",
         ])
         for r in rows {
             table.append([
                 r.rows, r.cols, r.slotsPerPhase, r.wireResistance, r.driverResistance, r.rmsErrorFraction,
-                r.maxErrorFraction, r.coincidentRmsErrorFraction, r.disturbedDevices, r.spiceSeconds,
+                r.maxErrorFraction, r.coincidentRmsErrorFraction, r.disturbedDevices,
+                r.directionAgreement.map { "\($0)" } ?? "", r.wireFreeRmsErrorFraction.map { "\($0)" } ?? "",
+                r.wireFreeMaxErrorFraction.map { "\($0)" } ?? "", r.wireFreeDirectionAgreement.map { "\($0)" } ?? "",
+                r.readErrorFraction.map { "\($0)" } ?? "", r.spiceSeconds,
             ])
         }
         return try table.text()
     }
 
-    /// Markdown table: rows are wire resistances, columns array sizes, cells RMS / max error (%).
+    /// Markdown table: rows are wire resistances, columns array sizes, cells RMS / max error (%),
+    /// the wire-free engine's in brackets when it was compared beside the wire-aware one.
     public static func markdown(_ rows: [EngineComparison]) -> String {
         let sizes = Array(Set(rows.map(\.rows))).sorted()
         let resistances = Array(Set(rows.map(\.wireResistance))).sorted()
@@ -24,7 +34,9 @@ public enum WireSweepReport {
         for r in resistances {
             out += "| \(r) | " + sizes.map { n in
                 guard let c = rows.first(where: { $0.rows == n && $0.wireResistance == r }) else { return "–" }
-                return String(format: "%.2f %% / %.2f %%", 100 * c.rmsErrorFraction, 100 * c.maxErrorFraction)
+                let cell = String(format: "%.2f %% / %.2f %%", 100 * c.rmsErrorFraction, 100 * c.maxErrorFraction)
+                guard let rms = c.wireFreeRmsErrorFraction, let max = c.wireFreeMaxErrorFraction else { return cell }
+                return cell + String(format: " (wire-free %.2f %% / %.2f %%)", 100 * rms, 100 * max)
             }.joined(separator: " | ") + " |\n"
         }
         return out
@@ -41,6 +53,13 @@ public enum WireSweepReport {
                     label: "\(n)x\(n)",
                     points: rows.filter { $0.rows == n }.sorted { $0.wireResistance < $1.wireResistance }
                         .map { ($0.wireResistance, 100 * $0.rmsErrorFraction) })
+            } + sizes.compactMap { n in
+                // The wire-free engine beside the wire-aware one: its error, and 0 Ω's (the same engine).
+                let sized = rows.filter { $0.rows == n }.sorted { $0.wireResistance < $1.wireResistance }
+                guard sized.contains(where: { $0.wireFreeRmsErrorFraction != nil }) else { return nil }
+                return SVGPlot.Series(
+                    label: "\(n)x\(n) wire-free",
+                    points: sized.map { ($0.wireResistance, 100 * ($0.wireFreeRmsErrorFraction ?? $0.rmsErrorFraction)) })
             }
         ).render()
     }
