@@ -178,11 +178,11 @@ final class InjectionTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.stderr)
             return try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         }
-        let plain = try Dictionary(uniqueKeysWithValues: SpiceDialect.allCases.map { ($0, try export(checkpoint.path, $0)) })
+        let plain = try Dictionary(uniqueKeysWithValues: EqPropNetlist.dialects.map { ($0, try export(checkpoint.path, $0)) })
         for name in Self.hostileNames {
             let hostile = root.appendingPathComponent(name)
             try FileManager.default.copyItem(at: checkpoint, to: hostile)
-            for dialect in SpiceDialect.allCases {
+            for dialect in EqPropNetlist.dialects {
                 let lines = try export(hostile.path, dialect)
                 XCTAssertEqual(lines.count, plain[dialect]?.count, "\(dialect) export for \(ControlCharacters.escaped(name))")
                 XCTAssertEqual(lines[0], "* pulseprop eqprop export --task xor --example 0 --checkpoint \(ControlCharacters.escaped(name))")
