@@ -17,7 +17,10 @@ public struct CircuitEpochStats: Codable, Equatable, Sendable {
     public var analyticEnergy = 0.0
     /// RMS of `|ΔG_engine − ΔG_analytic|` over written devices, fraction of the range (when shadowed).
     public var deltaGRMSDifference = 0.0
-    /// Written devices whose ΔG had the same sign in both engines, fraction (when shadowed).
+    /// Written devices whose ΔG had the same sign in both engines, fraction (when shadowed), of
+    /// those that moved in either engine by more than ``CrossbarStepResult/changeThreshold`` of
+    /// the range (before December 2026 every coincident device counted, so a device neither
+    /// engine moved counted by the sign of SPICE's 1e-16 noise).
     public var directionAgreement = 1.0
     /// Column outputs read from the crossbars in SPICE (`--spice-read`).
     public var readProducts = 0
@@ -167,6 +170,11 @@ public final class CircuitMonitor {
     private var epochPulses: [(up: [Int], down: [Int])?] = []
     private var squaredDifference = 0.0
     private var compared = 0
+    /// Written devices that moved in either engine (more than ``CrossbarStepResult/changeThreshold``
+    /// of the range), and those of them that moved the same way: a coincident device that
+    /// neither engine moves (below threshold behind the wires) has no direction to agree on,
+    /// as `validate` counts.
+    private var directed = 0
     private var agreeing = 0
     /// Everything gathered so far (restore it from a checkpoint before the first step).
     public var state = State()
@@ -238,7 +246,11 @@ public final class CircuitMonitor {
                 let difference = (dgEngine - dgShadow) / device.conductanceRange
                 stepSquares += difference * difference
                 stepWritten += 1
-                if (dgEngine > 0) == (dgShadow > 0) { agreeing += 1 }
+                let limit = CrossbarStepResult.changeThreshold * device.conductanceRange
+                if abs(dgEngine) > limit || abs(dgShadow) > limit {
+                    directed += 1
+                    if (dgEngine > 0) == (dgShadow > 0) { agreeing += 1 }
+                }
                 compared += 1
                 squaredDifference += difference * difference
                 if state.pairs.count < pairLimit { state.pairs.append(DeltaGPair(step: stepCount, layer: event.layer, engine: dgEngine, analytic: dgShadow)) }
@@ -318,10 +330,10 @@ public final class CircuitMonitor {
         epochPulses = []
         if compared > 0 {
             stats.deltaGRMSDifference = (squaredDifference / Double(compared)).squareRoot()
-            stats.directionAgreement = Double(agreeing) / Double(compared)
+            stats.directionAgreement = directed > 0 ? Double(agreeing) / Double(directed) : 1
         }
         current = CircuitEpochStats()
-        (squaredDifference, compared, agreeing) = (0, 0, 0)
+        (squaredDifference, compared, directed, agreeing) = (0, 0, 0, 0)
         return stats
     }
 }
