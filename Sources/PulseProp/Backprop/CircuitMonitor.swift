@@ -209,16 +209,12 @@ public final class CircuitMonitor {
         current.pulsesSent += sent
         if event.refresh != nil { current.refreshPulses += sent }
         if event.refresh == .reset { current.refreshes += 1 }
-        if state.writes[event.layer] == nil { state.writes[event.layer] = Matrix(rows: step.rows, cols: step.cols) { _, _ in 0 } }
+        startWrites(layer: event.layer, rows: step.rows, cols: step.cols)
+        var tallied: [(device: Int, signed: Int)] = []
         var shadowStates = event.before
         let shadowEnergy = try shadow.map { try $0.apply(step, to: &shadowStates) } ?? nil
         if let shadowEnergy { current.analyticEnergy += shadowEnergy.deviceTotal }
-        if let energy = event.energy {
-            for p in 0..<2 {
-                current.deviceEnergy[p] += energy.devices[p]
-                current.driverEnergy[p] += energy.drivers[p]
-            }
-        }
+        add(event.energy)
         var stepSquares = 0.0
         var stepWritten = 0
         // A device coincides only where its row and its column pulse in one phase; every other
@@ -238,7 +234,7 @@ public final class CircuitMonitor {
                 }
                 current.coincidentPulses += k
                 state.writes[event.layer]![i, j] += k
-                if event.refresh == nil { tally(layer: event.layer, device: i * step.cols + j, cols: step.rows * step.cols, signed: step.coincidences(row: i, col: j)) }
+                if event.refresh == nil { tallied.append((i * step.cols + j, step.coincidences(row: i, col: j))) }
                 if firstWritingStep == nil, event.layer == 0 { firstWritingStep = (step, event.before) }
                 guard shadow != nil else { continue }
                 let dgEngine = device.conductance(state: event.after[i, j]) - device.conductance(state: event.before[i, j])
@@ -256,6 +252,7 @@ public final class CircuitMonitor {
                 if state.pairs.count < pairLimit { state.pairs.append(DeltaGPair(step: stepCount, layer: event.layer, engine: dgEngine, analytic: dgShadow)) }
             }
         }
+        tally(layer: event.layer, devices: step.rows * step.cols, tallied)
         if stepWritten > 0 {
             state.divergence.append(StepDivergence(step: stepCount, layer: event.layer, rms: (stepSquares / Double(stepWritten)).squareRoot()))
         }
@@ -272,47 +269,44 @@ public final class CircuitMonitor {
         current.pulsesSent += report.pulsesSent
         current.coincidentPulses += report.coincidentPulses
         let counts = event.counts
-        let layer = event.layer
-        if state.writes[layer] == nil { state.writes[layer] = Matrix(rows: counts.rows, cols: counts.cols) { _, _ in 0 } }
-        while epochPulses.count <= layer { epochPulses.append(nil) }
-        var tallies = epochPulses[layer] ?? ([Int](repeating: 0, count: counts.elements.count), [Int](repeating: 0, count: counts.elements.count))
-        epochPulses[layer] = nil
-        var (up, down) = (0, 0)
+        startWrites(layer: event.layer, rows: counts.rows, cols: counts.cols)
+        state.writes[event.layer]!.elements.withUnsafeMutableBufferPointer { writes in
+            for (k, n) in counts.elements.enumerated() where n != 0 { writes[k] += abs(n) }
+        }
         // The write's convention: −n potentiates by n.
-        state.writes[layer]!.elements.withUnsafeMutableBufferPointer { writes in
-            for (k, n) in counts.elements.enumerated() where n != 0 {
-                writes[k] += abs(n)
-                if n < 0 {
-                    tallies.up[k] -= n
-                    up -= n
-                } else {
-                    tallies.down[k] += n
-                    down += n
-                }
+        tally(layer: event.layer, devices: counts.elements.count, counts.elements.enumerated().lazy.filter { $0.element != 0 }.map { ($0.offset, -$0.element) })
+        add(report.energy)
+    }
+
+    /// Adds `pulses`, each a device of layer `layer` (`devices` in its crossbar) and its signed
+    /// coincident pulses (positive: potentiation), to this epoch's tallies and totals.
+    private func tally<Pulses: Sequence>(layer: Int, devices: Int, _ pulses: Pulses) where Pulses.Element == (device: Int, signed: Int) {
+        while epochPulses.count <= layer { epochPulses.append(nil) }
+        var tallies = epochPulses[layer] ?? ([Int](repeating: 0, count: devices), [Int](repeating: 0, count: devices))
+        epochPulses[layer] = nil  // updated in place, not copied
+        for (device, signed) in pulses {
+            if signed > 0 {
+                tallies.up[device] += signed
+                current.potentiationPulses += signed
+            } else {
+                tallies.down[device] -= signed
+                current.depressionPulses -= signed
             }
         }
         epochPulses[layer] = tallies
-        current.potentiationPulses += up
-        current.depressionPulses += down
-        if let energy = report.energy {
-            for p in 0..<2 {
-                current.deviceEnergy[p] += energy.devices[p]
-                current.driverEnergy[p] += energy.drivers[p]
-            }
-        }
     }
 
-    /// Adds `signed` pulses (positive: potentiation) of device `device` of layer `layer`
-    /// (`devices` in the layer's crossbar) to this epoch's tallies.
-    private func tally(layer: Int, device: Int, cols devices: Int, signed: Int) {
-        while epochPulses.count <= layer { epochPulses.append(nil) }
-        if epochPulses[layer] == nil { epochPulses[layer] = ([Int](repeating: 0, count: devices), [Int](repeating: 0, count: devices)) }
-        if signed > 0 {
-            epochPulses[layer]!.up[device] += signed
-            current.potentiationPulses += signed
-        } else {
-            epochPulses[layer]!.down[device] -= signed
-            current.depressionPulses -= signed
+    /// Starts layer `layer`'s count of coincident pulses per device at zero, if not yet started.
+    private func startWrites(layer: Int, rows: Int, cols: Int) {
+        if state.writes[layer] == nil { state.writes[layer] = Matrix(rows: rows, cols: cols) { _, _ in 0 } }
+    }
+
+    /// Adds a step's or write's energy, when known, to the epoch's.
+    private func add(_ energy: StepEnergy?) {
+        guard let energy else { return }
+        for p in 0..<2 {
+            current.deviceEnergy[p] += energy.devices[p]
+            current.driverEnergy[p] += energy.drivers[p]
         }
     }
 
