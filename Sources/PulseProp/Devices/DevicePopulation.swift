@@ -90,6 +90,24 @@ public struct DevicePopulation: Sendable {
     @inlinable
     public func instance(_ i: Int, _ j: Int) -> DeviceInstance? { instances?[i, j] }
 
+    /// The state device `(i, j)` reaches from `x` under the train that takes the nominal device
+    /// to `nominalState`: its own response under variation
+    /// (``DeviceInstance/state(afterNominal:from:potentiating:nominal:)``), then its dose scaled
+    /// by the cycle-to-cycle factor `noise` when there is one. What every analytic engine does
+    /// per device once the nominal response is known.
+    public func state(
+        afterNominal nominalState: Double, from x: Double, row i: Int, col j: Int, potentiating: Bool, noise: Double? = nil
+    ) -> Double {
+        var next = nominalState
+        if let instances {
+            next = instances[i, j].state(afterNominal: next, from: x, potentiating: potentiating, nominal: nominal)
+        }
+        if let noise {
+            next = nominal.state(scalingDoseBy: noise, from: x, to: next, potentiating: potentiating)
+        }
+        return next
+    }
+
     /// `G` of device `(i, j)` at state `x`, siemens.
     public func conductance(state x: Double, row i: Int, col j: Int) -> Double {
         instance(i, j)?.conductance(state: x)

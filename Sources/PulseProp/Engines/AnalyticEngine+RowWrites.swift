@@ -38,12 +38,7 @@ extension AnalyticEngine {
             "are \(counts.rows)×\(counts.cols); the crossbar is \(states.rows)×\(states.cols)")
         let (rows, cols) = (states.rows, states.cols)
         let population = population(rows: rows, cols: cols)
-        states = population.pinned(states)
-        if let instances = population.instances {
-            for (k, device) in instances.elements.enumerated() {
-                if let stuck = device.stuckState { states.elements[k] = stuck }
-            }
-        }
+        states = population.pinned(states)  // stuck devices at their stuck states
         let longest = counts.elements.lazy.map(abs).max() ?? 0
         up.extend(to: longest)
         down.extend(to: longest)
@@ -111,10 +106,9 @@ extension AnalyticEngine {
                 guard n != 0 else { continue }
                 let x0 = states[i, j]
                 let potentiating = n < 0
-                var x1 = (potentiating ? up : down).state(after: abs(n), from: x0)
-                if let instances {
-                    x1 = instances[i, j].state(afterNominal: x1, from: x0, potentiating: potentiating, nominal: nominal)
-                }
+                let x1 = population.state(
+                    afterNominal: (potentiating ? up : down).state(after: abs(n), from: x0), from: x0, row: i, col: j,
+                    potentiating: potentiating)
                 states[i, j] = x1
                 guard estimatesEnergy else { continue }
                 let g0 = population.conductance(state: x0, row: i, col: j)

@@ -127,16 +127,9 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
                     continue
                 }
                 for j in pulsing {
-                    var next = table.state(after: min(r, phase.columnCounts[j]), from: row[j])
-                    if let instances {
-                        next = instances[i, j].state(
-                            afterNominal: next, from: row[j], potentiating: potentiating, nominal: devices.nominal)
-                    }
-                    if let noise {
-                        next = devices.nominal.state(
-                            scalingDoseBy: noise[i, j], from: row[j], to: next, potentiating: potentiating)
-                    }
-                    row[j] = next
+                    row[j] = devices.state(
+                        afterNominal: table.state(after: min(r, phase.columnCounts[j]), from: row[j]), from: row[j], row: i, col: j,
+                        potentiating: potentiating, noise: noise?[i, j])
                 }
             }
         }

@@ -98,7 +98,6 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
         let tau = shape.plateau + 2 * shape.edge / 3
         let network = try self.network(for: devices.conductances(states))
         let noise = cycleNoise?.factors(for: step)
-        let instances = devices.instances
         let measure = estimatesEnergy
         var deviceEnergy = [Double](repeating: 0, count: step.phases.count)
         var driverEnergy = deviceEnergy
@@ -122,15 +121,10 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
                         guard v != 0 else { continue }
                         let potentiating = v > 0
                         let x = states[i, j]
-                        var next = table.state(afterPulseOf: potentiating ? .potentiation : .depression, amplitude: abs(v), from: x)
+                        let next = table.state(afterPulseOf: potentiating ? .potentiation : .depression, amplitude: abs(v), from: x)
                         guard next != x else { continue }
-                        if let instances {
-                            next = instances[i, j].state(afterNominal: next, from: x, potentiating: potentiating, nominal: devices.nominal)
-                        }
-                        if let noise {
-                            next = devices.nominal.state(scalingDoseBy: noise[i, j], from: x, to: next, potentiating: potentiating)
-                        }
-                        states[i, j] = next
+                        states[i, j] = devices.state(
+                            afterNominal: next, from: x, row: i, col: j, potentiating: potentiating, noise: noise?[i, j])
                     }
                 }
             }
