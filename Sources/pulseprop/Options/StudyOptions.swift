@@ -116,6 +116,19 @@ func integerList(_ text: String, name: String) throws -> [Int] {
     }
 }
 
+/// A comma-separated list of write schemes, each one of `allowed`; one line naming `name` and
+/// the allowed spellings for a bad entry.
+func writeList(_ text: String, name: String, allowed: [DeviceWrite] = DeviceWrite.allCases) throws -> [DeviceWrite] {
+    try text.split(separator: ",").map { entry in
+        let spelled = entry.trimmingCharacters(in: .whitespaces)
+        guard let write = DeviceWrite(rawValue: spelled), allowed.contains(write) else {
+            let choices = allowed.map(\.rawValue)
+            throw ParameterError(name, "'\(spelled)' is not \(choices.dropLast().joined(separator: ", ")) or \(choices.last!)")
+        }
+        return write
+    }
+}
+
 /// Options of the device study (`reproduce devices`, `sweep plan devices`).
 struct DevicesStudyOptions: ParsableArguments {
     @Option(help: "Folder with the MNIST IDX files.")
@@ -157,13 +170,7 @@ struct DevicesStudyOptions: ParsableArguments {
     /// The study's options, validated, with the data folder checked before any run starts.
     func study() throws -> DevicesStudy.Options {
         try requireFinite(["eta": eta, "refresh-saturation": refreshSaturation, "threshold": threshold])
-        let schemes = try writes.split(separator: ",").map { name -> DeviceWrite in
-            let name = name.trimmingCharacters(in: .whitespaces)
-            guard let scheme = DeviceWrite(rawValue: name) else {
-                throw ParameterError("writes", "'\(name)' is not per-example, per-batch or accumulate")
-            }
-            return scheme
-        }
+        let schemes = try writeList(writes, name: "writes")
         let options = DevicesStudy.Options(
             data: data, trials: trials, epochs: epochs, levels: levels, eta: eta, refreshSaturation: refreshSaturation,
             devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -216,13 +223,7 @@ struct BeliefNetStudyOptions: ParsableArguments {
 
     /// The study's options, validated, with the data folder checked before any run starts.
     func study() throws -> BeliefNetStudy.Options {
-        let schemes = try writes.split(separator: ",").map { name -> DeviceWrite in
-            let name = name.trimmingCharacters(in: .whitespaces)
-            guard let scheme = DeviceWrite(rawValue: name), DeviceWrite.minibatchWrites.contains(scheme) else {
-                throw ParameterError("writes", "'\(name)' is not per-batch or accumulate")
-            }
-            return scheme
-        }
+        let schemes = try writeList(writes, name: "writes", allowed: DeviceWrite.minibatchWrites)
         let options = BeliefNetStudy.Options(
             data: data, trials: trials, epochs: epochs, layers: try integerList(layers, name: "layers"), batch: batch,
             devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
