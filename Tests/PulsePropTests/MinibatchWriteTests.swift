@@ -91,7 +91,7 @@ final class MinibatchWriteTests: XCTestCase {
             layers: layers, engines: [CrossbarHardware().analyticEngine()], encoding: encoding,
             mapping: WeightMapping(.reference, maxWeight: 1), write: .accumulate, threshold: 2)
         var written: [[Int]] = []
-        updater.writeObserver = { written.append($0.counts.elements) }
+        updater.writeObserver = { written.append($0.counts.dense.elements) }
         try updater.update(&layers, signals: [signals], count: 2, rate: 1)
         XCTAssertEqual(written, [])
         XCTAssertEqual(updater.saved.accumulators, [[1, 0]])

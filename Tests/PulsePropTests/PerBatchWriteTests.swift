@@ -35,7 +35,7 @@ final class PerBatchWriteTests: XCTestCase {
         // One example alone: its own coincidences.
         XCTAssertEqual(DeviceWeightUpdater.netQuanta(signals, count: 1, gain: 1, encoding: encoding).elements, [3, 2])
         var generator = SeededGenerator(seed: 1)
-        XCTAssertEqual(DeviceWeightUpdater.netCounts(quanta, rounding: .nearest, dither: &generator).elements, [1, 0])
+        XCTAssertEqual(DeviceWeightUpdater.netCounts(quanta, rounding: .nearest, dither: &generator).dense.elements, [1, 0])
     }
 
     /// Reference devices: one row step, one depression coincidence on device (0, 0); device
@@ -110,7 +110,7 @@ final class PerBatchWriteTests: XCTestCase {
         var dither = SeededGenerator(seed: 11)
         for _ in 0..<draws {
             let counts = DeviceWeightUpdater.netCounts(quanta, rounding: .stochastic, dither: &dither)
-            for (k, (n, s)) in zip(counts.elements, quanta.elements).enumerated() {
+            for (k, (n, s)) in zip(counts.dense.elements, quanta.elements).enumerated() {
                 XCTAssertTrue(Float(n) == s.rounded(.down) || Float(n) == s.rounded(.up), "count \(n) for \(s)")
                 sums[k] += Double(n)
             }

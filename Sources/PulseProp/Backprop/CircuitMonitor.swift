@@ -271,10 +271,10 @@ public final class CircuitMonitor {
         let counts = event.counts
         startWrites(layer: event.layer, rows: counts.rows, cols: counts.cols)
         state.writes[event.layer]!.elements.withUnsafeMutableBufferPointer { writes in
-            for (k, n) in counts.elements.enumerated() where n != 0 { writes[k] += abs(n) }
+            for (k, n) in zip(counts.positions, counts.counts) { writes[k] += abs(n) }
         }
         // The write's convention: −n potentiates by n.
-        tally(layer: event.layer, devices: counts.elements.count, counts.elements.enumerated().lazy.filter { $0.element != 0 }.map { ($0.offset, -$0.element) })
+        tally(layer: event.layer, devices: counts.rows * counts.cols, zip(counts.positions, counts.counts).lazy.map { (device: $0, signed: -$1) })
         add(report.energy)
     }
 

@@ -123,14 +123,20 @@ public struct DevicePopulation: Sendable {
 
     /// `states` with every stuck device at the state it is held at.
     public func pinned(_ states: Matrix<Double>) -> Matrix<Double> {
-        guard let instances else { return states }
         var out = states
+        pin(&out)
+        return out
+    }
+
+    /// Sets the stuck devices of `states` to their stuck states, in place (nothing to do, and
+    /// no copy, without variation).
+    public func pin(_ states: inout Matrix<Double>) {
+        guard let instances else { return }
         for i in 0..<states.rows {
             for j in 0..<states.cols {
-                if let s = instances[i, j].stuckState { out[i, j] = s }
+                if let s = instances[i, j].stuckState, states[i, j] != s { states[i, j] = s }
             }
         }
-        return out
     }
 
     /// The draw of device `(row, col)`: its own SplitMix64 stream from the seed and position.

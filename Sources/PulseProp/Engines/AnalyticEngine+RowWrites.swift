@@ -32,55 +32,61 @@ extension AnalyticEngine {
     /// to the order of summation.
     @discardableResult
     public func writeRows(_ counts: Matrix<Int>, only: LearningPhase.Kind?, to states: inout Matrix<Double>) throws -> RowWriteReport {
+        try writeRows(SparsePulseCounts(counts), only: only, to: &states)
+    }
+
+    /// ``writeRows(_:only:to:)-(Matrix<Int>,_,_)`` for counts that name only the written devices: the work
+    /// grows with the written devices and their rows (and, for the energy estimate, one pass
+    /// over the crossbar's states for its column sums).
+    @discardableResult
+    public func writeRows(_ counts: SparsePulseCounts, only: LearningPhase.Kind?, to states: inout Matrix<Double>) throws -> RowWriteReport {
         try require(writesRowsDirectly, "c2c", "cycle-to-cycle noise is drawn per row step: write the rows as learning steps")
         try require(
             counts.rows == states.rows && counts.cols == states.cols, "counts",
             "are \(counts.rows)×\(counts.cols); the crossbar is \(states.rows)×\(states.cols)")
+        var report = RowWriteReport()
+        guard !counts.isEmpty else { return report }
         let (rows, cols) = (states.rows, states.cols)
         let population = population(rows: rows, cols: cols)
-        states = population.pinned(states)  // stuck devices at their stuck states
-        let longest = counts.elements.lazy.map(abs).max() ?? 0
+        population.pin(&states)  // stuck devices at their stuck states
+        let longest = counts.counts.lazy.map(abs).max() ?? 0
         up.extend(to: longest)
         down.extend(to: longest)
         let phases: [LearningPhase.Kind] = only.map { [$0] } ?? [.potentiation, .depression]
-        var report = RowWriteReport()
         let shape = circuit.shape
         let tau = shape.plateau + 2 * shape.edge / 3
         let (uUp, uDown) = (shape.amplitude(of: .potentiation), shape.amplitude(of: .depression))
-        // Σ_i G_ij at the current states, per column (energy only).
+        let nominal = devices.nominal
+        let instances = population.instances
+        let (gOff, gSpan) = (nominal.offConductance, nominal.onConductance - nominal.offConductance)
+        // Σ_i G_ij at the current states, per column, kept up to date as devices move (energy only).
         var columnConductance = [Double](repeating: 0, count: estimatesEnergy ? cols : 0)
         if estimatesEnergy {
-            if population.instances == nil {
-                // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum.
-                let (gOff, gOn) = (devices.nominal.offConductance, devices.nominal.onConductance)
-                var stateSums = [Double](repeating: 0, count: cols)
-                states.elements.withUnsafeBufferPointer { x in
+            states.elements.withUnsafeBufferPointer { x in
+                if instances == nil {
+                    // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum, in one
+                    // row-major pass (summed in row order, as a column walk would).
+                    var stateSums = [Double](repeating: 0, count: cols)
                     for i in 0..<rows {
                         for j in 0..<cols { stateSums[j] += x[i * cols + j] }
                     }
-                }
-                for j in 0..<cols { columnConductance[j] = Double(rows) * gOff + (gOn - gOff) * stateSums[j] }
-            } else {
-                for i in 0..<rows {
-                    for j in 0..<cols { columnConductance[j] += population.conductance(state: states[i, j], row: i, col: j) }
+                    for j in 0..<cols { columnConductance[j] = Double(rows) * gOff + gSpan * stateSums[j] }
+                } else {
+                    for i in 0..<rows {
+                        for j in 0..<cols { columnConductance[j] += population.conductance(state: x[i * cols + j], row: i, col: j) }
+                    }
                 }
             }
         }
         var energy = [0.0, 0.0]
-        let nominal = devices.nominal
-        let instances = population.instances
-        let (gOff, gSpan) = (nominal.offConductance, nominal.onConductance - nominal.offConductance)
         let u2 = [uUp * uUp, uDown * uDown]
-        for i in 0..<rows {
+        for (i, range) in counts.rowRanges {
             var rowLongest = 0
             var written = 0
-            for j in 0..<cols {
-                let n = counts[i, j]
-                guard n != 0 else { continue }
-                rowLongest = max(rowLongest, abs(n))
-                written += abs(n)
+            for k in range {
+                rowLongest = max(rowLongest, abs(counts.counts[k]))
+                written += abs(counts.counts[k])
             }
-            guard rowLongest > 0 else { continue }
             report.rowSteps += 1
             report.pulsesSent += phases.count * rowLongest + written
             report.coincidentPulses += written
@@ -101,9 +107,8 @@ extension AnalyticEngine {
                     energy[p] += rowConductance * tau * u2[p] * l / 4
                 }
             }
-            for j in 0..<cols {
-                let n = counts[i, j]
-                guard n != 0 else { continue }
+            for k in range {
+                let (j, n) = (counts.positions[k] - i * cols, counts.counts[k])
                 let x0 = states[i, j]
                 let potentiating = n < 0
                 let x1 = population.state(
@@ -133,5 +138,28 @@ extension AnalyticEngine {
             report.energy = StepEnergy(devices: perPhase, drivers: perPhase)
         }
         return report
+    }
+}
+
+extension AnalyticEngine {
+    /// Applies `step` as ``apply(_:to:)`` does and reports it as a write of the devices it
+    /// coincides on: their signed coincidences in ``writeRows(_:only:to:)-(SparsePulseCounts,_,_)``'s
+    /// convention (`−n` potentiates) and the step's pulses and energy (one row step). This
+    /// engine moves no half-selected device, so the report holds everything a monitor counts,
+    /// without the crossbar's states before the step.
+    public func write(_ step: LearningStep, to states: inout Matrix<Double>) throws -> (counts: SparsePulseCounts, report: RowWriteReport) {
+        let energy = try apply(step, to: &states)
+        var counts = SparsePulseCounts(rows: step.rows, cols: step.cols)
+        let rows = (0..<step.rows).filter { i in step.phases.contains { $0.rowCounts[i] > 0 } }
+        let columns = (0..<step.cols).filter { j in step.phases.contains { $0.columnCounts[j] > 0 } }
+        var report = RowWriteReport(rowSteps: 1, pulsesSent: step.phases.reduce(0) { $0 + $1.pulsesSent }, energy: energy)
+        for i in rows {
+            for j in columns {
+                let k = step.coincidences(row: i, col: j)
+                counts.append(position: i * step.cols + j, count: -k)
+                report.coincidentPulses += abs(k)
+            }
+        }
+        return (counts, report)
     }
 }

@@ -53,10 +53,14 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
         try require(
             states.rows == step.rows && states.cols == step.cols, "state",
             "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
-        states = population(rows: step.rows, cols: step.cols).pinned(states)
-        let before = estimatesEnergy ? states : nil
+        population(rows: step.rows, cols: step.cols).pin(&states)
+        // Only the devices on a pulsing row and a pulsing column can move: their starting
+        // states are all the energy estimate needs besides the final ones (no copy of the crossbar).
+        let start = estimatesEnergy ? StepStartStates(step, states) : nil
         states.elements.withUnsafeMutableBufferPointer { apply(step, to: $0) }
-        return before.map { energy(of: step, from: $0, to: states) }
+        guard let start else { return nil }
+        let after = states
+        return energy(of: step, after: after) { i, j in start.state(row: i, col: j) ?? after[i, j] }
     }
 
     /// The device model's estimate of a step's energy: a pulse of amplitude `u` on a device of
@@ -66,6 +70,11 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
     /// pulses), before that phase at the initial state and after it at the final one. With
     /// ideal wires every joule the drivers deliver ends in a device.
     public func energy(of step: LearningStep, from before: Matrix<Double>, to after: Matrix<Double>) -> StepEnergy {
+        energy(of: step, after: after) { before[$0, $1] }
+    }
+
+    /// ``energy(of:from:to:)`` with the starting state of device `(i, j)` given by `before`.
+    func energy(of step: LearningStep, after: Matrix<Double>, before: (Int, Int) -> Double) -> StepEnergy {
         let shape = circuit.shape
         let tau = shape.plateau + 2 * shape.edge / 3
         var phases = [Double](repeating: 0, count: step.phases.count)
@@ -81,7 +90,7 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
                 let r = phase.rowCounts[i]
                 for j in r > 0 ? everyColumn : pulsing {
                     let c = phase.columnCounts[j]
-                    let (x0, x1) = (before[i, j], after[i, j])
+                    let (x0, x1) = (before(i, j), after[i, j])
                     let k = phase.coincidences(row: i, col: j)
                     let g = devices.conductance(state: c > 0 ? (x0 + x1) / 2 : switched[j] ? x1 : x0, row: i, col: j)
                     phases[p] += g * tau * (Double(k) * u2 + Double(r + c - 2 * k) * u2 / 4)

@@ -21,10 +21,22 @@ extension DeviceWeightUpdater {
     /// `n_δ`. Summed in `b` order by the training kernel (``Kernels/rowUpdate(_:x:xStride:delta:batch:rows:cols:scale:weights:)``).
     public static func netQuanta(_ s: LayerSignals, count: Int, gain: Double, encoding: PulseEncoding) -> Matrix<Float> {
         let (qx, qd) = (encoding.xQuantum, encoding.deltaQuantum)
-        var (a, d) = ([Float](repeating: 0, count: count * s.xStride), [Float](repeating: 0, count: count * s.cols))
-        for k in a.indices where s.x[k] != 0 { a[k] = Float(min(max(gain * Double(s.x[k]), 0), encoding.xMax) / qx) }
-        for k in d.indices where s.delta[k] != 0 {
-            d[k] = Float(min(max(gain * Double(s.delta[k]), encoding.deltaMin), encoding.deltaMax) / qd)
+        // Branch-free, so the loops vectorise; a zero signal gives a zero coincidence count.
+        let (xMax, deltaMin, deltaMax) = (encoding.xMax, encoding.deltaMin, encoding.deltaMax)
+        let a = [Float](unsafeUninitializedCapacity: count * s.xStride) { a, initialized in
+            s.x.withUnsafeBufferPointer { x in
+                for k in 0..<a.count { a[k] = Float(min(max(gain * Double(x[k]), 0), xMax) / qx) }
+            }
+            initialized = a.count
+        }
+        let d = [Float](unsafeUninitializedCapacity: count * s.cols) { d, initialized in
+            s.delta.withUnsafeBufferPointer { delta in
+                for k in 0..<d.count {
+                    let v = gain * Double(delta[k])
+                    d[k] = v == 0 ? 0 : Float(min(max(v, deltaMin), deltaMax) / qd)
+                }
+            }
+            initialized = d.count
         }
         var sums = [Float](repeating: 0, count: s.xStride * s.cols)
         a.withUnsafeBufferPointer { a in
@@ -42,42 +54,42 @@ extension DeviceWeightUpdater {
     /// `quanta` rounded to whole net pulse counts with the encoding's rounding, sign kept:
     /// `sign(S)·R(|S|)`, one dither of the updater's generator per non-zero `S` (row-major
     /// order), so stochastic rounding is unbiased per device and a checkpoint continues it.
-    public func netCounts(_ quanta: Matrix<Float>) -> Matrix<Int> {
+    public func netCounts(_ quanta: Matrix<Float>) -> SparsePulseCounts {
         Self.netCounts(quanta, rounding: encoding.rounding, dither: &dither)
     }
 
     /// `sign(S)·R(|S|)` for every `S` of `quanta`; stochastic rounding draws one dither from
     /// `dither` per non-zero `S`, in row-major order: `u = ⌊r/2¹¹⌋·2⁻⁵³` of the generator's next
     /// 64 bits `r`, uniform on [0, 1) in steps of 2⁻⁵³.
-    public static func netCounts(_ quanta: Matrix<Float>, rounding: PulseRounding, dither: inout SeededGenerator) -> Matrix<Int> {
-        var counts = [Int](repeating: 0, count: quanta.elements.count)
+    public static func netCounts(_ quanta: Matrix<Float>, rounding: PulseRounding, dither: inout SeededGenerator) -> SparsePulseCounts {
+        var counts = SparsePulseCounts(rows: quanta.rows, cols: quanta.cols)
+        let stochastic = rounding == .stochastic
         quanta.elements.withUnsafeBufferPointer { q in
             for k in 0..<q.count where q[k] != 0 {
                 let magnitude = Double(abs(q[k]))
-                let whole: Int
-                if rounding == .stochastic {
-                    whole = Int(magnitude + Double(dither.next() >> 11) * 0x1p-53)
-                } else {
-                    whole = Int(rounding.whole(magnitude))
-                }
-                counts[k] = q[k] < 0 ? -whole : whole
+                let rounded = stochastic ? magnitude + Double(dither.next() >> 11) * 0x1p-53 : rounding.whole(magnitude)
+                guard rounded >= 1 else { continue }
+                let whole = Int(rounded)
+                counts.append(position: k, count: q[k] < 0 ? -whole : whole)
             }
         }
-        return Matrix(rows: quanta.rows, cols: quanta.cols, elements: counts)
+        return counts
     }
 
     /// Accumulate-then-fire (``AccumulateThenFire``): adds `quanta` to layer `layer`'s
     /// accumulators and returns the pulses each device fires, one per ``threshold`` quanta,
     /// signed as `n_δ`.
-    func fire(_ quanta: Matrix<Float>, layer: Int) -> Matrix<Int> {
-        var counts = [Int](repeating: 0, count: quanta.elements.count)
+    func fire(_ quanta: Matrix<Float>, layer: Int) -> SparsePulseCounts {
+        var counts = SparsePulseCounts(rows: quanta.rows, cols: quanta.cols)
         let theta = threshold
         accumulators[layer].withUnsafeMutableBufferPointer { a in
-            for (k, S) in quanta.elements.enumerated() where S != 0 {
-                counts[k] = AccumulateThenFire.fire(&a[k], adding: S, threshold: theta)
+            quanta.elements.withUnsafeBufferPointer { q in
+                for k in 0..<q.count where q[k] != 0 {
+                    counts.append(position: k, count: AccumulateThenFire.fire(&a[k], adding: q[k], threshold: theta))
+                }
             }
         }
-        return Matrix(rows: quanta.rows, cols: quanta.cols, elements: counts)
+        return counts
     }
 
     /// Writes net pulse counts `counts` (`rows × cols` weight columns, signed as `n_δ`:
@@ -85,11 +97,11 @@ extension DeviceWeightUpdater {
     /// non-zero count (``CrossbarProgramming/rowStep(columnCounts:row:rows:only:)``); the
     /// crossbar columns follow ``columnCounts(_:)`` (pairs: both devices, or for unidirectional
     /// updates potentiation of the device of the sign). An analytic engine writes them in one
-    /// pass (``AnalyticEngine/writeRows(_:only:to:)``, seen by ``writeObserver``); other
-    /// engines, or an updater with only an ``observer``, go through the row steps one by one,
-    /// each seen by the observer like a learning step.
-    public func writeNetCounts(_ counts: Matrix<Int>, layer: Int) throws {
-        guard counts.elements.contains(where: { $0 != 0 }) else { return }
+    /// pass (``AnalyticEngine/writeRows(_:only:to:)-(SparsePulseCounts,_,_)``, seen by
+    /// ``writeObserver``); other engines, or an updater with only an ``observer``, go through
+    /// the row steps one by one, each seen by the observer like a learning step.
+    public func writeNetCounts(_ counts: SparsePulseCounts, layer: Int) throws {
+        guard !counts.isEmpty else { return }
         let engine = engines[layer]
         let only: LearningPhase.Kind? = scheme == .unidirectional ? .potentiation : nil
         if let analytic = engine as? AnalyticEngine, analytic.writesRowsDirectly, writeObserver != nil || observer == nil {
@@ -100,9 +112,9 @@ extension DeviceWeightUpdater {
             try writeObserver?(DeviceWriteEvent(layer: layer, counts: crossbar, report: report))
             return
         }
-        for row in 0..<counts.rows {
-            let weightCounts = (0..<counts.cols).map { counts[row, $0] }
-            guard weightCounts.contains(where: { $0 != 0 }) else { continue }
+        for (row, range) in counts.rowRanges {
+            var weightCounts = [Int](repeating: 0, count: counts.cols)
+            for k in range { weightCounts[counts.positions[k] - row * counts.cols] = counts.counts[k] }
             guard let step = try CrossbarProgramming.rowStep(
                 columnCounts: columnCounts(weightCounts), row: row, rows: states[layer].rows, only: only)
             else { continue }
@@ -113,10 +125,17 @@ extension DeviceWeightUpdater {
         }
     }
 
-    /// The crossbar's signed counts for weight counts: ``columnCounts(_:)`` of every row
-    /// (pairs: `G⁺` in column `2j`, `G⁻` in `2j + 1`, so the row-major elements map alike).
-    func crossbarCounts(_ counts: Matrix<Int>) -> Matrix<Int> {
-        Matrix(rows: counts.rows, cols: counts.cols * mapping.columnsPerWeight, elements: columnCounts(counts.elements))
+    /// The crossbar's signed counts for weight counts: ``columnCounts(_:)`` of every weight
+    /// (pairs: `G⁺` in column `2j`, `G⁻` in `2j + 1`, so row-major positions map alike).
+    func crossbarCounts(_ counts: SparsePulseCounts) -> SparsePulseCounts {
+        guard mapping.kind == .pair else { return counts }
+        var crossbar = SparsePulseCounts(rows: counts.rows, cols: 2 * counts.cols)
+        for (k, n) in zip(counts.positions, counts.counts) {
+            let (plus, minus) = pairCounts(n)
+            crossbar.append(position: 2 * k, count: plus)
+            crossbar.append(position: 2 * k + 1, count: minus)
+        }
+        return crossbar
     }
 }
 
@@ -124,8 +143,8 @@ extension DeviceWeightUpdater {
 public struct DeviceWriteEvent {
     /// The layer (0: input-to-hidden).
     public let layer: Int
-    /// The signed pulse counts per crossbar device (``LearningStep``'s convention).
-    public let counts: Matrix<Int>
+    /// The signed pulse counts of the written crossbar devices (``LearningStep``'s convention).
+    public let counts: SparsePulseCounts
     /// Row steps, pulses and energy of the write.
     public let report: RowWriteReport
 }

@@ -147,7 +147,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
         let gain = Double(rate)
         if write != .perExample {
             try writeMinibatch(signals, count: count, gain: gain)
-            for (layer, held) in states.enumerated() { layers[layer].values = mapping.weights(of: held) }
+            for (layer, held) in states.enumerated() { mapping.read(held, into: &layers[layer].values) }
             return
         }
         for b in 0..<count {
@@ -156,27 +156,12 @@ public final class DeviceWeightUpdater: WeightUpdater {
             // updated and as the observer sees them.
             var steps: [(layer: Int, step: LearningStep)] = []
             for s in signals {
-                let x = (0..<s.xStride).map { gain * Double(s.x[b * s.xStride + $0]) }
-                let delta = (0..<s.cols).map { gain * Double(s.delta[b * s.cols + $0]) }
-                if let step = try pulses(x: x, delta: delta) { steps.append((s.layer, step)) }
+                if let step = try pulses(s, example: b, gain: gain) { steps.append((s.layer, step)) }
             }
-            // Keep the old states only for an observer: holding them makes the in-place apply
-            // copy the whole matrix (copy on write), on every example of an MNIST-sized layer.
-            let before = observer == nil ? [] : steps.map { states[$0.layer] }
-            // Where each step would fail: its number in the run (as the monitor counts) and layer.
-            let places = steps.indices.map {
-                "learning step \(stepsApplied + $0 + 1), \(CircuitStepError.crossbar(steps[$0].layer))"
-            }
-            let energy: [StepEnergy?]
-            if runsLayersConcurrently, steps.count > 1 {
-                energy = try applyConcurrently(steps, places: places)
+            if writesStepsDirectly {
+                try writeDirectly(steps)
             } else {
-                energy = try steps.indices.map { k in
-                    try CircuitStepError.at(places[k]) { try engines[steps[k].layer].apply(steps[k].step, to: &states[steps[k].layer]) }
-                }
-            }
-            for (k, (layer, step)) in steps.enumerated() {
-                try record(layer: layer, step, before: before.isEmpty ? nil : before[k], after: states[layer], energy: energy[k])
+                try applyObserved(steps)
             }
             examplesSinceRefresh += 1
             // Only the pairs an example wrote can have become saturated (any other saturated
@@ -184,16 +169,69 @@ public final class DeviceWeightUpdater: WeightUpdater {
             // instead of the whole crossbar, per example.
             try refreshIfDue(saturated: Set(steps.filter { refreshPolicy.isSaturated(states[$0.layer], by: $0.step) }.map(\.layer)))
         }
-        for (layer, held) in states.enumerated() { layers[layer].values = mapping.weights(of: held) }
+        for (layer, held) in states.enumerated() { mapping.read(held, into: &layers[layer].values) }
+    }
+
+    /// Whether an example's steps go to analytic engines that report them as writes
+    /// (``AnalyticEngine/write(_:to:)``, seen by ``writeObserver``): no copy of a crossbar's
+    /// states per step, and the monitor visits only the written devices.
+    private var writesStepsDirectly: Bool {
+        (writeObserver != nil || observer == nil) && engines.allSatisfy { $0 is AnalyticEngine }
+    }
+
+    /// Applies an example's steps through analytic engines, each reported as a write.
+    private func writeDirectly(_ steps: [(layer: Int, step: LearningStep)]) throws {
+        for (layer, step) in steps {
+            let engine = engines[layer] as! AnalyticEngine
+            let place = "learning step \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
+            let (counts, report) = try CircuitStepError.at(place) { try engine.write(step, to: &states[layer]) }
+            stepsApplied += 1
+            try writeObserver?(DeviceWriteEvent(layer: layer, counts: counts, report: report))
+        }
+    }
+
+    /// Applies an example's steps (concurrently when asked), each seen by the ``observer``
+    /// with the states before and after it.
+    private func applyObserved(_ steps: [(layer: Int, step: LearningStep)]) throws {
+        // Keep the old states only for an observer: holding them makes the in-place apply
+        // copy the whole matrix (copy on write), on every example of an MNIST-sized layer.
+        let before = observer == nil ? [] : steps.map { states[$0.layer] }
+        // Where each step would fail: its number in the run (as the monitor counts) and layer.
+        let places = steps.indices.map {
+            "learning step \(stepsApplied + $0 + 1), \(CircuitStepError.crossbar(steps[$0].layer))"
+        }
+        let energy: [StepEnergy?]
+        if runsLayersConcurrently, steps.count > 1 {
+            energy = try applyConcurrently(steps, places: places)
+        } else {
+            energy = try steps.indices.map { k in
+                try CircuitStepError.at(places[k]) { try engines[steps[k].layer].apply(steps[k].step, to: &states[steps[k].layer]) }
+            }
+        }
+        for (k, (layer, step)) in steps.enumerated() {
+            try record(layer: layer, step, before: before.isEmpty ? nil : before[k], after: states[layer], energy: energy[k])
+        }
     }
 
     /// The step for `x` and `delta`; nil when no row or no column pulses (nothing can move).
     /// With stochastic rounding every step draws its own dither (also a step that sends nothing).
-    private func pulses(x: [Double], delta: [Double]) throws -> LearningStep? {
+    private func pulses(_ s: LayerSignals, example b: Int, gain: Double) throws -> LearningStep? {
         let u = encoding.rounding == .stochastic ? Double.random(in: 0..<1, using: &dither) : 0
-        let rows = x.map { encoding.count(x: $0, dither: u) }
-        let columns = columnCounts(delta.map { encoding.count(delta: $0, dither: u) })
-        guard rows.contains(where: { $0 > 0 }), columns.contains(where: { $0 != 0 }) else { return nil }
+        // A zero signal sends no pulse (rounded up from nothing by no dither below 1).
+        var rows = [Int](repeating: 0, count: s.xStride)
+        var weightColumns = [Int](repeating: 0, count: s.cols)
+        s.x.withUnsafeBufferPointer { x in
+            for i in 0..<s.xStride where x[b * s.xStride + i] != 0 {
+                rows[i] = encoding.count(x: gain * Double(x[b * s.xStride + i]), dither: u)
+            }
+        }
+        s.delta.withUnsafeBufferPointer { delta in
+            for j in 0..<s.cols where delta[b * s.cols + j] != 0 {
+                weightColumns[j] = encoding.count(delta: gain * Double(delta[b * s.cols + j]), dither: u)
+            }
+        }
+        guard rows.contains(where: { $0 > 0 }), weightColumns.contains(where: { $0 != 0 }) else { return nil }
+        let columns = columnCounts(weightColumns)
         return try LearningStep(
             rowCounts: rows, columnCounts: columns, slotsPerPhase: encoding.maxCount,
             only: scheme == .unidirectional ? .potentiation : nil)
@@ -206,11 +244,14 @@ public final class DeviceWeightUpdater: WeightUpdater {
     public func columnCounts(_ counts: [Int]) -> [Int] {
         guard mapping.kind == .pair else { return counts }
         var crossbar = [Int](repeating: 0, count: 2 * counts.count)
-        let bidirectional = scheme == .bidirectional
-        for (j, n) in counts.enumerated() where n != 0 {
-            (crossbar[2 * j], crossbar[2 * j + 1]) = bidirectional ? (n, -n) : (min(n, 0), -max(n, 0))
-        }
+        for (j, n) in counts.enumerated() where n != 0 { (crossbar[2 * j], crossbar[2 * j + 1]) = pairCounts(n) }
         return crossbar
+    }
+
+    /// A pair's `(G⁺, G⁻)` counts for the weight count `n`: both devices, opposite ways, for
+    /// bidirectional updates; for unidirectional ones potentiation of the device of the sign.
+    func pairCounts(_ n: Int) -> (plus: Int, minus: Int) {
+        scheme == .bidirectional ? (n, -n) : (min(n, 0), -max(n, 0))
     }
 
     /// Refreshes the layers the policy asks for after an example or a minibatch: every layer

@@ -77,13 +77,24 @@ public struct WeightMapping: Codable, Equatable, Sendable {
 
     /// The row-major weights held by `states` (the layout of ``states(weights:rows:cols:)``).
     public func weights(of states: Matrix<Double>) -> [Float] {
-        switch kind {
-        case .reference:
-            return states.elements.map(weight(state:))
-        case .pair:
-            let pairs = states.elements.count / 2
-            return states.elements.withUnsafeBufferPointer { x in
-                (0..<pairs).map { Float(maxWeight * (x[2 * $0] - x[2 * $0 + 1])) }
+        var values: [Float] = []
+        read(states, into: &values)
+        return values
+    }
+
+    /// Sets `values` to ``weights(of:)`` of `states`, reusing its storage when it has the
+    /// right count (a training step's read-back, every minibatch).
+    public func read(_ states: Matrix<Double>, into values: inout [Float]) {
+        let count = kind == .pair ? states.elements.count / 2 : states.elements.count
+        if values.count != count { values = [Float](repeating: 0, count: count) }
+        states.elements.withUnsafeBufferPointer { x in
+            values.withUnsafeMutableBufferPointer { w in
+                switch kind {
+                case .reference:
+                    for k in 0..<count { w[k] = weight(state: x[k]) }
+                case .pair:
+                    for k in 0..<count { w[k] = Float(maxWeight * (x[2 * k] - x[2 * k + 1])) }
+                }
             }
         }
     }

@@ -1,0 +1,54 @@
+import XCTest
+
+@testable import PulseProp
+
+/// Per-example steps on analytic engines are reported to the monitor as writes of the
+/// coincident devices (``AnalyticEngine/write(_:to:)``), not as before/after states of the
+/// whole crossbar: the same device states and the same counts as the observed path.
+final class DirectStepWriteTests: XCTestCase {
+    /// A minibatch of random signals on bidirectional and unidirectional pairs, with
+    /// variation: states bit for bit, every count equal, energies equal to rounding.
+    func testDirectWritesEqualObservedSteps() throws {
+        var rng = SeededGenerator(seed: 5)
+        let (rows, cols, batch) = (9, 4, 12)
+        let x = (0..<batch * rows).map { _ in Float.random(in: 0..<1, using: &rng) < 0.4 ? 0 : Float.random(in: 0..<1, using: &rng) }
+        let delta = (0..<batch * cols).map { _ in Float.random(in: -1..<1, using: &rng) }
+        let signals = LayerSignals(layer: 0, x: x, xStride: rows, delta: delta, cols: cols)
+        let weights = (0..<rows * cols).map { _ in Float.random(in: -0.5..<0.5, using: &rng) }
+        var circuit = CrossbarCircuit()
+        circuit.variation = DeviceVariation(d2d: 0.1, seed: 3)
+        let hardware = CrossbarHardware(circuit: circuit)
+        let encoding = PulseEncoding(levels: 8, xMax: 1, deltaMin: -1, deltaMax: 1, rounding: .stochastic)
+        for scheme in UpdateScheme.allCases {
+            func run(direct: Bool) throws -> (states: Matrix<Double>, stats: CircuitEpochStats, steps: Int) {
+                var layers = [WeightLayer(rows: rows, cols: cols, values: weights)]
+                let engine = try hardware.analyticEngine()
+                engine.estimatesEnergy = true
+                let updater = try DeviceWeightUpdater(
+                    layers: layers, engines: [engine], encoding: encoding, mapping: WeightMapping(.pair, maxWeight: 1), scheme: scheme)
+                let monitor = try CircuitMonitor(circuit: hardware.circuit, shadow: nil)
+                monitor.pairedColumns = true
+                updater.observer = { try monitor.record($0) }
+                if direct { updater.writeObserver = { monitor.record(write: $0) } }
+                try updater.update(&layers, signals: [signals], count: batch, rate: 1)
+                return (updater.states[0], monitor.takeEpochStats(), monitor.stepCount)
+            }
+            let (observed, direct) = (try run(direct: false), try run(direct: true))
+            XCTAssertEqual(direct.states, observed.states, "\(scheme)")
+            XCTAssertGreaterThan(observed.stats.coincidentPulses, 0, "the test needs written devices")
+            XCTAssertEqual(direct.steps, observed.steps, "\(scheme)")
+            for (a, b) in [
+                (direct.stats.coincidentPulses, observed.stats.coincidentPulses), (direct.stats.pulsesSent, observed.stats.pulsesSent),
+                (direct.stats.potentiationPulses, observed.stats.potentiationPulses),
+                (direct.stats.depressionPulses, observed.stats.depressionPulses), (direct.stats.opposedPulses, observed.stats.opposedPulses),
+                (direct.stats.pairOpposedPulses, observed.stats.pairOpposedPulses), (direct.stats.steps, observed.stats.steps),
+            ] {
+                XCTAssertEqual(a, b, "\(scheme)")
+            }
+            for p in 0..<2 {
+                XCTAssertEqual(direct.stats.deviceEnergy[p], observed.stats.deviceEnergy[p], accuracy: 1e-12 * observed.stats.deviceEnergy[p])
+            }
+            XCTAssertGreaterThan(observed.stats.deviceEnergy.reduce(0, +), 0)
+        }
+    }
+}
