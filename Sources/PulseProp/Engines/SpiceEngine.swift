@@ -71,15 +71,44 @@ public final class SpiceEngine: CrossbarEngine {
     /// factors as per-instance parameters.
     public var cycleNoise: CycleToCycleNoise?
 
+    /// With tiles (``CrossbarCircuit/tiling``) every tile is a transient of its own netlist
+    /// (``tileNetlists(for:from:population:)``), simulated in turn; the states are put back
+    /// together and the tiles' energies added.
     public func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult {
-        var population: DevicePopulation?
-        if let factors = cycleNoise?.factors(for: step) {
-            population = circuit.population(rows: step.rows, cols: step.cols).scalingRates(by: factors)
+        var population = circuit.population(rows: step.rows, cols: step.cols)
+        if let factors = cycleNoise?.factors(for: step) { population = population.scalingRates(by: factors) }
+        let tiles = try tileNetlists(for: step, from: states, population: population)
+        if tiles.count == 1 { return try simulate(tiles[0].netlist) }
+        var (initial, final) = (states, states)
+        var energy: StepEnergy?
+        for (tile, netlist) in tiles {
+            let result = try CircuitStepError.at(tile.label) { try simulate(netlist) }
+            initial.setBlock(result.initialState, at: tile)
+            final.setBlock(result.finalState, at: tile)
+            if let e = result.energy {
+                let sum = energy ?? StepEnergy(devices: e.devices.map { _ in 0 }, drivers: e.drivers.map { _ in 0 })
+                energy = StepEnergy(
+                    devices: zip(sum.devices, e.devices).map(+), drivers: zip(sum.drivers, e.drivers).map(+))
+            }
         }
-        return try simulate(
-            CrossbarNetlist(
-                circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, compiledModel: compiledModel,
-                reportsFinalStates: false, population: population))
+        return CrossbarStepResult(initialState: initial, finalState: final, devices: population, energy: energy)
+    }
+
+    /// The netlists this engine simulates for `step` from `states`, one per tile (one for an
+    /// untiled circuit), each a crossbar of its own: its rows' and columns' pulse trains
+    /// (``LearningStep/tile(_:)``), its devices of `population`.
+    public func tileNetlists(
+        for step: LearningStep, from states: Matrix<Double>, population: DevicePopulation? = nil
+    ) throws -> [(tile: CrossbarTile, netlist: CrossbarNetlist)] {
+        try require(
+            states.rows == step.rows && states.cols == step.cols, "state",
+            "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
+        let population = population ?? circuit.population(rows: step.rows, cols: step.cols)
+        return try circuit.tiles(rows: step.rows, cols: step.cols).map { tile in
+            (tile, try CrossbarNetlist(
+                circuit: circuit, step: step.tile(tile), states: states.block(tile), measureEnergy: measuresEnergy,
+                compiledModel: compiledModel, reportsFinalStates: false, population: population.tile(tile)))
+        }
     }
 
     /// Simulates an already built ngspice `netlist` (its devices start at its ``CrossbarNetlist/initialStates``).
