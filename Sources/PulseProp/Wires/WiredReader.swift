@@ -11,7 +11,8 @@
 /// One network is kept per tile of each crossbar size (a network's layers alternate), refactored only when
 /// its states change; a batch of more reads than there are columns goes through the read's
 /// transfer matrix (``CrossbarNetwork/readTransfer()``, one solve per column, kept until the
-/// states change), fewer through one solve per read.
+/// states change), fewer through one solve per read (whatever is cached, so the result never
+/// depends on earlier reads).
 public final class WiredReader: CrossbarReader {
     public let circuit: CrossbarCircuit
     public let readVoltage: Double
@@ -51,13 +52,15 @@ public final class WiredReader: CrossbarReader {
     private func read(_ tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
         let network = try self.network(for: tile, devices: devices, states: states)
         let cols = states.cols
-        let key = tile
         let currents: [[Double]]
-        if cache[key]?.transfer == nil && voltages.count <= cols {
+        // The path depends on the batch alone, never on what is cached (a cached transfer is the
+        // one computed now), so a read's last bits do not depend on the reads before it and a
+        // resumed run reads exactly as a straight one.
+        if voltages.count <= cols {
             currents = try network.columnCurrents(voltages.map { LineDrive.read($0, columns: cols + 1) })
         } else {
-            let t = try cache[key]?.transfer ?? network.readTransfer()
-            cache[key]?.transfer = t
+            let t = try cache[tile]?.transfer ?? network.readTransfer()
+            cache[tile]?.transfer = t
             currents = voltages.map { v in
                 (0...cols).map { j in (0..<states.rows).reduce(0.0) { $0 + t[j, $1] * v[$1] } }
             }
