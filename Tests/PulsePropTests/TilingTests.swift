@@ -228,6 +228,33 @@ final class TilingTests: XCTestCase {
         var hardware = CrossbarHardware(
             circuit: CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 20, driverResistance: 10), tiling: CrossbarTiling(rows: 4, cols: 3)))
         hardware.wiredRead = true
-        try assertResumeIsExact(c, train: train, test: test, hardware: hardware)
+        let resumed = try assertResumeIsExact(c, train: train, test: test, hardware: hardware)
+        XCTAssertEqual(resumed.checkpoint.tiling, CrossbarTiling(rows: 4, cols: 3))
+
+        // The checkpoint records the tiles; resuming on others is refused in one line, and a
+        // checkpoint without the field (before tiles, or untiled) reads as untiled.
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.json").path
+        c.epochs = 1
+        _ = try CircuitTraining(configuration: c, hardware: hardware, train: train, test: test, compare: false, checkpointPath: path).run.run()
+        XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).contains("\"tiling\":{\"cols\":3,\"rows\":4}"))
+        c.epochs = 2
+        var other = hardware
+        other.circuit.tiling = CrossbarTiling(rows: 5, cols: 3)
+        XCTAssertThrowsError(
+            try CircuitTraining(configuration: c, hardware: other, train: train, test: test, compare: false, checkpointPath: path, resume: true)
+        ) {
+            XCTAssertEqual(
+                "\($0)",
+                "invalid tile-rows: \(path) was trained on tiles of at most 4 rows and 3 columns, not on tiles of at most 5 rows and 3 columns; resume with the same tiles")
+        }
+        var saved = try SnakeCaseJSON.decode(BackpropCheckpoint.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        saved.tiling = nil
+        let old = String(decoding: try saved.json(), as: UTF8.self)
+        XCTAssertFalse(old.contains("tiling"))
+        XCTAssertNil(try SnakeCaseJSON.decode(BackpropCheckpoint.self, from: Data(old.utf8)).tiling)
+        try Data(old.utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(
+            try CircuitTraining(configuration: c, hardware: hardware, train: train, test: test, compare: false, checkpointPath: path, resume: true)
+        ) { XCTAssertTrue("\($0)".contains("was trained untiled, not on tiles of at most 4 rows and 3 columns"), "\($0)") }
     }
 }

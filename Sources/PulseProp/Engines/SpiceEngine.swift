@@ -72,33 +72,19 @@ public final class SpiceEngine: CrossbarEngine {
     public var cycleNoise: CycleToCycleNoise?
 
     /// With tiles (``CrossbarCircuit/tiling``) every tile is a transient of its own netlist
-    /// (``tileNetlists(for:from:population:)``), simulated in turn; the states are put back
-    /// together and the tiles' energies added.
+    /// (``tileNetlists(for:from:population:reportsFinalStates:)``, ``simulate(tiles:)``).
     public func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult {
         var population = circuit.population(rows: step.rows, cols: step.cols)
         if let factors = cycleNoise?.factors(for: step) { population = population.scalingRates(by: factors) }
-        let tiles = try tileNetlists(for: step, from: states, population: population)
-        if tiles.count == 1 { return try simulate(tiles[0].netlist) }
-        var (initial, final) = (states, states)
-        var energy: StepEnergy?
-        for (tile, netlist) in tiles {
-            let result = try CircuitStepError.at(tile.label) { try simulate(netlist) }
-            initial.setBlock(result.initialState, at: tile)
-            final.setBlock(result.finalState, at: tile)
-            if let e = result.energy {
-                let sum = energy ?? StepEnergy(devices: e.devices.map { _ in 0 }, drivers: e.drivers.map { _ in 0 })
-                energy = StepEnergy(
-                    devices: zip(sum.devices, e.devices).map(+), drivers: zip(sum.drivers, e.drivers).map(+))
-            }
-        }
-        return CrossbarStepResult(initialState: initial, finalState: final, devices: population, energy: energy)
+        return try simulate(tiles: tileNetlists(for: step, from: states, population: population))
     }
 
     /// The netlists this engine simulates for `step` from `states`, one per tile (one for an
     /// untiled circuit), each a crossbar of its own: its rows' and columns' pulse trains
-    /// (``LearningStep/tile(_:)``), its devices of `population`.
+    /// (``LearningStep/tile(_:)``), its devices of `population` (default: the circuit's).
+    /// `reportsFinalStates` as ``CrossbarNetlist`` (exports print them; the engine reads vectors).
     public func tileNetlists(
-        for step: LearningStep, from states: Matrix<Double>, population: DevicePopulation? = nil
+        for step: LearningStep, from states: Matrix<Double>, population: DevicePopulation? = nil, reportsFinalStates: Bool = false
     ) throws -> [(tile: CrossbarTile, netlist: CrossbarNetlist)] {
         try require(
             states.rows == step.rows && states.cols == step.cols, "state",
@@ -107,8 +93,18 @@ public final class SpiceEngine: CrossbarEngine {
         return try circuit.tiles(rows: step.rows, cols: step.cols).map { tile in
             (tile, try CrossbarNetlist(
                 circuit: circuit, step: step.tile(tile), states: states.block(tile), measureEnergy: measuresEnergy,
-                compiledModel: compiledModel, reportsFinalStates: false, population: population.tile(tile)))
+                compiledModel: compiledModel, reportsFinalStates: reportsFinalStates, population: population.tile(tile)))
         }
+    }
+
+    /// Simulates every tile's netlist in turn and puts the layer's step back together: states
+    /// at their tiles, energies added (every tile's drivers deliver their own). One netlist is
+    /// ``simulate(_:)``'s result as it is; an error names the tile it stopped at.
+    public func simulate(tiles: [(tile: CrossbarTile, netlist: CrossbarNetlist)]) throws -> CrossbarStepResult {
+        if tiles.count == 1 { return try simulate(tiles[0].netlist) }
+        return CrossbarStepResult(tiles: try tiles.map { tile, netlist in
+            (tile, try CircuitStepError.at(tile.label) { try simulate(netlist) })
+        })
     }
 
     /// Simulates an already built ngspice `netlist` (its devices start at its ``CrossbarNetlist/initialStates``).

@@ -66,15 +66,13 @@ struct Netlist: ParsableCommand {
         let circuit = try circuitOptions.circuit()
         try circuit.tiling.validate(layerRows: step.rows, layerCols: step.cols)
         let tiles = circuit.tiles(rows: step.rows, cols: step.cols)
-        try require(
-            tiles.count == 1 || !AtomicFile.isStandardOutput(output), "output",
-            "a tiled layer is written as one netlist per tile (\(tiles.count) here): give a file name, not '-'")
+        try TileFiles.requireFile(output, option: "output", tiles: tiles.count)
         let population = circuit.population(rows: step.rows, cols: step.cols)
         if read {
             let scale = inputs.x.map(abs).max() ?? 0
             let voltages = inputs.x.map { scale > 0 ? readVoltage * $0 / scale : 0 }
             for tile in tiles {
-                let path = Self.path(of: tile, output: output, tiles: tiles.count)
+                let path = TileFiles.path(of: tile, output: output, tiles: tiles.count)
                 let netlist = try CrossbarReadNetlist(
                     circuit: circuit, states: inputs.states.block(tile), voltages: Array(voltages[tile.rows]),
                     title: "pulseprop netlist --read --rows \(step.rows) --cols \(step.cols) --seed \(step.seed)"
@@ -95,7 +93,7 @@ struct Netlist: ParsableCommand {
             ? try CompiledModelExport.prepare(beside: output, dialect: dialect, device: circuit.device) : nil
         var notes: [String] = []
         for tile in tiles {
-            let path = Self.path(of: tile, output: output, tiles: tiles.count)
+            let path = TileFiles.path(of: tile, output: output, tiles: tiles.count)
             let netlist = try CrossbarNetlist(
                 circuit: circuit, step: learningStep.tile(tile), states: inputs.states.block(tile), dialect: dialect,
                 title: "pulseprop netlist --rows \(step.rows) --cols \(step.cols) --levels \(step.levels) --seed \(step.seed)"
@@ -120,17 +118,6 @@ struct Netlist: ParsableCommand {
                 try StandardOutput.write(note)
             }
         }
-    }
-
-    /// Where `tile`'s netlist goes: `output` itself untiled, else `<name>-<tile>.<extension>`
-    /// beside it (`step.cir` → `step-r0c0.cir`, `step-r0c1.cir`, …): every tile a complete
-    /// netlist of its own crossbar that ngspice (or VACASK) runs unchanged.
-    static func path(of tile: CrossbarTile, output: String, tiles: Int) -> String {
-        guard tiles > 1 else { return output }
-        let url = URL(fileURLWithPath: output)
-        let stem = url.deletingPathExtension().lastPathComponent + "-" + tile.name
-        let name = url.pathExtension.isEmpty ? stem : stem + "." + url.pathExtension
-        return ((output as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
     }
 
     /// What a tiled netlist's title adds: ` --tile-rows …, tile r0c1 (rows 0–63, columns 64–127)`.
