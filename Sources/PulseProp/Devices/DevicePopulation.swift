@@ -88,6 +88,7 @@ public struct DevicePopulation: Sendable {
 
     /// The devices of `tile`, as a crossbar of its own (each keeps its draw in the layer).
     public func tile(_ tile: CrossbarTile) -> DevicePopulation {
+        if tile.rows == 0..<rows && tile.cols == 0..<cols { return self }
         guard let instances else {
             return DevicePopulation(device: .threshold(nominal), variation: variation, rows: tile.rows.count, cols: tile.cols.count)
         }

@@ -93,9 +93,11 @@ public struct CrossbarTile: Equatable, Hashable, Sendable {
 }
 
 extension Matrix {
-    /// The block of rows `rows` and columns `cols`.
+    /// The block of the tile's rows and columns (this matrix itself, uncopied, when the tile
+    /// is all of it).
     public func block(_ tile: CrossbarTile) -> Matrix {
-        Matrix(rows: tile.rows.count, cols: tile.cols.count) { self[tile.rows.lowerBound + $0, tile.cols.lowerBound + $1] }
+        if tile.rows == 0..<rows && tile.cols == 0..<cols { return self }
+        return Matrix(rows: tile.rows.count, cols: tile.cols.count) { self[tile.rows.lowerBound + $0, tile.cols.lowerBound + $1] }
     }
 
     /// Writes `block` at the tile's rows and columns.
