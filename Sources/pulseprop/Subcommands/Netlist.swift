@@ -23,7 +23,8 @@ struct Netlist: ParsableCommand {
             is written as a complete netlist of its own crossbar (its own drivers, wires, sense \
             sources and, with --read, reference column) beside -o: step.cir becomes step-r0c0.cir, \
             step-r0c1.cir, … (row band, column band), each run unchanged by ngspice; a column's \
-            current is the sum of its tiles' currents.
+            current is the sum of its tiles' currents. (VACASK names its output by the analysis, \
+            step.raw or read.raw, so run each tile in a folder of its own or read it before the next.)
             """)
 
     @OptionGroup var step: StepOptions
