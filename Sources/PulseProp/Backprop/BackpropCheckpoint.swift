@@ -24,6 +24,9 @@ public struct BackpropCheckpoint: Codable, Equatable, Sendable {
     public var monitor: CircuitMonitor.State?
     /// The stochastic-rounding dither generator of float weights (`--rounding stochastic`).
     public var roundingDither: SeededGenerator?
+    /// The tiles device weights' layers were laid out on (`--tile-rows`, `--tile-cols`); absent
+    /// for untiled crossbars, float weights and checkpoints written before tiles (all untiled).
+    public var tiling: CrossbarTiling?
 
     /// Creates a checkpoint of a run that has not started yet.
     public init(configuration: BackpropConfiguration, network: Network, generator: SeededGenerator) {

@@ -35,6 +35,7 @@ public final class CircuitTraining {
         run = try BackpropRun(
             configuration: configuration, train: train, test: test, checkpointPath: checkpointPath, resume: resume
         ) { checkpoint in
+            if checkpoint.devices != nil { try Self.requireSameTiles(checkpoint, hardware.circuit.tiling, path: checkpointPath) }
             let updater = try hardware.updater(
                 for: checkpoint.network, saved: checkpoint.devices, configuration: checkpoint.configuration)
             if let saved = checkpoint.monitor { monitor.state = saved }
@@ -57,6 +58,7 @@ public final class CircuitTraining {
         run.completeCheckpoint = {
             $0.devices = updater.saved
             $0.monitor = monitor.state
+            $0.tiling = hardware.circuit.tiling.isWhole ? nil : hardware.circuit.tiling
         }
     }
 
@@ -73,5 +75,18 @@ public final class CircuitTraining {
         var table = CSVTable(header: ["step", "layer", "dg_spice_s", "dg_analytic_s"])
         for p in monitor.pairs { table.append([p.step, p.layer, p.engine, p.analytic]) }
         return try table.text()
+    }
+
+    /// Refuses to resume a run's devices on other tiles than it was trained on (its devices'
+    /// states were written through those tiles' wires), naming the option.
+    static func requireSameTiles(_ checkpoint: BackpropCheckpoint, _ tiling: CrossbarTiling, path: String?) throws {
+        let saved = checkpoint.tiling ?? .whole
+        guard saved != tiling else { return }
+        func describe(_ t: CrossbarTiling) -> String {
+            t.isWhole ? "untiled" : "on tiles of at most \(t.rows.map(String.init) ?? "all") rows and \(t.cols.map(String.init) ?? "all") columns"
+        }
+        throw ParameterError(
+            saved.rows != tiling.rows ? "tile-rows" : "tile-cols",
+            "\(path ?? "the checkpoint") was trained \(describe(saved)), not \(describe(tiling)); resume with the same tiles")
     }
 }

@@ -86,6 +86,15 @@ public struct DevicePopulation: Sendable {
             instances: Matrix(rows: rows, cols: cols) { (instance($0, $1) ?? nominalInstance).scalingRates(by: factors[$0, $1]) })
     }
 
+    /// The devices of `tile`, as a crossbar of its own (each keeps its draw in the layer).
+    public func tile(_ tile: CrossbarTile) -> DevicePopulation {
+        if tile.rows == 0..<rows && tile.cols == 0..<cols { return self }
+        guard let instances else {
+            return DevicePopulation(device: .threshold(nominal), variation: variation, rows: tile.rows.count, cols: tile.cols.count)
+        }
+        return DevicePopulation(nominal: nominal, variation: variation, instances: instances.block(tile))
+    }
+
     /// Device `(i, j)`, or nil when it is the nominal device.
     @inlinable
     public func instance(_ i: Int, _ j: Int) -> DeviceInstance? { instances?[i, j] }

@@ -84,6 +84,16 @@ public struct CrossbarStepResult: Codable, Equatable, Sendable {
         }
     }
 
+    /// Creates a result from states and conductances already known (a tiled step's, put
+    /// together by ``init(tiles:)``).
+    init(
+        initialState: Matrix<Double>, finalState: Matrix<Double>, initialConductance: Matrix<Double>,
+        finalConductance: Matrix<Double>, energy: StepEnergy?
+    ) {
+        (self.initialState, self.finalState, self.energy) = (initialState, finalState, energy)
+        (self.initialConductance, self.finalConductance) = (initialConductance, finalConductance)
+    }
+
     /// The smallest state change counted as a change (a fraction of the conductance range;
     /// 0.09 fS for the default device): transients leave half-selected devices within
     /// ≈ 1e-15 of their start (1e-13 µS was seen), which is numerical noise, not a write.

@@ -19,6 +19,10 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     public var wireResistance: Double
     /// Driver resistance, ohms.
     public var driverResistance: Double
+    /// Tile size limits (``CrossbarTiling``), when the crossbar was tiled (nil: untiled, as in
+    /// files written before tiles).
+    public var tileRows: Int?
+    public var tileCols: Int?
     /// Devices compared.
     public var devices: Int
     /// RMS of `|G_spice − G_analytic|` over all devices, fraction of the range.
@@ -77,6 +81,7 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         slotsPerPhase = step.slotsPerPhase
         wireResistance = spice.circuit.wiring.segmentResistance
         driverResistance = spice.circuit.wiring.driverResistance
+        (tileRows, tileCols) = (spice.circuit.tiling.rows, spice.circuit.tiling.cols)
         devices = errors.count
         rmsErrorFraction = rms(errors)
         maxErrorFraction = errors.max() ?? 0
@@ -120,7 +125,7 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case rows, cols, slotsPerPhase, wireResistance, driverResistance, devices, rmsErrorFraction, maxErrorFraction
+        case rows, cols, slotsPerPhase, wireResistance, driverResistance, tileRows, tileCols, devices, rmsErrorFraction, maxErrorFraction
         case coincidentDevices, coincidentRmsErrorFraction, coincidentMaxErrorFraction, disturbedDevices, spiceSeconds
         case analyticSeconds, directionAgreement, wireFreeRmsErrorFraction, wireFreeMaxErrorFraction
         case wireFreeDirectionAgreement, readErrorFraction
@@ -136,6 +141,8 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         slotsPerPhase = try c.decodeIfPresent(Int.self, forKey: .slotsPerPhase) ?? c.decode(Int.self, forKey: .levels)
         wireResistance = try c.decode(Double.self, forKey: .wireResistance)
         driverResistance = try c.decode(Double.self, forKey: .driverResistance)
+        tileRows = try c.decodeIfPresent(Int.self, forKey: .tileRows)
+        tileCols = try c.decodeIfPresent(Int.self, forKey: .tileCols)
         devices = try c.decode(Int.self, forKey: .devices)
         rmsErrorFraction = try c.decode(Double.self, forKey: .rmsErrorFraction)
         maxErrorFraction = try c.decode(Double.self, forKey: .maxErrorFraction)
@@ -159,6 +166,8 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         try c.encode(slotsPerPhase, forKey: .slotsPerPhase)
         try c.encode(wireResistance, forKey: .wireResistance)
         try c.encode(driverResistance, forKey: .driverResistance)
+        try c.encodeIfPresent(tileRows, forKey: .tileRows)
+        try c.encodeIfPresent(tileCols, forKey: .tileCols)
         try c.encode(devices, forKey: .devices)
         try c.encode(rmsErrorFraction, forKey: .rmsErrorFraction)
         try c.encode(maxErrorFraction, forKey: .maxErrorFraction)
@@ -178,6 +187,10 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     /// A human-readable summary.
     public func table() -> String {
         var extra = ""
+        if tileRows != nil || tileCols != nil {
+            let tiles = CrossbarTiling(rows: tileRows, cols: tileCols).tiles(rows: rows, cols: cols)
+            extra += "tiles: \(tiles.count) crossbars of at most \(tileRows ?? rows)x\(tileCols ?? cols), each with its own drivers and wires\n"
+        }
         if let d = directionAgreement { extra += String(format: "  same direction as SPICE:  %.2f %% of written devices\n", 100 * d) }
         if let r = wireFreeRmsErrorFraction, let m = wireFreeMaxErrorFraction, let d = wireFreeDirectionAgreement {
             extra += String(format: "wire-free analytic vs SPICE: rms %.4f %%  max %.4f %%  same direction %.2f %%\n", 100 * r, 100 * m, 100 * d)

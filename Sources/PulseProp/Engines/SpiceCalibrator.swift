@@ -32,6 +32,7 @@ public struct SpiceCalibrator {
         try require(pulses >= 1, "levels", "must be ≥ 1 pulse, got \(pulses)")
         try require(amplitudePulses >= 1, "amplitude-pulses", "must be ≥ 1 pulse, got \(amplitudePulses)")
         try require(circuit.wiring.isIdeal, "wire-resistance", "calibration sweeps use ideal wires")
+        try require(circuit.tiling.isWhole, circuit.tiling.rows != nil ? "tile-rows" : "tile-cols", "calibration sweeps use untiled crossbars")
         var nominal = circuit
         nominal.variation = .none
         self.circuit = nominal

@@ -71,15 +71,40 @@ public final class SpiceEngine: CrossbarEngine {
     /// factors as per-instance parameters.
     public var cycleNoise: CycleToCycleNoise?
 
+    /// With tiles (``CrossbarCircuit/tiling``) every tile is a transient of its own netlist
+    /// (``tileNetlists(for:from:population:reportsFinalStates:)``, ``simulate(tiles:)``).
     public func run(_ step: LearningStep, from states: Matrix<Double>) throws -> CrossbarStepResult {
-        var population: DevicePopulation?
-        if let factors = cycleNoise?.factors(for: step) {
-            population = circuit.population(rows: step.rows, cols: step.cols).scalingRates(by: factors)
+        var population = circuit.population(rows: step.rows, cols: step.cols)
+        if let factors = cycleNoise?.factors(for: step) { population = population.scalingRates(by: factors) }
+        return try simulate(tiles: tileNetlists(for: step, from: states, population: population))
+    }
+
+    /// The netlists this engine simulates for `step` from `states`, one per tile (one for an
+    /// untiled circuit), each a crossbar of its own: its rows' and columns' pulse trains
+    /// (``LearningStep/tile(_:)``), its devices of `population` (default: the circuit's).
+    /// `reportsFinalStates` as ``CrossbarNetlist`` (exports print them; the engine reads vectors).
+    public func tileNetlists(
+        for step: LearningStep, from states: Matrix<Double>, population: DevicePopulation? = nil, reportsFinalStates: Bool = false
+    ) throws -> [(tile: CrossbarTile, netlist: CrossbarNetlist)] {
+        try require(
+            states.rows == step.rows && states.cols == step.cols, "state",
+            "is \(states.rows)x\(states.cols) but the crossbar is \(step.rows)x\(step.cols)")
+        let population = population ?? circuit.population(rows: step.rows, cols: step.cols)
+        return try circuit.tiles(rows: step.rows, cols: step.cols).map { tile in
+            (tile, try CrossbarNetlist(
+                circuit: circuit, step: step.tile(tile), states: states.block(tile), measureEnergy: measuresEnergy,
+                compiledModel: compiledModel, reportsFinalStates: reportsFinalStates, population: population.tile(tile)))
         }
-        return try simulate(
-            CrossbarNetlist(
-                circuit: circuit, step: step, states: states, measureEnergy: measuresEnergy, compiledModel: compiledModel,
-                reportsFinalStates: false, population: population))
+    }
+
+    /// Simulates every tile's netlist in turn and puts the layer's step back together: states
+    /// at their tiles, energies added (every tile's drivers deliver their own). One netlist is
+    /// ``simulate(_:)``'s result as it is; an error names the tile it stopped at.
+    public func simulate(tiles: [(tile: CrossbarTile, netlist: CrossbarNetlist)]) throws -> CrossbarStepResult {
+        if tiles.count == 1 { return try simulate(tiles[0].netlist) }
+        return CrossbarStepResult(tiles: try tiles.map { tile, netlist in
+            (tile, try CircuitStepError.at(tile.label) { try simulate(netlist) })
+        })
     }
 
     /// Simulates an already built ngspice `netlist` (its devices start at its ``CrossbarNetlist/initialStates``).

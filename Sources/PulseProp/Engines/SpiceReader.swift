@@ -1,6 +1,8 @@
 /// Reads crossbars in ngspice: the operating point of ``CrossbarReadNetlist`` gives every
 /// column's current less the reference column's, `I_j − I_ref = Σ_i (G_ij − G_ref)·v_i`
-/// with whatever the wires and drivers take away. One reader is one simulator instance.
+/// with whatever the wires and drivers take away. With tiles (``CrossbarCircuit/tiling``) every
+/// tile is its own read netlist (own drivers, wires, sense sources and reference column), simulated
+/// in turn, and the tiles' currents are added. One reader is one simulator instance.
 public final class SpiceReader: CrossbarReader {
     public let circuit: CrossbarCircuit
     public let readVoltage: Double
@@ -18,9 +20,18 @@ public final class SpiceReader: CrossbarReader {
     }
 
     /// Column currents minus the reference column's current, A, for devices at `states` and
-    /// row voltages `voltages` (each of magnitude at most ``readVoltage``).
+    /// row voltages `voltages` (each of magnitude at most ``readVoltage``); with tiles, each
+    /// tile's operating point in turn, its partial sums added.
     public func differentialCurrents(states: Matrix<Double>, voltages: [Double]) throws -> [Double] {
-        let netlist = try CrossbarReadNetlist(circuit: circuit, states: states, voltages: voltages)
+        let population = circuit.population(rows: states.rows, cols: states.cols)
+        return try circuit.tiledDifferentialCurrents(states: states, voltages: [voltages]) { tile, states, voltages in
+            [try differentialCurrents(devices: population.tile(tile), states: states, voltages: voltages[0])]
+        }[0]
+    }
+
+    /// One crossbar's (one tile's) read.
+    private func differentialCurrents(devices: DevicePopulation, states: Matrix<Double>, voltages: [Double]) throws -> [Double] {
+        let netlist = try CrossbarReadNetlist(circuit: circuit, states: states, voltages: voltages, population: devices)
         let currents = try library.withResults(of: netlist.text) {
             try netlist.senseSources.map { try library.requiredVector("\($0)#branch", "sense-source current")[0] }
         }

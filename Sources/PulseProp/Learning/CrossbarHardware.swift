@@ -112,6 +112,7 @@ public struct CrossbarHardware: Sendable {
             mapping: mapping, scheme: configuration.update, refresh: refresh,
             response: refresh.isEnabled ? analyticEngine() : nil, seed: configuration.seed, write: configuration.write,
             threshold: configuration.writeThreshold, pairStart: configuration.resolvedPairStart)
+        try circuit.tiling.validate(layers: updater.states)
         updater.runsLayersConcurrently = engine == .spice && concurrentLayers
         return updater
     }

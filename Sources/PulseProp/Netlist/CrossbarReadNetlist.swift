@@ -21,9 +21,10 @@ public struct CrossbarReadNetlist: Sendable {
     /// Builds the read of devices at `states` (R×C in `[0, 1]`) with row voltages `voltages`
     /// (R values, each of magnitude below both switching thresholds), for ngspice (the column
     /// currents printed by its `.control` block) or VACASK (saved by its `read` analysis).
+    /// `population` replaces the circuit's devices (a tile's, ``DevicePopulation/tile(_:)``).
     public init(
         circuit: CrossbarCircuit, states: Matrix<Double>, voltages: [Double], title: String = "PulseProp crossbar read",
-        dialect: SpiceDialect = .ngspice
+        dialect: SpiceDialect = .ngspice, population: DevicePopulation? = nil
     ) throws {
         try require(
             Self.dialects.contains(dialect), "dialect",
@@ -36,7 +37,7 @@ public struct CrossbarReadNetlist: Sendable {
             "every row voltage must be finite and below the switching thresholds (\(limit) V)")
         try require(states.elements.allSatisfy { $0 >= 0 && $0 <= 1 }, "state", "every device state must lie in [0, 1]")
         let (rows, cols) = (states.rows, states.cols)
-        let devices = circuit.population(rows: rows, cols: cols)
+        let devices = population ?? circuit.population(rows: rows, cols: cols)
         let states = devices.pinned(states)
         let lines = CrossbarLines(rows: rows, cols: cols + 1, wiring: circuit.wiring)
         let reference = circuit.referenceConductance

@@ -57,6 +57,9 @@ public struct TrainCommand: RunCommand, Equatable, Sendable {
     public var spiceRead = false
     public var wireResistance: Double?
     public var driverResistance: Double?
+    /// Tiles (``CrossbarTiling``); absent from older run.json files, which ran untiled.
+    public var tileRows: Int?
+    public var tileCols: Int?
     /// Threads per run (studies run runs side by side, one core each).
     public var threads: Int?
     public var trainLimit: Int?
@@ -91,6 +94,8 @@ public struct TrainCommand: RunCommand, Equatable, Sendable {
         list.flag("spice-read", spiceRead)
         list.add("wire-resistance", wireResistance)
         list.add("driver-resistance", driverResistance)
+        list.add("tile-rows", tileRows)
+        list.add("tile-cols", tileCols)
         list.add("threads", threads)
         list.add("train-limit", trainLimit)
         list.add("test-limit", testLimit)

@@ -17,6 +17,10 @@
 /// the plateau in a linear network). docs/engines-and-calibration.md measures the error
 /// against SPICE.
 ///
+/// **Tiles** (``CrossbarCircuit/tiling``): each tile is its own network (its own drivers,
+/// each repeating the layer's row or column signal, and its own wires), solved in turn per slot
+/// from the same slot-start states; the tiles' devices are disjoint, so nothing else changes.
+///
 /// **Ideal wiring** (both resistances 0): the engine is the wire-free ``AnalyticEngine``, to
 /// which it delegates every call, so its results are that engine's bit for bit.
 ///
@@ -27,7 +31,8 @@
 /// **Energy** (with ``estimatesEnergy``): per slot, devices `Σ G·v²·τ` and drivers
 /// `Σ V_source·I_source·τ` over every driven line, `τ = plateau + 2·edge/3` (in a linear
 /// network every voltage follows the sources' trapezoid), with the slot's frozen conductances,
-/// so the drivers' energy is the devices' plus the wires' and drivers' resistances'.
+/// so the drivers' energy is the devices' plus the wires' and drivers' resistances'. Tiles'
+/// energies add up (every tile's drivers deliver their own).
 public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     public let circuit: CrossbarCircuit
     /// The wire-free engine of the same circuit and calibration: the whole engine with ideal
@@ -35,8 +40,10 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     public let wireFree: AnalyticEngine
     /// The one-pulse response over amplitude.
     public let table: AmplitudeResponseTable
-    /// The network of the last crossbar size stepped (built again when the size changes).
-    private var network: CrossbarNetwork?
+    /// The networks of the tiles of the last crossbar size stepped (built again when the size
+    /// changes).
+    private var networks: [(tile: CrossbarTile, network: CrossbarNetwork)] = []
+    private var networkSize: [Int] = []
 
     /// Whether steps also report their energy.
     public var estimatesEnergy: Bool {
@@ -96,7 +103,7 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     private func write(_ step: LearningStep, to states: inout Matrix<Double>, devices: DevicePopulation) throws -> StepEnergy? {
         let shape = circuit.shape
         let tau = shape.plateau + 2 * shape.edge / 3
-        let network = try self.network(for: devices.conductances(states))
+        let tiles = try networks(rows: step.rows, cols: step.cols, conductances: devices.conductances(states))
         let noise = cycleNoise?.factors(for: step)
         let measure = estimatesEnergy
         var deviceEnergy = [Double](repeating: 0, count: step.phases.count)
@@ -107,24 +114,33 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
                 let drive = LineDrive.slot(slot, of: phase, shape: shape)
                 guard drive.rows.contains(where: { $0 != 0 }) || drive.columns.contains(where: { $0 != 0 }) else { continue }
                 let g = devices.conductances(states)
-                try network.update(conductances: g, refactor: first)
-                first = false
-                let nodes = try network.nodeVoltages([drive])[0]
-                if measure {
-                    let (d, s) = energy(of: drive, nodes: nodes, conductances: g, network: network)
-                    deviceEnergy[p] += d * tau
-                    driverEnergy[p] += s * tau
+                // Every tile sees the slot-start states: the tiles' devices are disjoint.
+                var voltages: [(tile: CrossbarTile, network: CrossbarNetwork, nodes: [Double])] = []
+                for (tile, network) in tiles {
+                    let local = g.block(tile)
+                    try network.update(conductances: local, refactor: first)
+                    let tileDrive = drive.tile(tile)
+                    let nodes = try network.nodeVoltages([tileDrive])[0]
+                    if measure {
+                        let (d, s) = energy(of: tileDrive, nodes: nodes, conductances: local, network: network)
+                        deviceEnergy[p] += d * tau
+                        driverEnergy[p] += s * tau
+                    }
+                    voltages.append((tile, network, nodes))
                 }
-                for i in 0..<step.rows {
-                    for j in 0..<step.cols {
-                        let v = nodes[network.rowNode(i, j)] - nodes[network.columnNode(j, i)]
-                        guard v != 0 else { continue }
-                        let potentiating = v > 0
-                        let x = states[i, j]
-                        let next = table.state(afterPulseOf: potentiating ? .potentiation : .depression, amplitude: abs(v), from: x)
-                        guard next != x else { continue }
-                        states[i, j] = devices.state(
-                            afterNominal: next, from: x, row: i, col: j, potentiating: potentiating, noise: noise?[i, j])
+                first = false
+                for (tile, network, nodes) in voltages {
+                    for (a, i) in tile.rows.enumerated() {
+                        for (b, j) in tile.cols.enumerated() {
+                            let v = nodes[network.rowNode(a, b)] - nodes[network.columnNode(b, a)]
+                            guard v != 0 else { continue }
+                            let potentiating = v > 0
+                            let x = states[i, j]
+                            let next = table.state(afterPulseOf: potentiating ? .potentiation : .depression, amplitude: abs(v), from: x)
+                            guard next != x else { continue }
+                            states[i, j] = devices.state(
+                                afterNominal: next, from: x, row: i, col: j, potentiating: potentiating, noise: noise?[i, j])
+                        }
                     }
                 }
             }
@@ -154,11 +170,14 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
         return (devices, drivers)
     }
 
-    /// The network of a crossbar of `conductances`' size, built when the size changes.
-    private func network(for conductances: Matrix<Double>) throws -> CrossbarNetwork {
-        if let network, network.rows == conductances.rows, network.cols == conductances.cols { return network }
-        let made = try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances)
-        network = made
-        return made
+    /// The networks of the tiles of a `rows × cols` crossbar (``CrossbarCircuit/tiles(rows:cols:)``),
+    /// built from `conductances` when the size changes.
+    private func networks(rows: Int, cols: Int, conductances: Matrix<Double>) throws -> [(tile: CrossbarTile, network: CrossbarNetwork)] {
+        if networkSize == [rows, cols] { return networks }
+        networks = try circuit.tiles(rows: rows, cols: cols).map {
+            ($0, try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances.block($0)))
+        }
+        networkSize = [rows, cols]
+        return networks
     }
 }

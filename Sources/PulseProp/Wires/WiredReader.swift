@@ -4,10 +4,15 @@
 /// devices at `G_ref = (G_on + G_off)/2` as column `C`), solved by ``CrossbarNetwork``. It
 /// returns what ``SpiceReader`` returns, `I_j − I_ref`, with the wires' losses.
 ///
-/// One network is kept per crossbar size (a network's layers alternate), refactored only when
+/// With tiles (``CrossbarCircuit/tiling``) every tile is read as such a crossbar of its own,
+/// with its own drivers, wires, sense amplifiers and reference column, and the tiles' currents
+/// are added digitally (``CrossbarCircuit/tiledDifferentialCurrents(states:voltages:read:)``).
+///
+/// One network is kept per tile of each crossbar size (a network's layers alternate), refactored only when
 /// its states change; a batch of more reads than there are columns goes through the read's
 /// transfer matrix (``CrossbarNetwork/readTransfer()``, one solve per column, kept until the
-/// states change), fewer through one solve per read.
+/// states change), fewer through one solve per read (whatever is cached, so the result never
+/// depends on earlier reads).
 public final class WiredReader: CrossbarReader {
     public let circuit: CrossbarCircuit
     public let readVoltage: Double
@@ -17,7 +22,8 @@ public final class WiredReader: CrossbarReader {
         let network: CrossbarNetwork
         var transfer: Matrix<Double>?
     }
-    private var cache: [[Int]: Cached] = [:]
+    /// Keyed by tile (a layer size's tiles differ from another size's in their ranges).
+    private var cache: [CrossbarTile: Cached] = [:]
 
     /// A reader of crossbars of `circuit` at row voltages up to `readVoltage`, which must lie
     /// in `(0, min(V_set, V_reset))`.
@@ -36,15 +42,25 @@ public final class WiredReader: CrossbarReader {
                 v.allSatisfy { $0.isFinite && abs($0) < circuit.readLimit }, "read-voltage",
                 "every row voltage must be finite and below the switching thresholds (\(circuit.readLimit) V)")
         }
-        let network = try self.network(for: states)
+        let population = circuit.population(rows: states.rows, cols: states.cols)
+        return try circuit.tiledDifferentialCurrents(states: states, voltages: voltages) { tile, states, voltages in
+            try read(tile, devices: population.tile(tile), states: states, voltages: voltages)
+        }
+    }
+
+    /// One tile's `I_j − I_ref` (its own reference column) for each of `voltages`.
+    private func read(_ tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
+        let network = try self.network(for: tile, devices: devices, states: states)
         let cols = states.cols
-        let key = [states.rows, cols]
         let currents: [[Double]]
-        if cache[key]?.transfer == nil && voltages.count <= cols {
+        // The path depends on the batch alone, never on what is cached (a cached transfer is the
+        // one computed now), so a read's last bits do not depend on the reads before it and a
+        // resumed run reads exactly as a straight one.
+        if voltages.count <= cols {
             currents = try network.columnCurrents(voltages.map { LineDrive.read($0, columns: cols + 1) })
         } else {
-            let t = try cache[key]?.transfer ?? network.readTransfer()
-            cache[key]?.transfer = t
+            let t = try cache[tile]?.transfer ?? network.readTransfer()
+            cache[tile]?.transfer = t
             currents = voltages.map { v in
                 (0...cols).map { j in (0..<states.rows).reduce(0.0) { $0 + t[j, $1] * v[$1] } }
             }
@@ -52,20 +68,21 @@ public final class WiredReader: CrossbarReader {
         return currents.map { i in i.dropLast().map { $0 - i[cols] } }
     }
 
-    /// The network of devices at `states` plus the reference column, refactored when they changed.
-    private func network(for states: Matrix<Double>) throws -> CrossbarNetwork {
+    /// The network of a tile's `devices` at `states` plus its reference column, refactored
+    /// when they changed.
+    private func network(for tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>) throws -> CrossbarNetwork {
         let (rows, cols) = (states.rows, states.cols)
-        let devices = circuit.population(rows: rows, cols: cols).conductances(states)
-        let g = Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : devices[i, j] }
-        if let network = cache[[rows, cols]]?.network {
+        let conductances = devices.conductances(states)
+        let g = Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : conductances[i, j] }
+        if let network = cache[tile]?.network {
             if network.conductances != g {
-                cache[[rows, cols]]?.transfer = nil
+                cache[tile]?.transfer = nil
                 try network.update(conductances: g)
             }
             return network
         }
         let made = try CrossbarNetwork(wiring: circuit.wiring, conductances: g)
-        cache[[rows, cols]] = Cached(network: made)
+        cache[tile] = Cached(network: made)
         return made
     }
 }

@@ -48,8 +48,14 @@ struct CircuitOptions: ParsableArguments {
     @Option(help: "Series resistance of each row/column driver, ohms.")
     var driverResistance: Double = 0
 
+    @Option(help: "Map each layer onto crossbars of at most N rows (tiles, each with its own drivers, wires and sense amplifiers; partial sums added digitally); default: the whole layer.")
+    var tileRows: Int?
+
+    @Option(help: "Map each layer onto crossbars of at most N columns (see --tile-rows); default: the whole layer.")
+    var tileCols: Int?
+
     /// These options as `pulseprop` arguments (`--name=value`, so negative values parse; paths
-    /// absolute), without the wire resistance:
+    /// absolute; tiles included), without the wire resistance:
     /// what every run of a wire sweep gets. Keep in step with the options above.
     var argumentsExceptWires: [String] {
         var arguments: [String] = []
@@ -60,6 +66,8 @@ struct CircuitOptions: ParsableArguments {
         arguments += verilogA.arguments
         if let setThreshold { arguments.append("--set-threshold=\(setThreshold)") }
         if let resetThreshold { arguments.append("--reset-threshold=\(resetThreshold)") }
+        if let tileRows { arguments.append("--tile-rows=\(tileRows)") }
+        if let tileCols { arguments.append("--tile-cols=\(tileCols)") }
         return arguments + [
             "--d2d=\(d2d)", "--stuck-on=\(stuckOn)", "--stuck-off=\(stuckOff)", "--device-seed=\(deviceSeed)",
             "--set-amplitude=\(setAmplitude)", "--reset-amplitude=\(resetAmplitude)", "--pulse-width=\(pulseWidth)",
@@ -74,7 +82,11 @@ struct CircuitOptions: ParsableArguments {
             "wire-resistance": wireResistance, "driver-resistance": driverResistance, "d2d": d2d,
             "stuck-on": stuckOn, "stuck-off": stuckOff,
         ])
+        try tiling.validate()
     }
+
+    /// The tiles asked for (``CrossbarTiling``).
+    var tiling: CrossbarTiling { CrossbarTiling(rows: tileRows, cols: tileCols) }
 
     /// The circuit these options describe, validated; a Verilog-A device is checked and its
     /// conductance range measured (``VerilogADeviceOptions/checked(_:)``).
@@ -90,7 +102,7 @@ struct CircuitOptions: ParsableArguments {
                 setAmplitude: setAmplitude, resetAmplitude: resetAmplitude,
                 plateau: pulseWidth, edge: riseTime, period: period),
             wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance),
-            variation: DeviceVariation(d2d: d2d, stuckOn: stuckOn, stuckOff: stuckOff, seed: deviceSeed))
+            variation: DeviceVariation(d2d: d2d, stuckOn: stuckOn, stuckOff: stuckOff, seed: deviceSeed), tiling: tiling)
         try circuit.validate()
         return circuit
     }

@@ -38,7 +38,7 @@ struct DeviceWeightOptions: ParsableArguments {
     var given: [String] {
         [
             ("engine", engine != nil), ("calibration", calibration != nil), ("compare", compare), ("spice-read", spiceRead),
-            ("wired-read", wiredRead),
+            ("wired-read", wiredRead), ("tile-rows", circuitOptions.tileRows != nil), ("tile-cols", circuitOptions.tileCols != nil),
             ("device-eta", deviceEta != nil),
         ].filter(\.1).map(\.0)
     }

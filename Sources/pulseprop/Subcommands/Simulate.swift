@@ -13,7 +13,7 @@ struct Simulate: ParsableCommand {
     @OptionGroup var spiceModelOptions: SpiceModelOptions
     @OptionGroup var memory: MemoryOptions
 
-    @Option(help: "Also write the exact netlist that was simulated to this file ('-': standard output).")
+    @Option(help: "Also write the exact netlist that was simulated to this file ('-': standard output); with tiles, one netlist per tile beside it (FILE-r0c0.cir, …).")
     var netlistOut: String?
 
     @Option(help: "Output format: table, csv or json.")
@@ -31,10 +31,16 @@ struct Simulate: ParsableCommand {
         let encoding = try step.encoding()
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: encoding)
         let engine = try spiceModelOptions.engine(circuitOptions.circuit())
-        let netlist = try engine.netlist(for: learningStep, from: inputs.states)
-        if let netlistOut { try AtomicFile.write(netlist.text, to: netlistOut) }
+        try engine.circuit.tiling.validate(layerRows: step.rows, layerCols: step.cols)
+        let tiles = try engine.tileNetlists(for: learningStep, from: inputs.states, reportsFinalStates: true)
+        if let netlistOut {
+            try TileFiles.requireFile(netlistOut, option: "netlist-out", tiles: tiles.count)
+            for (tile, netlist) in tiles {
+                try AtomicFile.write(netlist.text, to: TileFiles.path(of: tile, output: netlistOut, tiles: tiles.count))
+            }
+        }
         let start = Date()
-        let result = try engine.simulate(netlist)
+        let result = try engine.simulate(tiles: tiles)
         let report = StepReport(
             engine: "spice", inputs: inputs, step: learningStep, encoding: encoding, result: result,
             seconds: Date().timeIntervalSince(start))

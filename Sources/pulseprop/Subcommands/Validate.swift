@@ -50,6 +50,7 @@ struct Validate: ParsableCommand {
             try runSweep()
             return
         }
+        try circuit.tiling.validate(layerRows: step.rows, layerCols: step.cols)
         let cost = try step.cost()
         try cost.checkSpice(memory.budget())
         try cost.checkAnalytic(memory.budget(), grid: wireFree.calibration.states.count)
