@@ -18,7 +18,7 @@ final class EqPropDriftTests: XCTestCase {
         var integrated = network
         updater.apply(EqPropGradient(network: network, input: input, free: free, nudged: nudged, beta: nudge.beta), to: &integrated)
         let (spiceNudged, drifted) = try EqPropSpiceSolver().nudgedDrift(
-            of: network, input: input, nudge: nudge, drift: EqPropDrift(free: free, drives: updater.drives))
+            of: network, input: input, nudge: nudge, drift: EqPropDrift(free: free, drives: try XCTUnwrap(updater.drives)))
         XCTAssertLessThan(zip(spiceNudged, nudged).map { abs($0 - $1) }.max()!, 1e-6)
 
         let before = network.hiddenStates.elements + network.outputStates.elements

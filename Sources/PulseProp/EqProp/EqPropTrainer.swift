@@ -43,15 +43,21 @@ public struct EqPropTrainer {
     /// How many examples per epoch the mode comparison covers.
     public var comparedExamples = 100
 
+    /// A trainer of devices `device` (a Verilog-A one's pulses through `calibration`,
+    /// ``EqPropUpdater``). An engine that simulates the continuous rule needs the device's
+    /// drive law, which a Verilog-A device does not have: that combination is refused.
     public init(
-        engine: any EqPropEngine, beta: Double, mode: EqPropUpdateMode, rate: Double, hiddenRate: Double? = nil, device: Device, seed: UInt64
+        engine: any EqPropEngine, beta: Double, mode: EqPropUpdateMode, rate: Double, hiddenRate: Double? = nil, device: Device, seed: UInt64,
+        calibration: PulseResponseCalibration? = nil
     ) throws {
         try require(beta > 0 && beta.isFinite, "beta", "must be a finite number > 0, got \(beta)")
         self.engine = engine
         self.beta = beta
-        updater = try EqPropUpdater(mode: mode, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed)
+        updater = try EqPropUpdater(mode: mode, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed, calibration: calibration)
         shadow = try EqPropUpdater(
-            mode: mode == .pulses ? .continuous : .pulses, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed &+ 1)
+            mode: mode == .pulses ? .continuous : .pulses, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed &+ 1,
+            calibration: calibration)
+        if mode == .continuous, engine is any EqPropDriftEngine, updater.drives == nil { throw EqPropConfiguration.continuousSpiceError }
     }
 
     /// Free and nudged equilibria of `example`.
@@ -73,7 +79,7 @@ public struct EqPropTrainer {
                 free = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
                 (nudged, next) = try drifting.nudgedDrift(
                     of: network, input: example.input, nudge: EqPropNudge(beta: beta, targets: example.target),
-                    drift: EqPropDrift(free: free, drives: updater.drives))
+                    drift: EqPropDrift(free: free, drives: updater.drives!))
             } else {
                 (free, nudged) = try phases(network, example)
             }

@@ -1,0 +1,66 @@
+import Foundation
+
+/// How a device's state answers programming pulses, as ``EqPropUpdater`` applies them: the
+/// threshold family's exact solution of its windowed drift (a dose per pulse), or a Verilog-A
+/// device's per-pulse response measured from the model in ngspice (its calibration,
+/// ``PulseResponseCalibration``: the state after one pulse of each polarity, as a function of
+/// the state before it, on a grid).
+enum EqPropPulseResponse: Sendable {
+    /// The threshold family: the doses of one SET and one RESET pulse through the exact solution.
+    case threshold(ThresholdMemristor, setDose: Double, resetDose: Double)
+    /// A calibrated table: one pulse is one piecewise-linear step on the grid.
+    case table(states: [Double], potentiation: [Double], depression: [Double])
+
+    /// The response of `device` to pulses of `pulse`: a Verilog-A device's is `calibration`'s
+    /// tables (which must have been measured for this device and pulse shape); the others'
+    /// come from their equations and need none.
+    init(device: Device, pulse: PulseShape, calibration: PulseResponseCalibration?) throws {
+        guard let own = device.verilogA else {
+            let memristor = try ThresholdMemristor(device)
+            self = .threshold(
+                memristor, setDose: memristor.dose(amplitude: pulse.setAmplitude, plateau: pulse.plateau, edge: pulse.edge),
+                resetDose: memristor.dose(amplitude: -pulse.resetAmplitude, plateau: pulse.plateau, edge: pulse.edge))
+            return
+        }
+        let circuit = CrossbarCircuit(device: device, shape: pulse)
+        // Without one: the refusal that names the calibrate command.
+        let calibration = try calibration ?? PulseResponseCalibration.resolve(path: nil, for: circuit)
+        try calibration.validate()
+        try calibration.requireMatch(circuit, name: "the calibration of \(URL(fileURLWithPath: own.source).lastPathComponent)")
+        self = .table(states: calibration.states, potentiation: calibration.potentiation, depression: calibration.depression)
+    }
+
+    /// The state after `count ≥ 0` whole pulses of one polarity from `x`.
+    func state(afterPulses count: Double, potentiating: Bool, from x: Double) -> Double {
+        switch self {
+        case .threshold(let memristor, let setDose, let resetDose):
+            return memristor.state(after: count * (potentiating ? setDose : resetDose), potentiating: potentiating, from: x)
+        case .table(let states, let potentiation, let depression):
+            let table = potentiating ? potentiation : depression
+            var state = x
+            for _ in 0..<Int(count) { state = Self.interpolate(table, on: states, at: state) }
+            return state
+        }
+    }
+
+    /// The state after `count ≥ 0` pulses, `count` unquantised: the threshold family's dose of
+    /// `count` pulses; on a table, between the iterates of `⌊count⌋` and `⌈count⌉` pulses,
+    /// linearly.
+    func state(afterFractionalPulses count: Double, potentiating: Bool, from x: Double) -> Double {
+        guard case .table = self else { return state(afterPulses: count, potentiating: potentiating, from: x) }
+        let whole = count.rounded(.down)
+        let before = state(afterPulses: whole, potentiating: potentiating, from: x)
+        let after = state(afterPulses: 1, potentiating: potentiating, from: before)
+        return before + (count - whole) * (after - before)
+    }
+
+    /// `δ`: the step of one pulse at mid-range, averaged over both polarities.
+    var midStep: Double {
+        (state(afterPulses: 1, potentiating: true, from: 0.5) - state(afterPulses: 1, potentiating: false, from: 0.5)) / 2
+    }
+
+    /// `f(x)` of `table` on `grid` by linear interpolation (clamped to the grid's ends).
+    private static func interpolate(_ table: [Double], on grid: [Double], at x: Double) -> Double {
+        grid.withUnsafeBufferPointer { grid in table.withUnsafeBufferPointer { GridLookup(x, on: grid).value($0) } }
+    }
+}
