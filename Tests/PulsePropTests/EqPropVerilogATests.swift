@@ -121,11 +121,11 @@ final class EqPropVerilogATests: XCTestCase {
     /// the calibration it is refused naming the calibrate command, and the continuous rule in
     /// SPICE (which needs the threshold family's drift law) is refused naming what to use
     /// instead, each in one line. `eqprop export` writes the `.va` and its `.osdi` beside the
-    /// netlist, which loads it by its `pre_osdi` line.
+    /// netlist, which loads it by its `pre_osdi` line and runs in the ngspice program.
     func testTrainAndExportThroughTheCLI() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (_, calibration) = try Self.thresholdExample()
+        let (device, calibration) = try Self.thresholdExample()
         let calibrationPath = dir.appendingPathComponent("cal.json").path
         try AtomicFile.write(try calibration.json(), to: calibrationPath)
         let common = ["eqprop", "train", "--task", "xor", "--epochs", "1", "--device", VerilogADeviceTests.example("threshold")]
@@ -157,5 +157,21 @@ final class EqPropVerilogATests: XCTestCase {
         let text = try String(contentsOf: netlist, encoding: .utf8)
         XCTAssertTrue(text.contains("\npre_osdi threshold.osdi\n"), text)
         XCTAssertTrue(text.contains("\nxw1_0_0 h0 ip0 \(CrossbarNetlist.deviceModelName) x0="), text)
+        // The folder runs as it is in the ngspice program and prints the library's operating
+        // point (the same simulator, 17 digits: 1e-12 V).
+        var c = try EqPropConfiguration.preset(task: "xor")
+        c.device = device
+        let network = try EqPropRun.initialNetwork(c, task: .xor)
+        let library = try EqPropSpiceSolver().equilibrium(of: network, input: EqPropTask.xor.test[0].input, nudge: nil, start: nil)
+        let program = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["ngspice", "-b", "net.cir"], in: netlist.deletingLastPathComponent())
+        var printed: [String: Double] = [:]
+        for line in program.stdout.split(separator: "\n") where line.hasPrefix("v(") {
+            let parts = line.components(separatedBy: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2 { printed[parts[0]] = Double(parts[1]) }
+        }
+        for k in 0..<network.nodes {
+            let node = network.nodeName(k)
+            XCTAssertEqual(try XCTUnwrap(printed["v(\(node))"], program.stdout + program.stderr), library[k], accuracy: 1e-12, node)
+        }
     }
 }
