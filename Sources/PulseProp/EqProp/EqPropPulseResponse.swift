@@ -15,7 +15,7 @@ enum EqPropPulseResponse: Sendable {
     /// tables (which must have been measured for this device and pulse shape); the others'
     /// come from their equations and need none.
     init(device: Device, pulse: PulseShape, calibration: PulseResponseCalibration?) throws {
-        guard let own = device.verilogA else {
+        guard device.verilogA != nil else {
             let memristor = try ThresholdMemristor(device)
             self = .threshold(
                 memristor, setDose: memristor.dose(amplitude: pulse.setAmplitude, plateau: pulse.plateau, edge: pulse.edge),
@@ -26,7 +26,7 @@ enum EqPropPulseResponse: Sendable {
         // Without one: the refusal that names the calibrate command.
         let calibration = try calibration ?? PulseResponseCalibration.resolve(path: nil, for: circuit)
         try calibration.validate()
-        try calibration.requireMatch(circuit, name: "the calibration of \(URL(fileURLWithPath: own.source).lastPathComponent)")
+        try calibration.requireMatch(circuit, name: "--calibration")
         self = .table(states: calibration.states, potentiation: calibration.potentiation, depression: calibration.depression)
     }
 

@@ -126,7 +126,11 @@ public final class EqPropRun {
         self.task = task
         self.checkpointPath = checkpointPath
         engine = try configuration.engine.makeEqPropEngine()
-        calibration = try configuration.calibration.map { try PulseResponseCalibration.load(path: $0) }
+        calibration = try configuration.calibration.map { path in
+            let calibration = try PulseResponseCalibration.load(path: path)
+            try calibration.requireMatch(CrossbarCircuit(device: configuration.device), name: path)
+            return calibration
+        }
         if let checkpointPath = RunHarness.checkpointToResume(checkpointPath, resume: resume) {
             let saved = try EqPropCheckpoint.read(checkpointPath)
             try RunHarness.requireResumable(saved: saved.configuration, requested: configuration, checkpoint: checkpointPath)
