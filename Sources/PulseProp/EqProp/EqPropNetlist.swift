@@ -74,7 +74,8 @@ public struct EqPropNetlist: Sendable {
         let kappa = nudge.map { EqPropGradient.scale(network, beta: $0.beta) } ?? 0
         for h in 0..<H {
             for c in sourceNodes.indices {
-                devices.append(Self.deviceLine("w1_\(h)_\(c)", nodes[h], sourceNodes[c], state: network.hiddenStates[h, c], conductance: g1[h, c], own))
+                devices.append(
+                    Self.deviceLine("w1_\(h)_\(c)", nodes[h], sourceNodes[c], state: network.hiddenStates[h, c], conductance: g1[h, c], own))
                 if let drift {
                     drifting.add(
                         "1_\(h)_\(c)", nodes[h], sourceNodes[c], freeDrop: drift.free[h] - u[c], state: network.hiddenStates[h, c],
@@ -132,9 +133,12 @@ public struct EqPropNetlist: Sendable {
 
     /// Device `id` between nodes `a` and `b`: the resistor `r<id>` of its conductance, or the
     /// instance `x<id>` of a Verilog-A device's subcircuit at its state.
-    private static func deviceLine(_ id: String, _ a: String, _ b: String, state: Double, conductance: Double, _ own: VerilogADevice?) -> String {
+    private static func deviceLine(
+        _ id: String, _ a: String, _ b: String, state: Double, conductance: Double, _ own: VerilogADevice?
+    ) -> String {
         let f = SpiceFormatting.number
-        return own == nil ? "r\(id) \(a) \(b) \(f(1 / conductance))" : "x\(id) \(a) \(b) \(CrossbarNetlist.deviceModelName) x0=\(f(state))"
+        guard own != nil else { return "r\(id) \(a) \(b) \(f(1 / conductance))" }
+        return "x\(id) \(a) \(b) \(CrossbarNetlist.deviceModelName) x0=\(f(state))"
     }
 }
 

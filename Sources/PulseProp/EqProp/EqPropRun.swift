@@ -65,14 +65,18 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
         try require(epochs >= 1, "epochs", "must be at least 1, got \(epochs)")
         try EqPropNetwork.validate(device: device)
         try neuron.validate(threshold: min(device.setThreshold, device.resetThreshold))
-        try require(calibration == nil || device.verilogA != nil, "calibration", "is the per-pulse response of a Verilog-A device; this device has its own equations")
+        try require(
+            calibration == nil || device.verilogA != nil, "calibration",
+            "is the per-pulse response of a Verilog-A device; this device has its own equations")
         if device.verilogA != nil, update == .continuous, engine == .spice { throw Self.continuousSpiceError }
     }
 
     /// A Verilog-A device with the continuous rule in SPICE: the transient drives each device by
     /// the threshold family's drift law (``EqPropDrive``), which a foreign model does not have.
     static let continuousSpiceError = ParameterError(
-        "update", "continuous with --engine spice drives every device by the threshold family's drift law, which a Verilog-A device does not have: use --update pulses or --engine analytic")
+        "update",
+        "continuous with --engine spice drives every device by the threshold family's drift law, which a Verilog-A device "
+            + "does not have: use --update pulses or --engine analytic")
 }
 
 /// A run's state after its last finished epoch: what `--resume` continues from.
