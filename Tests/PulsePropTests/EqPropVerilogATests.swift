@@ -53,42 +53,47 @@ final class EqPropVerilogATests: XCTestCase {
         XCTAssertLessThan(analytic, 1e-6)
     }
 
-    /// The state updates of the module (pulses through its calibration) follow the built-in
-    /// device's (pulses through its exact dose) from the SPICE solver's phases (the updates of
-    /// both solvers are this updater's; SPICE simulates the continuous rule for the threshold
-    /// family only). The rate asks for up to about twelve pulses (a step of 0.1). The
-    /// calibration is the module's response measured in an ngspice transient at ngspice's
-    /// default tolerance, whose per-pulse step lies within about 1e-5 of the range of the exact
-    /// one (its 40-pulse sequences land within 2e-4 of the converged solution, docs/devices.md),
-    /// so twelve pulses lie within about 1.2e-4 and the continuous rule's (unquantised) changes
-    /// must agree within 5e-4 of the range (measured: 9.3e-5). The pulse rule's rounded counts
-    /// come from the same draws, so its changes agree as closely unless `n*`, which the two
-    /// `δ` move by ~1e-3 relative, lands on the other side of a rounding boundary: then by one
-    /// pulse step `δ`, on a few of the 56 devices at most (measured: 2).
+    /// The state updates of the module follow the built-in device's (pulses through its exact
+    /// dose) from the SPICE solver's phases, both ways the module's pulses are taken: simulated
+    /// in ngspice (the SPICE solver's updates) and through its calibration (the analytic
+    /// solver's). The rate asks for up to about twelve pulses (a step of 0.1). Both are the
+    /// module in an ngspice transient at ngspice's default tolerance, whose per-pulse step lies
+    /// within about 1e-5 of the range of the exact one (its 40-pulse sequences land within 2e-4
+    /// of the converged solution, docs/devices.md), so twelve pulses lie within about 1.2e-4
+    /// and the continuous rule's (unquantised) changes must agree within 5e-4 of the range
+    /// (measured: 9.3e-5 through the calibration, 2.0e-5 simulated). The pulse rule's
+    /// rounded counts come from the same draws, so its changes agree as closely unless `n*`,
+    /// which the two `δ` move by ~1e-3 relative, lands on the other side of a rounding
+    /// boundary: then by one pulse step `δ`, on a few of the 56 devices at most (measured: 2).
     func testThresholdModelMakesTheBuiltInUpdates() throws {
         let (device, calibration) = try Self.thresholdExample()
         let spice = try EqPropSpiceSolver()
         let example = EqPropExample(input: [1, -0.5, 0.25], target: [1, -1])
         let (own, reference) = (try network(device, seed: 3), try network(.metalOxide, seed: 3))
+        let midStep = try EqPropPulseResponse(device: .metalOxide, pulse: PulseShape(), calibration: nil).midStep()
         for mode in EqPropUpdateMode.allCases {
-            func changes(_ network: EqPropNetwork, _ calibration: PulseResponseCalibration?) throws -> [Double] {
+            func changes(_ network: EqPropNetwork, _ calibration: PulseResponseCalibration?, _ solver: EqPropSpiceSolver?) throws -> [Double] {
                 let free = try spice.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
                 let nudged = try spice.equilibrium(
                     of: network, input: example.input, nudge: EqPropNudge(beta: 0.1, targets: example.target), start: free)
-                var updater = try EqPropUpdater(mode: mode, rate: 4000, device: network.device, seed: 9, calibration: calibration)
+                var updater = try EqPropUpdater(
+                    mode: mode, rate: 4000, device: network.device, seed: 9, calibration: calibration, solver: solver)
                 var next = network
-                return updater.apply(EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: 0.1), to: &next)
+                return try updater.apply(
+                    EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: 0.1), to: &next)
             }
-            let (a, b) = (try changes(own, calibration), try changes(reference, nil))
-            let differences = zip(a, b).map { abs($0 - $1) }
-            let midStep = try EqPropPulseResponse(device: .metalOxide, pulse: PulseShape(), calibration: nil).midStep
-            print("\(mode): largest change \(b.map(abs).max()!), largest difference \(differences.max()!), devices beyond 5e-4: \(differences.filter { $0 > 5e-4 }.count) of \(differences.count) (one pulse: \(midStep))")
+            let b = try changes(reference, nil, nil)
             XCTAssertGreaterThan(b.map(abs).max()!, 10 * midStep, "the example asks for many pulses")
-            switch mode {
-            case .continuous: XCTAssertLessThan(differences.max()!, 5e-4)
-            case .pulses:
-                XCTAssertLessThan(differences.max()!, midStep + 5e-4)
-                XCTAssertLessThanOrEqual(differences.filter { $0 > 5e-4 }.count, 4)
+            for (name, a) in [("calibrated", try changes(own, calibration, nil)), ("simulated", try changes(own, nil, spice))] {
+                let differences = zip(a, b).map { abs($0 - $1) }
+                print("\(mode), \(name): largest change \(b.map(abs).max()!), largest difference \(differences.max()!), "
+                    + "devices beyond 5e-4: \(differences.filter { $0 > 5e-4 }.count) of \(differences.count) (one pulse: \(midStep))")
+                switch mode {
+                case .continuous: XCTAssertLessThan(differences.max()!, 5e-4, name)
+                case .pulses:
+                    XCTAssertLessThan(differences.max()!, midStep + 5e-4, name)
+                    XCTAssertLessThanOrEqual(differences.filter { $0 > 5e-4 }.count, 4, name)
+                }
             }
         }
     }
@@ -117,11 +122,13 @@ final class EqPropVerilogATests: XCTestCase {
     }
 
     /// Through the CLI: `eqprop train --device devices/threshold.va` on XOR for one epoch with
-    /// the SPICE solver and the device's calibration succeeds and records the device; without
-    /// the calibration it is refused naming the calibrate command, and the continuous rule in
-    /// SPICE (which needs the threshold family's drift law) is refused naming what to use
-    /// instead, each in one line. `eqprop export` writes the `.va` and its `.osdi` beside the
-    /// netlist, which loads it by its `pre_osdi` line and runs in the ngspice program.
+    /// the SPICE solver (the model's pulses simulated in ngspice, no calibration) succeeds and
+    /// records the device, and so does the analytic solver with the device's calibration;
+    /// without it the analytic solver is refused naming the calibrate command, and the
+    /// continuous rule's drift in SPICE (which needs the threshold family's drift law) is
+    /// refused naming what to use instead, each in one line. `eqprop export` writes the `.va`
+    /// and its `.osdi` beside the netlist, which loads it by its `pre_osdi` line and runs in
+    /// the ngspice program.
     func testTrainAndExportThroughTheCLI() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -129,19 +136,21 @@ final class EqPropVerilogATests: XCTestCase {
         let calibrationPath = dir.appendingPathComponent("cal.json").path
         try AtomicFile.write(try calibration.json(), to: calibrationPath)
         let common = ["eqprop", "train", "--task", "xor", "--epochs", "1", "--device", VerilogADeviceTests.example("threshold")]
-        let folder = dir.appendingPathComponent("run")
-        let run = try TestSupport.runCLI(
-            common + ["--engine", "spice", "--calibration", calibrationPath, "--format", "json", "--output", folder.path])
-        XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stderr.contains("Verilog-A device pp_threshold"), run.stderr)
-        let checkpoint = try EqPropCheckpoint.read(folder.appendingPathComponent("checkpoint.json").path)
-        XCTAssertEqual(checkpoint.network.device.verilogA?.module, "pp_threshold")
-        XCTAssertEqual(checkpoint.history.count, 1)
+        for (engine, extra) in [("spice", [String]()), ("analytic", ["--calibration", calibrationPath])] {
+            let folder = dir.appendingPathComponent(engine)
+            let run = try TestSupport.runCLI(common + ["--engine", engine, "--format", "json", "--output", folder.path] + extra)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stderr.contains("Verilog-A device pp_threshold"), run.stderr)
+            let checkpoint = try EqPropCheckpoint.read(folder.appendingPathComponent("checkpoint.json").path)
+            XCTAssertEqual(checkpoint.network.device.verilogA?.module, "pp_threshold")
+            XCTAssertEqual(checkpoint.history.count, 1)
+            XCTAssertNotEqual(checkpoint.network, try EqPropRun.initialNetwork(checkpoint.configuration, task: .xor), "\(engine) trained")
+        }
 
-        let missing = try TestSupport.runCLI(common + ["--engine", "spice"])
+        let missing = try TestSupport.runCLI(common)
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("pulseprop calibrate --device"), missing.stderr)
-        let continuous = try TestSupport.runCLI(common + ["--engine", "spice", "--update", "continuous", "--calibration", calibrationPath])
+        let continuous = try TestSupport.runCLI(common + ["--engine", "spice", "--update", "continuous"])
         XCTAssertNotEqual(continuous.status, 0)
         let refusal = continuous.stderr.split(separator: "\n").filter { !$0.hasPrefix("pulseprop: Verilog-A device") }
         XCTAssertEqual(refusal.count, 1, continuous.stderr)

@@ -9,6 +9,8 @@ public final class EqPropSpiceSolver: EqPropDriftEngine {
     private let library: NgspiceLibrary
     /// The Verilog-A files whose compiled modules are loaded.
     private var loaded: [String] = []
+    /// The pulse simulators of Verilog-A devices (``pulses(for:pulse:)``).
+    private var simulators: [(device: Device, pulse: PulseShape, simulator: EqPropSpicePulses)] = []
 
     /// Opens a private ngspice instance.
     public init() throws {
@@ -23,6 +25,15 @@ public final class EqPropSpiceSolver: EqPropDriftEngine {
             try library.load(compiled: model)
         }
         loaded.append(own.source)
+    }
+
+    /// The simulator of `device`'s programming pulses (a Verilog-A device's updates come from
+    /// the model in ngspice), opened once per device and pulse shape.
+    func pulses(for device: Device, pulse: PulseShape) throws -> EqPropSpicePulses {
+        if let known = simulators.first(where: { $0.device == device && $0.pulse == pulse }) { return known.simulator }
+        let simulator = try EqPropSpicePulses(device: device, pulse: pulse)
+        simulators.append((device, pulse, simulator))
+        return simulator
     }
 
     /// The operating point; a run ngspice cannot finish is an ``EqPropError`` naming the phase

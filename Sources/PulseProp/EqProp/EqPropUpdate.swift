@@ -26,11 +26,12 @@ public enum EqPropUpdateMode: String, Codable, CaseIterable, Sendable {
 ///   exactly, unquantised. This is the analytic engine's integration; the SPICE engine
 ///   simulates the same drive in an ngspice transient (``EqPropDriftEngine``).
 ///
-/// A Verilog-A device has no dose: its pulses go through its per-pulse response measured from
-/// the model in ngspice (its calibration, ``EqPropPulseResponse``), `δ` is that table's
-/// mid-range step, `pulses` iterates the table `n` times and `continuous` takes the `n*`
-/// pulses unquantised (between the iterates of `⌊n*⌋` and `⌈n*⌉`, linearly). It has no drive
-/// law (``drives`` is nil), so the SPICE engine cannot simulate its continuous rule.
+/// A Verilog-A device has no dose: its pulses are the model's own (``EqPropPulseResponse``),
+/// simulated in ngspice with the SPICE solver (``EqPropSpicePulses``) or through its per-pulse
+/// response measured from it in ngspice (its calibration) with the analytic one. `δ` is that
+/// response's mid-range step, `pulses` sends `n` pulses and `continuous` takes the `n*` pulses
+/// unquantised (between the states after `⌊n*⌋` and `⌈n*⌉` pulses, linearly). It has no drive
+/// law (``drives`` is nil), so the SPICE engine cannot simulate its continuous drift.
 public struct EqPropUpdater: Sendable {
     /// How steps are applied.
     public let mode: EqPropUpdateMode
@@ -50,16 +51,17 @@ public struct EqPropUpdater: Sendable {
     public let drives: (hidden: EqPropDrive, output: EqPropDrive)?
 
     /// An updater for devices `device`; `seed` drives the stochastic rounding of pulse counts.
-    /// A Verilog-A device's pulses go through `calibration` (``EqPropPulseResponse``).
+    /// A Verilog-A device's pulses are simulated by `solver`'s ngspice when given, else they go
+    /// through `calibration` (``EqPropPulseResponse``).
     public init(
         mode: EqPropUpdateMode, rate: Double, hiddenRate: Double? = nil, device: Device, seed: UInt64, pulse: PulseShape = PulseShape(),
-        driveTime: Double = 1e-6, calibration: PulseResponseCalibration? = nil
+        driveTime: Double = 1e-6, calibration: PulseResponseCalibration? = nil, solver: EqPropSpiceSolver? = nil
     ) throws {
         try require(rate > 0 && rate.isFinite, "rate", "must be a finite number > 0, got \(rate)")
         try require((hiddenRate ?? 1) > 0 && (hiddenRate ?? 1).isFinite, "hidden-rate", "must be a finite number > 0, got \(hiddenRate ?? 1)")
         self.mode = mode
-        let response = try EqPropPulseResponse(device: device, pulse: pulse, calibration: calibration)
-        let midStep = response.midStep
+        let response = try EqPropPulseResponse(device: device, pulse: pulse, calibration: calibration, solver: solver)
+        let midStep = try response.midStep()
         if case .threshold(let memristor, let setDose, let resetDose) = response {
             func drive(_ rate: Double) -> EqPropDrive {
                 EqPropDrive(rate: rate, time: driveTime, memristor: memristor, setDose: setDose, resetDose: resetDose, midStep: midStep)
@@ -76,39 +78,43 @@ public struct EqPropUpdater: Sendable {
     /// Applies the step of `gradient` to `network`; returns the state changes made (hidden
     /// layer then output layer, row-major).
     @discardableResult
-    public mutating func apply(_ gradient: EqPropGradient, to network: inout EqPropNetwork) -> [Double] {
-        let a = step(gradient.hidden, &network.hiddenStates, rate: hiddenRate, drive: drives?.hidden)
-        return a + step(gradient.output, &network.outputStates, rate: rate, drive: drives?.output)
+    public mutating func apply(_ gradient: EqPropGradient, to network: inout EqPropNetwork) throws -> [Double] {
+        let a = try step(gradient.hidden, &network.hiddenStates, rate: hiddenRate, drive: drives?.hidden)
+        return a + (try step(gradient.output, &network.outputStates, rate: rate, drive: drives?.output))
     }
 
-    private mutating func step(_ gradient: Matrix<Double>, _ states: inout Matrix<Double>, rate: Double, drive: EqPropDrive?) -> [Double] {
+    /// Steps one layer's `states`; the pulses of every device are requested together (a
+    /// Verilog-A device's simulated in one transient).
+    private mutating func step(_ gradient: Matrix<Double>, _ states: inout Matrix<Double>, rate: Double, drive: EqPropDrive?) throws -> [Double] {
         var changes = [Double](repeating: 0, count: states.elements.count)
+        var requests: [EqPropPulseResponse.Request] = []
+        var requested: [Int] = []
         for k in changes.indices {
             let wanted = -rate * gradient.elements[k]
             guard wanted != 0 else { continue }
             let x = states.elements[k]
-            guard let next = state(step: wanted, from: x, drive: drive) else { continue }
+            let count: Double
+            switch (mode, response) {
+            case (.pulses, _):
+                count = (abs(wanted) / midStep + Double.random(in: 0..<1, using: &generator)).rounded(.down)
+                guard count > 0 else { continue }
+            case (.continuous, .threshold(let memristor, _, _)):
+                let delivered = memristor.dose(amplitude: drive!.voltage(step: wanted), plateau: driveTime, edge: 0)
+                guard delivered > 0 else { continue }
+                let next = memristor.state(after: delivered, potentiating: wanted > 0, from: x)
+                states.elements[k] = next
+                changes[k] = next - x
+                continue
+            case (.continuous, _):
+                count = abs(wanted) / midStep
+            }
+            requests.append(.init(state: x, count: count, potentiating: wanted > 0))
+            requested.append(k)
+        }
+        for (k, next) in zip(requested, try response.states(after: requests)) {
+            changes[k] = next - states.elements[k]
             states.elements[k] = next
-            changes[k] = next - x
         }
         return changes
-    }
-
-    /// The state the requested step `wanted` (its sign is the polarity) leaves from `x`; nil
-    /// when nothing is delivered.
-    private mutating func state(step wanted: Double, from x: Double, drive: EqPropDrive?) -> Double? {
-        let potentiating = wanted > 0
-        switch (mode, response) {
-        case (.pulses, _):
-            let count = (abs(wanted) / midStep + Double.random(in: 0..<1, using: &generator)).rounded(.down)
-            guard count > 0 else { return nil }
-            return response.state(afterPulses: count, potentiating: potentiating, from: x)
-        case (.continuous, .threshold(let memristor, _, _)):
-            let delivered = memristor.dose(amplitude: drive!.voltage(step: wanted), plateau: driveTime, edge: 0)
-            guard delivered > 0 else { return nil }
-            return memristor.state(after: delivered, potentiating: potentiating, from: x)
-        case (.continuous, .table):
-            return response.state(afterFractionalPulses: abs(wanted) / midStep, potentiating: potentiating, from: x)
-        }
     }
 }
