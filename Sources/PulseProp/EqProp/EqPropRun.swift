@@ -28,8 +28,9 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
     public var neuron: EqPropNeuron
     /// The device every weight is.
     public var device: Device
-    /// A Verilog-A device's calibration file (its per-pulse response, ``EqPropUpdater``; absent
-    /// for the other kinds and in checkpoints written before Verilog-A devices).
+    /// A Verilog-A device's calibration file (its per-pulse response, which the analytic
+    /// engine's updates go through, ``EqPropUpdater``; the SPICE engine simulates the pulses);
+    /// absent for the other kinds and in checkpoints written before Verilog-A devices.
     public var calibration: String?
 
     /// The defaults of `task` (one of ``EqPropTask/names``). MNIST's hidden layer averages 392

@@ -45,7 +45,7 @@ struct EqPropTrain: ParsableCommand {
     @Option(help: "Epochs.")
     var epochs: Int?
 
-    @Option(help: "A Verilog-A device's calibration (its per-pulse response, from 'pulseprop calibrate --device FILE.va'): the updates' pulses go through it.")
+    @Option(help: "A Verilog-A device's calibration (its per-pulse response, from 'pulseprop calibrate --device FILE.va'): the analytic engine's updates go through it (the spice engine simulates the pulses).")
     var calibration: String?
 
     @OptionGroup var folder: RunFolderOptions
