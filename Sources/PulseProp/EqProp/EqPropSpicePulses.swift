@@ -9,10 +9,15 @@ import Foundation
 /// `n_k` row pulses; column 0 potentiates and column 1 depresses with `N = max n_k` pulses each
 /// (``LearningStep``), so device `k`, placed in the column of its polarity, gets exactly `n_k`
 /// full-amplitude coincidences and otherwise only half-amplitude pulses (which the device check
-/// bounds); the other cell of its row is a mid-range stand-in whose result is not used. The
-/// state is read from the module's state node once per pulse period, so the state after every
-/// number of pulses up to `n_k` is known.
+/// bounds; a depressed device sees its row's half-amplitude pulses of the potentiation phase
+/// before its own); the other cell of its row is a mid-range stand-in whose result is not
+/// used. The state is read from the module's state node once per pulse period, so the state
+/// after every number of pulses up to `n_k` is known.
 final class EqPropSpicePulses: @unchecked Sendable {
+    /// The most pulses one device may be asked for in one update (a transient of that many
+    /// periods per phase).
+    static let largestCount = 10_000
+
     // One simulator, used by the trainer that owns it from one thread.
     private let engine: SpiceEngine
 
@@ -29,6 +34,9 @@ final class EqPropSpicePulses: @unchecked Sendable {
         guard !active.isEmpty else { return result }
         let counts = active.map { Int(requests[$0].count.rounded(.up)) }
         let n = counts.max()!
+        try require(
+            n <= Self.largestCount, "rate",
+            "asks one device for \(n) programming pulses in one update, more than the \(Self.largestCount) simulated in ngspice: lower the rate")
         let step = try LearningStep(rowCounts: counts, columnCounts: [-n, n], slotsPerPhase: n)
         let states = Matrix(rows: active.count, cols: 2) { row, col in
             let request = requests[active[row]]
