@@ -98,27 +98,31 @@ final class EqPropVerilogATests: XCTestCase {
         }
     }
 
-    /// The analytic solver with a Verilog-A device trains, and a resumed run is the run that
-    /// was not interrupted (the calibration is read again, the states continue bit for bit).
-    func testAnalyticRunOnAVerilogADeviceResumesExactly() throws {
+    /// Either solver trains a Verilog-A device, and a resumed run is the run that was not
+    /// interrupted (the analytic one reads the calibration again, the SPICE one simulates the
+    /// pulses in a fresh ngspice; the states continue bit for bit).
+    func testRunsOnAVerilogADeviceResumeExactly() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (device, calibration) = try Self.thresholdExample()
         let calibrationPath = dir.appendingPathComponent("cal.json").path
         try AtomicFile.write(try calibration.json(), to: calibrationPath)
-        var c = try EqPropConfiguration.preset(task: "xor")
-        (c.device, c.calibration, c.epochs) = (device, calibrationPath, 4)
-        let straight = try EqPropRun(configuration: c, task: .xor, checkpointPath: nil, resume: false)
-        try straight.run()
-        let path = dir.appendingPathComponent("checkpoint.json").path
-        var half = c
-        half.epochs = 2
-        try EqPropRun(configuration: half, task: .xor, checkpointPath: path, resume: false).run()
-        let resumed = try EqPropRun(configuration: c, task: .xor, checkpointPath: path, resume: true)
-        try resumed.run()
-        XCTAssertEqual(resumed.checkpoint.network, straight.checkpoint.network)
-        XCTAssertEqual(resumed.checkpoint.history.map(\.trainLoss), straight.checkpoint.history.map(\.trainLoss))
-        XCTAssertNotEqual(straight.checkpoint.network.hiddenStates, try EqPropRun.initialNetwork(c, task: .xor).hiddenStates)
+        for engine in EngineKind.allCases {
+            var c = try EqPropConfiguration.preset(task: "xor")
+            (c.device, c.engine, c.epochs) = (device, engine, 4)
+            c.calibration = engine == .analytic ? calibrationPath : nil
+            let straight = try EqPropRun(configuration: c, task: .xor, checkpointPath: nil, resume: false)
+            try straight.run()
+            let path = dir.appendingPathComponent("\(engine.rawValue).json").path
+            var half = c
+            half.epochs = 2
+            try EqPropRun(configuration: half, task: .xor, checkpointPath: path, resume: false).run()
+            let resumed = try EqPropRun(configuration: c, task: .xor, checkpointPath: path, resume: true)
+            try resumed.run()
+            XCTAssertEqual(resumed.checkpoint.network, straight.checkpoint.network, engine.rawValue)
+            XCTAssertEqual(resumed.checkpoint.history.map(\.trainLoss), straight.checkpoint.history.map(\.trainLoss), engine.rawValue)
+            XCTAssertNotEqual(straight.checkpoint.network.hiddenStates, try EqPropRun.initialNetwork(c, task: .xor).hiddenStates)
+        }
     }
 
     /// Through the CLI: `eqprop train --device devices/threshold.va` on XOR for one epoch with
