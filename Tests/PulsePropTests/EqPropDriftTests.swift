@@ -16,9 +16,9 @@ final class EqPropDriftTests: XCTestCase {
         let nudged = try analytic.equilibrium(of: network, input: input, nudge: nudge, start: free)
         var updater = try EqPropUpdater(mode: .continuous, rate: 400, device: network.device, seed: 1)
         var integrated = network
-        updater.apply(EqPropGradient(network: network, input: input, free: free, nudged: nudged, beta: nudge.beta), to: &integrated)
+        try updater.apply(EqPropGradient(network: network, input: input, free: free, nudged: nudged, beta: nudge.beta), to: &integrated)
         let (spiceNudged, drifted) = try EqPropSpiceSolver().nudgedDrift(
-            of: network, input: input, nudge: nudge, drift: EqPropDrift(free: free, drives: updater.drives))
+            of: network, input: input, nudge: nudge, drift: EqPropDrift(free: free, drives: try XCTUnwrap(updater.drives)))
         XCTAssertLessThan(zip(spiceNudged, nudged).map { abs($0 - $1) }.max()!, 1e-6)
 
         let before = network.hiddenStates.elements + network.outputStates.elements

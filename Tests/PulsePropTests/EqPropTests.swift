@@ -45,7 +45,7 @@ final class EqPropTests: XCTestCase {
         // A step against the estimate lowers the cost.
         let before = try cost(network, example)
         var updater = try EqPropUpdater(mode: .continuous, rate: 10, device: network.device, seed: 1)
-        updater.apply(gradient, to: &network)
+        try updater.apply(gradient, to: &network)
         XCTAssertLessThan(try cost(network, example), before)
     }
 

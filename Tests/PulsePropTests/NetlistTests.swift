@@ -173,10 +173,16 @@ final class NetlistTests: XCTestCase {
                 try assertBound("\(dialect.templateFolder)/eqprop.cir", netlist.context, checked: &checked)
             }
         }
-        let drives = try EqPropUpdater(mode: .continuous, rate: 1, device: network.device, seed: 1).drives
+        let drives = try XCTUnwrap(EqPropUpdater(mode: .continuous, rate: 1, device: network.device, seed: 1).drives)
         let drift = EqPropDrift(free: Array(repeating: 0, count: network.nodes), drives: drives)
         let drifting = try EqPropNetlist(network: network, input: [1, -1], nudge: EqPropNudge(beta: 0.1, targets: [1]), drift: drift)
         try assertBound("ngspice/eqprop.cir", drifting.context, checked: &checked)
+        // A Verilog-A device's network, as exported (its module loaded by pre_osdi).
+        var own = try VerilogADevice.file(TestSupport.packageRoot.appendingPathComponent("devices/threshold.va").path)
+        own.conductance = .init(on: 1e-4, off: 1e-5, readVoltage: 0.1)
+        let verilogA = try EqPropNetwork(inputs: 2, hidden: 3, outputs: 1, device: .verilogA(own), seed: 1)
+        let loaded = try EqPropNetlist(network: verilogA, input: [1, -1], nudge: nil, preOsdi: "threshold.osdi")
+        try assertBound("ngspice/eqprop.cir", loaded.context, checked: &checked)
         let all = Set(EmbeddedTemplates.files.keys.map { String($0.dropLast(".mustache".count)) })
         XCTAssertEqual(checked.templates, all, "every template is rendered, directly or as a partial")
         XCTAssertEqual(checked.emptySections.subtracting(checked.filledSections), [], "sections never checked inside")

@@ -328,7 +328,9 @@ final class VerilogADeviceTests: XCTestCase {
     }
 
     /// What is built on the threshold family's equations refuses a Verilog-A device by name:
-    /// device-to-device variation, stuck devices and equilibrium propagation.
+    /// device-to-device variation, stuck devices and equilibrium propagation's continuous rule
+    /// in SPICE (its drift law); equilibrium propagation itself takes the device once checked
+    /// (its conductances measured).
     func testThresholdFamilyFeaturesAreRefused() throws {
         let device = Device.verilogA(try VerilogADevice.file(Self.example("threshold")))
         for variation in [DeviceVariation(d2d: 0.1), DeviceVariation(d2d: 0, stuckOn: 0.1)] {
@@ -338,8 +340,16 @@ final class VerilogADeviceTests: XCTestCase {
         }
         XCTAssertNoThrow(try CrossbarCircuit(device: device).validate())
         XCTAssertThrowsError(try EqPropNetwork.validate(device: device)) { error in
-            guard case .needsThresholdFamily? = error as? VerilogADeviceError else { return XCTFail("\(error)") }
+            XCTAssertEqual((error as? ParameterError)?.parameter, "device", "\(error)")
         }
+        guard case .verilogA(var measured) = device else { return XCTFail() }
+        measured.conductance = .init(on: 1e-4, off: 1e-5, readVoltage: 0.1)
+        XCTAssertNoThrow(try EqPropNetwork.validate(device: .verilogA(measured)))
+        var c = try EqPropConfiguration.preset(task: "xor")
+        (c.device, c.engine, c.update) = (.verilogA(measured), .spice, .continuous)
+        XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? ParameterError)?.parameter, "update", "\($0)") }
+        c.engine = .analytic
+        XCTAssertNoThrow(try c.validate())
     }
 
     /// The two-command path from a model to training, through the CLI: `calibrate --device

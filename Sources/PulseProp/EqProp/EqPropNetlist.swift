@@ -17,6 +17,12 @@ import Foundation
 ///
 /// With a ``EqPropDrift`` (nudged phase only) the netlist is the continuous rule's transient
 /// instead: see ``EqPropDrift`` for the circuit.
+///
+/// A Verilog-A device (``VerilogADevice``, ngspice dialect only) is its module instead of a
+/// resistor: `xw1_<h>_<c>`, `xw2_<k>_<c>` instantiate the device subcircuit of the crossbar
+/// netlists (the compiled module, loaded by OSDI: in process by the library, in an export by
+/// the `pre_osdi` line of `preOsdi`) at their states, which the module holds in the operating
+/// point; the equilibrium is then the model's own current, nonlinear or not.
 public struct EqPropNetlist: Sendable {
     /// The netlist text.
     public let text: String
@@ -36,11 +42,14 @@ public struct EqPropNetlist: Sendable {
 
     public init(
         network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, drift: EqPropDrift? = nil, dialect: SpiceDialect = .ngspice,
-        title: String = "PulseProp equilibrium propagation"
+        title: String = "PulseProp equilibrium propagation", preOsdi: String? = nil
     ) throws {
         try require(
             Self.dialects.contains(dialect), "dialect",
             "the network is written in the \(Self.dialects.map(\.rawValue).joined(separator: ", ")) dialects only (its neurons are behavioural sources)")
+        let own = network.device.verilogA
+        if own != nil, dialect != .ngspice { throw VerilogADeviceError.dialect(dialect.label) }
+        if own != nil, drift != nil { throw EqPropConfiguration.continuousSpiceError }
         try require(input.count == network.inputs, "input", "\(input.count) values for \(network.inputs) inputs")
         if let nudge {
             try require(nudge.targets.count == network.outputs, "targets", "\(nudge.targets.count) targets for \(network.outputs) outputs")
@@ -65,7 +74,8 @@ public struct EqPropNetlist: Sendable {
         let kappa = nudge.map { EqPropGradient.scale(network, beta: $0.beta) } ?? 0
         for h in 0..<H {
             for c in sourceNodes.indices {
-                devices.append("rw1_\(h)_\(c) \(nodes[h]) \(sourceNodes[c]) \(f(1 / g1[h, c]))")
+                devices.append(
+                    Self.deviceLine("w1_\(h)_\(c)", nodes[h], sourceNodes[c], state: network.hiddenStates[h, c], conductance: g1[h, c], own))
                 if let drift {
                     drifting.add(
                         "1_\(h)_\(c)", nodes[h], sourceNodes[c], freeDrop: drift.free[h] - u[c], state: network.hiddenStates[h, c],
@@ -76,7 +86,8 @@ public struct EqPropNetlist: Sendable {
         let outputSources = (0..<H).map { drift?.free[$0] ?? 0 } + [neuron.clampVoltage, -neuron.clampVoltage]
         for k in 0..<(2 * network.outputs) {
             for c in outputColumns.indices {
-                devices.append("rw2_\(k)_\(c) \(nodes[H + k]) \(outputColumns[c]) \(f(1 / g2[k, c]))")
+                devices.append(
+                    Self.deviceLine("w2_\(k)_\(c)", nodes[H + k], outputColumns[c], state: network.outputStates[k, c], conductance: g2[k, c], own))
                 if let drift {
                     drifting.add(
                         "2_\(k)_\(c)", nodes[H + k], outputColumns[c], freeDrop: drift.free[H + k] - outputSources[c],
@@ -110,12 +121,24 @@ public struct EqPropNetlist: Sendable {
             nudged: nudge != nil, nudges: nudges,
             printLines: SpiceFormatting.lines(nodes.map { "v(\($0))" }, perLine: 8),
             drifting: drift != nil,
-            subcircuit: drift.map { _ in CrossbarNetlist.subcircuit(network.device.switching, dialect: .ngspice) } ?? "",
+            subcircuit: try own.map { try CrossbarNetlist.verilogASubcircuit($0, dialect: .ngspice, energy: false) }
+                ?? drift.map { _ in CrossbarNetlist.subcircuit(network.device.switching, dialect: .ngspice) } ?? "",
+            verilogA: own != nil, preOsdi: [preOsdi].compactMap { $0 },
             driftLines: drifting.lines,
             driveTime: f(drift?.drives.output.time ?? 0), transientStep: f((drift?.drives.output.time ?? 0) / EqPropDrift.steps),
             sweep: "vcp \(f(neuron.clampVoltage)) \(f(neuron.clampVoltage)) 1")
         text = TemplateRenderer.render("\(dialect.templateFolder)/eqprop.cir", context)
         self.dialect = dialect
+    }
+
+    /// Device `id` between nodes `a` and `b`: the resistor `r<id>` of its conductance, or the
+    /// instance `x<id>` of a Verilog-A device's subcircuit at its state.
+    private static func deviceLine(
+        _ id: String, _ a: String, _ b: String, state: Double, conductance: Double, _ own: VerilogADevice?
+    ) -> String {
+        let f = SpiceFormatting.number
+        guard own != nil else { return "r\(id) \(a) \(b) \(f(1 / conductance))" }
+        return "x\(id) \(a) \(b) \(CrossbarNetlist.deviceModelName) x0=\(f(state))"
     }
 }
 
@@ -155,9 +178,14 @@ struct EqPropTemplateContext: TemplateContext {
     let nudges: [Nudge]
     let printLines: [String]
     /// The continuous rule's transient (``EqPropDrift``): the device subcircuit, three lines per
-    /// device, the drive time and the largest time step.
+    /// device, the drive time and the largest time step. A Verilog-A device's network has the
+    /// subcircuit of its module instead (``verilogA``).
     let drifting: Bool
     let subcircuit: String
+    /// Whether the devices are a Verilog-A module's instances.
+    let verilogA: Bool
+    /// The `.osdi` file an export's `.control` block loads (`pre_osdi`); empty in process.
+    let preOsdi: [String]
     let driftLines: [String]
     let driveTime: String
     let transientStep: String

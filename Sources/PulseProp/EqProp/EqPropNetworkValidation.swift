@@ -1,7 +1,7 @@
 /// The checks of an ``EqPropNetwork`` that did not come from its initializer (a checkpoint):
 /// sizes within the device limit, state matrices of the sizes' shapes, every state in `[0, 1]`,
-/// a device whose conductances an equilibrium can be solved with, and neurons whose sources
-/// keep every device below its thresholds.
+/// a device whose conductances an equilibrium can be solved with (a Verilog-A one checked and
+/// measured), and neurons whose sources keep every device below its thresholds.
 extension EqPropNetwork {
     /// The conductances, siemens, an equilibrium is solved with: a device outside (a 1 Ω or a
     /// 1 PΩ memristor, let alone `G_on = 1e300`) makes the node equations overflow or lose
@@ -9,11 +9,13 @@ extension EqPropNetwork {
     public static let conductanceRange = 1e-15...1.0
 
     /// Checks `device` as an ``EqPropNetwork``'s: valid, with both conductances in
-    /// ``conductanceRange``.
+    /// ``conductanceRange`` (a Verilog-A device's as ``VerilogADeviceCheck`` measured them).
     public static func validate(device: Device) throws {
-        // The network and its drift are built on the threshold family's equations.
-        if device.verilogA != nil { throw VerilogADeviceError.needsThresholdFamily(feature: "equilibrium propagation") }
         try device.validate()
+        if let own = device.verilogA, own.conductance == nil {
+            throw ParameterError(
+                "device", "the Verilog-A device \(own.module) has no measured conductances: run its check (VerilogADeviceCheck) first")
+        }
         for (name, g) in [("onConductance", device.onConductance), ("offConductance", device.offConductance)] {
             try require(
                 conductanceRange.contains(g), name,

@@ -28,6 +28,10 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
     public var neuron: EqPropNeuron
     /// The device every weight is.
     public var device: Device
+    /// A Verilog-A device's calibration file (its per-pulse response, which the analytic
+    /// engine's updates go through, ``EqPropUpdater``; the SPICE engine simulates the pulses);
+    /// absent for the other kinds and in checkpoints written before Verilog-A devices.
+    public var calibration: String?
 
     /// The defaults of `task` (one of ``EqPropTask/names``). MNIST's hidden layer averages 392
     /// input devices, so its swing is about five times smaller than the small tasks': its neurons
@@ -62,7 +66,18 @@ public struct EqPropConfiguration: Codable, Equatable, Sendable {
         try require(epochs >= 1, "epochs", "must be at least 1, got \(epochs)")
         try EqPropNetwork.validate(device: device)
         try neuron.validate(threshold: min(device.setThreshold, device.resetThreshold))
+        try require(
+            calibration == nil || device.verilogA != nil, "calibration",
+            "is the per-pulse response of a Verilog-A device; this device has its own equations")
+        if device.verilogA != nil, update == .continuous, engine == .spice { throw Self.continuousSpiceError }
     }
+
+    /// A Verilog-A device with the continuous rule in SPICE: the transient drives each device by
+    /// the threshold family's drift law (``EqPropDrive``), which a foreign model does not have.
+    static let continuousSpiceError = ParameterError(
+        "update",
+        "continuous with --engine spice drives every device by the threshold family's drift law, which a Verilog-A device "
+            + "does not have: use --update pulses or --engine analytic")
 }
 
 /// A run's state after its last finished epoch: what `--resume` continues from.
@@ -105,6 +120,8 @@ public final class EqPropRun {
     public private(set) var checkpoint: EqPropCheckpoint
     private let engine: any EqPropEngine
     private let checkpointPath: String?
+    /// A Verilog-A device's per-pulse response (``EqPropConfiguration/calibration``).
+    private let calibration: PulseResponseCalibration?
 
     /// A run of `configuration` on `task`, from the checkpoint at `checkpointPath` when
     /// `resume` is set and it exists (it must hold the same configuration); without one the
@@ -114,6 +131,11 @@ public final class EqPropRun {
         self.task = task
         self.checkpointPath = checkpointPath
         engine = try configuration.engine.makeEqPropEngine()
+        calibration = try configuration.calibration.map { path in
+            let calibration = try PulseResponseCalibration.load(path: path)
+            try calibration.requireMatch(CrossbarCircuit(device: configuration.device), name: path)
+            return calibration
+        }
         if let checkpointPath = RunHarness.checkpointToResume(checkpointPath, resume: resume) {
             let saved = try EqPropCheckpoint.read(checkpointPath)
             try RunHarness.requireResumable(saved: saved.configuration, requested: configuration, checkpoint: checkpointPath)
@@ -158,7 +180,8 @@ public final class EqPropRun {
     private func trainer(seed: UInt64) throws -> EqPropTrainer {
         let c = checkpoint.configuration
         return try EqPropTrainer(
-            engine: engine, beta: c.beta, mode: c.update, rate: c.rate, hiddenRate: c.hiddenRate, device: checkpoint.network.device, seed: seed)
+            engine: engine, beta: c.beta, mode: c.update, rate: c.rate, hiddenRate: c.hiddenRate, device: checkpoint.network.device, seed: seed,
+            calibration: calibration)
     }
 }
 

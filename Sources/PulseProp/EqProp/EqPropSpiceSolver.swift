@@ -3,19 +3,44 @@ import Foundation
 /// The equilibrium of an ``EqPropNetwork`` as ngspice's operating point of its
 /// ``EqPropNetlist``, in process through a private ``NgspiceLibrary`` copy; and the continuous
 /// rule's nudged phase as an ngspice transient (``EqPropDrift``). One solver is one simulator
-/// instance (not shared between threads).
+/// instance (not shared between threads). A Verilog-A device's compiled module is loaded into
+/// it (by OSDI, as ``SpiceEngine`` loads it) before the first network of that device runs.
 public final class EqPropSpiceSolver: EqPropDriftEngine {
     private let library: NgspiceLibrary
+    /// The Verilog-A files whose compiled modules are loaded.
+    private var loaded: [String] = []
+    /// The pulse simulators of Verilog-A devices (``pulses(for:pulse:)``).
+    private var simulators: [(device: Device, pulse: PulseShape, simulator: EqPropSpicePulses)] = []
 
     /// Opens a private ngspice instance.
     public init() throws {
         library = try NgspiceLibrary()
     }
 
+    /// Loads the compiled module of `device` unless it is loaded (or the device is not a
+    /// Verilog-A one).
+    private func prepare(_ device: Device) throws {
+        guard let own = device.verilogA, !loaded.contains(own.source) else { return }
+        if let model = try CompiledDeviceModel.resolve(.compiled, device: device, capabilities: library.capabilities) {
+            try library.load(compiled: model)
+        }
+        loaded.append(own.source)
+    }
+
+    /// The simulator of `device`'s programming pulses (a Verilog-A device's updates come from
+    /// the model in ngspice), opened once per device and pulse shape.
+    func pulses(for device: Device, pulse: PulseShape) throws -> EqPropSpicePulses {
+        if let known = simulators.first(where: { $0.device == device && $0.pulse == pulse }) { return known.simulator }
+        let simulator = try EqPropSpicePulses(device: device, pulse: pulse)
+        simulators.append((device, pulse, simulator))
+        return simulator
+    }
+
     /// The operating point; a run ngspice cannot finish is an ``EqPropError`` naming the phase
     /// and the node ngspice names (`unknown` when it names none). `start` is not used: ngspice
     /// finds the operating point from its own guess.
     public func equilibrium(of network: EqPropNetwork, input: [Double], nudge: EqPropNudge?, start: [Double]?) throws -> [Double] {
+        try prepare(network.device)
         let netlist = try EqPropNetlist(network: network, input: input, nudge: nudge)
         return try simulate(netlist, nudge) { try netlist.nodes.map { try library.requiredVector($0, "node voltage")[0] } }
     }

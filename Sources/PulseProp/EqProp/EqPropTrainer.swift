@@ -43,15 +43,24 @@ public struct EqPropTrainer {
     /// How many examples per epoch the mode comparison covers.
     public var comparedExamples = 100
 
+    /// A trainer of devices `device` (a Verilog-A one's pulses simulated in the SPICE engine's
+    /// ngspice, or through `calibration` with the analytic one: ``EqPropUpdater``). An engine
+    /// that simulates the continuous rule's drift needs the device's drive law, which a
+    /// Verilog-A device does not have: that combination is refused.
     public init(
-        engine: any EqPropEngine, beta: Double, mode: EqPropUpdateMode, rate: Double, hiddenRate: Double? = nil, device: Device, seed: UInt64
+        engine: any EqPropEngine, beta: Double, mode: EqPropUpdateMode, rate: Double, hiddenRate: Double? = nil, device: Device, seed: UInt64,
+        calibration: PulseResponseCalibration? = nil
     ) throws {
         try require(beta > 0 && beta.isFinite, "beta", "must be a finite number > 0, got \(beta)")
         self.engine = engine
         self.beta = beta
-        updater = try EqPropUpdater(mode: mode, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed)
+        let solver = engine as? EqPropSpiceSolver
+        updater = try EqPropUpdater(
+            mode: mode, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed, calibration: calibration, solver: solver)
         shadow = try EqPropUpdater(
-            mode: mode == .pulses ? .continuous : .pulses, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed &+ 1)
+            mode: mode == .pulses ? .continuous : .pulses, rate: rate, hiddenRate: hiddenRate, device: device, seed: seed &+ 1,
+            calibration: calibration, solver: solver)
+        if mode == .continuous, engine is any EqPropDriftEngine, updater.drives == nil { throw EqPropConfiguration.continuousSpiceError }
     }
 
     /// Free and nudged equilibria of `example`.
@@ -73,16 +82,16 @@ public struct EqPropTrainer {
                 free = try engine.equilibrium(of: network, input: example.input, nudge: nil, start: nil)
                 (nudged, next) = try drifting.nudgedDrift(
                     of: network, input: example.input, nudge: EqPropNudge(beta: beta, targets: example.target),
-                    drift: EqPropDrift(free: free, drives: updater.drives))
+                    drift: EqPropDrift(free: free, drives: updater.drives!))
             } else {
                 (free, nudged) = try phases(network, example)
             }
             sums.loss += zip(network.outputValues(free), example.target).reduce(0) { $0 + 0.5 * ($1.0 - $1.1) * ($1.0 - $1.1) }
             let gradient = EqPropGradient(network: network, input: example.input, free: free, nudged: nudged, beta: beta)
-            if drifting == nil { updater.apply(gradient, to: &next) }
+            if drifting == nil { try updater.apply(gradient, to: &next) }
             if k < comparedExamples {
                 var copy = network
-                let (applied, other) = (Self.stateChanges(from: network, to: next), shadow.apply(gradient, to: &copy))
+                let (applied, other) = (Self.stateChanges(from: network, to: next), try shadow.apply(gradient, to: &copy))
                 sums.modeCosine += Self.cosine(applied, other)
                 sums.stepRms += Self.rms(applied)
                 sums.modeRmsDifference += Self.rms(zip(applied, other).map { $0 - $1 })

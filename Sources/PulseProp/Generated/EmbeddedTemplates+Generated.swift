@@ -241,13 +241,23 @@ enum EmbeddedTemplates {
         * PulseProp equilibrium-propagation network (ngspice dialect): {{inputs}} inputs, {{hidden}} hidden
         * neurons h<k>, {{outputs}} differential outputs o<m>p/o<m>n; {{{phase}}}.
         * Every source lies within {{{largestSource}}} V, so no device sees its switching threshold and
+        {{^verilogA}}
         * each memristor is the linear resistor 1/G(x) of its state (rw1_<h>_<c>, rw2_<k>_<h>).
+        {{/verilogA}}
+        {{#verilogA}}
+        * each memristor is an instance of the Verilog-A module below (xw1_<h>_<c>, xw2_<k>_<h>), which
+        * holds its state x0 in the operating point.
+        {{/verilogA}}
         * Neuron: leak to ground and the diode pair f(v) = Is*(exp((v-Vb)/Vt) - exp((-v-Vb)/Vt)).
         {{^drifting}}
         * Node voltages are printed between PULSEPROP-EQPROP-BEGIN and -END.
         {{/drifting}}
         .options reltol=1e-9 vntol=1e-12 abstol=1e-15
         *
+        {{#verilogA}}
+        {{{subcircuit}}}
+        *
+        {{/verilogA}}
         {{> common/eqprop-network}}
         {{#neurons}}
         bf_{{{node}}} {{{node}}} 0 I = {{{saturationCurrent}}}*(exp((v({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}}) - exp((-v({{{node}}})-{{{clampVoltage}}})/{{{thermalVoltage}}}))
@@ -272,6 +282,10 @@ enum EmbeddedTemplates {
         {{/driftLines}}
         *
         .control
+        {{#preOsdi}}
+        pre_osdi {{{.}}}
+        set num_threads=1
+        {{/preOsdi}}
         set numdgt=17
         {{#drifting}}
         tran {{{transientStep}}} {{{driveTime}}} 0 {{{transientStep}}} uic

@@ -214,12 +214,10 @@ public struct CrossbarNetlist: Sendable {
         compiledModel: CompiledDeviceModel?, verilogA: VerilogAFile = .threshold
     ) throws -> String {
         if let model = device.verilogA {
-            guard dialect == .ngspice || dialect == .vacask else { throw VerilogADeviceError.dialect(dialect.label) }
             guard devices.instances == nil else {
                 throw VerilogADeviceError.needsThresholdFamily(feature: "device-to-device variation and cycle-to-cycle noise")
             }
-            let context = VerilogAMemristorTemplateContext(name: deviceModelName, device: model, energy: energy && dialect == .ngspice)
-            return TemplateRenderer.render("\(dialect.templateFolder)/memristor-verilog-a.cir", context).trimmingCharacters(in: .newlines)
+            return try verilogASubcircuit(model, dialect: dialect, energy: energy)
         }
         guard let instances = devices.instances else {
             return subcircuit(devices.nominal, dialect: dialect, energy: energy, compiledModel: compiledModel, verilogA: verilogA)
@@ -231,6 +229,14 @@ public struct CrossbarNetlist: Sendable {
                     compiledModel: compiledModel, verilogA: verilogA)
             }
         }.joined(separator: "\n")
+    }
+
+    /// The device subcircuit ``deviceModelName`` of a Verilog-A device's module in `dialect`
+    /// (ngspice: the compiled module by OSDI; VACASK: its source).
+    static func verilogASubcircuit(_ model: VerilogADevice, dialect: SpiceDialect, energy: Bool) throws -> String {
+        guard dialect == .ngspice || dialect == .vacask else { throw VerilogADeviceError.dialect(dialect.label) }
+        let context = VerilogAMemristorTemplateContext(name: deviceModelName, device: model, energy: energy && dialect == .ngspice)
+        return TemplateRenderer.render("\(dialect.templateFolder)/memristor-verilog-a.cir", context).trimmingCharacters(in: .newlines)
     }
 
     /// The rendered device subcircuit for `device` in `dialect`: B-sources, the compiled model

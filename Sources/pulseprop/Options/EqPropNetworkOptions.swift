@@ -18,8 +18,10 @@ struct EqPropNetworkOptions: ParsableArguments {
     @Option(help: "Seed of the initial states, example order and pulse rounding.")
     var seed: UInt64?
 
-    @Option(help: "Device of every weight: a preset name (see 'pulseprop devices') or a device JSON file; defaults to metal-oxide.")
+    @Option(help: "Device of every weight: a preset name (see 'pulseprop devices'), a Verilog-A file (FILE.va: two terminals, state on an internal node; see --state-node, --device-param; checked before use) or a device JSON file; defaults to metal-oxide.")
     var device: String?
+
+    @OptionGroup var verilogA: VerilogADeviceOptions
 
     @Option(help: "Neuron clamp level V_b, V (the diodes' series sources; the output layer's bias).")
     var clampVoltage: Double?
@@ -40,13 +42,16 @@ struct EqPropNetworkOptions: ParsableArguments {
     }
 
     /// The task's preset with these options applied (not yet validated: the caller applies its
-    /// own options first).
+    /// own options first). A Verilog-A device is checked and its conductances measured
+    /// (``VerilogADeviceOptions/checked(_:)``) with the default programming pulses, which the
+    /// updates use.
     func configuration() throws -> EqPropConfiguration {
         var c = try EqPropConfiguration.preset(task: task)
         if let beta { c.beta = beta }
         if let hidden { c.hidden = hidden }
         if let seed { c.seed = seed }
-        if let device { c.device = try Device.resolve(device) }
+        if let device { c.device = try verilogA.checked(CrossbarCircuit(device: try Device.resolve(device))).device }
+        if device == nil { try verilogA.requireUnused() }
         if let clampVoltage { c.neuron.clampVoltage = clampVoltage }
         if let thermalVoltage { c.neuron.thermalVoltage = thermalVoltage }
         if let outputAmplitude { c.neuron.outputAmplitude = outputAmplitude }

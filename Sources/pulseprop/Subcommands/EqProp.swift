@@ -45,6 +45,9 @@ struct EqPropTrain: ParsableCommand {
     @Option(help: "Epochs.")
     var epochs: Int?
 
+    @Option(help: "A Verilog-A device's calibration (its per-pulse response, from 'pulseprop calibrate --device FILE.va'): the analytic engine's updates go through it (the spice engine simulates the pulses).")
+    var calibration: String?
+
     @OptionGroup var folder: RunFolderOptions
 
     @OptionGroup var memory: MemoryOptions
@@ -67,6 +70,7 @@ struct EqPropTrain: ParsableCommand {
         if let rate { c.rate = rate }
         if let hiddenRate { c.hiddenRate = hiddenRate }
         if let epochs { c.epochs = epochs }
+        c.calibration = calibration.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         try c.validate()
         let task = try network.examples(c)
         try EqPropCost(inputs: task.inputs, hidden: c.hidden, outputs: task.outputs).check(

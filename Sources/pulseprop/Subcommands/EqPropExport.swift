@@ -48,7 +48,7 @@ struct EqPropExport: ParsableCommand {
                 saved.configuration.task == c.task, "checkpoint",
                 "\(checkpoint) holds a network of the \(saved.configuration.task) task, not \(c.task)")
             try saved.requireAgreement(
-                path: checkpoint, hidden: network.hidden, device: try network.device.map(Device.resolve),
+                path: checkpoint, hidden: network.hidden, device: network.device == nil ? nil : c.device,
                 clampVoltage: network.clampVoltage, thermalVoltage: network.thermalVoltage, outputAmplitude: network.outputAmplitude)
             try require(
                 saved.network.inputs == task.inputs && saved.network.outputs == task.outputs, "checkpoint",
@@ -65,13 +65,20 @@ struct EqPropExport: ParsableCommand {
         try require(example >= 0 && example < task.test.count, "example", "must be in 0...\(task.test.count - 1), got \(example)")
         let chosen = task.test[example]
         let nudge = nudged ? EqPropNudge(beta: c.beta, targets: chosen.target) : nil
+        // A Verilog-A device exists only compiled: its file and .osdi go beside the netlist.
+        let compiled = trained.device.verilogA == nil
+            ? nil : try CompiledModelExport.prepare(beside: output, dialect: dialect, device: trained.device)
         let netlist = try EqPropNetlist(
             network: trained, input: chosen.input, nudge: nudge, dialect: dialect,
             title: "pulseprop eqprop export --task \(c.task) --example \(example)"
-                + (checkpoint.map { " --checkpoint \(($0 as NSString).lastPathComponent)" } ?? " --seed \(c.seed)") + (nudged ? " --nudged" : ""))
+                + (checkpoint.map { " --checkpoint \(($0 as NSString).lastPathComponent)" } ?? " --seed \(c.seed)") + (nudged ? " --nudged" : ""),
+            preOsdi: compiled?.preOsdi)
         try AtomicFile.write(netlist.text, to: output)
-        if !AtomicFile.isStandardOutput(output) {
+        if AtomicFile.isStandardOutput(output) {
+            if let note = compiled?.note { FileHandle.standardError.write(Data((note + "\n").utf8)) }
+        } else {
             try StandardOutput.write("wrote \(output) (\(dialect.rawValue), \(nudged ? "nudged" : "free") phase, \(trained.deviceCount) devices)")
+            if let note = compiled?.note { try StandardOutput.write(note) }
         }
     }
 }
