@@ -77,26 +77,41 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
     func energy(of step: LearningStep, after: Matrix<Double>, before: (Int, Int) -> Double) -> StepEnergy {
         let shape = circuit.shape
         let tau = shape.plateau + 2 * shape.edge / 3
+        let cols = step.cols
         var phases = [Double](repeating: 0, count: step.phases.count)
-        var switched = [Bool](repeating: false, count: step.cols)
-        for (p, phase) in step.phases.enumerated() {
-            let u = shape.amplitude(of: phase.kind)
-            let u2 = u * u
-            // A device whose row and column both sit out the phase adds an exact zero: each row
-            // that does not pulse visits the pulsing columns only (same terms, same order).
-            let pulsing = (0..<step.cols).filter { phase.columnCounts[$0] > 0 }
-            let everyColumn = Array(0..<step.cols)
-            for i in 0..<step.rows {
-                let r = phase.rowCounts[i]
-                for j in r > 0 ? everyColumn : pulsing {
-                    let c = phase.columnCounts[j]
-                    let (x0, x1) = (before(i, j), after[i, j])
-                    let k = phase.coincidences(row: i, col: j)
-                    let g = devices.conductance(state: c > 0 ? (x0 + x1) / 2 : switched[j] ? x1 : x0, row: i, col: j)
-                    phases[p] += g * tau * (Double(k) * u2 + Double(r + c - 2 * k) * u2 / 4)
+        var switched = [Bool](repeating: false, count: cols)
+        after.elements.withUnsafeBufferPointer { x1s in
+            for (p, phase) in step.phases.enumerated() {
+                let u = shape.amplitude(of: phase.kind)
+                let u2 = u * u
+                var sum = 0.0
+                phase.rowCounts.withUnsafeBufferPointer { rowCounts in
+                    phase.columnCounts.withUnsafeBufferPointer { columnCounts in
+                        // One device's term; a device whose row and column both sit out the phase
+                        // adds an exact zero, so each row that does not pulse visits the pulsing
+                        // columns only (same terms, same order).
+                        @inline(__always) func add(_ i: Int, _ j: Int, _ r: Int) {
+                            let c = columnCounts[j]
+                            let x1 = x1s[i * cols + j]
+                            let k = min(r, c)
+                            let state = c > 0 ? (before(i, j) + x1) / 2 : switched[j] ? x1 : before(i, j)
+                            let g = devices.conductance(state: state, row: i, col: j)
+                            sum += g * tau * (Double(k) * u2 + Double(r + c - 2 * k) * u2 / 4)
+                        }
+                        let pulsing = (0..<cols).filter { columnCounts[$0] > 0 }
+                        for i in 0..<step.rows {
+                            let r = rowCounts[i]
+                            if r > 0 {
+                                for j in 0..<cols { add(i, j, r) }
+                            } else {
+                                for j in pulsing { add(i, j, 0) }
+                            }
+                        }
+                        for j in pulsing { switched[j] = true }
+                    }
                 }
+                phases[p] = sum
             }
-            for j in 0..<step.cols where phase.columnCounts[j] > 0 { switched[j] = true }
         }
         return StepEnergy(devices: phases, drivers: phases)
     }
