@@ -57,7 +57,9 @@ public final class CrossbarNetwork {
 
     /// Device conductances, siemens (row-major `rows × cols`).
     public private(set) var conductances: Matrix<Double>
-    private let factor: CholeskyFactor?
+    let factor: CholeskyFactor?
+    /// How the factor orders the nodes.
+    public let ordering: Ordering
     /// Whether the factor is of the present conductances (else it preconditions CG).
     public private(set) var factorIsCurrent = true
     /// Whether the last factorisation failed (ill-conditioned or not positive definite).
@@ -69,16 +71,27 @@ public final class CrossbarNetwork {
     private let diagonalPosition: [Int]
     private let devicePosition: [Int]
 
+    /// How the nodes are ordered for the factorisation.
+    public enum Ordering: Sendable {
+        /// CHOLMOD's fill-reducing ordering (AMD): the cheapest factor and solves.
+        case fillReducing
+        /// The lines' first nodes (where the drivers connect) last, rows then columns, the rest
+        /// by METIS: a factor about as large whose last block gives the read's transfer matrix
+        /// by dense algebra (``readTransfer()``); its analysis takes longer (1.2 s at 785×111).
+        case lineEndsLast
+    }
+
     /// Builds the network of a `rows × cols` crossbar with `wiring` and devices at
-    /// `conductances` and factors it. Throws ``ParameterError`` for a bad wiring and
+    /// `conductances` and factors it, its nodes ordered by `ordering`. Throws ``ParameterError`` for a bad wiring and
     /// ``WiredNetworkError`` for a bad conductance or an ill-conditioned network.
-    public init(wiring: CrossbarWiring, conductances: Matrix<Double>) throws {
+    public init(wiring: CrossbarWiring, conductances: Matrix<Double>, ordering: Ordering = .fillReducing) throws {
         try wiring.validate()
         try require(conductances.rows >= 1 && conductances.cols >= 1, "crossbar", "must have at least one row and one column")
         try Self.check(conductances)
         (rows, cols) = (conductances.rows, conductances.cols)
         self.wiring = wiring
         self.conductances = conductances
+        self.ordering = ordering
         let segmented = wiring.segmentResistance > 0
         segmentConductance = segmented ? 1 / wiring.segmentResistance : 0
         endConductance = 1 / (wiring.driverResistance + wiring.segmentResistance)
@@ -100,7 +113,8 @@ public final class CrossbarNetwork {
         diagonalPosition = pattern.diagonal
         devicePosition = pattern.devices.map { pattern.position($0.0, $0.1) }
         let factor = try CholeskyFactor(
-            order: nodeCount, columnStarts: pattern.columnStarts.map(Int32.init), rowIndices: pattern.rowIndices.map(Int32.init))
+            order: nodeCount, columnStarts: pattern.columnStarts.map(Int32.init), rowIndices: pattern.rowIndices.map(Int32.init),
+            trailing: ordering == .lineEndsLast ? [Array(pattern.lineStarts.prefix(rows)), Array(pattern.lineStarts.suffix(cols))] : [])
         self.factor = factor
         assemble()
         try factor.factorize(values)
@@ -138,7 +152,7 @@ public final class CrossbarNetwork {
 
     /// Factors the present values; until a factorisation succeeds every solve tries again
     /// (and throws its error), so a failed factor is never used.
-    private func refactorNow() throws {
+    func refactorNow() throws {
         factorFailed = true
         try factor!.factorize(values)
         (factorFailed, factorIsCurrent) = (false, true)
@@ -232,27 +246,6 @@ public final class CrossbarNetwork {
             }
         }
         return result
-    }
-
-    /// The read's transfer matrix `T` (`cols × rows`): with every column at 0 V, column `j`
-    /// collects `I_j = Σ_i T[j, i]·V_i` from row sources `V_i`. By symmetry of `G`,
-    /// `T[j, i] = endConductance²·(G⁻¹)[row node (i, 0), column node (j, 0)]`, so `cols`
-    /// solves give it whatever the number of reads (ideal wires: `T[j, i] = G_ij`).
-    public func readTransfer() throws -> Matrix<Double> {
-        guard let factor else { return Matrix(rows: cols, cols: rows) { conductances[$1, $0] } }
-        if !factorIsCurrent { try refactorNow() }
-        var transfer = Matrix(rows: cols, cols: rows, elements: [Double](repeating: 0, count: rows * cols))
-        let g2 = endConductance * endConductance
-        for start in stride(from: 0, to: cols, by: Self.blockSize) {
-            let block = start..<min(start + Self.blockSize, cols)
-            var b = [Double](repeating: 0, count: nodeCount * block.count)
-            for (k, j) in block.enumerated() { b[k * nodeCount + columnNode(j, 0)] = 1 }
-            let x = try factor.solve(b, count: block.count)
-            for (k, j) in block.enumerated() {
-                for i in 0..<rows { transfer[j, i] = g2 * x[k * nodeCount + rowNode(i, 0)] }
-            }
-        }
-        return transfer
     }
 
     /// The pattern's values for the present conductances.

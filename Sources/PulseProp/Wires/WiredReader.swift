@@ -1,13 +1,16 @@
+import COpenBLAS
+
 /// Reads crossbars through their wires without SPICE: the same circuit as
 /// ``CrossbarReadNetlist`` (row sources at `v_i` behind their drivers, every column into a
 /// sense amplifier's virtual ground at 0 V behind the driver resistance, a reference column of
 /// devices at `G_ref = (G_on + G_off)/2` as column `C`), solved by ``CrossbarNetwork``. It
 /// returns what ``SpiceReader`` returns, `I_j − I_ref`, with the wires' losses.
 ///
-/// One network is kept per crossbar size (a network's layers alternate), refactored only when
-/// its states change; a batch of more reads than there are columns goes through the read's
-/// transfer matrix (``CrossbarNetwork/readTransfer()``, one solve per column, kept until the
-/// states change), fewer through one solve per read.
+/// One network is kept per crossbar size (a network's layers alternate), its line ends ordered
+/// last (``CrossbarNetwork/Ordering/lineEndsLast``) and refactored only when its states
+/// change; every batch goes through the read's transfer matrix
+/// (``CrossbarNetwork/readTransfer()``: dense algebra on the line ends' Schur complement, kept
+/// until the states change), so a batch costs one matrix product (CBLAS `dgemm`).
 public final class WiredReader: CrossbarReader {
     public let circuit: CrossbarCircuit
     public let readVoltage: Double
@@ -37,19 +40,22 @@ public final class WiredReader: CrossbarReader {
                 "every row voltage must be finite and below the switching thresholds (\(circuit.readLimit) V)")
         }
         let network = try self.network(for: states)
-        let cols = states.cols
-        let key = [states.rows, cols]
-        let currents: [[Double]]
-        if cache[key]?.transfer == nil && voltages.count <= cols {
-            currents = try network.columnCurrents(voltages.map { LineDrive.read($0, columns: cols + 1) })
-        } else {
-            let t = try cache[key]?.transfer ?? network.readTransfer()
-            cache[key]?.transfer = t
-            currents = voltages.map { v in
-                (0...cols).map { j in (0..<states.rows).reduce(0.0) { $0 + t[j, $1] * v[$1] } }
-            }
+        let (rows, cols) = (states.rows, states.cols)
+        let key = [rows, cols]
+        let transfer = try cache[key]?.transfer ?? network.readTransfer()
+        cache[key]?.transfer = transfer
+        // I (reads × (cols + 1)) = V (reads × rows) · Tᵀ.
+        let v = voltages.flatMap { $0 }
+        var currents = [Double](repeating: 0, count: voltages.count * (cols + 1))
+        if !voltages.isEmpty {
+            cblas_dgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(voltages.count), Int32(cols + 1), Int32(rows), 1, v, Int32(rows),
+                transfer.elements, Int32(rows), 0, &currents, Int32(cols + 1))
         }
-        return currents.map { i in i.dropLast().map { $0 - i[cols] } }
+        return (0..<voltages.count).map { b in
+            let read = currents[(b * (cols + 1))..<((b + 1) * (cols + 1))]
+            return read.dropLast().map { $0 - read.last! }
+        }
     }
 
     /// The network of devices at `states` plus the reference column, refactored when they changed.
@@ -64,7 +70,7 @@ public final class WiredReader: CrossbarReader {
             }
             return network
         }
-        let made = try CrossbarNetwork(wiring: circuit.wiring, conductances: g)
+        let made = try CrossbarNetwork(wiring: circuit.wiring, conductances: g, ordering: .lineEndsLast)
         cache[[rows, cols]] = Cached(network: made)
         return made
     }
