@@ -32,21 +32,25 @@ final class CrossbarReadTransferTests: XCTestCase {
         }
     }
 
-    /// The reader's batch through the transfer equals one direct solve per read
-    /// (``CrossbarNetwork/columnCurrents(_:)`` on a fill-reducing network) to 1e-9 of the largest current.
+    /// The reader's batch through the transfer (from the Schur complement, and from column
+    /// solves) equals one direct solve per read (``CrossbarNetwork/columnCurrents(_:)`` on a
+    /// fill-reducing network) to 1e-9 of the largest current.
     func testWiredReaderBatchEqualsDirectSolves() throws {
-        var generator = SeededGenerator(seed: 8)
-        let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 1, driverResistance: 10))
-        let reader = try WiredReader(circuit: circuit)
-        let states = Matrix(rows: 40, cols: 7) { _, _ in Double.random(in: 0...1, using: &generator) }
-        let reads = (0..<12).map { _ in (0..<40).map { _ in Double.random(in: -0.2...0.2, using: &generator) } }
-        let batch = try reader.differentialCurrents(states: states, voltages: reads)
-        let devices = circuit.population(rows: 40, cols: 7).conductances(states)
-        let g = Matrix(rows: 40, cols: 8) { i, j in j == 7 ? circuit.referenceConductance : devices[i, j] }
-        let direct = try CrossbarNetwork(wiring: circuit.wiring, conductances: g).columnCurrents(reads.map { .read($0, columns: 8) })
-        let scale = direct.flatMap { $0 }.map(abs).max()!
-        for (b, currents) in direct.enumerated() {
-            for j in 0..<7 { XCTAssertEqual(batch[b][j], currents[j] - currents[7], accuracy: 1e-9 * scale) }
+        for schurDevices in [0, Int.max] {
+            var generator = SeededGenerator(seed: 8)
+            let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 1, driverResistance: 10))
+            let reader = try WiredReader(circuit: circuit)
+            reader.schurDevices = schurDevices
+            let states = Matrix(rows: 40, cols: 7) { _, _ in Double.random(in: 0...1, using: &generator) }
+            let reads = (0..<12).map { _ in (0..<40).map { _ in Double.random(in: -0.2...0.2, using: &generator) } }
+            let batch = try reader.differentialCurrents(states: states, voltages: reads)
+            let devices = circuit.population(rows: 40, cols: 7).conductances(states)
+            let g = Matrix(rows: 40, cols: 8) { i, j in j == 7 ? circuit.referenceConductance : devices[i, j] }
+            let direct = try CrossbarNetwork(wiring: circuit.wiring, conductances: g).columnCurrents(reads.map { .read($0, columns: 8) })
+            let scale = direct.flatMap { $0 }.map(abs).max()!
+            for (b, currents) in direct.enumerated() {
+                for j in 0..<7 { XCTAssertEqual(batch[b][j], currents[j] - currents[7], accuracy: 1e-9 * scale) }
+            }
         }
     }
 

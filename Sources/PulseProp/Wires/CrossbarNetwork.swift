@@ -28,7 +28,10 @@
 /// slots), `update(conductances:refactor: false)` keeps the factor and solves by CG
 /// preconditioned with it (``ConjugateGradient``): a few iterations a slot, 2.2× (128×128) and
 /// 3.2× (785×110) faster than refactoring every slot; after ``staleIterationLimit``
-/// iterations the network refactors and solves directly.
+/// iterations the network refactors and solves directly. CG starts from the last drive's
+/// solution when that is closer than zero (``warmStarts``). The analysis tries AMD and METIS
+/// and keeps the smaller factor; with ``Ordering/lineEndsLast`` the line ends come last and the
+/// read's transfer matrix is dense algebra on their Schur complement (``readTransfer()``).
 ///
 /// **Approximation:** devices are linear resistors at their present conductance (exact for the
 /// threshold memristor, whose current is `G(x)·v`, while its state is frozen; in a write the
@@ -70,6 +73,12 @@ public final class CrossbarNetwork {
     private let baseValues: [Double]
     private let diagonalPosition: [Int]
     private let devicePosition: [Int]
+    /// Whether stale-factor CG starts from the last solution (``warmStart(for:)``) rather than zero.
+    public var warmStarts = true
+    /// Numeric factorisations and stale-factor CG iterations so far (for benchmarks).
+    public private(set) var counts = SolverCounts()
+    /// The node voltages of the last drive solved (a warm start for stale-factor CG).
+    private var lastSolution: [Double]?
 
     /// How the nodes are ordered for the factorisation.
     public enum Ordering: Sendable {
@@ -118,6 +127,7 @@ public final class CrossbarNetwork {
         self.factor = factor
         assemble()
         try factor.factorize(values)
+        counts.factorizations = 1
     }
 
     /// Memory a network of a `rows × cols` crossbar with segment resistance may need, bytes:
@@ -153,6 +163,7 @@ public final class CrossbarNetwork {
     /// Factors the present values; until a factorisation succeeds every solve tries again
     /// (and throws its error), so a failed factor is never used.
     func refactorNow() throws {
+        counts.factorizations += 1
         factorFailed = true
         try factor!.factorize(values)
         (factorFailed, factorIsCurrent) = (false, true)
@@ -222,12 +233,14 @@ public final class CrossbarNetwork {
         result.reserveCapacity(drives.count)
         if !factorIsCurrent {
             let cg = ConjugateGradient(matrix!) { try factor.solve($0, count: 1) }
-            var x = [Double](repeating: 0, count: nodeCount)
+            var x = warmStart(for: rightHandSide(drives[0]))
             while result.count < drives.count, !factorIsCurrent {
                 let k = result.count
                 let iterations = try cg.solve(
                     rightHandSide(drives[k]), &x, tolerance: Self.staleTolerance, limit: Self.staleIterationLimit)
+                counts.staleIterations += iterations
                 if iterations < Self.staleIterationLimit {
+                    lastSolution = x
                     result.append(try x.withUnsafeBufferPointer { try extract(k, drives[k], $0) })
                 } else {
                     try refactorNow()
@@ -238,6 +251,7 @@ public final class CrossbarNetwork {
         for start in stride(from: result.count, to: drives.count, by: Self.blockSize) {
             let block = drives[start..<min(start + Self.blockSize, drives.count)]
             let x = try factor.solve(block.flatMap(rightHandSide), count: block.count)
+            lastSolution = Array(x.suffix(nodeCount))
             try x.withUnsafeBufferPointer { x in
                 for (k, drive) in zip(block.indices, block) {
                     let offset = (k - start) * nodeCount
@@ -246,6 +260,18 @@ public final class CrossbarNetwork {
             }
         }
         return result
+    }
+
+    /// The starting guess of a stale-factor CG solve of `G·x = b`: with ``warmStarts`` the
+    /// last solution (the previous pulse slot's node voltages, whose drive and conductances
+    /// differ little) when its residual is smaller than `b`'s, else zero. Only where CG starts
+    /// changes: it stops at the same relative residual.
+    private func warmStart(for b: [Double]) -> [Double] {
+        guard warmStarts, let last = lastSolution, last.count == nodeCount, let matrix else { return [Double](repeating: 0, count: nodeCount) }
+        var q = [Double](repeating: 0, count: nodeCount)
+        last.withUnsafeBufferPointer { matrix.multiply($0.baseAddress!, into: &q) }
+        let residual = zip(b, q).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        return residual < b.reduce(0.0) { $0 + $1 * $1 } ? last : [Double](repeating: 0, count: nodeCount)
     }
 
     /// The pattern's values for the present conductances.
@@ -276,6 +302,13 @@ public final class CrossbarNetwork {
             throw WiredNetworkError.badConductance(row: k / conductances.cols, col: k % conductances.cols, siemens: g)
         }
     }
+}
+
+/// What a ``CrossbarNetwork`` has done: numeric factorisations (the first included) and
+/// stale-factor CG iterations (each one solve with the factor).
+public struct SolverCounts: Sendable {
+    public var factorizations = 0
+    public var staleIterations = 0
 }
 
 /// The upper triangle of a symmetric matrix in compressed columns: column `c` holds the rows

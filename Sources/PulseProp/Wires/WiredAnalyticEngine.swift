@@ -11,7 +11,8 @@
 /// one trapezoidal pulse of that plateau amplitude. The states move between slots, so the next
 /// slot sees the new conductances: the network keeps its factor and solves by CG
 /// preconditioned with the stale factor, refactoring when CG needs too many iterations
-/// (``CrossbarNetwork/update(conductances:refactor:)``) and at the start of every step. What this
+/// (``CrossbarNetwork/update(conductances:refactor:)``) and, with ``refactorsEachStep``, at
+/// the start of every step. What this
 /// leaves out is the change of the voltages *within* a pulse as devices switch, and the slight
 /// difference between the edges' shape under wires and in the calibration (both scale with
 /// the plateau in a linear network). docs/engines-and-calibration.md measures the error
@@ -37,6 +38,15 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     public let table: AmplitudeResponseTable
     /// The network of the last crossbar size stepped (built again when the size changes).
     private var network: CrossbarNetwork?
+
+    /// Whether each step starts by refactoring with the step's conductances (else the factor of
+    /// an earlier step preconditions CG until CG needs too many iterations).
+    public var refactorsEachStep = true
+    /// Whether stale-factor CG starts from the previous slot's node voltages (``CrossbarNetwork/warmStarts``).
+    public var warmStarts = true
+
+    /// What the network of the last size stepped has done (nil before the first wired step).
+    public var solverCounts: SolverCounts? { network?.counts }
 
     /// Whether steps also report their energy.
     public var estimatesEnergy: Bool {
@@ -102,12 +112,13 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
         var deviceEnergy = [Double](repeating: 0, count: step.phases.count)
         var driverEnergy = deviceEnergy
         var first = true
+        network.warmStarts = warmStarts
         for (p, phase) in step.phases.enumerated() {
             for slot in 0..<step.slotsPerPhase {
                 let drive = LineDrive.slot(slot, of: phase, shape: shape)
                 guard drive.rows.contains(where: { $0 != 0 }) || drive.columns.contains(where: { $0 != 0 }) else { continue }
                 let g = devices.conductances(states)
-                try network.update(conductances: g, refactor: first)
+                try network.update(conductances: g, refactor: first && refactorsEachStep)
                 first = false
                 let nodes = try network.nodeVoltages([drive])[0]
                 if measure {

@@ -6,11 +6,12 @@ import COpenBLAS
 /// devices at `G_ref = (G_on + G_off)/2` as column `C`), solved by ``CrossbarNetwork``. It
 /// returns what ``SpiceReader`` returns, `I_j − I_ref`, with the wires' losses.
 ///
-/// One network is kept per crossbar size (a network's layers alternate), its line ends ordered
-/// last (``CrossbarNetwork/Ordering/lineEndsLast``) and refactored only when its states
-/// change; every batch goes through the read's transfer matrix
-/// (``CrossbarNetwork/readTransfer()``: dense algebra on the line ends' Schur complement, kept
-/// until the states change), so a batch costs one matrix product (CBLAS `dgemm`).
+/// One network is kept per crossbar size (a network's layers alternate), refactored only when
+/// its states change; every batch goes through the read's transfer matrix
+/// (``CrossbarNetwork/readTransfer()``, kept until the states change), so a batch costs one
+/// matrix product (CBLAS `dgemm`). From ``schurDevices`` devices the network orders its line
+/// ends last (``CrossbarNetwork/Ordering/lineEndsLast``) and the transfer comes from their
+/// Schur complement; below, from one sparse solve per column, which measured faster there.
 public final class WiredReader: CrossbarReader {
     public let circuit: CrossbarCircuit
     public let readVoltage: Double
@@ -21,6 +22,11 @@ public final class WiredReader: CrossbarReader {
         var transfer: Matrix<Double>?
     }
     private var cache: [[Int]: Cached] = [:]
+    /// Crossbars of at least this many devices (reference column included) read through the
+    /// line ends' Schur complement. Measured (`pulseprop-bench analytic --previous-read`, one
+    /// thread): 2.1–3.0× faster than the column solves at 128×128, 256×110 and 785×110, 2×
+    /// slower at 111×10 (a 122-node block factored supernodally without a postorder).
+    var schurDevices = 10_000
 
     /// A reader of crossbars of `circuit` at row voltages up to `readVoltage`, which must lie
     /// in `(0, min(V_set, V_reset))`.
@@ -70,7 +76,8 @@ public final class WiredReader: CrossbarReader {
             }
             return network
         }
-        let made = try CrossbarNetwork(wiring: circuit.wiring, conductances: g, ordering: .lineEndsLast)
+        let made = try CrossbarNetwork(
+            wiring: circuit.wiring, conductances: g, ordering: rows * (cols + 1) >= schurDevices ? .lineEndsLast : .fillReducing)
         cache[[rows, cols]] = Cached(network: made)
         return made
     }
