@@ -58,7 +58,8 @@ struct WiredAnalyticTiming {
                 batch, seconds * 1e3, difference)
         }
         for (label, change) in [("no refactor at each step's start", { (e: WiredAnalyticEngine) in e.refactorsEachStep = false }),
-                                ("CG from zero", { (e: WiredAnalyticEngine) in e.warmStarts = false })] {
+                                ("CG from zero", { (e: WiredAnalyticEngine) in e.warmStarts = false }),
+                                ("a supernodal factor", { (e: WiredAnalyticEngine) in e.simplicialSolves = false })] {
             let variant = try WiredAnalyticEngine(circuit: circuit, calibration: calibration)
             change(variant)
             var states = inputs[0].states

@@ -128,7 +128,7 @@ final class WiredAnalyticEngineTests: XCTestCase {
 
     /// The solver's policies change only where its iterations start and stop, within the
     /// stale-factor CG's tolerance: warm-started or not, refactoring at each step's start or
-    /// not, a run of steps reaches the states of a fresh network refactored at every slot
+    /// not, a simplicial or supernodal factor, a run of steps reaches the states of a fresh network refactored at every slot
     /// (``CrossbarNetwork/update(conductances:refactor:)`` with `refactor: true`) to 1e-9.
     func testSolverPoliciesAgreeWithRefactoringEverySlot() throws {
         let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 2, driverResistance: 10))
@@ -151,15 +151,15 @@ final class WiredAnalyticEngineTests: XCTestCase {
                 }
             }
         }
-        for (warm, eachStep) in [(true, true), (true, false), (false, true)] {
+        for (warm, eachStep, simplicial) in [(true, true, true), (true, false, true), (false, true, true), (true, true, false)] {
             let engine = try WiredAnalyticEngine(circuit: circuit, calibration: calibration)
-            (engine.warmStarts, engine.refactorsEachStep) = (warm, eachStep)
+            (engine.warmStarts, engine.refactorsEachStep, engine.simplicialSolves) = (warm, eachStep, simplicial)
             var states = inputs[0].states
             for step in steps { try engine.apply(step, to: &states) }
             let counts = try XCTUnwrap(engine.solverCounts)
             XCTAssertEqual(counts.factorizations, eachStep ? 1 + steps.count : 1, "no CG solve needed a refactor")
             XCTAssertGreaterThan(counts.staleIterations, 0)
-            for (a, b) in zip(states.elements, reference.elements) { XCTAssertEqual(a, b, accuracy: 1e-9, "warm \(warm), each step \(eachStep)") }
+            for (a, b) in zip(states.elements, reference.elements) { XCTAssertEqual(a, b, accuracy: 1e-9, "warm \(warm), each step \(eachStep), simplicial \(simplicial)") }
         }
     }
 }

@@ -93,7 +93,12 @@ public final class CrossbarNetwork {
     /// Builds the network of a `rows × cols` crossbar with `wiring` and devices at
     /// `conductances` and factors it, its nodes ordered by `ordering`. Throws ``ParameterError`` for a bad wiring and
     /// ``WiredNetworkError`` for a bad conductance or an ill-conditioned network.
-    public init(wiring: CrossbarWiring, conductances: Matrix<Double>, ordering: Ordering = .fillReducing) throws {
+    /// With `simplicialSolves` (fill-reducing ordering only) each factor is kept in simplicial
+    /// form, for faster solves of one right-hand side at a time (a write's stale-factor CG;
+    /// ``CholeskyFactor``), slower blocks.
+    public init(
+        wiring: CrossbarWiring, conductances: Matrix<Double>, ordering: Ordering = .fillReducing, simplicialSolves: Bool = false
+    ) throws {
         try wiring.validate()
         try require(conductances.rows >= 1 && conductances.cols >= 1, "crossbar", "must have at least one row and one column")
         try Self.check(conductances)
@@ -123,7 +128,8 @@ public final class CrossbarNetwork {
         devicePosition = pattern.devices.map { pattern.position($0.0, $0.1) }
         let factor = try CholeskyFactor(
             order: nodeCount, columnStarts: pattern.columnStarts.map(Int32.init), rowIndices: pattern.rowIndices.map(Int32.init),
-            trailing: ordering == .lineEndsLast ? [Array(pattern.lineStarts.prefix(rows)), Array(pattern.lineStarts.suffix(cols))] : [])
+            trailing: ordering == .lineEndsLast ? [Array(pattern.lineStarts.prefix(rows)), Array(pattern.lineStarts.suffix(cols))] : [],
+            simplicialSolves: simplicialSolves && ordering == .fillReducing)
         self.factor = factor
         assemble()
         try factor.factorize(values)

@@ -45,6 +45,10 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     /// Whether stale-factor CG starts from the previous slot's node voltages (``CrossbarNetwork/warmStarts``).
     public var warmStarts = true
 
+    /// Whether the network keeps its factor in simplicial form (``CholeskyFactor``): the
+    /// slots' solves are one right-hand side each. Read when a network is built.
+    public var simplicialSolves = true
+
     /// What the network of the last size stepped has done (nil before the first wired step).
     public var solverCounts: SolverCounts? { network?.counts }
 
@@ -168,7 +172,7 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     /// The network of a crossbar of `conductances`' size, built when the size changes.
     private func network(for conductances: Matrix<Double>) throws -> CrossbarNetwork {
         if let network, network.rows == conductances.rows, network.cols == conductances.cols { return network }
-        let made = try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances)
+        let made = try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances, simplicialSolves: simplicialSolves)
         network = made
         return made
     }
