@@ -4,7 +4,9 @@ import PulseProp
 import PulsePropOptions
 
 /// `pulseprop-bench analytic`: one learning step of an MNIST-sized crossbar in the analytic
-/// engine, against one 16×16 SPICE step.
+/// engine, against one 16×16 SPICE step; then the wire-aware engine (``WiredAnalyticTiming``)
+/// at `--wired-sizes`, each against the wire-free step and ideal product of the same run, and
+/// the wired MNIST epoch's ratio estimated from the [784-110-10] layers' minibatch costs.
 struct BenchAnalytic: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analytic", abstract: "Milliseconds per analytic step of a large crossbar, and the ratio to a 16x16 SPICE step.")
@@ -20,6 +22,27 @@ struct BenchAnalytic: ParsableCommand {
 
     @Option(help: "Analytic steps timed (different random inputs).")
     var steps: Int = 200
+
+    @Option(help: "Wired crossbar sizes to time (RxC, comma-separated; empty for none).")
+    var wiredSizes = "785x110,256x110,128x128"
+
+    @Option(help: "Wire resistance per segment of the wired timings, ohm.")
+    var wireResistance = 1.0
+
+    @Option(help: "Driver resistance of the wired timings, ohm.")
+    var driverResistance = 10.0
+
+    @Option(help: "Examples in a wired read's minibatch.")
+    var batch = 100
+
+    @Option(help: "Repetitions of each wired timing (the mean is reported).")
+    var wiredRepeats = 3
+
+    @Flag(help: "Also time the wired read as it was done before (refactor + one sparse solve per example; slow).")
+    var previousRead = false
+
+    @Flag(help: "Skip the wired MNIST epoch estimate (the [785x110, 111x10] layers).")
+    var noEpochEstimate = false
 
     @OptionGroup var memory: MemoryOptions
 
@@ -60,6 +83,38 @@ struct BenchAnalytic: ParsableCommand {
                      lookup.cpuSeconds * 1e3, lookup.cpuSeconds / lookups * 1e9, lookup.checksum))
         print(String(format: "SPICE 16x16 step: %.3f s; one analytic %dx%d step is %.0fx faster while covering %.0fx the devices",
                      spiceSeconds, rows, cols, spiceSeconds / analytic, Double(rows * cols) / 256))
+        try wired()
+    }
+
+    /// The wire-aware engine at `--wired-sizes` and the wired epoch estimate, on one BLAS thread.
+    private func wired() throws {
+        let sizes = try wiredSizes.split(separator: ",").map { text in
+            let parts = text.split(separator: "x").compactMap { Int($0) }
+            try require(parts.count == 2 && parts.allSatisfy { $0 >= 1 }, "wired-sizes", "sizes are RxC with R, C ≥ 1, got \(text)")
+            return (parts[0], parts[1])
+        }
+        let epochLayers = noEpochEstimate ? [] : [(785, 110), (111, 10)]
+        guard !(sizes.isEmpty && epochLayers.isEmpty) else { return }
+        try require(batch >= 1 && wiredRepeats >= 1, "batch", "batch and wired-repeats must be ≥ 1")
+        let largest = (sizes + epochLayers).map { $0.0 * ($0.1 + 1) }.max()!
+        try memory.budget().check(
+            CrossbarNetwork.estimatedBytes(rows: largest, cols: 1) * 2, option: "wired-sizes", request: "wired crossbars of \(largest) devices")
+        let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance))
+        let timing = WiredAnalyticTiming(
+            circuit: circuit, calibration: try PulseResponseCalibration.resolve(path: nil, for: circuit, needsAmplitudeAxis: true),
+            levels: levels, batch: batch, repeats: wiredRepeats)
+        Kernels.setBLASThreads(1)
+        print("wired, one BLAS thread, \(wireResistance) Ω/segment, \(driverResistance) Ω drivers (\(Host.cpu)):")
+        var costs: [[Int]: WiredAnalyticTiming.Costs] = [:]
+        for (r, c) in sizes + epochLayers where costs[[r, c]] == nil {
+            costs[[r, c]] = try timing.run(rows: r, cols: c, previousRead: previousRead)
+        }
+        guard !epochLayers.isEmpty else { return }
+        let layers = epochLayers.map { costs[[$0.0, $0.1]]! }
+        let (ideal, wired) = (layers.reduce(0) { $0 + $1.ideal }, layers.reduce(0) { $0 + $1.wired })
+        print(String(
+            format: "wired MNIST epoch estimate ([784-110-10], %d-example minibatches, read and step of both layers): %.2f s against %.2f ms a minibatch wire-free, %.0fx (costs common to both, the backward pass and data, make the real ratio smaller)",
+            batch, wired, ideal * 1e3, wired / ideal))
     }
 
     /// Seconds for `devices × slots` one-pulse lookups in the shipped calibration's two-axis

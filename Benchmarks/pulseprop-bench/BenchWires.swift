@@ -61,44 +61,19 @@ struct BenchWires: ParsableCommand {
         }
     }
 
-    /// Random weights in states, random inputs in [0, 1] with the bias input 1.
-    private func readInputs(seed: UInt64) -> (states: Matrix<Double>, weights: [Float], inputs: [Float]) {
-        var rng = SeededGenerator(seed: seed)
-        let mapping = WeightMapping(.reference, maxWeight: 4)
-        let weights = (0..<rows * cols).map { _ in Float.random(in: -4...4, using: &rng) }
-        var inputs = (0..<batch * rows).map { _ in Float.random(in: 0...1, using: &rng) }
-        for b in 0..<batch { inputs[b * rows + rows - 1] = 1 }
-        return (mapping.states(weights: weights, rows: rows, cols: cols), weights, inputs)
-    }
-
     private func read(_ circuit: CrossbarCircuit) throws {
-        let sets = [readInputs(seed: 1), readInputs(seed: 2)]
+        let sets = [1, 2].map { ReadMinibatch(rows: rows, cols: cols, batch: batch, seed: $0) }
         var out = [Float](repeating: 0, count: batch * cols)
-        let ideal = Self.seconds(repeats * 10) { k in
-            let (w, x) = (sets[k % 2].weights, sets[k % 2].inputs)
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), Int32(cols), Int32(rows), 1, x, Int32(rows), w,
-                Int32(cols), 0, &out, Int32(cols))
-        }
+        let ideal = meanSeconds(repeats * 10) { k in sets[k % 2].idealProduct(into: &out) }
         let readout = try CircuitReadout(reader: WiredReader(circuit: circuit), mapping: WeightMapping(.reference, maxWeight: 4))
         // The first read analyses the pattern; then each read refactors (the weights alternate).
-        let analyse = try Self.seconds(1) { _ in try multiply(readout, sets[0], &out) }
-        let wired = try Self.seconds(repeats) { k in try multiply(readout, sets[(k + 1) % 2], &out) }
+        let analyse = try meanSeconds(1) { _ in try sets[0].read(through: readout, into: &out) }
+        let wired = try meanSeconds(repeats) { k in try sets[(k + 1) % 2].read(through: readout, into: &out) }
         var stats = CircuitEpochStats()
         readout.take(into: &stats)
         print(String(
-            format: "read of a %d-example minibatch: ideal product (CBLAS) %.3f ms; wired %.1f ms (refactor + %d solves), %.0fx the ideal; first read with symbolic analysis %.1f ms; relative read error against the ideal product %.4f",
-            batch, ideal * 1e3, wired * 1e3, min(batch, cols + 1), wired / ideal, analyse * 1e3, stats.readRelativeError))
-    }
-
-    private func multiply(_ readout: CircuitReadout, _ set: (states: Matrix<Double>, weights: [Float], inputs: [Float]), _ out: inout [Float]) throws {
-        try set.inputs.withUnsafeBufferPointer { x in
-            try out.withUnsafeMutableBufferPointer { z in
-                try readout.multiply(
-                    layer: 0, inputs: x.baseAddress!, inputStride: rows, count: batch, weights: set.weights, rows: rows,
-                    cols: cols, output: z.baseAddress!, outputStride: cols)
-            }
-        }
+            format: "read of a %d-example minibatch: ideal product (CBLAS) %.3f ms; wired %.1f ms (refactor + the line ends' Schur complement + one product), %.0fx the ideal; first read with symbolic analysis %.1f ms; relative read error against the ideal product %.4f",
+            batch, ideal * 1e3, wired * 1e3, wired / ideal, analyse * 1e3, stats.readRelativeError))
     }
 
     /// One learning step's device conductances and slot drives.
@@ -113,14 +88,14 @@ struct BenchWires: ParsableCommand {
         let (g, drives) = try step(circuit, rows: rows, cols: cols, seed: 3)
         let (other, _) = try step(circuit, rows: rows, cols: cols, seed: 4)
         var network: CrossbarNetwork!
-        let build = try Self.seconds(1) { _ in network = try CrossbarNetwork(wiring: circuit.wiring, conductances: g) }
-        let refactor = try Self.seconds(repeats) { k in try network.update(conductances: k % 2 == 0 ? other : g) }
-        let solve = try Self.seconds(repeats) { _ in _ = try network.deviceVoltages(drives[0]) }
-        let slot = try Self.seconds(repeats) { k in
+        let build = try meanSeconds(1) { _ in network = try CrossbarNetwork(wiring: circuit.wiring, conductances: g) }
+        let refactor = try meanSeconds(repeats) { k in try network.update(conductances: k % 2 == 0 ? other : g) }
+        let solve = try meanSeconds(repeats) { _ in _ = try network.deviceVoltages(drives[0]) }
+        let slot = try meanSeconds(repeats) { k in
             try network.update(conductances: k % 2 == 0 ? other : g)
             _ = try network.deviceVoltages(drives[k % drives.count])
         }
-        let phase = try Self.seconds(repeats) { _ in _ = try network.deviceVoltages(Array(drives.prefix(levels))) }
+        let phase = try meanSeconds(repeats) { _ in _ = try network.deviceVoltages(Array(drives.prefix(levels))) }
         print(String(
             format: "slot solve %dx%d (%d nodes, L has %d nonzeros): analyse+factor %.1f ms, refactor %.1f ms, one solve with device voltages %.1f ms, refactor+solve %.1f ms; %d slots of one phase %.1f ms",
             rows, cols, network.nodeCount, network.factorNonzeros, build * 1e3, refactor * 1e3, solve * 1e3, slot * 1e3, levels,
@@ -133,7 +108,7 @@ struct BenchWires: ParsableCommand {
         let network = try CrossbarNetwork(wiring: circuit.wiring, conductances: g)
         let slots = Array(drives.prefix(levels))
         var direct: [[Double]] = []
-        let cholmod = try Self.seconds(1) { _ in
+        let cholmod = try meanSeconds(1) { _ in
             try network.update(conductances: g)
             direct = try network.nodeVoltages(slots)
         }
@@ -141,7 +116,7 @@ struct BenchWires: ParsableCommand {
         var x = [Double](repeating: 0, count: network.nodeCount)
         var iterations: [Int] = []
         var error = 0.0
-        let iterative = try Self.seconds(1) { _ in
+        let iterative = try meanSeconds(1) { _ in
             for (k, drive) in slots.enumerated() {
                 iterations.append(try cg.solve(network.rightHandSide(drive), &x, tolerance: 1e-10))
                 error = max(error, zip(x, direct[k]).map { abs($0 - $1) }.max()!)
@@ -173,7 +148,7 @@ struct BenchWires: ParsableCommand {
         let drives = (0..<levels).map { LineDrive.slot($0, of: phase, shape: circuit.shape) }
         let moving = try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances[0])
         var exact: [[Double]] = []
-        let cholmod = try Self.seconds(1) { _ in
+        let cholmod = try meanSeconds(1) { _ in
             exact = try zip(conductances, drives).map { g, drive in
                 try moving.update(conductances: g)
                 return try moving.nodeVoltages([drive])[0]
@@ -182,7 +157,7 @@ struct BenchWires: ParsableCommand {
         let stale = try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances[0])
         var refactors = 0
         var error = 0.0
-        let iterative = try Self.seconds(1) { _ in
+        let iterative = try meanSeconds(1) { _ in
             for (k, drive) in drives.enumerated() {
                 try stale.update(conductances: conductances[k], refactor: false)
                 let x = try stale.nodeVoltages([drive])[0]
@@ -194,12 +169,5 @@ struct BenchWires: ParsableCommand {
             format: "%dx%d, %d slots of a potentiation phase, devices moving every slot: CHOLMOD refactor+solve per slot %.1f ms; CG preconditioned by a stale factor (update(refactor: false)) %.1f ms (%d refactors, largest node difference %.1e V) → %@ is faster (%.1fx)",
             rows, cols, levels, cholmod * 1e3, iterative * 1e3, refactors, error,
             cholmod <= iterative ? "CHOLMOD" : "stale-factor CG", max(cholmod, iterative) / min(cholmod, iterative)))
-    }
-
-    /// Mean seconds of `count` runs of `body` (passed the run's index).
-    private static func seconds(_ count: Int, _ body: (Int) throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        for k in 0..<count { try body(k) }
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(count)
     }
 }

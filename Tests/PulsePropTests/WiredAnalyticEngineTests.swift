@@ -125,4 +125,41 @@ final class WiredAnalyticEngineTests: XCTestCase {
             }
         }
     }
+
+    /// The solver's policies change only where its iterations start and stop, within the
+    /// stale-factor CG's tolerance: warm-started or not, refactoring at each step's start or
+    /// not, a simplicial or supernodal factor, a run of steps reaches the states of a fresh network refactored at every slot
+    /// (``CrossbarNetwork/update(conductances:refactor:)`` with `refactor: true`) to 1e-9.
+    func testSolverPoliciesAgreeWithRefactoringEverySlot() throws {
+        let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 2, driverResistance: 10))
+        let calibration = try PulseResponseCalibration.resolve(path: nil, for: circuit, needsAmplitudeAxis: true)
+        let encoding = PulseEncoding(levels: 10)
+        let inputs = try (1...3).map { try StepInputs.random(rows: 24, cols: 9, seed: UInt64($0), encoding: encoding) }
+        let steps = try inputs.map { try LearningStep(x: $0.x, delta: $0.delta, encoding: encoding) }
+        // Reference: every slot solved on a factor of its own conductances.
+        let table = AmplitudeResponseTable(calibration)
+        let devices = circuit.population(rows: 24, cols: 9)
+        var reference = inputs[0].states
+        let network = try CrossbarNetwork(wiring: circuit.wiring, conductances: devices.conductances(reference))
+        for step in steps {
+            for drive in LineDrive.slots(of: step, shape: circuit.shape) {
+                try network.update(conductances: devices.conductances(reference))
+                let v = try network.deviceVoltages(drive)
+                for n in reference.elements.indices where v.elements[n] != 0 {
+                    let kind: LearningPhase.Kind = v.elements[n] > 0 ? .potentiation : .depression
+                    reference.elements[n] = table.state(afterPulseOf: kind, amplitude: abs(v.elements[n]), from: reference.elements[n])
+                }
+            }
+        }
+        for (warm, eachStep, simplicial) in [(true, true, true), (true, false, true), (false, true, true), (true, true, false)] {
+            let engine = try WiredAnalyticEngine(circuit: circuit, calibration: calibration)
+            (engine.warmStarts, engine.refactorsEachStep, engine.simplicialSolves) = (warm, eachStep, simplicial)
+            var states = inputs[0].states
+            for step in steps { try engine.apply(step, to: &states) }
+            let counts = try XCTUnwrap(engine.solverCounts)
+            XCTAssertEqual(counts.factorizations, eachStep ? 1 + steps.count : 1, "no CG solve needed a refactor")
+            XCTAssertGreaterThan(counts.staleIterations, 0)
+            for (a, b) in zip(states.elements, reference.elements) { XCTAssertEqual(a, b, accuracy: 1e-9, "warm \(warm), each step \(eachStep), simplicial \(simplicial)") }
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import COpenBLAS
+
 /// The forward pass read from the crossbars instead of computed by CBLAS: in SPICE
 /// (``SpiceReader``) or through the wires' resistive network (``WiredReader``).
 ///
@@ -47,6 +49,11 @@ public final class CircuitReadout: LayerProduct {
             try reader.differentialCurrents(
                 states: states, voltages: read.map { b in inputs[b].map { reader.readVoltage * $0 / scales[b] } })
         }
+        // The ideal product in double precision, for the read's error (one dgemm).
+        var ideals = [Double](repeating: 0, count: count * cols)
+        cblas_dgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(cols), Int32(rows), 1, inputs.flatMap { $0 }, Int32(rows),
+            w.map(Double.init), Int32(cols), 0, &ideals, Int32(cols))
         var next = 0
         for b in 0..<count {
             let out = z + b * outputStride
@@ -58,8 +65,7 @@ public final class CircuitReadout: LayerProduct {
             next += 1
             for j in 0..<cols {
                 let value = example[j] * scales[b] / reader.readVoltage * toWeight
-                var ideal = 0.0
-                for i in 0..<rows { ideal += inputs[b][i] * Double(w[i * cols + j]) }
+                let ideal = ideals[b * cols + j]
                 out[j] = Float(value)
                 squaredError += (value - ideal) * (value - ideal)
                 squaredIdeal += ideal * ideal

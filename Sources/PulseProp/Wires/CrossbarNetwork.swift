@@ -28,7 +28,10 @@
 /// slots), `update(conductances:refactor: false)` keeps the factor and solves by CG
 /// preconditioned with it (``ConjugateGradient``): a few iterations a slot, 2.2× (128×128) and
 /// 3.2× (785×110) faster than refactoring every slot; after ``staleIterationLimit``
-/// iterations the network refactors and solves directly.
+/// iterations the network refactors and solves directly. CG starts from the last drive's
+/// solution when that is closer than zero (``warmStarts``). The analysis tries AMD and METIS
+/// and keeps the smaller factor; with ``Ordering/lineEndsLast`` the line ends come last and the
+/// read's transfer matrix is dense algebra on their Schur complement (``readTransfer()``).
 ///
 /// **Approximation:** devices are linear resistors at their present conductance (exact for the
 /// threshold memristor, whose current is `G(x)·v`, while its state is frozen; in a write the
@@ -57,7 +60,9 @@ public final class CrossbarNetwork {
 
     /// Device conductances, siemens (row-major `rows × cols`).
     public private(set) var conductances: Matrix<Double>
-    private let factor: CholeskyFactor?
+    let factor: CholeskyFactor?
+    /// How the factor orders the nodes.
+    public let ordering: Ordering
     /// Whether the factor is of the present conductances (else it preconditions CG).
     public private(set) var factorIsCurrent = true
     /// Whether the last factorisation failed (ill-conditioned or not positive definite).
@@ -68,17 +73,39 @@ public final class CrossbarNetwork {
     private let baseValues: [Double]
     private let diagonalPosition: [Int]
     private let devicePosition: [Int]
+    /// Whether stale-factor CG starts from the last solution (``warmStart(for:)``) rather than zero.
+    public var warmStarts = true
+    /// Numeric factorisations and stale-factor CG iterations so far (for benchmarks).
+    public private(set) var counts = SolverCounts()
+    /// The node voltages of the last drive solved (a warm start for stale-factor CG).
+    private var lastSolution: [Double]?
+
+    /// How the nodes are ordered for the factorisation.
+    public enum Ordering: Sendable {
+        /// CHOLMOD's fill-reducing ordering (AMD): the cheapest factor and solves.
+        case fillReducing
+        /// The lines' first nodes (where the drivers connect) last, rows then columns, the rest
+        /// by METIS: a factor about as large whose last block gives the read's transfer matrix
+        /// by dense algebra (``readTransfer()``); its analysis takes longer (1.2 s at 785×111).
+        case lineEndsLast
+    }
 
     /// Builds the network of a `rows × cols` crossbar with `wiring` and devices at
-    /// `conductances` and factors it. Throws ``ParameterError`` for a bad wiring and
+    /// `conductances` and factors it, its nodes ordered by `ordering`. Throws ``ParameterError`` for a bad wiring and
     /// ``WiredNetworkError`` for a bad conductance or an ill-conditioned network.
-    public init(wiring: CrossbarWiring, conductances: Matrix<Double>) throws {
+    /// With `simplicialSolves` (fill-reducing ordering only) each factor is kept in simplicial
+    /// form, for faster solves of one right-hand side at a time (a write's stale-factor CG;
+    /// ``CholeskyFactor``), slower blocks.
+    public init(
+        wiring: CrossbarWiring, conductances: Matrix<Double>, ordering: Ordering = .fillReducing, simplicialSolves: Bool = false
+    ) throws {
         try wiring.validate()
         try require(conductances.rows >= 1 && conductances.cols >= 1, "crossbar", "must have at least one row and one column")
         try Self.check(conductances)
         (rows, cols) = (conductances.rows, conductances.cols)
         self.wiring = wiring
         self.conductances = conductances
+        self.ordering = ordering
         let segmented = wiring.segmentResistance > 0
         segmentConductance = segmented ? 1 / wiring.segmentResistance : 0
         endConductance = 1 / (wiring.driverResistance + wiring.segmentResistance)
@@ -100,10 +127,13 @@ public final class CrossbarNetwork {
         diagonalPosition = pattern.diagonal
         devicePosition = pattern.devices.map { pattern.position($0.0, $0.1) }
         let factor = try CholeskyFactor(
-            order: nodeCount, columnStarts: pattern.columnStarts.map(Int32.init), rowIndices: pattern.rowIndices.map(Int32.init))
+            order: nodeCount, columnStarts: pattern.columnStarts.map(Int32.init), rowIndices: pattern.rowIndices.map(Int32.init),
+            trailing: ordering == .lineEndsLast ? [Array(pattern.lineStarts.prefix(rows)), Array(pattern.lineStarts.suffix(cols))] : [],
+            simplicialSolves: simplicialSolves && ordering == .fillReducing)
         self.factor = factor
         assemble()
         try factor.factorize(values)
+        counts.factorizations = 1
     }
 
     /// Memory a network of a `rows × cols` crossbar with segment resistance may need, bytes:
@@ -138,7 +168,8 @@ public final class CrossbarNetwork {
 
     /// Factors the present values; until a factorisation succeeds every solve tries again
     /// (and throws its error), so a failed factor is never used.
-    private func refactorNow() throws {
+    func refactorNow() throws {
+        counts.factorizations += 1
         factorFailed = true
         try factor!.factorize(values)
         (factorFailed, factorIsCurrent) = (false, true)
@@ -208,12 +239,14 @@ public final class CrossbarNetwork {
         result.reserveCapacity(drives.count)
         if !factorIsCurrent {
             let cg = ConjugateGradient(matrix!) { try factor.solve($0, count: 1) }
-            var x = [Double](repeating: 0, count: nodeCount)
+            var x = warmStart(for: rightHandSide(drives[0]))
             while result.count < drives.count, !factorIsCurrent {
                 let k = result.count
                 let iterations = try cg.solve(
                     rightHandSide(drives[k]), &x, tolerance: Self.staleTolerance, limit: Self.staleIterationLimit)
+                counts.staleIterations += iterations
                 if iterations < Self.staleIterationLimit {
+                    lastSolution = x
                     result.append(try x.withUnsafeBufferPointer { try extract(k, drives[k], $0) })
                 } else {
                     try refactorNow()
@@ -224,6 +257,7 @@ public final class CrossbarNetwork {
         for start in stride(from: result.count, to: drives.count, by: Self.blockSize) {
             let block = drives[start..<min(start + Self.blockSize, drives.count)]
             let x = try factor.solve(block.flatMap(rightHandSide), count: block.count)
+            lastSolution = Array(x.suffix(nodeCount))
             try x.withUnsafeBufferPointer { x in
                 for (k, drive) in zip(block.indices, block) {
                     let offset = (k - start) * nodeCount
@@ -234,25 +268,16 @@ public final class CrossbarNetwork {
         return result
     }
 
-    /// The read's transfer matrix `T` (`cols × rows`): with every column at 0 V, column `j`
-    /// collects `I_j = Σ_i T[j, i]·V_i` from row sources `V_i`. By symmetry of `G`,
-    /// `T[j, i] = endConductance²·(G⁻¹)[row node (i, 0), column node (j, 0)]`, so `cols`
-    /// solves give it whatever the number of reads (ideal wires: `T[j, i] = G_ij`).
-    public func readTransfer() throws -> Matrix<Double> {
-        guard let factor else { return Matrix(rows: cols, cols: rows) { conductances[$1, $0] } }
-        if !factorIsCurrent { try refactorNow() }
-        var transfer = Matrix(rows: cols, cols: rows, elements: [Double](repeating: 0, count: rows * cols))
-        let g2 = endConductance * endConductance
-        for start in stride(from: 0, to: cols, by: Self.blockSize) {
-            let block = start..<min(start + Self.blockSize, cols)
-            var b = [Double](repeating: 0, count: nodeCount * block.count)
-            for (k, j) in block.enumerated() { b[k * nodeCount + columnNode(j, 0)] = 1 }
-            let x = try factor.solve(b, count: block.count)
-            for (k, j) in block.enumerated() {
-                for i in 0..<rows { transfer[j, i] = g2 * x[k * nodeCount + rowNode(i, 0)] }
-            }
-        }
-        return transfer
+    /// The starting guess of a stale-factor CG solve of `G·x = b`: with ``warmStarts`` the
+    /// last solution (the previous pulse slot's node voltages, whose drive and conductances
+    /// differ little) when its residual is smaller than `b`'s, else zero. Only where CG starts
+    /// changes: it stops at the same relative residual.
+    private func warmStart(for b: [Double]) -> [Double] {
+        guard warmStarts, let last = lastSolution, last.count == nodeCount, let matrix else { return [Double](repeating: 0, count: nodeCount) }
+        var q = [Double](repeating: 0, count: nodeCount)
+        last.withUnsafeBufferPointer { matrix.multiply($0.baseAddress!, into: &q) }
+        let residual = zip(b, q).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        return residual < b.reduce(0.0) { $0 + $1 * $1 } ? last : [Double](repeating: 0, count: nodeCount)
     }
 
     /// The pattern's values for the present conductances.
@@ -283,6 +308,13 @@ public final class CrossbarNetwork {
             throw WiredNetworkError.badConductance(row: k / conductances.cols, col: k % conductances.cols, siemens: g)
         }
     }
+}
+
+/// What a ``CrossbarNetwork`` has done: numeric factorisations (the first included) and
+/// stale-factor CG iterations (each one solve with the factor).
+public struct SolverCounts: Sendable {
+    public var factorizations = 0
+    public var staleIterations = 0
 }
 
 /// The upper triangle of a symmetric matrix in compressed columns: column `c` holds the rows

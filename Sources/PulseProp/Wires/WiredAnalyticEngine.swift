@@ -11,7 +11,8 @@
 /// one trapezoidal pulse of that plateau amplitude. The states move between slots, so the next
 /// slot sees the new conductances: the network keeps its factor and solves by CG
 /// preconditioned with the stale factor, refactoring when CG needs too many iterations
-/// (``CrossbarNetwork/update(conductances:refactor:)``) and at the start of every step. What this
+/// (``CrossbarNetwork/update(conductances:refactor:)``) and, with ``refactorsEachStep``, at
+/// the start of every step. What this
 /// leaves out is the change of the voltages *within* a pulse as devices switch, and the slight
 /// difference between the edges' shape under wires and in the calibration (both scale with
 /// the plateau in a linear network). docs/engines-and-calibration.md measures the error
@@ -44,6 +45,20 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     /// changes).
     private var networks: [(tile: CrossbarTile, network: CrossbarNetwork)] = []
     private var networkSize: [Int] = []
+
+    /// Whether each step starts by refactoring with the step's conductances (else the factor of
+    /// an earlier step preconditions CG until CG needs too many iterations).
+    public var refactorsEachStep = true
+    /// Whether stale-factor CG starts from the previous slot's node voltages (``CrossbarNetwork/warmStarts``).
+    public var warmStarts = true
+
+    /// Whether the network keeps its factor in simplicial form (``CholeskyFactor``): the
+    /// slots' solves are one right-hand side each. Read when a network is built.
+    public var simplicialSolves = true
+
+    /// What the network of the last size stepped has done (its first tile's; nil before the
+    /// first wired step).
+    public var solverCounts: SolverCounts? { networks.first?.network.counts }
 
     /// Whether steps also report their energy.
     public var estimatesEnergy: Bool {
@@ -109,6 +124,7 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
         var deviceEnergy = [Double](repeating: 0, count: step.phases.count)
         var driverEnergy = deviceEnergy
         var first = true
+        for (_, network) in tiles { network.warmStarts = warmStarts }
         for (p, phase) in step.phases.enumerated() {
             for slot in 0..<step.slotsPerPhase {
                 let drive = LineDrive.slot(slot, of: phase, shape: shape)
@@ -118,7 +134,7 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
                 var voltages: [(tile: CrossbarTile, network: CrossbarNetwork, nodes: [Double])] = []
                 for (tile, network) in tiles {
                     let local = g.block(tile)
-                    try network.update(conductances: local, refactor: first)
+                    try network.update(conductances: local, refactor: first && refactorsEachStep)
                     let tileDrive = drive.tile(tile)
                     let nodes = try network.nodeVoltages([tileDrive])[0]
                     if measure {
@@ -175,7 +191,7 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     private func networks(rows: Int, cols: Int, conductances: Matrix<Double>) throws -> [(tile: CrossbarTile, network: CrossbarNetwork)] {
         if networkSize == [rows, cols] { return networks }
         networks = try circuit.tiles(rows: rows, cols: cols).map {
-            ($0, try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances.block($0)))
+            ($0, try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances.block($0), simplicialSolves: simplicialSolves))
         }
         networkSize = [rows, cols]
         return networks
