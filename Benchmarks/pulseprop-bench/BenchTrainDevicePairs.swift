@@ -12,7 +12,7 @@ extension BenchTrain {
         let presets = try devices.map { try Self.names($0, known: DevicePreset.all.map(\.name), option: "devices") }
             ?? DevicePreset.all.map(\.name)
         let schemes = try Self.names(writes, known: DeviceWrite.allCases.map(\.rawValue), option: "writes").map { DeviceWrite(rawValue: $0)! }
-        print("device pairs (defaults of train)                  train s/epoch   test-eval s   vs ideal absmin-L20 (1 thread)")
+        print("device pairs (defaults of train)                  train s/epoch   test-eval s   vs ideal absmin-L20 (1 thread): wall, the same epoch's order just before   thread CPU")
         for device in presets {
             let hardware = CrossbarHardware(circuit: CrossbarCircuit(device: try Device.resolve(device)))
             for write in schemes {
@@ -44,8 +44,11 @@ extension BenchTrain {
         }
     }
 
-    /// Times `epochs` epochs of `configuration` with the updater `make` builds and prints the
-    /// medians with the ratio to `reference` seconds.
+    /// Times `epochs` epochs of `configuration` with the updater `make` builds, each right after
+    /// an epoch of the ideal absmin-L20 rule on one thread in the same order (so both see the
+    /// same load from other processes), and prints the medians: wall seconds, and the ratio to
+    /// the ideal epoch in wall time and in the thread's CPU time (which other processes on a
+    /// shared machine disturb far less); `reference` is the ideal epoch timed at the start.
     private func timeDevicePairs(
         _ configuration: BackpropConfiguration, train: Dataset, test: Dataset, label: String, reference: Double,
         make: (Network) throws -> WeightUpdater
@@ -56,21 +59,39 @@ extension BenchTrain {
             activation: configuration.activation, feedback: configuration.feedback, using: &rng)
         Kernels.setBLASThreads(blasThreads)
         let trainer = BackpropTrainer(configuration: configuration, network: network, weightUpdater: try make(network))
-        var trainSeconds: [Double] = []
-        var evalSeconds: [Double] = []
+        var idealConfiguration = BackpropConfiguration()
+        (idealConfiguration.method, idealConfiguration.levels) = (.absmin, 20)
+        let ideal = BackpropTrainer(
+            configuration: idealConfiguration, network: network,
+            weightUpdater: IdealWeightUpdater(method: idealConfiguration.method, encoding: idealConfiguration.encoding))
+        (ideal.threads, ideal.sparseDensityLimit) = (1, Kernels.sparseDensityLimit)
+        var (trainSeconds, evalSeconds, wallRatios, cpuRatios) = ([Double](), [Double](), [Double](), [Double]())
         for _ in 0..<epochs {
             var order = Array(0..<train.count)
             order.shuffle(using: &rng)
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try trainer.trainEpoch(on: train, order: order, rate: configuration.learningRate)
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            _ = try trainer.evaluate(on: test)
-            let t2 = DispatchTime.now().uptimeNanoseconds
-            trainSeconds.append(Double(t1 - t0) / 1e9)
-            evalSeconds.append(Double(t2 - t1) / 1e9)
+            let idealTime = try Self.timed { _ = try ideal.trainEpoch(on: train, order: order, rate: 1e-4) }
+            let deviceTime = try Self.timed { _ = try trainer.trainEpoch(on: train, order: order, rate: configuration.learningRate) }
+            let evalTime = try Self.timed { _ = try trainer.evaluate(on: test) }
+            trainSeconds.append(deviceTime.wall)
+            evalSeconds.append(evalTime.wall)
+            wallRatios.append(deviceTime.wall / idealTime.wall)
+            cpuRatios.append(deviceTime.cpu / idealTime.cpu)
         }
-        let (t, e) = (trainSeconds.sorted()[epochs / 2], evalSeconds.sorted()[epochs / 2])
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         print(label.padding(toLength: 50, withPad: " ", startingAt: 0)
-            + String(format: "  %14.3f  %12.3f   %.2f×", t, e, t / reference))
+            + String(format: "  %14.3f  %12.3f   %.2f× (%.2f× at start)   %.2f×", median(trainSeconds), median(evalSeconds),
+                median(wallRatios), median(trainSeconds) / reference, median(cpuRatios)))
+    }
+
+    /// Wall and this thread's CPU seconds of `body`.
+    private static func timed(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+        func cpuNow() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        let (w0, c0) = (DispatchTime.now().uptimeNanoseconds, cpuNow())
+        try body()
+        return (Double(DispatchTime.now().uptimeNanoseconds - w0) / 1e9, cpuNow() - c0)
     }
 }
