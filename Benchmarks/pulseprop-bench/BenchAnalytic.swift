@@ -11,6 +11,8 @@ struct BenchAnalytic: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analytic", abstract: "Milliseconds per analytic step of a large crossbar, and the ratio to a 16x16 SPICE step.")
 
+    @OptionGroup var wiring: BenchWiringOptions
+
     @Option(help: "Crossbar rows.")
     var rows: Int = 784
 
@@ -25,15 +27,6 @@ struct BenchAnalytic: ParsableCommand {
 
     @Option(help: "Wired crossbar sizes to time (RxC, comma-separated; empty for none).")
     var wiredSizes = "785x110,256x110,128x128"
-
-    @Option(help: "Wire resistance per segment of the wired timings, ohm.")
-    var wireResistance = 1.0
-
-    @Option(help: "Driver resistance of the wired timings, ohm.")
-    var driverResistance = 10.0
-
-    @Option(help: "Examples in a wired read's minibatch.")
-    var batch = 100
 
     @Option(help: "Repetitions of each wired timing (the mean is reported).")
     var wiredRepeats = 3
@@ -95,16 +88,16 @@ struct BenchAnalytic: ParsableCommand {
         }
         let epochLayers = noEpochEstimate ? [] : [(785, 110), (111, 10)]
         guard !(sizes.isEmpty && epochLayers.isEmpty) else { return }
-        try require(batch >= 1 && wiredRepeats >= 1, "batch", "batch and wired-repeats must be ≥ 1")
+        try require(wiring.batch >= 1 && wiredRepeats >= 1, "batch", "batch and wired-repeats must be ≥ 1")
         let largest = (sizes + epochLayers).map { $0.0 * ($0.1 + 1) }.max()!
         try memory.budget().check(
             CrossbarNetwork.estimatedBytes(rows: largest, cols: 1) * 2, option: "wired-sizes", request: "wired crossbars of \(largest) devices")
-        let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance))
+        let circuit = wiring.circuit
         let timing = WiredAnalyticTiming(
             circuit: circuit, calibration: try PulseResponseCalibration.resolve(path: nil, for: circuit, needsAmplitudeAxis: true),
-            levels: levels, batch: batch, repeats: wiredRepeats)
+            levels: levels, batch: wiring.batch, repeats: wiredRepeats)
         Kernels.setBLASThreads(1)
-        print("wired, one BLAS thread, \(wireResistance) Ω/segment, \(driverResistance) Ω drivers (\(Host.cpu)):")
+        print("wired, one BLAS thread, \(wiring.label) (\(Host.cpu)):")
         var costs: [[Int]: WiredAnalyticTiming.Costs] = [:]
         for (r, c) in sizes + epochLayers where costs[[r, c]] == nil {
             costs[[r, c]] = try timing.run(rows: r, cols: c, previousRead: previousRead)
@@ -114,7 +107,7 @@ struct BenchAnalytic: ParsableCommand {
         let (ideal, wired) = (layers.reduce(0) { $0 + $1.ideal }, layers.reduce(0) { $0 + $1.wired })
         print(String(
             format: "wired MNIST epoch estimate ([784-110-10], %d-example minibatches, read and step of both layers): %.2f s against %.2f ms a minibatch wire-free, %.0fx (costs common to both, the backward pass and data, make the real ratio smaller)",
-            batch, wired, ideal * 1e3, wired / ideal))
+            wiring.batch, wired, ideal * 1e3, wired / ideal))
     }
 
     /// Seconds for `devices × slots` one-pulse lookups in the shipped calibration's two-axis

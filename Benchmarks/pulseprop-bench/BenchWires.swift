@@ -13,20 +13,13 @@ struct BenchWires: ParsableCommand {
         commandName: "wires",
         abstract: "Wired crossbar solver: a minibatch read, one slot solve, CHOLMOD against preconditioned CG.")
 
+    @OptionGroup var wiring: BenchWiringOptions
+
     @Option(help: "Crossbar rows (inputs plus bias).")
     var rows = 785
 
     @Option(help: "Crossbar columns (weights; the read adds the reference column).")
     var cols = 110
-
-    @Option(help: "Examples in the minibatch read.")
-    var batch = 100
-
-    @Option(help: "Wire resistance per segment, ohm.")
-    var wireResistance = 1.0
-
-    @Option(help: "Driver resistance, ohm.")
-    var driverResistance = 10.0
 
     @Option(help: "Pulse levels of the learning step whose slots are solved.")
     var levels = 20
@@ -43,16 +36,16 @@ struct BenchWires: ParsableCommand {
     @OptionGroup var memory: MemoryOptions
 
     func run() throws {
-        try require(rows >= 1 && cols >= 1 && batch >= 1 && repeats >= 1, "size", "rows, cols, batch and repeats must be ≥ 1")
+        try require(rows >= 1 && cols >= 1 && wiring.batch >= 1 && repeats >= 1, "size", "rows, cols, batch and repeats must be ≥ 1")
         try require(compareSizes.allSatisfy { $0 >= 1 }, "compare-sizes", "every size must be ≥ 1")
         let largest = ([rows * (cols + 1)] + compareSizes.map { $0 * $0 }).max()!
         try memory.budget().check(
-            CrossbarNetwork.estimatedBytes(rows: largest, cols: 1) + 2 * 4 * Double(batch) * Double(rows) * Double(cols + 1),
+            CrossbarNetwork.estimatedBytes(rows: largest, cols: 1) + 2 * 4 * Double(wiring.batch) * Double(rows) * Double(cols + 1),
             option: largest == rows * (cols + 1) ? "rows" : "compare-sizes", request: "a wired \(rows)x\(cols) crossbar")
-        let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: wireResistance, driverResistance: driverResistance))
+        let circuit = wiring.circuit
         // One core, as the aims are stated (CHOLMOD's BLAS is OpenBLAS).
         Kernels.setBLASThreads(1)
-        print("one BLAS thread; wired crossbar solver, \(rows)x\(cols), \(wireResistance) Ω/segment, \(driverResistance) Ω drivers (\(Host.cpu))")
+        print("one BLAS thread; wired crossbar solver, \(rows)x\(cols), \(wiring.label) (\(Host.cpu))")
         try read(circuit)
         try slot(circuit, rows: rows, cols: cols)
         for n in [rows] + compareSizes {
@@ -62,8 +55,8 @@ struct BenchWires: ParsableCommand {
     }
 
     private func read(_ circuit: CrossbarCircuit) throws {
-        let sets = [1, 2].map { ReadMinibatch(rows: rows, cols: cols, batch: batch, seed: $0) }
-        var out = [Float](repeating: 0, count: batch * cols)
+        let sets = [1, 2].map { ReadMinibatch(rows: rows, cols: cols, batch: wiring.batch, seed: $0) }
+        var out = [Float](repeating: 0, count: wiring.batch * cols)
         let ideal = meanSeconds(repeats * 10) { k in sets[k % 2].idealProduct(into: &out) }
         let readout = try CircuitReadout(reader: WiredReader(circuit: circuit), mapping: WeightMapping(.reference, maxWeight: 4))
         // The first read analyses the pattern; then each read refactors (the weights alternate).
@@ -73,7 +66,7 @@ struct BenchWires: ParsableCommand {
         readout.take(into: &stats)
         print(String(
             format: "read of a %d-example minibatch: ideal product (CBLAS) %.3f ms; wired %.1f ms (refactor + the line ends' Schur complement + one product), %.0fx the ideal; first read with symbolic analysis %.1f ms; relative read error against the ideal product %.4f",
-            batch, ideal * 1e3, wired * 1e3, wired / ideal, analyse * 1e3, stats.readRelativeError))
+            wiring.batch, ideal * 1e3, wired * 1e3, wired / ideal, analyse * 1e3, stats.readRelativeError))
     }
 
     /// One learning step's device conductances and slot drives.
