@@ -8,14 +8,29 @@
 /// with its own drivers, wires, sense amplifiers and reference column, and the tiles' currents
 /// are added digitally (``CrossbarCircuit/tiledDifferentialCurrents(states:voltages:read:)``).
 ///
+/// **Pairs** (``Columns/pairs``): the states are a pair layout's (``WeightMapping/Kind/pair``,
+/// `G⁺` in column `2j`, `G⁻` in column `2j + 1`) and each read returns `I⁺_j − I⁻_j`, the
+/// difference of the two columns' currents, both through the wires; the network has no
+/// reference column. With tiles each tile's column currents are added digitally first, so a
+/// pair split between two tiles reads the same way.
+///
 /// One network is kept per tile of each crossbar size (a network's layers alternate), refactored only when
 /// its states change; a batch of more reads than there are columns goes through the read's
 /// transfer matrix (``CrossbarNetwork/readTransfer()``, one solve per column, kept until the
 /// states change), fewer through one solve per read (whatever is cached, so the result never
 /// depends on earlier reads).
 public final class WiredReader: CrossbarReader {
+    /// What a read's currents are taken against.
+    public enum Columns: Sendable {
+        /// Each column against a reference column at `G_ref`: `I_j − I_ref`.
+        case reference
+        /// Differential pairs of columns: `I_{2j} − I_{2j+1}`.
+        case pairs
+    }
+
     public let circuit: CrossbarCircuit
     public let readVoltage: Double
+    public let columns: Columns
     public var label: String { "wired read" }
     /// A size's network and its transfer matrix for the present states, when computed.
     private struct Cached {
@@ -27,11 +42,14 @@ public final class WiredReader: CrossbarReader {
 
     /// A reader of crossbars of `circuit` at row voltages up to `readVoltage`, which must lie
     /// in `(0, min(V_set, V_reset))`.
-    public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2) throws {
+    /// in `(0, min(V_set, V_reset))`, with a reference column or, with `columns: .pairs`, of
+    /// differential pairs.
+    public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2, columns: Columns = .reference) throws {
         try circuit.validate()
         try circuit.checkReadVoltage(readVoltage)
         self.circuit = circuit
         self.readVoltage = readVoltage
+        self.columns = columns
     }
 
     public func differentialCurrents(states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
@@ -42,38 +60,49 @@ public final class WiredReader: CrossbarReader {
                 v.allSatisfy { $0.isFinite && abs($0) < circuit.readLimit }, "read-voltage",
                 "every row voltage must be finite and below the switching thresholds (\(circuit.readLimit) V)")
         }
+        try require(
+            columns == .reference || states.cols % 2 == 0, "weights", "a read of pairs needs an even number of columns, got \(states.cols)")
         let population = circuit.population(rows: states.rows, cols: states.cols)
-        return try circuit.tiledDifferentialCurrents(states: states, voltages: voltages) { tile, states, voltages in
+        let currents = try circuit.tiledDifferentialCurrents(states: states, voltages: voltages) { tile, states, voltages in
             try read(tile, devices: population.tile(tile), states: states, voltages: voltages)
         }
+        guard columns == .pairs else { return currents }
+        let pairs = states.cols / 2
+        return currents.map { (i: [Double]) -> [Double] in (0..<pairs).map { (j: Int) -> Double in i[2 * j] - i[2 * j + 1] } }
     }
 
-    /// One tile's `I_j − I_ref` (its own reference column) for each of `voltages`.
+    /// One tile's `I_j − I_ref` (its own reference column) for each of `voltages`; with pairs,
+    /// its plain column currents `I_j`.
     private func read(_ tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
         let network = try self.network(for: tile, devices: devices, states: states)
         let cols = states.cols
+        let reference = columns == .reference
+        let lines = reference ? cols + 1 : cols
         let currents: [[Double]]
         // The path depends on the batch alone, never on what is cached (a cached transfer is the
         // one computed now), so a read's last bits do not depend on the reads before it and a
         // resumed run reads exactly as a straight one.
-        if voltages.count <= cols {
-            currents = try network.columnCurrents(voltages.map { LineDrive.read($0, columns: cols + 1) })
+        if voltages.count <= lines - 1 {
+            currents = try network.columnCurrents(voltages.map { LineDrive.read($0, columns: lines) })
         } else {
             let t = try cache[tile]?.transfer ?? network.readTransfer()
             cache[tile]?.transfer = t
             currents = voltages.map { v in
-                (0...cols).map { j in (0..<states.rows).reduce(0.0) { $0 + t[j, $1] * v[$1] } }
+                (0..<lines).map { j in (0..<states.rows).reduce(0.0) { $0 + t[j, $1] * v[$1] } }
             }
         }
+        guard reference else { return currents }
         return currents.map { i in i.dropLast().map { $0 - i[cols] } }
     }
 
-    /// The network of a tile's `devices` at `states` plus its reference column, refactored
-    /// when they changed.
+    /// The network of a tile's `devices` at `states` plus its reference column (none with
+    /// pairs), refactored when they changed.
     private func network(for tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>) throws -> CrossbarNetwork {
         let (rows, cols) = (states.rows, states.cols)
         let conductances = devices.conductances(states)
-        let g = Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : conductances[i, j] }
+        let g = columns == .pairs
+            ? conductances
+            : Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : conductances[i, j] }
         if let network = cache[tile]?.network {
             if network.conductances != g {
                 cache[tile]?.transfer = nil
