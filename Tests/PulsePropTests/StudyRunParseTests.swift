@@ -23,6 +23,8 @@ final class StudyRunParseTests: XCTestCase {
             BeliefNetStudy.name: try BeliefNetStudy.runs(
                 .init(data: data, trials: 1, epochs: 2, layers: [20, 10], statistics: .probabilities, momentum: 0.5, weightDecay: 1e-4,
                       trainLimit: 50, testLimit: 20)),
+            WiresStudy.name: try WiresStudy.runs(
+                .init(data: data, trials: 1, epochs: 2, resistances: [0, 2], tileRows: [16, nil], write: .perBatch, trainLimit: 50, testLimit: 20)),
         ]
     }
 

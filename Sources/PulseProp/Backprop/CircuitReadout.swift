@@ -10,6 +10,12 @@ import COpenBLAS
 ///
 ///     z_j = (I_j − I_ref) · (s / V_read) · w_max / (ΔG/2).
 ///
+/// **Pairs** (a ``WeightMapping/Kind/pair`` mapping, through a ``WiredReader`` of
+/// ``WiredReader/Columns/pairs``): the read takes the layer's device states from
+/// ``deviceStates`` (the pairs' two conductances matter in the wires, not only their
+/// difference) and returns `I⁺_j − I⁻_j = Σ_i (G⁺_ij − G⁻_ij)·v_i`; with
+/// `w = w_max·(G⁺ − G⁻)/ΔG` the product is `z_j = (I⁺_j − I⁻_j)·(s / V_read)·w_max / ΔG`.
+///
 /// With ideal wires this equals `Σ_i x_i·w_ij` up to the weights' float rounding; wire and
 /// driver resistance make it smaller. The error against the ideal product is accumulated.
 /// A batch's examples are read together (one factorisation of a wired network serves them all).
@@ -18,6 +24,8 @@ public final class CircuitReadout: LayerProduct {
     public let reader: CrossbarReader
     /// Weight ↔ state mapping of the device pairs.
     public let mapping: WeightMapping
+    /// The device states of a layer (`rows × 2·cols`), for reads of pairs.
+    public let deviceStates: ((Int) -> Matrix<Double>)?
     private let device: ThresholdMemristor
     private var squaredError = 0.0
     private var squaredIdeal = 0.0
@@ -28,19 +36,32 @@ public final class CircuitReadout: LayerProduct {
         try self.init(reader: SpiceReader(circuit: circuit, readVoltage: readVoltage, solver: solver), mapping: mapping)
     }
 
-    /// Creates a readout through `reader`.
-    public init(reader: CrossbarReader, mapping: WeightMapping) throws {
+    /// Creates a readout through `reader`; a pair mapping needs `deviceStates`, the present
+    /// device states of each layer.
+    public init(reader: CrossbarReader, mapping: WeightMapping, deviceStates: ((Int) -> Matrix<Double>)? = nil) throws {
+        try require(
+            mapping.kind == .reference || deviceStates != nil, "weights", "a read of device pairs needs the pairs' device states")
         self.reader = reader
         device = try ThresholdMemristor(reader.circuit.device)
         self.mapping = mapping
+        self.deviceStates = deviceStates
     }
 
     public func multiply(
         layer: Int, inputs x: UnsafePointer<Float>, inputStride: Int, count: Int, weights w: [Float], rows: Int,
         cols: Int, output z: UnsafeMutablePointer<Float>, outputStride: Int
     ) throws {
-        let states = Matrix(rows: rows, cols: cols, elements: w.map(mapping.state(weight:)))
-        let toWeight = mapping.maxWeight / (device.conductanceRange / 2)
+        let states: Matrix<Double>
+        if mapping.kind == .pair, let deviceStates {
+            states = deviceStates(layer)
+            try require(
+                states.rows == rows && states.cols == 2 * cols, "weights",
+                "layer \(layer + 1)'s devices are \(states.rows)x\(states.cols), not the pairs of \(rows)x\(cols) weights")
+        } else {
+            states = Matrix(rows: rows, cols: cols, elements: w.map(mapping.state(weight:)))
+        }
+        // w = w_max·(G − G_ref)/(ΔG/2) against the reference, w_max·(G⁺ − G⁻)/ΔG for pairs.
+        let toWeight = mapping.maxWeight / (mapping.kind == .pair ? device.conductanceRange : device.conductanceRange / 2)
         let inputs = (0..<count).map { b in (0..<rows).map { Double(x[b * inputStride + $0]) } }
         let scales = inputs.map { $0.map(abs).max() ?? 0 }
         // Examples with no input read nothing: they are not sent to the reader.

@@ -3,7 +3,8 @@
 /// step is counted (pulses, writes, disturb, energy) and, with `compare`, shadowed by the
 /// analytic engine from the same device states. With `hardware.spiceRead` (or
 /// `hardware.wiredRead` on wired crossbars), every forward product is read from the crossbars
-/// in SPICE (or through their wires) (``CrossbarHardware/readout(weightRange:)``).
+/// in SPICE (or through their wires; pairs as `I⁺ − I⁻`)
+/// (``CrossbarHardware/readout(weightRange:kind:deviceStates:)``).
 public final class CircuitTraining {
     /// The training run (epochs, schedule, checkpoints).
     public let run: BackpropRun
@@ -24,9 +25,6 @@ public final class CircuitTraining {
             !hardware.spiceRead || configuration.weights == .reference, "spice-read",
             "reads a device against the reference column: use --weights reference")
         try require(!(hardware.spiceRead && hardware.wiredRead), "wired-read", "give --spice-read or --wired-read, not both")
-        try require(
-            !hardware.wiredRead || configuration.weights == .reference, "wired-read",
-            "reads a device against the reference column: use --weights reference")
         let monitor = try CircuitMonitor(
             circuit: hardware.circuit, shadow: compare && hardware.engine != .analytic ? hardware.analyticWriteEngine() : nil)
         monitor.pairedColumns = configuration.weights == .pair
@@ -47,7 +45,9 @@ public final class CircuitTraining {
         // BackpropRun builds its weight updater in its initializer, so `made` is set here.
         let updater = made!
         self.updater = updater
-        let readout = try hardware.readout(weightRange: configuration.weightRange)
+        let readout = try hardware.readout(
+            weightRange: configuration.weightRange, kind: configuration.weights == .pair ? .pair : .reference,
+            deviceStates: { updater.states[$0] })
         self.readout = readout
         run.product = readout
         run.circuitStats = {

@@ -65,15 +65,20 @@ public struct CrossbarHardware: Sendable {
     }
 
     /// The forward pass's read of the crossbars holding weights in `[−weightRange, weightRange]`
-    /// against a reference column: in SPICE with ``spiceRead``, through the wired network with
-    /// ``wiredRead`` and non-ideal wiring, else nil (the ideal product).
-    public func readout(weightRange: Double) throws -> CircuitReadout? {
-        let mapping = WeightMapping(.reference, maxWeight: weightRange)
+    /// as `kind` lays them out: in SPICE with ``spiceRead`` (against a reference column only),
+    /// through the wired network with ``wiredRead`` and non-ideal wiring (against a reference
+    /// column, or pairs as `I⁺ − I⁻` from the layers' `deviceStates`), else nil (the ideal product).
+    public func readout(
+        weightRange: Double, kind: WeightMapping.Kind = .reference, deviceStates: ((Int) -> Matrix<Double>)? = nil
+    ) throws -> CircuitReadout? {
+        let mapping = WeightMapping(kind, maxWeight: weightRange)
         if spiceRead {
+            try require(kind == .reference, "spice-read", "reads a device against the reference column: use --weights reference")
             return try CircuitReadout(circuit: circuit, mapping: mapping, readVoltage: readVoltage, solver: spiceSolver)
         }
         guard wiredRead, !circuit.wiring.isIdeal else { return nil }
-        return try CircuitReadout(reader: WiredReader(circuit: circuit, readVoltage: readVoltage), mapping: mapping)
+        let reader = try WiredReader(circuit: circuit, readVoltage: readVoltage, columns: kind == .pair ? .pairs : .reference)
+        return try CircuitReadout(reader: reader, mapping: mapping, deviceStates: deviceStates)
     }
 
     /// A new engine of the configured kind for one crossbar.

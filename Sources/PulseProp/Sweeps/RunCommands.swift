@@ -55,6 +55,8 @@ public struct TrainCommand: RunCommand, Equatable, Sendable {
     public var engine: EngineKind?
     public var compare = false
     public var spiceRead = false
+    /// Reads the forward products through the wires (``CrossbarHardware/wiredRead``).
+    public var wiredRead = false
     public var wireResistance: Double?
     public var driverResistance: Double?
     /// Tiles (``CrossbarTiling``); absent from older run.json files, which ran untiled.
@@ -92,6 +94,7 @@ public struct TrainCommand: RunCommand, Equatable, Sendable {
         list.add("engine", engine)
         list.flag("compare", compare)
         list.flag("spice-read", spiceRead)
+        list.flag("wired-read", wiredRead)
         list.add("wire-resistance", wireResistance)
         list.add("driver-resistance", driverResistance)
         list.add("tile-rows", tileRows)

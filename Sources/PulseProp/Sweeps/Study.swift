@@ -132,7 +132,7 @@ enum RunResultFile {
 
 /// Every study `pulseprop sweep` knows, by name.
 public enum StudyRegistry {
-    public static let studies: [any Study.Type] = [Table1Study.self, WireSweepStudy.self, WireTrainingStudy.self, DevicesStudy.self, BeliefNetStudy.self]
+    public static let studies: [any Study.Type] = [Table1Study.self, WireSweepStudy.self, WireTrainingStudy.self, DevicesStudy.self, BeliefNetStudy.self, WiresStudy.self]
 
     /// The study called `name`, or a one-line error listing the known ones.
     public static func study(named name: String) throws -> any Study.Type {

@@ -10,6 +10,12 @@ import COpenBLAS
 /// with its own drivers, wires, sense amplifiers and reference column, and the tiles' currents
 /// are added digitally (``CrossbarCircuit/tiledDifferentialCurrents(states:voltages:read:)``).
 ///
+/// **Pairs** (``Columns/pairs``): the states are a pair layout's (``WeightMapping/Kind/pair``,
+/// `G⁺` in column `2j`, `G⁻` in column `2j + 1`) and each read returns `I⁺_j − I⁻_j`, the
+/// difference of the two columns' currents, both through the wires; the network has no
+/// reference column. With tiles each tile's column currents are added digitally first, so a
+/// pair split between two tiles reads the same way.
+///
 /// One network is kept per tile of each crossbar size (a network's layers alternate),
 /// refactored only when its states change; every batch goes through the read's transfer
 /// matrix (``CrossbarNetwork/readTransfer()``, kept until the states change), so a batch costs
@@ -18,8 +24,17 @@ import COpenBLAS
 /// (``CrossbarNetwork/Ordering/lineEndsLast``) and the transfer comes from their Schur
 /// complement; below, from one sparse solve per column, which measured faster there.
 public final class WiredReader: CrossbarReader {
+    /// What a read's currents are taken against.
+    public enum Columns: Sendable {
+        /// Each column against a reference column at `G_ref`: `I_j − I_ref`.
+        case reference
+        /// Differential pairs of columns: `I_{2j} − I_{2j+1}`.
+        case pairs
+    }
+
     public let circuit: CrossbarCircuit
     public let readVoltage: Double
+    public let columns: Columns
     public var label: String { "wired read" }
     /// A size's network and its transfer matrix for the present states, when computed.
     private struct Cached {
@@ -36,11 +51,14 @@ public final class WiredReader: CrossbarReader {
 
     /// A reader of crossbars of `circuit` at row voltages up to `readVoltage`, which must lie
     /// in `(0, min(V_set, V_reset))`.
-    public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2) throws {
+    /// in `(0, min(V_set, V_reset))`, with a reference column or, with `columns: .pairs`, of
+    /// differential pairs.
+    public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2, columns: Columns = .reference) throws {
         try circuit.validate()
         try circuit.checkReadVoltage(readVoltage)
         self.circuit = circuit
         self.readVoltage = readVoltage
+        self.columns = columns
     }
 
     public func differentialCurrents(states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
@@ -51,38 +69,48 @@ public final class WiredReader: CrossbarReader {
                 v.allSatisfy { $0.isFinite && abs($0) < circuit.readLimit }, "read-voltage",
                 "every row voltage must be finite and below the switching thresholds (\(circuit.readLimit) V)")
         }
+        try require(
+            columns == .reference || states.cols % 2 == 0, "weights", "a read of pairs needs an even number of columns, got \(states.cols)")
         let population = circuit.population(rows: states.rows, cols: states.cols)
-        return try circuit.tiledDifferentialCurrents(states: states, voltages: voltages) { tile, states, voltages in
+        let currents = try circuit.tiledDifferentialCurrents(states: states, voltages: voltages) { tile, states, voltages in
             try read(tile, devices: population.tile(tile), states: states, voltages: voltages)
         }
+        guard columns == .pairs else { return currents }
+        let pairs = states.cols / 2
+        return currents.map { (i: [Double]) -> [Double] in (0..<pairs).map { (j: Int) -> Double in i[2 * j] - i[2 * j + 1] } }
     }
 
-    /// One tile's `I_j − I_ref` (its own reference column) for each of `voltages`.
+    /// One tile's `I_j − I_ref` (its own reference column) for each of `voltages`; with pairs,
+    /// its plain column currents `I_j`.
     private func read(_ tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
         let network = try self.network(for: tile, devices: devices, states: states)
         let (rows, cols) = (states.rows, states.cols)
+        let reference = columns == .reference
+        let lines = reference ? cols + 1 : cols
         let transfer = try cache[tile]?.transfer ?? network.readTransfer()
         cache[tile]?.transfer = transfer
-        // I (reads × (cols + 1)) = V (reads × rows) · Tᵀ.
+        // I (reads × lines) = V (reads × rows) · Tᵀ.
         let v = voltages.flatMap { $0 }
-        var currents = [Double](repeating: 0, count: voltages.count * (cols + 1))
+        var currents = [Double](repeating: 0, count: voltages.count * lines)
         if !voltages.isEmpty {
             cblas_dgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(voltages.count), Int32(cols + 1), Int32(rows), 1, v, Int32(rows),
-                transfer.elements, Int32(rows), 0, &currents, Int32(cols + 1))
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(voltages.count), Int32(lines), Int32(rows), 1, v, Int32(rows),
+                transfer.elements, Int32(rows), 0, &currents, Int32(lines))
         }
         return (0..<voltages.count).map { b in
-            let read = currents[(b * (cols + 1))..<((b + 1) * (cols + 1))]
-            return read.dropLast().map { $0 - read.last! }
+            let read = currents[(b * lines)..<((b + 1) * lines)]
+            return reference ? read.dropLast().map { $0 - read.last! } : Array(read)
         }
     }
 
-    /// The network of a tile's `devices` at `states` plus its reference column, refactored
-    /// when they changed.
+    /// The network of a tile's `devices` at `states` plus its reference column (none with
+    /// pairs), refactored when they changed.
     private func network(for tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>) throws -> CrossbarNetwork {
         let (rows, cols) = (states.rows, states.cols)
         let conductances = devices.conductances(states)
-        let g = Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : conductances[i, j] }
+        let g = columns == .pairs
+            ? conductances
+            : Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : conductances[i, j] }
         if let network = cache[tile]?.network {
             if network.conductances != g {
                 cache[tile]?.transfer = nil

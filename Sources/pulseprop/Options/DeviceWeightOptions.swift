@@ -19,7 +19,7 @@ struct DeviceWeightOptions: ParsableArguments {
     @Flag(help: "Device weights: read every forward product from the crossbars in SPICE (sub-threshold operating point, reference column) instead of the ideal matrix product; its error against the ideal product is logged.")
     var spiceRead = false
 
-    @Flag(help: "Device weights, analytic engine: read every forward product through the crossbar's wires (its resistive network solved with the reference column, as --spice-read does in SPICE) when --wire-resistance or --driver-resistance is set; its error against the ideal product is logged. With ideal wires the product is the ideal one, unchanged.")
+    @Flag(help: "Device weights, analytic engine: read every forward product through the crossbar's wires (its resistive network solved with the reference column, as --spice-read does in SPICE; with --weights pair each product is the difference of its two columns' currents, no reference column) when --wire-resistance or --driver-resistance is set; its error against the ideal product is logged. With ideal wires the product is the ideal one, unchanged.")
     var wiredRead = false
 
     @Option(help: "Largest row voltage of a SPICE or wired read, V (below both switching thresholds).")

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Reproduce published results.",
-        subcommands: [ReproduceTable1.self, ReproduceDevices.self, ReproduceDbn.self])
+        subcommands: [ReproduceTable1.self, ReproduceDevices.self, ReproduceDbn.self, ReproduceWires.self])
 }

@@ -57,16 +57,9 @@ public struct DevicesReport {
     /// Per-epoch means over the cell's runs of pulses sent, device energy (J), refreshes and
     /// opposed pulses (``CircuitEpochStats/opposedPulses``).
     private func perEpoch(_ cell: Cell) -> (pulses: Double, energy: Double, refreshes: Double, opposed: Double, pairOpposed: Double)? {
-        let circuits = (results[cell] ?? []).compactMap(\.circuit)
-        guard !circuits.isEmpty else { return nil }
-        let n = Double(circuits.count * epochs)
-        return (
-            Double(circuits.map(\.pulsesSent).reduce(0, +)) / n,
-            circuits.map { $0.deviceEnergy.reduce(0, +) }.reduce(0, +) / n,
-            Double(circuits.map(\.refreshes).reduce(0, +)) / n,
-            Double(circuits.map(\.opposedPulses).reduce(0, +)) / n,
-            Double(circuits.map(\.pairOpposedPulses).reduce(0, +)) / n
-        )
+        TrainingFigures.of(results[cell] ?? [], epochs: epochs).circuit.map {
+            ($0.pulses, $0.deviceEnergy, $0.refreshes, $0.opposed, $0.pairOpposed)
+        }
     }
 
     private func errors(_ cell: Cell) -> [Double] { (results[cell] ?? []).map { 100 * $0.testError } }

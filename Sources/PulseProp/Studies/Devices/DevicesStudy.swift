@@ -9,8 +9,8 @@ import Foundation
 /// rounding and the gain matched to `η` (`--device-eta`, one pulse = one device step), so
 /// all cells share the ideal run's learning rate. Collected into `devices.md`, `devices.csv`
 /// and `devices.svg` (``DevicesReport``).
-public enum DevicesStudy: Study {
-    public struct Options: PlanOptions, Equatable {
+public enum DevicesStudy: TrainingStudy {
+    public struct Options: TrainingPlanOptions, Equatable {
         /// The data folder relative to the plan folder.
         public func relative(to folder: String) -> Self {
             var options = self
@@ -126,22 +126,8 @@ public enum DevicesStudy: Study {
         }
     }
 
-    public static func isComplete(_ run: SweepRun, folder: String, options: Options) -> Bool {
-        BackpropReport.Summary.read(in: folder)?.epochs == options.epochs
-    }
-
-    public static func describe(_ run: SweepRun, folder: String) -> String? {
-        BackpropReport.Summary.read(in: folder).map { String(format: "test %.2f %%", 100 * $0.testError) }
-    }
-
-    public static func unreadableResult(_ run: SweepRun, folder: String, options: Options) -> String? {
-        RunResultFile.trainingSummaryProblem(in: folder, epochs: options.epochs)
-    }
-
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
-        let results = try results(of: options.cells, id: \.id, options: options, finished: finished, in: folder) { _, runFolder in
-            BackpropReport.Summary.read(in: runFolder).flatMap { $0.epochs == options.epochs ? $0 : nil }
-        }
+        let results = try summaries(of: options.cells, id: \.id, options: options, finished: finished, in: folder)
         let report = DevicesReport(cells: options.cells, results: results, epochs: options.epochs)
         let markdown = report.markdown()
         try AtomicFile.write(markdown, to: folder.file("devices.md"))

@@ -6,7 +6,7 @@ struct SweepPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Expand a study into a plan folder of runs (planning again keeps finished runs).",
-        subcommands: [Table1.self, WireSweep.self, WireTraining.self, Devices.self, Dbn.self])
+        subcommands: [Table1.self, WireSweep.self, WireTraining.self, Devices.self, Dbn.self, Wires.self])
 
     /// Plans `study` with `options` into `output` and says what is there.
     static func plan<S: Study>(_ study: S.Type, _ options: S.Options, output: String) throws {
@@ -63,5 +63,14 @@ struct SweepPlanCommand: ParsableCommand {
         @Option(help: "Plan folder.") var output: String
 
         func run() throws { try plan(BeliefNetStudy.self, options.study(), output: output) }
+    }
+
+    struct Wires: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "wires", abstract: "MNIST with wires (IR drop): devices × segment resistances × tile rows, wired write and read.")
+        @OptionGroup var options: WiresStudyOptions
+        @Option(help: "Plan folder.") var output: String
+
+        func run() throws { try plan(WiresStudy.self, options.study(), output: output) }
     }
 }
