@@ -9,6 +9,21 @@ public protocol PlanOptions: Codable, Sendable {
     func relative(to folder: String) -> Self
 }
 
+/// Options whose one path is the data folder (the MNIST studies).
+public protocol DataPlanOptions: PlanOptions {
+    /// Folder with the data files (absolute; in a plan, relative to the plan folder).
+    var data: String { get set }
+}
+
+extension DataPlanOptions {
+    /// These options with the data folder relative to `folder`.
+    public func relative(to folder: String) -> Self {
+        var options = self
+        options.data = PlanPath.relative(data, to: folder)
+        return options
+    }
+}
+
 /// Paths of a plan, relative to its folder.
 public enum PlanPath {
     /// `path` relative to `folder`, through their real locations (symbolic links resolved, as

@@ -5,14 +5,7 @@ import Foundation
 /// `pulseprop dbn train` run per cell and seed in `runs/<cell>/seed<S>/`. Collected into
 /// `dbn.md`, `dbn.csv` and `dbn.svg` (``BeliefNetStudyReport``).
 public enum BeliefNetStudy: Study {
-    public struct Options: PlanOptions, Equatable {
-        /// The data folder relative to the plan folder.
-        public func relative(to folder: String) -> Self {
-            var options = self
-            options.data = PlanPath.relative(data, to: folder)
-            return options
-        }
-
+    public struct Options: DataPlanOptions, Equatable {
         /// Folder with the MNIST IDX files (absolute; in a plan, relative to the plan folder).
         public var data: String
         /// Trials (seeds 1…trials) per cell.

@@ -10,14 +10,7 @@ import Foundation
 /// all cells share the ideal run's learning rate. Collected into `devices.md`, `devices.csv`
 /// and `devices.svg` (``DevicesReport``).
 public enum DevicesStudy: TrainingStudy {
-    public struct Options: TrainingPlanOptions, Equatable {
-        /// The data folder relative to the plan folder.
-        public func relative(to folder: String) -> Self {
-            var options = self
-            options.data = PlanPath.relative(data, to: folder)
-            return options
-        }
-
+    public struct Options: TrainingPlanOptions, DataPlanOptions, Equatable {
         /// Folder with the MNIST IDX files (absolute; in a plan, relative to the plan folder).
         public var data: String
         /// Trials (seeds 1…trials) per cell.

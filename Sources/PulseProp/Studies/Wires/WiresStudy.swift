@@ -13,14 +13,7 @@ import Foundation
 /// does (``DevicesStudy``). Collected into `wires.md`, `wires.csv` and `wires.svg`
 /// (``WiresReport``).
 public enum WiresStudy: TrainingStudy {
-    public struct Options: TrainingPlanOptions, Equatable {
-        /// The data folder relative to the plan folder.
-        public func relative(to folder: String) -> Self {
-            var options = self
-            options.data = PlanPath.relative(data, to: folder)
-            return options
-        }
-
+    public struct Options: TrainingPlanOptions, DataPlanOptions, Equatable {
         /// Folder with the MNIST IDX files (absolute; in a plan, relative to the plan folder).
         public var data: String
         /// Trials (seeds 1…trials) per cell.
