@@ -101,6 +101,16 @@ public struct StudyReport: Sendable {
     }
 }
 
+extension StudyReport {
+    /// Writes a study's table as `<name>.md`, `<name>.csv` and `<name>.svg` in `folder`, each
+    /// atomically, and reports them with the Markdown as the text.
+    public static func written(markdown: String, csv: String, svg: String, name: String, in folder: SweepFolder) throws -> StudyReport {
+        let files = [("md", markdown), ("csv", csv), ("svg", svg)].map { ("\(name).\($0.0)", $0.1) }
+        for (file, text) in files { try AtomicFile.write(text, to: folder.file(file)) }
+        return StudyReport(text: markdown, files: files.map { folder.file($0.0) })
+    }
+}
+
 /// A run that finished (exit 0) but whose result file cannot be read, and why.
 public struct BrokenRun: Codable, Equatable, Sendable {
     public var id: String

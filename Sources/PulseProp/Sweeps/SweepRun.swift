@@ -54,3 +54,19 @@ public struct SweepRun: Codable, Equatable, Sendable {
         return nil
     }
 }
+
+extension SweepRun {
+    /// One run per cell and trial, seeds 1…`trials`, named `<cell id>/seed<S>` (`make` gets the
+    /// cell, the seed and that name, which is also the run's folder under `runs/`): the layout
+    /// every study that repeats cells over seeds shares.
+    public static func perTrial<Cell>(
+        _ cells: [Cell], trials: Int, id cellID: (Cell) -> String, _ make: (Cell, UInt64, String) throws -> SweepRun
+    ) rethrows -> [SweepRun] {
+        try cells.flatMap { cell in
+            try (1...trials).map { trial in
+                let seed = UInt64(trial)
+                return try make(cell, seed, "\(cellID(cell))/seed\(seed)")
+            }
+        }
+    }
+}

@@ -84,18 +84,14 @@ public enum BeliefNetStudy: Study {
 
     public static func runs(_ options: Options) throws -> [SweepRun] {
         try options.validate()
-        return options.cells.flatMap { cell in
-            (1...options.trials).map { trial in
-                let seed = UInt64(trial)
-                let id = "\(cell.id)/seed\(seed)"
-                var command = BeliefNetTrainCommand(
-                    layers: options.layers, epochs: options.epochs, batch: options.batch, seed: seed, output: "runs/\(id)")
-                command.data = options.data
-                if let device = cell.device, let write = cell.write { command.pairs = (device, write) }
-                (command.statistics, command.momentum, command.weightDecay) = (options.statistics, options.momentum, options.weightDecay)
-                (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
-                return SweepRun(id: id, command: command, seed: seed)
-            }
+        return try SweepRun.perTrial(options.cells, trials: options.trials, id: \.id) { cell, seed, id in
+            var command = BeliefNetTrainCommand(
+                layers: options.layers, epochs: options.epochs, batch: options.batch, seed: seed, output: "runs/\(id)")
+            command.data = options.data
+            if let device = cell.device, let write = cell.write { command.pairs = (device, write) }
+            (command.statistics, command.momentum, command.weightDecay) = (options.statistics, options.momentum, options.weightDecay)
+            (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
+            return SweepRun(id: id, command: command, seed: seed)
         }
     }
 
@@ -120,10 +116,6 @@ public enum BeliefNetStudy: Study {
             isComplete(run, folder: runFolder, options: options) ? BeliefNetReport.Summary.read(in: runFolder) : nil
         }
         let report = BeliefNetStudyReport(cells: options.cells, results: results, epochs: options.epochs, layers: options.layers)
-        let markdown = report.markdown()
-        try AtomicFile.write(markdown, to: folder.file("dbn.md"))
-        try AtomicFile.write(try report.csv(), to: folder.file("dbn.csv"))
-        try AtomicFile.write(report.curves(), to: folder.file("dbn.svg"))
-        return StudyReport(text: markdown, files: ["dbn.md", "dbn.csv", "dbn.svg"].map(folder.file))
+        return try StudyReport.written(markdown: report.markdown(), csv: report.csv(), svg: report.curves(), name: "dbn", in: folder)
     }
 }

@@ -95,37 +95,29 @@ public enum DevicesStudy: TrainingStudy {
 
     public static func runs(_ options: Options) throws -> [SweepRun] {
         try options.validate()
-        return options.cells.flatMap { cell in
-            (1...options.trials).map { trial in
-                let seed = UInt64(trial)
-                let id = "\(cell.id)/seed\(seed)"
-                var command = TrainCommand(output: "runs/\(id)")
-                (command.data, command.method, command.levels, command.epochs, command.seed) =
-                    (options.data, .absmin, options.levels, options.epochs, seed)
-                if let device = cell.device, let update = cell.update {
-                    (command.device, command.d2d) = (device, cell.d2d > 0 ? cell.d2d : nil)
-                    (command.weights, command.update, command.rounding, command.deviceEta) = (.pair, update, .stochastic, options.eta)
-                    // Every choice spelled out, so that train's defaults for device weights change nothing.
-                    command.refreshSaturation = update == .unidirectional ? options.refreshSaturation : 0
-                    command.write = cell.write
-                    if cell.write == .accumulate { command.threshold = options.threshold ?? 1 }
-                } else {
-                    (command.weights, command.lr) = (.ideal, options.eta)
-                    if cell.stochasticIdeal { command.rounding = .stochastic }
-                }
-                (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
-                return SweepRun(id: id, command: command, seed: seed)
+        return try SweepRun.perTrial(options.cells, trials: options.trials, id: \.id) { cell, seed, id in
+            var command = TrainCommand(output: "runs/\(id)")
+            (command.data, command.method, command.levels, command.epochs, command.seed) =
+                (options.data, .absmin, options.levels, options.epochs, seed)
+            if let device = cell.device, let update = cell.update {
+                (command.device, command.d2d) = (device, cell.d2d > 0 ? cell.d2d : nil)
+                (command.weights, command.update, command.rounding, command.deviceEta) = (.pair, update, .stochastic, options.eta)
+                // Every choice spelled out, so that train's defaults for device weights change nothing.
+                command.refreshSaturation = update == .unidirectional ? options.refreshSaturation : 0
+                command.write = cell.write
+                if cell.write == .accumulate { command.threshold = options.threshold ?? 1 }
+            } else {
+                (command.weights, command.lr) = (.ideal, options.eta)
+                if cell.stochasticIdeal { command.rounding = .stochastic }
             }
+            (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
+            return SweepRun(id: id, command: command, seed: seed)
         }
     }
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         let results = try summaries(of: options.cells, id: \.id, options: options, finished: finished, in: folder)
         let report = DevicesReport(cells: options.cells, results: results, epochs: options.epochs)
-        let markdown = report.markdown()
-        try AtomicFile.write(markdown, to: folder.file("devices.md"))
-        try AtomicFile.write(try report.csv(), to: folder.file("devices.csv"))
-        try AtomicFile.write(report.curves(), to: folder.file("devices.svg"))
-        return StudyReport(text: markdown, files: ["devices.md", "devices.csv", "devices.svg"].map(folder.file))
+        return try StudyReport.written(markdown: report.markdown(), csv: report.csv(), svg: report.curves(), name: "devices", in: folder)
     }
 }

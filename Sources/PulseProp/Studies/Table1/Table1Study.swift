@@ -112,18 +112,14 @@ public enum Table1Study: Study {
 
     public static func runs(_ options: Options) throws -> [SweepRun] {
         try options.validate()
-        return options.cells.flatMap { cell in
-            (1...options.trials).map { trial in
-                let seed = UInt64(trial)
-                let id = "\(cell.configuration.ruleName)/seed\(seed)"
-                var command = TrainCommand(output: "runs/\(id)")
-                (command.data, command.method, command.feedback, command.levels, command.epochs, command.seed) =
-                    (options.data, cell.method, cell.feedback, cell.levels, options.epochs, seed)
-                command.threads = 1  // runs run side by side, one core each
-                (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
-                (command.quantisation, command.rounding) = (options.quantisation, options.rounding)
-                return SweepRun(id: id, command: command, seed: seed)
-            }
+        return try SweepRun.perTrial(options.cells, trials: options.trials, id: \.configuration.ruleName) { cell, seed, id in
+            var command = TrainCommand(output: "runs/\(id)")
+            (command.data, command.method, command.feedback, command.levels, command.epochs, command.seed) =
+                (options.data, cell.method, cell.feedback, cell.levels, options.epochs, seed)
+            command.threads = 1  // runs run side by side, one core each
+            (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
+            (command.quantisation, command.rounding) = (options.quantisation, options.rounding)
+            return SweepRun(id: id, command: command, seed: seed)
         }
     }
 

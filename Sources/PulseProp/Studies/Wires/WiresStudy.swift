@@ -91,35 +91,27 @@ public enum WiresStudy: TrainingStudy {
 
     public static func runs(_ options: Options) throws -> [SweepRun] {
         try options.validate()
-        return options.cells.flatMap { cell in
-            (1...options.trials).map { trial in
-                let seed = UInt64(trial)
-                let id = "\(cell.id)/seed\(seed)"
-                var command = TrainCommand(output: "runs/\(id)")
-                (command.data, command.feedback, command.method, command.levels, command.epochs, command.seed) =
-                    (options.data, .transposed, .absmin, options.levels, options.epochs, seed)
-                (command.weights, command.device, command.update, command.rounding, command.deviceEta) =
-                    (.pair, cell.device, .bidirectional, .stochastic, options.eta)
-                // Every choice spelled out, so that train's defaults for device weights change nothing.
-                (command.refreshSaturation, command.write) = (0, options.write)
-                if cell.resistance > 0 {
-                    (command.engine, command.wireResistance, command.driverResistance) = (.analytic, cell.resistance, 0)
-                    command.tileRows = cell.tileRows
-                    command.wiredRead = cell.paths == .both
-                }
-                (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
-                return SweepRun(id: id, command: command, seed: seed)
+        return try SweepRun.perTrial(options.cells, trials: options.trials, id: \.id) { cell, seed, id in
+            var command = TrainCommand(output: "runs/\(id)")
+            (command.data, command.feedback, command.method, command.levels, command.epochs, command.seed) =
+                (options.data, .transposed, .absmin, options.levels, options.epochs, seed)
+            (command.weights, command.device, command.update, command.rounding, command.deviceEta) =
+                (.pair, cell.device, .bidirectional, .stochastic, options.eta)
+            // Every choice spelled out, so that train's defaults for device weights change nothing.
+            (command.refreshSaturation, command.write) = (0, options.write)
+            if cell.resistance > 0 {
+                (command.engine, command.wireResistance, command.driverResistance) = (.analytic, cell.resistance, 0)
+                command.tileRows = cell.tileRows
+                command.wiredRead = cell.paths == .both
             }
+            (command.trainLimit, command.testLimit) = (options.trainLimit, options.testLimit)
+            return SweepRun(id: id, command: command, seed: seed)
         }
     }
 
     public static func collect(_ options: Options, finished: [SweepRun], in folder: SweepFolder) throws -> StudyReport {
         let results = try summaries(of: options.cells, id: \.id, options: options, finished: finished, in: folder)
         let report = WiresReport(cells: options.cells, results: results, epochs: options.epochs)
-        let markdown = report.markdown()
-        try AtomicFile.write(markdown, to: folder.file("wires.md"))
-        try AtomicFile.write(try report.csv(), to: folder.file("wires.csv"))
-        try AtomicFile.write(report.plot(), to: folder.file("wires.svg"))
-        return StudyReport(text: markdown, files: ["wires.md", "wires.csv", "wires.svg"].map(folder.file))
+        return try StudyReport.written(markdown: report.markdown(), csv: report.csv(), svg: report.plot(), name: "wires", in: folder)
     }
 }
