@@ -166,6 +166,44 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(try read(plan + "/table1.csv"), try read(reference + "/table1.csv"))
     }
 
+    /// A study folder kept as `docs/results/` keeps it (plan.json, and per finished run only
+    /// log.csv and summary.json; the other runs' folders gone): `sweep status` counts the kept
+    /// runs done, `sweep run` runs only the others and leaves the kept results byte for byte,
+    /// and the table equals the uninterrupted study's.
+    func testAFolderKeptWithOnlyResultsResumesWithoutRedoingThem() throws {
+        let data = try Self.tinyIDXData()
+        let root = try TestSupport.temporaryDirectory()
+        let study = ["--data", data, "--trials", "1", "--epochs", "2", "--levels", "0"]
+        let reference = root.appendingPathComponent("reference").path
+        _ = try cli(["reproduce", "table1"] + study + ["--jobs", "2", "--output", reference])
+
+        let kept = root.appendingPathComponent("kept").path
+        try FileManager.default.copyItem(atPath: reference, toPath: kept)
+        let runs = try FileManager.default.contentsOfDirectory(atPath: kept + "/runs").sorted()
+        XCTAssertGreaterThanOrEqual(runs.count, 2)
+        var keptFiles: [String: String] = [:]
+        for (k, cell) in runs.enumerated() {
+            let folder = "\(kept)/runs/\(cell)/seed1"
+            if k == 0 {
+                try FileManager.default.removeItem(atPath: "\(kept)/runs/\(cell)")  // never committed
+                continue
+            }
+            for file in try FileManager.default.contentsOfDirectory(atPath: folder) where !["log.csv", "summary.json"].contains(file) {
+                try FileManager.default.removeItem(atPath: "\(folder)/\(file)")
+            }
+            for file in ["log.csv", "summary.json"] { keptFiles["\(folder)/\(file)"] = try read("\(folder)/\(file)") }
+        }
+        for file in ["table1.csv", "table1.md"] { try? FileManager.default.removeItem(atPath: "\(kept)/\(file)") }
+
+        let status = try SnakeCaseJSON.decode(SweepProgress.self, from: Data(try cli(["sweep", "status", kept, "--format", "json"]).utf8))
+        XCTAssertEqual(status.done, runs.count - 1, "the kept runs count as done")
+        XCTAssertEqual(status.pending, 1)
+        _ = try cli(["sweep", "run", kept, "--jobs", "2"])
+        for (path, text) in keptFiles { XCTAssertEqual(try read(path), text, "\(path) was run again") }
+        _ = try cli(["sweep", "collect", kept])
+        XCTAssertEqual(try read(kept + "/table1.csv"), try read(reference + "/table1.csv"))
+    }
+
     func testFailedRunKeepsItsLastLinesAndDoesNotPoisonCollect() throws {
         let plan = try TestSupport.temporaryDirectory().appendingPathComponent("plan").path
         _ = try cli(["sweep", "plan", "wire-sweep", "--sweep-sizes", "2,3", "--sweep-resistances", "0", "--levels", "4", "--output", plan])

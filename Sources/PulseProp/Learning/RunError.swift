@@ -3,6 +3,9 @@
 public enum RunError: Error, CustomStringConvertible, Equatable {
     /// The folder holds an earlier run's checkpoint and neither `--resume` nor `--overwrite` was given.
     case folderHoldsEarlierRun(folder: String)
+    /// The folder holds an earlier run's results (`file`) but no checkpoint to continue from,
+    /// and `--overwrite` was not given (e.g. a study folder kept with only its results).
+    case folderHoldsResultsWithoutCheckpoint(folder: String, file: String)
     /// `--resume` and `--overwrite` together.
     case resumeAndOverwrite
     /// The checkpoint was written by a run of another configuration (`difference`: the first field).
@@ -14,6 +17,8 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .folderHoldsEarlierRun(let folder):
             return "\(folder) holds the checkpoint of an earlier run; add --resume to continue it or --overwrite to start afresh"
+        case .folderHoldsResultsWithoutCheckpoint(let folder, let file):
+            return "\(folder) holds an earlier run's \(file) but no checkpoint to continue from; add --overwrite to replace its results or choose another --output"
         case .resumeAndOverwrite:
             return "invalid overwrite: contradicts --resume: continue the run or start afresh, not both"
         case .configurationDiffers(let checkpoint, let difference):

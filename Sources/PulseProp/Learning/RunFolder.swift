@@ -4,7 +4,7 @@ import Foundation
 /// run's lifetime (``OutputLock``) and never silently reused. A folder that holds an earlier
 /// run's checkpoint is refused unless the run continues it (`--resume`) or replaces it
 /// (`--overwrite`); `--resume` without a checkpoint starts afresh, so a sweep can pass it to
-/// every run.
+/// every run, unless the folder holds an earlier run's results.
 public enum RunFolder {
     /// Refuses `--resume` with `--overwrite` (a command checks this before loading its data).
     public static func checkFlags(resume: Bool, overwrite: Bool) throws {
@@ -16,13 +16,23 @@ public enum RunFolder {
     /// ``RunError`` for `--resume` with `--overwrite`, an ``OutputLockError`` or
     /// ``WriteError`` for a folder that cannot be locked or created, and a ``RunError`` naming
     /// the folder when it holds an earlier checkpoint.
-    public static func claim(_ folder: String, checkpoints: [String] = ["checkpoint.json"], resume: Bool, overwrite: Bool) throws -> OutputLock {
+    /// A folder with an earlier run's `results` (e.g. `summary.json`) but none of its
+    /// checkpoints is refused too unless the run replaces it: `--resume` would otherwise start
+    /// afresh over results it cannot continue.
+    public static func claim(
+        _ folder: String, checkpoints: [String] = ["checkpoint.json"], results: [String] = ["summary.json"], resume: Bool, overwrite: Bool
+    ) throws -> OutputLock {
         try checkFlags(resume: resume, overwrite: overwrite)
         let lock = try OutputLock(folder: folder)
-        let earlier = checkpoints.contains { FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0)) }
+        func exists(_ file: String) -> Bool { FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(file)) }
+        let earlier = checkpoints.contains(where: exists)
         if !resume, !overwrite, earlier {
             lock.release()
             throw RunError.folderHoldsEarlierRun(folder: folder)
+        }
+        if !overwrite, !earlier, let result = results.first(where: exists) {
+            lock.release()
+            throw RunError.folderHoldsResultsWithoutCheckpoint(folder: folder, file: result)
         }
         return lock
     }

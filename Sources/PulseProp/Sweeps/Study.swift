@@ -44,6 +44,13 @@ extension Study {
         return plan
     }
 
+    /// Adopts the runs of the plan in `folder` that have no status yet, using this study's
+    /// ``isComplete(_:folder:options:)`` (see ``SweepFolder/adoptRunsWithoutStatus(isComplete:)``).
+    public static func adoptRunsWithoutStatus(planIn folder: SweepFolder) throws {
+        let options = try folder.plan(Options.self).options
+        try folder.adoptRunsWithoutStatus { run, runFolder in isComplete(run, folder: runFolder, options: options) }
+    }
+
     /// Collects the study planned in `folder` (reading its options from `plan.json`); finished
     /// runs whose result cannot be read are left out and listed in the report.
     public static func collect(planIn folder: SweepFolder) throws -> StudyReport {
@@ -143,6 +150,16 @@ enum RunResultFile {
 /// Every study `pulseprop sweep` knows, by name.
 public enum StudyRegistry {
     public static let studies: [any Study.Type] = [Table1Study.self, WireSweepStudy.self, WireTrainingStudy.self, DevicesStudy.self, BeliefNetStudy.self, WiresStudy.self]
+
+    /// The plan folder at `path` and its study, with the runs that have no status adopted
+    /// (``Study/adoptRunsWithoutStatus(planIn:)``): what every command on an existing plan
+    /// folder opens it with, so a committed study resumes where it stopped.
+    public static func openPlan(at path: String) throws -> (folder: SweepFolder, study: any Study.Type) {
+        let folder = SweepFolder(path)
+        let study = try study(named: folder.header().study)
+        try study.adoptRunsWithoutStatus(planIn: folder)
+        return (folder, study)
+    }
 
     /// The study called `name`, or a one-line error listing the known ones.
     public static func study(named name: String) throws -> any Study.Type {

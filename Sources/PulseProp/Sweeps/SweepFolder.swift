@@ -75,15 +75,32 @@ public struct SweepFolder: Sendable {
             }
         }
         for run in plan.runs {
-            let runFolder = folder(of: run)
-            let runFile = (runFolder as NSString).appendingPathComponent("run.json")
-            let previous = FileManager.default.contents(atPath: runFile).flatMap { try? SnakeCaseJSON.decode(SweepRun.self, from: $0) }
+            let previous = FileManager.default.contents(atPath: runFilePath(of: run)).flatMap { try? SnakeCaseJSON.decode(SweepRun.self, from: $0) }
             if previous == run, try RunStatus.read(at: statusPath(of: run)) != nil { continue }
-            try AtomicFile.write(SnakeCaseJSON.encode(run), to: runFile)
-            var status = try RunStatus.read(at: statusPath(of: run)) ?? RunStatus(state: .pending)
-            status.state = isComplete(run, runFolder) ? .done : .pending
-            try status.write(to: statusPath(of: run))
+            try record(run, isComplete: isComplete)
         }
         try AtomicFile.write(SnakeCaseJSON.encode(plan), to: planPath)
     }
+
+    /// Gives every run of the plan that has no `status.json` (a folder committed or copied with
+    /// only its runs' results, as `docs/results/` keeps them) its `run.json` and a status: done
+    /// when `isComplete` finds its output complete, else pending. Without this a runner would
+    /// take those runs for new ones and start them again over their results.
+    public func adoptRunsWithoutStatus(isComplete: (SweepRun, String) -> Bool) throws {
+        for run in try header().runs where !FileManager.default.fileExists(atPath: statusPath(of: run)) {
+            try record(run, isComplete: isComplete)
+        }
+    }
+
+    /// Writes `run.json` of `run` and its status: done if `isComplete`, else pending (other
+    /// fields of an existing status kept).
+    private func record(_ run: SweepRun, isComplete: (SweepRun, String) -> Bool) throws {
+        try AtomicFile.write(SnakeCaseJSON.encode(run), to: runFilePath(of: run))
+        var status = try RunStatus.read(at: statusPath(of: run)) ?? RunStatus(state: .pending)
+        status.state = isComplete(run, folder(of: run)) ? .done : .pending
+        try status.write(to: statusPath(of: run))
+    }
+
+    /// `run.json` of `run`.
+    private func runFilePath(of run: SweepRun) -> String { (folder(of: run) as NSString).appendingPathComponent("run.json") }
 }

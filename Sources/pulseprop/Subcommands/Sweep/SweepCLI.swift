@@ -16,7 +16,7 @@ enum SweepCLI {
     /// children and leaves their runs pending (they resume from their checkpoints).
     static func runLocally(_ folder: SweepFolder, jobs: Int) throws {
         try require(jobs >= 1, "jobs", "must be ≥ 1, got \(jobs)")
-        let study = try StudyRegistry.study(named: folder.header().study)
+        let study = try StudyRegistry.openPlan(at: folder.path).study
         let executor = SweepExecutor(folder: folder, executable: executable)
         let stop = interruptOnSignals(executor)
         let undone = try LocalSweepRunner(executor: executor, jobs: jobs) { study.describe($0, in: folder) }.run(log: log)
@@ -50,7 +50,7 @@ enum SweepCLI {
 
     /// Writes the study's tables and plots from the finished runs and prints the table.
     static func collect(_ folder: SweepFolder) throws {
-        let study = try StudyRegistry.study(named: folder.header().study)
+        let study = try StudyRegistry.openPlan(at: folder.path).study
         let report = try study.collect(planIn: folder)
         for run in report.brokenRuns {
             log("warning: run \(run.id) finished, but \(run.reason); left out of the tables\n")

@@ -21,7 +21,7 @@ struct SweepStatus: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        let folder = SweepFolder(plan)
+        let folder = try StudyRegistry.openPlan(at: plan).folder
         switch format {
         case .table: try StandardOutput.write(try SweepProgress(of: folder).text, terminator: "")
         case .json: try StandardOutput.write(try SnakeCaseJSON.string(SweepProgress(of: folder)))
@@ -47,7 +47,7 @@ struct SweepCommands: ParsableCommand {
     @Argument(help: "Plan folder.") var plan: String
 
     func run() throws {
-        let folder = SweepFolder(plan)
+        let folder = try StudyRegistry.openPlan(at: plan).folder
         let commands = try folder.header().runs.filter { try folder.status(of: $0).state != .done }.map {
             try shellCommandLine([SweepCLI.executable.path, "sweep", "exec", folder.path, "--run", $0.id], parameter: "plan") + "\n"
         }
@@ -66,7 +66,7 @@ struct SweepExec: ParsableCommand {
     @Option(help: "Line of the task list, from 0 ($SLURM_ARRAY_TASK_ID).") var index: Int?
 
     func run() throws {
-        let folder = SweepFolder(plan)
+        let folder = try StudyRegistry.openPlan(at: plan).folder
         let id = try chosenRun()
         guard let target = try folder.header().runs.first(where: { $0.id == id }) else {
             throw SweepError.unknownRun(id: id, folder: folder.path)

@@ -22,7 +22,7 @@ struct SweepSlurm: ParsableCommand {
     func run() throws {
         let script = SlurmScript(partition: partition, time: time, cpusPerTask: cpusPerTask, maxParallel: maxParallel)
         try script.validate()
-        let folder = SweepFolder(plan)
+        let folder = try StudyRegistry.openPlan(at: plan).folder
         let header = try folder.header()
         let unfinished = try header.runs.filter { try folder.status(of: $0).state != .done }
         guard !unfinished.isEmpty else {
