@@ -51,4 +51,32 @@ final class DirectStepWriteTests: XCTestCase {
             XCTAssertGreaterThan(observed.stats.deviceEnergy.reduce(0, +), 0)
         }
     }
+
+    /// For nominal devices the step's energy is summed from the pulsing rows' states
+    /// (``AnalyticEngine/nominalEnergy(of:after:before:)``); it equals the device-by-device
+    /// sum with each device's own conductance to rounding, for two-phase and one-phase steps
+    /// with rows and columns that sit out.
+    func testNominalEnergyEqualsTheDeviceByDeviceSum() throws {
+        var rng = SeededGenerator(seed: 11)
+        let engine = try CrossbarHardware(circuit: CrossbarCircuit()).analyticEngine()
+        let (rows, cols) = (13, 10)
+        for only in [nil, LearningPhase.Kind.potentiation, .depression] {
+            for _ in 0..<20 {
+                let rowCounts = (0..<rows).map { _ in Bool.random(using: &rng) ? 0 : Int.random(in: 1...5, using: &rng) }
+                let columnCounts = (0..<cols).map { _ in Bool.random(using: &rng) ? 0 : Int.random(in: -5...5, using: &rng) }
+                let step = try LearningStep(rowCounts: rowCounts, columnCounts: columnCounts, slotsPerPhase: 5, only: only)
+                let before = Matrix(rows: rows, cols: cols) { _, _ in Double.random(in: 0...1, using: &rng) }
+                var after = before
+                try engine.apply(step, to: &after)
+                let lookup = { (i: Int, j: Int) in before[i, j] }
+                let (fast, reference) = (
+                    engine.nominalEnergy(of: step, after: after, before: lookup), engine.energyByDevice(of: step, after: after, before: lookup)
+                )
+                for p in 0..<2 {
+                    XCTAssertEqual(fast.devices[p], reference.devices[p], accuracy: 1e-12 * max(reference.devices[p], 1e-30), "\(step)")
+                }
+                XCTAssertEqual(engine.energy(of: step, from: before, to: after), fast)
+            }
+        }
+    }
 }

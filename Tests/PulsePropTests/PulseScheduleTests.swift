@@ -157,6 +157,15 @@ final class PulseScheduleTests: XCTestCase {
         XCTAssertEqual(step.coincidenceMatrix, Matrix([[2, 0, -3], [0, 0, 0], [2, 0, -2]]))
         // Rows pulse in both phases, columns in one: 2·5 + 6.
         XCTAssertEqual(step.phases.map(\.pulsesSent).reduce(0, +), 16)
+        // The pulsing lists are the electrodes with a count in a phase (a one-phase step
+        // silences the other phase's rows and columns), and the longest trains their maxima.
+        XCTAssertEqual([up.pulsingRows, up.pulsingColumns, down.pulsingRows, down.pulsingColumns], [[0, 2], [0], [0, 2], [2]])
+        XCTAssertEqual([step.pulsingRows, step.pulsingColumns], [[0, 2], [0, 2]])
+        XCTAssertEqual([step.longestRowTrain, step.longestColumnTrain], [3, 4])
+        let upOnly = try LearningStep(rowCounts: [0, 1, 5], columnCounts: [-2, 3, 0, -1], slotsPerPhase: 5, only: .potentiation)
+        XCTAssertEqual([upOnly.phases[0].pulsingColumns, upOnly.phases[1].pulsingRows, upOnly.phases[1].pulsingColumns], [[0, 3], [], []])
+        XCTAssertEqual([upOnly.pulsingRows, upOnly.pulsingColumns], [[1, 2], [0, 3]])
+        XCTAssertEqual(upOnly.phases.map(\.pulsesSent), [6 + 3, 0])
         // Decoding re-derives the phases and checks the counts.
         let decoded = try JSONDecoder().decode(LearningStep.self, from: JSONEncoder().encode(step))
         XCTAssertEqual(decoded, step)

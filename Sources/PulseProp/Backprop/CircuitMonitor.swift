@@ -219,8 +219,9 @@ public final class CircuitMonitor {
         var stepWritten = 0
         // A device coincides only where its row and its column pulse in one phase; every other
         // device is only checked for disturb (a row step of a per-batch write pulses one row).
-        let pulsingRows = (0..<step.rows).map { i in step.phases.contains { $0.rowCounts[i] > 0 } }
-        let pulsingColumns = (0..<step.cols).map { j in step.phases.contains { $0.columnCounts[j] > 0 } }
+        var (pulsingRows, pulsingColumns) = ([Bool](repeating: false, count: step.rows), [Bool](repeating: false, count: step.cols))
+        for i in step.pulsingRows { pulsingRows[i] = true }
+        for j in step.pulsingColumns { pulsingColumns[j] = true }
         let (beforeStates, afterStates) = (event.before.elements, event.after.elements)
         for i in 0..<step.rows {
             for j in 0..<step.cols {

@@ -150,8 +150,7 @@ extension AnalyticEngine {
     public func write(_ step: LearningStep, to states: inout Matrix<Double>) throws -> (counts: SparsePulseCounts, report: RowWriteReport) {
         let energy = try apply(step, to: &states)
         var counts = SparsePulseCounts(rows: step.rows, cols: step.cols)
-        let rows = (0..<step.rows).filter { i in step.phases.contains { $0.rowCounts[i] > 0 } }
-        let columns = (0..<step.cols).filter { j in step.phases.contains { $0.columnCounts[j] > 0 } }
+        let (rows, columns) = (step.pulsingRows, step.pulsingColumns)
         var report = RowWriteReport(rowSteps: 1, pulsesSent: step.phases.reduce(0) { $0 + $1.pulsesSent }, energy: energy)
         for i in rows {
             for j in columns {

@@ -75,6 +75,60 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
 
     /// ``energy(of:from:to:)`` with the starting state of device `(i, j)` given by `before`.
     func energy(of step: LearningStep, after: Matrix<Double>, before: (Int, Int) -> Double) -> StepEnergy {
+        devices.instances == nil ? nominalEnergy(of: step, after: after, before: before) : energyByDevice(of: step, after: after, before: before)
+    }
+
+    /// ``energy(of:after:before:)`` for a crossbar of nominal devices, whose conductance
+    /// `G_off + (G_on − G_off)·x` is linear in the state: on a pulsing row the devices of the
+    /// columns no phase pulses (unmoved, half-selected) are summed as the row's states, the
+    /// others term by term as in ``energyByDevice(of:after:before:)``. The same sum in another
+    /// order (equal to rounding, ~1e-15 relative), with one pass of additions per pulsing row
+    /// instead of a conductance per device.
+    func nominalEnergy(of step: LearningStep, after: Matrix<Double>, before: (Int, Int) -> Double) -> StepEnergy {
+        let shape = circuit.shape
+        let tau = shape.plateau + 2 * shape.edge / 3
+        let (gOff, gSpan) = (devices.nominal.offConductance, devices.nominal.onConductance - devices.nominal.offConductance)
+        let cols = step.cols
+        var phases = [Double](repeating: 0, count: step.phases.count)
+        var switched = [Bool](repeating: false, count: cols)
+        var quiet = [Double](repeating: 1, count: cols)  // 1 on the columns no phase pulses, else 0
+        for j in step.pulsingColumns { quiet[j] = 0 }
+        let quietColumns = Double(cols - step.pulsingColumns.count)
+        after.elements.withUnsafeBufferPointer { x1s in
+            quiet.withUnsafeBufferPointer { quiet in
+                for (p, phase) in step.phases.enumerated() {
+                    let u = shape.amplitude(of: phase.kind)
+                    let u2 = u * u
+                    var sum = 0.0
+                    @inline(__always) func add(_ i: Int, _ j: Int, _ r: Int) {
+                        let c = phase.columnCounts[j]
+                        let x1 = x1s[i * cols + j]
+                        let k = min(r, c)
+                        let state = c > 0 ? (before(i, j) + x1) / 2 : switched[j] ? x1 : before(i, j)
+                        sum += (gOff + gSpan * state) * tau * (Double(k) * u2 + Double(r + c - 2 * k) * u2 / 4)
+                    }
+                    for i in phase.pulsingRows {
+                        let r = phase.rowCounts[i]
+                        var states = 0.0
+                        for j in 0..<cols { states += quiet[j] * x1s[i * cols + j] }
+                        sum += (quietColumns * gOff + gSpan * states) * tau * Double(r) * u2 / 4
+                        for j in step.pulsingColumns { add(i, j, r) }
+                    }
+                    if !phase.pulsingColumns.isEmpty {
+                        for i in 0..<step.rows where phase.rowCounts[i] == 0 {
+                            for j in phase.pulsingColumns { add(i, j, 0) }
+                        }
+                    }
+                    for j in phase.pulsingColumns { switched[j] = true }
+                    phases[p] = sum
+                }
+            }
+        }
+        return StepEnergy(devices: phases, drivers: phases)
+    }
+
+    /// ``energy(of:after:before:)`` device by device, each with its own conductance (any population).
+    func energyByDevice(of step: LearningStep, after: Matrix<Double>, before: (Int, Int) -> Double) -> StepEnergy {
         let shape = circuit.shape
         let tau = shape.plateau + 2 * shape.edge / 3
         let cols = step.cols
@@ -98,7 +152,7 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
                             let g = devices.conductance(state: state, row: i, col: j)
                             sum += g * tau * (Double(k) * u2 + Double(r + c - 2 * k) * u2 / 4)
                         }
-                        let pulsing = (0..<cols).filter { columnCounts[$0] > 0 }
+                        let pulsing = phase.pulsingColumns
                         for i in 0..<step.rows {
                             let r = rowCounts[i]
                             if r > 0 {
@@ -129,7 +183,7 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
     public func apply(_ step: LearningStep, to states: UnsafeMutableBufferPointer<Double>) {
         let cols = step.cols
         precondition(states.count == step.rows * cols, "state buffer does not match the step")
-        let longest = min(step.rowCounts.max() ?? 0, step.columnCounts.map(abs).max() ?? 0)
+        let longest = min(step.longestRowTrain, step.longestColumnTrain)
         up.extend(to: longest)
         down.extend(to: longest)
         let instances = population(rows: step.rows, cols: cols).instances
@@ -141,10 +195,12 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
         }
         for phase in step.phases {
             let table = phase.kind == .potentiation ? up : down
-            // Only the columns that pulse in this phase, so every device is visited at most once per step.
-            let pulsing = phase.columnCounts.indices.filter { phase.columnCounts[$0] > 0 }
+            // Only the rows and columns that pulse in this phase, so every device is visited at
+            // most once per step.
+            let pulsing = phase.pulsingColumns
             let potentiating = phase.kind == .potentiation
-            for (i, r) in phase.rowCounts.enumerated() where r > 0 {
+            for i in phase.pulsingRows {
+                let r = phase.rowCounts[i]
                 let row = states.baseAddress! + i * cols
                 guard instances != nil || noise != nil else {
                     for j in pulsing { row[j] = table.state(after: min(r, phase.columnCounts[j]), from: row[j]) }

@@ -14,20 +14,15 @@ struct StepStartStates {
     init(_ step: LearningStep, _ states: Matrix<Double>) {
         var rowSlot = [Int](repeating: -1, count: step.rows)
         var columnSlot = [Int](repeating: -1, count: step.cols)
-        var rows: [Int] = []
-        var columns: [Int] = []
-        for i in 0..<step.rows where step.phases.contains(where: { $0.rowCounts[i] > 0 }) {
-            rowSlot[i] = rows.count
-            rows.append(i)
-        }
-        for j in 0..<step.cols where step.phases.contains(where: { $0.columnCounts[j] > 0 }) {
-            columnSlot[j] = columns.count
-            columns.append(j)
-        }
+        let (rows, columns) = (step.pulsingRows, step.pulsingColumns)
+        for (slot, i) in rows.enumerated() { rowSlot[i] = slot }
+        for (slot, j) in columns.enumerated() { columnSlot[j] = slot }
         var values: [Double] = []
         values.reserveCapacity(rows.count * columns.count)
-        for i in rows {
-            for j in columns { values.append(states[i, j]) }
+        states.elements.withUnsafeBufferPointer { x in
+            for i in rows {
+                for j in columns { values.append(x[i * step.cols + j]) }
+            }
         }
         (self.rowSlot, self.columnSlot, pulsingColumns, self.values) = (rowSlot, columnSlot, columns.count, values)
     }

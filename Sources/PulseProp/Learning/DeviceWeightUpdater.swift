@@ -217,20 +217,29 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// With stochastic rounding every step draws its own dither (also a step that sends nothing).
     private func pulses(_ s: LayerSignals, example b: Int, gain: Double) throws -> LearningStep? {
         let u = encoding.rounding == .stochastic ? Double.random(in: 0..<1, using: &dither) : 0
-        // A zero signal sends no pulse (rounded up from nothing by no dither below 1).
-        var rows = [Int](repeating: 0, count: s.xStride)
+        let encoding = encoding
+        // A zero signal sends no pulse (rounded up from nothing by no dither below 1). The
+        // columns first: a step without a pulsing column needs no row counts.
         var weightColumns = [Int](repeating: 0, count: s.cols)
-        s.x.withUnsafeBufferPointer { x in
-            for i in 0..<s.xStride where x[b * s.xStride + i] != 0 {
-                rows[i] = encoding.count(x: gain * Double(x[b * s.xStride + i]), dither: u)
-            }
-        }
+        var columnPulses = false
         s.delta.withUnsafeBufferPointer { delta in
             for j in 0..<s.cols where delta[b * s.cols + j] != 0 {
-                weightColumns[j] = encoding.count(delta: gain * Double(delta[b * s.cols + j]), dither: u)
+                let n = encoding.count(delta: gain * Double(delta[b * s.cols + j]), dither: u)
+                weightColumns[j] = n
+                columnPulses = columnPulses || n != 0
             }
         }
-        guard rows.contains(where: { $0 > 0 }), weightColumns.contains(where: { $0 != 0 }) else { return nil }
+        guard columnPulses else { return nil }
+        var rows = [Int](repeating: 0, count: s.xStride)
+        var rowPulses = false
+        s.x.withUnsafeBufferPointer { x in
+            for i in 0..<s.xStride where x[b * s.xStride + i] != 0 {
+                let n = encoding.count(x: gain * Double(x[b * s.xStride + i]), dither: u)
+                rows[i] = n
+                rowPulses = rowPulses || n > 0
+            }
+        }
+        guard rowPulses else { return nil }
         let columns = columnCounts(weightColumns)
         return try LearningStep(
             rowCounts: rows, columnCounts: columns, slotsPerPhase: encoding.maxCount,

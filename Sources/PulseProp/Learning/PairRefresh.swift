@@ -39,8 +39,9 @@ public struct PairRefresh: Equatable, Sendable {
     /// has both devices of `states` at or above ``saturation``.
     public func isSaturated(_ states: Matrix<Double>, by step: LearningStep) -> Bool {
         guard saturation > 0 else { return false }
-        let rows = step.rowCounts.indices.filter { step.rowCounts[$0] > 0 }
-        let pairs = Set(step.columnCounts.indices.filter { step.columnCounts[$0] != 0 }.map { $0 / 2 })
+        let rows = step.pulsingRows
+        var pairs: [Int] = []  // ascending, each once
+        for j in step.columnCounts.indices where step.columnCounts[j] != 0 && pairs.last != j / 2 { pairs.append(j / 2) }
         return states.elements.withUnsafeBufferPointer { x in
             rows.contains { i in pairs.contains { p in min(x[i * states.cols + 2 * p], x[i * states.cols + 2 * p + 1]) >= saturation } }
         }

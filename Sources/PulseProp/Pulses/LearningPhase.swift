@@ -22,11 +22,31 @@ public struct LearningPhase: Equatable, Sendable {
     public let rowPolarity: Int
     /// Sign of the column pulses, always `−rowPolarity`.
     public let columnPolarity: Int
+    /// The rows that pulse in this phase (count > 0), ascending.
+    public let pulsingRows: [Int]
+    /// The columns that pulse in this phase (count > 0), ascending: with ``pulsingRows`` the
+    /// only devices this phase can write, so engines and monitors visit them instead of the
+    /// whole crossbar.
+    public let pulsingColumns: [Int]
+
+    /// A phase of these counts; `pulsingRows` are the rows with a count > 0 (the caller has them).
+    init(kind: Kind, rowCounts: [Int], columnCounts: [Int], rowPolarity: Int, columnPolarity: Int, pulsingRows: [Int]) {
+        (self.kind, self.rowCounts, self.columnCounts) = (kind, rowCounts, columnCounts)
+        (self.rowPolarity, self.columnPolarity) = (rowPolarity, columnPolarity)
+        self.pulsingRows = pulsingRows
+        var columns: [Int] = []
+        columnCounts.withUnsafeBufferPointer { counts in
+            for j in counts.indices where counts[j] > 0 { columns.append(j) }
+        }
+        pulsingColumns = columns
+    }
 
     /// Coincident pulses at device `(row, col)` in this phase, `min(rows, columns)`.
     @inlinable
     public func coincidences(row: Int, col: Int) -> Int { min(rowCounts[row], columnCounts[col]) }
 
     /// Pulses sent by all drivers in this phase.
-    public var pulsesSent: Int { rowCounts.reduce(0, +) + columnCounts.reduce(0, +) }
+    public var pulsesSent: Int {
+        pulsingRows.reduce(0) { $0 + rowCounts[$1] } + pulsingColumns.reduce(0) { $0 + columnCounts[$1] }
+    }
 }

@@ -19,6 +19,15 @@ public struct LearningStep: Codable, Equatable, Sendable {
     /// The one phase that sends pulses, when the other sits out entirely (no row or column
     /// pulses): potentiation for unidirectional updates, depression for a refresh's reset.
     public let only: LearningPhase.Kind?
+    /// The rows that pulse (`n_x > 0`), ascending.
+    public let pulsingRows: [Int]
+    /// The columns that pulse in either phase, ascending: with ``pulsingRows`` the devices the
+    /// step can write.
+    public let pulsingColumns: [Int]
+    /// The longest row train, `max n_x`.
+    public let longestRowTrain: Int
+    /// The longest column train, `max |n_δ|`.
+    public let longestColumnTrain: Int
 
     private enum CodingKeys: String, CodingKey {
         case rowCounts, columnCounts, slotsPerPhase, only
@@ -29,8 +38,20 @@ public struct LearningStep: Codable, Equatable, Sendable {
     public init(rowCounts: [Int], columnCounts: [Int], slotsPerPhase: Int, only: LearningPhase.Kind? = nil) throws {
         try require(!rowCounts.isEmpty, "rows", "must be ≥ 1")
         try require(!columnCounts.isEmpty, "cols", "must be ≥ 1")
-        try require(rowCounts.allSatisfy { $0 >= 0 }, "x", "row pulse counts must be ≥ 0")
-        let longest = max(rowCounts.max()!, columnCounts.map(abs).max()!)
+        // One pass over each list: the checks, the longest trains and the pulsing rows.
+        var (lowestRow, longestRow, longestColumn) = (0, 0, 0)
+        var pulsingRows: [Int] = []
+        rowCounts.withUnsafeBufferPointer { counts in
+            for i in counts.indices where counts[i] != 0 {
+                (lowestRow, longestRow) = (min(lowestRow, counts[i]), max(longestRow, counts[i]))
+                pulsingRows.append(i)
+            }
+        }
+        try require(lowestRow >= 0, "x", "row pulse counts must be ≥ 0")
+        columnCounts.withUnsafeBufferPointer { counts in
+            for n in counts { longestColumn = max(longestColumn, abs(n)) }
+        }
+        let longest = max(longestRow, longestColumn)
         try require(
             slotsPerPhase >= longest, "slotsPerPhase",
             "\(slotsPerPhase) is shorter than the longest train (\(longest) pulses)")
@@ -38,18 +59,40 @@ public struct LearningStep: Codable, Equatable, Sendable {
         self.columnCounts = columnCounts
         self.slotsPerPhase = slotsPerPhase
         self.only = only
-        let silentRows = [Int](repeating: 0, count: rowCounts.count)
-        let silentColumns = [Int](repeating: 0, count: columnCounts.count)
+        (longestRowTrain, longestColumnTrain) = (longestRow, longestColumn)
+        let silentRows = only == nil ? [] : [Int](repeating: 0, count: rowCounts.count)
+        let silentColumns = only == nil ? [] : [Int](repeating: 0, count: columnCounts.count)
         phases = [
             LearningPhase(
                 kind: .potentiation, rowCounts: only == .depression ? silentRows : rowCounts,
                 columnCounts: only == .depression ? silentColumns : columnCounts.map { $0 < 0 ? -$0 : 0 },
-                rowPolarity: 1, columnPolarity: -1),
+                rowPolarity: 1, columnPolarity: -1, pulsingRows: only == .depression ? [] : pulsingRows),
             LearningPhase(
                 kind: .depression, rowCounts: only == .potentiation ? silentRows : rowCounts,
                 columnCounts: only == .potentiation ? silentColumns : columnCounts.map { $0 > 0 ? $0 : 0 },
-                rowPolarity: -1, columnPolarity: 1),
+                rowPolarity: -1, columnPolarity: 1, pulsingRows: only == .potentiation ? [] : pulsingRows),
         ]
+        self.pulsingRows = pulsingRows
+        pulsingColumns = Self.union(phases[0].pulsingColumns, phases[1].pulsingColumns)
+    }
+
+    /// The union of two ascending lists, ascending.
+    private static func union(_ a: [Int], _ b: [Int]) -> [Int] {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        var (merged, p, q) = ([Int](), 0, 0)
+        merged.reserveCapacity(a.count + b.count)
+        while p < a.count || q < b.count {
+            if q == b.count || (p < a.count && a[p] < b[q]) {
+                merged.append(a[p])
+                p += 1
+            } else {
+                if p < a.count, a[p] == b[q] { p += 1 }
+                merged.append(b[q])
+                q += 1
+            }
+        }
+        return merged
     }
 
     /// Decodes the counts and checks them like ``init(rowCounts:columnCounts:slotsPerPhase:)``.
