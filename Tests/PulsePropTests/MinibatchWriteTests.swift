@@ -55,6 +55,33 @@ final class MinibatchWriteTests: XCTestCase {
         }
     }
 
+    /// The one-pass write's sums over the crossbar are shared between threads in fixed
+    /// blocks: the same states and the same report, energy bit for bit, on 1, 2 and 3 threads
+    /// (a crossbar of several column and row blocks, with and without variation).
+    func testOnePassWriteIsTheSameOnAnyNumberOfThreads() throws {
+        for variation in [DeviceVariation.none, DeviceVariation(d2d: 0.2, seed: 4)] {
+            var source = SeededGenerator(seed: 21)
+            let (rows, cols) = (70, 80)
+            let start = Matrix<Double>(rows: rows, cols: cols) { _, _ in Double.random(in: 0...1, using: &source) }
+            let counts = Matrix<Int>(rows: rows, cols: cols) { _, _ in Int.random(in: 0..<4, using: &source) == 0 ? Int.random(in: -3...3, using: &source) : 0 }
+            let hardware = CrossbarHardware(circuit: CrossbarCircuit(variation: variation))
+            func write(threads: Int) throws -> (Matrix<Double>, RowWriteReport) {
+                var states = start
+                let engine = try hardware.analyticEngine()
+                engine.estimatesEnergy = true
+                let report = try engine.writeRows(SparsePulseCounts(counts), only: nil, to: &states, threads: threads)
+                return (states, report)
+            }
+            let one = try write(threads: 1)
+            XCTAssertNotNil(one.1.energy)
+            for threads in [2, 3] {
+                let other = try write(threads: threads)
+                XCTAssertEqual(other.0, one.0)
+                XCTAssertEqual(other.1, one.1, "d2d \(variation.d2d), \(threads) threads")
+            }
+        }
+    }
+
     /// `θ = 2`: `+0.5` fires nothing (0.5 kept); `+3` makes 3.5, fires 1, keeps 1.5; `−4`
     /// makes −2.5, fires −1, keeps −0.5; `+5.5` makes 5, fires 2, keeps 1.
     func testAccumulateThenFireKeepsTheRemainder() {

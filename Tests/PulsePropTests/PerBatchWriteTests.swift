@@ -93,6 +93,34 @@ final class PerBatchWriteTests: XCTestCase {
         XCTAssertEqual(layers[0].values, start[0].values)
     }
 
+    /// The summed update is split into fixed blocks of rows between threads: the same sums,
+    /// bit for bit, on 1, 2 and 3 threads, and each equal to the absmin sum written out here
+    /// in example order (rows beyond one block, sparse x, zero δ).
+    func testNetQuantaAreTheSameOnAnyNumberOfThreads() throws {
+        var rng = SeededGenerator(seed: 19)
+        let (rows, cols, batch) = (150, 7, 9)
+        let x = (0..<rows * batch).map { _ in Bool.random(using: &rng) ? 0 : Float.random(in: 0..<1, using: &rng) }
+        let delta = (0..<cols * batch).map { k in k % 5 == 0 ? 0 : Float.random(in: -1..<1, using: &rng) }
+        let layer = LayerSignals(layer: 0, x: x, xStride: rows, delta: delta, cols: cols)
+        let one = DeviceWeightUpdater.netQuanta(layer, count: batch, gain: 1, encoding: encoding, threads: 1)
+        for threads in [2, 3] {
+            XCTAssertEqual(DeviceWeightUpdater.netQuanta(layer, count: batch, gain: 1, encoding: encoding, threads: threads).elements, one.elements)
+        }
+        let (qx, qd) = (encoding.xQuantum, encoding.deltaQuantum)
+        for i in 0..<rows {
+            for j in 0..<cols {
+                var sum: Float = 0
+                for b in 0..<batch {
+                    let a = Float(min(max(Double(x[b * rows + i]), 0), encoding.xMax) / qx)
+                    let v = Double(delta[b * cols + j])
+                    let d = v == 0 ? 0 : Float(min(max(v, encoding.deltaMin), encoding.deltaMax) / qd)
+                    sum += (d < 0 ? -1 : 1) * min(a, abs(d))
+                }
+                XCTAssertEqual(one[i, j], sum, accuracy: 1e-5 * max(1, abs(sum)), "(\(i), \(j))")
+            }
+        }
+    }
+
     /// Stochastically rounded net counts are always ⌊S⌋ or ⌈S⌉ and their mean over many draws
     /// is the rule's update `S` within 5 standard errors (σ ≤ ½ per draw).
     func testStochasticNetCountsAreUnbiased() throws {

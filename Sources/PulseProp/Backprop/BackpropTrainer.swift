@@ -66,6 +66,7 @@ public final class BackpropTrainer {
     private func use(threads count: Int) {
         algorithm.threads = count
         (weightUpdater as? IdealWeightUpdater)?.threads = max(count, 1)
+        (weightUpdater as? DeviceWeightUpdater)?.threads = max(count, 1)
     }
 
     /// Fraction of `data` misclassified by the current network, and the mean loss.

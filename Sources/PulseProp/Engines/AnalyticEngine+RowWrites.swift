@@ -38,8 +38,14 @@ extension AnalyticEngine {
     /// ``writeRows(_:only:to:)-(Matrix<Int>,_,_)`` for counts that name only the written devices: the work
     /// grows with the written devices and their rows (and, for the energy estimate, one pass
     /// over the crossbar's states for its column sums).
+    ///
+    /// The energy estimate's sums over the crossbar (each column's conductance, each written
+    /// row's) are shared by `threads` threads in fixed blocks of columns and rows, each sum in
+    /// its own order as on one thread: the same report on any number of threads.
     @discardableResult
-    public func writeRows(_ counts: SparsePulseCounts, only: LearningPhase.Kind?, to states: inout Matrix<Double>) throws -> RowWriteReport {
+    public func writeRows(
+        _ counts: SparsePulseCounts, only: LearningPhase.Kind?, to states: inout Matrix<Double>, threads: Int = 1
+    ) throws -> RowWriteReport {
         try require(writesRowsDirectly, "c2c", "cycle-to-cycle noise is drawn per row step: write the rows as learning steps")
         try require(
             counts.rows == states.rows && counts.cols == states.cols, "counts",
@@ -59,28 +65,53 @@ extension AnalyticEngine {
         let nominal = devices.nominal
         let instances = population.instances
         let (gOff, gSpan) = (nominal.offConductance, nominal.onConductance - nominal.offConductance)
-        // Σ_i G_ij at the current states, per column, kept up to date as devices move (energy only).
+        // Σ_i G_ij at the current states, per column, kept up to date as devices move, and
+        // Σ_j G_ij of every written row before its write (a row's write is the only one that
+        // moves its devices); energy only.
+        let writtenRows = counts.rowRanges
         var columnConductance = [Double](repeating: 0, count: estimatesEnergy ? cols : 0)
+        var rowConductance = [Double](repeating: 0, count: estimatesEnergy ? writtenRows.count : 0)
         if estimatesEnergy {
             states.elements.withUnsafeBufferPointer { x in
-                if instances == nil {
-                    // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum, in one
-                    // row-major pass (summed in row order, as a column walk would).
-                    var stateSums = [Double](repeating: 0, count: cols)
-                    for i in 0..<rows {
-                        for j in 0..<cols { stateSums[j] += x[i * cols + j] }
-                    }
-                    for j in 0..<cols { columnConductance[j] = Double(rows) * gOff + gSpan * stateSums[j] }
-                } else {
-                    for i in 0..<rows {
-                        for j in 0..<cols { columnConductance[j] += population.conductance(state: x[i * cols + j], row: i, col: j) }
+                columnConductance.withUnsafeMutableBufferPointer { columnSums in
+                    rowConductance.withUnsafeMutableBufferPointer { rowSums in
+                        let (x, columnSums, rowSums) = (UncheckedSendable(x), UncheckedSendable(columnSums), UncheckedSendable(rowSums))
+                        // Columns in blocks, each summed in row order (as a column walk would).
+                        FixedPartition.run(count: cols, block: 32, threads: threads) { block in
+                            if instances == nil {
+                                // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum.
+                                var stateSums = [Double](repeating: 0, count: block.count)
+                                for i in 0..<rows {
+                                    for j in block { stateSums[j - block.lowerBound] += x.value[i * cols + j] }
+                                }
+                                for j in block { columnSums.value[j] = Double(rows) * gOff + gSpan * stateSums[j - block.lowerBound] }
+                            } else {
+                                for i in 0..<rows {
+                                    for j in block { columnSums.value[j] += population.conductance(state: x.value[i * cols + j], row: i, col: j) }
+                                }
+                            }
+                        }
+                        FixedPartition.run(count: writtenRows.count, block: 16, threads: threads) { block in
+                            for r in block {
+                                let i = writtenRows[r].row
+                                if instances == nil {
+                                    var stateSum = 0.0
+                                    for j in 0..<cols { stateSum += x.value[i * cols + j] }
+                                    rowSums.value[r] = Double(cols) * gOff + gSpan * stateSum
+                                } else {
+                                    var sum = 0.0
+                                    for j in 0..<cols { sum += population.conductance(state: x.value[i * cols + j], row: i, col: j) }
+                                    rowSums.value[r] = sum
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
         var energy = [0.0, 0.0]
         let u2 = [uUp * uUp, uDown * uDown]
-        for (i, range) in counts.rowRanges {
+        for (r, (i, range)) in writtenRows.enumerated() {
             var rowLongest = 0
             var written = 0
             for k in range {
@@ -94,17 +125,9 @@ extension AnalyticEngine {
             if estimatesEnergy {
                 // Every device of the row as if half-selected at its starting state in each phase
                 // (G·τ·u²·L/4); the written devices are corrected below.
-                var rowConductance = 0.0
-                if instances == nil {
-                    var stateSum = 0.0
-                    for j in 0..<cols { stateSum += states[i, j] }
-                    rowConductance = Double(cols) * gOff + gSpan * stateSum
-                } else {
-                    for j in 0..<cols { rowConductance += population.conductance(state: states[i, j], row: i, col: j) }
-                }
                 for kind in phases {
                     let p = kind == .potentiation ? 0 : 1
-                    energy[p] += rowConductance * tau * u2[p] * l / 4
+                    energy[p] += rowConductance[r] * tau * u2[p] * l / 4
                 }
             }
             for k in range {

@@ -6,7 +6,7 @@ extension DeviceWeightUpdater {
     /// the signals' order, then refreshes pairs as due.
     func writeMinibatch(_ signals: [LayerSignals], count: Int, gain: Double) throws {
         for s in signals {
-            let quanta = Self.netQuanta(s, count: count, gain: gain, encoding: encoding)
+            let quanta = Self.netQuanta(s, count: count, gain: gain, encoding: encoding, threads: threads)
             let counts = write == .accumulate ? fire(quanta, layer: s.layer) : netCounts(quanta)
             try writeNetCounts(counts, layer: s.layer)
         }
@@ -18,8 +18,10 @@ extension DeviceWeightUpdater {
     /// quanta, `S_ij = Σ_b sign(δ_bj)·min(a_bi, |d_bj|)` with `a = clip(gain·x, 0, xMax)/q_x`
     /// and `d = clip(gain·δ, δmin, δmax)/q_δ` (the unrounded coincidences the per-example path
     /// rounds and sends): `rows × cols` (weight columns), positive to lower the weight, as
-    /// `n_δ`. Summed in `b` order by the training kernel (``Kernels/rowUpdate(_:x:xStride:delta:batch:rows:cols:scale:weights:)``).
-    public static func netQuanta(_ s: LayerSignals, count: Int, gain: Double, encoding: PulseEncoding) -> Matrix<Float> {
+    /// `n_δ`. Summed in `b` order by the training kernel (``Kernels/rowUpdate(_:lists:delta:rows:columns:cols:scale:weights:)``),
+    /// in fixed blocks of rows shared by `threads` threads (``FixedPartition``): the same sums
+    /// on any number of threads.
+    public static func netQuanta(_ s: LayerSignals, count: Int, gain: Double, encoding: PulseEncoding, threads: Int = 1) -> Matrix<Float> {
         let (qx, qd) = (encoding.xQuantum, encoding.deltaQuantum)
         // Branch-free, so the loops vectorise; a zero signal gives a zero coincidence count.
         let (xMax, deltaMin, deltaMax) = (encoding.xMax, encoding.deltaMin, encoding.deltaMax)
@@ -39,12 +41,14 @@ extension DeviceWeightUpdater {
             initialized = d.count
         }
         var sums = [Float](repeating: 0, count: s.xStride * s.cols)
-        a.withUnsafeBufferPointer { a in
-            d.withUnsafeBufferPointer { d in
-                sums.withUnsafeMutableBufferPointer { sums in
-                    Kernels.rowUpdate(
-                        .absmin, x: a.baseAddress!, xStride: s.xStride, delta: d.baseAddress!, batch: count,
-                        rows: 0..<s.xStride, cols: s.cols, scale: 1, weights: sums.baseAddress!)
+        let lists = Kernels.SparseLists()
+        lists.reserve(lists: s.xStride, room: count)
+        a.withUnsafeBufferPointer { a in lists.buildColumns(of: a.baseAddress!, xStride: s.xStride, columns: 0..<s.xStride, active: nil) }
+        d.withUnsafeBufferPointer { d in
+            sums.withUnsafeMutableBufferPointer { sums in
+                let (d, sums) = (UncheckedSendable(d.baseAddress!), UncheckedSendable(sums.baseAddress!))
+                FixedPartition.run(count: s.xStride, block: IdealWeightUpdater.rowBlock, threads: threads) { rows in
+                    Kernels.rowUpdate(.absmin, lists: lists, delta: d.value, rows: rows, cols: s.cols, scale: 1, weights: sums.value)
                 }
             }
         }
@@ -107,7 +111,7 @@ extension DeviceWeightUpdater {
         if let analytic = engine as? AnalyticEngine, analytic.writesRowsDirectly, writeObserver != nil || observer == nil {
             let crossbar = crossbarCounts(counts)
             let place = "minibatch write \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
-            let report = try CircuitStepError.at(place) { try analytic.writeRows(crossbar, only: only, to: &states[layer]) }
+            let report = try CircuitStepError.at(place) { try analytic.writeRows(crossbar, only: only, to: &states[layer], threads: threads) }
             stepsApplied += report.rowSteps
             try writeObserver?(DeviceWriteEvent(layer: layer, counts: crossbar, report: report))
             return

@@ -72,6 +72,9 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// (``AnalyticEngine/writeRows(_:only:to:)``) instead of row steps. Without it, an
     /// updater with an ``observer`` writes row steps, so the observer sees them all.
     public var writeObserver: ((DeviceWriteEvent) throws -> Void)?
+    /// Threads that share a minibatch write's summed update (``netQuanta(_:count:gain:encoding:threads:)``;
+    /// results do not depend on it). The training loop sets it with its forward products'.
+    public var threads = 1
     /// Whether the crossbars' steps of one example run concurrently (worth it for SPICE
     /// engines, whose steps take milliseconds; the engines must not share a simulator).
     public var runsLayersConcurrently = false
