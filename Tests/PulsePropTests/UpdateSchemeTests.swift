@@ -203,5 +203,12 @@ final class UpdateSchemeTests: XCTestCase {
         XCTAssertFalse(policy.isSaturated(states, by: otherRow))
         let otherPair = try LearningStep(rowCounts: [0, 2, 0], columnCounts: [1, -1, 0, 0], slotsPerPhase: 2)
         XCTAssertFalse(policy.isSaturated(states, by: otherPair))
+        // A minibatch write names its written devices by row-major position: either device
+        // of the pair (1·4 + 2 or 1·4 + 3) finds it, devices of other pairs or rows do not.
+        XCTAssertTrue(policy.isSaturated(states, written: [6]))
+        XCTAssertTrue(policy.isSaturated(states, written: [0, 7]))
+        XCTAssertFalse(policy.isSaturated(states, written: [4, 5, 10, 11]))
+        XCTAssertFalse(policy.isSaturated(states, written: []))
+        XCTAssertFalse(PairRefresh(saturation: 0).isSaturated(states, written: [6]))
     }
 }

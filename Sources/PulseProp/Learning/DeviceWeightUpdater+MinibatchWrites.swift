@@ -5,13 +5,18 @@ extension DeviceWeightUpdater {
     /// Writes every layer's minibatch update from `signals` (computed before any update), in
     /// the signals' order, then refreshes pairs as due.
     func writeMinibatch(_ signals: [LayerSignals], count: Int, gain: Double) throws {
+        var saturated = Set<Int>()
         for s in signals {
             let quanta = Self.netQuanta(s, count: count, gain: gain, encoding: encoding, threads: threads)
             let counts = write == .accumulate ? fire(quanta, layer: s.layer) : netCounts(quanta)
-            try writeNetCounts(counts, layer: s.layer)
+            let written = try writeNetCounts(counts, layer: s.layer)
+            // Only the pairs this write moved can have become saturated (any other saturated
+            // pair was refreshed when it was written): a check of the written devices instead
+            // of a scan of the whole crossbar per minibatch.
+            if refreshPolicy.isSaturated(states[s.layer], written: written.positions) { saturated.insert(s.layer) }
         }
         examplesSinceRefresh += count
-        try refreshIfDue()
+        try refreshIfDue(saturated: saturated)
     }
 
     /// The summed absmin update of the first `count` examples of `s` per device in pulse
@@ -104,17 +109,19 @@ extension DeviceWeightUpdater {
     /// pass (``AnalyticEngine/writeRows(_:only:to:)-(SparsePulseCounts,_,_)``, seen by
     /// ``writeObserver``); other engines, or an updater with only an ``observer``, go through
     /// the row steps one by one, each seen by the observer like a learning step.
-    public func writeNetCounts(_ counts: SparsePulseCounts, layer: Int) throws {
-        guard !counts.isEmpty else { return }
+    /// Returns the crossbar's counts written.
+    @discardableResult
+    public func writeNetCounts(_ counts: SparsePulseCounts, layer: Int) throws -> SparsePulseCounts {
+        let crossbar = crossbarCounts(counts)
+        guard !counts.isEmpty else { return crossbar }
         let engine = engines[layer]
         let only: LearningPhase.Kind? = scheme == .unidirectional ? .potentiation : nil
         if let analytic = engine as? AnalyticEngine, analytic.writesRowsDirectly, writeObserver != nil || observer == nil {
-            let crossbar = crossbarCounts(counts)
             let place = "minibatch write \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
             let report = try CircuitStepError.at(place) { try analytic.writeRows(crossbar, only: only, to: &states[layer], threads: threads) }
             stepsApplied += report.rowSteps
             try writeObserver?(DeviceWriteEvent(layer: layer, counts: crossbar, report: report))
-            return
+            return crossbar
         }
         for (row, range) in counts.rowRanges {
             var weightCounts = [Int](repeating: 0, count: counts.cols)
@@ -127,6 +134,7 @@ extension DeviceWeightUpdater {
             let energy = try CircuitStepError.at(place) { try engine.apply(step, to: &states[layer]) }
             try record(layer: layer, step, before: before, after: states[layer], energy: energy)
         }
+        return crossbar
     }
 
     /// The crossbar's signed counts for weight counts: ``columnCounts(_:)`` of every weight

@@ -47,6 +47,18 @@ public struct PairRefresh: Equatable, Sendable {
         }
     }
 
+    /// Whether a pair with a device at one of the row-major positions `written` (of `states`,
+    /// pairs in columns `2j`, `2j + 1`) has both devices at or above ``saturation``.
+    public func isSaturated(_ states: Matrix<Double>, written: [Int]) -> Bool {
+        guard saturation > 0 else { return false }
+        return states.elements.withUnsafeBufferPointer { x in
+            written.contains { k in
+                let first = k - k % 2
+                return min(x[first], x[first + 1]) >= saturation
+            }
+        }
+    }
+
     /// Depression pulses that bring a fully-on device below ``resetFloor`` (at most ``maxPulses``).
     public func resetPulses(_ response: PulseResponse) -> Int {
         smallestCount(upTo: Self.maxPulses) { response.state(after: $0, of: .depression, from: 1) <= Self.resetFloor }

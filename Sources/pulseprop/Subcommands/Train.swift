@@ -34,7 +34,7 @@ struct Train: ParsableCommand {
 
     @OptionGroup var memory: MemoryOptions
 
-    @Option(help: "Threads that share each minibatch of float-weight training (default: all cores; a minibatch runs on one thread instead when that proves faster at the time; the same bits for any count).")
+    @Option(help: "Threads that share each minibatch's products and updates (device weights: a minibatch write's sums) (default: all cores; a minibatch runs on one thread instead when that proves faster at the time; the same bits for any count).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
