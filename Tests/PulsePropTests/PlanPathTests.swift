@@ -86,4 +86,21 @@ final class PlanPathTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try SweepProgress(of: SweepFolder(root.appendingPathComponent("b").path)).done, 4)
     }
+
+    /// The hint `sweep plan` prints names the plan folder as one shell word: pasted into a
+    /// shell, it runs that plan, also when the name has a space and a quote.
+    func testThePlanHintRunsAsPrinted() throws {
+        let root = try TestSupport.temporaryDirectory()
+        let odd = "plan it's"
+        let plan = try TestSupport.runCLI(
+            ["sweep", "plan", "table1", "--data", SweepTests.tinyIDXData(), "--trials", "1", "--epochs", "1", "--levels", "0",
+             "--train-limit", "20", "--test-limit", "10", "--output", odd], in: root)
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        XCTAssertTrue(plan.stdout.contains(#"next: pulseprop sweep run 'plan it'\''s' "#), plan.stdout)
+        let hint = try XCTUnwrap(plan.stdout.range(of: "next: pulseprop ").map { plan.stdout[$0.upperBound...] })
+        let command = String(hint.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
+        let status = try ChildProcess.shell("cd \(shellQuoted(root.path)) && \(shellQuoted(TestSupport.executable.path)) \(command) --jobs 2")
+        XCTAssertEqual(status.status, 0, command)
+        XCTAssertEqual(try SweepProgress(of: SweepFolder(root.appendingPathComponent(odd).path)).done, 4)
+    }
 }

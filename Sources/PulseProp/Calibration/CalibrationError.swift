@@ -28,20 +28,14 @@ extension PulseResponseCalibration {
     /// axis, into `output`: from the measurement file (given an amplitude column), for the
     /// device's preset, or with the device and pulse options it was made for.
     func recalibrationCommand(output: String) -> String {
-        let out = "--output \(Self.shellWord(output))"
+        let out = "--output \(shellWord(output))"
         if source == "measurements" {
-            return "pulseprop calibrate --from-measurements \(Self.shellWord(origin)) \(out) (with an amplitude column in the CSV)"
+            return "pulseprop calibrate --from-measurements \(shellWord(origin)) \(out) (with an amplitude column in the CSV)"
         }
         if let device, let preset = DevicePreset.all.first(where: { $0.device == device }) {
             let options = shape == PulseShape() ? "" : " with the pulse options it was made for"
             return "pulseprop calibrate --device \(preset.name) \(out)\(options)"
         }
         return "pulseprop calibrate \(out) with the device and pulse options it was made for"
-    }
-
-    /// `word` as one shell word (quoted unless it is plain).
-    private static func shellWord(_ word: String) -> String {
-        let plain = !word.isEmpty && word.allSatisfy { $0.isLetter || $0.isNumber || "-_./+:=".contains($0) }
-        return plain ? word : shellQuoted(word)
     }
 }

@@ -79,12 +79,18 @@ extension AnalyticEngine {
                         // Columns in blocks, each summed in row order (as a column walk would).
                         FixedPartition.run(count: cols, block: 32, threads: threads) { block in
                             if instances == nil {
-                                // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum.
-                                var stateSums = [Double](repeating: 0, count: block.count)
-                                for i in 0..<rows {
-                                    for j in block { stateSums[j - block.lowerBound] += x.value[i * cols + j] }
+                                // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum
+                                // (each column its own accumulator, so the loop over j vectorises).
+                                withUnsafeTemporaryAllocation(of: Double.self, capacity: block.count) { stateSums in
+                                    let (sums, n) = (stateSums.baseAddress!, block.count)
+                                    sums.initialize(repeating: 0, count: n)
+                                    let first = x.value.baseAddress! + block.lowerBound
+                                    for i in 0..<rows {
+                                        let row = first + i * cols
+                                        for j in 0..<n { sums[j] += row[j] }
+                                    }
+                                    for j in 0..<n { columnSums.value[block.lowerBound + j] = Double(rows) * gOff + gSpan * sums[j] }
                                 }
-                                for j in block { columnSums.value[j] = Double(rows) * gOff + gSpan * stateSums[j - block.lowerBound] }
                             } else {
                                 for i in 0..<rows {
                                     for j in block { columnSums.value[j] += population.conductance(state: x.value[i * cols + j], row: i, col: j) }
@@ -96,7 +102,8 @@ extension AnalyticEngine {
                                 let i = writtenRows[r].row
                                 if instances == nil {
                                     var stateSum = 0.0
-                                    for j in 0..<cols { stateSum += x.value[i * cols + j] }
+                                    let row = x.value.baseAddress! + i * cols
+                                    for j in 0..<cols { stateSum += row[j] }
                                     rowSums.value[r] = Double(cols) * gOff + gSpan * stateSum
                                 } else {
                                     var sum = 0.0

@@ -74,13 +74,26 @@ extension DeviceWeightUpdater {
         var counts = SparsePulseCounts(rows: quanta.rows, cols: quanta.cols)
         let stochastic = rounding == .stochastic
         quanta.elements.withUnsafeBufferPointer { q in
-            for k in 0..<q.count where q[k] != 0 {
+            func round(_ k: Int) {
                 let magnitude = Double(abs(q[k]))
                 let rounded = stochastic ? magnitude + Double(dither.next() >> 11) * 0x1p-53 : rounding.whole(magnitude)
-                guard rounded >= 1 else { continue }
+                guard rounded >= 1 else { return }
                 let whole = Int(rounded)
                 counts.append(position: k, count: q[k] < 0 ? -whole : whole)
             }
+            // Eight sums at a time past runs of zeros (rows no example's x reached), in order.
+            let lanes = 8
+            var k = 0
+            guard let base = q.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            while k + lanes <= q.count {
+                let v = raw.loadUnaligned(fromByteOffset: k * MemoryLayout<Float>.stride, as: SIMD8<Float>.self)
+                if any(v .!= 0) {
+                    for l in k..<k + lanes where q[l] != 0 { round(l) }
+                }
+                k += lanes
+            }
+            for l in k..<q.count where q[l] != 0 { round(l) }
         }
         return counts
     }

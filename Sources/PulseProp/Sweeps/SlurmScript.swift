@@ -76,18 +76,3 @@ public struct SlurmScript: Sendable {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }
-
-/// `text` in single quotes for a POSIX shell.
-public func shellQuoted(_ text: String) -> String {
-    "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
-}
-
-/// `words` as one shell command line for a list read one command per line (GNU parallel, `sh -c`
-/// per line), each word in single quotes. A word with a control character is refused with one
-/// line naming it: inside quotes a newline is harmless to a shell, but it would split the list.
-public func shellCommandLine(_ words: [String], parameter: String) throws -> String {
-    for word in words {
-        try ControlCharacters.refuse(in: word, parameter, because: "it would split the list of commands, one a line")
-    }
-    return words.map(shellQuoted).joined(separator: " ")
-}

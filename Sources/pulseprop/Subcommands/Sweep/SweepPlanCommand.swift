@@ -13,7 +13,7 @@ struct SweepPlanCommand: ParsableCommand {
         let folder = SweepFolder(output)
         try study.plan(options, into: folder)
         try StandardOutput.write(try SweepProgress(of: folder).text, terminator: "")
-        try StandardOutput.write("planned in \(folder.path); next: pulseprop sweep run \(output) (or sweep slurm, sweep commands)")
+        try StandardOutput.write("planned in \(folder.path); next: pulseprop sweep run \(shellWord(output)) (or sweep slurm, sweep commands)")
     }
 
     struct Table1: ParsableCommand {
