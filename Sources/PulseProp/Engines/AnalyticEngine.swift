@@ -114,9 +114,21 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
                         sum += (quietColumns * gOff + gSpan * states) * tau * Double(r) * u2 / 4
                         for j in step.pulsingColumns { add(i, j, r) }
                     }
-                    if !phase.pulsingColumns.isEmpty {
+                    // Rows that sit this phase out send no pulse in the step at all (a row's count
+                    // is the same in every phase that has rows), so their devices on this phase's
+                    // pulsing columns are half-selected and unmoved: each column's share is summed
+                    // from its states.
+                    let columns = phase.pulsingColumns
+                    if !columns.isEmpty {
+                        var stateSums = [Double](repeating: 0, count: columns.count)
+                        var quietRows = 0
                         for i in 0..<step.rows where phase.rowCounts[i] == 0 {
-                            for j in phase.pulsingColumns { add(i, j, 0) }
+                            quietRows += 1
+                            let row = x1s.baseAddress! + i * cols
+                            for (c, j) in columns.enumerated() { stateSums[c] += row[j] }
+                        }
+                        for (c, j) in columns.enumerated() {
+                            sum += (Double(quietRows) * gOff + gSpan * stateSums[c]) * tau * Double(phase.columnCounts[j]) * u2 / 4
                         }
                     }
                     for j in phase.pulsingColumns { switched[j] = true }
