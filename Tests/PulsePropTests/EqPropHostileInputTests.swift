@@ -163,21 +163,22 @@ final class EqPropHostileInputTests: XCTestCase {
     }
 
     /// Results without a checkpoint (a study folder kept with only log.csv and summary.json)
-    /// are not started over by `--resume` or by a plain run; `--overwrite` replaces them.
+    /// are not started over by a plain run; `--overwrite` replaces them, and `--resume` starts
+    /// afresh as it does wherever there is no checkpoint (a study's runner reruns a run of
+    /// another configuration so).
     func testResultsWithoutACheckpointAreNotStartedOver() throws {
         let run = folder.appendingPathComponent("kept").path
         try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
         try Data("{}".utf8).write(to: URL(fileURLWithPath: run + "/summary.json"))
-        for resume in [false, true] {
-            XCTAssertThrowsError(try RunFolder.claim(run, resume: resume, overwrite: false)) {
-                XCTAssertEqual($0 as? RunError, .folderHoldsResultsWithoutCheckpoint(folder: run, file: "summary.json"))
-                XCTAssertEqual(
-                    "\($0)",
-                    "\(run) holds an earlier run's summary.json but no checkpoint to continue from; add --overwrite to replace its results or choose another --output")
-            }
-            XCTAssertFalse(OutputLock.isHeld(folder: run), "a refusal releases the lock")
+        XCTAssertThrowsError(try RunFolder.claim(run, resume: false, overwrite: false)) {
+            XCTAssertEqual($0 as? RunError, .folderHoldsResultsWithoutCheckpoint(folder: run, file: "summary.json"))
+            XCTAssertEqual(
+                "\($0)",
+                "\(run) holds an earlier run's summary.json but no checkpoint to continue from; add --overwrite to replace its results or choose another --output")
         }
+        XCTAssertFalse(OutputLock.isHeld(folder: run), "a refusal releases the lock")
         XCTAssertNoThrow(try RunFolder.claim(run, resume: false, overwrite: true).release())
+        XCTAssertNoThrow(try RunFolder.claim(run, resume: true, overwrite: false).release())
         // With its checkpoint the run is continued as before.
         try Data("{}".utf8).write(to: URL(fileURLWithPath: run + "/checkpoint.json"))
         XCTAssertNoThrow(try RunFolder.claim(run, resume: true, overwrite: false).release())

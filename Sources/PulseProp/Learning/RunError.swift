@@ -4,7 +4,7 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
     /// The folder holds an earlier run's checkpoint and neither `--resume` nor `--overwrite` was given.
     case folderHoldsEarlierRun(folder: String)
     /// The folder holds an earlier run's results (`file`) but no checkpoint to continue from,
-    /// and `--overwrite` was not given (e.g. a study folder kept with only its results).
+    /// and neither `--overwrite` nor `--resume` was given (e.g. a study folder kept with only its results).
     case folderHoldsResultsWithoutCheckpoint(folder: String, file: String)
     /// `--resume` and `--overwrite` together.
     case resumeAndOverwrite
