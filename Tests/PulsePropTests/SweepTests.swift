@@ -126,12 +126,18 @@ final class SweepTests: XCTestCase {
         }
     }
 
-    func testResumeAfterKillingTheRunnerGivesTheUninterruptedTable() throws {
-        let data = try Self.tinyIDXData()
+    /// A one-trial, float-weight Table 1 study of `epochs` epochs on the tiny data, run to the
+    /// end in `root/reference`: the reference a resumed study must equal.
+    private func referenceTable1(epochs: Int) throws -> (root: URL, study: [String], reference: String) {
         let root = try TestSupport.temporaryDirectory()
-        let study = ["--data", data, "--trials", "1", "--epochs", "6", "--levels", "0"]
+        let study = ["--data", try Self.tinyIDXData(), "--trials", "1", "--epochs", String(epochs), "--levels", "0"]
         let reference = root.appendingPathComponent("reference").path
         _ = try cli(["reproduce", "table1"] + study + ["--jobs", "2", "--output", reference])
+        return (root, study, reference)
+    }
+
+    func testResumeAfterKillingTheRunnerGivesTheUninterruptedTable() throws {
+        let (root, study, reference) = try referenceTable1(epochs: 6)
 
         let plan = root.appendingPathComponent("plan").path
         _ = try cli(["sweep", "plan", "table1"] + study + ["--output", plan])
@@ -171,11 +177,7 @@ final class SweepTests: XCTestCase {
     /// runs done, `sweep run` runs only the others and leaves the kept results byte for byte,
     /// and the table equals the uninterrupted study's.
     func testAFolderKeptWithOnlyResultsResumesWithoutRedoingThem() throws {
-        let data = try Self.tinyIDXData()
-        let root = try TestSupport.temporaryDirectory()
-        let study = ["--data", data, "--trials", "1", "--epochs", "2", "--levels", "0"]
-        let reference = root.appendingPathComponent("reference").path
-        _ = try cli(["reproduce", "table1"] + study + ["--jobs", "2", "--output", reference])
+        let (root, _, reference) = try referenceTable1(epochs: 2)
 
         let kept = root.appendingPathComponent("kept").path
         try FileManager.default.copyItem(atPath: reference, toPath: kept)

@@ -221,32 +221,34 @@ public final class DeviceWeightUpdater: WeightUpdater {
     private func pulses(_ s: LayerSignals, example b: Int, gain: Double) throws -> LearningStep? {
         let u = encoding.rounding == .stochastic ? Double.random(in: 0..<1, using: &dither) : 0
         let encoding = encoding
-        // A zero signal sends no pulse (rounded up from nothing by no dither below 1). The
-        // columns first: a step without a pulsing column needs no row counts.
-        var weightColumns = [Int](repeating: 0, count: s.cols)
-        var columnPulses = false
-        s.delta.withUnsafeBufferPointer { delta in
-            for j in 0..<s.cols where delta[b * s.cols + j] != 0 {
-                let n = encoding.count(delta: gain * Double(delta[b * s.cols + j]), dither: u)
-                weightColumns[j] = n
-                columnPulses = columnPulses || n != 0
-            }
+        // The columns first: a step without a pulsing column needs no row counts.
+        let (weightColumns, columnPulses) = Self.counts(of: s.delta, example: b, width: s.cols) {
+            encoding.count(delta: gain * $0, dither: u)
         }
         guard columnPulses else { return nil }
-        var rows = [Int](repeating: 0, count: s.xStride)
-        var rowPulses = false
-        s.x.withUnsafeBufferPointer { x in
-            for i in 0..<s.xStride where x[b * s.xStride + i] != 0 {
-                let n = encoding.count(x: gain * Double(x[b * s.xStride + i]), dither: u)
-                rows[i] = n
-                rowPulses = rowPulses || n > 0
-            }
-        }
+        let (rows, rowPulses) = Self.counts(of: s.x, example: b, width: s.xStride) { encoding.count(x: gain * $0, dither: u) }
         guard rowPulses else { return nil }
         let columns = columnCounts(weightColumns)
         return try LearningStep(
             rowCounts: rows, columnCounts: columns, slotsPerPhase: encoding.maxCount,
             only: scheme == .unidirectional ? .potentiation : nil)
+    }
+
+    /// The pulse counts `count(v)` of example `b`'s `width` signals in `values` (a zero signal
+    /// sends no pulse: no dither below 1 rounds nothing up) and whether any is non-zero.
+    private static func counts(
+        of values: [Float], example b: Int, width: Int, _ count: (Double) -> Int
+    ) -> (counts: [Int], pulses: Bool) {
+        var counts = [Int](repeating: 0, count: width)
+        var pulses = false
+        values.withUnsafeBufferPointer { v in
+            for k in 0..<width where v[b * width + k] != 0 {
+                let n = count(Double(v[b * width + k]))
+                counts[k] = n
+                pulses = pulses || n != 0
+            }
+        }
+        return (counts, pulses)
     }
 
     /// The crossbar's signed column counts for the weight columns' counts `n_δ` (negative:
