@@ -121,6 +121,33 @@ final class PerBatchWriteTests: XCTestCase {
         }
     }
 
+    /// Device-pair training is bit for bit the same on 1, 2 and 3 threads for every write
+    /// scheme (a layer of 151 rows and 2·40 crossbar columns: several row and column blocks),
+    /// with refreshes: device states, counters, generators, monitor and history.
+    func testDeviceTrainingIsTheSameOnAnyNumberOfThreads() throws {
+        let data = prototypeDataset(examples: 90, features: 150, classes: 3, seed: 31)
+        for write in DeviceWrite.allCases {
+            var c = BackpropConfiguration()
+            (c.method, c.levels, c.hidden, c.batch, c.epochs, c.learningRate) = (.absmin, 20, 40, 30, 2, 0.01)
+            (c.weights, c.update, c.write, c.rounding, c.refreshSaturation, c.refreshEvery) = (.pair, .unidirectional, write, .stochastic, 0.3, 90)
+            if write == .accumulate { c.writeThreshold = 0.5 }
+            var results: [BackpropCheckpoint] = []
+            for threads in [1, 2, 3] {
+                let run = try CircuitTraining(
+                    configuration: c, hardware: CrossbarHardware(engine: .analytic), train: data, test: data, compare: false,
+                    checkpointPath: nil, resume: false
+                ).run
+                run.threads = threads
+                try run.run()
+                results.append(timeless(run.checkpoint))
+            }
+            XCTAssertGreaterThan(results[0].devices?.stepsApplied ?? 0, 0, "\(write)")
+            XCTAssertGreaterThan(results[0].devices?.refreshes ?? 0, 0, "\(write): the test needs refreshes")
+            XCTAssertEqual(results[1], results[0], "\(write), 2 threads")
+            XCTAssertEqual(results[2], results[0], "\(write), 3 threads")
+        }
+    }
+
     /// Stochastically rounded net counts are always ⌊S⌋ or ⌈S⌉ and their mean over many draws
     /// is the rule's update `S` within 5 standard errors (σ ≤ ½ per draw).
     func testStochasticNetCountsAreUnbiased() throws {
