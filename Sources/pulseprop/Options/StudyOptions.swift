@@ -131,17 +131,7 @@ func writeList(_ text: String, name: String, allowed: [DeviceWrite] = DeviceWrit
 
 /// Options of the device study (`reproduce devices`, `sweep plan devices`).
 struct DevicesStudyOptions: ParsableArguments {
-    @Option(help: "Folder with the MNIST IDX files.")
-    var data: String
-
-    @Option(help: "Trials (seeds 1…trials) per cell.")
-    var trials: Int = 3
-
-    @Option(help: "Epochs per trial.")
-    var epochs: Int = 20
-
-    @Option(help: "Pulse levels of the encoding.")
-    var levels: Int = 20
+    @OptionGroup var runs: MNISTStudyRunOptions
 
     @Option(help: "Learning rate eta of every cell (ideal weights: --lr; device pairs: --device-eta).")
     var eta: Double = 1e-4
@@ -161,22 +151,17 @@ struct DevicesStudyOptions: ParsableArguments {
     @Option(help: "Pulse quanta per fired pulse of the accumulate cells (train --threshold).")
     var threshold = 1.0
 
-    @Option(help: "Train on the first N training examples only (a quick look).")
-    var trainLimit: Int?
-
-    @Option(help: "Test on the first N test examples only.")
-    var testLimit: Int?
 
     /// The study's options, validated, with the data folder checked before any run starts.
     func study() throws -> DevicesStudy.Options {
         try requireFinite(["eta": eta, "refresh-saturation": refreshSaturation, "threshold": threshold])
         let schemes = try writeList(writes, name: "writes")
         let options = DevicesStudy.Options(
-            data: data, trials: trials, epochs: epochs, levels: levels, eta: eta, refreshSaturation: refreshSaturation,
+            data: runs.data, trials: runs.trials, epochs: runs.epochs, levels: runs.levels, eta: eta, refreshSaturation: refreshSaturation,
             devices: devices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 ?? DevicePreset.all.map(\.name),
             variations: try numberList(variations, name: "variations"), writes: schemes, threshold: threshold,
-            trainLimit: trainLimit, testLimit: testLimit)
+            trainLimit: runs.trainLimit, testLimit: runs.testLimit)
         try options.validate()
         _ = try Dataset.mnist(directory: options.data)
         return options

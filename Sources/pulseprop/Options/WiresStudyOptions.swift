@@ -3,17 +3,7 @@ import PulseProp
 
 /// Options of the wires study (`reproduce wires`, `sweep plan wires`).
 struct WiresStudyOptions: ParsableArguments {
-    @Option(help: "Folder with the MNIST IDX files.")
-    var data: String
-
-    @Option(help: "Trials (seeds 1…trials) per cell.")
-    var trials: Int = 3
-
-    @Option(help: "Epochs per trial.")
-    var epochs: Int = 20
-
-    @Option(help: "Pulse levels of the encoding.")
-    var levels: Int = 20
+    @OptionGroup var runs: MNISTStudyRunOptions
 
     @Option(help: "Learning rate eta of every cell (--device-eta).")
     var eta: Double = 1e-4
@@ -33,11 +23,6 @@ struct WiresStudyOptions: ParsableArguments {
     @Option(help: "How the pairs are written: per-example, per-batch or accumulate (train --write).")
     var write = DeviceWrite.perExample.rawValue
 
-    @Option(help: "Train on the first N training examples only (a quick look).")
-    var trainLimit: Int?
-
-    @Option(help: "Test on the first N test examples only.")
-    var testLimit: Int?
 
     /// The study's options, validated, with the data folder checked (and every tile no taller
     /// than the first layer) before any run starts.
@@ -58,10 +43,10 @@ struct WiresStudyOptions: ParsableArguments {
             throw ParameterError("write", "'\(write)' is not per-example, per-batch or accumulate")
         }
         let options = WiresStudy.Options(
-            data: data, trials: trials, epochs: epochs, levels: levels, eta: eta,
+            data: runs.data, trials: runs.trials, epochs: runs.epochs, levels: runs.levels, eta: eta,
             devices: devices.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             resistances: try numberList(resistances, name: "resistances"), tileRows: tiles, paths: routes,
-            write: scheme, trainLimit: trainLimit, testLimit: testLimit)
+            write: scheme, trainLimit: runs.trainLimit, testLimit: runs.testLimit)
         try options.validate()
         let layerRows = try Dataset.mnist(directory: options.data).train.features + 1
         for rows in tiles.compactMap({ $0 }) where rows > layerRows {
