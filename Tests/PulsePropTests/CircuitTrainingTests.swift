@@ -136,17 +136,7 @@ final class CircuitTrainingTests: XCTestCase {
         let inputs: [Float] = [0.2, 1.0, 1.0]
         func read(_ wiring: CrossbarWiring) throws -> ([Float], CircuitEpochStats) {
             let readout = try CircuitReadout(circuit: CrossbarCircuit(wiring: wiring), mapping: WeightMapping(maxWeight: 4))
-            var out = [Float](repeating: 0, count: 2)
-            try inputs.withUnsafeBufferPointer { x in
-                try out.withUnsafeMutableBufferPointer { z in
-                    try readout.multiply(
-                        layer: 0, inputs: x.baseAddress!, inputStride: 3, count: 1, weights: weights, rows: 3, cols: 2,
-                        output: z.baseAddress!, outputStride: 2)
-                }
-            }
-            var stats = CircuitEpochStats()
-            readout.take(into: &stats)
-            return (out, stats)
+            return try TestSupport.readOnce(readout, inputs: inputs, weights: weights, rows: 3, cols: 2)
         }
         let (ideal, idealStats) = try read(.ideal)
         XCTAssertEqual(Double(ideal[0]), 0.2 * 0.5 + 2.0 - 0.3, accuracy: 1e-5)

@@ -78,6 +78,24 @@ enum TestSupport {
     }
 
     /// A step with the given counts whose phase length fits them.
+    /// One example `inputs` (`rows` values) through layer 0 of `readout` with `weights`
+    /// (`rows × cols`): the `cols` outputs and the read's statistics.
+    static func readOnce(
+        _ readout: CircuitReadout, inputs: [Float], weights: [Float], rows: Int, cols: Int
+    ) throws -> ([Float], CircuitEpochStats) {
+        var out = [Float](repeating: 0, count: cols)
+        try inputs.withUnsafeBufferPointer { x in
+            try out.withUnsafeMutableBufferPointer { z in
+                try readout.multiply(
+                    layer: 0, inputs: x.baseAddress!, inputStride: rows, count: 1, weights: weights, rows: rows, cols: cols,
+                    output: z.baseAddress!, outputStride: cols)
+            }
+        }
+        var stats = CircuitEpochStats()
+        readout.take(into: &stats)
+        return (out, stats)
+    }
+
     static func step(rows: [Int], cols: [Int]) throws -> LearningStep {
         try LearningStep(rowCounts: rows, columnCounts: cols, slotsPerPhase: max(rows.max()!, cols.map(abs).max()!, 1))
     }

@@ -82,17 +82,7 @@ final class WiredPairReadTests: XCTestCase {
         func read(_ circuit: CrossbarCircuit) throws -> ([Float], CircuitEpochStats) {
             let reader = try WiredReader(circuit: circuit, columns: .pairs)
             let readout = try CircuitReadout(reader: reader, mapping: mapping, deviceStates: { _ in states })
-            var out = [Float](repeating: 0, count: 2)
-            try inputs.withUnsafeBufferPointer { x in
-                try out.withUnsafeMutableBufferPointer { z in
-                    try readout.multiply(
-                        layer: 0, inputs: x.baseAddress!, inputStride: 3, count: 1, weights: weights, rows: 3, cols: 2,
-                        output: z.baseAddress!, outputStride: 2)
-                }
-            }
-            var stats = CircuitEpochStats()
-            readout.take(into: &stats)
-            return (out, stats)
+            return try TestSupport.readOnce(readout, inputs: inputs, weights: weights, rows: 3, cols: 2)
         }
         let (ideal, idealStats) = try read(CrossbarCircuit())
         for j in 0..<2 {
