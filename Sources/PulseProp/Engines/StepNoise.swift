@@ -6,9 +6,8 @@ extension CycleToCycleNoise {
     public mutating func factors(for step: LearningStep) -> Matrix<Double> {
         var factors = Matrix(rows: step.rows, cols: step.cols) { _, _ in 1.0 }
         for phase in step.phases {
-            let pulsing = phase.columnCounts.indices.filter { phase.columnCounts[$0] > 0 }
-            for (i, r) in phase.rowCounts.enumerated() where r > 0 {
-                for j in pulsing { factors[i, j] = factor(pulses: min(r, phase.columnCounts[j])) }
+            for i in phase.pulsingRows {
+                for j in phase.pulsingColumns { factors[i, j] = factor(pulses: min(phase.rowCounts[i], phase.columnCounts[j])) }
             }
         }
         return factors
