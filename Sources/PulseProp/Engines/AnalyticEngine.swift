@@ -121,9 +121,8 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
                     let columns = phase.pulsingColumns
                     if !columns.isEmpty {
                         var stateSums = [Double](repeating: 0, count: columns.count)
-                        var quietRows = 0
+                        let quietRows = step.rows - phase.pulsingRows.count
                         for i in 0..<step.rows where phase.rowCounts[i] == 0 {
-                            quietRows += 1
                             let row = x1s.baseAddress! + i * cols
                             for (c, j) in columns.enumerated() { stateSums[c] += row[j] }
                         }
