@@ -14,23 +14,8 @@ typedef _Bool b16 __attribute__((ext_vector_type(16)));
 /// Thirty-two 16-bit pulse counts: one AVX-512 register, two AVX2 ones, four SSE ones.
 typedef int16_t c32 __attribute__((ext_vector_type(32)));
 
-// Each public kernel is compiled three times and the loader picks the widest one the CPU has
-// (an ELF ifunc): AVX-512 with its 16-bit integer operations (BW), AVX2, baseline x86-64. The
-// inline helpers are compiled into each copy. Built with PULSEPROP_KERNELS_UP_TO_AVX2 defined
-// (`scripts/bench-train --as-avx2`), the kernels stop at AVX2, as on a machine without AVX-512:
-// WITH_AVX512 is that one switch.
-#if defined(__x86_64__) && !defined(PULSEPROP_KERNELS_UP_TO_AVX2)
-#define WITH_AVX512 1
-#else
-#define WITH_AVX512 0
-#endif
-#if defined(__x86_64__) && defined(__ELF__) && WITH_AVX512
-#define MULTIVERSION __attribute__((target_clones("avx512bw", "avx2", "default")))
-#elif defined(__x86_64__) && defined(__ELF__)
-#define MULTIVERSION __attribute__((target_clones("avx2", "default")))
-#else
-#define MULTIVERSION
-#endif
+#include "multiversion.h"
+
 #define INLINE static inline __attribute__((always_inline))
 
 /// Lanes of 16 floats held in registers at once, at most: 8 with AVX-512's 32 registers (128

@@ -121,6 +121,38 @@ final class PerBatchWriteTests: XCTestCase {
         }
     }
 
+    /// Stochastic net counts draw one dither per non-zero sum in row-major order, whatever
+    /// the blocks of rows the rounding is split into and the threads that share them: equal
+    /// to the rounding written out here one sum at a time (`⌊|S| + u⌋`, `u` from the next draw),
+    /// the generator left where the sequential rounding leaves it. The sums span several
+    /// blocks, with whole rows of zeros, scattered zeros, sums that round to no pulse,
+    /// negative ones and one beyond 32-bit counts.
+    func testStochasticNetCountsAreTheRowMajorDrawsOnAnyNumberOfThreads() throws {
+        var rng = SeededGenerator(seed: 23)
+        let (rows, cols) = (203, 11)
+        let quanta = Matrix<Float>(rows: rows, cols: cols) { i, j in
+            if i % 7 == 3 || (i * cols + j) % 3 == 0 { return 0 }
+            if (i, j) == (1, 2) { return -3e9 }  // beyond 32-bit counts
+            return Float.random(in: -3..<3, using: &rng)
+        }
+        var expected = SparsePulseCounts(rows: rows, cols: cols)
+        var sequential = SeededGenerator(seed: 5)
+        for (k, q) in quanta.elements.enumerated() where q != 0 {
+            let rounded = Double(abs(q)) + Double(sequential.next() >> 11) * 0x1p-53
+            guard rounded >= 1 else { continue }
+            expected.append(position: k, count: q < 0 ? -Int(rounded) : Int(rounded))
+        }
+        XCTAssertTrue(expected.counts.contains { $0 < 0 } && expected.counts.contains { $0 > 1 }, "the test needs both signs and several pulses")
+        XCTAssertLessThan(expected.counts.count, quanta.elements.filter { $0 != 0 }.count, "the test needs sums that round to nothing")
+        for threads in [1, 2, 3] {
+            var dither = SeededGenerator(seed: 5)
+            let counts = DeviceWeightUpdater.netCounts(quanta, rounding: .stochastic, dither: &dither, threads: threads)
+            XCTAssertEqual(counts, expected, "\(threads) threads")
+            var after = sequential
+            XCTAssertEqual(dither.next(), after.next(), "the generator after \(threads) threads")
+        }
+    }
+
     /// Device-pair training is bit for bit the same on 1, 2 and 3 threads for every write
     /// scheme (a layer of 151 rows and 2·40 crossbar columns: several row and column blocks),
     /// with refreshes: device states, counters, generators, monitor and history.

@@ -85,6 +85,33 @@ ptrdiff_t pp_count_nonzero(const float *x, ptrdiff_t rows, ptrdiff_t cols, ptrdi
 /// value, else 0; returns the number of such rows.
 ptrdiff_t pp_nonzero_rows(const float *delta, ptrdiff_t batch, ptrdiff_t cols, uint8_t *active);
 
+/// `out[k] = Float(min(max(gain·x[k], lo), hi) / quantum)` in double precision with Swift's
+/// `min` and `max` (NaN and signed zeros as they treat them), and `0` where `gain·x[k]` is zero
+/// when `zero_stays_zero`: a signal's pulse quanta (``DeviceWeightUpdater/netQuanta``).
+void pp_pulse_quanta(const float *x, ptrdiff_t n, double gain, double lo, double hi, double quantum, int zero_stays_zero, float *out);
+
+/// The number of non-zero values among `q[0 ..< n]`.
+ptrdiff_t pp_count_nonzero_values(const float *q, ptrdiff_t n);
+
+/// Stochastic rounding of the non-zero quanta `q[0 ..< n]` to signed whole pulse counts, as
+/// ``DeviceWeightUpdater/netCounts`` does one by one: the `r`-th non-zero value (from 1) draws
+/// SplitMix64's output for the state `state + r·γ`, `u = ⌊z/2¹¹⌋·2⁻⁵³`, and gives
+/// `sign(q)·⌊|q| + u⌋` pulses. Writes the position `first_position + k` and count of each
+/// non-zero count, in order, to `position` and `count` (room for one more than the non-zero
+/// values of `q`: a count is stored before it is known to be kept),
+/// and returns how many. The generator's state after the block is `state` plus γ times the
+/// block's non-zero values (``pp_count_nonzero_values``), so blocks can run at once.
+ptrdiff_t pp_stochastic_counts(
+    const float *q, ptrdiff_t n, ptrdiff_t first_position, uint64_t state, int64_t *position, int64_t *count);
+
+/// `sums[j] = Σ_i x[i, j]` for the columns `j` in `[c0, c1)` of the `rows × cols` matrix `x`,
+/// each summed from 0 in row order. Calls on disjoint column ranges may run at once.
+void pp_column_sums(const double *x, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, double *sums);
+
+/// `sums[r] = Σ_j x[rows[r], j]` for `r` in `[0, n)`, each summed from 0 in column order (`x`
+/// has `cols` columns).
+void pp_row_sums(const double *x, ptrdiff_t cols, const int64_t *rows, ptrdiff_t n, double *sums);
+
 /// Tells the CPU that the caller is spin-waiting (x86 `pause`), which saves power and lets the
 /// waited-for store arrive sooner.
 static inline void pp_spin_pause(void) {

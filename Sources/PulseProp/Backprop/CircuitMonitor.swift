@@ -271,20 +271,33 @@ public final class CircuitMonitor {
         current.coincidentPulses += report.coincidentPulses
         let counts = event.counts
         startWrites(layer: event.layer, rows: counts.rows, cols: counts.cols)
+        var tallies = takeTallies(layer: event.layer, devices: counts.rows * counts.cols)
+        var (potentiation, depression) = (0, 0)
+        // One pass over the written devices; the write's convention: −n potentiates by n.
         state.writes[event.layer]!.elements.withUnsafeMutableBufferPointer { writes in
-            for (k, n) in zip(counts.positions, counts.counts) { writes[k] += abs(n) }
+            tallies.up.withUnsafeMutableBufferPointer { up in
+                tallies.down.withUnsafeMutableBufferPointer { down in
+                    for (k, n) in zip(counts.positions, counts.counts) {
+                        writes[k] += abs(n)
+                        let (p, d) = (max(-n, 0), max(n, 0))
+                        up[k] += p
+                        down[k] += d
+                        potentiation += p
+                        depression += d
+                    }
+                }
+            }
         }
-        // The write's convention: −n potentiates by n.
-        tally(layer: event.layer, devices: counts.rows * counts.cols, zip(counts.positions, counts.counts).lazy.map { (device: $0, signed: -$1) })
+        epochPulses[event.layer] = tallies
+        current.potentiationPulses += potentiation
+        current.depressionPulses += depression
         add(report.energy)
     }
 
     /// Adds `pulses`, each a device of layer `layer` (`devices` in its crossbar) and its signed
     /// coincident pulses (positive: potentiation), to this epoch's tallies and totals.
     private func tally<Pulses: Sequence>(layer: Int, devices: Int, _ pulses: Pulses) where Pulses.Element == (device: Int, signed: Int) {
-        while epochPulses.count <= layer { epochPulses.append(nil) }
-        var tallies = epochPulses[layer] ?? ([Int](repeating: 0, count: devices), [Int](repeating: 0, count: devices))
-        epochPulses[layer] = nil  // updated in place, not copied
+        var tallies = takeTallies(layer: layer, devices: devices)
         for (device, signed) in pulses {
             if signed > 0 {
                 tallies.up[device] += signed
@@ -295,6 +308,14 @@ public final class CircuitMonitor {
             }
         }
         epochPulses[layer] = tallies
+    }
+
+    /// Layer `layer`'s tallies of this epoch (zeros if none yet), taken out of ``epochPulses``
+    /// so that they are updated in place, not copied; the caller puts them back.
+    private func takeTallies(layer: Int, devices: Int) -> (up: [Int], down: [Int]) {
+        while epochPulses.count <= layer { epochPulses.append(nil) }
+        defer { epochPulses[layer] = nil }
+        return epochPulses[layer] ?? ([Int](repeating: 0, count: devices), [Int](repeating: 0, count: devices))
     }
 
     /// Starts layer `layer`'s count of coincident pulses per device at zero, if not yet started.

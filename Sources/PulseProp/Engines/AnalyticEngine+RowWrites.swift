@@ -1,3 +1,5 @@
+import CKernels
+
 /// What writing signed pulse counts row by row did (``AnalyticEngine/writeRows(_:only:to:)``).
 public struct RowWriteReport: Equatable, Sendable {
     /// Row steps: rows with a non-zero count.
@@ -76,36 +78,28 @@ extension AnalyticEngine {
                 columnConductance.withUnsafeMutableBufferPointer { columnSums in
                     rowConductance.withUnsafeMutableBufferPointer { rowSums in
                         let (x, columnSums, rowSums) = (UncheckedSendable(x), UncheckedSendable(columnSums), UncheckedSendable(rowSums))
-                        // Columns in blocks, each summed in row order (as a column walk would).
-                        FixedPartition.run(count: cols, block: 32, threads: threads) { block in
+                        // Columns in blocks, each summed in row order (as a column walk would):
+                        // the same sums for any blocks.
+                        FixedPartition.run(count: cols, block: 128, threads: threads) { block in
                             if instances == nil {
-                                // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum
-                                // (each column its own accumulator, so the loop over j vectorises).
-                                withUnsafeTemporaryAllocation(of: Double.self, capacity: block.count) { stateSums in
-                                    let (sums, n) = (stateSums.baseAddress!, block.count)
-                                    sums.initialize(repeating: 0, count: n)
-                                    let first = x.value.baseAddress! + block.lowerBound
-                                    for i in 0..<rows {
-                                        let row = first + i * cols
-                                        for j in 0..<n { sums[j] += row[j] }
-                                    }
-                                    for j in 0..<n { columnSums.value[block.lowerBound + j] = Double(rows) * gOff + gSpan * sums[j] }
-                                }
+                                // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum.
+                                pp_column_sums(x.value.baseAddress!, rows, cols, block.lowerBound, block.upperBound, columnSums.value.baseAddress!)
+                                for j in block { columnSums.value[j] = Double(rows) * gOff + gSpan * columnSums.value[j] }
                             } else {
                                 for i in 0..<rows {
                                     for j in block { columnSums.value[j] += population.conductance(state: x.value[i * cols + j], row: i, col: j) }
                                 }
                             }
                         }
-                        FixedPartition.run(count: writtenRows.count, block: 16, threads: threads) { block in
-                            for r in block {
-                                let i = writtenRows[r].row
-                                if instances == nil {
-                                    var stateSum = 0.0
-                                    let row = x.value.baseAddress! + i * cols
-                                    for j in 0..<cols { stateSum += row[j] }
-                                    rowSums.value[r] = Double(cols) * gOff + gSpan * stateSum
-                                } else {
+                        FixedPartition.run(count: writtenRows.count, block: 64, threads: threads) { block in
+                            if instances == nil {
+                                // Each row summed in column order.
+                                let rowIndices = writtenRows[block].map { Int64($0.row) }
+                                pp_row_sums(x.value.baseAddress!, cols, rowIndices, block.count, rowSums.value.baseAddress! + block.lowerBound)
+                                for r in block { rowSums.value[r] = Double(cols) * gOff + gSpan * rowSums.value[r] }
+                            } else {
+                                for r in block {
+                                    let i = writtenRows[r].row
                                     var sum = 0.0
                                     for j in 0..<cols { sum += population.conductance(state: x.value[i * cols + j], row: i, col: j) }
                                     rowSums.value[r] = sum

@@ -22,6 +22,15 @@ public struct SparsePulseCounts: Equatable, Sendable {
         for (k, n) in dense.elements.enumerated() where n != 0 { append(position: k, count: n) }
     }
 
+    /// The counts `counts` (none zero) of the devices at `positions` (ascending, within the
+    /// crossbar), as made by a kernel that keeps them in order.
+    init(rows: Int, cols: Int, positions: [Int], counts: [Int]) {
+        precondition(positions.count == counts.count, "one count per position")
+        precondition(positions.last.map { $0 < rows * cols } ?? true, "positions must lie within the crossbar")
+        (self.rows, self.cols) = (rows, cols)
+        (self.positions, self.counts) = (positions, counts)
+    }
+
     /// Adds `count` pulses (skipped when zero) for the device at `position`, which must come
     /// after every position already held.
     public mutating func append(position: Int, count: Int) {

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Writes once per minibatch (``DeviceWrite/perBatch`` and ``DeviceWrite/accumulate``): each
 /// layer's summed update in pulse quanta becomes signed pulse counts per device, written to
 /// the crossbar row by row.
@@ -28,20 +30,17 @@ extension DeviceWeightUpdater {
     /// on any number of threads.
     public static func netQuanta(_ s: LayerSignals, count: Int, gain: Double, encoding: PulseEncoding, threads: Int = 1) -> Matrix<Float> {
         let (qx, qd) = (encoding.xQuantum, encoding.deltaQuantum)
-        // Branch-free, so the loops vectorise; a zero signal gives a zero coincidence count.
         let (xMax, deltaMin, deltaMax) = (encoding.xMax, encoding.deltaMin, encoding.deltaMax)
         let a = [Float](unsafeUninitializedCapacity: count * s.xStride) { a, initialized in
             s.x.withUnsafeBufferPointer { x in
-                for k in 0..<a.count { a[k] = Float(min(max(gain * Double(x[k]), 0), xMax) / qx) }
+                pp_pulse_quanta(x.baseAddress!, a.count, gain, 0, xMax, qx, 0, a.baseAddress!)
             }
             initialized = a.count
         }
+        // A zero signal gives a zero coincidence count.
         let d = [Float](unsafeUninitializedCapacity: count * s.cols) { d, initialized in
             s.delta.withUnsafeBufferPointer { delta in
-                for k in 0..<d.count {
-                    let v = gain * Double(delta[k])
-                    d[k] = v == 0 ? 0 : Float(min(max(v, deltaMin), deltaMax) / qd)
-                }
+                pp_pulse_quanta(delta.baseAddress!, d.count, gain, deltaMin, deltaMax, qd, 1, d.baseAddress!)
             }
             initialized = d.count
         }
@@ -64,36 +63,84 @@ extension DeviceWeightUpdater {
     /// `sign(S)·R(|S|)`, one dither of the updater's generator per non-zero `S` (row-major
     /// order), so stochastic rounding is unbiased per device and a checkpoint continues it.
     public func netCounts(_ quanta: Matrix<Float>) -> SparsePulseCounts {
-        Self.netCounts(quanta, rounding: encoding.rounding, dither: &dither)
+        Self.netCounts(quanta, rounding: encoding.rounding, dither: &dither, threads: threads)
     }
 
     /// `sign(S)·R(|S|)` for every `S` of `quanta`; stochastic rounding draws one dither from
     /// `dither` per non-zero `S`, in row-major order: `u = ⌊r/2¹¹⌋·2⁻⁵³` of the generator's next
-    /// 64 bits `r`, uniform on [0, 1) in steps of 2⁻⁵³.
-    public static func netCounts(_ quanta: Matrix<Float>, rounding: PulseRounding, dither: inout SeededGenerator) -> SparsePulseCounts {
-        var counts = SparsePulseCounts(rows: quanta.rows, cols: quanta.cols)
-        let stochastic = rounding == .stochastic
+    /// 64 bits `r`, uniform on [0, 1) in steps of 2⁻⁵³. The generator is counter-based
+    /// (SplitMix64), so fixed blocks of rows (``FixedPartition``), each knowing how many draws
+    /// the blocks before it make, round at once on `threads` threads with the same draws.
+    public static func netCounts(_ quanta: Matrix<Float>, rounding: PulseRounding, dither: inout SeededGenerator, threads: Int = 1) -> SparsePulseCounts {
+        guard rounding == .stochastic else { return nearestCounts(quanta, rounding: rounding) }
+        let (rows, cols) = (quanta.rows, quanta.cols)
+        let blockRows = 64
+        let blocks = (rows + blockRows - 1) / blockRows
+        func span(_ b: Int) -> Range<Int> { b * blockRows * cols..<min((b + 1) * blockRows, rows) * cols }
+        // Each block's non-zero sums (its draws), then where its draws and its counts start.
+        var nonzero = [Int](repeating: 0, count: blocks)
         quanta.elements.withUnsafeBufferPointer { q in
-            func round(_ k: Int) {
-                let magnitude = Double(abs(q[k]))
-                let rounded = stochastic ? magnitude + Double(dither.next() >> 11) * 0x1p-53 : rounding.whole(magnitude)
-                guard rounded >= 1 else { return }
-                let whole = Int(rounded)
-                counts.append(position: k, count: q[k] < 0 ? -whole : whole)
-            }
-            // Eight sums at a time past runs of zeros (rows no example's x reached), in order.
-            let lanes = 8
-            var k = 0
-            guard let base = q.baseAddress else { return }
-            let raw = UnsafeRawPointer(base)
-            while k + lanes <= q.count {
-                let v = raw.loadUnaligned(fromByteOffset: k * MemoryLayout<Float>.stride, as: SIMD8<Float>.self)
-                if any(v .!= 0) {
-                    for l in k..<k + lanes where q[l] != 0 { round(l) }
+            nonzero.withUnsafeMutableBufferPointer { nonzero in
+                let (q, nonzero) = (UncheckedSendable(q.baseAddress!), UncheckedSendable(nonzero))
+                FixedPartition.run(count: blocks, block: 1, threads: threads) { range in
+                    for b in range { nonzero.value[b] = pp_count_nonzero_values(q.value + span(b).lowerBound, span(b).count) }
                 }
-                k += lanes
             }
-            for l in k..<q.count where q[l] != 0 { round(l) }
+        }
+        var firstDraw = [Int](repeating: 0, count: blocks)
+        for b in 1..<max(blocks, 1) { firstDraw[b] = firstDraw[b - 1] + nonzero[b - 1] }
+        let draws = (firstDraw.last ?? 0) + (nonzero.last ?? 0)
+        // Block b writes at firstDraw[b] + b: room for its non-zero sums and one more.
+        let room = draws + blocks
+        // Every slot a block reaches is written before it is read (the kernel stores each count).
+        var positions = [Int](unsafeUninitializedCapacity: room) { $1 = room }
+        var counts = [Int](unsafeUninitializedCapacity: room) { $1 = room }
+        var kept = [Int](repeating: 0, count: blocks)
+        let start = dither.currentState
+        quanta.elements.withUnsafeBufferPointer { q in
+            positions.withUnsafeMutableBufferPointer { positions in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    kept.withUnsafeMutableBufferPointer { kept in
+                        let (q, p, c, kept) = (
+                            UncheckedSendable(q.baseAddress!), UncheckedSendable(positions.baseAddress!),
+                            UncheckedSendable(counts.baseAddress!), UncheckedSendable(kept))
+                        FixedPartition.run(count: blocks, block: 1, threads: threads) { range in
+                            for b in range {
+                                let (span, at) = (span(b), firstDraw[b] + b)
+                                let state = start &+ UInt64(firstDraw[b]) &* SeededGenerator.gamma
+                                (p.value + at).withMemoryRebound(to: Int64.self, capacity: nonzero[b] + 1) { p in
+                                    (c.value + at).withMemoryRebound(to: Int64.self, capacity: nonzero[b] + 1) { c in
+                                        kept.value[b] = pp_stochastic_counts(q.value + span.lowerBound, span.count, span.lowerBound, state, p, c)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        dither.skip(draws)
+        // The blocks' counts moved together, in order.
+        var end = 0
+        for b in 0..<blocks {
+            let at = firstDraw[b] + b
+            if at != end {
+                for k in 0..<kept[b] { (positions[end + k], counts[end + k]) = (positions[at + k], counts[at + k]) }
+            }
+            end += kept[b]
+        }
+        positions.removeLast(room - end)
+        counts.removeLast(room - end)
+        return SparsePulseCounts(rows: rows, cols: cols, positions: positions, counts: counts)
+    }
+
+    /// `sign(S)·R(|S|)` for every `S` of `quanta` with a rounding that draws nothing.
+    private static func nearestCounts(_ quanta: Matrix<Float>, rounding: PulseRounding) -> SparsePulseCounts {
+        var counts = SparsePulseCounts(rows: quanta.rows, cols: quanta.cols)
+        for (k, q) in quanta.elements.enumerated() where q != 0 {
+            let rounded = rounding.whole(Double(abs(q)))
+            guard rounded >= 1 else { continue }
+            counts.append(position: k, count: q < 0 ? -Int(rounded) : Int(rounded))
         }
         return counts
     }
@@ -154,13 +201,21 @@ extension DeviceWeightUpdater {
     /// (pairs: `G⁺` in column `2j`, `G⁻` in `2j + 1`, so row-major positions map alike).
     func crossbarCounts(_ counts: SparsePulseCounts) -> SparsePulseCounts {
         guard mapping.kind == .pair else { return counts }
-        var crossbar = SparsePulseCounts(rows: counts.rows, cols: 2 * counts.cols)
+        var (positions, crossbar) = ([Int](), [Int]())
+        positions.reserveCapacity(2 * counts.counts.count)
+        crossbar.reserveCapacity(2 * counts.counts.count)
         for (k, n) in zip(counts.positions, counts.counts) {
             let (plus, minus) = pairCounts(n)
-            crossbar.append(position: 2 * k, count: plus)
-            crossbar.append(position: 2 * k + 1, count: minus)
+            if plus != 0 {
+                positions.append(2 * k)
+                crossbar.append(plus)
+            }
+            if minus != 0 {
+                positions.append(2 * k + 1)
+                crossbar.append(minus)
+            }
         }
-        return crossbar
+        return SparsePulseCounts(rows: counts.rows, cols: 2 * counts.cols, positions: positions, counts: crossbar)
     }
 }
 

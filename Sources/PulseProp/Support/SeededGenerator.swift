@@ -10,8 +10,18 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
     /// Creates a generator from `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// SplitMix64's increment: the state after `n` draws is the state before them plus `n·γ`.
+    static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The state before the next draw, for kernels that make draws in blocks at once
+    /// (``skip(_:)`` then moves past them).
+    var currentState: UInt64 { state }
+
+    /// Moves past `n` draws without making them: the generator ``next()`` would be after them.
+    mutating func skip(_ n: Int) { state &+= UInt64(n) &* Self.gamma }
+
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.gamma
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -51,7 +51,7 @@ struct Train: ParsableCommand {
         if let note { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         try require(taskGrid == nil || data.data == nil, "task-grid", "sizes the built-in task: leave out --data")
         try taskGrid.map(BuiltinTask.validate(side:))
-        let (train, test) = try data.datasets { try BuiltinTask.split(side: taskGrid ?? BuiltinTask.defaultSide) }
+        let (train, test) = try data.datasets { BuiltinTask.split(side: taskGrid ?? BuiltinTask.defaultSide) }
         try request.checkCost(inputs: train.features, outputs: train.classes, budget: memory.budget())
         let folder = self.folder.folder(default: request.defaultFolder)
         let lock = try self.folder.claim(folder)
