@@ -156,3 +156,8 @@ void pp_row_sums(const double *x, ptrdiff_t cols, const int64_t *rows, ptrdiff_t
         sums[r] = s;
     }
 }
+
+MULTIVERSION
+void pp_pair_weights(const double *x, ptrdiff_t n, double max_weight, float *w) {
+    for (ptrdiff_t k = 0; k < n; k++) w[k] = (float)(max_weight * (x[2 * k] - x[2 * k + 1]));
+}

@@ -121,6 +121,30 @@ final class PerBatchWriteTests: XCTestCase {
         }
     }
 
+    /// Summed from x's row lists (a sparse dataset's inputs) the quanta are those summed from
+    /// a scan of x, bit for bit, on 1 and 2 threads, negative x (zero quanta) included.
+    func testNetQuantaFromRowListsEqualThoseFromAScan() throws {
+        var rng = SeededGenerator(seed: 29)
+        let (rows, cols, batch) = (300, 9, 7)
+        let x = (0..<rows * batch).map { k -> Float in
+            if k % 4 != 0 { return 0 }
+            return k % 24 == 0 ? -Float.random(in: 0..<1, using: &rng) : Float.random(in: 0..<1, using: &rng)
+        }
+        let delta = (0..<cols * batch).map { _ in Float.random(in: -1..<1, using: &rng) }
+        let lists = Kernels.SparseLists()
+        lists.reserve(lists: batch, room: rows)
+        x.withUnsafeBufferPointer { lists.buildRows(of: $0.baseAddress!, xStride: rows, examples: 0..<batch) }
+        let scanned = DeviceWeightUpdater.netQuanta(
+            LayerSignals(layer: 0, x: x, xStride: rows, delta: delta, cols: cols), count: batch, gain: 1.7, encoding: encoding)
+        XCTAssertTrue(scanned.elements.contains { $0 != 0 })
+        for threads in [1, 2] {
+            let listed = DeviceWeightUpdater.netQuanta(
+                LayerSignals(layer: 0, x: x, xStride: rows, delta: delta, cols: cols, xLists: lists), count: batch, gain: 1.7,
+                encoding: encoding, threads: threads)
+            XCTAssertEqual(listed.elements.map(\.bitPattern), scanned.elements.map(\.bitPattern), "\(threads) threads")
+        }
+    }
+
     /// Stochastic net counts draw one dither per non-zero sum in row-major order, whatever
     /// the blocks of rows the rounding is split into and the threads that share them: equal
     /// to the rounding written out here one sum at a time (`⌊|S| + u⌋`, `u` from the next draw),

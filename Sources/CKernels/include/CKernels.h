@@ -112,6 +112,10 @@ void pp_column_sums(const double *x, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t c
 /// has `cols` columns).
 void pp_row_sums(const double *x, ptrdiff_t cols, const int64_t *rows, ptrdiff_t n, double *sums);
 
+/// `w[k] = Float(max_weight·(x[2k] − x[2k+1]))` for `k` in `[0, n)`: the weights of `n` device
+/// pairs from their states (``WeightMapping/read(_:into:)``).
+void pp_pair_weights(const double *x, ptrdiff_t n, double max_weight, float *w);
+
 /// Tells the CPU that the caller is spin-waiting (x86 `pause`), which saves power and lets the
 /// waited-for store arrive sooner.
 static inline void pp_spin_pause(void) {

@@ -31,12 +31,6 @@ extension DeviceWeightUpdater {
     public static func netQuanta(_ s: LayerSignals, count: Int, gain: Double, encoding: PulseEncoding, threads: Int = 1) -> Matrix<Float> {
         let (qx, qd) = (encoding.xQuantum, encoding.deltaQuantum)
         let (xMax, deltaMin, deltaMax) = (encoding.xMax, encoding.deltaMin, encoding.deltaMax)
-        let a = [Float](unsafeUninitializedCapacity: count * s.xStride) { a, initialized in
-            s.x.withUnsafeBufferPointer { x in
-                pp_pulse_quanta(x.baseAddress!, a.count, gain, 0, xMax, qx, 0, a.baseAddress!)
-            }
-            initialized = a.count
-        }
         // A zero signal gives a zero coincidence count.
         let d = [Float](unsafeUninitializedCapacity: count * s.cols) { d, initialized in
             s.delta.withUnsafeBufferPointer { delta in
@@ -47,7 +41,22 @@ extension DeviceWeightUpdater {
         var sums = [Float](repeating: 0, count: s.xStride * s.cols)
         let lists = Kernels.SparseLists()
         lists.reserve(lists: s.xStride, room: count)
-        a.withUnsafeBufferPointer { a in lists.buildColumns(of: a.baseAddress!, xStride: s.xStride, columns: 0..<s.xStride, active: nil) }
+        if let rows = s.xLists {
+            // x's non-zero values by row of the crossbar, from its row lists, each made its quanta
+            // in place (a value whose quanta are zero adds ±0 to the sums: the same bits).
+            FixedPartition.run(count: s.xStride, block: 4 * IdealWeightUpdater.rowBlock, threads: threads) { columns in
+                lists.buildColumns(from: rows, columns: columns, active: nil)
+                lists.updateValues(lists: columns) { values, n in pp_pulse_quanta(values, n, gain, 0, xMax, qx, 0, values) }
+            }
+        } else {
+            let a = [Float](unsafeUninitializedCapacity: count * s.xStride) { a, initialized in
+                s.x.withUnsafeBufferPointer { x in
+                    pp_pulse_quanta(x.baseAddress!, a.count, gain, 0, xMax, qx, 0, a.baseAddress!)
+                }
+                initialized = a.count
+            }
+            a.withUnsafeBufferPointer { a in lists.buildColumns(of: a.baseAddress!, xStride: s.xStride, columns: 0..<s.xStride, active: nil) }
+        }
         d.withUnsafeBufferPointer { d in
             sums.withUnsafeMutableBufferPointer { sums in
                 let (d, sums) = (UncheckedSendable(d.baseAddress!), UncheckedSendable(sums.baseAddress!))

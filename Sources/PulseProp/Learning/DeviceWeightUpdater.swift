@@ -150,7 +150,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
         let gain = Double(rate)
         if write != .perExample {
             try writeMinibatch(signals, count: count, gain: gain)
-            for (layer, held) in states.enumerated() { mapping.read(held, into: &layers[layer].values) }
+            for (layer, held) in states.enumerated() { mapping.read(held, into: &layers[layer].values, threads: threads) }
             return
         }
         for b in 0..<count {
@@ -172,7 +172,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
             // instead of the whole crossbar, per example.
             try refreshIfDue(saturated: Set(steps.filter { refreshPolicy.isSaturated(states[$0.layer], by: $0.step) }.map(\.layer)))
         }
-        for (layer, held) in states.enumerated() { mapping.read(held, into: &layers[layer].values) }
+        for (layer, held) in states.enumerated() { mapping.read(held, into: &layers[layer].values, threads: threads) }
     }
 
     /// Whether an example's steps go to analytic engines that report them as writes

@@ -164,6 +164,11 @@ public enum Kernels {
             pp_column_lists(x, xStride, room, columns.lowerBound, columns.upperBound, active, count, position, value)
         }
 
+        /// Calls `body(values, n)` with the `n` values of each list in `lists`, in place.
+        public func updateValues(lists: Range<Int>, _ body: (_ values: UnsafeMutablePointer<Float>, _ n: Int) -> Void) {
+            for l in lists { body(value + l * room, Int(count[l])) }
+        }
+
         /// Column lists made from the row lists `rows` of the same `room` examples: the lists
         /// ``buildColumns(of:xStride:columns:active:)`` makes from the rows' matrix, without
         /// scanning it (``pp_transpose_lists``).

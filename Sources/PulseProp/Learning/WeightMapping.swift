@@ -1,3 +1,5 @@
+import CKernels
+
 /// How device states hold a layer's weights (`--weights reference|pair`).
 ///
 /// - ``Kind/reference``: one device per weight against a mid-range reference column,
@@ -83,17 +85,22 @@ public struct WeightMapping: Codable, Equatable, Sendable {
     }
 
     /// Sets `values` to ``weights(of:)`` of `states`, reusing its storage when it has the
-    /// right count (a training step's read-back, every minibatch).
-    public func read(_ states: Matrix<Double>, into values: inout [Float]) {
+    /// right count (a training step's read-back, every minibatch), in fixed blocks of weights
+    /// shared by `threads` threads (each weight on its own: the same values on any number).
+    public func read(_ states: Matrix<Double>, into values: inout [Float], threads: Int = 1) {
         let count = kind == .pair ? states.elements.count / 2 : states.elements.count
         if values.count != count { values = [Float](repeating: 0, count: count) }
+        guard count > 0 else { return }
         states.elements.withUnsafeBufferPointer { x in
             values.withUnsafeMutableBufferPointer { w in
-                switch kind {
-                case .reference:
-                    for k in 0..<count { w[k] = weight(state: x[k]) }
-                case .pair:
-                    for k in 0..<count { w[k] = Float(maxWeight * (x[2 * k] - x[2 * k + 1])) }
+                let (x, w) = (UncheckedSendable(x.baseAddress!), UncheckedSendable(w.baseAddress!))
+                FixedPartition.run(count: count, block: 16_384, threads: threads) { block in
+                    switch kind {
+                    case .reference:
+                        for k in block { w.value[k] = weight(state: x.value[k]) }
+                    case .pair:
+                        pp_pair_weights(x.value + 2 * block.lowerBound, block.count, maxWeight, w.value + block.lowerBound)
+                    }
                 }
             }
         }
