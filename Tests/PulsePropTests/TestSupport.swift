@@ -41,12 +41,21 @@ enum TestSupport {
         try XCTUnwrap(SpiceEngine(circuit: CrossbarCircuit(), model: .compiled).compiledModel)
     }
 
-    /// A fresh temporary folder.
+    /// A fresh temporary folder, inside this test process's own folder, which is removed when
+    /// the test bundle finishes (so that runs leave nothing in the system's temporary folder).
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pulseprop-tests-\(UUID().uuidString)")
+        let url = processFolder.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// The folder that holds this process's temporary folders, made and registered for
+    /// removal on first use.
+    private static let processFolder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pulseprop-tests-\(UUID().uuidString)")
+        XCTestObservationCenter.shared.addTestObserver(FolderRemover(folder: url))
+        return url
+    }()
 
     /// Runs `pulseprop` with `arguments` (in `directory`, default this process's folder; standard
     /// output into the file `standardOutput` when given); returns its exit status, stdout and stderr.
@@ -110,4 +119,11 @@ extension WeightUpdater {
         let signals = Backpropagation.signals(network, buffers: buffers, outputDelta: outputDelta, hiddenDelta: hiddenDelta)
         try update(&network.layers, signals: signals, count: count, rate: rate)
     }
+}
+
+/// Removes a folder when the test bundle has finished.
+private final class FolderRemover: NSObject, XCTestObservation {
+    let folder: URL
+    init(folder: URL) { self.folder = folder }
+    func testBundleDidFinish(_ testBundle: Bundle) { try? FileManager.default.removeItem(at: folder) }
 }
