@@ -168,6 +168,9 @@ final class PerBatchWriteTests: XCTestCase {
         }
         XCTAssertTrue(expected.counts.contains { $0 < 0 } && expected.counts.contains { $0 > 1 }, "the test needs both signs and several pulses")
         XCTAssertLessThan(expected.counts.count, quanta.elements.filter { $0 != 0 }.count, "the test needs sums that round to nothing")
+        var untouched = SeededGenerator(seed: 5)
+        XCTAssertTrue(DeviceWeightUpdater.netCounts(Matrix<Float>(rows: 3, cols: 0) { _, _ in 0 }, rounding: .stochastic, dither: &untouched).isEmpty)
+        XCTAssertEqual(untouched, SeededGenerator(seed: 5), "no sums, no draws")
         for threads in [1, 2, 3] {
             var dither = SeededGenerator(seed: 5)
             let counts = DeviceWeightUpdater.netCounts(quanta, rounding: .stochastic, dither: &dither, threads: threads)

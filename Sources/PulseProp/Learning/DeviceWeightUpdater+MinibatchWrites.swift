@@ -83,6 +83,7 @@ extension DeviceWeightUpdater {
     public static func netCounts(_ quanta: Matrix<Float>, rounding: PulseRounding, dither: inout SeededGenerator, threads: Int = 1) -> SparsePulseCounts {
         guard rounding == .stochastic else { return nearestCounts(quanta, rounding: rounding) }
         let (rows, cols) = (quanta.rows, quanta.cols)
+        guard !quanta.elements.isEmpty else { return SparsePulseCounts(rows: rows, cols: cols) }
         let blockRows = 64
         let blocks = (rows + blockRows - 1) / blockRows
         func span(_ b: Int) -> Range<Int> { b * blockRows * cols..<min((b + 1) * blockRows, rows) * cols }
