@@ -10,6 +10,9 @@
 
 #include "multiversion.h"
 
+/// SplitMix64's increment (``SeededGenerator``): the r-th draw is the output for the state
+/// before the draws plus r·γ.
+static const uint64_t splitmix_gamma = 0x9E3779B97F4A7C15ull;
 
 MULTIVERSION
 void pp_pulse_quanta(const float *x, ptrdiff_t n, double gain, double lo, double hi, double quantum, int zero_stays_zero, float *out) {
@@ -23,13 +26,6 @@ void pp_pulse_quanta(const float *x, ptrdiff_t n, double gain, double lo, double
     }
 }
 
-MULTIVERSION
-ptrdiff_t pp_count_nonzero_values(const float *q, ptrdiff_t n) {
-    int64_t count = 0;
-    for (ptrdiff_t k = 0; k < n; k++) count += q[k] != 0;
-    return (ptrdiff_t)count;
-}
-
 /// SplitMix64's output for the state `s` (``SeededGenerator``).
 static inline uint64_t splitmix_output(uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -40,8 +36,7 @@ static inline uint64_t splitmix_output(uint64_t z) {
 /// One value of ``pp_stochastic_counts``: a draw only when `v` is non-zero, and the count
 /// stored whatever it is but kept only when non-zero (no branch to mispredict).
 static inline __attribute__((always_inline)) void round_one(float v, ptrdiff_t position, uint64_t *state, int64_t *positions, int64_t *counts, ptrdiff_t *m) {
-    const uint64_t gamma = 0x9E3779B97F4A7C15ull;
-    *state += v != 0 ? gamma : 0;
+    *state += v != 0 ? splitmix_gamma : 0;
     const double u = (double)(splitmix_output(*state) >> 11) * 0x1p-53;
     const double rounded = (double)(v < 0 ? -v : v) + u;
     // A select of doubles, then a conversion, both without a branch (NaN gives 0).
@@ -62,7 +57,6 @@ typedef double f64x8 __attribute__((ext_vector_type(8)));
 /// 32 bits): each lane's draw is the state advanced by its rank among the block's non-zero
 /// values, so the draws are those of the values one by one.
 static inline __attribute__((always_inline)) void round_eight(const float *q, ptrdiff_t position, uint64_t *state, int64_t *positions, int64_t *counts, ptrdiff_t *m) {
-    const uint64_t gamma = 0x9E3779B97F4A7C15ull;
     f32x8 v;
     memcpy(&v, q, sizeof v);
     uint64_t ranks[8];
@@ -73,7 +67,7 @@ static inline __attribute__((always_inline)) void round_eight(const float *q, pt
     }
     u64x8 z;
     memcpy(&z, ranks, sizeof z);
-    z = *state + z * gamma;
+    z = *state + z * splitmix_gamma;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     z = z ^ (z >> 31);
@@ -95,7 +89,7 @@ static inline __attribute__((always_inline)) void round_eight(const float *q, pt
         counts[*m] = signed_whole[l];
         *m += signed_whole[l] != 0;
     }
-    *state += rank * gamma;
+    *state += rank * splitmix_gamma;
 }
 
 MULTIVERSION

@@ -90,9 +90,6 @@ ptrdiff_t pp_nonzero_rows(const float *delta, ptrdiff_t batch, ptrdiff_t cols, u
 /// when `zero_stays_zero`: a signal's pulse quanta (``DeviceWeightUpdater/netQuanta``).
 void pp_pulse_quanta(const float *x, ptrdiff_t n, double gain, double lo, double hi, double quantum, int zero_stays_zero, float *out);
 
-/// The number of non-zero values among `q[0 ..< n]`.
-ptrdiff_t pp_count_nonzero_values(const float *q, ptrdiff_t n);
-
 /// Stochastic rounding of the non-zero quanta `q[0 ..< n]` to signed whole pulse counts, as
 /// ``DeviceWeightUpdater/netCounts`` does one by one: the `r`-th non-zero value (from 1) draws
 /// SplitMix64's output for the state `state + r·γ`, `u = ⌊z/2¹¹⌋·2⁻⁵³`, and gives
@@ -100,7 +97,7 @@ ptrdiff_t pp_count_nonzero_values(const float *q, ptrdiff_t n);
 /// non-zero count, in order, to `position` and `count` (room for one more than the non-zero
 /// values of `q`: a count is stored before it is known to be kept),
 /// and returns how many. The generator's state after the block is `state` plus γ times the
-/// block's non-zero values (``pp_count_nonzero_values``), so blocks can run at once.
+/// block's non-zero values (``pp_count_nonzero``), so blocks can run at once.
 ptrdiff_t pp_stochastic_counts(
     const float *q, ptrdiff_t n, ptrdiff_t first_position, uint64_t state, int64_t *position, int64_t *count);
 

@@ -93,12 +93,12 @@ extension DeviceWeightUpdater {
             nonzero.withUnsafeMutableBufferPointer { nonzero in
                 let (q, nonzero) = (UncheckedSendable(q.baseAddress!), UncheckedSendable(nonzero))
                 FixedPartition.run(count: blocks, block: 1, threads: threads) { range in
-                    for b in range { nonzero.value[b] = pp_count_nonzero_values(q.value + span(b).lowerBound, span(b).count) }
+                    for b in range { nonzero.value[b] = pp_count_nonzero(q.value + span(b).lowerBound, span(b).count / cols, cols, cols) }
                 }
             }
         }
         var firstDraw = [Int](repeating: 0, count: blocks)
-        for b in 1..<max(blocks, 1) { firstDraw[b] = firstDraw[b - 1] + nonzero[b - 1] }
+        for b in 1..<blocks { firstDraw[b] = firstDraw[b - 1] + nonzero[b - 1] }
         let draws = (firstDraw.last ?? 0) + (nonzero.last ?? 0)
         // Block b writes at firstDraw[b] + b: room for its non-zero sums and one more.
         let room = draws + blocks

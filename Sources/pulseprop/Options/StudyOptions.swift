@@ -151,7 +151,6 @@ struct DevicesStudyOptions: ParsableArguments {
     @Option(help: "Pulse quanta per fired pulse of the accumulate cells (train --threshold).")
     var threshold = 1.0
 
-
     /// The study's options, validated, with the data folder checked before any run starts.
     func study() throws -> DevicesStudy.Options {
         try requireFinite(["eta": eta, "refresh-saturation": refreshSaturation, "threshold": threshold])

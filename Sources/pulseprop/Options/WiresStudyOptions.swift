@@ -23,7 +23,6 @@ struct WiresStudyOptions: ParsableArguments {
     @Option(help: "How the pairs are written: per-example, per-batch or accumulate (train --write).")
     var write = DeviceWrite.perExample.rawValue
 
-
     /// The study's options, validated, with the data folder checked (and every tile no taller
     /// than the first layer) before any run starts.
     func study() throws -> WiresStudy.Options {
