@@ -375,7 +375,7 @@ const char *pp_kernel_isa(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
 #if WITH_AVX512
-    if (__builtin_cpu_supports("avx512bw")) return "avx512bw";
+    if (__builtin_cpu_supports("x86-64-v4")) return "avx512";
 #endif
     if (__builtin_cpu_supports("avx2")) return "avx2";
 #endif

@@ -1,7 +1,6 @@
 // Minibatch writes of device weights: signals to pulse quanta and summed quanta to net pulse
 // counts with stochastic rounding (Sources/PulseProp/Learning/DeviceWeightUpdater+MinibatchWrites.swift),
-// and the sums of device states behind the energy estimate of a one-pass write
-// (Sources/PulseProp/Engines/AnalyticEngine+RowWrites.swift).
+// and the pair read-back (Sources/PulseProp/Learning/WeightMapping.swift).
 // Multiplies and adds are never fused: the same bits on every instruction set.
 #pragma STDC FP_CONTRACT OFF
 #include "CKernels.h"
@@ -14,16 +13,40 @@
 /// before the draws plus r·γ.
 static const uint64_t splitmix_gamma = 0x9E3779B97F4A7C15ull;
 
+typedef float f32x16 __attribute__((ext_vector_type(16)));
+typedef int32_t i32x16 __attribute__((ext_vector_type(16)));
+typedef int64_t i64x16 __attribute__((ext_vector_type(16)));
+typedef double f64x16 __attribute__((ext_vector_type(16)));
+
+/// ``pp_pulse_quanta`` for sixteen values, as vectors (read before written, so `out` may be
+/// `x`: most calls convert a list in place).
+static inline __attribute__((always_inline)) void pulse_quanta16(
+    const float *x, double gain, double lo, double hi, double quantum, int zero_stays_zero, float *out) {
+    f32x16 in;
+    memcpy(&in, x, sizeof in);
+    const f64x16 v = gain * __builtin_convertvector(in, f64x16);
+    const f64x16 low = lo, high = hi;
+    // Swift's max(v, lo) and min(·, hi), NaN and signed zeros included.
+    const f64x16 raised = lo >= v ? low : v;
+    const f64x16 clipped = hi < raised ? high : raised;
+    f32x16 q = __builtin_convertvector(clipped / quantum, f32x16);
+    if (zero_stays_zero) {
+        const i32x16 zero = __builtin_convertvector((i64x16)(v == 0), i32x16);
+        q = __builtin_bit_cast(f32x16, __builtin_bit_cast(i32x16, q) & ~zero);
+    }
+    memcpy(out, &q, sizeof q);
+}
+
 MULTIVERSION
 void pp_pulse_quanta(const float *x, ptrdiff_t n, double gain, double lo, double hi, double quantum, int zero_stays_zero, float *out) {
-    for (ptrdiff_t k = 0; k < n; k++) {
-        const double v = gain * (double)x[k];
-        // Swift's max(v, lo) and min(·, hi), NaN and signed zeros included.
-        const double raised = lo >= v ? lo : v;
-        const double clipped = hi < raised ? hi : raised;
-        const float q = (float)(clipped / quantum);
-        out[k] = (zero_stays_zero && v == 0) ? 0.0f : q;
-    }
+    ptrdiff_t k = 0;
+    for (; k + 16 <= n; k += 16) pulse_quanta16(x + k, gain, lo, hi, quantum, zero_stays_zero, out + k);
+    if (k == n) return;
+    // The last values through the same lanes (most lists are short: a row's examples), padded.
+    float in[16] = {0}, quanta[16];
+    memcpy(in, x + k, (size_t)(n - k) * sizeof *in);
+    pulse_quanta16(in, gain, lo, hi, quantum, zero_stays_zero, quanta);
+    memcpy(out + k, quanta, (size_t)(n - k) * sizeof *out);
 }
 
 /// SplitMix64's output for the state `s` (``SeededGenerator``).
@@ -33,18 +56,14 @@ static inline uint64_t splitmix_output(uint64_t z) {
     return z ^ (z >> 31);
 }
 
-/// One value of ``pp_stochastic_counts``: a draw only when `v` is non-zero, and the count
-/// stored whatever it is but kept only when non-zero (no branch to mispredict).
-static inline __attribute__((always_inline)) void round_one(float v, ptrdiff_t position, uint64_t *state, int64_t *positions, int64_t *counts, ptrdiff_t *m) {
-    *state += v != 0 ? splitmix_gamma : 0;
-    const double u = (double)(splitmix_output(*state) >> 11) * 0x1p-53;
+/// ``pp_stochastic_counts``'s count for the value `v` and the generator state of its draw `s`
+/// (after the draw's increment): `sign(v)·⌊|v| + u⌋`, zero below one pulse and for NaN.
+static inline int64_t round_draw(float v, uint64_t s) {
+    const double u = (double)(splitmix_output(s) >> 11) * 0x1p-53;
     const double rounded = (double)(v < 0 ? -v : v) + u;
-    // A select of doubles, then a conversion, both without a branch (NaN gives 0).
     const double kept = rounded >= 1 ? rounded : 0.0;
     const int64_t whole = (int64_t)kept;
-    positions[*m] = position;
-    counts[*m] = v < 0 ? -whole : whole;
-    *m += whole != 0;
+    return v < 0 ? -whole : whole;
 }
 
 typedef float f32x8 __attribute__((ext_vector_type(8)));
@@ -53,105 +72,103 @@ typedef uint64_t u64x8 __attribute__((ext_vector_type(8)));
 typedef int64_t i64x8 __attribute__((ext_vector_type(8)));
 typedef double f64x8 __attribute__((ext_vector_type(8)));
 
-/// ``round_one`` for the eight values at `q` at once, all with magnitudes below 2³⁰ (counts that fit
-/// 32 bits): each lane's draw is the state advanced by its rank among the block's non-zero
-/// values, so the draws are those of the values one by one.
-static inline __attribute__((always_inline)) void round_eight(const float *q, ptrdiff_t position, uint64_t *state, int64_t *positions, int64_t *counts, ptrdiff_t *m) {
-    f32x8 v;
-    memcpy(&v, q, sizeof v);
-    uint64_t ranks[8];
-    uint64_t rank = 0;
-    for (int l = 0; l < 8; l++) {
-        rank += v[l] != 0;
-        ranks[l] = rank;
-    }
-    u64x8 z;
-    memcpy(&z, ranks, sizeof z);
-    z = *state + z * splitmix_gamma;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z = z ^ (z >> 31);
-    // u = ⌊z/2¹¹⌋·2⁻⁵³, exactly, without a 64-bit conversion (AVX2 has none): the top 52 bits
-    // as the mantissa of 2⁵² + h, then the 53rd bit as 2⁻⁵³ (both terms and the sum are exact).
-    const u64x8 high = z >> 12;
-    const f64x8 h = __builtin_bit_cast(f64x8, high | 0x4330000000000000ull) - 0x1p52;
-    const i64x8 low = -(i64x8)((z >> 11) & 1);
-    const f64x8 u = h * 0x1p-52 + __builtin_bit_cast(f64x8, low & __builtin_bit_cast(i64x8, (f64x8)0x1p-53));
-    const f32x8 magnitude = v < 0 ? -v : v;
-    const f64x8 rounded = __builtin_convertvector(magnitude, f64x8) + u;
-    // Zero below one pulse (NaN too); zero lanes have |q| + u < 1.
-    const i64x8 keep = rounded >= 1;
-    const f64x8 kept = __builtin_bit_cast(f64x8, keep & __builtin_bit_cast(i64x8, rounded));
-    const i32x8 whole = __builtin_convertvector(kept, i32x8);
-    const i32x8 signed_whole = v < 0 ? -whole : whole;
-    for (int l = 0; l < 8; l++) {
-        positions[*m] = position + l;
-        counts[*m] = signed_whole[l];
-        *m += signed_whole[l] != 0;
-    }
-    *state += rank * splitmix_gamma;
-}
+typedef _Bool b8 __attribute__((ext_vector_type(8)));
+
+/// The lanes of a comparison as the bits of a byte (a mask move, not eight tests).
+#define LANE_BITS(comparison) ((unsigned)__builtin_bit_cast(uint8_t, __builtin_convertvector(comparison, b8)))
+
+/// The values of a chunk are first packed (the non-zero ones with their offsets), then rounded
+/// eight at a time: the packed value `r` (from 0) draws for the state `state + (r + 1)·γ`, so
+/// no lane waits for a rank and the draws are those of the values one by one.
+enum { stochastic_chunk = 512 };
 
 MULTIVERSION
 ptrdiff_t pp_stochastic_counts(
     const float *q, ptrdiff_t n, ptrdiff_t first_position, uint64_t state, int64_t *position, int64_t *count) {
+    float packed[stochastic_chunk + 8];
+    int32_t offset[stochastic_chunk + 8];
+    const u64x8 lane = {1, 2, 3, 4, 5, 6, 7, 8};
+    const u64x8 lanes_gamma = lane * splitmix_gamma;
     ptrdiff_t m = 0;
-    ptrdiff_t k = 0;
-    // Eight at a time, passing over eight zeros (rows no example reached) at once.
-    for (; k + 8 <= n; k += 8) {
-        f32x8 eight;
-        memcpy(&eight, q + k, sizeof eight);
-        const i32x8 nonzero = eight != 0;
-        int any = 0;
-        for (int l = 0; l < 8; l++) any |= nonzero[l];
-        if (!any) continue;
-        const i32x8 small = (eight < 0x1p30f) & (eight > -0x1p30f);
-        int all_small = 1;
-        for (int l = 0; l < 8; l++) all_small &= small[l] != 0;
-        if (all_small) {
-            round_eight(q + k, first_position + k, &state, position, count, &m);
-        } else {
-            for (int l = 0; l < 8; l++) round_one(eight[l], first_position + k + l, &state, position, count, &m);
+    for (ptrdiff_t c = 0; c < n; c += stochastic_chunk) {
+        const ptrdiff_t end = c + stochastic_chunk < n ? c + stochastic_chunk : n;
+        // The chunk's non-zero values in order; eight zeros (rows no example reached) at once.
+        ptrdiff_t z = 0, k = c;
+        for (; k + 8 <= end; k += 8) {
+            f32x8 eight;
+            memcpy(&eight, q + k, sizeof eight);
+            const unsigned bits = LANE_BITS(eight != 0);
+            if (bits == 0) continue;
+            if (bits == 0xFF) {
+                memcpy(packed + z, &eight, sizeof eight);
+                for (int l = 0; l < 8; l++) offset[z + l] = (int32_t)(k - c + l);
+                z += 8;
+                continue;
+            }
+            for (int l = 0; l < 8; l++) {
+                packed[z] = q[k + l];
+                offset[z] = (int32_t)(k - c + l);
+                z += (bits >> l) & 1;
+            }
         }
+        for (; k < end; k++) {
+            packed[z] = q[k];
+            offset[z] = (int32_t)(k - c);
+            z += q[k] != 0;
+        }
+        // Lanes past the last value hold zeros: |0| + u < 1 keeps nothing.
+        for (int l = 0; l < 8; l++) packed[z + l] = 0;
+        u64x8 next = state + lanes_gamma;
+        for (ptrdiff_t r = 0; r < z; r += 8, next += 8 * splitmix_gamma) {
+            f32x8 v;
+            memcpy(&v, packed + r, sizeof v);
+            const u64x8 s = next;
+            if (LANE_BITS((v < 0x1p30f) & (v > -0x1p30f)) != 0xFF) {
+                // Counts beyond 32 bits (or NaN): one at a time.
+                for (int l = 0; l < 8 && r + l < z; l++) {
+                    const int64_t whole = round_draw(v[l], s[l]);
+                    if (whole == 0) continue;
+                    position[m] = first_position + c + offset[r + l];
+                    count[m] = whole;
+                    m++;
+                }
+                continue;
+            }
+            u64x8 x = s;
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+            x = x ^ (x >> 31);
+            // u = ⌊x/2¹¹⌋·2⁻⁵³, exactly, without a 64-bit conversion (AVX2 has none): the top 52
+            // bits as the mantissa of 2⁵² + h, then the 53rd bit as 2⁻⁵³ (both terms and the sum
+            // are exact).
+            const u64x8 high = x >> 12;
+            const f64x8 h = __builtin_bit_cast(f64x8, high | 0x4330000000000000ull) - 0x1p52;
+            const i64x8 low = -(i64x8)((x >> 11) & 1);
+            const f64x8 u = h * 0x1p-52 + __builtin_bit_cast(f64x8, low & __builtin_bit_cast(i64x8, (f64x8)0x1p-53));
+            const f32x8 magnitude = v < 0 ? -v : v;
+            const f64x8 rounded = __builtin_convertvector(magnitude, f64x8) + u;
+            // Most sums round to no pulse: the lanes kept are few, stored one by one.
+            unsigned kept = LANE_BITS(rounded >= 1);
+            if (kept == 0) continue;
+            const i32x8 whole = __builtin_convertvector(rounded, i32x8);
+            while (kept) {
+                const int l = __builtin_ctz(kept);
+                kept &= kept - 1;
+                position[m] = first_position + c + offset[r + l];
+                count[m] = v[l] < 0 ? -whole[l] : whole[l];
+                m++;
+            }
+        }
+        state += (uint64_t)z * splitmix_gamma;
     }
-    for (; k < n; k++) round_one(q[k], first_position + k, &state, position, count, &m);
     return m;
-}
-
-MULTIVERSION
-void pp_column_sums(const double *x, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, double *sums) {
-    for (ptrdiff_t j = c0; j < c1; j++) sums[j] = 0;
-    for (ptrdiff_t i = 0; i < rows; i++) {
-        const double *row = x + i * cols;
-        for (ptrdiff_t j = c0; j < c1; j++) sums[j] += row[j];
-    }
-}
-
-MULTIVERSION
-void pp_row_sums(const double *x, ptrdiff_t cols, const int64_t *rows, ptrdiff_t n, double *sums) {
-    // Eight rows at once: eight independent chains of additions, each in column order.
-    ptrdiff_t r = 0;
-    for (; r + 8 <= n; r += 8) {
-        const double *row[8];
-        double s[8];
-        for (int l = 0; l < 8; l++) {
-            row[l] = x + rows[r + l] * cols;
-            s[l] = 0;
-        }
-        for (ptrdiff_t j = 0; j < cols; j++) {
-            for (int l = 0; l < 8; l++) s[l] += row[l][j];
-        }
-        for (int l = 0; l < 8; l++) sums[r + l] = s[l];
-    }
-    for (; r < n; r++) {
-        const double *row = x + rows[r] * cols;
-        double s = 0;
-        for (ptrdiff_t j = 0; j < cols; j++) s += row[j];
-        sums[r] = s;
-    }
 }
 
 MULTIVERSION
 void pp_pair_weights(const double *x, ptrdiff_t n, double max_weight, float *w) {
     for (ptrdiff_t k = 0; k < n; k++) w[k] = (float)(max_weight * (x[2 * k] - x[2 * k + 1]));
+}
+
+void pp_prefetch_entries(const uint64_t *base, const int64_t *positions, ptrdiff_t n) {
+    for (ptrdiff_t k = 0; k < n; k++) __builtin_prefetch(base + positions[k], 1, 3);
 }

@@ -82,6 +82,91 @@ final class MinibatchWriteTests: XCTestCase {
         }
     }
 
+    /// Conductance sums kept by one-pass writes are the sums of the written states, exactly:
+    /// after each of several random writes (with and without variation and stuck devices) they
+    /// equal sums computed afresh on 1 and 3 threads and those summed here from every device's
+    /// rounded conductance, and the energy reported with kept sums is the energy of a write
+    /// that computes them afresh, bit for bit.
+    func testKeptConductanceSumsAreThoseOfTheWrittenStates() throws {
+        for variation in [DeviceVariation.none, DeviceVariation(d2d: 0.2, stuckOn: 0.05, stuckOff: 0.05, seed: 6)] {
+            var source = SeededGenerator(seed: 33)
+            let (rows, cols) = (70, 40)
+            var kept = Matrix<Double>(rows: rows, cols: cols) { _, _ in Double.random(in: 0...1, using: &source) }
+            var fresh = kept
+            let hardware = CrossbarHardware(circuit: CrossbarCircuit(variation: variation))
+            let (keeping, forgetting) = (try hardware.analyticEngine(), try hardware.analyticEngine())
+            keeping.estimatesEnergy = true
+            forgetting.estimatesEnergy = true
+            var sums: ConductanceSums?
+            for write in 0..<4 {
+                let counts = Matrix<Int>(rows: rows, cols: cols) { _, _ in
+                    Int.random(in: 0..<5, using: &source) == 0 ? Int.random(in: -3...3, using: &source) : 0
+                }
+                let report = try keeping.writeRows(SparsePulseCounts(counts), only: nil, to: &kept, sums: &sums)
+                let reference = try forgetting.writeRows(SparsePulseCounts(counts), only: nil, to: &fresh)
+                let label = "d2d \(variation.d2d), write \(write)"
+                XCTAssertEqual(kept, fresh, label)
+                XCTAssertEqual(report, reference, label)
+                let population = keeping.population(rows: rows, cols: cols)
+                let afresh = ConductanceSums(kept, population: population, threads: 3)
+                XCTAssertEqual(sums, afresh, label)
+                XCTAssertEqual(sums, ConductanceSums(kept, population: population), label)
+                // Every row and column sum within the fixed point's rounding (half a unit per
+                // device) and this double sum's (half an ulp per addition) of the exact sum.
+                let g = Matrix<Double>(rows: rows, cols: cols) { population.conductance(state: kept[$0, $1], row: $0, col: $1) }
+                for i in 0..<rows {
+                    let exact = (0..<cols).reduce(0.0) { $0 + g[i, $1] }
+                    XCTAssertEqual(afresh.conductance(row: i), exact, accuracy: Double(cols) * (afresh.unit + exact.ulp), label)
+                }
+                for j in 0..<cols {
+                    let exact = (0..<rows).reduce(0.0) { $0 + g[$1, j] }
+                    XCTAssertEqual(afresh.conductance(col: j), exact, accuracy: Double(rows) * (afresh.unit + exact.ulp), label)
+                }
+            }
+        }
+    }
+
+    /// The read-back of only the written devices gives the weights of a whole read, bit for
+    /// bit, for pairs and reference devices.
+    func testReadOfTheWrittenDevicesEqualsAWholeRead() throws {
+        var source = SeededGenerator(seed: 8)
+        for kind in WeightMapping.Kind.allCases {
+            let mapping = WeightMapping(kind, maxWeight: 0.7)
+            let (rows, cols) = (9, 2 * 5)
+            var states = Matrix<Double>(rows: rows, cols: cols) { _, _ in Double.random(in: 0...1, using: &source) }
+            var weights: [Float] = []
+            mapping.read(states, into: &weights)
+            let written = (0..<12).map { _ in Int.random(in: 0..<rows * cols, using: &source) }
+            for p in written { states.elements[p] = Double.random(in: 0...1, using: &source) }
+            mapping.read(states, positions: written, into: &weights)
+            var whole: [Float] = []
+            mapping.read(states, into: &whole)
+            XCTAssertEqual(weights.map(\.bitPattern), whole.map(\.bitPattern), "\(kind)")
+        }
+    }
+
+    /// Per-batch writes read back only the written devices while the layer's weights are the
+    /// storage of the last read; weights changed in between (a copy) are read whole. Either
+    /// way the layers hold exactly what the crossbars hold after every minibatch.
+    func testPerBatchReadBackIsWhatTheCrossbarsHold() throws {
+        var source = SeededGenerator(seed: 14)
+        let (rows, cols, batch) = (30, 6, 8)
+        var layers = [WeightLayer(rows: rows, cols: cols, values: (0..<rows * cols).map { _ in Float.random(in: -0.3...0.3, using: &source) })]
+        var encoding = PulseEncoding(levels: 20, xMax: 1, deltaMin: -1, deltaMax: 1)
+        encoding.rounding = .stochastic
+        let updater = try DeviceWeightUpdater(
+            layers: layers, engines: [CrossbarHardware().analyticEngine()], encoding: encoding,
+            mapping: WeightMapping(.pair, maxWeight: 1), write: .perBatch)
+        for minibatch in 0..<6 {
+            let x = (0..<batch * rows).map { _ in Float.random(in: 0..<1, using: &source) < 0.4 ? Float.random(in: 0...1, using: &source) : 0 }
+            let delta = (0..<batch * cols).map { _ in Float.random(in: -1...1, using: &source) }
+            if minibatch == 3 { layers[0].values[0] += 1 }  // the caller's own change: a copy of the read storage
+            try updater.update(&layers, signals: [LayerSignals(layer: 0, x: x, xStride: rows, delta: delta, cols: cols)], count: batch, rate: 4)
+            XCTAssertEqual(layers[0].values, updater.mapping.weights(of: updater.states[0]), "minibatch \(minibatch)")
+        }
+        XCTAssertGreaterThan(updater.stepsApplied, 0)
+    }
+
     /// `θ = 2`: `+0.5` fires nothing (0.5 kept); `+3` makes 3.5, fires 1, keeps 1.5; `−4`
     /// makes −2.5, fires −1, keeps −0.5; `+5.5` makes 5, fires 2, keeps 1.
     func testAccumulateThenFireKeepsTheRemainder() {

@@ -94,20 +94,16 @@ void pp_pulse_quanta(const float *x, ptrdiff_t n, double gain, double lo, double
 /// ``DeviceWeightUpdater/netCounts`` does one by one: the `r`-th non-zero value (from 1) draws
 /// SplitMix64's output for the state `state + r·γ`, `u = ⌊z/2¹¹⌋·2⁻⁵³`, and gives
 /// `sign(q)·⌊|q| + u⌋` pulses. Writes the position `first_position + k` and count of each
-/// non-zero count, in order, to `position` and `count` (room for one more than the non-zero
-/// values of `q`: a count is stored before it is known to be kept),
-/// and returns how many. The generator's state after the block is `state` plus γ times the
+/// non-zero count, in order, to `position` and `count` (room for as many as `q` has non-zero
+/// values), and returns how many. The generator's state after the block is `state` plus γ times the
 /// block's non-zero values (``pp_count_nonzero``), so blocks can run at once.
 ptrdiff_t pp_stochastic_counts(
     const float *q, ptrdiff_t n, ptrdiff_t first_position, uint64_t state, int64_t *position, int64_t *count);
 
-/// `sums[j] = Σ_i x[i, j]` for the columns `j` in `[c0, c1)` of the `rows × cols` matrix `x`,
-/// each summed from 0 in row order. Calls on disjoint column ranges may run at once.
-void pp_column_sums(const double *x, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t c0, ptrdiff_t c1, double *sums);
-
-/// `sums[r] = Σ_j x[rows[r], j]` for `r` in `[0, n)`, each summed from 0 in column order (`x`
-/// has `cols` columns).
-void pp_row_sums(const double *x, ptrdiff_t cols, const int64_t *rows, ptrdiff_t n, double *sums);
+/// Asks the CPU to fetch the 8-byte entries `base[positions[k]]`, `k` in `[0, n)`, into its
+/// caches before they are written (scattered writes to a crossbar larger than the caches: the
+/// fetches overlap here instead of waiting one by one in a loop with more work per entry).
+void pp_prefetch_entries(const uint64_t *base, const int64_t *positions, ptrdiff_t n);
 
 /// `w[k] = Float(max_weight·(x[2k] − x[2k+1]))` for `k` in `[0, n)`: the weights of `n` device
 /// pairs from their states (``WeightMapping/read(_:into:)``).
@@ -129,7 +125,7 @@ int pp_current_cpu(void);
 /// works with, where it would only take turns with it.
 int pp_avoid_cpu(int cpu);
 
-/// The instruction set the kernels run with on this machine: "avx512bw", "avx2" or "baseline".
+/// The instruction set the kernels run with on this machine: "avx512" (x86-64-v4: AVX-512 F, BW, CD, DQ and VL), "avx2" or "baseline".
 const char *pp_kernel_isa(void);
 
 #endif

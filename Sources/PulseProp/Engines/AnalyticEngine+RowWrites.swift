@@ -39,14 +39,30 @@ extension AnalyticEngine {
 
     /// ``writeRows(_:only:to:)-(Matrix<Int>,_,_)`` for counts that name only the written devices: the work
     /// grows with the written devices and their rows (and, for the energy estimate, one pass
-    /// over the crossbar's states for its column sums).
-    ///
-    /// The energy estimate's sums over the crossbar (each column's conductance, each written
-    /// row's) are shared by `threads` threads in fixed blocks of columns and rows, each sum in
-    /// its own order as on one thread: the same report on any number of threads.
+    /// over the crossbar's states for its row and column sums, shared by `threads` threads).
     @discardableResult
     public func writeRows(
         _ counts: SparsePulseCounts, only: LearningPhase.Kind?, to states: inout Matrix<Double>, threads: Int = 1
+    ) throws -> RowWriteReport {
+        var sums: ConductanceSums?
+        return try writeRows(counts, only: only, to: &states, threads: threads, sums: &sums)
+    }
+
+    /// ``writeRows(_:only:to:threads:)`` with the crossbar's conductance sums kept by the caller:
+    /// `sums` must be those of `states` (stuck devices pinned) or nil, and are those of the
+    /// written states on return (nil when this engine does not estimate energy), so a caller
+    /// that changes the states only through this write skips the pass over the crossbar.
+    ///
+    /// The energy estimate is that of ``energy(of:from:to:)`` for every row step, with the
+    /// half-selected devices of a row summed as the row's conductance (then corrected for
+    /// its written devices) and those of a column as the column's conductance less the
+    /// written device, both from ``ConductanceSums`` kept up to date as devices move, so it
+    /// equals the row steps' to the sums' fixed-point resolution and does not depend on the
+    /// number of threads or on whether the sums were kept.
+    @discardableResult
+    public func writeRows(
+        _ counts: SparsePulseCounts, only: LearningPhase.Kind?, to states: inout Matrix<Double>, threads: Int = 1,
+        sums: inout ConductanceSums?
     ) throws -> RowWriteReport {
         try require(writesRowsDirectly, "c2c", "cycle-to-cycle noise is drawn per row step: write the rows as learning steps")
         try require(
@@ -64,55 +80,15 @@ extension AnalyticEngine {
         let shape = circuit.shape
         let tau = shape.plateau + 2 * shape.edge / 3
         let (uUp, uDown) = (shape.amplitude(of: .potentiation), shape.amplitude(of: .depression))
-        let nominal = devices.nominal
-        let instances = population.instances
-        let (gOff, gSpan) = (nominal.offConductance, nominal.onConductance - nominal.offConductance)
-        // Σ_i G_ij at the current states, per column, kept up to date as devices move, and
-        // Σ_j G_ij of every written row before its write (a row's write is the only one that
-        // moves its devices); energy only.
-        let writtenRows = counts.rowRanges
-        var columnConductance = [Double](repeating: 0, count: estimatesEnergy ? cols : 0)
-        var rowConductance = [Double](repeating: 0, count: estimatesEnergy ? writtenRows.count : 0)
-        if estimatesEnergy {
-            states.elements.withUnsafeBufferPointer { x in
-                columnConductance.withUnsafeMutableBufferPointer { columnSums in
-                    rowConductance.withUnsafeMutableBufferPointer { rowSums in
-                        let (x, columnSums, rowSums) = (UncheckedSendable(x), UncheckedSendable(columnSums), UncheckedSendable(rowSums))
-                        // Columns in blocks, each summed in row order (as a column walk would):
-                        // the same sums for any blocks.
-                        FixedPartition.run(count: cols, block: 128, threads: threads) { block in
-                            if instances == nil {
-                                // G = G_off + (G_on − G_off)·x: a column's sum from its states' sum.
-                                pp_column_sums(x.value.baseAddress!, rows, cols, block.lowerBound, block.upperBound, columnSums.value.baseAddress!)
-                                for j in block { columnSums.value[j] = Double(rows) * gOff + gSpan * columnSums.value[j] }
-                            } else {
-                                for i in 0..<rows {
-                                    for j in block { columnSums.value[j] += population.conductance(state: x.value[i * cols + j], row: i, col: j) }
-                                }
-                            }
-                        }
-                        FixedPartition.run(count: writtenRows.count, block: 64, threads: threads) { block in
-                            if instances == nil {
-                                // Each row summed in column order.
-                                let rowIndices = writtenRows[block].map { Int64($0.row) }
-                                pp_row_sums(x.value.baseAddress!, cols, rowIndices, block.count, rowSums.value.baseAddress! + block.lowerBound)
-                                for r in block { rowSums.value[r] = Double(cols) * gOff + gSpan * rowSums.value[r] }
-                            } else {
-                                for r in block {
-                                    let i = writtenRows[r].row
-                                    var sum = 0.0
-                                    for j in 0..<cols { sum += population.conductance(state: x.value[i * cols + j], row: i, col: j) }
-                                    rowSums.value[r] = sum
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        if estimatesEnergy, sums?.fits(rows: rows, cols: cols) != true {
+            sums = ConductanceSums(states, population: population, threads: threads)
         }
+        assert(!estimatesEnergy || sums == ConductanceSums(states, population: population), "conductance sums kept for other states")
+        defer { if !estimatesEnergy { sums = nil } }
+        states.elements.prefetch(counts.positions)
         var energy = [0.0, 0.0]
         let u2 = [uUp * uUp, uDown * uDown]
-        for (r, (i, range)) in writtenRows.enumerated() {
+        for (i, range) in counts.rowRanges {
             var rowLongest = 0
             var written = 0
             for k in range {
@@ -128,7 +104,7 @@ extension AnalyticEngine {
                 // (G·τ·u²·L/4); the written devices are corrected below.
                 for kind in phases {
                     let p = kind == .potentiation ? 0 : 1
-                    energy[p] += rowConductance[r] * tau * u2[p] * l / 4
+                    energy[p] += sums!.conductance(row: i) * tau * u2[p] * l / 4
                 }
             }
             for k in range {
@@ -143,7 +119,7 @@ extension AnalyticEngine {
                 let g0 = population.conductance(state: x0, row: i, col: j)
                 let g1 = population.conductance(state: x1, row: i, col: j)
                 let gMid = population.conductance(state: (x0 + x1) / 2, row: i, col: j)
-                let others = columnConductance[j] - g0
+                let others = sums!.conductance(col: j) - g0
                 for kind in phases {
                     let p = kind == .potentiation ? 0 : 1
                     let c = Double(potentiating == (kind == .potentiation) ? abs(n) : 0)
@@ -154,7 +130,7 @@ extension AnalyticEngine {
                     // The rest of the column: half-selected by the column's pulses.
                     if c > 0 { energy[p] += others * tau * c * u2[p] / 4 }
                 }
-                columnConductance[j] += g1 - g0
+                sums!.move(row: i, col: j, from: g0, to: g1)
             }
         }
         if estimatesEnergy {

@@ -100,9 +100,10 @@ extension DeviceWeightUpdater {
         var firstDraw = [Int](repeating: 0, count: blocks)
         for b in 1..<blocks { firstDraw[b] = firstDraw[b - 1] + nonzero[b - 1] }
         let draws = (firstDraw.last ?? 0) + (nonzero.last ?? 0)
-        // Block b writes at firstDraw[b] + b: room for its non-zero sums and one more.
-        let room = draws + blocks
-        // Every slot a block reaches is written before it is read (the kernel stores each count).
+        // Block b writes at firstDraw[b], room for its non-zero sums (one slot more in all: the
+        // buffers are never empty).
+        let room = draws + 1
+        // Only the slots the blocks fill are read.
         var positions = [Int](unsafeUninitializedCapacity: room) { $1 = room }
         var counts = [Int](unsafeUninitializedCapacity: room) { $1 = room }
         var kept = [Int](repeating: 0, count: blocks)
@@ -116,10 +117,10 @@ extension DeviceWeightUpdater {
                             UncheckedSendable(counts.baseAddress!), UncheckedSendable(kept))
                         FixedPartition.run(count: blocks, block: 1, threads: threads) { range in
                             for b in range {
-                                let (span, at) = (span(b), firstDraw[b] + b)
+                                let (span, at) = (span(b), firstDraw[b])
                                 let state = start &+ UInt64(firstDraw[b]) &* SeededGenerator.gamma
-                                (p.value + at).withMemoryRebound(to: Int64.self, capacity: nonzero[b] + 1) { p in
-                                    (c.value + at).withMemoryRebound(to: Int64.self, capacity: nonzero[b] + 1) { c in
+                                (p.value + at).withMemoryRebound(to: Int64.self, capacity: nonzero[b]) { p in
+                                    (c.value + at).withMemoryRebound(to: Int64.self, capacity: nonzero[b]) { c in
                                         kept.value[b] = pp_stochastic_counts(q.value + span.lowerBound, span.count, span.lowerBound, state, p, c)
                                     }
                                 }
@@ -133,7 +134,7 @@ extension DeviceWeightUpdater {
         // The blocks' counts moved together, in order.
         var end = 0
         for b in 0..<blocks {
-            let at = firstDraw[b] + b
+            let at = firstDraw[b]
             if at != end {
                 for k in 0..<kept[b] { (positions[end + k], counts[end + k]) = (positions[at + k], counts[at + k]) }
             }
@@ -188,7 +189,14 @@ extension DeviceWeightUpdater {
         let only: LearningPhase.Kind? = scheme == .unidirectional ? .potentiation : nil
         if let analytic = engine as? AnalyticEngine, analytic.writesRowsDirectly, writeObserver != nil || observer == nil {
             let place = "minibatch write \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
-            let report = try CircuitStepError.at(place) { try analytic.writeRows(crossbar, only: only, to: &states[layer], threads: threads) }
+            var known = kept.count == states.count ? kept : Array(repeating: KeptCrossbar(), count: states.count)
+            let report = try CircuitStepError.at(place) {
+                try analytic.writeRows(crossbar, only: only, to: &states[layer], threads: threads, sums: &known[layer].sums)
+            }
+            // The write changed the states (which forgot what was kept) and brought its sums up
+            // to date; the devices it moved are all in its counts.
+            known[layer].written.append(contentsOf: crossbar.positions)
+            kept = known
             stepsApplied += report.rowSteps
             try writeObserver?(DeviceWriteEvent(layer: layer, counts: crossbar, report: report))
             return crossbar
@@ -237,4 +245,42 @@ public struct DeviceWriteEvent {
     public let counts: SparsePulseCounts
     /// Row steps, pulses and energy of the write.
     public let report: RowWriteReport
+}
+
+/// What a ``DeviceWeightUpdater`` keeps of one crossbar between minibatch writes, valid while
+/// its states change only by one-pass writes (``DeviceWeightUpdater/kept``).
+struct KeptCrossbar {
+    /// The conductance sums of the energy estimate (nil: not yet computed).
+    var sums: ConductanceSums?
+    /// The weights last read from the states, shared with the network's layer (nil: none).
+    var weights: [Float]?
+    /// Crossbar positions written since `weights` were read.
+    var written: [Int] = []
+}
+
+extension DeviceWeightUpdater {
+    /// Sets every layer's weights to those its crossbar holds. A layer whose weights are still
+    /// the storage of the last read (unchanged since, or they would have been copied) and
+    /// whose crossbar changed only by one-pass writes since has just the written devices'
+    /// weights read again (``WeightMapping/read(_:positions:into:)``); any other is read whole.
+    /// Either way the weights equal ``WeightMapping/read(_:into:threads:)``'s.
+    func readBack(into layers: inout [WeightLayer]) {
+        if kept.count != states.count { kept = Array(repeating: KeptCrossbar(), count: states.count) }
+        for layer in states.indices {
+            if let weights = kept[layer].weights, Self.sameStorage(weights, layers[layer].values) {
+                // Drop this copy's reference so that the layer's update happens in place.
+                kept[layer].weights = nil
+                mapping.read(states[layer], positions: kept[layer].written, into: &layers[layer].values)
+            } else {
+                mapping.read(states[layer], into: &layers[layer].values, threads: threads)
+            }
+            kept[layer].weights = layers[layer].values
+            kept[layer].written = []
+        }
+    }
+
+    /// Whether `a` and `b` are one array's storage.
+    private static func sameStorage(_ a: [Float], _ b: [Float]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { $0.baseAddress == a.baseAddress } }
+    }
 }

@@ -50,7 +50,13 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// The device model a refresh plans its reprogramming pulses with.
     private let response: PulseResponse?
     /// Device states of every layer's crossbar, `rows × cols·m` (`m` columns per weight).
-    public internal(set) var states: [Matrix<Double>]
+    /// Any change forgets what ``kept`` knows, except a one-pass write's, which keeps it up to
+    /// date (``writeNetCounts(_:layer:)``).
+    public internal(set) var states: [Matrix<Double>] { didSet { kept = [] } }
+    /// What stays known of every crossbar between minibatches while its states change only by
+    /// one-pass writes (empty when nothing is): functions of the states and weights, so not
+    /// checkpointed.
+    var kept: [KeptCrossbar] = []
     /// Learning steps applied so far (one per crossbar per example; refresh steps too).
     public internal(set) var stepsApplied = 0
     /// Refreshes so far (one per layer refreshed).
@@ -150,7 +156,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
         let gain = Double(rate)
         if write != .perExample {
             try writeMinibatch(signals, count: count, gain: gain)
-            for (layer, held) in states.enumerated() { mapping.read(held, into: &layers[layer].values, threads: threads) }
+            readBack(into: &layers)
             return
         }
         for b in 0..<count {

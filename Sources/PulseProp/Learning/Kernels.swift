@@ -44,7 +44,7 @@ public enum Kernels {
     /// minibatch of 100, so that two threads that claim blocks as they go share it evenly.
     public static let exampleBlock = 10
 
-    /// The instruction set the sparse kernels run with here ("avx512bw", "avx2" or
+    /// The instruction set the sparse kernels run with here ("avx512", "avx2" or
     /// "baseline"); their results are the same bits on each.
     public static var instructionSet: String { String(cString: pp_kernel_isa()) }
 

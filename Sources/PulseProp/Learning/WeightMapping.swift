@@ -106,6 +106,27 @@ public struct WeightMapping: Codable, Equatable, Sendable {
         }
     }
 
+    /// ``read(_:into:threads:)`` of only the weights of the devices at the row-major crossbar
+    /// `positions` (those written since `values`, of the right count, was read): the same
+    /// values, with work that grows with the positions instead of the crossbar.
+    public func read(_ states: Matrix<Double>, positions: [Int], into values: inout [Float]) {
+        precondition(values.count == (kind == .pair ? states.elements.count / 2 : states.elements.count), "weights do not match the states")
+        states.elements.withUnsafeBufferPointer { x in
+            values.withUnsafeMutableBufferPointer { w in
+                for p in positions {
+                    switch kind {
+                    case .reference:
+                        w[p] = weight(state: x[p])
+                    case .pair:
+                        // pp_pair_weights' arithmetic (nothing fused): the same bits.
+                        let k = p / 2
+                        w[k] = Float(maxWeight * (x[2 * k] - x[2 * k + 1]))
+                    }
+                }
+            }
+        }
+    }
+
     /// `layers` with the weights that device `states` (one matrix per layer) hold.
     public func weights(of states: [Matrix<Double>], shapedAs layers: [WeightLayer]) -> [WeightLayer] {
         zip(layers, states).map { WeightLayer(rows: $0.rows, cols: $0.cols, values: weights(of: $1)) }
