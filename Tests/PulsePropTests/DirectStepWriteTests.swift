@@ -79,4 +79,34 @@ final class DirectStepWriteTests: XCTestCase {
             }
         }
     }
+    /// With the crossbar's conductance sums kept, a written step's energy visits only its
+    /// pulsing block (``AnalyticEngine/energy(of:after:before:sums:)``) and equals the
+    /// device-by-device sum to rounding — two-phase and one-phase steps, rows and columns that
+    /// sit out, nominal devices and variation with stuck devices — while the kept sums stay
+    /// those of the written states.
+    func testStepEnergyFromKeptSumsEqualsTheDeviceByDeviceSum() throws {
+        var rng = SeededGenerator(seed: 12)
+        let (rows, cols) = (13, 10)
+        for variation in [DeviceVariation.none, DeviceVariation(d2d: 0.2, stuckOn: 0.05, stuckOff: 0.05, seed: 7)] {
+            let engine = try CrossbarHardware(circuit: CrossbarCircuit(variation: variation)).analyticEngine()
+            engine.estimatesEnergy = true
+            var states = Matrix(rows: rows, cols: cols) { _, _ in Double.random(in: 0...1, using: &rng) }
+            var sums: ConductanceSums?
+            for only in [nil, LearningPhase.Kind.potentiation, .depression] {
+                for _ in 0..<20 {
+                    let rowCounts = (0..<rows).map { _ in Bool.random(using: &rng) ? 0 : Int.random(in: 1...5, using: &rng) }
+                    let columnCounts = (0..<cols).map { _ in Bool.random(using: &rng) ? 0 : Int.random(in: -5...5, using: &rng) }
+                    let step = try LearningStep(rowCounts: rowCounts, columnCounts: columnCounts, slotsPerPhase: 5, only: only)
+                    let before = engine.population(rows: rows, cols: cols).pinned(states)
+                    let report = try engine.write(step, to: &states, sums: &sums).report
+                    let reference = engine.energyByDevice(of: step, after: states) { before[$0, $1] }
+                    let energy = try XCTUnwrap(report.energy)
+                    for p in 0..<2 {
+                        XCTAssertEqual(energy.devices[p], reference.devices[p], accuracy: 1e-12 * max(reference.devices[p], 1e-30), "\(step)")
+                    }
+                    XCTAssertEqual(sums, ConductanceSums(states, population: engine.population(rows: rows, cols: cols)))
+                }
+            }
+        }
+    }
 }

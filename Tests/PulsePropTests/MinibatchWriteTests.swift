@@ -145,26 +145,35 @@ final class MinibatchWriteTests: XCTestCase {
         }
     }
 
-    /// Per-batch writes read back only the written devices while the layer's weights are the
-    /// storage of the last read; weights changed in between (a copy) are read whole. Either
-    /// way the layers hold exactly what the crossbars hold after every minibatch.
-    func testPerBatchReadBackIsWhatTheCrossbarsHold() throws {
-        var source = SeededGenerator(seed: 14)
-        let (rows, cols, batch) = (30, 6, 8)
-        var layers = [WeightLayer(rows: rows, cols: cols, values: (0..<rows * cols).map { _ in Float.random(in: -0.3...0.3, using: &source) })]
-        var encoding = PulseEncoding(levels: 20, xMax: 1, deltaMin: -1, deltaMax: 1)
-        encoding.rounding = .stochastic
-        let updater = try DeviceWeightUpdater(
-            layers: layers, engines: [CrossbarHardware().analyticEngine()], encoding: encoding,
-            mapping: WeightMapping(.pair, maxWeight: 1), write: .perBatch)
-        for minibatch in 0..<6 {
-            let x = (0..<batch * rows).map { _ in Float.random(in: 0..<1, using: &source) < 0.4 ? Float.random(in: 0...1, using: &source) : 0 }
-            let delta = (0..<batch * cols).map { _ in Float.random(in: -1...1, using: &source) }
-            if minibatch == 3 { layers[0].values[0] += 1 }  // the caller's own change: a copy of the read storage
-            try updater.update(&layers, signals: [LayerSignals(layer: 0, x: x, xStride: rows, delta: delta, cols: cols)], count: batch, rate: 4)
-            XCTAssertEqual(layers[0].values, updater.mapping.weights(of: updater.states[0]), "minibatch \(minibatch)")
+    /// Device writes read back only the written devices while the layer's weights are the
+    /// storage of the last read; weights changed in between (a copy), and a crossbar whose
+    /// stuck devices its first write pinned, are read whole. Either way the layers hold exactly
+    /// what the crossbars hold after every minibatch, for both write schemes, with and
+    /// without variation and stuck devices.
+    func testReadBackIsWhatTheCrossbarsHold() throws {
+        let variations = [DeviceVariation.none, DeviceVariation(d2d: 0.2, stuckOn: 0.05, stuckOff: 0.05, seed: 2)]
+        for write in [DeviceWrite.perBatch, .perExample] {
+            for variation in variations {
+                var source = SeededGenerator(seed: 14)
+                let (rows, cols, batch) = (30, 6, 8)
+                var layers = [WeightLayer(rows: rows, cols: cols, values: (0..<rows * cols).map { _ in Float.random(in: -0.3...0.3, using: &source) })]
+                var encoding = PulseEncoding(levels: 20, xMax: 1, deltaMin: -1, deltaMax: 1)
+                encoding.rounding = .stochastic
+                let engine = try CrossbarHardware(circuit: CrossbarCircuit(variation: variation)).analyticEngine()
+                engine.estimatesEnergy = true
+                let updater = try DeviceWeightUpdater(
+                    layers: layers, engines: [engine], encoding: encoding, mapping: WeightMapping(.pair, maxWeight: 1), write: write)
+                for minibatch in 0..<6 {
+                    let x = (0..<batch * rows).map { _ in Float.random(in: 0..<1, using: &source) < 0.4 ? Float.random(in: 0...1, using: &source) : 0 }
+                    // The first minibatch writes nothing: the stuck devices are pinned by the first write.
+                    let delta = (0..<batch * cols).map { _ in minibatch == 0 ? 0 : Float.random(in: -1...1, using: &source) }
+                    if minibatch == 3 { layers[0].values[0] += 1 }  // the caller's own change: a copy of the read storage
+                    try updater.update(&layers, signals: [LayerSignals(layer: 0, x: x, xStride: rows, delta: delta, cols: cols)], count: batch, rate: 0.3)
+                    XCTAssertEqual(layers[0].values, updater.mapping.weights(of: updater.states[0]), "\(write), d2d \(variation.d2d), minibatch \(minibatch)")
+                }
+                XCTAssertGreaterThan(updater.stepsApplied, 0)
+            }
         }
-        XCTAssertGreaterThan(updater.stepsApplied, 0)
     }
 
     /// `θ = 2`: `+0.5` fires nothing (0.5 kept); `+3` makes 3.5, fires 1, keeps 1.5; `−4`

@@ -56,6 +56,9 @@ public struct DevicePopulation: Sendable {
     public let cols: Int
     /// Per-device values, or nil when there is no variation (every device is `nominal`).
     public let instances: Matrix<DeviceInstance>?
+    /// The stuck devices, row-major positions and the states they are held at (empty without
+    /// variation): what ``pin(_:)`` sets, without a pass over the crossbar.
+    public let stuck: [(position: Int, state: Double)]
 
     /// Draws the devices of a `rows × cols` crossbar.
     public init(device: Device, variation: DeviceVariation, rows: Int, cols: Int) {
@@ -68,6 +71,7 @@ public struct DevicePopulation: Sendable {
             let nominal = nominal
             instances = Matrix(rows: rows, cols: cols) { Self.draw(nominal, variation, row: $0, col: $1) }
         }
+        stuck = Self.stuckDevices(instances)
     }
 
     private init(nominal: ThresholdDevice, variation: DeviceVariation, instances: Matrix<DeviceInstance>) {
@@ -75,6 +79,13 @@ public struct DevicePopulation: Sendable {
         self.variation = variation
         (rows, cols) = (instances.rows, instances.cols)
         self.instances = instances
+        stuck = Self.stuckDevices(instances)
+    }
+
+    /// The stuck devices of `instances` in row-major order.
+    private static func stuckDevices(_ instances: Matrix<DeviceInstance>?) -> [(position: Int, state: Double)] {
+        guard let instances else { return [] }
+        return instances.elements.enumerated().compactMap { k, device in device.stuckState.map { (k, $0) } }
     }
 
     /// This population for one step whose devices' switching doses are scaled by `factors`
@@ -138,14 +149,15 @@ public struct DevicePopulation: Sendable {
     }
 
     /// Sets the stuck devices of `states` to their stuck states, in place (nothing to do, and
-    /// no copy, without variation).
-    public func pin(_ states: inout Matrix<Double>) {
-        guard let instances else { return }
-        for i in 0..<states.rows {
-            for j in 0..<states.cols {
-                if let s = instances[i, j].stuckState, states[i, j] != s { states[i, j] = s }
-            }
+    /// no copy, without stuck devices); returns whether any state changed.
+    @discardableResult
+    public func pin(_ states: inout Matrix<Double>) -> Bool {
+        var changed = false
+        for (k, s) in stuck where states.elements[k] != s {
+            states.elements[k] = s
+            changed = true
         }
+        return changed
     }
 
     /// The draw of device `(row, col)`: its own SplitMix64 stream from the seed and position.

@@ -85,7 +85,9 @@ extension AnalyticEngine {
         }
         assert(!estimatesEnergy || sums == ConductanceSums(states, population: population), "conductance sums kept for other states")
         defer { if !estimatesEnergy { sums = nil } }
-        states.elements.prefetch(counts.positions)
+        // The written devices' states gathered first, in a loop whose loads overlap (scattered
+        // over a crossbar larger than the caches, each would otherwise stall its own iteration).
+        let starting = counts.positions.map { states.elements[$0] }
         var energy = [0.0, 0.0]
         let u2 = [uUp * uUp, uDown * uDown]
         for (i, range) in counts.rowRanges {
@@ -109,7 +111,7 @@ extension AnalyticEngine {
             }
             for k in range {
                 let (j, n) = (counts.positions[k] - i * cols, counts.counts[k])
-                let x0 = states[i, j]
+                let x0 = starting[k]
                 let potentiating = n < 0
                 let x1 = population.state(
                     afterNominal: (potentiating ? up : down).state(after: abs(n), from: x0), from: x0, row: i, col: j,
@@ -138,27 +140,5 @@ extension AnalyticEngine {
             report.energy = StepEnergy(devices: perPhase, drivers: perPhase)
         }
         return report
-    }
-}
-
-extension AnalyticEngine {
-    /// Applies `step` as ``apply(_:to:)`` does and reports it as a write of the devices it
-    /// coincides on: their signed coincidences in ``writeRows(_:only:to:)-(SparsePulseCounts,_,_)``'s
-    /// convention (`−n` potentiates) and the step's pulses and energy (one row step). This
-    /// engine moves no half-selected device, so the report holds everything a monitor counts,
-    /// without the crossbar's states before the step.
-    public func write(_ step: LearningStep, to states: inout Matrix<Double>) throws -> (counts: SparsePulseCounts, report: RowWriteReport) {
-        let energy = try apply(step, to: &states)
-        var counts = SparsePulseCounts(rows: step.rows, cols: step.cols)
-        let (rows, columns) = (step.pulsingRows, step.pulsingColumns)
-        var report = RowWriteReport(rowSteps: 1, pulsesSent: step.phases.reduce(0) { $0 + $1.pulsesSent }, energy: energy)
-        for i in rows {
-            for j in columns {
-                let k = step.coincidences(row: i, col: j)
-                counts.append(position: i * step.cols + j, count: -k)
-                report.coincidentPulses += abs(k)
-            }
-        }
-        return (counts, report)
     }
 }

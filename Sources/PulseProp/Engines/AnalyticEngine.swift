@@ -197,13 +197,10 @@ public final class AnalyticEngine: CrossbarEngine, PulseResponse {
         let longest = min(step.longestRowTrain, step.longestColumnTrain)
         up.extend(to: longest)
         down.extend(to: longest)
-        let instances = population(rows: step.rows, cols: cols).instances
+        let population = population(rows: step.rows, cols: cols)
+        let instances = population.instances
         let noise = cycleNoise?.factors(for: step)
-        if let instances {
-            for (k, device) in instances.elements.enumerated() {
-                if let stuck = device.stuckState { states[k] = stuck }
-            }
-        }
+        for (k, stuck) in population.stuck { states[k] = stuck }
         for phase in step.phases {
             let table = phase.kind == .potentiation ? up : down
             // Only the rows and columns that pulse in this phase, so every device is visited at

@@ -189,7 +189,7 @@ extension DeviceWeightUpdater {
         let only: LearningPhase.Kind? = scheme == .unidirectional ? .potentiation : nil
         if let analytic = engine as? AnalyticEngine, analytic.writesRowsDirectly, writeObserver != nil || observer == nil {
             let place = "minibatch write \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
-            var known = kept.count == states.count ? kept : Array(repeating: KeptCrossbar(), count: states.count)
+            var known = keptForWrite(pinning: layer, engine: analytic)
             let report = try CircuitStepError.at(place) {
                 try analytic.writeRows(crossbar, only: only, to: &states[layer], threads: threads, sums: &known[layer].sums)
             }
@@ -277,6 +277,21 @@ extension DeviceWeightUpdater {
             kept[layer].weights = layers[layer].values
             kept[layer].written = []
         }
+    }
+
+    /// What is kept of every crossbar, taken out of ``kept`` (so that a write updates it in
+    /// place) for a write by `engine` that changes layer `layer`'s states through
+    /// `&states[layer]`: the change forgets ``kept`` when the write returns, and the writer puts
+    /// back what it brought up to date. The layer's stuck devices are pinned first, as the
+    /// engine would pin them (a layer's first write pins devices its counts do not name): if
+    /// that moved any, the layer's weights are read whole after the write.
+    func keptForWrite(pinning layer: Int, engine: AnalyticEngine) -> [KeptCrossbar] {
+        var known = kept.count == states.count ? kept : Array(repeating: KeptCrossbar(), count: states.count)
+        if engine.population(rows: states[layer].rows, cols: states[layer].cols).pin(&states[layer]) {
+            known[layer] = KeptCrossbar()
+        }
+        kept = []
+        return known
     }
 
     /// Whether `a` and `b` are one array's storage.

@@ -178,7 +178,7 @@ public final class DeviceWeightUpdater: WeightUpdater {
             // instead of the whole crossbar, per example.
             try refreshIfDue(saturated: Set(steps.filter { refreshPolicy.isSaturated(states[$0.layer], by: $0.step) }.map(\.layer)))
         }
-        for (layer, held) in states.enumerated() { mapping.read(held, into: &layers[layer].values, threads: threads) }
+        readBack(into: &layers)
     }
 
     /// Whether an example's steps go to analytic engines that report them as writes
@@ -193,7 +193,12 @@ public final class DeviceWeightUpdater: WeightUpdater {
         for (layer, step) in steps {
             let engine = engines[layer] as! AnalyticEngine
             let place = "learning step \(stepsApplied + 1), \(CircuitStepError.crossbar(layer))"
-            let (counts, report) = try CircuitStepError.at(place) { try engine.write(step, to: &states[layer]) }
+            var known = keptForWrite(pinning: layer, engine: engine)
+            let (counts, report) = try CircuitStepError.at(place) { try engine.write(step, to: &states[layer], sums: &known[layer].sums) }
+            // The write changed the states (which forgot what was kept) and brought its sums up
+            // to date; the devices it can have moved are all in its counts.
+            known[layer].written.append(contentsOf: counts.positions)
+            kept = known
             stepsApplied += 1
             try writeObserver?(DeviceWriteEvent(layer: layer, counts: counts, report: report))
         }
