@@ -172,3 +172,38 @@ void pp_pair_weights(const double *x, ptrdiff_t n, double max_weight, float *w) 
 void pp_prefetch_entries(const uint64_t *base, const int64_t *positions, ptrdiff_t n) {
     for (ptrdiff_t k = 0; k < n; k++) __builtin_prefetch(base + positions[k], 1, 3);
 }
+
+MULTIVERSION
+int pp_pulse_counts(
+    const float *x, ptrdiff_t n, double gain, double lo, double hi, double quantum, int rounding, double dither, int64_t *out) {
+    int any = 0;
+    for (ptrdiff_t k = 0; k < n; k++) {
+        const double v = gain * (double)x[k];
+        // Swift's max(v, lo) and min(·, hi), NaN and signed zeros included.
+        const double raised = lo >= v ? lo : v;
+        const double clipped = hi < raised ? hi : raised;
+        const double ratio = (clipped < 0 ? -clipped : clipped) / quantum;
+        const double nearest = __builtin_rint(ratio);
+        double whole;
+        if (rounding == 0) {
+            whole = nearest;
+        } else if (rounding == 1) {
+            // Toward zero, but a ratio within 4 ulp of a whole number is that number (Swift's
+            // `ulp`: of a whole number ≥ 1 its exponent's, of 0 the least subnormal).
+            uint64_t bits;
+            memcpy(&bits, &nearest, sizeof bits);
+            const uint64_t ulp_bits = (bits & 0x7FF0000000000000ull) - (52ull << 52);
+            double ulp;
+            memcpy(&ulp, &ulp_bits, sizeof ulp);
+            ulp = nearest == 0 ? 0x1p-1074 : ulp;
+            const double off = ratio - nearest;
+            whole = (off < 0 ? -off : off) <= 4 * ulp ? nearest : __builtin_trunc(ratio);
+        } else {
+            whole = __builtin_floor(ratio + dither);
+        }
+        const int64_t m = whole == whole ? (int64_t)whole : 0;
+        out[k] = clipped < 0 ? -m : m;
+        any |= m != 0;
+    }
+    return any;
+}

@@ -109,4 +109,43 @@ final class DirectStepWriteTests: XCTestCase {
             }
         }
     }
+    /// The vector kernel's pulse counts (``PulseEncoding/xCounts(_:gain:dither:)``,
+    /// ``PulseEncoding/deltaCounts(_:gain:dither:)``) are ``PulseEncoding/count(x:dither:)``'s
+    /// and ``PulseEncoding/count(delta:dither:)``'s for every rounding: random signals, zeros,
+    /// values past the clipping range, and ratios on, just off and 4 ulp off whole numbers.
+    func testPulseCountKernelEqualsTheEncoding() {
+        var rng = SeededGenerator(seed: 3)
+        var values = (0..<500).map { _ in Float.random(in: -3...3, using: &rng) }
+        values += [0, -0, 1, -1, 2.5, -2.5, 7, -7, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        for rounding in PulseRounding.allCases {
+            let encoding = PulseEncoding(levels: 8, xMax: 1, deltaMin: -1, deltaMax: 2, rounding: rounding)
+            // Signals whose ratios are whole numbers and within a few ulp of them (floor's tolerance).
+            let wholes = (0...8).flatMap { n -> [Float] in
+                let v = Float(Double(n) * encoding.xQuantum)
+                return [v, v.nextUp, v.nextDown, v.nextUp.nextUp.nextUp, -v]
+            }
+            let signals = values + wholes
+            // Gains that put a signal's ratio at a whole number up to rounding of the product
+            // and the division (a few ulp off: the floor rounding's tolerance decides).
+            let gains = values.prefix(40).filter { $0 > 0.1 && $0 < 1 }.map { v in
+                // Just below: the largest gain whose ratio falls short of 3.
+                var gain = 3 * encoding.xQuantum / Double(v)
+                while gain * Double(v) / encoding.xQuantum >= 3 { gain = gain.nextDown }
+                return gain
+            }
+            XCTAssertFalse(gains.isEmpty)
+            for (gain, dither) in [(1.0, 0.0), (0.37, 0.5), (3.0, 0.999)] + gains.map { ($0, 0.25) } {
+                signals.withUnsafeBufferPointer { v in
+                    let x = encoding.xCounts(v, gain: gain, dither: dither)
+                    let delta = encoding.deltaCounts(v, gain: gain, dither: dither)
+                    let expectedX = signals.map { encoding.count(x: gain * Double($0), dither: dither) }
+                    let expectedDelta = signals.map { encoding.count(delta: gain * Double($0), dither: dither) }
+                    XCTAssertEqual(x.counts, expectedX, "\(rounding), gain \(gain)")
+                    XCTAssertEqual(delta.counts, expectedDelta, "\(rounding), gain \(gain)")
+                    XCTAssertEqual(x.pulses, expectedX.contains { $0 != 0 })
+                    XCTAssertEqual(delta.pulses, expectedDelta.contains { $0 != 0 })
+                }
+            }
+        }
+    }
 }

@@ -90,6 +90,14 @@ ptrdiff_t pp_nonzero_rows(const float *delta, ptrdiff_t batch, ptrdiff_t cols, u
 /// when `zero_stays_zero`: a signal's pulse quanta (``DeviceWeightUpdater/netQuanta``).
 void pp_pulse_quanta(const float *x, ptrdiff_t n, double gain, double lo, double hi, double quantum, int zero_stays_zero, float *out);
 
+/// A signal's pulse counts (``PulseEncoding/count(x:dither:)`` and ``count(delta:dither:)``):
+/// `out[k] = sign(c)·R(|c|/quantum)` with `c = min(max(gain·x[k], lo), hi)` (Swift's `min` and
+/// `max`) and `R` the rounding `rounding` (0 nearest, ties to even; 1 floor, a ratio within 4 ulp
+/// of a whole number taken as it; 2 stochastic, `⌊r + dither⌋`); NaN gives 0. Returns whether
+/// any count is non-zero.
+int pp_pulse_counts(
+    const float *x, ptrdiff_t n, double gain, double lo, double hi, double quantum, int rounding, double dither, int64_t *out);
+
 /// Stochastic rounding of the non-zero quanta `q[0 ..< n]` to signed whole pulse counts, as
 /// ``DeviceWeightUpdater/netCounts`` does one by one: the `r`-th non-zero value (from 1) draws
 /// SplitMix64's output for the state `state + r·γ`, `u = ⌊z/2¹¹⌋·2⁻⁵³`, and gives

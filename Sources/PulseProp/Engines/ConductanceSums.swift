@@ -75,6 +75,6 @@ public struct ConductanceSums: Equatable, Sendable {
         cols[j] += change
     }
 
-    /// The conductance `g` in whole units (to nearest).
-    private static func counts(_ g: Double, unit: Double) -> Int64 { Int64((g / unit).rounded()) }
+    /// The conductance `g` in whole units (to nearest, ties to even: one instruction).
+    private static func counts(_ g: Double, unit: Double) -> Int64 { Int64((g / unit).rounded(.toNearestOrEven)) }
 }

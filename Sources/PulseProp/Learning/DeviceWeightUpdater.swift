@@ -231,35 +231,20 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// With stochastic rounding every step draws its own dither (also a step that sends nothing).
     private func pulses(_ s: LayerSignals, example b: Int, gain: Double) throws -> LearningStep? {
         let u = encoding.rounding == .stochastic ? Double.random(in: 0..<1, using: &dither) : 0
-        let encoding = encoding
-        // The columns first: a step without a pulsing column needs no row counts.
-        let (weightColumns, columnPulses) = Self.counts(of: s.delta, example: b, width: s.cols) {
-            encoding.count(delta: gain * $0, dither: u)
+        // The columns first: a step without a pulsing column needs no row counts. A zero
+        // signal sends no pulse (no dither below 1 rounds it up).
+        let (weightColumns, columnPulses) = s.delta.withUnsafeBufferPointer {
+            encoding.deltaCounts(UnsafeBufferPointer(rebasing: $0[b * s.cols..<(b + 1) * s.cols]), gain: gain, dither: u)
         }
         guard columnPulses else { return nil }
-        let (rows, rowPulses) = Self.counts(of: s.x, example: b, width: s.xStride) { encoding.count(x: gain * $0, dither: u) }
+        let (rows, rowPulses) = s.x.withUnsafeBufferPointer {
+            encoding.xCounts(UnsafeBufferPointer(rebasing: $0[b * s.xStride..<(b + 1) * s.xStride]), gain: gain, dither: u)
+        }
         guard rowPulses else { return nil }
         let columns = columnCounts(weightColumns)
         return try LearningStep(
             rowCounts: rows, columnCounts: columns, slotsPerPhase: encoding.maxCount,
             only: scheme == .unidirectional ? .potentiation : nil)
-    }
-
-    /// The pulse counts `count(v)` of example `b`'s `width` signals in `values` (a zero signal
-    /// sends no pulse: no dither below 1 rounds nothing up) and whether any is non-zero.
-    private static func counts(
-        of values: [Float], example b: Int, width: Int, _ count: (Double) -> Int
-    ) -> (counts: [Int], pulses: Bool) {
-        var counts = [Int](repeating: 0, count: width)
-        var pulses = false
-        values.withUnsafeBufferPointer { v in
-            for k in 0..<width where v[b * width + k] != 0 {
-                let n = count(Double(v[b * width + k]))
-                counts[k] = n
-                pulses = pulses || n != 0
-            }
-        }
-        return (counts, pulses)
     }
 
     /// The crossbar's signed column counts for the weight columns' counts `n_δ` (negative:
