@@ -8,8 +8,9 @@
 /// (``move(row:col:from:to:)``). That is what lets a training run keep them between minibatches
 /// instead of summing the whole crossbar before every write, and still resume bit for bit from
 /// a checkpoint that does not hold them. The unit is the largest device conductance over
-/// `2^(62 − b)`, `b` the bits of the longer side, so no sum can overflow and each rounding is
-/// below one part in 2⁵² of that conductance (double precision's own resolution).
+/// `2^(62 − b)`, `b` the bits of the longer side, so no sum can overflow and each rounding
+/// (toward zero) is below one part in 2⁵² of that conductance for crossbars up to 1 023 on a
+/// side (double precision's own resolution), 2⁻⁵⁰ at 4 095.
 public struct ConductanceSums: Equatable, Sendable {
     /// `Σ_j G_ij` of every row, in ``unit``s.
     public private(set) var rows: [Int64]
@@ -75,6 +76,7 @@ public struct ConductanceSums: Equatable, Sendable {
         cols[j] += change
     }
 
-    /// The conductance `g` in whole units (to nearest, ties to even: one instruction).
-    private static func counts(_ g: Double, unit: Double) -> Int64 { Int64((g / unit).rounded(.toNearestOrEven)) }
+    /// The conductance `g` (≥ 0) in whole units, toward zero (one instruction on any x86-64;
+    /// rounding to nearest is a library call without SSE4.1).
+    private static func counts(_ g: Double, unit: Double) -> Int64 { Int64(g / unit) }
 }
