@@ -39,7 +39,8 @@ extension AnalyticEngine {
 
     /// ``writeRows(_:only:to:)-(Matrix<Int>,_,_)`` for counts that name only the written devices: the work
     /// grows with the written devices and their rows (and, for the energy estimate, one pass
-    /// over the crossbar's states for its row and column sums, shared by `threads` threads).
+    /// over the crossbar's states for its row and column sums). The devices' moves, and the
+    /// sums, are shared by `threads` threads; the result is the same on any number.
     @discardableResult
     public func writeRows(
         _ counts: SparsePulseCounts, only: LearningPhase.Kind?, to states: inout Matrix<Double>, threads: Int = 1
@@ -85,9 +86,10 @@ extension AnalyticEngine {
         }
         assert(!estimatesEnergy || sums == ConductanceSums(states, population: population), "conductance sums kept for other states")
         defer { if !estimatesEnergy { sums = nil } }
-        // The written devices' states gathered first, in a loop whose loads overlap (scattered
-        // over a crossbar larger than the caches, each would otherwise stall its own iteration).
-        let starting = counts.positions.map { states.elements[$0] }
+        // Every written device moves on its own (its start, its count): the moves, and the
+        // conductances the estimate needs, are shared by the threads in fixed blocks; the
+        // estimate is then summed in row order, its terms the same on any number of threads.
+        let (g0s, g1s, gMids) = deviceMoves(counts, population: population, states: &states, threads: threads)
         var energy = [0.0, 0.0]
         let u2 = [uUp * uUp, uDown * uDown]
         for (i, range) in counts.rowRanges {
@@ -100,27 +102,18 @@ extension AnalyticEngine {
             report.rowSteps += 1
             report.pulsesSent += phases.count * rowLongest + written
             report.coincidentPulses += written
+            guard estimatesEnergy else { continue }
             let l = Double(rowLongest)
-            if estimatesEnergy {
-                // Every device of the row as if half-selected at its starting state in each phase
-                // (G·τ·u²·L/4); the written devices are corrected below.
-                for kind in phases {
-                    let p = kind == .potentiation ? 0 : 1
-                    energy[p] += sums!.conductance(row: i) * tau * u2[p] * l / 4
-                }
+            // Every device of the row as if half-selected at its starting state in each phase
+            // (G·τ·u²·L/4); the written devices are corrected below.
+            for kind in phases {
+                let p = kind == .potentiation ? 0 : 1
+                energy[p] += sums!.conductance(row: i) * tau * u2[p] * l / 4
             }
             for k in range {
                 let (j, n) = (counts.positions[k] - i * cols, counts.counts[k])
-                let x0 = starting[k]
                 let potentiating = n < 0
-                let x1 = population.state(
-                    afterNominal: (potentiating ? up : down).state(after: abs(n), from: x0), from: x0, row: i, col: j,
-                    potentiating: potentiating)
-                states[i, j] = x1
-                guard estimatesEnergy else { continue }
-                let g0 = population.conductance(state: x0, row: i, col: j)
-                let g1 = population.conductance(state: x1, row: i, col: j)
-                let gMid = population.conductance(state: (x0 + x1) / 2, row: i, col: j)
+                let (g0, g1, gMid) = (g0s[k], g1s[k], gMids[k])
                 let others = sums!.conductance(col: j) - g0
                 for kind in phases {
                     let p = kind == .potentiation ? 0 : 1
@@ -140,5 +133,49 @@ extension AnalyticEngine {
             report.energy = StepEnergy(devices: perPhase, drivers: perPhase)
         }
         return report
+    }
+
+    /// Moves every device `counts` names (`−n` potentiates by `n` pulses, `+n` depresses) in
+    /// `states`, in fixed blocks of entries shared by `threads` threads (each device on its
+    /// own: the same states on any number). With the energy estimate, returns each written
+    /// device's conductance before, after and at its mean state, in `counts`' order (else
+    /// empty arrays). The response tables must reach the longest count.
+    private func deviceMoves(
+        _ counts: SparsePulseCounts, population: DevicePopulation, states: inout Matrix<Double>, threads: Int
+    ) -> (before: [Double], after: [Double], mean: [Double]) {
+        let entries = counts.positions.count
+        let conductances = estimatesEnergy ? entries : 0
+        var (g0s, g1s, gMids) = ([Double](repeating: 0, count: conductances), [Double](repeating: 0, count: conductances), [Double](repeating: 0, count: conductances))
+        let (up, down, cols) = (up, down, states.cols)
+        states.elements.withUnsafeMutableBufferPointer { x in
+            g0s.withUnsafeMutableBufferPointer { g0s in
+                g1s.withUnsafeMutableBufferPointer { g1s in
+                    gMids.withUnsafeMutableBufferPointer { gMids in
+                        let out = UncheckedSendable((x, g0s, g1s, gMids))
+                        FixedPartition.run(count: entries, block: 256, threads: threads) { block in
+                            let (x, g0s, g1s, gMids) = out.value
+                            // The block's starts gathered first, in a loop whose loads overlap
+                            // (scattered over a crossbar larger than the caches, each would
+                            // otherwise stall its own iteration).
+                            let starting = block.map { x[counts.positions[$0]] }
+                            for (k, x0) in zip(block, starting) {
+                                let (position, n) = (counts.positions[k], counts.counts[k])
+                                let (i, j) = (position / cols, position % cols)
+                                let potentiating = n < 0
+                                let x1 = population.state(
+                                    afterNominal: (potentiating ? up : down).state(after: abs(n), from: x0), from: x0, row: i, col: j,
+                                    potentiating: potentiating)
+                                x[position] = x1
+                                guard !g0s.isEmpty else { continue }
+                                g0s[k] = population.conductance(state: x0, row: i, col: j)
+                                g1s[k] = population.conductance(state: x1, row: i, col: j)
+                                gMids[k] = population.conductance(state: (x0 + x1) / 2, row: i, col: j)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (g0s, g1s, gMids)
     }
 }
