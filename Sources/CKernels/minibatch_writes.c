@@ -169,10 +169,6 @@ void pp_pair_weights(const double *x, ptrdiff_t n, double max_weight, float *w) 
     for (ptrdiff_t k = 0; k < n; k++) w[k] = (float)(max_weight * (x[2 * k] - x[2 * k + 1]));
 }
 
-void pp_prefetch_entries(const uint64_t *base, const int64_t *positions, ptrdiff_t n) {
-    for (ptrdiff_t k = 0; k < n; k++) __builtin_prefetch(base + positions[k], 1, 3);
-}
-
 MULTIVERSION
 int pp_pulse_counts(
     const float *x, ptrdiff_t n, double gain, double lo, double hi, double quantum, int rounding, double dither, int64_t *out) {

@@ -108,11 +108,6 @@ int pp_pulse_counts(
 ptrdiff_t pp_stochastic_counts(
     const float *q, ptrdiff_t n, ptrdiff_t first_position, uint64_t state, int64_t *position, int64_t *count);
 
-/// Asks the CPU to fetch the 8-byte entries `base[positions[k]]`, `k` in `[0, n)`, into its
-/// caches before they are written (scattered writes to a crossbar larger than the caches: the
-/// fetches overlap here instead of waiting one by one in a loop with more work per entry).
-void pp_prefetch_entries(const uint64_t *base, const int64_t *positions, ptrdiff_t n);
-
 /// `w[k] = Float(max_weight·(x[2k] − x[2k+1]))` for `k` in `[0, n)`: the weights of `n` device
 /// pairs from their states (``WeightMapping/read(_:into:)``).
 void pp_pair_weights(const double *x, ptrdiff_t n, double max_weight, float *w);

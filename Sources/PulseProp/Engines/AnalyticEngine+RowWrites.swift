@@ -1,5 +1,3 @@
-import CKernels
-
 /// What writing signed pulse counts row by row did (``AnalyticEngine/writeRows(_:only:to:)``).
 public struct RowWriteReport: Equatable, Sendable {
     /// Row steps: rows with a non-zero count.
