@@ -134,7 +134,7 @@ final class DirectStepWriteTests: XCTestCase {
                 return gain
             }
             XCTAssertFalse(gains.isEmpty)
-            for (gain, dither) in [(1.0, 0.0), (0.37, 0.5), (3.0, 0.999)] + gains.map { ($0, 0.25) } {
+            for (gain, dither) in [(1.0, 0.0), (0.37, 0.5), (3.0, 0.999)] + gains.map({ ($0, 0.25) }) {
                 signals.withUnsafeBufferPointer { v in
                     let x = encoding.xCounts(v, gain: gain, dither: dither)
                     let delta = encoding.deltaCounts(v, gain: gain, dither: dither)
