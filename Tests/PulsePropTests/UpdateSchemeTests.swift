@@ -93,6 +93,51 @@ final class UpdateSchemeTests: XCTestCase {
         XCTAssertEqual(updater.refreshes, 1)
     }
 
+    /// Stuck devices and refreshes: a pair with a stuck-on device and its partner above the
+    /// saturation level does not trigger a refresh (a refresh cannot lower the stuck device),
+    /// while the same states without the stuck device do; and a refresh keeps a stuck pair's
+    /// weight by programming its free device, as it keeps every other pair's.
+    func testStuckPairsKeepTheirWeightsAndNeverTriggerARefresh() throws {
+        // Stuck-on devices only, many of them, so that both a pair's G⁺ and G⁻ are stuck somewhere.
+        var circuit = CrossbarCircuit()
+        circuit.variation = DeviceVariation(stuckOn: 0.3, seed: 5)
+        let hardware = CrossbarHardware(circuit: circuit)
+        let (rows, cols) = (6, 4)
+        var generator = SeededGenerator(seed: 3)
+        let weights = (0..<rows * cols).map { _ in Float.random(in: -0.4...0.4, using: &generator) }
+        let mapping = WeightMapping(.pair, maxWeight: 1)
+        let engine = try hardware.analyticEngine()
+        let updater = try DeviceWeightUpdater(
+            layers: [WeightLayer(rows: rows, cols: cols, values: weights)], engines: [engine],
+            encoding: PulseEncoding(levels: 10, xMax: 1, deltaMin: -1, deltaMax: 1), mapping: mapping, scheme: .unidirectional,
+            refresh: PairRefresh(saturation: 0.8), response: try hardware.analyticEngine())
+        let stuck = engine.population(rows: rows, cols: 2 * cols).stuck
+        let stuckPairs = Set(stuck.map { $0.position / 2 })
+        XCTAssertFalse(stuck.isEmpty)
+        XCTAssertLessThan(stuckPairs.count, rows * cols, "the test needs free pairs too")
+        // Every device of a stuck pair high: stuck ones at 1, their partners at 0.9.
+        var states = engine.population(rows: rows, cols: 2 * cols).pinned(updater.states[0])
+        for pair in stuckPairs {
+            for k in [2 * pair, 2 * pair + 1] where !stuck.contains(where: { $0.position == k }) { states.elements[k] = 0.9 }
+        }
+        let policy = PairRefresh(saturation: 0.8)
+        XCTAssertTrue(policy.isSaturated(states), "the same states count as saturated when nothing is stuck")
+        XCTAssertFalse(policy.isSaturated(states, stuck: stuckPairs))
+        XCTAssertFalse(policy.isSaturated(states, written: Array(0..<states.elements.count), stuck: stuckPairs))
+        XCTAssertEqual(updater.stuckPairs(layer: 0), stuckPairs)
+
+        // Pairs whose stuck device holds the larger state: the refresh programs the free one.
+        updater.states[0] = states
+        let before = mapping.weights(of: updater.states[0])
+        try updater.refresh(layer: 0)
+        let after = mapping.weights(of: updater.states[0])
+        let onePulse = engine.state(after: 1, of: .potentiation, from: 0)
+        for (k, (b, a)) in zip(before, after).enumerated() {
+            XCTAssertEqual(Double(a), Double(b), accuracy: onePulse, "pair \(k)\(stuckPairs.contains(k) ? " (stuck)" : "")")
+        }
+        XCTAssertTrue(stuckPairs.contains { abs(before[$0]) > 0.05 }, "the test needs stuck pairs holding a weight")
+    }
+
     /// Stochastic rounding with one dither per step: every device's coincidence count has the
     /// mean `min(a, b)` of the unrounded counts (a statistical test, fixed seed: 20 000 steps,
     /// the standard error of each mean ≤ 0.0036).

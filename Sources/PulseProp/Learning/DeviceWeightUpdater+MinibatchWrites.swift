@@ -15,7 +15,9 @@ extension DeviceWeightUpdater {
             // Only the pairs this write moved can have become saturated (any other saturated
             // pair was refreshed when it was written): a check of the written devices instead
             // of a scan of the whole crossbar per minibatch.
-            if refreshPolicy.isSaturated(states[s.layer], written: written.positions) { saturated.insert(s.layer) }
+            if refreshPolicy.isSaturated(states[s.layer], written: written.positions, stuck: stuckPairs(layer: s.layer)) {
+                saturated.insert(s.layer)
+            }
         }
         examplesSinceRefresh += count
         try refreshIfDue(saturated: saturated)

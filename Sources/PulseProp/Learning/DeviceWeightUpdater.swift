@@ -57,6 +57,9 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// one-pass writes (empty when nothing is): functions of the states and weights, so not
     /// checkpointed.
     var kept: [KeptCrossbar] = []
+    /// Every crossbar's stuck devices (row-major positions) and their pairs (position / 2),
+    /// drawn once from its engine's circuit when a refresh first needs them.
+    private var stuck: [(positions: Set<Int>, pairs: Set<Int>)]?
     /// Learning steps applied so far (one per crossbar per example; refresh steps too).
     public internal(set) var stepsApplied = 0
     /// Refreshes so far (one per layer refreshed).
@@ -176,7 +179,8 @@ public final class DeviceWeightUpdater: WeightUpdater {
             // Only the pairs an example wrote can have become saturated (any other saturated
             // pair was refreshed when it was written): a scan of the written rows and columns
             // instead of the whole crossbar, per example.
-            try refreshIfDue(saturated: Set(steps.filter { refreshPolicy.isSaturated(states[$0.layer], by: $0.step) }.map(\.layer)))
+            try refreshIfDue(
+                saturated: Set(steps.filter { refreshPolicy.isSaturated(states[$0.layer], by: $0.step, stuck: stuckPairs(layer: $0.layer)) }.map(\.layer)))
         }
         readBack(into: &layers)
     }
@@ -270,10 +274,30 @@ public final class DeviceWeightUpdater: WeightUpdater {
     func refreshIfDue(saturated: Set<Int>? = nil) throws {
         let periodic = refreshPolicy.every > 0 && examplesSinceRefresh >= refreshPolicy.every
         for layer in states.indices.reversed()
-        where periodic || (saturated.map { $0.contains(layer) } ?? refreshPolicy.isSaturated(states[layer])) {
+        where periodic || (saturated.map { $0.contains(layer) } ?? refreshPolicy.isSaturated(states[layer], stuck: stuckPairs(layer: layer))) {
             try refresh(layer: layer)
         }
         if periodic { examplesSinceRefresh = 0 }
+    }
+
+    /// Layer `layer`'s stuck devices, row-major positions in its crossbar.
+    func stuckPositions(layer: Int) -> Set<Int> { stuckDevices()[layer].positions }
+
+    /// The pairs of layer `layer` with a stuck device (row-major pair indices: position / 2),
+    /// which never trigger a refresh (``PairRefresh``).
+    func stuckPairs(layer: Int) -> Set<Int> { stuckDevices()[layer].pairs }
+
+    private func stuckDevices() -> [(positions: Set<Int>, pairs: Set<Int>)] {
+        if let stuck { return stuck }
+        guard refreshPolicy.isEnabled else { return Array(repeating: ([], []), count: engines.count) }
+        let found = engines.enumerated().map { layer, engine in
+            let (rows, cols) = (states[layer].rows, states[layer].cols)
+            let population = (engine as? AnalyticEngine)?.population(rows: rows, cols: cols) ?? engine.circuit.population(rows: rows, cols: cols)
+            let positions = Set(population.stuck.map(\.position))
+            return (positions, Set(positions.map { $0 / 2 }))
+        }
+        stuck = found
+        return found
     }
 
     /// Refreshes one layer's pairs (Lim et al. 2019): reads every pair's difference
@@ -281,8 +305,10 @@ public final class DeviceWeightUpdater: WeightUpdater {
     /// depression pulses each (one step, every row and column), then reprograms each
     /// difference with potentiation pulses on the device of its sign, one crossbar column per
     /// step (rows carry each device's count), planned with the device response so that
-    /// `x_hi ≈ x_lo + |d|`. Every step goes through the engine and the observer like a
-    /// learning step, so its pulses and energy are counted.
+    /// `x_hi ≈ x_lo + |d|`. When the device of the sign is stuck (it cannot be programmed), the
+    /// other one is programmed to `x_hi − |d|` instead, so a stuck pair keeps its weight where
+    /// the potentiation pulses can reach it. Every step goes through the engine and the
+    /// observer like a learning step, so its pulses and energy are counted.
     public func refresh(layer: Int) throws {
         guard let response else { throw ParameterError("refresh-every", "a refresh needs a device response to plan with") }
         let engine = engines[layer]
@@ -300,8 +326,13 @@ public final class DeviceWeightUpdater: WeightUpdater {
         for (k, d) in difference.enumerated() where d != 0 {
             let (i, j) = (k / (cols / 2), 2 * (k % (cols / 2)))
             let (high, low) = d > 0 ? (j, j + 1) : (j + 1, j)
-            program[i, high] = refreshPolicy.pulses(
-                response, from: states[i, high], to: min(states[i, low] + abs(d), 1))
+            if stuckPositions(layer: layer).contains(i * cols + high) {
+                program[i, low] = refreshPolicy.pulses(
+                    response, from: states[i, low], to: max(states[i, high] - abs(d), 0))
+            } else {
+                program[i, high] = refreshPolicy.pulses(
+                    response, from: states[i, high], to: min(states[i, low] + abs(d), 1))
+            }
         }
         for c in 0..<cols {
             let counts = (0..<rows).map { program[$0, c] }

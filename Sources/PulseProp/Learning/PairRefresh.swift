@@ -6,7 +6,8 @@
 /// difference back. It is due every ``every`` examples, or when some pair of a layer has both
 /// devices at or above ``saturation``: the common level a refresh can give back (a pair with
 /// one device high and the other low holds a large weight, which a refresh would rewrite
-/// unchanged).
+/// unchanged). A pair with a stuck device never triggers one: a refresh cannot move the stuck
+/// device, so such a pair would stay "saturated" and refresh its layer again and again.
 public struct PairRefresh: Equatable, Sendable {
     /// Examples between periodic refreshes (0: never).
     public var every: Int
@@ -27,34 +28,40 @@ public struct PairRefresh: Equatable, Sendable {
     public var isEnabled: Bool { every > 0 || saturation > 0 }
 
     /// Whether some pair of `states` (pairs in adjacent columns) has both devices at or above
-    /// ``saturation``.
-    public func isSaturated(_ states: Matrix<Double>) -> Bool {
+    /// ``saturation``, leaving out the pairs in `stuck` (row-major pair indices: position / 2).
+    public func isSaturated(_ states: Matrix<Double>, stuck: Set<Int> = []) -> Bool {
         guard saturation > 0 else { return false }
         return states.elements.withUnsafeBufferPointer { x in
-            stride(from: 0, to: x.count, by: 2).contains { min(x[$0], x[$0 + 1]) >= saturation }
+            stride(from: 0, to: x.count, by: 2).contains { min(x[$0], x[$0 + 1]) >= saturation && !stuck.contains($0 / 2) }
         }
     }
 
     /// Whether a pair that `step` wrote (a pulsing row and a pulsing column of either device)
-    /// has both devices of `states` at or above ``saturation``.
-    public func isSaturated(_ states: Matrix<Double>, by step: LearningStep) -> Bool {
+    /// has both devices of `states` at or above ``saturation``, leaving out the pairs in `stuck`.
+    public func isSaturated(_ states: Matrix<Double>, by step: LearningStep, stuck: Set<Int> = []) -> Bool {
         guard saturation > 0 else { return false }
         let rows = step.pulsingRows
         var pairs: [Int] = []  // ascending, each once
         for j in step.columnCounts.indices where step.columnCounts[j] != 0 && pairs.last != j / 2 { pairs.append(j / 2) }
         return states.elements.withUnsafeBufferPointer { x in
-            rows.contains { i in pairs.contains { p in min(x[i * states.cols + 2 * p], x[i * states.cols + 2 * p + 1]) >= saturation } }
+            rows.contains { i in
+                pairs.contains { p in
+                    let first = i * states.cols + 2 * p
+                    return min(x[first], x[first + 1]) >= saturation && !stuck.contains(first / 2)
+                }
+            }
         }
     }
 
     /// Whether a pair with a device at one of the row-major positions `written` (of `states`,
-    /// pairs in columns `2j`, `2j + 1`) has both devices at or above ``saturation``.
-    public func isSaturated(_ states: Matrix<Double>, written: [Int]) -> Bool {
+    /// pairs in columns `2j`, `2j + 1`) has both devices at or above ``saturation``, leaving
+    /// out the pairs in `stuck`.
+    public func isSaturated(_ states: Matrix<Double>, written: [Int], stuck: Set<Int> = []) -> Bool {
         guard saturation > 0 else { return false }
         return states.elements.withUnsafeBufferPointer { x in
             written.contains { k in
                 let first = k - k % 2
-                return min(x[first], x[first + 1]) >= saturation
+                return min(x[first], x[first + 1]) >= saturation && !stuck.contains(first / 2)
             }
         }
     }
