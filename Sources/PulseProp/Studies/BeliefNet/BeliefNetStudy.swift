@@ -84,7 +84,7 @@ public enum BeliefNetStudy: Study {
 
     public static func runs(_ options: Options) throws -> [SweepRun] {
         try options.validate()
-        return try SweepRun.perTrial(options.cells, trials: options.trials, id: \.id) { cell, seed, id in
+        return SweepRun.perTrial(options.cells, trials: options.trials, id: \.id) { cell, seed, id in
             var command = BeliefNetTrainCommand(
                 layers: options.layers, epochs: options.epochs, batch: options.batch, seed: seed, output: "runs/\(id)")
             command.data = options.data

@@ -95,7 +95,7 @@ public enum DevicesStudy: TrainingStudy {
 
     public static func runs(_ options: Options) throws -> [SweepRun] {
         try options.validate()
-        return try SweepRun.perTrial(options.cells, trials: options.trials, id: \.id) { cell, seed, id in
+        return SweepRun.perTrial(options.cells, trials: options.trials, id: \.id) { cell, seed, id in
             var command = TrainCommand(output: "runs/\(id)")
             (command.data, command.method, command.levels, command.epochs, command.seed) =
                 (options.data, .absmin, options.levels, options.epochs, seed)

@@ -112,7 +112,7 @@ public enum Table1Study: Study {
 
     public static func runs(_ options: Options) throws -> [SweepRun] {
         try options.validate()
-        return try SweepRun.perTrial(options.cells, trials: options.trials, id: \.configuration.ruleName) { cell, seed, id in
+        return SweepRun.perTrial(options.cells, trials: options.trials, id: \.configuration.ruleName) { cell, seed, id in
             var command = TrainCommand(output: "runs/\(id)")
             (command.data, command.method, command.feedback, command.levels, command.epochs, command.seed) =
                 (options.data, cell.method, cell.feedback, cell.levels, options.epochs, seed)

@@ -91,7 +91,7 @@ public enum WiresStudy: TrainingStudy {
 
     public static func runs(_ options: Options) throws -> [SweepRun] {
         try options.validate()
-        return try SweepRun.perTrial(options.cells, trials: options.trials, id: \.id) { cell, seed, id in
+        return SweepRun.perTrial(options.cells, trials: options.trials, id: \.id) { cell, seed, id in
             var command = TrainCommand(output: "runs/\(id)")
             (command.data, command.feedback, command.method, command.levels, command.epochs, command.seed) =
                 (options.data, .transposed, .absmin, options.levels, options.epochs, seed)
