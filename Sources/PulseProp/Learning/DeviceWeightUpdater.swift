@@ -284,12 +284,12 @@ public final class DeviceWeightUpdater: WeightUpdater {
     func stuckPositions(layer: Int) -> Set<Int> { stuckDevices()[layer].positions }
 
     /// The pairs of layer `layer` with a stuck device (row-major pair indices: position / 2),
-    /// which never trigger a refresh (``PairRefresh``).
-    func stuckPairs(layer: Int) -> Set<Int> { stuckDevices()[layer].pairs }
+    /// which never trigger a refresh (``PairRefresh``); none are looked up without a
+    /// saturation level.
+    func stuckPairs(layer: Int) -> Set<Int> { refreshPolicy.saturation > 0 ? stuckDevices()[layer].pairs : [] }
 
     private func stuckDevices() -> [(positions: Set<Int>, pairs: Set<Int>)] {
         if let stuck { return stuck }
-        guard refreshPolicy.isEnabled else { return Array(repeating: ([], []), count: engines.count) }
         let found = engines.enumerated().map { layer, engine in
             let (rows, cols) = (states[layer].rows, states[layer].cols)
             let population = (engine as? AnalyticEngine)?.population(rows: rows, cols: cols) ?? engine.circuit.population(rows: rows, cols: cols)
@@ -323,10 +323,11 @@ public final class DeviceWeightUpdater: WeightUpdater {
                 slotsPerPhase: reset, only: .depression),
             layer: layer, engine: engine, states: &states, stage: .reset)
         var program = Matrix<Int>(rows: rows, cols: cols) { _, _ in 0 }
+        let stuck = stuckPositions(layer: layer)
         for (k, d) in difference.enumerated() where d != 0 {
             let (i, j) = (k / (cols / 2), 2 * (k % (cols / 2)))
             let (high, low) = d > 0 ? (j, j + 1) : (j + 1, j)
-            if stuckPositions(layer: layer).contains(i * cols + high) {
+            if stuck.contains(i * cols + high) {
                 program[i, low] = refreshPolicy.pulses(
                     response, from: states[i, low], to: max(states[i, high] - abs(d), 0))
             } else {
