@@ -49,11 +49,19 @@ void pp_pulse_quanta(const float *x, ptrdiff_t n, double gain, double lo, double
     memcpy(out + k, quanta, (size_t)(n - k) * sizeof *out);
 }
 
+/// SplitMix64's output mix (``SeededGenerator``), in place on `z`: one state, or a vector of
+/// them (the operators are the same).
+#define SPLITMIX_MIX(z)                              \
+    do {                                             \
+        (z) = ((z) ^ ((z) >> 30)) * 0xBF58476D1CE4E5B9ull; \
+        (z) = ((z) ^ ((z) >> 27)) * 0x94D049BB133111EBull; \
+        (z) = (z) ^ ((z) >> 31);                     \
+    } while (0)
+
 /// SplitMix64's output for the state `s` (``SeededGenerator``).
 static inline uint64_t splitmix_output(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    SPLITMIX_MIX(z);
+    return z;
 }
 
 /// ``pp_stochastic_counts``'s count for the value `v` and the generator state of its draw `s`
@@ -135,9 +143,7 @@ ptrdiff_t pp_stochastic_counts(
                 continue;
             }
             u64x8 x = s;
-            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-            x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-            x = x ^ (x >> 31);
+            SPLITMIX_MIX(x);
             // u = ⌊x/2¹¹⌋·2⁻⁵³, exactly, without a 64-bit conversion (AVX2 has none): the top 52
             // bits as the mantissa of 2⁵² + h, then the 53rd bit as 2⁻⁵³ (both terms and the sum
             // are exact).

@@ -267,7 +267,7 @@ extension DeviceWeightUpdater {
     /// weights read again (``WeightMapping/read(_:positions:into:)``); any other is read whole.
     /// Either way the weights equal ``WeightMapping/read(_:into:threads:)``'s.
     func readBack(into layers: inout [WeightLayer]) {
-        if kept.count != states.count { kept = Array(repeating: KeptCrossbar(), count: states.count) }
+        kept = keptOrFresh
         for layer in states.indices {
             if let weights = kept[layer].weights, Self.sameStorage(weights, layers[layer].values) {
                 // Drop this copy's reference so that the layer's update happens in place.
@@ -288,12 +288,17 @@ extension DeviceWeightUpdater {
     /// engine would pin them (a layer's first write pins devices its counts do not name): if
     /// that moved any, the layer's weights are read whole after the write.
     func keptForWrite(pinning layer: Int, engine: AnalyticEngine) -> [KeptCrossbar] {
-        var known = kept.count == states.count ? kept : Array(repeating: KeptCrossbar(), count: states.count)
+        var known = keptOrFresh
         if engine.population(rows: states[layer].rows, cols: states[layer].cols).pin(&states[layer]) {
             known[layer] = KeptCrossbar()
         }
         kept = []
         return known
+    }
+
+    /// ``kept``, or one empty entry per crossbar when it has been forgotten.
+    private var keptOrFresh: [KeptCrossbar] {
+        kept.count == states.count ? kept : Array(repeating: KeptCrossbar(), count: states.count)
     }
 
     /// Whether `a` and `b` are one array's storage.

@@ -111,16 +111,17 @@ public struct WeightMapping: Codable, Equatable, Sendable {
     /// values, with work that grows with the positions instead of the crossbar.
     public func read(_ states: Matrix<Double>, positions: [Int], into values: inout [Float]) {
         precondition(values.count == (kind == .pair ? states.elements.count / 2 : states.elements.count), "weights do not match the states")
+        guard !positions.isEmpty else { return }
         states.elements.withUnsafeBufferPointer { x in
             values.withUnsafeMutableBufferPointer { w in
+                let (x, w) = (x.baseAddress!, w.baseAddress!)
                 for p in positions {
                     switch kind {
                     case .reference:
                         w[p] = weight(state: x[p])
                     case .pair:
-                        // pp_pair_weights' arithmetic (nothing fused): the same bits.
-                        let k = p / 2
-                        w[k] = Float(maxWeight * (x[2 * k] - x[2 * k + 1]))
+                        // The whole read's kernel for this one pair: the same bits.
+                        pp_pair_weights(x + p - p % 2, 1, maxWeight, w + p / 2)
                     }
                 }
             }
