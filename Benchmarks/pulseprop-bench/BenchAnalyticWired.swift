@@ -45,11 +45,11 @@ struct WiredAnalyticTiming {
         readout.take(into: &stats)
         var line = String(
             format: "wired %dx%d (%d nodes): step (2 phases, %d levels) %.1f ms = %.0fx the wire-free step (%.2f ms), first step %.0f ms, "
-                + "per step %.1f factorisations and %.1f stale-factor CG iterations; "
+                + "per step %.1f factorisations and %.1f CG iterations; "
                 + "%d-example read %.1f ms = %.0fx the ideal product (%.3f ms), first read %.0f ms, read error against the ideal product %.4f",
             rows, cols, 2 * rows * cols, levels, wiredStep * 1e3, wiredStep / plainStep, plainStep * 1e3, firstStep * 1e3,
             Double(after.factorizations - before.factorizations) / Double(repeats),
-            Double(after.staleIterations - before.staleIterations) / Double(repeats), batch,
+            Double(after.cgIterations - before.cgIterations) / Double(repeats), batch,
             wiredRead * 1e3, wiredRead / idealRead, idealRead * 1e3, firstRead * 1e3, stats.readRelativeError)
         if previousRead {
             let (seconds, difference) = try solvedRead(sets, rows: rows, cols: cols)
@@ -57,9 +57,8 @@ struct WiredAnalyticTiming {
                 format: "; previous read (refactor + %d solves) %.1f ms, largest difference from it %.1e of the largest current",
                 batch, seconds * 1e3, difference)
         }
-        for (label, change) in [("no refactor at each step's start", { (e: WiredAnalyticEngine) in e.refactorsEachStep = false }),
-                                ("CG from zero", { (e: WiredAnalyticEngine) in e.warmStarts = false }),
-                                ("a supernodal factor", { (e: WiredAnalyticEngine) in e.simplicialSolves = false })] {
+        for (label, change) in [("the line solver's CG from zero", { (e: WiredAnalyticEngine) in e.warmStarts = false }),
+                                ("CHOLMOD's factor preconditioning CG (the previous solver)", { (e: WiredAnalyticEngine) in e.writeSolver = .cholesky })] {
             let variant = try WiredAnalyticEngine(circuit: circuit, calibration: calibration)
             change(variant)
             var states = inputs[0].states
@@ -70,7 +69,7 @@ struct WiredAnalyticTiming {
             line += String(
                 format: "; step with %@ %.1f ms (%.1f factorisations, %.1f CG iterations)", label, seconds * 1e3,
                 Double(after.factorizations - before.factorizations) / Double(repeats),
-                Double(after.staleIterations - before.staleIterations) / Double(repeats))
+                Double(after.cgIterations - before.cgIterations) / Double(repeats))
         }
         line += String(format: "; one row write step (%d pulses, one row as a per-batch write drives it) %.1f ms", levels, try rowStep(rows: rows, cols: cols) * 1e3)
         print(line)

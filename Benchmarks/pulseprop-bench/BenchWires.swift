@@ -6,8 +6,8 @@ import PulsePropOptions
 
 /// `pulseprop-bench wires`: the wired crossbar solver (``CrossbarNetwork``) at MNIST size: a
 /// wired read of a minibatch against the ideal product (CBLAS) in the same run, one pulse
-/// slot's device voltages, and CHOLMOD against a warm-started Jacobi-preconditioned CG on the
-/// slots of one phase.
+/// slot's device voltages by CHOLMOD and by the line solver, and CHOLMOD against a
+/// warm-started Jacobi-preconditioned CG on the slots of one phase.
 struct BenchWires: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wires",
@@ -93,6 +93,36 @@ struct BenchWires: ParsableCommand {
             format: "slot solve %dx%d (%d nodes, L has %d nonzeros): analyse+factor %.1f ms, refactor %.1f ms, one solve with device voltages %.1f ms, refactor+solve %.1f ms; %d slots of one phase %.1f ms",
             rows, cols, network.nodeCount, network.factorNonzeros, build * 1e3, refactor * 1e3, solve * 1e3, slot * 1e3, levels,
             phase * 1e3))
+        try lines(circuit, g: g, other: other, drives: drives, network: network)
+    }
+
+    /// The line solver (``CrossbarLineSolver``) on the same slots: update + solve from zero,
+    /// and a phase's slots warm-started; its largest device-voltage difference from CHOLMOD.
+    private func lines(_ circuit: CrossbarCircuit, g: Matrix<Double>, other: Matrix<Double>, drives: [LineDrive], network: CrossbarNetwork) throws {
+        let solver = try CrossbarLineSolver(wiring: circuit.wiring, conductances: g)
+        var v = Matrix<Double>(rows: 0, cols: 0, elements: [])
+        solver.warmStarts = false
+        let start = solver.counts.cgIterations
+        let cold = try meanSeconds(repeats) { k in
+            try solver.update(conductances: k % 2 == 0 ? other : g)
+            try solver.solve(drives[k % drives.count], deviceVoltages: &v)
+        }
+        let coldIterations = Double(solver.counts.cgIterations - start) / Double(repeats)
+        try solver.update(conductances: g)
+        try network.update(conductances: g)
+        let direct = try network.deviceVoltages(Array(drives.prefix(levels)))
+        solver.warmStarts = true
+        var difference = 0.0
+        let before = solver.counts.cgIterations
+        let phase = try meanSeconds(1) { _ in
+            for (k, drive) in drives.prefix(levels).enumerated() {
+                try solver.solve(drive, deviceVoltages: &v)
+                difference = max(difference, zip(v.elements, direct[k].elements).map { abs($0 - $1) }.max()!)
+            }
+        }
+        print(String(
+            format: "line solver %dx%d: update + solve from zero %.2f ms (%.1f CG iterations); %d slots of one phase warm-started %.1f ms (%.1f iterations a slot); largest device-voltage difference from CHOLMOD %.1e V",
+            g.rows, g.cols, cold * 1e3, coldIterations, levels, phase * 1e3, Double(solver.counts.cgIterations - before) / Double(levels), difference))
     }
 
     /// CHOLMOD (refactor, then the phase's slots) against warm-started Jacobi-PCG on the same slots.

@@ -126,9 +126,10 @@ final class WiredAnalyticEngineTests: XCTestCase {
         }
     }
 
-    /// The solver's policies change only where its iterations start and stop, within the
-    /// stale-factor CG's tolerance: warm-started or not, refactoring at each step's start or
-    /// not, a simplicial or supernodal factor, a run of steps reaches the states of a fresh network refactored at every slot
+    /// The solvers and their policies change only where the iterations start and stop, within
+    /// CG's tolerance: the line solver warm-started or not; CHOLMOD's stale factor
+    /// warm-started or not, refactoring at each step's start or not, a simplicial or
+    /// supernodal factor: a run of steps reaches the states of a fresh network refactored at every slot
     /// (``CrossbarNetwork/update(conductances:refactor:)`` with `refactor: true`) to 1e-9.
     func testSolverPoliciesAgreeWithRefactoringEverySlot() throws {
         let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 2, driverResistance: 10))
@@ -151,15 +152,25 @@ final class WiredAnalyticEngineTests: XCTestCase {
                 }
             }
         }
-        for (warm, eachStep, simplicial) in [(true, true, true), (true, false, true), (false, true, true), (true, true, false)] {
+        let slots = steps.map { step in LineDrive.slots(of: step, shape: circuit.shape).filter { $0.rows.contains { $0 != 0 } || $0.columns.contains { $0 != 0 } }.count }
+        let policies: [(WiredWriteSolver, Bool, Bool, Bool)] = [
+            (.lines, true, true, true), (.lines, false, true, true),
+            (.cholesky, true, true, true), (.cholesky, true, false, true), (.cholesky, false, true, true), (.cholesky, true, true, false),
+        ]
+        for (solver, warm, eachStep, simplicial) in policies {
             let engine = try WiredAnalyticEngine(circuit: circuit, calibration: calibration)
-            (engine.warmStarts, engine.refactorsEachStep, engine.simplicialSolves) = (warm, eachStep, simplicial)
+            (engine.writeSolver, engine.warmStarts, engine.refactorsEachStep, engine.simplicialSolves) = (solver, warm, eachStep, simplicial)
             var states = inputs[0].states
             for step in steps { try engine.apply(step, to: &states) }
             let counts = try XCTUnwrap(engine.solverCounts)
-            XCTAssertEqual(counts.factorizations, eachStep ? 1 + steps.count : 1, "no CG solve needed a refactor")
-            XCTAssertGreaterThan(counts.staleIterations, 0)
-            for (a, b) in zip(states.elements, reference.elements) { XCTAssertEqual(a, b, accuracy: 1e-9, "warm \(warm), each step \(eachStep), simplicial \(simplicial)") }
+            let label = "\(solver), warm \(warm), each step \(eachStep), simplicial \(simplicial)"
+            if solver == .lines {
+                XCTAssertEqual(counts.factorizations, 1 + slots.reduce(0, +), "the lines are factored at every slot: \(label)")
+            } else {
+                XCTAssertEqual(counts.factorizations, eachStep ? 1 + steps.count : 1, "no CG solve needed a refactor: \(label)")
+            }
+            XCTAssertGreaterThan(counts.cgIterations, 0)
+            for (a, b) in zip(states.elements, reference.elements) { XCTAssertEqual(a, b, accuracy: 1e-9, label) }
         }
     }
 }

@@ -1,48 +1,82 @@
-/// Preconditioned conjugate gradient on a ``NodalMatrix``, warm-started from a given guess.
-/// The preconditioner is Jacobi (the inverse diagonal) or any solve: ``CrossbarNetwork`` uses
-/// the Cholesky factor of the network's earlier conductances (a stale factor) after an update
-/// without refactoring; `pulseprop-bench wires` also times Jacobi against CHOLMOD.
-public struct ConjugateGradient {
-    public let matrix: NodalMatrix
-    private let precondition: ([Double]) throws -> [Double]
+import COpenBLAS
 
-    /// Jacobi-preconditioned.
-    public init(_ matrix: NodalMatrix) {
-        let inverseDiagonal = (0..<matrix.order).map { 1 / matrix.values[Int(matrix.columnStarts[$0 + 1]) - 1] }
-        self.init(matrix) { r in zip(inverseDiagonal, r).map { $0 * $1 } }
+/// Preconditioned conjugate gradient for a symmetric positive definite operator, warm-started
+/// from a given guess (or from zero when the guess's residual is larger than `b`). The operator and the preconditioner are closures writing into a buffer,
+/// so a solve allocates its four work vectors once and nothing per iteration; the vector
+/// algebra is CBLAS (`ddot`, `daxpy`).
+///
+/// Used with the Cholesky factor of a network's earlier conductances (a stale factor,
+/// ``CrossbarNetwork``), with the lines' symmetric Gauss–Seidel (``CrossbarLineSolver``), and,
+/// in `pulseprop-bench wires`, with Jacobi against both.
+public struct ConjugateGradient {
+    /// `y = A·x` (or `z = M⁻¹·r`): reads the first buffer, writes every entry of the second.
+    public typealias Operator = (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) throws -> Void
+
+    public let order: Int
+    private let multiply: Operator
+    private let preconditioner: Operator
+
+    /// `multiply` applies `A`, `precondition` applies `M⁻¹` (`M` symmetric positive definite).
+    public init(order: Int, multiply: @escaping Operator, precondition: @escaping Operator) {
+        self.order = order
+        self.multiply = multiply
+        self.preconditioner = precondition
     }
 
-    /// Preconditioned by `precondition` (`z = M⁻¹·r`, `M` symmetric positive definite).
-    public init(_ matrix: NodalMatrix, precondition: @escaping ([Double]) throws -> [Double]) {
-        self.matrix = matrix
-        self.precondition = precondition
+    /// On a ``NodalMatrix``, Jacobi-preconditioned (the inverse diagonal).
+    public init(_ matrix: NodalMatrix) {
+        let inverseDiagonal = (0..<matrix.order).map { 1 / matrix.values[Int(matrix.columnStarts[$0 + 1]) - 1] }
+        self.init(matrix) { r, z in
+            for k in r.indices { z[k] = inverseDiagonal[k] * r[k] }
+        }
+    }
+
+    /// On a ``NodalMatrix``, preconditioned by `precondition`.
+    public init(_ matrix: NodalMatrix, precondition: @escaping Operator) {
+        self.init(order: matrix.order, multiply: { x, y in matrix.multiply(x.baseAddress!, into: y.baseAddress!) }, precondition: precondition)
     }
 
     /// Solves `A·x = b` from `x`'s present value until `‖r‖ ≤ tolerance·‖b‖`; returns the
     /// iterations taken (`limit` when it did not get there).
     public func solve(_ b: [Double], _ x: inout [Double], tolerance: Double, limit: Int = 100_000) throws -> Int {
-        let n = matrix.order
-        var q = [Double](repeating: 0, count: n)
-        x.withUnsafeBufferPointer { matrix.multiply($0.baseAddress!, into: &q) }
-        var r = zip(b, q).map { $0 - $1 }
-        let target = tolerance * (b.reduce(0) { $0 + $1 * $1 }).squareRoot()
-        var z = try precondition(r)
-        var p = z
-        var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
-        for iteration in 0..<limit {
-            if (r.reduce(0) { $0 + $1 * $1 }).squareRoot() <= target { return iteration }
-            p.withUnsafeBufferPointer { matrix.multiply($0.baseAddress!, into: &q) }
-            let alpha = rz / zip(p, q).reduce(0) { $0 + $1.0 * $1.1 }
-            for k in 0..<n {
-                x[k] += alpha * p[k]
-                r[k] -= alpha * q[k]
+        Swift.precondition(b.count == order && x.count == order, "vectors do not match the operator")
+        let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: 4 * order)
+        defer { work.deallocate() }
+        let (r, z, p, q) = (work.slice(0, order), work.slice(1, order), work.slice(2, order), work.slice(3, order))
+        return try x.withUnsafeMutableBufferPointer { x in
+            let n = Int32(order)
+            try multiply(UnsafeBufferPointer(x), q)
+            for k in 0..<order { r[k] = b[k] - q[k] }
+            let norm = cblas_dnrm2(n, b, 1)
+            // A guess worse than zero is dropped: only where CG starts changes.
+            if cblas_dnrm2(n, r.baseAddress, 1) >= norm {
+                x.update(repeating: 0)
+                _ = r.update(fromContentsOf: b)
             }
-            z = try precondition(r)
-            let next = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
-            let beta = next / rz
-            rz = next
-            for k in 0..<n { p[k] = z[k] + beta * p[k] }
+            let target = tolerance * norm
+            try preconditioner(UnsafeBufferPointer(r), z)
+            _ = p.update(fromContentsOf: z)
+            var rz = cblas_ddot(n, r.baseAddress, 1, z.baseAddress, 1)
+            for iteration in 0..<limit {
+                if cblas_dnrm2(n, r.baseAddress, 1) <= target { return iteration }
+                try multiply(UnsafeBufferPointer(p), q)
+                let alpha = rz / cblas_ddot(n, p.baseAddress, 1, q.baseAddress, 1)
+                cblas_daxpy(n, alpha, p.baseAddress, 1, x.baseAddress, 1)
+                cblas_daxpy(n, -alpha, q.baseAddress, 1, r.baseAddress, 1)
+                try preconditioner(UnsafeBufferPointer(r), z)
+                let next = cblas_ddot(n, r.baseAddress, 1, z.baseAddress, 1)
+                let beta = next / rz
+                rz = next
+                for k in 0..<order { p[k] = z[k] + beta * p[k] }
+            }
+            return limit
         }
-        return limit
+    }
+}
+
+extension UnsafeMutableBufferPointer where Element == Double {
+    /// The `index`-th of consecutive `count`-long slices.
+    fileprivate func slice(_ index: Int, _ count: Int) -> UnsafeMutableBufferPointer<Double> {
+        UnsafeMutableBufferPointer(rebasing: self[index * count..<(index + 1) * count])
     }
 }

@@ -73,7 +73,7 @@ public final class CrossbarNetwork {
     private let baseValues: [Double]
     private let diagonalPosition: [Int]
     private let devicePosition: [Int]
-    /// Whether stale-factor CG starts from the last solution (``warmStart(for:)``) rather than zero.
+    /// Whether stale-factor CG starts from the last solution (``warmStart()``) rather than zero.
     public var warmStarts = true
     /// Numeric factorisations and stale-factor CG iterations so far (for benchmarks).
     public private(set) var counts = SolverCounts()
@@ -238,13 +238,13 @@ public final class CrossbarNetwork {
         var result: [T] = []
         result.reserveCapacity(drives.count)
         if !factorIsCurrent {
-            let cg = ConjugateGradient(matrix!) { try factor.solve($0, count: 1) }
-            var x = warmStart(for: rightHandSide(drives[0]))
+            let cg = ConjugateGradient(matrix!) { r, z in _ = z.update(fromContentsOf: try factor.solve(Array(r), count: 1)) }
+            var x = warmStart()
             while result.count < drives.count, !factorIsCurrent {
                 let k = result.count
                 let iterations = try cg.solve(
                     rightHandSide(drives[k]), &x, tolerance: Self.staleTolerance, limit: Self.staleIterationLimit)
-                counts.staleIterations += iterations
+                counts.cgIterations += iterations
                 if iterations < Self.staleIterationLimit {
                     lastSolution = x
                     result.append(try x.withUnsafeBufferPointer { try extract(k, drives[k], $0) })
@@ -268,16 +268,13 @@ public final class CrossbarNetwork {
         return result
     }
 
-    /// The starting guess of a stale-factor CG solve of `G·x = b`: with ``warmStarts`` the
+    /// The starting guess of a stale-factor CG solve: with ``warmStarts`` the
     /// last solution (the previous pulse slot's node voltages, whose drive and conductances
-    /// differ little) when its residual is smaller than `b`'s, else zero. Only where CG starts
-    /// changes: it stops at the same relative residual.
-    private func warmStart(for b: [Double]) -> [Double] {
-        guard warmStarts, let last = lastSolution, last.count == nodeCount, let matrix else { return [Double](repeating: 0, count: nodeCount) }
-        var q = [Double](repeating: 0, count: nodeCount)
-        last.withUnsafeBufferPointer { matrix.multiply($0.baseAddress!, into: &q) }
-        let residual = zip(b, q).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-        return residual < b.reduce(0.0) { $0 + $1 * $1 } ? last : [Double](repeating: 0, count: nodeCount)
+    /// differ little), which ``ConjugateGradient`` drops when its residual is larger than
+    /// `b`; else zero. Only where CG starts changes: it stops at the same relative residual.
+    private func warmStart() -> [Double] {
+        guard warmStarts, let last = lastSolution, last.count == nodeCount else { return [Double](repeating: 0, count: nodeCount) }
+        return last
     }
 
     /// The pattern's values for the present conductances.
@@ -310,11 +307,12 @@ public final class CrossbarNetwork {
     }
 }
 
-/// What a ``CrossbarNetwork`` has done: numeric factorisations (the first included) and
-/// stale-factor CG iterations (each one solve with the factor).
+/// What a wired solver has done: for ``CrossbarNetwork`` numeric factorisations (the first
+/// included) and stale-factor CG iterations (each one solve with the factor); for
+/// ``CrossbarLineSolver`` updates (each factors every line) and CG iterations.
 public struct SolverCounts: Sendable {
     public var factorizations = 0
-    public var staleIterations = 0
+    public var cgIterations = 0
 }
 
 /// The upper triangle of a symmetric matrix in compressed columns: column `c` holds the rows

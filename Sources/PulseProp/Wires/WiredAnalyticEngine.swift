@@ -9,14 +9,19 @@
 /// conductance at the slot's start and the sources sit at their plateau value, so the network
 /// is solved once per slot; the device then moves by the response the calibration measured for
 /// one trapezoidal pulse of that plateau amplitude. The states move between slots, so the next
-/// slot sees the new conductances: the network keeps its factor and solves by CG
-/// preconditioned with the stale factor, refactoring when CG needs too many iterations
-/// (``CrossbarNetwork/update(conductances:refactor:)``) and, with ``refactorsEachStep``, at
-/// the start of every step. What this
+/// slot sees the new conductances. What this
 /// leaves out is the change of the voltages *within* a pulse as devices switch, and the slight
 /// difference between the edges' shape under wires and in the calibration (both scale with
 /// the plateau in a linear network). docs/engines-and-calibration.md measures the error
 /// against SPICE.
+///
+/// **Solver** (``writeSolver``): by default ``CrossbarLineSolver`` — CG preconditioned by a
+/// Gauss–Seidel sweep over the lines, nothing factored, started from the previous slot's
+/// solution; with ``WiredWriteSolver/cholesky`` CHOLMOD's factor of the step's first slot
+/// preconditions CG in the later slots, refactoring when CG needs too many iterations
+/// (``CrossbarNetwork/update(conductances:refactor:)``) and, with ``refactorsEachStep``, at
+/// the start of every step. Both solve each slot to a relative residual of 1e-12; lines
+/// without segments always go to ``CrossbarNetwork``.
 ///
 /// **Tiles** (``CrossbarCircuit/tiling``): each tile is its own network (its own drivers,
 /// each repeating the layer's row or column signal, and its own wires), solved in turn per slot
@@ -43,22 +48,26 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     public let table: AmplitudeResponseTable
     /// The networks of the tiles of the last crossbar size stepped (built again when the size
     /// changes).
-    private var networks: [(tile: CrossbarTile, network: CrossbarNetwork)] = []
+    private var networks: [(tile: CrossbarTile, solver: WiredSlotSolver)] = []
     private var networkSize: [Int] = []
 
-    /// Whether each step starts by refactoring with the step's conductances (else the factor of
-    /// an earlier step preconditions CG until CG needs too many iterations).
+    /// The solver of the slots' networks (lines with segments). Read when a network is built.
+    public var writeSolver = WiredWriteSolver.lines
+    /// With ``WiredWriteSolver/cholesky``: whether each step starts by refactoring with the
+    /// step's conductances (else the factor of an earlier step preconditions CG until CG needs
+    /// too many iterations).
     public var refactorsEachStep = true
-    /// Whether stale-factor CG starts from the previous slot's node voltages (``CrossbarNetwork/warmStarts``).
+    /// Whether CG starts from the previous slot's node voltages rather than from zero.
     public var warmStarts = true
 
-    /// Whether the network keeps its factor in simplicial form (``CholeskyFactor``): the
-    /// slots' solves are one right-hand side each. Read when a network is built.
+    /// With ``WiredWriteSolver/cholesky``: whether the network keeps its factor in simplicial
+    /// form (``CholeskyFactor``): the slots' solves are one right-hand side each. Read when a
+    /// network is built.
     public var simplicialSolves = true
 
     /// What the network of the last size stepped has done (its first tile's; nil before the
     /// first wired step).
-    public var solverCounts: SolverCounts? { networks.first?.network.counts }
+    public var solverCounts: SolverCounts? { networks.first?.solver.counts }
 
     /// Whether steps also report their energy.
     public var estimatesEnergy: Bool {
@@ -124,38 +133,41 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
         var deviceEnergy = [Double](repeating: 0, count: step.phases.count)
         var driverEnergy = deviceEnergy
         var first = true
-        for (_, network) in tiles { network.warmStarts = warmStarts }
+        for (_, solver) in tiles { solver.warmStarts = warmStarts }
+        var voltages = tiles.map { _ in Matrix<Double>(rows: 0, cols: 0, elements: []) }
         for (p, phase) in step.phases.enumerated() {
             for slot in 0..<step.slotsPerPhase {
                 let drive = LineDrive.slot(slot, of: phase, shape: shape)
                 guard drive.rows.contains(where: { $0 != 0 }) || drive.columns.contains(where: { $0 != 0 }) else { continue }
                 let g = devices.conductances(states)
                 // Every tile sees the slot-start states: the tiles' devices are disjoint.
-                var voltages: [(tile: CrossbarTile, network: CrossbarNetwork, nodes: [Double])] = []
-                for (tile, network) in tiles {
+                for (t, (tile, solver)) in tiles.enumerated() {
                     let local = g.block(tile)
-                    try network.update(conductances: local, refactor: first && refactorsEachStep)
+                    try solver.update(conductances: local, first: first)
                     let tileDrive = drive.tile(tile)
-                    let nodes = try network.nodeVoltages([tileDrive])[0]
+                    let starts = try solver.solve(tileDrive, deviceVoltages: &voltages[t])
                     if measure {
-                        let (d, s) = energy(of: tileDrive, nodes: nodes, conductances: local, network: network)
+                        let (d, s) = energy(of: tileDrive, voltages: voltages[t], starts: starts, conductances: local, endConductance: solver.endConductance)
                         deviceEnergy[p] += d * tau
                         driverEnergy[p] += s * tau
                     }
-                    voltages.append((tile, network, nodes))
                 }
                 first = false
-                for (tile, network, nodes) in voltages {
-                    for (a, i) in tile.rows.enumerated() {
-                        for (b, j) in tile.cols.enumerated() {
-                            let v = nodes[network.rowNode(a, b)] - nodes[network.columnNode(b, a)]
-                            guard v != 0 else { continue }
-                            let potentiating = v > 0
-                            let x = states[i, j]
-                            let next = table.state(afterPulseOf: potentiating ? .potentiation : .depression, amplitude: abs(v), from: x)
-                            guard next != x else { continue }
-                            states[i, j] = devices.state(
-                                afterNominal: next, from: x, row: i, col: j, potentiating: potentiating, noise: noise?[i, j])
+                for (t, (tile, _)) in tiles.enumerated() {
+                    voltages[t].elements.withUnsafeBufferPointer { v in
+                        var n = 0
+                        for i in tile.rows {
+                            for j in tile.cols {
+                                defer { n += 1 }
+                                let v = v[n]
+                                guard v != 0 else { continue }
+                                let potentiating = v > 0
+                                let x = states[i, j]
+                                let next = table.state(afterPulseOf: potentiating ? .potentiation : .depression, amplitude: abs(v), from: x)
+                                guard next != x else { continue }
+                                states[i, j] = devices.state(
+                                    afterNominal: next, from: x, row: i, col: j, potentiating: potentiating, noise: noise?[i, j])
+                            }
                         }
                     }
                 }
@@ -165,33 +177,27 @@ public final class WiredAnalyticEngine: CrossbarEngine, PulseResponse {
     }
 
     /// Power in the devices, `Σ G·v²`, and delivered by the sources, `Σ V·I` over every line,
-    /// watts, for one drive's node voltages.
+    /// watts, for one drive's device voltages and first-node voltages (rows then columns).
     private func energy(
-        of drive: LineDrive, nodes: [Double], conductances g: Matrix<Double>, network: CrossbarNetwork
+        of drive: LineDrive, voltages: Matrix<Double>, starts: [Double], conductances g: Matrix<Double>, endConductance: Double
     ) -> (devices: Double, drivers: Double) {
         var devices = 0.0
-        for i in 0..<g.rows {
-            for j in 0..<g.cols {
-                let v = nodes[network.rowNode(i, j)] - nodes[network.columnNode(j, i)]
-                devices += g[i, j] * v * v
-            }
-        }
+        for (g, v) in zip(g.elements, voltages.elements) { devices += g * v * v }
         var drivers = 0.0
-        for (i, v) in drive.rows.enumerated() where v != 0 {
-            drivers += v * (v - nodes[network.rowNode(i, 0)]) * network.endConductance
-        }
-        for (j, v) in drive.columns.enumerated() where v != 0 {
-            drivers += v * (v - nodes[network.columnNode(j, 0)]) * network.endConductance
-        }
+        for (k, v) in (drive.rows + drive.columns).enumerated() where v != 0 { drivers += v * (v - starts[k]) * endConductance }
         return (devices, drivers)
     }
 
     /// The networks of the tiles of a `rows × cols` crossbar (``CrossbarCircuit/tiles(rows:cols:)``),
     /// built from `conductances` when the size changes.
-    private func networks(rows: Int, cols: Int, conductances: Matrix<Double>) throws -> [(tile: CrossbarTile, network: CrossbarNetwork)] {
+    private func networks(rows: Int, cols: Int, conductances: Matrix<Double>) throws -> [(tile: CrossbarTile, solver: WiredSlotSolver)] {
         if networkSize == [rows, cols] { return networks }
-        networks = try circuit.tiles(rows: rows, cols: cols).map {
-            ($0, try CrossbarNetwork(wiring: circuit.wiring, conductances: conductances.block($0), simplicialSolves: simplicialSolves))
+        let wiring = circuit.wiring
+        networks = try circuit.tiles(rows: rows, cols: cols).map { tile in
+            let local = conductances.block(tile)
+            if writeSolver == .lines, wiring.segmentResistance > 0 { return (tile, try CrossbarLineSolver(wiring: wiring, conductances: local)) }
+            let network = try CrossbarNetwork(wiring: wiring, conductances: local, simplicialSolves: simplicialSolves)
+            return (tile, CholeskySlotSolver(network, refactorsEachStep: refactorsEachStep))
         }
         networkSize = [rows, cols]
         return networks

@@ -12,6 +12,8 @@ public enum WiredNetworkError: Error, CustomStringConvertible, Equatable {
     case notPositiveDefinite(nodes: Int)
     /// CHOLMOD itself failed (memory, status code).
     case solver(String)
+    /// The line solver's CG did not reach its tolerance (``CrossbarLineSolver``).
+    case notConverged(iterations: Int)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum WiredNetworkError: Error, CustomStringConvertible, Equatable {
             return "wired crossbar: the \(nodes)-node network is not positive definite (conductances out of range?)"
         case .solver(let why):
             return "wired crossbar solver: \(why)"
+        case .notConverged(let iterations):
+            return "wired crossbar: the line solver did not converge in \(iterations) iterations; check the wire, driver and device resistances"
         }
     }
 }
