@@ -3,7 +3,8 @@ import COpenBLAS
 /// Preconditioned conjugate gradient for a symmetric positive definite operator, warm-started
 /// from a given guess (or from zero when the guess's residual is larger than `b`). The operator and the preconditioner are closures writing into a buffer,
 /// so a solve allocates its four work vectors once and nothing per iteration; the vector
-/// algebra is CBLAS (`ddot`, `daxpy`).
+/// algebra is CBLAS (`ddot`, `daxpy`; norms as `√ddot`, as the magnitudes of nodal equations never
+/// come near overflow).
 ///
 /// Used with the Cholesky factor of a network's earlier conductances (a stale factor,
 /// ``CrossbarNetwork``), with the lines' symmetric Gauss–Seidel (``CrossbarLineSolver``), and,
@@ -47,9 +48,9 @@ public struct ConjugateGradient {
             let n = Int32(order)
             try multiply(UnsafeBufferPointer(x), q)
             for k in 0..<order { r[k] = b[k] - q[k] }
-            let norm = cblas_dnrm2(n, b, 1)
+            let norm = cblas_ddot(n, b, 1, b, 1).squareRoot()
             // A guess worse than zero is dropped: only where CG starts changes.
-            if cblas_dnrm2(n, r.baseAddress, 1) >= norm {
+            if cblas_ddot(n, r.baseAddress, 1, r.baseAddress, 1).squareRoot() >= norm {
                 x.update(repeating: 0)
                 _ = r.update(fromContentsOf: b)
             }
@@ -58,7 +59,7 @@ public struct ConjugateGradient {
             _ = p.update(fromContentsOf: z)
             var rz = cblas_ddot(n, r.baseAddress, 1, z.baseAddress, 1)
             for iteration in 0..<limit {
-                if cblas_dnrm2(n, r.baseAddress, 1) <= target { return iteration }
+                if cblas_ddot(n, r.baseAddress, 1, r.baseAddress, 1).squareRoot() <= target { return iteration }
                 try multiply(UnsafeBufferPointer(p), q)
                 let alpha = rz / cblas_ddot(n, p.baseAddress, 1, q.baseAddress, 1)
                 cblas_daxpy(n, alpha, p.baseAddress, 1, x.baseAddress, 1)

@@ -114,7 +114,7 @@ public final class CrossbarLineSolver {
         var reduced = [Double](repeating: 0, count: n)
         columnLines.solve(columnDrive, into: &scratch, segment: gs)
         transpose(scratch, rows: rows, cols: cols, into: &reduced)
-        for k in 0..<n { reduced[k] *= rowConductances[k] }
+        multiplyElementwise(&reduced, by: rowConductances)
         for i in 0..<rows { reduced[i] += drive.rows[i] * endConductance }
         if !(warmStarts && solved) { rowSolution = [Double](repeating: 0, count: n) }
         let cg = ConjugateGradient(
@@ -130,9 +130,15 @@ public final class CrossbarLineSolver {
         // x_c = A_c⁻¹·(b_c + Gᵀ·x_r); the devices see x_r − x_c.
         if deviceVoltages.rows != rows || deviceVoltages.cols != cols { deviceVoltages = Matrix(rows: rows, cols: cols, elements: [Double](repeating: 0, count: n)) }
         transpose(rowSolution, rows: cols, cols: rows, into: &deviceVoltages.elements)
-        for k in 0..<n { columnDrive[k] += columnConductances[k] * deviceVoltages.elements[k] }
+        columnDrive.withUnsafeMutableBufferPointer { c in
+            columnConductances.withUnsafeBufferPointer { g in
+                deviceVoltages.elements.withUnsafeBufferPointer { v in for k in 0..<n { c[k] += g[k] * v[k] } }
+            }
+        }
         columnLines.solve(columnDrive, into: &columnSolution, segment: gs)
-        for k in 0..<n { deviceVoltages.elements[k] -= columnSolution[k] }
+        deviceVoltages.elements.withUnsafeMutableBufferPointer { v in
+            columnSolution.withUnsafeBufferPointer { c in for k in 0..<n { v[k] -= c[k] } }
+        }
         return Array(rowSolution[0..<rows]) + Array(columnSolution[0..<cols])
     }
 
@@ -154,13 +160,27 @@ public final class CrossbarLineSolver {
             coupled.withUnsafeMutableBufferPointer { u in
                 let (t, u) = (t.baseAddress!, u.baseAddress!)
                 transpose(x.baseAddress!, rows: cols, cols: rows, into: t)
-                columnConductances.withUnsafeBufferPointer { g in for k in 0..<n { t[k] *= g[k] } }
+                columnConductances.withUnsafeBufferPointer { g in
+                    let g = g.baseAddress!
+                    for k in 0..<n { t[k] *= g[k] }
+                }
                 columnLines.solve(t, into: u, segment: segmentConductance)
                 transpose(u, rows: rows, cols: cols, into: t)
                 rowConductances.withUnsafeBufferPointer {
                     rowLines.multiply(x.baseAddress!, coupled: t, devices: $0.baseAddress!, segment: segmentConductance, into: y.baseAddress!)
                 }
             }
+        }
+    }
+}
+
+/// `a[k] *= b[k]` for every `k`.
+private func multiplyElementwise(_ a: inout [Double], by b: [Double]) {
+    let n = a.count
+    a.withUnsafeMutableBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            let (a, b) = (a.baseAddress!, b.baseAddress!)
+            for k in 0..<n { a[k] *= b[k] }
         }
     }
 }
@@ -224,17 +244,18 @@ struct LineFactors {
         let (lanes, length) = (lanes, length)
         inversePivot.withUnsafeBufferPointer { inv in
             lower.withUnsafeBufferPointer { low in
-                let (inv, low) = (inv.baseAddress!, low.baseAddress!)
-                for l in 0..<lanes { x[l] = b[l] }
+                // Each loop runs over the lanes at one position, on pointers rebased outside it
+                // (no index arithmetic inside, so the compiler vectorises it).
+                x.update(from: b, count: lanes)
                 for k in 1..<length {
-                    let (at, before) = (k * lanes, (k - 1) * lanes)
-                    for l in 0..<lanes { x[at + l] = b[at + l] - low[at + l] * x[before + l] }
+                    let (xk, xb, bk, lk) = (x + k * lanes, x + (k - 1) * lanes, b + k * lanes, low.baseAddress! + k * lanes)
+                    for l in 0..<lanes { xk[l] = bk[l] - lk[l] * xb[l] }
                 }
-                let last = (length - 1) * lanes
-                for l in 0..<lanes { x[last + l] *= inv[last + l] }
+                let (xl, il) = (x + (length - 1) * lanes, inv.baseAddress! + (length - 1) * lanes)
+                for l in 0..<lanes { xl[l] *= il[l] }
                 for k in stride(from: length - 2, through: 0, by: -1) {
-                    let (at, after) = (k * lanes, (k + 1) * lanes)
-                    for l in 0..<lanes { x[at + l] = (x[at + l] + gs * x[after + l]) * inv[at + l] }
+                    let (xk, xa, ik) = (x + k * lanes, x + (k + 1) * lanes, inv.baseAddress! + k * lanes)
+                    for l in 0..<lanes { xk[l] = (xk[l] + gs * xa[l]) * ik[l] }
                 }
             }
         }
@@ -248,12 +269,18 @@ struct LineFactors {
     ) {
         let (lanes, length) = (lanes, length)
         diagonal.withUnsafeBufferPointer { d in
-            let d = d.baseAddress!
             for k in 0..<length {
                 let at = k * lanes
-                for l in 0..<lanes { y[at + l] = d[at + l] * x[at + l] - g[at + l] * coupled[at + l] }
-                if k > 0 { for l in 0..<lanes { y[at + l] -= gs * x[at - lanes + l] } }
-                if k < length - 1 { for l in 0..<lanes { y[at + l] -= gs * x[at + lanes + l] } }
+                let (yk, xk, dk, gk, ck) = (y + at, x + at, d.baseAddress! + at, g + at, coupled + at)
+                for l in 0..<lanes { yk[l] = dk[l] * xk[l] - gk[l] * ck[l] }
+                if k > 0 {
+                    let xb = x + (at - lanes)
+                    for l in 0..<lanes { yk[l] -= gs * xb[l] }
+                }
+                if k < length - 1 {
+                    let xa = x + (at + lanes)
+                    for l in 0..<lanes { yk[l] -= gs * xa[l] }
+                }
             }
         }
     }
