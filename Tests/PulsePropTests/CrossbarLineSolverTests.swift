@@ -140,6 +140,16 @@ final class CrossbarLineSolverTests: XCTestCase {
             XCTAssertLessThan(rcond, 1e-12)
             XCTAssertFalse("\(error)".contains("\n"))
         }
+        // An update to ill-conditioning conductances is refused, and so is every solve until a
+        // good update.
+        let drive = LineDrive.read([0.1, 0.2, 0.1], columns: 3)
+        try solver.solve(drive, deviceVoltages: &v)
+        let good = v
+        XCTAssertThrowsError(try solver.update(conductances: g.map { $0 * 1e18 }))
+        XCTAssertThrowsError(try solver.solve(drive, deviceVoltages: &v))
+        try solver.update(conductances: g)
+        try solver.solve(drive, deviceVoltages: &v)
+        for (a, b) in zip(v.elements, good.elements) { XCTAssertEqual(a, b, accuracy: 1e-12) }
         XCTAssertFalse("\(WiredNetworkError.notConverged(iterations: 2000))".contains("\n"))
     }
 }

@@ -25,9 +25,12 @@ import COpenBLAS
 ///
 /// **Exact, not approximate:** CG stops at a relative residual of ``tolerance``, where it
 /// agrees with CHOLMOD's direct solve to ~1e-11 V (tests, benchmark). The lines are factored at
-/// every update of the conductances; the smallest ratio of their pivots stands for the
-/// network's reciprocal condition: below ``CholeskyFactor/minimumReciprocalCondition`` the
-/// update is refused (``WiredNetworkError/illConditioned(reciprocalCondition:)``), and a solve
+/// every update of the conductances. The network's reciprocal condition is estimated as the
+/// smaller of the lines' pivot ratio and a bound from the constant vector's Rayleigh quotient
+/// over the largest diagonal entry (which the true value cannot exceed): below
+/// ``CholeskyFactor/minimumReciprocalCondition`` the update is refused
+/// (``WiredNetworkError/illConditioned(reciprocalCondition:)``) and so is every solve until a
+/// good update, and a solve
 /// that does not converge in ``iterationLimit`` iterations throws
 /// ``WiredNetworkError/notConverged(iterations:)``. Not thread-safe.
 public final class CrossbarLineSolver {
@@ -59,6 +62,9 @@ public final class CrossbarLineSolver {
     private var scratch: [Double]
     private var coupled: [Double]
     private var solved = false
+    /// Why the present conductances cannot be solved (an ill-conditioned update): every solve
+    /// throws it until an update succeeds, so failed factors are never used.
+    private var refusal: WiredNetworkError?
 
     /// Unknown node voltages, `2·R·C`.
     public var nodeCount: Int { 2 * rows * cols }
@@ -92,8 +98,15 @@ public final class CrossbarLineSolver {
         rowLines.factor(devices: rowConductances, segment: segmentConductance, end: endConductance)
         columnLines.factor(devices: columnConductances, segment: segmentConductance, end: endConductance)
         counts.factorizations += 1
-        let rcond = min(rowLines.smallestPivot, columnLines.smallestPivot) / max(rowLines.largestPivot, columnLines.largestPivot)
-        guard rcond >= CholeskyFactor.minimumReciprocalCondition else { throw WiredNetworkError.illConditioned(reciprocalCondition: rcond) }
+        // Two estimates, the smaller kept: the lines' pivot ratio (as CHOLMOD estimates from its
+        // factor's diagonal), and a bound that the devices' coupling cannot escape:
+        // λ_min ≤ the constant vector's Rayleigh quotient, `g_end·(R + C)/(2·R·C)` (the
+        // Laplacian part vanishes on it), and λ_max ≥ the largest diagonal entry.
+        let pivots = min(rowLines.smallestPivot, columnLines.smallestPivot) / max(rowLines.largestPivot, columnLines.largestPivot)
+        let rayleigh = endConductance * Double(rows + cols) / Double(2 * rows * cols) / max(rowLines.largestDiagonal, columnLines.largestDiagonal)
+        let rcond = min(pivots, rayleigh)
+        refusal = rcond >= CholeskyFactor.minimumReciprocalCondition ? nil : .illConditioned(reciprocalCondition: rcond)
+        if let refusal { throw refusal }
     }
 
     /// Solves `drive` and writes the voltage across every device, `v(row node) − v(column
@@ -105,6 +118,7 @@ public final class CrossbarLineSolver {
             drive.rows.count == rows && drive.columns.count == cols, "drive",
             "has \(drive.rows.count) rows and \(drive.columns.count) columns; the network is \(rows)x\(cols)")
         try require((drive.rows + drive.columns).allSatisfy(\.isFinite), "drive", "every source voltage must be finite")
+        if let refusal { throw refusal }
         let n = rows * cols
         let gs = segmentConductance
         // The column lines' right-hand side (their first nodes), and the reduced one:
@@ -114,7 +128,7 @@ public final class CrossbarLineSolver {
         var reduced = [Double](repeating: 0, count: n)
         columnLines.solve(columnDrive, into: &scratch, segment: gs)
         transpose(scratch, rows: rows, cols: cols, into: &reduced)
-        multiplyElementwise(&reduced, by: rowConductances)
+        reduced.withUnsafeMutableBufferPointer { multiplyElementwise($0.baseAddress!, by: rowConductances, count: n) }
         for i in 0..<rows { reduced[i] += drive.rows[i] * endConductance }
         if !(warmStarts && solved) { rowSolution = [Double](repeating: 0, count: n) }
         let cg = ConjugateGradient(
@@ -160,10 +174,7 @@ public final class CrossbarLineSolver {
             coupled.withUnsafeMutableBufferPointer { u in
                 let (t, u) = (t.baseAddress!, u.baseAddress!)
                 transpose(x.baseAddress!, rows: cols, cols: rows, into: t)
-                columnConductances.withUnsafeBufferPointer { g in
-                    let g = g.baseAddress!
-                    for k in 0..<n { t[k] *= g[k] }
-                }
+                columnConductances.withUnsafeBufferPointer { multiplyElementwise(t, by: $0.baseAddress!, count: n) }
                 columnLines.solve(t, into: u, segment: segmentConductance)
                 transpose(u, rows: rows, cols: cols, into: t)
                 rowConductances.withUnsafeBufferPointer {
@@ -174,15 +185,9 @@ public final class CrossbarLineSolver {
     }
 }
 
-/// `a[k] *= b[k]` for every `k`.
-private func multiplyElementwise(_ a: inout [Double], by b: [Double]) {
-    let n = a.count
-    a.withUnsafeMutableBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-            let (a, b) = (a.baseAddress!, b.baseAddress!)
-            for k in 0..<n { a[k] *= b[k] }
-        }
-    }
+/// `a[k] *= b[k]` for `k < count`.
+private func multiplyElementwise(_ a: UnsafeMutablePointer<Double>, by b: UnsafePointer<Double>, count: Int) {
+    for k in 0..<count { a[k] *= b[k] }
 }
 
 /// `b = aᵀ` for row-major `a` (`rows × cols`), OpenBLAS `domatcopy`.
@@ -207,6 +212,7 @@ struct LineFactors {
     private var lower: [Double]
     private(set) var smallestPivot = 0.0
     private(set) var largestPivot = 0.0
+    private(set) var largestDiagonal = 0.0
 
     init(lanes: Int, length: Int) {
         (self.lanes, self.length) = (lanes, length)
@@ -216,7 +222,7 @@ struct LineFactors {
     /// Factors the lines for device conductances `devices` (the same layout).
     mutating func factor(devices: [Double], segment gs: Double, end ge: Double) {
         let (lanes, length) = (lanes, length)
-        var (smallest, largest) = (Double.infinity, 0.0)
+        var (smallest, largest, widest) = (Double.infinity, 0.0, 0.0)
         diagonal.withUnsafeMutableBufferPointer { d in
             inversePivot.withUnsafeMutableBufferPointer { inv in
                 lower.withUnsafeMutableBufferPointer { low in
@@ -231,12 +237,13 @@ struct LineFactors {
                             inv[at] = 1 / pivot
                             smallest = min(smallest, pivot)
                             largest = max(largest, pivot)
+                            widest = max(widest, d[at])
                         }
                     }
                 }
             }
         }
-        (smallestPivot, largestPivot) = (smallest, largest)
+        (smallestPivot, largestPivot, largestDiagonal) = (smallest, largest, widest)
     }
 
     /// `x = A⁻¹·b` for every line (`b` and `x` may not overlap).
