@@ -43,14 +43,19 @@ struct WiredAnalyticTiming {
         let wiredRead = try meanSeconds(repeats, cpu: true) { k in try sets[(k + 1) % 2].read(through: readout, into: &out) }
         var stats = CircuitEpochStats()
         readout.take(into: &stats)
+        // One example at a time (a per-example training's forward read): the line solver.
+        let singles = [3, 4].map { ReadMinibatch(rows: rows, cols: cols, batch: 1, seed: $0) }
+        var one = [Float](repeating: 0, count: cols)
+        let singleRead = try meanSeconds(repeats, cpu: true) { k in try singles[k % 2].read(through: readout, into: &one) }
         var line = String(
             format: "wired %dx%d (%d nodes): step (2 phases, %d levels) %.1f ms = %.0fx the wire-free step (%.2f ms), first step %.0f ms, "
                 + "per step %.1f factorisations and %.1f CG iterations; "
-                + "%d-example read %.1f ms = %.0fx the ideal product (%.3f ms), first read %.0f ms, read error against the ideal product %.4f",
+                + "%d-example read %.1f ms = %.0fx the ideal product (%.3f ms), first read %.0f ms, read error against the ideal product %.4f; "
+                + "one-example read (new states each time) %.1f ms",
             rows, cols, 2 * rows * cols, levels, wiredStep * 1e3, wiredStep / plainStep, plainStep * 1e3, firstStep * 1e3,
             Double(after.factorizations - before.factorizations) / Double(repeats),
             Double(after.cgIterations - before.cgIterations) / Double(repeats), batch,
-            wiredRead * 1e3, wiredRead / idealRead, idealRead * 1e3, firstRead * 1e3, stats.readRelativeError)
+            wiredRead * 1e3, wiredRead / idealRead, idealRead * 1e3, firstRead * 1e3, stats.readRelativeError, singleRead * 1e3)
         if previousRead {
             let (seconds, difference) = try solvedRead(sets, rows: rows, cols: cols)
             line += String(

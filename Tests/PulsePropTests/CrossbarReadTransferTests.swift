@@ -33,16 +33,17 @@ final class CrossbarReadTransferTests: XCTestCase {
     }
 
     /// The reader's batch through the transfer (from the Schur complement, and from column
-    /// solves) equals one direct solve per read (``CrossbarNetwork/columnCurrents(_:)`` on a
-    /// fill-reducing network) to 1e-9 of the largest current.
+    /// solves) and a small batch solved read by read by the line solver equal one direct solve
+    /// per read (``CrossbarNetwork/columnCurrents(_:)`` on a fill-reducing network) to 1e-9 of
+    /// the largest current.
     func testWiredReaderBatchEqualsDirectSolves() throws {
-        for schurDevices in [0, Int.max] {
+        for (schurDevices, lineSolveDevices, count) in [(0, Int.max, 12), (Int.max, Int.max, 12), (Int.max, 0, 3)] {
             var generator = SeededGenerator(seed: 8)
             let circuit = CrossbarCircuit(wiring: CrossbarWiring(segmentResistance: 1, driverResistance: 10))
             let reader = try WiredReader(circuit: circuit)
-            reader.schurDevices = schurDevices
+            (reader.schurDevices, reader.lineSolveDevices) = (schurDevices, lineSolveDevices)
             let states = Matrix(rows: 40, cols: 7) { _, _ in Double.random(in: 0...1, using: &generator) }
-            let reads = (0..<12).map { _ in (0..<40).map { _ in Double.random(in: -0.2...0.2, using: &generator) } }
+            let reads = (0..<count).map { _ in (0..<40).map { _ in Double.random(in: -0.2...0.2, using: &generator) } }
             let batch = try reader.differentialCurrents(states: states, voltages: reads)
             let devices = circuit.population(rows: 40, cols: 7).conductances(states)
             let g = Matrix(rows: 40, cols: 8) { i, j in j == 7 ? circuit.referenceConductance : devices[i, j] }

@@ -29,13 +29,14 @@ final class WiredPairReadTests: XCTestCase {
         return (0..<states.cols / 2).map { column[2 * $0] - column[2 * $0 + 1] }
     }
 
-    /// Untiled, a batch read one solve per read (fewer reads than columns) and one read
-    /// through the transfer matrix (more) both equal the direct solve.
+    /// Untiled, a batch read one solve per read (fewer reads than columns), one read through
+    /// the transfer matrix (more) and a read solved by the line solver all equal the direct solve.
     func testPairReadIsTheDifferenceOfTheTwoColumnsCurrents() throws {
         let circuit = CrossbarCircuit(wiring: wiring)
         let states = randomStates(rows: 5, cols: 6, seed: 1)
-        let reader = try WiredReader(circuit: circuit, columns: .pairs)
-        for count in [2, 9] {
+        for (count, lineSolveDevices) in [(2, Int.max), (9, Int.max), (2, 0)] {
+            let reader = try WiredReader(circuit: circuit, columns: .pairs)
+            reader.lineSolveDevices = lineSolveDevices
             let voltages = randomVoltages(count: count, rows: 5, seed: UInt64(count))
             let read = try reader.differentialCurrents(states: states, voltages: voltages)
             XCTAssertEqual(read.count, count)

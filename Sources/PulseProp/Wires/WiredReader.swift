@@ -17,9 +17,11 @@ import COpenBLAS
 /// pair split between two tiles reads the same way.
 ///
 /// One network is kept per tile of each crossbar size (a network's layers alternate),
-/// refactored only when its states change; every batch goes through the read's transfer
+/// refactored only when its states change; a batch goes through the read's transfer
 /// matrix (``CrossbarNetwork/readTransfer()``, kept until the states change), so a batch costs
 /// one matrix product (CBLAS `dgemm`) and a read's bits never depend on the reads before it.
+/// On large crossbars a batch of fewer reads than half the columns (a per-example training's
+/// forward read) is solved read by read by ``CrossbarLineSolver`` instead (``lineSolveDevices``).
 /// From ``schurDevices`` devices the network orders its line ends last
 /// (``CrossbarNetwork/Ordering/lineEndsLast``) and the transfer comes from their Schur
 /// complement; below, from one sparse solve per column, which measured faster there.
@@ -43,6 +45,15 @@ public final class WiredReader: CrossbarReader {
     }
     /// Keyed by tile (a layer size's tiles differ from another size's in their ranges).
     private var cache: [CrossbarTile: Cached] = [:]
+    /// A tile's line solver and the conductances it holds (for the reads solved one by one).
+    private var lineSolvers: [CrossbarTile: (solver: CrossbarLineSolver, conductances: Matrix<Double>)] = [:]
+    /// On crossbars of at least this many devices (reference column included) with segment
+    /// resistance, a read of fewer examples than half the tile's columns is solved example by
+    /// example by ``CrossbarLineSolver`` (6 ms an example at 785×111) instead of refactoring
+    /// for the transfer matrix (0.4–0.6 s; docs/performance.md): a per-example training's
+    /// forward reads. The choice depends only on the sizes, so a read's bits still never
+    /// depend on the reads before it (the line solver starts every read from zero).
+    var lineSolveDevices = 10_000
     /// Crossbars of at least this many devices (reference column included) read through the
     /// line ends' Schur complement. Measured (`pulseprop-bench analytic --previous-read`, one
     /// thread): 2.1–3.0× faster than the column solves at 128×128, 256×110 and 785×110, 2×
@@ -50,7 +61,6 @@ public final class WiredReader: CrossbarReader {
     var schurDevices = 10_000
 
     /// A reader of crossbars of `circuit` at row voltages up to `readVoltage`, which must lie
-    /// in `(0, min(V_set, V_reset))`.
     /// in `(0, min(V_set, V_reset))`, with a reference column or, with `columns: .pairs`, of
     /// differential pairs.
     public init(circuit: CrossbarCircuit, readVoltage: Double = 0.2, columns: Columns = .reference) throws {
@@ -83,10 +93,21 @@ public final class WiredReader: CrossbarReader {
     /// One tile's `I_j − I_ref` (its own reference column) for each of `voltages`; with pairs,
     /// its plain column currents `I_j`.
     private func read(_ tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
-        let network = try self.network(for: tile, devices: devices, states: states)
         let (rows, cols) = (states.rows, states.cols)
         let reference = columns == .reference
         let lines = reference ? cols + 1 : cols
+        let g = conductances(devices: devices, states: states)
+        if circuit.wiring.segmentResistance > 0, rows * lines >= lineSolveDevices, 2 * voltages.count < lines {
+            let solver = try lineSolver(for: tile, conductances: g)
+            var across = Matrix<Double>(rows: 0, cols: 0, elements: [])
+            return try voltages.map { v in
+                // Each column's current into its sense amplifier (held at 0 V): its first node's voltage × g_end.
+                let starts = try solver.solve(.read(v, columns: lines), deviceVoltages: &across)
+                let read = (0..<lines).map { starts[rows + $0] * solver.endConductance }
+                return reference ? read.dropLast().map { $0 - read.last! } : read
+            }
+        }
+        let network = try self.network(for: tile, conductances: g)
         let transfer = try cache[tile]?.transfer ?? network.readTransfer()
         cache[tile]?.transfer = transfer
         // I (reads × lines) = V (reads × rows) · Tᵀ.
@@ -103,14 +124,31 @@ public final class WiredReader: CrossbarReader {
         }
     }
 
-    /// The network of a tile's `devices` at `states` plus its reference column (none with
-    /// pairs), refactored when they changed.
-    private func network(for tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>) throws -> CrossbarNetwork {
-        let (rows, cols) = (states.rows, states.cols)
+    /// The conductances of a tile's `devices` at `states` plus its reference column (none with pairs).
+    private func conductances(devices: DevicePopulation, states: Matrix<Double>) -> Matrix<Double> {
         let conductances = devices.conductances(states)
-        let g = columns == .pairs
-            ? conductances
-            : Matrix(rows: rows, cols: cols + 1) { i, j in j == cols ? circuit.referenceConductance : conductances[i, j] }
+        guard columns == .reference else { return conductances }
+        return Matrix(rows: states.rows, cols: states.cols + 1) { i, j in j == states.cols ? circuit.referenceConductance : conductances[i, j] }
+    }
+
+    /// A tile's line solver, updated when its conductances `g` changed.
+    private func lineSolver(for tile: CrossbarTile, conductances g: Matrix<Double>) throws -> CrossbarLineSolver {
+        if let (solver, held) = lineSolvers[tile] {
+            if held != g {
+                try solver.update(conductances: g)
+                lineSolvers[tile]?.conductances = g
+            }
+            return solver
+        }
+        let solver = try CrossbarLineSolver(wiring: circuit.wiring, conductances: g)
+        solver.warmStarts = false
+        lineSolvers[tile] = (solver, g)
+        return solver
+    }
+
+    /// The network of a tile at conductances `g` (reference column included), refactored when they changed.
+    private func network(for tile: CrossbarTile, conductances g: Matrix<Double>) throws -> CrossbarNetwork {
+        let (rows, cols) = (g.rows, columns == .pairs ? g.cols : g.cols - 1)
         if let network = cache[tile]?.network {
             if network.conductances != g {
                 cache[tile]?.transfer = nil
