@@ -87,6 +87,20 @@ final class WiresStudyTests: XCTestCase {
         }
     }
 
+    /// Which breaks first is said only when both kinds of cell ran: the read when the write +
+    /// read cells break at a lower resistance (or the write alone holds), the write when the
+    /// write alone breaks no later; nothing when one kind did not run.
+    func testVerdictNeedsBothKindsOfCell() {
+        let ran = (write: true, both: true)
+        XCTAssertEqual(WiresReport.verdict(write: 2, both: 0.5, ran: ran), " — the read breaks first")
+        XCTAssertEqual(WiresReport.verdict(write: nil, both: 5, ran: ran), " — the read breaks first")
+        XCTAssertEqual(WiresReport.verdict(write: 2, both: 2, ran: ran), " — the write breaks first")
+        XCTAssertEqual(WiresReport.verdict(write: 1, both: nil, ran: ran), " — the write breaks first")
+        XCTAssertEqual(WiresReport.verdict(write: nil, both: nil, ran: ran), " — neither breaks")
+        XCTAssertEqual(WiresReport.verdict(write: 1, both: nil, ran: (true, false)), "")
+        XCTAssertEqual(WiresReport.verdict(write: nil, both: 1, ran: (false, true)), "")
+    }
+
     /// A tiny study (6×6 images, 37 input rows; 0 and 10 Ω, 16-row tiles and the whole layer,
     /// both paths) runs end to end: every cell has a row with its run's test error, the wired
     /// cells dissipate in the wires, the wired reads have an error, and the plot is drawn.

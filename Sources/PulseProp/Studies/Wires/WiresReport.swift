@@ -104,17 +104,26 @@ public struct WiresReport {
                 let write = first(.write), both = first(.both)
                 var line = String(format: "%@, %@ (0 Ω: %.2f %%): wired write ", device, Cell.tileLabel(tile), base)
                 line += (write?.text ?? "not run") + "; wired write + read " + (both?.text ?? "not run")
-                if write != nil, let b = both?.at, b < (write?.at ?? .infinity) {
-                    line += " — the read breaks first"
-                } else if let w = write?.at, w <= (both?.at ?? .infinity) || both == nil {
-                    line += " — the write breaks first"
-                } else if write != nil, both != nil {
-                    line += " — neither breaks"
-                }
+                line += Self.verdict(write: write?.at, both: both?.at, ran: (write != nil, both != nil))
                 lines.append(line)
             }
         }
         return lines
+    }
+
+    /// Which breaks first, from the lowest breaking resistances of the write-only and the
+    /// write + read cells (nil: held up to the highest one run): only when both kinds ran, as a
+    /// suffix of a ``breaks()`` line. The read breaks first when the write + read cells break
+    /// at a lower resistance than the write alone; at the same one the write does (the read
+    /// adds nothing visible).
+    static func verdict(write: Double?, both: Double?, ran: (write: Bool, both: Bool)) -> String {
+        guard ran.write, ran.both else { return "" }
+        switch (write, both) {
+        case (nil, nil): return " — neither breaks"
+        case (nil, _?): return " — the read breaks first"
+        case (_?, nil): return " — the write breaks first"
+        case (let w?, let b?): return b < w ? " — the read breaks first" : " — the write breaks first"
+        }
     }
 
     /// CSV: `cell,device,resistance_ohm,tile_rows,paths,trials,mean_test_error_percent,
