@@ -1,14 +1,14 @@
 import COpenBLAS
 
 /// Preconditioned conjugate gradient for a symmetric positive definite operator, warm-started
-/// from a given guess (or from zero when the guess's residual is larger than `b`). The operator and the preconditioner are closures writing into a buffer,
-/// so a solve allocates its four work vectors once and nothing per iteration; the vector
-/// algebra is CBLAS (`ddot`, `daxpy`; norms as `√ddot`, as the magnitudes of nodal equations never
-/// come near overflow).
+/// from a given guess (or from zero when the guess's residual is larger than `b`). The
+/// operator and the preconditioner are closures writing into a buffer, so a solve allocates
+/// its four work vectors once and nothing per iteration; the vector algebra is CBLAS (`ddot`,
+/// `daxpy`; norms as `√ddot`, as the magnitudes of nodal equations never come near overflow).
 ///
 /// Used with the Cholesky factor of a network's earlier conductances (a stale factor,
-/// ``CrossbarNetwork``), with the lines' symmetric Gauss–Seidel (``CrossbarLineSolver``), and,
-/// in `pulseprop-bench wires`, with Jacobi against both.
+/// ``CrossbarNetwork``), with the row lines on the column lines' Schur complement
+/// (``CrossbarLineSolver``), and, in `pulseprop-bench wires`, with Jacobi against both.
 public struct ConjugateGradient {
     /// `y = A·x` (or `z = M⁻¹·r`): reads the first buffer, writes every entry of the second.
     public typealias Operator = (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) throws -> Void

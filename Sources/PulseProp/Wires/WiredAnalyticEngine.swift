@@ -15,9 +15,9 @@
 /// the plateau in a linear network). docs/engines-and-calibration.md measures the error
 /// against SPICE.
 ///
-/// **Solver** (``writeSolver``): by default ``CrossbarLineSolver`` — CG preconditioned by a
-/// Gauss–Seidel sweep over the lines, nothing factored, started from the previous slot's
-/// solution; with ``WiredWriteSolver/cholesky`` CHOLMOD's factor of the step's first slot
+/// **Solver** (``writeSolver``): by default ``CrossbarLineSolver`` — CG on the row lines'
+/// nodes with the column lines eliminated, preconditioned by the row lines, every line an exact
+/// tridiagonal solve, nothing factored, started from the previous slot's solution; with ``WiredWriteSolver/cholesky`` CHOLMOD's factor of the step's first slot
 /// preconditions CG in the later slots, refactoring when CG needs too many iterations
 /// (``CrossbarNetwork/update(conductances:refactor:)``) and, with ``refactorsEachStep``, at
 /// the start of every step. Both solve each slot to a relative residual of 1e-12; lines

@@ -17,7 +17,7 @@ protocol WiredSlotSolver: AnyObject {
 /// Which solver a wired write uses for lines with segments (lines without segments are one
 /// node each, and always go to ``CrossbarNetwork``).
 public enum WiredWriteSolver: String, Sendable, CaseIterable {
-    /// ``CrossbarLineSolver``: CG preconditioned by the lines' Gauss–Seidel sweep; nothing factored.
+    /// ``CrossbarLineSolver``: CG on the row lines' nodes, preconditioned by the row lines; nothing factored.
     case lines
     /// ``CrossbarNetwork``: CHOLMOD's factor, kept over a step to precondition CG.
     case cholesky
