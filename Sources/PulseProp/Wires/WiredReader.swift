@@ -20,7 +20,7 @@ import COpenBLAS
 /// refactored only when its states change; a batch goes through the read's transfer
 /// matrix (``CrossbarNetwork/readTransfer()``, kept until the states change), so a batch costs
 /// one matrix product (CBLAS `dgemm`) and a read's bits never depend on the reads before it.
-/// On large crossbars a batch of fewer reads than half the columns (a per-example training's
+/// On large crossbars a batch of fewer than ``lineSolveReads`` reads (a per-example training's
 /// forward read) is solved read by read by ``CrossbarLineSolver`` instead (``lineSolveDevices``).
 /// From ``schurDevices`` devices the network orders its line ends last
 /// (``CrossbarNetwork/Ordering/lineEndsLast``) and the transfer comes from their Schur
@@ -48,12 +48,16 @@ public final class WiredReader: CrossbarReader {
     /// A tile's line solver and the conductances it holds (for the reads solved one by one).
     private var lineSolvers: [CrossbarTile: (solver: CrossbarLineSolver, conductances: Matrix<Double>)] = [:]
     /// On crossbars of at least this many devices (reference column included) with segment
-    /// resistance, a read of fewer examples than half the tile's columns is solved example by
-    /// example by ``CrossbarLineSolver`` (6 ms an example at 785×111) instead of refactoring
-    /// for the transfer matrix (0.4–0.6 s; docs/performance.md): a per-example training's
-    /// forward reads. The choice depends only on the sizes, so a read's bits still never
-    /// depend on the reads before it (the line solver starts every read from zero).
+    /// resistance, a batch of fewer than ``lineSolveReads`` reads is solved read by read by
+    /// ``CrossbarLineSolver`` (6–13 ms a read at 785×111) instead of refactoring for the
+    /// transfer matrix (0.4–0.6 s; docs/performance.md): a per-example training's forward
+    /// reads. The choice depends only on the sizes, so a read's bits still never depend on the
+    /// reads before it (the line solver starts every read from zero).
     var lineSolveDevices = 10_000
+    /// Batches smaller than this are solved read by read (above). Both costs grow about
+    /// linearly with the nodes, and at 785×111 the transfer costs as much as 40–80 line
+    /// solves, so 32 reads stay below it with a margin.
+    static let lineSolveReads = 32
     /// Crossbars of at least this many devices (reference column included) read through the
     /// line ends' Schur complement. Measured (`pulseprop-bench analytic --previous-read`, one
     /// thread): 2.1–3.0× faster than the column solves at 128×128, 256×110 and 785×110, 2×
@@ -97,7 +101,7 @@ public final class WiredReader: CrossbarReader {
         let reference = columns == .reference
         let lines = reference ? cols + 1 : cols
         let g = conductances(devices: devices, states: states)
-        if circuit.wiring.segmentResistance > 0, rows * lines >= lineSolveDevices, 2 * voltages.count < lines {
+        if circuit.wiring.segmentResistance > 0, rows * lines >= lineSolveDevices, voltages.count < Self.lineSolveReads {
             let solver = try lineSolver(for: tile, conductances: g)
             var across = Matrix<Double>(rows: 0, cols: 0, elements: [])
             return try voltages.map { v in
