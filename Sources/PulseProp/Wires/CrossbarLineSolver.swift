@@ -87,12 +87,7 @@ public final class CrossbarLineSolver {
 
     /// Replaces the device conductances (row-major `rows × cols`, siemens) and factors every line.
     public func update(conductances: Matrix<Double>) throws {
-        try require(
-            conductances.rows == rows && conductances.cols == cols, "conductances",
-            "are \(conductances.rows)x\(conductances.cols); the network is \(rows)x\(cols)")
-        for (k, g) in conductances.elements.enumerated() where !(g >= 0 && g.isFinite) {
-            throw WiredNetworkError.badConductance(row: k / cols, col: k % cols, siemens: g)
-        }
+        try CrossbarNetwork.check(conductances, rows: rows, cols: cols)
         columnConductances = conductances.elements
         transpose(columnConductances, rows: rows, cols: cols, into: &rowConductances)
         rowLines.factor(devices: rowConductances, segment: segmentConductance, end: endConductance)
@@ -114,10 +109,7 @@ public final class CrossbarLineSolver {
     /// lines' first nodes (where the drivers connect), rows then columns.
     @discardableResult
     public func solve(_ drive: LineDrive, deviceVoltages: inout Matrix<Double>) throws -> [Double] {
-        try require(
-            drive.rows.count == rows && drive.columns.count == cols, "drive",
-            "has \(drive.rows.count) rows and \(drive.columns.count) columns; the network is \(rows)x\(cols)")
-        try require((drive.rows + drive.columns).allSatisfy(\.isFinite), "drive", "every source voltage must be finite")
+        try drive.check(rows: rows, cols: cols)
         if let refusal { throw refusal }
         let n = rows * cols
         let gs = segmentConductance

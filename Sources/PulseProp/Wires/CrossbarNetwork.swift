@@ -155,10 +155,7 @@ public final class CrossbarNetwork {
     /// kept), or with `refactor: false` keeps the present factor to precondition CG solves
     /// until a solve needs more than ``staleIterationLimit`` iterations.
     public func update(conductances: Matrix<Double>, refactor: Bool = true) throws {
-        try require(
-            conductances.rows == rows && conductances.cols == cols, "conductances",
-            "are \(conductances.rows)x\(conductances.cols); the network is \(rows)x\(cols)")
-        try Self.check(conductances)
+        try Self.check(conductances, rows: rows, cols: cols)
         self.conductances = conductances
         guard factor != nil else { return }
         assemble()
@@ -232,7 +229,7 @@ public final class CrossbarNetwork {
     private func solutions<T>(
         _ drives: [LineDrive], _ extract: (Int, LineDrive, UnsafeBufferPointer<Double>) throws -> T
     ) throws -> [T] {
-        try drives.forEach(check)
+        try drives.forEach { try $0.check(rows: rows, cols: cols) }
         guard let factor else { return try drives.enumerated().map { try extract($0, $1, UnsafeBufferPointer(start: nil, count: 0)) } }
         if factorFailed { try refactorNow() }
         var result: [T] = []
@@ -293,17 +290,29 @@ public final class CrossbarNetwork {
         }
     }
 
-    private func check(_ drive: LineDrive) throws {
-        try require(
-            drive.rows.count == rows && drive.columns.count == cols, "drive",
-            "has \(drive.rows.count) rows and \(drive.columns.count) columns; the network is \(rows)x\(cols)")
-        try require((drive.rows + drive.columns).allSatisfy(\.isFinite), "drive", "every source voltage must be finite")
-    }
-
-    private static func check(_ conductances: Matrix<Double>) throws {
+    /// Refuses conductances that are negative, NaN or infinite (shared with ``CrossbarLineSolver``).
+    static func check(_ conductances: Matrix<Double>) throws {
         for (k, g) in conductances.elements.enumerated() where !(g >= 0 && g.isFinite) {
             throw WiredNetworkError.badConductance(row: k / conductances.cols, col: k % conductances.cols, siemens: g)
         }
+    }
+
+    /// ``check(_:)``, and the size of a network of `rows × cols` devices.
+    static func check(_ conductances: Matrix<Double>, rows: Int, cols: Int) throws {
+        try require(
+            conductances.rows == rows && conductances.cols == cols, "conductances",
+            "are \(conductances.rows)x\(conductances.cols); the network is \(rows)x\(cols)")
+        try check(conductances)
+    }
+}
+
+extension LineDrive {
+    /// Refuses a drive that does not fit a `rows × cols` network or holds a non-finite voltage.
+    func check(rows: Int, cols: Int) throws {
+        try require(
+            self.rows.count == rows && columns.count == cols, "drive",
+            "has \(self.rows.count) rows and \(columns.count) columns; the network is \(rows)x\(cols)")
+        try require((self.rows + columns).allSatisfy(\.isFinite), "drive", "every source voltage must be finite")
     }
 }
 
