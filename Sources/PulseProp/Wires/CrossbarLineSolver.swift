@@ -66,9 +66,6 @@ public final class CrossbarLineSolver {
     /// throws it until an update succeeds, so failed factors are never used.
     private var refusal: WiredNetworkError?
 
-    /// Unknown node voltages, `2·R·C`.
-    public var nodeCount: Int { 2 * rows * cols }
-
     /// A solver for a `rows × cols` crossbar with `wiring` (segment resistance > 0) and devices at `conductances`.
     public init(wiring: CrossbarWiring, conductances: Matrix<Double>) throws {
         try wiring.validate()

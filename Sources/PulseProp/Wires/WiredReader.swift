@@ -98,8 +98,7 @@ public final class WiredReader: CrossbarReader {
     /// its plain column currents `I_j`.
     private func read(_ tile: CrossbarTile, devices: DevicePopulation, states: Matrix<Double>, voltages: [[Double]]) throws -> [[Double]] {
         let (rows, cols) = (states.rows, states.cols)
-        let reference = columns == .reference
-        let lines = reference ? cols + 1 : cols
+        let lines = columns == .reference ? cols + 1 : cols
         let g = conductances(devices: devices, states: states)
         if circuit.wiring.segmentResistance > 0, rows * lines >= lineSolveDevices, voltages.count < Self.lineSolveReads {
             let solver = try lineSolver(for: tile, conductances: g)
@@ -108,7 +107,7 @@ public final class WiredReader: CrossbarReader {
                 // Each column's current into its sense amplifier (held at 0 V): its first node's voltage × g_end.
                 let starts = try solver.solve(.read(v, columns: lines), deviceVoltages: &across)
                 let read = (0..<lines).map { starts[rows + $0] * solver.endConductance }
-                return reference ? read.dropLast().map { $0 - read.last! } : read
+                return differential(read[...])
             }
         }
         let network = try self.network(for: tile, conductances: g)
@@ -124,8 +123,14 @@ public final class WiredReader: CrossbarReader {
         }
         return (0..<voltages.count).map { b in
             let read = currents[(b * lines)..<((b + 1) * lines)]
-            return reference ? read.dropLast().map { $0 - read.last! } : Array(read)
+            return differential(read)
         }
+    }
+
+    /// A read's line currents as returned: each column less the reference column (the last
+    /// line), or the columns themselves with pairs.
+    private func differential(_ read: ArraySlice<Double>) -> [Double] {
+        columns == .reference ? read.dropLast().map { $0 - read.last! } : Array(read)
     }
 
     /// The conductances of a tile's `devices` at `states` plus its reference column (none with pairs).
