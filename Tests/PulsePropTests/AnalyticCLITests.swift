@@ -30,6 +30,50 @@ final class AnalyticCLITests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(fields["rms_error_fraction"] as? Double), try XCTUnwrap(fields["wire_free_rms_error_fraction"] as? Double))
     }
 
+    /// `validate --devices` writes every device's change; the summary's RMS error, largest error
+    /// and direction agreement computed again from its lines match the JSON's. `--reltol`
+    /// reaches ngspice: a tighter tolerance moves SPICE's states, by no more than the order of
+    /// ngspice's default `reltol` (1e-3; 1.2e-3 of the range was measured on this step), and
+    /// the JSON records it.
+    func testValidateDeviceTableAndTolerance() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        func run(_ extra: [String], _ name: String) throws -> (summary: [String: Any], lines: [[Double]]) {
+            let path = dir.appendingPathComponent(name).path
+            let run = try TestSupport.runCLI([
+                "validate", "--rows", "6", "--cols", "5", "--levels", "20", "--seed", "3", "--wire-resistance", "20",
+                "--driver-resistance", "50", "--format", "json", "--devices", path,
+            ] + extra)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let text = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            XCTAssertEqual(text.first, "row,col,coincidences,initial_state,dg_spice,dg_analytic,dg_wire_free")
+            return (summary, text.dropFirst().map { $0.split(separator: ",").map { Double($0)! } })
+        }
+        let (summary, lines) = try run([], "default.csv")
+        XCTAssertEqual(lines.count, 30)
+        XCTAssertEqual(lines.map { [$0[0], $0[1]] }, (0..<6).flatMap { i in (0..<5).map { [Double(i), Double($0)] } })
+        let errors = lines.map { abs($0[4] - $0[5]) }
+        let rms = (errors.map { $0 * $0 }.reduce(0, +) / 30).squareRoot()
+        XCTAssertEqual(try XCTUnwrap(summary["rms_error_fraction"] as? Double), rms, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(summary["max_error_fraction"] as? Double), errors.max()!, accuracy: 1e-12)
+        func sign(_ v: Double) -> Int { abs(v) > 1e-9 ? (v > 0 ? 1 : -1) : 0 }
+        let written = lines.filter { $0[2] != 0 && (sign($0[4]) != 0 || sign($0[5]) != 0) }
+        XCTAssertGreaterThan(written.count, 5)
+        XCTAssertEqual(summary["written_devices"] as? Int, written.count)
+        let agreeing = Double(written.filter { sign($0[4]) == sign($0[5]) }.count) / Double(written.count)
+        XCTAssertEqual(try XCTUnwrap(summary["direction_agreement"] as? Double), agreeing, accuracy: 1e-12)
+        XCTAssertNil(summary["spice_relative_tolerance"])
+        // Half-selected devices stay.
+        for line in lines where line[2] == 0 { XCTAssertEqual(line[4], 0, accuracy: 1e-9) }
+
+        let (tight, tightLines) = try run(["--reltol", "1e-7"], "tight.csv")
+        XCTAssertEqual(tight["spice_relative_tolerance"] as? Double, 1e-7)
+        let moved = zip(lines, tightLines).map { abs($0[4] - $1[4]) }
+        XCTAssertGreaterThan(moved.max()!, 1e-12, "--reltol must reach ngspice")
+        XCTAssertLessThan(moved.max()!, 3e-3)
+        XCTAssertEqual(lines.map { $0[5] }, tightLines.map { $0[5] }, "the analytic engine does not depend on SPICE's tolerance")
+    }
+
     func testWireSweepWritesTableAndPlot() throws {
         let dir = try TestSupport.temporaryDirectory()
         let run = try TestSupport.runCLI([

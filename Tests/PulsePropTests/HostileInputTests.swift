@@ -111,6 +111,17 @@ final class HostileInputTests: XCTestCase {
         try assertRefused(["calibrate", "--from-measurements", csv, "--output", "-"], mentions: "potentiation curve going the wrong way")
     }
 
+    /// `validate`'s SPICE tolerance and device table: impossible tolerances, and a device table
+    /// asked of a sweep (which has no single step), are refused before any SPICE runs.
+    func testValidateToleranceAndDeviceTableAreChecked() throws {
+        for bad in ["0", "nan", "-1e-6", "0.5"] {
+            try assertRefused(["validate", "--reltol=\(bad)"], mentions: "invalid reltol", "(0, 0.01]")
+        }
+        try assertRefused(
+            ["validate", "--devices", "d.csv", "--sweep-sizes", "3", "--sweep-resistances", "0", "--output", TestSupport.temporaryDirectory().path],
+            mentions: "invalid devices", "--sweep-sizes")
+    }
+
     /// Options that only mean something for device weights are refused with ideal weights.
     func testDeviceOptionsWithIdealWeightsAreRefused() throws {
         let ideal = ["train", "--weights", "ideal", "--levels", "0", "--method", "times", "--epochs", "1"]

@@ -40,6 +40,10 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     /// Written devices (with coincidences, moved by either engine) that both engines moved the
     /// same way, fraction (nil in files written before it was measured).
     public var directionAgreement: Double?
+    /// How many devices ``directionAgreement`` is over (nil in files written before it was counted).
+    public var writtenDevices: Int?
+    /// ngspice's `reltol` for the SPICE step (nil: ngspice's default, 1e-3).
+    public var spiceRelativeTolerance: Double?
     /// The wire-free analytic engine's RMS and max error and direction agreement, when it was
     /// compared beside a wire-aware one.
     public var wireFreeRmsErrorFraction: Double?
@@ -58,52 +62,55 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     public init(
         step: LearningStep, states: Matrix<Double>, spice: SpiceEngine, analytic: CrossbarEngine, wireFree: CrossbarEngine? = nil
     ) throws {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        let fromSpice = try spice.run(step, from: states)
-        let t1 = DispatchTime.now().uptimeNanoseconds
-        let fromModel = try analytic.run(step, from: states)
-        let t2 = DispatchTime.now().uptimeNanoseconds
-        let range = spice.circuit.device.onConductance - spice.circuit.device.offConductance
-        let coincidences = step.coincidenceMatrix.elements
+        self.init(try StepRuns(step: step, states: states, spice: spice, analytic: analytic, wireFree: wireFree))
+    }
+
+    /// Compares the engines' results in `runs`.
+    public init(_ runs: StepRuns) {
+        let (fromSpice, fromModel, range) = (runs.spice, runs.analytic, runs.range)
+        let coincidences = runs.step.coincidenceMatrix.elements
         let errors = zip(fromSpice.finalConductance.elements, fromModel.finalConductance.elements).map { abs($0 - $1) / range }
         let coincident = zip(errors, coincidences).filter { $0.1 != 0 }.map(\.0)
         func rms(_ v: [Double]) -> Double { v.isEmpty ? 0 : (v.map { $0 * $0 }.reduce(0, +) / Double(v.count)).squareRoot() }
-        directionAgreement = Self.directionAgreement(fromSpice, fromModel, coincidences: coincidences, range: range)
-        if let wireFree {
-            let other = try wireFree.run(step, from: states)
+        (directionAgreement, writtenDevices) = Self.directionAgreement(fromSpice, fromModel, coincidences: coincidences, range: range)
+        spiceRelativeTolerance = runs.spiceRelativeTolerance
+        if let other = runs.wireFree {
             let e = zip(fromSpice.finalConductance.elements, other.finalConductance.elements).map { abs($0 - $1) / range }
             wireFreeRmsErrorFraction = rms(e)
             wireFreeMaxErrorFraction = e.max() ?? 0
-            wireFreeDirectionAgreement = Self.directionAgreement(fromSpice, other, coincidences: coincidences, range: range)
+            wireFreeDirectionAgreement = Self.directionAgreement(fromSpice, other, coincidences: coincidences, range: range).fraction
         }
-        rows = step.rows
-        cols = step.cols
-        slotsPerPhase = step.slotsPerPhase
-        wireResistance = spice.circuit.wiring.segmentResistance
-        driverResistance = spice.circuit.wiring.driverResistance
-        (tileRows, tileCols) = (spice.circuit.tiling.rows, spice.circuit.tiling.cols)
+        rows = runs.step.rows
+        cols = runs.step.cols
+        slotsPerPhase = runs.step.slotsPerPhase
+        wireResistance = runs.circuit.wiring.segmentResistance
+        driverResistance = runs.circuit.wiring.driverResistance
+        (tileRows, tileCols) = (runs.circuit.tiling.rows, runs.circuit.tiling.cols)
         devices = errors.count
         rmsErrorFraction = rms(errors)
         maxErrorFraction = errors.max() ?? 0
         coincidentDevices = coincident.count
         coincidentRmsErrorFraction = rms(coincident)
         coincidentMaxErrorFraction = coincident.max() ?? 0
-        disturbedDevices = zip(zip(fromSpice.finalState.elements, states.elements), coincidences)
+        disturbedDevices = zip(zip(fromSpice.finalState.elements, runs.states.elements), coincidences)
             .filter { $0.1 == 0 && abs($0.0.0 - $0.0.1) > 1e-9 }.count
-        spiceSeconds = Double(t1 - t0) / 1e9
-        analyticSeconds = Double(t2 - t1) / 1e9
+        spiceSeconds = runs.spiceSeconds
+        analyticSeconds = runs.analyticSeconds
     }
 
     /// Over the written devices — devices with coincidences that either engine moved by more
     /// than ``CrossbarStepResult/changeThreshold`` of the range — the fraction that both moved
     /// the same way (a change within the threshold counts as none: SPICE leaves devices whose
-    /// pulses stay below the threshold within ≈ 1e-15 of their start); 1 when none was written.
-    static func directionAgreement(_ a: CrossbarStepResult, _ b: CrossbarStepResult, coincidences: [Int], range: Double) -> Double {
+    /// pulses stay below the threshold within ≈ 1e-15 of their start); 1 when none was
+    /// written. Also returns how many were written.
+    static func directionAgreement(
+        _ a: CrossbarStepResult, _ b: CrossbarStepResult, coincidences: [Int], range: Double
+    ) -> (fraction: Double, written: Int) {
         func direction(_ dg: Double) -> Int { abs(dg) / range > CrossbarStepResult.changeThreshold ? (dg > 0 ? 1 : -1) : 0 }
         let da = a.deltaConductance.elements.map(direction), db = b.deltaConductance.elements.map(direction)
         let written = coincidences.indices.filter { coincidences[$0] != 0 && (da[$0] != 0 || db[$0] != 0) }
-        guard !written.isEmpty else { return 1 }
-        return Double(written.filter { da[$0] == db[$0] }.count) / Double(written.count)
+        guard !written.isEmpty else { return (1, 0) }
+        return (Double(written.filter { da[$0] == db[$0] }.count) / Double(written.count), written.count)
     }
 
     /// How far `model`'s read of `states` at row voltages `voltages` is from `spice`'s: the
@@ -128,7 +135,7 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         case rows, cols, slotsPerPhase, wireResistance, driverResistance, tileRows, tileCols, devices, rmsErrorFraction, maxErrorFraction
         case coincidentDevices, coincidentRmsErrorFraction, coincidentMaxErrorFraction, disturbedDevices, spiceSeconds
         case analyticSeconds, directionAgreement, wireFreeRmsErrorFraction, wireFreeMaxErrorFraction
-        case wireFreeDirectionAgreement, readErrorFraction
+        case wireFreeDirectionAgreement, readErrorFraction, writtenDevices, spiceRelativeTolerance
         /// What files written before the rename call `slotsPerPhase`.
         case levels
     }
@@ -157,6 +164,8 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         wireFreeMaxErrorFraction = try c.decodeIfPresent(Double.self, forKey: .wireFreeMaxErrorFraction)
         wireFreeDirectionAgreement = try c.decodeIfPresent(Double.self, forKey: .wireFreeDirectionAgreement)
         readErrorFraction = try c.decodeIfPresent(Double.self, forKey: .readErrorFraction)
+        writtenDevices = try c.decodeIfPresent(Int.self, forKey: .writtenDevices)
+        spiceRelativeTolerance = try c.decodeIfPresent(Double.self, forKey: .spiceRelativeTolerance)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -182,6 +191,8 @@ public struct EngineComparison: Codable, Equatable, Sendable {
         try c.encodeIfPresent(wireFreeMaxErrorFraction, forKey: .wireFreeMaxErrorFraction)
         try c.encodeIfPresent(wireFreeDirectionAgreement, forKey: .wireFreeDirectionAgreement)
         try c.encodeIfPresent(readErrorFraction, forKey: .readErrorFraction)
+        try c.encodeIfPresent(writtenDevices, forKey: .writtenDevices)
+        try c.encodeIfPresent(spiceRelativeTolerance, forKey: .spiceRelativeTolerance)
     }
 
     /// A human-readable summary.
@@ -191,7 +202,10 @@ public struct EngineComparison: Codable, Equatable, Sendable {
             let tiles = CrossbarTiling(rows: tileRows, cols: tileCols).tiles(rows: rows, cols: cols)
             extra += "tiles: \(tiles.count) crossbars of at most \(tileRows ?? rows)x\(tileCols ?? cols), each with its own drivers and wires\n"
         }
-        if let d = directionAgreement { extra += String(format: "  same direction as SPICE:  %.2f %% of written devices\n", 100 * d) }
+        if let d = directionAgreement {
+            let count = writtenDevices.map { " (\($0))" } ?? ""
+            extra += String(format: "  same direction as SPICE:  %.2f %% of written devices", 100 * d) + count + "\n"
+        }
         if let r = wireFreeRmsErrorFraction, let m = wireFreeMaxErrorFraction, let d = wireFreeDirectionAgreement {
             extra += String(format: "wire-free analytic vs SPICE: rms %.4f %%  max %.4f %%  same direction %.2f %%\n", 100 * r, 100 * m, 100 * d)
         }

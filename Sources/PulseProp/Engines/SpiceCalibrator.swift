@@ -59,7 +59,7 @@ public struct SpiceCalibrator {
     public func nominal(with engine: SpiceEngine) throws -> PulseResponseCalibration {
         let (setRuns, resetRuns) = try sweep(circuit.shape, pulses: pulses, title: "PulseProp calibration sweep", engine: engine)
         var table = PulseResponseCalibration(
-            source: "ngspice", origin: engine.ngspiceVersion, device: circuit.device, shape: circuit.shape,
+            source: "ngspice", origin: engine.simulatorDescription, device: circuit.device, shape: circuit.shape,
             onConductance: circuit.device.onConductance, offConductance: circuit.device.offConductance, states: grid,
             potentiation: ResponseFitting.table(setRuns, grid: grid, potentiating: true),
             depression: ResponseFitting.table(resetRuns, grid: grid, potentiating: false),
@@ -101,7 +101,7 @@ public struct SpiceCalibrator {
         var calibration = base
         calibration.schemaVersion = PulseResponseCalibration.currentSchemaVersion
         calibration.amplitudeAxis = AmplitudeAxisFitting.axis(
-            origin: engines[0].ngspiceVersion, states: grid,
+            origin: engines[0].simulatorDescription, states: grid,
             potentiation: (measured(setNodes, potentiating: true), shape.setAmplitude, base.potentiation),
             depression: (measured(resetNodes, potentiating: false), shape.resetAmplitude, base.depression))
         // Interpolated against the one-pulse sweeps: the state after the first pulse from each grid state.

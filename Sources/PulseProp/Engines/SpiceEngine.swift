@@ -207,6 +207,11 @@ public final class SpiceEngine: CrossbarEngine {
     /// The ngspice version string (e.g. `ngspice-39`), as the library reports it.
     public var ngspiceVersion: String { library.capabilities.version }
 
+    /// What made this engine's results: the ngspice version and, when set, its ``relativeTolerance``.
+    public var simulatorDescription: String {
+        ngspiceVersion + (relativeTolerance.map { " reltol=\(SpiceFormatting.number($0))" } ?? "")
+    }
+
     /// Loads arbitrary netlist text into this engine's simulator (for diagnostics and tests of
     /// error handling) and returns what ngspice printed.
     @discardableResult

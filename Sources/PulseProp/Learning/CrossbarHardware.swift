@@ -40,6 +40,8 @@ public struct CrossbarHardware: Sendable {
     public var spiceModel = SpiceModelChoice.auto
     /// Linear solver of the SPICE engines and reads (KLU where the library has it, by default).
     public var spiceSolver = SpiceSolver.auto
+    /// ngspice's `reltol` for the SPICE engines' transients (nil: ngspice's default, 1e-3).
+    public var spiceRelativeTolerance: Double?
     /// Whether SPICE runs the two crossbars' steps of an example concurrently (one simulator
     /// each, on two cores; bit-identical to running them in turn).
     public var concurrentLayers = true
@@ -85,7 +87,10 @@ public struct CrossbarHardware: Sendable {
     public func makeEngine(_ kind: EngineKind? = nil) throws -> CrossbarEngine {
         switch kind ?? engine {
         case .analytic: return try analyticWriteEngine()
-        case .spice: return try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: spiceSolver)
+        case .spice:
+            let engine = try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: spiceSolver)
+            engine.relativeTolerance = spiceRelativeTolerance
+            return engine
         }
     }
 

@@ -49,8 +49,7 @@ struct DeviceWeightOptions: ParsableArguments {
         hardware.spiceRead = spiceRead
         hardware.wiredRead = wiredRead
         hardware.readVoltage = readVoltage
-        hardware.spiceModel = spiceModelOptions.spiceModel
-        hardware.spiceSolver = spiceModelOptions.solver
+        spiceModelOptions.configure(&hardware)
         return hardware
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import PulseProp
 
-/// `--spice-model` and `--solver`: the device form SPICE simulates (compiled or B-sources) and
-/// the linear solver it uses.
+/// `--spice-model`, `--solver` and `--reltol`: the device form SPICE simulates (compiled or
+/// B-sources), the linear solver it uses and how tightly it integrates.
 struct SpiceModelOptions: ParsableArguments {
     @Option(help: """
         Memristor form in SPICE: auto (the compiled model when it can be had: Verilog-A compiled \
@@ -17,12 +17,34 @@ struct SpiceModelOptions: ParsableArguments {
         """)
     var solver: SpiceSolver = .auto
 
+    @Option(help: """
+        ngspice's relative tolerance (reltol) for SPICE transients (default: ngspice's 1e-3, which \
+        leaves a device's state up to about 1e-3 of its range from the converged solution; 1e-6 \
+        or below for devices that move less than that, e.g. a validation's direction of tiny writes).
+        """)
+    var reltol: Double?
+
+    func validate() throws {
+        if let reltol, !(reltol > 0 && reltol <= 0.01) { throw ParameterError("reltol", "must be a number in (0, 0.01], got \(reltol)") }
+    }
+
     /// A SPICE engine for `circuit` with these options.
     func engine(_ circuit: CrossbarCircuit, measureEnergy: Bool = false) throws -> SpiceEngine {
-        try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: solver)
+        let engine = try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: solver)
+        engine.relativeTolerance = reltol
+        return engine
+    }
+
+    /// Sets `hardware`'s SPICE engines to these options.
+    func configure(_ hardware: inout CrossbarHardware) {
+        hardware.spiceModel = spiceModel
+        hardware.spiceSolver = solver
+        hardware.spiceRelativeTolerance = reltol
     }
 
     /// These options as `pulseprop` arguments, for the runs a sweep plans.
-    var arguments: [String] { ["--spice-model=\(spiceModel.rawValue)", "--solver=\(solver.rawValue)"] }
+    var arguments: [String] {
+        ["--spice-model=\(spiceModel.rawValue)", "--solver=\(solver.rawValue)"] + (reltol.map { ["--reltol=\($0)"] } ?? [])
+    }
 }
 

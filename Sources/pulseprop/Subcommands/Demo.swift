@@ -48,8 +48,7 @@ struct Demo: ParsableCommand {
         defer { lock.release() }
         var hardware = CrossbarHardware(circuit: circuit, engine: .spice, calibrationPath: try calibrationPath(for: circuit, in: path))
         hardware.spiceRead = spiceRead
-        hardware.spiceModel = spiceModelOptions.spiceModel
-        hardware.spiceSolver = spiceModelOptions.solver
+        spiceModelOptions.configure(&hardware)
 
         FileHandle.standardError.write(Data("""
             demo: [9-\(configuration.hidden)-\(train.classes)] network on the built-in task (\(train.count) training, \

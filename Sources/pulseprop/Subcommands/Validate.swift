@@ -32,6 +32,9 @@ struct Validate: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
+    @Option(help: "CSV file for every device's change in each engine (row, col, coincidences, initial state, dG from SPICE, the analytic engine and the wire-free one, fractions of the range).")
+    var devices: String?
+
     @OptionGroup var sweep: WireSweepStudyOptions
 
     @Option(help: "Folder for the wire-sweep plan and files.")
@@ -47,6 +50,7 @@ struct Validate: ParsableCommand {
         hardware.measureEnergy = false
         let wireFree = try hardware.analyticEngine()
         if sweep.sweepSizes != nil || sweep.sweepResistances != nil {
+            guard devices == nil else { throw ParameterError("devices", "writes one step's devices; it does not go with --sweep-sizes or --sweep-resistances") }
             try runSweep()
             return
         }
@@ -66,8 +70,9 @@ struct Validate: ParsableCommand {
                 engine?.cycleNoise = CycleToCycleNoise(sigma: c2c, seed: step.seed)
             }
         }
-        var comparison = try EngineComparison(
+        let runs = try StepRuns(
             step: learningStep, states: inputs.states, spice: spice, analytic: wired ?? wireFree, wireFree: wired == nil ? nil : wireFree)
+        var comparison = EngineComparison(runs)
         if wired != nil {
             // The forward signal of the same step, read at up to the read voltage.
             let scale = hardware.readVoltage / max(step.xMax, .leastNormalMagnitude)
@@ -77,6 +82,8 @@ struct Validate: ParsableCommand {
                 model: WiredReader(circuit: circuit, readVoltage: hardware.readVoltage))
         }
         try StandardOutput.write(format == .json ? try comparison.json() : comparison.table(), terminator: format == .json ? "\n" : "")
+        // After the summary, so a file that cannot be written loses nothing else.
+        if let devices { try AtomicFile.write(try runs.deviceTable(), to: devices) }
     }
 
     /// The wire-sweep study with this command's step, circuit and calibration options.
