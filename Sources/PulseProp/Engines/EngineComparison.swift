@@ -57,6 +57,14 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     /// Seconds of the analytic step.
     public var analyticSeconds: Double
 
+    /// The `reltol` `pulseprop validate` runs SPICE at unless told otherwise. At ngspice's
+    /// default (1e-3) a device's SPICE state lands up to about 1e-3 of the range from the
+    /// converged solution, so SPICE's own error decides the direction of devices that move
+    /// less: on one 128×128 step behind 5 Ω wires and 100 Ω drivers, 2.6 % of the written
+    /// devices moved the other way from the wire-aware engine at the default and none at
+    /// 1e-6 (docs/results/wire-sweep/README.md).
+    public static let referenceRelativeTolerance = 1e-6
+
     /// Runs `step` from `states` in SPICE and in `analytic` (and in `wireFree` when given) and
     /// compares them.
     public init(

@@ -19,8 +19,8 @@ struct SpiceModelOptions: ParsableArguments {
 
     @Option(help: """
         ngspice's relative tolerance (reltol) for SPICE transients (default: ngspice's 1e-3, which \
-        leaves a device's state up to about 1e-3 of its range from the converged solution; 1e-6 \
-        or below for devices that move less than that, e.g. a validation's direction of tiny writes).
+        leaves a device's state up to about 1e-3 of its range from the converged solution; \
+        validate's default: 1e-6).
         """)
     var reltol: Double?
 

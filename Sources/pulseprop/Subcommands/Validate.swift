@@ -12,6 +12,10 @@ struct Validate: ParsableCommand {
             needs an amplitude axis) and reports the wire-free one beside it, and compares the wired read of the same \
             states with SPICE's (read_error_fraction).
 
+            SPICE integrates at --reltol 1e-6 here unless told otherwise (ngspice's default, 1e-3, leaves states \
+            up to about 1e-3 of the range from the converged solution, which decides the direction of devices \
+            that move less than that). --devices writes every device's change in each engine as CSV.
+
             With --sweep-sizes and --sweep-resistances it plans the wire-sweep study into --output \
             (default out/validate), runs it (--jobs at a time; again to resume) and writes wire-sweep.csv, \
             wire-sweep.md and wire-sweep.svg there: the same as 'sweep plan wire-sweep' + 'sweep run' + \
@@ -64,6 +68,7 @@ struct Validate: ParsableCommand {
         // With wires the wire-aware engine is compared, the wire-free one reported beside it.
         let wired = circuit.wiring.isIdeal ? nil : try hardware.analyticWriteEngine()
         let spice = try spiceModelOptions.engine(circuit)
+        spice.relativeTolerance = spiceModelOptions.reltol ?? EngineComparison.referenceRelativeTolerance
         if c2c > 0 {
             try circuit.requireThresholdFamily(for: "cycle-to-cycle noise")
             for engine in [spice, wireFree, wired] as [CrossbarEngine?] {
