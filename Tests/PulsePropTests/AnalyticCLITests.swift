@@ -95,6 +95,17 @@ final class AnalyticCLITests: XCTestCase {
         XCTAssertLessThan(rms[0], wireFree, "the wire-free engine's error must grow with wire resistance")
         XCTAssertLessThan(rms[1], wireFree / 3, "the wire-aware engine must beat the wire-free one with wires")
         XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("wire-sweep.svg"), encoding: .utf8).contains("<polyline"))
+        // Each cell's written devices and SPICE tolerance; the direction table has both cells,
+        // the wired one with the wire-free engine's agreement in brackets and its count.
+        let (writtenColumn, reltolColumn) = try (
+            XCTUnwrap(header.firstIndex(of: "written_devices")), XCTUnwrap(header.firstIndex(of: "spice_relative_tolerance")))
+        let written = try XCTUnwrap(Int(fields[1][writtenColumn]))
+        XCTAssertGreaterThan(written, 0)
+        XCTAssertEqual(fields.map { Double($0[reltolColumn]) }, [1e-6, 1e-6])
+        let markdown = try String(contentsOf: dir.appendingPathComponent("wire-sweep.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains("Written devices moved the same way as in SPICE"), markdown)
+        XCTAssertTrue(markdown.contains(" of \(written) |"), markdown)
+        XCTAssertTrue(markdown.contains("| 200.0 | ") && markdown.contains(" %) of "), markdown)
     }
 
     func testCalibrateFromMeasurementsAndUseIt() throws {

@@ -10,7 +10,7 @@ public enum WireSweepReport {
             "rows", "cols", "slots_per_phase", "wire_resistance", "driver_resistance", "rms_error_fraction",
             "max_error_fraction", "coincident_rms_error_fraction", "disturbed_devices",
             "direction_agreement", "wire_free_rms_error_fraction", "wire_free_max_error_fraction", "wire_free_direction_agreement",
-            "read_error_fraction", "spice_seconds",
+            "read_error_fraction", "written_devices", "spice_relative_tolerance", "spice_seconds",
         ])
         for r in rows {
             table.append([
@@ -18,14 +18,16 @@ public enum WireSweepReport {
                 r.maxErrorFraction, r.coincidentRmsErrorFraction, r.disturbedDevices,
                 r.directionAgreement.map { "\($0)" } ?? "", r.wireFreeRmsErrorFraction.map { "\($0)" } ?? "",
                 r.wireFreeMaxErrorFraction.map { "\($0)" } ?? "", r.wireFreeDirectionAgreement.map { "\($0)" } ?? "",
-                r.readErrorFraction.map { "\($0)" } ?? "", r.spiceSeconds,
+                r.readErrorFraction.map { "\($0)" } ?? "", r.writtenDevices.map { "\($0)" } ?? "",
+                r.spiceRelativeTolerance.map { "\($0)" } ?? "", r.spiceSeconds,
             ])
         }
         return try table.text()
     }
 
-    /// Markdown table: rows are wire resistances, columns array sizes, cells RMS / max error (%),
-    /// the wire-free engine's in brackets when it was compared beside the wire-aware one.
+    /// Markdown tables: rows are wire resistances, columns array sizes, cells RMS / max error (%),
+    /// the wire-free engine's in brackets when it was compared beside the wire-aware one; then,
+    /// when runs measured it, the same grid of direction agreement over the written devices.
     public static func markdown(_ rows: [EngineComparison]) -> String {
         let sizes = Array(Set(rows.map(\.rows))).sorted()
         let resistances = Array(Set(rows.map(\.wireResistance))).sorted()
@@ -37,6 +39,19 @@ public enum WireSweepReport {
                 let cell = String(format: "%.2f %% / %.2f %%", 100 * c.rmsErrorFraction, 100 * c.maxErrorFraction)
                 guard let rms = c.wireFreeRmsErrorFraction, let max = c.wireFreeMaxErrorFraction else { return cell }
                 return cell + String(format: " (wire-free %.2f %% / %.2f %%)", 100 * rms, 100 * max)
+            }.joined(separator: " | ") + " |\n"
+        }
+        guard rows.contains(where: { $0.directionAgreement != nil }) else { return out }
+        out += "\nWritten devices moved the same way as in SPICE (wire-free engine in brackets; the number written):\n\n"
+        out += "| wire Ω/segment | " + sizes.map { "\($0)×\($0)" }.joined(separator: " | ") + " |\n"
+        out += "|---|" + String(repeating: "---|", count: sizes.count) + "\n"
+        for r in resistances {
+            out += "| \(r) | " + sizes.map { n in
+                guard let c = rows.first(where: { $0.rows == n && $0.wireResistance == r }), let d = c.directionAgreement else { return "–" }
+                var cell = String(format: "%.2f %%", 100 * d)
+                if let f = c.wireFreeDirectionAgreement { cell += String(format: " (%.2f %%)", 100 * f) }
+                if let w = c.writtenDevices { cell += " of \(w)" }
+                return cell
             }.joined(separator: " | ") + " |\n"
         }
         return out
