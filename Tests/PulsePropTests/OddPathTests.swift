@@ -16,7 +16,7 @@ final class OddPathTests: XCTestCase {
         let dir = try TestSupport.temporaryDirectory()
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir.path))
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         try body(dir)
     }
 
