@@ -66,6 +66,16 @@ final class CircuitTrainingTests: XCTestCase {
             parallelLog.last!.circuit!.deviceEnergy, sequentialLog.last!.circuit!.deviceEnergy)
     }
 
+    /// `--reltol` (``CrossbarHardware/spiceRelativeTolerance``) reaches every SPICE engine the
+    /// hardware makes for training, and none is set without it (ngspice's default).
+    func testSpiceToleranceReachesTheTrainingEngines() throws {
+        var hardware = CrossbarHardware(circuit: CrossbarCircuit(), engine: .spice)
+        XCTAssertNil(try XCTUnwrap(hardware.makeEngine() as? SpiceEngine).relativeTolerance)
+        hardware.spiceRelativeTolerance = 1e-6
+        XCTAssertEqual(try XCTUnwrap(hardware.makeEngine() as? SpiceEngine).relativeTolerance, 1e-6)
+        XCTAssertTrue(try XCTUnwrap(hardware.makeEngine() as? SpiceEngine).simulatorDescription.hasSuffix(" reltol=1e-06"))
+    }
+
     /// With ideal wires a half-selected device sees at most half the amplitude, below both
     /// thresholds, so no unwritten device moves; the monitor does count one that did.
     func testNoDisturbWithIdealWiresAndTheCounterWorks() throws {
