@@ -122,6 +122,18 @@ final class HostileInputTests: XCTestCase {
             mentions: "invalid devices", "--sweep-sizes")
     }
 
+    /// ngspice is loaded from a private copy in a folder of its own under `TMPDIR` (mode 0700, a
+    /// fresh name, so a folder another user made first is never used); the folder goes with the
+    /// copy, and a `TMPDIR` where none can be made is one line that says so.
+    func testNgspiceCopiesGoToPrivateFoldersThatAreRemoved() throws {
+        let env = URL(fileURLWithPath: "/usr/bin/env")
+        let temporary = try TestSupport.temporaryDirectory()
+        let run = try TestSupport.runCLI(["TMPDIR=\(temporary.path)", TestSupport.executable.path, "validate", "--rows", "2", "--cols", "2"], program: env)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temporary.path), [])
+        try assertRefused(["TMPDIR=/dev/null/x", TestSupport.executable.path, "validate"], mentions: "private folder in /dev/null/x", "TMPDIR", program: env)
+    }
+
     /// Options that only mean something for device weights are refused with ideal weights.
     func testDeviceOptionsWithIdealWeightsAreRefused() throws {
         let ideal = ["train", "--weights", "ideal", "--levels", "0", "--method", "times", "--epochs", "1"]

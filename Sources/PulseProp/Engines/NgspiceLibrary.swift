@@ -106,7 +106,7 @@ final class NgspiceLibrary {
         try ControlCharacters.refuse(in: model.path, "compiled model", because: "it would split the ngspice command that loads it")
         let suffix = URL(fileURLWithPath: model.path).pathExtension
         let copy = try Self.privateCopy(of: model.path, prefix: "pulseprop", suffix: "." + suffix)
-        defer { try? FileManager.default.removeItem(atPath: copy) }
+        defer { Self.removeCopy(copy) }
         _ = drain()
         switch model {
         case .osdi:
@@ -125,13 +125,32 @@ final class NgspiceLibrary {
         }
     }
 
-    /// Copies `path` to a unique file in this process's temporary folder.
+    /// Copies `path` to a uniquely named file in a new folder of its own in the temporary
+    /// folder (`mkdtemp`: a fresh name, mode 0700, so no other user can reach the copy before it
+    /// is loaded, and a folder another user made first is never written into). One line names
+    /// what failed. ``removeCopy(_:)`` deletes the copy and its folder.
     private static func privateCopy(of path: String, prefix: String, suffix: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pulseprop-ngspice")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let copy = directory.appendingPathComponent("\(prefix)-\(getpid())-\(UUID().uuidString)\(suffix)").path
-        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        let temporary = FileManager.default.temporaryDirectory.path
+        var template = Array((temporary + "/pulseprop-ngspice-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw SpiceError.libraryUnavailable(
+                "cannot make a private folder in \(temporary) for a copy of \(path) (\(String(cString: strerror(errno)))); set TMPDIR to a writable folder")
+        }
+        let folder = String(cString: made)
+        // The file name stays unique too: a library is recognised by its path when loaded.
+        let copy = folder + "/\(prefix)-\(getpid())-\(UUID().uuidString)\(suffix)"
+        do {
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw SpiceError.libraryUnavailable("cannot copy \(path) into \(folder) (\(error.localizedDescription))")
+        }
         return copy
+    }
+
+    /// Deletes a ``privateCopy(of:prefix:suffix:)`` and its folder.
+    private static func removeCopy(_ copy: String) {
+        try? FileManager.default.removeItem(atPath: (copy as NSString).deletingLastPathComponent)
     }
 
     deinit { close() }
@@ -173,7 +192,7 @@ final class NgspiceLibrary {
 
     private func open() throws {
         let copy = try Self.privateCopy(of: sourcePath, prefix: "libngspice", suffix: ".so")
-        defer { try? FileManager.default.removeItem(atPath: copy) }
+        defer { Self.removeCopy(copy) }
         guard let handle = dlopen(copy, RTLD_NOW | RTLD_LOCAL) else {
             throw SpiceError.libraryUnavailable("dlopen \(copy): \(String(cString: dlerror()))")
         }
