@@ -32,7 +32,7 @@ final class AnalyticCLITests: XCTestCase {
 
     /// `validate --devices` writes every device's change; the summary's RMS error, largest error
     /// and direction agreement computed again from its lines match the JSON's. SPICE runs at
-    /// `reltol` 1e-6 unless `--reltol` says otherwise, and both reach ngspice: at ngspice's own
+    /// `reltol` 1e-7 unless `--reltol` says otherwise, and both reach ngspice: at ngspice's own
     /// default (1e-3) SPICE's states move, by no more than the order of that tolerance (1.2e-3
     /// of the range was measured on this step); the JSON records the tolerance.
     func testValidateDeviceTableAndTolerance() throws {
@@ -62,7 +62,7 @@ final class AnalyticCLITests: XCTestCase {
         XCTAssertEqual(summary["written_devices"] as? Int, written.count)
         let agreeing = Double(written.filter { sign($0[4]) == sign($0[5]) }.count) / Double(written.count)
         XCTAssertEqual(try XCTUnwrap(summary["direction_agreement"] as? Double), agreeing, accuracy: 1e-12)
-        XCTAssertEqual(summary["spice_relative_tolerance"] as? Double, 1e-6)
+        XCTAssertEqual(summary["spice_relative_tolerance"] as? Double, 1e-7)
         // Half-selected devices stay.
         for line in lines where line[2] == 0 { XCTAssertEqual(line[4], 0, accuracy: 1e-9) }
 
@@ -101,7 +101,7 @@ final class AnalyticCLITests: XCTestCase {
             XCTUnwrap(header.firstIndex(of: "written_devices")), XCTUnwrap(header.firstIndex(of: "spice_relative_tolerance")))
         let written = try XCTUnwrap(Int(fields[1][writtenColumn]))
         XCTAssertGreaterThan(written, 0)
-        XCTAssertEqual(fields.map { Double($0[reltolColumn]) }, [1e-6, 1e-6])
+        XCTAssertEqual(fields.map { Double($0[reltolColumn]) }, [1e-7, 1e-7])
         let markdown = try String(contentsOf: dir.appendingPathComponent("wire-sweep.md"), encoding: .utf8)
         XCTAssertTrue(markdown.contains("Written devices moved the same way as in SPICE"), markdown)
         XCTAssertTrue(markdown.contains(" of \(written) |"), markdown)

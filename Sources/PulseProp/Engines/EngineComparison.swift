@@ -57,13 +57,14 @@ public struct EngineComparison: Codable, Equatable, Sendable {
     /// Seconds of the analytic step.
     public var analyticSeconds: Double
 
-    /// The `reltol` `pulseprop validate` runs SPICE at unless told otherwise. At ngspice's
-    /// default (1e-3) a device's SPICE state lands up to about 1e-3 of the range from the
-    /// converged solution, so SPICE's own error decides the direction of devices that move
-    /// less: on one 128×128 step behind 5 Ω wires and 100 Ω drivers, 2.6 % of the written
-    /// devices moved the other way from the wire-aware engine at the default and none at
-    /// 1e-6 (docs/results/wire-sweep/README.md).
-    public static let referenceRelativeTolerance = 1e-6
+    /// The `reltol` `pulseprop validate` runs SPICE at unless told otherwise. ngspice leaves a
+    /// device's state about `reltol` of its value from the converged solution, so SPICE's own
+    /// error decides the direction of devices that move less. At the default (1e-3), on one
+    /// 128×128 step behind 5 Ω wires and 100 Ω drivers, 2.6 % of the written devices moved
+    /// the other way from the wire-aware engine, none at 1e-6; at 1e-6, on a 64×64 step of the
+    /// `linear` preset at 20 Ω, 3 of 342 that moved about 1e-6 of the range, none at 1e-7
+    /// (about 1.5× SPICE's time at 1e-6; docs/results/wire-sweep/README.md).
+    public static let referenceRelativeTolerance = 1e-7
 
     /// Runs `step` from `states` in SPICE and in `analytic` (and in `wireFree` when given) and
     /// compares them.

@@ -20,7 +20,7 @@ struct SpiceModelOptions: ParsableArguments {
     @Option(help: """
         ngspice's relative tolerance (reltol) for SPICE transients (default: ngspice's 1e-3, which \
         leaves a device's state up to about 1e-3 of its range from the converged solution; \
-        validate's default: 1e-6).
+        validate's default: 1e-7).
         """)
     var reltol: Double?
 

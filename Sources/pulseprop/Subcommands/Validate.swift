@@ -12,7 +12,7 @@ struct Validate: ParsableCommand {
             needs an amplitude axis) and reports the wire-free one beside it, and compares the wired read of the same \
             states with SPICE's (read_error_fraction).
 
-            SPICE integrates at --reltol 1e-6 here unless told otherwise (ngspice's default, 1e-3, leaves states \
+            SPICE integrates at --reltol 1e-7 here unless told otherwise (ngspice's default, 1e-3, leaves states \
             up to about 1e-3 of the range from the converged solution, which decides the direction of devices \
             that move less than that). --devices writes every device's change in each engine as CSV.
 
