@@ -30,7 +30,7 @@ final class AnalyticCLITests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(fields["rms_error_fraction"] as? Double), try XCTUnwrap(fields["wire_free_rms_error_fraction"] as? Double))
     }
 
-    /// `validate --devices` writes every device's change; the summary's RMS error, largest error
+    /// `validate --device-changes` writes every device's change; the summary's RMS error, largest error
     /// and direction agreement computed again from its lines match the JSON's. SPICE runs at
     /// `reltol` 1e-7 unless `--reltol` says otherwise, and both reach ngspice: at ngspice's own
     /// default (1e-3) SPICE's states move, by no more than the order of that tolerance (1.2e-3
@@ -41,7 +41,7 @@ final class AnalyticCLITests: XCTestCase {
             let path = dir.appendingPathComponent(name).path
             let run = try TestSupport.runCLI([
                 "validate", "--rows", "6", "--cols", "5", "--levels", "20", "--seed", "3", "--wire-resistance", "20",
-                "--driver-resistance", "50", "--format", "json", "--devices", path,
+                "--driver-resistance", "50", "--format", "json", "--device-changes", path,
             ] + extra)
             XCTAssertEqual(run.status, 0, run.stderr)
             let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])

@@ -118,8 +118,8 @@ final class HostileInputTests: XCTestCase {
             try assertRefused(["validate", "--reltol=\(bad)"], mentions: "invalid reltol", "(0, 0.01]")
         }
         try assertRefused(
-            ["validate", "--devices", "d.csv", "--sweep-sizes", "3", "--sweep-resistances", "0", "--output", TestSupport.temporaryDirectory().path],
-            mentions: "invalid devices", "--sweep-sizes")
+            ["validate", "--device-changes", "d.csv", "--sweep-sizes", "3", "--sweep-resistances", "0", "--output", TestSupport.temporaryDirectory().path],
+            mentions: "invalid device-changes", "--sweep-sizes")
     }
 
     /// ngspice is loaded from a private copy in a folder of its own under `TMPDIR` (mode 0700, a

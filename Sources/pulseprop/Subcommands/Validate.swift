@@ -14,7 +14,7 @@ struct Validate: ParsableCommand {
 
             SPICE integrates at --reltol 1e-7 here unless told otherwise (ngspice's default, 1e-3, leaves states \
             up to about 1e-3 of the range from the converged solution, which decides the direction of devices \
-            that move less than that). --devices writes every device's change in each engine as CSV.
+            that move less than that). --device-changes writes every device's change in each engine as CSV.
 
             With --sweep-sizes and --sweep-resistances it plans the wire-sweep study into --output \
             (default out/validate), runs it (--jobs at a time; again to resume) and writes wire-sweep.csv, \
@@ -37,7 +37,7 @@ struct Validate: ParsableCommand {
     var format: OutputFormat = .table
 
     @Option(help: "CSV file for every device's change in each engine (row, col, coincidences, initial state, dG from SPICE, the analytic engine and the wire-free one, fractions of the range).")
-    var devices: String?
+    var deviceChanges: String?
 
     @OptionGroup var sweep: WireSweepStudyOptions
 
@@ -54,7 +54,7 @@ struct Validate: ParsableCommand {
         hardware.measureEnergy = false
         let wireFree = try hardware.analyticEngine()
         if sweep.sweepSizes != nil || sweep.sweepResistances != nil {
-            guard devices == nil else { throw ParameterError("devices", "writes one step's devices; it does not go with --sweep-sizes or --sweep-resistances") }
+            guard deviceChanges == nil else { throw ParameterError("device-changes", "writes one step's devices; it does not go with --sweep-sizes or --sweep-resistances") }
             try runSweep()
             return
         }
@@ -88,7 +88,7 @@ struct Validate: ParsableCommand {
         }
         try StandardOutput.write(format == .json ? try comparison.json() : comparison.table(), terminator: format == .json ? "\n" : "")
         // After the summary, so a file that cannot be written loses nothing else.
-        if let devices { try AtomicFile.write(try runs.deviceTable(), to: devices) }
+        if let deviceChanges { try AtomicFile.write(try runs.deviceTable(), to: deviceChanges) }
     }
 
     /// The wire-sweep study with this command's step, circuit and calibration options.
