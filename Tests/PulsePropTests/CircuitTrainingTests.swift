@@ -72,8 +72,9 @@ final class CircuitTrainingTests: XCTestCase {
         var hardware = CrossbarHardware(circuit: CrossbarCircuit(), engine: .spice)
         XCTAssertNil(try XCTUnwrap(hardware.makeEngine() as? SpiceEngine).relativeTolerance)
         hardware.spiceRelativeTolerance = 1e-6
-        XCTAssertEqual(try XCTUnwrap(hardware.makeEngine() as? SpiceEngine).relativeTolerance, 1e-6)
-        XCTAssertTrue(try XCTUnwrap(hardware.makeEngine() as? SpiceEngine).simulatorDescription.hasSuffix(" reltol=1e-06"))
+        let tight = try XCTUnwrap(hardware.makeEngine() as? SpiceEngine)
+        XCTAssertEqual(tight.relativeTolerance, 1e-6)
+        XCTAssertTrue(tight.simulatorDescription.hasSuffix(" reltol=1e-06"))
     }
 
     /// With ideal wires a half-selected device sees at most half the amplitude, below both

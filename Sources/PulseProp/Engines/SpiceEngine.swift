@@ -22,13 +22,16 @@ public final class SpiceEngine: CrossbarEngine {
     /// dissipated in the devices and delivered by the drivers in each phase. `model` picks the
     /// device form (``SpiceModelChoice``), `solver` the linear solver (``SpiceSolver``);
     /// `codeModelPath` overrides ``CodeModel/defaultPath`` (the XSPICE model of ngspice 39.3),
-    /// `compilerPath` the Verilog-A compiler ``VerilogACompiler/locate()`` finds.
+    /// `compilerPath` the Verilog-A compiler ``VerilogACompiler/locate()`` finds, and
+    /// `relativeTolerance` ngspice's `reltol` (``relativeTolerance``; nil: ngspice's default).
     public init(
         circuit: CrossbarCircuit, measureEnergy: Bool = false, model: SpiceModelChoice = .auto,
-        solver: SpiceSolver = .auto, codeModelPath: String = CodeModel.defaultPath, compilerPath: String? = nil
+        solver: SpiceSolver = .auto, codeModelPath: String = CodeModel.defaultPath, compilerPath: String? = nil,
+        relativeTolerance: Double? = nil
     ) throws {
         try circuit.validate()
         self.measuresEnergy = measureEnergy
+        self.relativeTolerance = relativeTolerance
         self.circuit = circuit
         let library = try NgspiceLibrary(solver: solver)
         compiledModel = try CompiledDeviceModel.resolve(

@@ -70,9 +70,8 @@ public struct VerilogADeviceCheck {
     /// range, and what was measured. `compilerPath` overrides ``VerilogACompiler/locate()``.
     public func run(compilerPath: String? = nil) throws -> (device: VerilogADevice, findings: Findings) {
         try checkSource()
-        let engine = try SpiceEngine(circuit: circuit, measureEnergy: true, compilerPath: compilerPath)
         // Tight time steps: what is left of a restart's difference is the model's, not the grid's.
-        engine.relativeTolerance = Self.relativeTolerance
+        let engine = try SpiceEngine(circuit: circuit, measureEnergy: true, compilerPath: compilerPath, relativeTolerance: Self.relativeTolerance)
         try checkParameters(engine)
         let findings = try checkDynamics(engine)
         var measured = device

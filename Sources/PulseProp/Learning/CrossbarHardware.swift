@@ -88,9 +88,8 @@ public struct CrossbarHardware: Sendable {
         switch kind ?? engine {
         case .analytic: return try analyticWriteEngine()
         case .spice:
-            let engine = try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: spiceSolver)
-            engine.relativeTolerance = spiceRelativeTolerance
-            return engine
+            return try SpiceEngine(
+                circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: spiceSolver, relativeTolerance: spiceRelativeTolerance)
         }
     }
 

@@ -28,11 +28,12 @@ struct SpiceModelOptions: ParsableArguments {
         if let reltol, !(reltol > 0 && reltol <= 0.01) { throw ParameterError("reltol", "must be a number in (0, 0.01], got \(reltol)") }
     }
 
-    /// A SPICE engine for `circuit` with these options.
-    func engine(_ circuit: CrossbarCircuit, measureEnergy: Bool = false) throws -> SpiceEngine {
-        let engine = try SpiceEngine(circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: solver)
-        engine.relativeTolerance = reltol
-        return engine
+    /// A SPICE engine for `circuit` with these options; without `--reltol`, at
+    /// `defaultRelativeTolerance` (nil: ngspice's own default).
+    func engine(_ circuit: CrossbarCircuit, measureEnergy: Bool = false, defaultRelativeTolerance: Double? = nil) throws -> SpiceEngine {
+        try SpiceEngine(
+            circuit: circuit, measureEnergy: measureEnergy, model: spiceModel, solver: solver,
+            relativeTolerance: reltol ?? defaultRelativeTolerance)
     }
 
     /// Sets `hardware`'s SPICE engines to these options.

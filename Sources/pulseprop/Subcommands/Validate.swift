@@ -67,8 +67,7 @@ struct Validate: ParsableCommand {
         let learningStep = try LearningStep(x: inputs.x, delta: inputs.delta, encoding: step.encoding())
         // With wires the wire-aware engine is compared, the wire-free one reported beside it.
         let wired = circuit.wiring.isIdeal ? nil : try hardware.analyticWriteEngine()
-        let spice = try spiceModelOptions.engine(circuit)
-        spice.relativeTolerance = spiceModelOptions.reltol ?? EngineComparison.referenceRelativeTolerance
+        let spice = try spiceModelOptions.engine(circuit, defaultRelativeTolerance: EngineComparison.referenceRelativeTolerance)
         if c2c > 0 {
             try circuit.requireThresholdFamily(for: "cycle-to-cycle noise")
             for engine in [spice, wireFree, wired] as [CrossbarEngine?] {
