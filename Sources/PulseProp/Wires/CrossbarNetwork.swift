@@ -306,16 +306,6 @@ public final class CrossbarNetwork {
     }
 }
 
-extension LineDrive {
-    /// Refuses a drive that does not fit a `rows × cols` network or holds a non-finite voltage.
-    func check(rows: Int, cols: Int) throws {
-        try require(
-            self.rows.count == rows && columns.count == cols, "drive",
-            "has \(self.rows.count) rows and \(columns.count) columns; the network is \(rows)x\(cols)")
-        try require((self.rows + columns).allSatisfy(\.isFinite), "drive", "every source voltage must be finite")
-    }
-}
-
 /// What a wired solver has done: for ``CrossbarNetwork`` numeric factorisations (the first
 /// included) and stale-factor CG iterations (each one solve with the factor); for
 /// ``CrossbarLineSolver`` updates (each factors every line) and CG iterations.

@@ -15,6 +15,15 @@ public struct LineDrive: Equatable, Sendable {
         self.columns = columns
     }
 
+    /// Refuses a drive that does not fit a `rows × cols` network or holds a non-finite voltage
+    /// (``CrossbarNetwork``, ``CrossbarLineSolver``).
+    func check(rows: Int, cols: Int) throws {
+        try require(
+            self.rows.count == rows && columns.count == cols, "drive",
+            "has \(self.rows.count) rows and \(columns.count) columns; the network is \(rows)x\(cols)")
+        try require((self.rows + columns).allSatisfy(\.isFinite), "drive", "every source voltage must be finite")
+    }
+
     /// The read drive: row voltages `voltages`, every column held at 0 V by its sense
     /// amplifier's virtual ground (``CrossbarReadNetlist``).
     public static func read(_ voltages: [Double], columns: Int) -> LineDrive {

@@ -17,8 +17,9 @@
 ///
 /// **Solver** (``writeSolver``): by default ``CrossbarLineSolver`` — CG on the row lines'
 /// nodes with the column lines eliminated, preconditioned by the row lines, every line an exact
-/// tridiagonal solve, nothing factored, started from the previous slot's solution; with ``WiredWriteSolver/cholesky`` CHOLMOD's factor of the step's first slot
-/// preconditions CG in the later slots, refactoring when CG needs too many iterations
+/// tridiagonal solve, nothing factored, started from the previous slot's solution; with
+/// ``WiredWriteSolver/cholesky`` CHOLMOD's factor of the step's first slot preconditions CG
+/// in the later slots, refactoring when CG needs too many iterations
 /// (``CrossbarNetwork/update(conductances:refactor:)``) and, with ``refactorsEachStep``, at
 /// the start of every step. Both solve each slot to a relative residual of 1e-12; lines
 /// without segments always go to ``CrossbarNetwork``.
