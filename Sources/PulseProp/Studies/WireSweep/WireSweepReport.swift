@@ -29,29 +29,33 @@ public enum WireSweepReport {
     /// the wire-free engine's in brackets when it was compared beside the wire-aware one; then,
     /// when runs measured it, the same grid of direction agreement over the written devices.
     public static func markdown(_ rows: [EngineComparison]) -> String {
-        let sizes = Array(Set(rows.map(\.rows))).sorted()
-        let resistances = Array(Set(rows.map(\.wireResistance))).sorted()
-        var out = "| wire Ω/segment | " + sizes.map { "\($0)×\($0) rms / max" }.joined(separator: " | ") + " |\n"
-        out += "|---|" + String(repeating: "---|", count: sizes.count) + "\n"
-        for r in resistances {
-            out += "| \(r) | " + sizes.map { n in
-                guard let c = rows.first(where: { $0.rows == n && $0.wireResistance == r }) else { return "–" }
-                let cell = String(format: "%.2f %% / %.2f %%", 100 * c.rmsErrorFraction, 100 * c.maxErrorFraction)
-                guard let rms = c.wireFreeRmsErrorFraction, let max = c.wireFreeMaxErrorFraction else { return cell }
-                return cell + String(format: " (wire-free %.2f %% / %.2f %%)", 100 * rms, 100 * max)
-            }.joined(separator: " | ") + " |\n"
+        var out = grid(rows, sizeHeading: " rms / max") { c in
+            let cell = String(format: "%.2f %% / %.2f %%", 100 * c.rmsErrorFraction, 100 * c.maxErrorFraction)
+            guard let rms = c.wireFreeRmsErrorFraction, let max = c.wireFreeMaxErrorFraction else { return cell }
+            return cell + String(format: " (wire-free %.2f %% / %.2f %%)", 100 * rms, 100 * max)
         }
         guard rows.contains(where: { $0.directionAgreement != nil }) else { return out }
         out += "\nWritten devices moved the same way as in SPICE (wire-free engine in brackets; the number written):\n\n"
-        out += "| wire Ω/segment | " + sizes.map { "\($0)×\($0)" }.joined(separator: " | ") + " |\n"
+        out += grid(rows, sizeHeading: "") { c in
+            guard let d = c.directionAgreement else { return nil }
+            var cell = String(format: "%.2f %%", 100 * d)
+            if let f = c.wireFreeDirectionAgreement { cell += String(format: " (%.2f %%)", 100 * f) }
+            if let w = c.writtenDevices { cell += " of \(w)" }
+            return cell
+        }
+        return out
+    }
+
+    /// A markdown table of `rows`: one line per wire resistance, one column per array size
+    /// (headed `N×N` + `sizeHeading`), each cell `cell` of that run, or "–" without a run or a value.
+    private static func grid(_ rows: [EngineComparison], sizeHeading: String, cell: (EngineComparison) -> String?) -> String {
+        let sizes = Array(Set(rows.map(\.rows))).sorted()
+        let resistances = Array(Set(rows.map(\.wireResistance))).sorted()
+        var out = "| wire Ω/segment | " + sizes.map { "\($0)×\($0)\(sizeHeading)" }.joined(separator: " | ") + " |\n"
         out += "|---|" + String(repeating: "---|", count: sizes.count) + "\n"
         for r in resistances {
             out += "| \(r) | " + sizes.map { n in
-                guard let c = rows.first(where: { $0.rows == n && $0.wireResistance == r }), let d = c.directionAgreement else { return "–" }
-                var cell = String(format: "%.2f %%", 100 * d)
-                if let f = c.wireFreeDirectionAgreement { cell += String(format: " (%.2f %%)", 100 * f) }
-                if let w = c.writtenDevices { cell += " of \(w)" }
-                return cell
+                rows.first(where: { $0.rows == n && $0.wireResistance == r }).flatMap(cell) ?? "–"
             }.joined(separator: " | ") + " |\n"
         }
         return out
